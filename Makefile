@@ -1,0 +1,80 @@
+# Build for the log toolkit. Plain GNU make: `make` builds the tools, `make test` runs every test.
+#
+# Layout: lib/<module>/*.cpp -> build/obj -> build/liblog.a (tools link only the objects they use);
+# cmd/<tool>/main.cpp -> build/bin/<tool>; tests/**/*_test.cpp -> build/bin/unit-tests.
+
+SHELL := bash
+BUILD ?= build
+CXX ?= g++
+CCACHE := $(shell command -v ccache 2>/dev/null)
+PKGS := re2
+OPT ?= -O2
+SAN ?=
+CXXFLAGS ?= $(OPT) -g1
+override CXXFLAGS += -std=c++20 -Wall -Wextra -pthread -MMD -MP -Ilib $(SAN) $(shell pkg-config --cflags $(PKGS))
+LDLIBS := $(shell pkg-config --libs $(PKGS)) -pthread
+override LDFLAGS += $(SAN)
+PREFIX ?= /usr/local
+
+TOOLS := logcli
+LIB_SRCS := $(shell find lib -name '*.cpp' | sort)
+LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
+TEST_SRCS := $(shell find tests -name '*_test.cpp' 2>/dev/null | sort) tests/test_main.cpp
+TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/obj/%.o)
+TOOL_BINS := $(TOOLS:%=$(BUILD)/bin/%)
+
+.PHONY: all setup test unit e2e asan bench demo clean install fmt-check
+all: setup $(TOOL_BINS)
+
+# Installs missing Debian packages; a no-op once everything is there.
+setup:
+	@bash scripts/setup.sh
+
+$(BUILD)/obj/%.o: %.cpp
+	@mkdir -p $(@D)
+	@echo "  CXX $<"
+	@$(CCACHE) $(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(BUILD)/liblog.a: $(LIB_OBJS)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(BUILD)/bin/%: $(BUILD)/obj/cmd/%/main.o $(BUILD)/liblog.a
+	@mkdir -p $(@D)
+	@echo "  LD  $@"
+	@$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bin/unit-tests: $(TEST_OBJS) $(BUILD)/liblog.a
+	@mkdir -p $(@D)
+	@echo "  LD  $@"
+	@$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The one test command: unit tests, then end-to-end tests against the built tools.
+test: setup
+	@$(MAKE) --no-print-directory unit e2e
+
+unit: $(BUILD)/bin/unit-tests
+	@$(BUILD)/bin/unit-tests $(TEST_ARGS)
+
+e2e: $(TOOL_BINS)
+	@BIN=$(abspath $(BUILD)/bin) bash tests/e2e/run.sh
+
+# Unit and end-to-end tests under AddressSanitizer and UndefinedBehaviorSanitizer, in their own build tree.
+asan: setup
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
+	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" unit e2e
+
+bench: setup $(TOOL_BINS)
+	@BIN=$(abspath $(BUILD)/bin) bash bench/run.sh
+
+demo: setup $(TOOL_BINS)
+	@BIN=$(abspath $(BUILD)/bin) bash scripts/demo.sh
+
+install: $(TOOL_BINS)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(TOOL_BINS) $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

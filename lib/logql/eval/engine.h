@@ -1,0 +1,62 @@
+// The LogQL evaluator: runs a parsed query over a LogSource, for a range or an instant, with
+// Loki's semantics (log queries with limit and direction; metric queries stepped from start to
+// end with each range window (t-range-offset, t-offset]).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "logql/ast.h"
+#include "logql/eval/source.h"
+#include "model/entry.h"
+#include "model/labels.h"
+#include "util/result.h"
+
+namespace logql {
+
+struct QueryParams {
+  int64_t start = 0;  // ns; for an instant query start == end == the evaluation time
+  int64_t end = 0;    // ns
+  int64_t step = 0;   // ns; 0 for instant queries
+  int64_t interval = 0;  // ns; log queries only: return at most one entry per interval (0 = all)
+  Direction direction = Direction::Backward;
+  uint32_t limit = 100;  // log queries: max entries in total; 0 = no limit
+  bool instant = false;
+};
+
+struct Stream {
+  model::LabelSet labels;
+  std::vector<model::Entry> entries;  // in the query's direction
+};
+
+struct Point {
+  int64_t t = 0;  // ns
+  double v = 0;
+};
+
+struct Series {
+  model::LabelSet labels;
+  std::vector<Point> points;  // ascending time
+};
+
+struct VectorSample {
+  model::LabelSet labels;
+  Point point;
+};
+
+enum class ResultType { Streams, Matrix, Vector, Scalar };
+
+struct QueryResult {
+  ResultType type = ResultType::Streams;
+  std::vector<Stream> streams;       // Streams
+  std::vector<Series> matrix;        // Matrix (range metric queries)
+  std::vector<VectorSample> vector;  // Vector (instant metric queries)
+  Point scalar;                      // Scalar
+};
+
+// Evaluates `expr`. Errors are user-facing messages (e.g. "log queries are not supported as an
+// instant query type", "multiple series" conflicts in binary matching).
+util::Result<QueryResult> evaluate(const ast::Expr& expr, const QueryParams& params, LogSource& source);
+
+}  // namespace logql

@@ -1,0 +1,87 @@
+// Compiled log pipelines: the stages after a stream selector (line filters, parsers, label
+// filters, formatters, drop/keep), and sample extraction for metric queries. Mirrors Loki's
+// pkg/logql/log: compile once per query, instantiate once per stream, run once per entry.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "logql/ast.h"
+#include "model/labels.h"
+#include "util/result.h"
+
+namespace logql::log {
+
+// The labels an entry ends up with after the pipeline: stream labels, structured metadata and
+// extracted labels merged (plus `__error__`/`__error_details__` when a stage failed).
+// Interned per StreamPipeline: the same resulting set is the same object, so callers can group
+// entries by pointer or by `hash` without comparing label lists.
+struct ResultLabels {
+  model::LabelSet labels;
+  uint64_t hash = 0;  // labels.fingerprint()
+};
+
+// Runs entries of one stream through the stages. Not thread-safe; one per stream per query.
+class StreamPipeline {
+ public:
+  virtual ~StreamPipeline() = default;
+  // Returns false when a stage filtered the entry out. Otherwise `line_out` is the (possibly
+  // rewritten) line, valid until the next call, and `labels_out` the entry's resulting labels,
+  // valid for the life of this StreamPipeline.
+  virtual bool process(int64_t ts, std::string_view line, const model::LabelSet& metadata,
+                       std::string_view& line_out, const ResultLabels*& labels_out) = 0;
+};
+
+// A compiled pipeline. Immutable and shareable across threads.
+class Pipeline {
+ public:
+  static util::Result<Pipeline> compile(const std::vector<ast::Stage>& stages);
+
+  std::unique_ptr<StreamPipeline> for_stream(const model::LabelSet& stream) const;
+  // True when there are no stages: entries pass unchanged with the stream's labels.
+  bool is_noop() const;
+
+  Pipeline(Pipeline&&) noexcept;
+  Pipeline& operator=(Pipeline&&) noexcept;
+  ~Pipeline();
+  struct Impl;
+
+ private:
+  explicit Pipeline(std::shared_ptr<const Impl> impl);
+  std::shared_ptr<const Impl> impl_;
+};
+
+// Turns entries of one stream into samples for a range aggregation.
+class StreamSampleExtractor {
+ public:
+  virtual ~StreamSampleExtractor() = default;
+  // Returns false when the entry is filtered out. Otherwise `value` is the sample (1 per entry
+  // for count/rate/absent, the processed line's byte length for bytes_*, the unwrapped label's
+  // value otherwise) and `labels_out` the series it belongs to: resulting labels without the
+  // unwrapped label, reduced by the range aggregation's by/without grouping when it has one.
+  virtual bool process(int64_t ts, std::string_view line, const model::LabelSet& metadata, double& value,
+                       const ResultLabels*& labels_out) = 0;
+};
+
+// A compiled sample extractor for `op(range)` with an optional grouping. Immutable.
+class SampleExtractor {
+ public:
+  static util::Result<SampleExtractor> compile(const ast::LogRange& range, ast::RangeOp op,
+                                               const std::optional<ast::Grouping>& grouping);
+
+  std::unique_ptr<StreamSampleExtractor> for_stream(const model::LabelSet& stream) const;
+
+  SampleExtractor(SampleExtractor&&) noexcept;
+  SampleExtractor& operator=(SampleExtractor&&) noexcept;
+  ~SampleExtractor();
+  struct Impl;
+
+ private:
+  explicit SampleExtractor(std::shared_ptr<const Impl> impl);
+  std::shared_ptr<const Impl> impl_;
+};
+
+}  // namespace logql::log

@@ -1,0 +1,51 @@
+// Go text/template, as Loki's line_format and label_format use it, with Loki's function set.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "util/result.h"
+
+namespace logql::tmpl {
+
+// What a template sees while it runs: `.name` looks up a label, `__line__` and `__timestamp__`
+// return the entry's line and time.
+class Context {
+ public:
+  virtual ~Context() = default;
+  virtual std::optional<std::string_view> label(std::string_view name) const = 0;
+  virtual std::string_view line() const = 0;
+  virtual int64_t timestamp_ns() const = 0;
+};
+
+// A parsed template. Immutable after parse; execute() is const and safe to call from many threads.
+class Template {
+ public:
+  static util::Result<Template> parse(std::string_view text);
+
+  // Runs the template. A runtime failure (bad function argument, ...) returns an error, which the
+  // caller turns into `__error__="TemplateFormatErr"` as Loki does.
+  util::Result<std::string> execute(const Context& ctx) const;
+  // Same, appending into `out` to avoid an allocation per entry on the hot path.
+  util::Status execute_into(const Context& ctx, std::string& out) const;
+
+  // True when the template mentions `__line__`/`__timestamp__` or only labels; lets callers skip work.
+  bool uses_line() const;
+  bool uses_timestamp() const;
+
+  Template(Template&&) noexcept;
+  Template& operator=(Template&&) noexcept;
+  ~Template();
+
+  struct Impl;
+
+ private:
+  explicit Template(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace logql::tmpl

@@ -1,0 +1,147 @@
+#include "model/labels.h"
+
+#include <algorithm>
+
+#include "model/go_string.h"
+
+namespace model {
+
+LabelSet::LabelSet(std::initializer_list<Label> labels) : LabelSet(from_unsorted({labels})) {}
+
+LabelSet LabelSet::from_unsorted(std::vector<Label> labels) {
+  // Stable sort keeps input order among equal names, so "last wins" is the last of each run.
+  std::stable_sort(labels.begin(), labels.end(),
+                   [](const Label& a, const Label& b) { return a.name < b.name; });
+  LabelSet out;
+  out.labels_.reserve(labels.size());
+  for (auto& l : labels) {
+    if (!out.labels_.empty() && out.labels_.back().name == l.name) {
+      out.labels_.back().value = std::move(l.value);
+    } else {
+      out.labels_.push_back(std::move(l));
+    }
+  }
+  std::erase_if(out.labels_, [](const Label& l) { return l.value.empty(); });
+  return out;
+}
+
+std::optional<std::string_view> LabelSet::get(std::string_view name) const {
+  auto it = std::lower_bound(labels_.begin(), labels_.end(), name,
+                             [](const Label& l, std::string_view n) { return l.name < n; });
+  if (it == labels_.end() || it->name != name) return std::nullopt;
+  return std::string_view(it->value);
+}
+
+void LabelSet::set(std::string_view name, std::string_view value) {
+  auto it = std::lower_bound(labels_.begin(), labels_.end(), name,
+                             [](const Label& l, std::string_view n) { return l.name < n; });
+  bool found = it != labels_.end() && it->name == name;
+  if (value.empty()) {
+    if (found) labels_.erase(it);
+    return;
+  }
+  if (found) {
+    it->value.assign(value);
+  } else {
+    labels_.insert(it, Label{std::string(name), std::string(value)});
+  }
+}
+
+void LabelSet::erase(std::string_view name) { set(name, {}); }
+
+uint64_t LabelSet::fingerprint() const {
+  // FNV-1a over "name\xffvalue\xff" pairs (0xff never occurs in valid UTF-8), then a final
+  // avalanche so that nearby sets spread over the whole 64-bit space.
+  uint64_t h = 14695981039346656037ull;
+  auto mix = [&h](std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;
+    h *= 1099511628211ull;
+  };
+  for (const auto& l : labels_) {
+    mix(l.name);
+    mix(l.value);
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return h;
+}
+
+std::string LabelSet::to_string() const {
+  std::string out = "{";
+  for (size_t i = 0; i < labels_.size(); ++i) {
+    if (i) out += ", ";
+    out += labels_[i].name;
+    out += '=';
+    out += quote_go_string(labels_[i].value);
+  }
+  out += '}';
+  return out;
+}
+
+bool is_valid_label_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+util::Result<LabelSet> parse_label_set(std::string_view text) {
+  size_t i = 0;
+  auto skip_ws = [&] {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i;
+  };
+  auto fail = [&](const std::string& what) {
+    return util::Error{"invalid label set at offset " + std::to_string(i) + ": " + what};
+  };
+  skip_ws();
+  if (i >= text.size() || text[i] != '{') return fail("expected '{'");
+  ++i;
+  std::vector<Label> out;
+  skip_ws();
+  if (i < text.size() && text[i] == '}') {
+    ++i;
+  } else {
+    for (;;) {
+      skip_ws();
+      size_t start = i;
+      while (i < text.size() && (isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
+      std::string_view name = text.substr(start, i - start);
+      if (!is_valid_label_name(name)) return fail("expected a label name");
+      skip_ws();
+      if (i >= text.size() || text[i] != '=') return fail("expected '='");
+      ++i;
+      skip_ws();
+      size_t len = go_string_literal_length(text.substr(i));
+      if (len == 0) return fail("expected a quoted label value");
+      auto value = unquote_go_string(text.substr(i, len));
+      if (!value) return fail(value.error());
+      i += len;
+      out.push_back({std::string(name), std::move(*value)});
+      skip_ws();
+      if (i < text.size() && text[i] == ',') {
+        ++i;
+        continue;
+      }
+      if (i < text.size() && text[i] == '}') {
+        ++i;
+        break;
+      }
+      return fail("expected ',' or '}'");
+    }
+  }
+  skip_ws();
+  if (i != text.size()) return fail("unexpected trailing text");
+  return LabelSet::from_unsorted(std::move(out));
+}
+
+}  // namespace model

