@@ -1,0 +1,354 @@
+#include "logcli/output.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <ctime>
+
+#include "model/go_string.h"
+#include "model/time.h"
+
+namespace logcli {
+
+namespace {
+
+const char* kBlue = "\x1b[34m";
+const char* kRed = "\x1b[31m";
+const char* kReset = "\x1b[0m";
+
+// Local-zone offset in seconds east of UTC at time `ns`.
+int local_offset(int64_t ns) {
+  time_t secs = static_cast<time_t>(ns / model::kNanosPerSecond);
+  struct tm tm;
+  localtime_r(&secs, &tm);
+  return static_cast<int>(tm.tm_gmtoff);
+}
+
+// Labels present with the same value in every stream: logcli prints them once and drops them
+// from each line.
+model::LabelSet common_labels(const std::vector<logql::Stream>& streams) {
+  if (streams.empty()) return {};
+  model::LabelSet common = streams[0].labels;
+  for (size_t i = 1; i < streams.size(); ++i) {
+    std::vector<model::Label> keep;
+    for (const auto& l : common) {
+      auto v = streams[i].labels.get(l.name);
+      if (v && *v == l.value) keep.push_back(l);
+    }
+    common = model::LabelSet::from_unsorted(std::move(keep));
+  }
+  return common;
+}
+
+model::LabelSet shown_labels(const model::LabelSet& labels, const model::LabelSet& common,
+                             const OutputOptions& opts) {
+  std::vector<model::Label> out;
+  for (const auto& l : labels) {
+    if (common.has(l.name)) continue;
+    if (!opts.include_labels.empty() &&
+        std::find(opts.include_labels.begin(), opts.include_labels.end(), l.name) == opts.include_labels.end())
+      continue;
+    if (std::find(opts.exclude_labels.begin(), opts.exclude_labels.end(), l.name) != opts.exclude_labels.end())
+      continue;
+    out.push_back(l);
+  }
+  return model::LabelSet::from_unsorted(std::move(out));
+}
+
+std::string_view trim_space(std::string_view s) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Prometheus' JSON number forms for sample values: shortest round-trip decimal, no exponent.
+std::string format_value(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[64];
+  for (int prec = 1; prec <= 17; ++prec) {
+    std::snprintf(buf, sizeof buf, "%.*g", prec, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  std::string s(buf);
+  if (s.find('e') == std::string::npos) return s;
+  // Go's 'f' format with -1 precision never uses an exponent: expand it.
+  std::snprintf(buf, sizeof buf, "%.17f", v);
+  std::string f(buf);
+  double back = std::strtod(f.c_str(), nullptr);
+  // Trim trailing zeros while the value still round-trips.
+  while (f.size() > 1 && f.back() == '0') {
+    std::string t = f.substr(0, f.size() - 1);
+    if (std::strtod(t.c_str(), nullptr) != back) break;
+    f = t;
+  }
+  if (!f.empty() && f.back() == '.') f.pop_back();
+  return f;
+}
+
+// model.Time in seconds with millisecond precision, as Prometheus and Loki encode sample times.
+std::string format_sample_time(int64_t ns) {
+  int64_t ms = ns / model::kNanosPerMilli;
+  std::string out = std::to_string(ms / 1000);
+  int64_t frac = ms % 1000;
+  if (frac < 0) frac = -frac;
+  if (frac) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, ".%03lld", static_cast<long long>(frac));
+    std::string f(buf);
+    while (f.back() == '0') f.pop_back();
+    out += f;
+  }
+  return out;
+}
+
+void indent(std::string& out, int level) {
+  out += '\n';
+  out.append(static_cast<size_t>(level) * 2, ' ');
+}
+
+void append_metric(std::string& out, const model::LabelSet& labels, int level) {
+  out += "\"metric\": ";
+  if (labels.empty()) {
+    out += "{}";
+    return;
+  }
+  out += '{';
+  bool first = true;
+  for (const auto& l : labels) {
+    if (!first) out += ',';
+    first = false;
+    indent(out, level + 1);
+    append_json_string(out, l.name);
+    out += ": ";
+    append_json_string(out, l.value);
+  }
+  indent(out, level);
+  out += '}';
+}
+
+void append_pair(std::string& out, const logql::Point& p, int level) {
+  out += '[';
+  indent(out, level + 1);
+  out += format_sample_time(p.t);
+  out += ',';
+  indent(out, level + 1);
+  out += '"' + format_value(p.v) + '"';
+  indent(out, level);
+  out += ']';
+}
+
+}  // namespace
+
+std::string format_time(int64_t ns, bool nano, bool utc) {
+  int offset = utc ? 0 : local_offset(ns);
+  if (nano) return model::format_rfc3339nano(ns, offset);
+  int64_t secs = ns / model::kNanosPerSecond;
+  if (ns < 0 && ns % model::kNanosPerSecond) secs -= 1;
+  return model::format_rfc3339nano(secs * model::kNanosPerSecond, offset);
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&') {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    if (c < 0x80) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:  // control characters and the HTML-sensitive <, >, &
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 15];
+      }
+      ++i;
+      continue;
+    }
+    size_t len;
+    int32_t cp = model::decode_utf8(s, i, len);
+    if (cp < 0) {
+      out += "\\ufffd";
+    } else if (cp == 0x2028 || cp == 0x2029) {
+      out += cp == 0x2028 ? "\\u2028" : "\\u2029";
+    } else {
+      out.append(s.substr(i, len));
+    }
+    i += len;
+  }
+  out += '"';
+}
+
+std::string format_jsonl_entry(const model::LabelSet& labels, const model::Entry& entry, const OutputOptions& opts) {
+  std::string out = "{";
+  if (!opts.no_labels) {
+    out += "\"labels\":{";
+    bool first = true;
+    for (const auto& l : labels) {
+      if (!first) out += ',';
+      first = false;
+      append_json_string(out, l.name);
+      out += ':';
+      append_json_string(out, l.value);
+    }
+    out += "},";
+  }
+  out += "\"line\":";
+  append_json_string(out, entry.line);
+  out += ",\"timestamp\":\"";
+  out += format_time(entry.timestamp, true, opts.utc);
+  out += "\"}";
+  return out;
+}
+
+std::string format_matrix_json(const std::vector<logql::Series>& matrix) {
+  if (matrix.empty()) return "[]";
+  std::string out = "[";
+  for (size_t i = 0; i < matrix.size(); ++i) {
+    if (i) out += ',';
+    indent(out, 1);
+    out += '{';
+    indent(out, 2);
+    append_metric(out, matrix[i].labels, 2);
+    out += ',';
+    indent(out, 2);
+    out += "\"values\": ";
+    if (matrix[i].points.empty()) {
+      out += "[]";
+    } else {
+      out += '[';
+      for (size_t k = 0; k < matrix[i].points.size(); ++k) {
+        if (k) out += ',';
+        indent(out, 3);
+        append_pair(out, matrix[i].points[k], 3);
+      }
+      indent(out, 2);
+      out += ']';
+    }
+    indent(out, 1);
+    out += '}';
+  }
+  out += "\n]";
+  return out;
+}
+
+std::string format_vector_json(const std::vector<logql::VectorSample>& vector) {
+  if (vector.empty()) return "[]";
+  std::string out = "[";
+  for (size_t i = 0; i < vector.size(); ++i) {
+    if (i) out += ',';
+    indent(out, 1);
+    out += '{';
+    indent(out, 2);
+    append_metric(out, vector[i].labels, 2);
+    out += ',';
+    indent(out, 2);
+    out += "\"value\": ";
+    append_pair(out, vector[i].point, 2);
+    indent(out, 1);
+    out += '}';
+  }
+  out += "\n]";
+  return out;
+}
+
+std::string format_scalar_json(const logql::Point& scalar) {
+  std::string out;
+  append_pair(out, scalar, 0);
+  return out;
+}
+
+void print_result(const logql::QueryResult& result, logql::Direction direction, const OutputOptions& opts,
+                  std::FILE* out, std::FILE* err) {
+  switch (result.type) {
+    case logql::ResultType::Matrix:
+      std::fprintf(out, "%s\n", format_matrix_json(result.matrix).c_str());
+      return;
+    case logql::ResultType::Vector:
+      std::fprintf(out, "%s\n", format_vector_json(result.vector).c_str());
+      return;
+    case logql::ResultType::Scalar:
+      std::fprintf(out, "%s\n", format_scalar_json(result.scalar).c_str());
+      return;
+    case logql::ResultType::Streams:
+      break;
+  }
+
+  // Merge every stream's entries into one time-ordered list, as logcli does.
+  struct Row {
+    const model::Entry* entry;
+    size_t stream;
+  };
+  std::vector<Row> rows;
+  for (size_t s = 0; s < result.streams.size(); ++s)
+    for (const auto& e : result.streams[s].entries) rows.push_back({&e, s});
+  std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+    return direction == logql::Direction::Forward ? a.entry->timestamp < b.entry->timestamp
+                                                  : a.entry->timestamp > b.entry->timestamp;
+  });
+
+  if (opts.mode == OutputMode::Jsonl) {
+    std::string line;
+    for (const auto& r : rows) {
+      line = format_jsonl_entry(result.streams[r.stream].labels, *r.entry, opts);
+      line += '\n';
+      std::fwrite(line.data(), 1, line.size(), out);
+    }
+    return;
+  }
+  if (opts.mode == OutputMode::Raw) {
+    for (const auto& r : rows) {
+      std::fwrite(r.entry->line.data(), 1, r.entry->line.size(), out);
+      std::fputc('\n', out);
+    }
+    return;
+  }
+
+  model::LabelSet common = common_labels(result.streams);
+  if (!opts.include_labels.empty()) {
+    std::vector<model::Label> keep;
+    for (const auto& l : common)
+      if (std::find(opts.include_labels.begin(), opts.include_labels.end(), l.name) == opts.include_labels.end())
+        keep.push_back(l);
+    common = model::LabelSet::from_unsorted(std::move(keep));
+  }
+  if (!common.empty() && !opts.quiet) std::fprintf(err, "Common labels: %s\n", common.to_string().c_str());
+
+  std::vector<std::string> shown(result.streams.size());
+  size_t width = static_cast<size_t>(std::max(0, opts.fixed_labels_length));
+  for (size_t s = 0; s < result.streams.size(); ++s) {
+    shown[s] = shown_labels(result.streams[s].labels, common, opts).to_string();
+    width = std::max(width, shown[s].size());
+  }
+  std::string line;
+  for (const auto& r : rows) {
+    line.clear();
+    std::string ts = format_time(r.entry->timestamp, false, opts.utc);
+    if (opts.color) line += kBlue;
+    line += ts;
+    if (opts.color) line += kReset;
+    line += ' ';
+    if (!opts.no_labels) {
+      const std::string& ls = shown[r.stream];
+      if (opts.color) line += kRed;
+      line += ls;
+      line.append(width - ls.size(), ' ');
+      if (opts.color) line += kReset;
+      line += ' ';
+    }
+    line += trim_space(r.entry->line);
+    line += '\n';
+    std::fwrite(line.data(), 1, line.size(), out);
+  }
+}
+
+}  // namespace logcli

@@ -1,0 +1,47 @@
+// How logcli prints query results, matching Loki's logcli: `default` (timestamp, labels, line),
+// `raw` (the line only) and `jsonl` (one JSON object per entry); metric results are printed as
+// indented JSON in every mode, as Loki's logcli does.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "logql/eval/engine.h"
+
+namespace logcli {
+
+enum class OutputMode { Default, Raw, Jsonl };
+
+struct OutputOptions {
+  OutputMode mode = OutputMode::Default;
+  bool no_labels = false;
+  bool quiet = false;            // no "Common labels:" notes on stderr
+  bool color = false;            // ANSI colours (only when stdout is a terminal)
+  bool utc = false;              // print timestamps in UTC instead of the local zone
+  int fixed_labels_length = 0;   // pad labels to at least this width (--labels-length)
+  std::vector<std::string> include_labels;  // --include-label: print only these labels
+  std::vector<std::string> exclude_labels;  // --exclude-label: never print these labels
+};
+
+// Prints a whole result. Log entries are merged across streams and ordered by time in the
+// query's direction, as logcli does.
+void print_result(const logql::QueryResult& result, logql::Direction direction, const OutputOptions& opts,
+                  std::FILE* out, std::FILE* err);
+
+// The jsonl form of one entry: {"labels":{...},"line":"...","timestamp":"<RFC3339Nano>"}.
+std::string format_jsonl_entry(const model::LabelSet& labels, const model::Entry& entry, const OutputOptions& opts);
+
+// Go's encoding/json string encoding (HTML-safe escapes and invalid UTF-8 as U+FFFD), which is
+// what Loki's tools emit.
+void append_json_string(std::string& out, std::string_view s);
+
+// Loki's JSON forms of metric results (the API's `result` value), indented with two spaces.
+std::string format_matrix_json(const std::vector<logql::Series>& matrix);
+std::string format_vector_json(const std::vector<logql::VectorSample>& vector);
+std::string format_scalar_json(const logql::Point& scalar);
+
+// The timestamp form used in output: RFC3339 (seconds) for `default`, RFC3339Nano for jsonl.
+std::string format_time(int64_t ns, bool nano, bool utc);
+
+}  // namespace logcli

@@ -1,0 +1,273 @@
+#include "logcli/stdin_source.h"
+
+#include <re2/re2.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "model/time.h"
+
+namespace logcli {
+
+namespace {
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Prometheus matcher semantics: a missing label matches as the empty string; regexes are fully
+// anchored.
+class StreamFilter {
+ public:
+  static util::Result<StreamFilter> compile(const std::vector<logql::ast::Matcher>& matchers) {
+    StreamFilter f;
+    for (const auto& m : matchers) {
+      Compiled c{m, nullptr};
+      if (m.op == logql::ast::MatchOp::Re || m.op == logql::ast::MatchOp::Nre) {
+        c.re = std::make_shared<RE2>("^(?:" + m.value + ")$", RE2::Quiet);
+        if (!c.re->ok()) return util::Error{"invalid regex " + m.value + ": " + c.re->error()};
+      }
+      f.matchers_.push_back(std::move(c));
+    }
+    return f;
+  }
+  bool matches(const model::LabelSet& ls) const {
+    for (const auto& c : matchers_) {
+      std::string_view v = ls.get(c.m.name).value_or("");
+      bool ok;
+      switch (c.m.op) {
+        case logql::ast::MatchOp::Eq: ok = v == c.m.value; break;
+        case logql::ast::MatchOp::Neq: ok = v != c.m.value; break;
+        case logql::ast::MatchOp::Re: ok = RE2::FullMatch(v, *c.re); break;
+        case logql::ast::MatchOp::Nre: ok = !RE2::FullMatch(v, *c.re); break;
+        default: ok = false;
+      }
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+ private:
+  struct Compiled {
+    logql::ast::Matcher m;
+    std::shared_ptr<RE2> re;
+  };
+  std::vector<Compiled> matchers_;
+};
+
+class SliceIterator : public logql::EntryIterator {
+ public:
+  SliceIterator(const std::vector<model::LabelSet>& streams, std::vector<const StdinSource::EntryRef*> refs,
+                const std::string& text)
+      : streams_(streams), refs_(std::move(refs)), text_(text) {}
+
+  bool next() override {
+    if (pos_ >= refs_.size()) return false;
+    const auto* r = refs_[pos_++];
+    current_ = r;
+    entry_.timestamp = r->ts;
+    entry_.line.assign(text_.data() + r->offset, r->len);
+    return true;
+  }
+  const model::LabelSet& labels() const override { return streams_[current_->stream]; }
+  const model::Entry& entry() const override { return entry_; }
+
+ private:
+  const std::vector<model::LabelSet>& streams_;
+  std::vector<const StdinSource::EntryRef*> refs_;
+  const std::string& text_;
+  size_t pos_ = 0;
+  const StdinSource::EntryRef* current_ = nullptr;
+  model::Entry entry_;
+};
+
+}  // namespace
+
+util::Status StdinSource::add_raw(std::string_view lines, int64_t now, int64_t& last) {
+  // `lines` holds complete lines only; each is stamped with the read time, kept strictly
+  // increasing so that input order stays time order.
+  size_t base = static_cast<size_t>(lines.data() - data_.data());
+  size_t pos = 0;
+  while (pos < lines.size()) {
+    const char* nl = static_cast<const char*>(std::memchr(lines.data() + pos, '\n', lines.size() - pos));
+    size_t end = nl ? static_cast<size_t>(nl - lines.data()) : lines.size();
+    size_t len = end - pos;
+    if (len > 0 && lines[end - 1] == '\r') --len;
+    if (len > UINT32_MAX) return util::Error{"input line too long"};
+    last = std::max(now, last + 1);
+    entries_.push_back(EntryRef{last, 0, static_cast<uint32_t>(len), base + pos});
+    pos = end + 1;
+  }
+  return {};
+}
+
+util::Status StdinSource::add_jsonl_line(std::string_view line, size_t line_no) {
+  auto fail = [&](const std::string& why) {
+    return util::Error{"stdin line " + std::to_string(line_no) + ": " + why};
+  };
+  nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return fail("not a JSON object");
+  std::vector<model::Label> labels;
+  if (auto it = j.find("labels"); it != j.end() && !it->is_null()) {
+    if (!it->is_object()) return fail("\"labels\" must be an object of strings");
+    for (auto& [k, v] : it->items()) {
+      if (!v.is_string()) return fail("label \"" + k + "\" must be a string");
+      labels.push_back({k, v.get<std::string>()});
+    }
+  }
+  auto lit = j.find("line");
+  if (lit == j.end() || !lit->is_string()) return fail("missing string field \"line\"");
+  int64_t ts;
+  if (auto t = j.find("timestamp"); t != j.end()) {
+    if (!t->is_string()) return fail("\"timestamp\" must be an RFC3339 string");
+    auto r = model::parse_rfc3339(t->get<std::string>());
+    if (!r) return fail(r.error());
+    ts = *r;
+  } else if (auto n = j.find("ts"); n != j.end()) {
+    if (n->is_number_integer()) {
+      ts = n->get<int64_t>();
+    } else if (n->is_string()) {
+      auto r = model::parse_time(n->get<std::string>());
+      if (!r) return fail(r.error());
+      ts = *r;
+    } else {
+      return fail("\"ts\" must be integer nanoseconds");
+    }
+  } else {
+    return fail("missing \"timestamp\" (or \"ts\")");
+  }
+  model::LabelSet ls = model::LabelSet::from_unsorted(std::move(labels));
+  uint32_t stream = 0;
+  auto [lo, hi] = stream_index_.equal_range(ls.fingerprint());
+  auto found = std::find_if(lo, hi, [&](const auto& kv) { return streams_[kv.second] == ls; });
+  if (found == hi) {
+    stream = static_cast<uint32_t>(streams_.size());
+    stream_index_.emplace(ls.fingerprint(), stream);
+    streams_.push_back(std::move(ls));
+  } else {
+    stream = found->second;
+  }
+  const std::string& text = lit->get_ref<const std::string&>();
+  entries_.push_back(EntryRef{ts, stream, static_cast<uint32_t>(text.size()), decoded_.size()});
+  decoded_ += text;
+  return {};
+}
+
+void StdinSource::finish() {
+  std::stable_sort(entries_.begin(), entries_.end(), [](const EntryRef& a, const EntryRef& b) { return a.ts < b.ts; });
+  if (!entries_.empty()) {
+    min_ts_ = entries_.front().ts;
+    max_ts_ = entries_.back().ts;
+  }
+}
+
+util::Result<std::unique_ptr<StdinSource>> StdinSource::from_buffer(std::string data, StdinFormat format,
+                                                                    int64_t read_time_ns) {
+  std::unique_ptr<StdinSource> src(new StdinSource());
+  src->format_ = format;
+  src->data_ = std::move(data);
+  if (format == StdinFormat::Raw) {
+    src->streams_.emplace_back();
+    int64_t last = INT64_MIN;
+    std::string_view all = src->data_;
+    if (!all.empty() && all.back() == '\n') all.remove_suffix(1);
+    if (!all.empty()) {
+      if (auto s = src->add_raw(all, read_time_ns, last); !s) return util::Error{s.error()};
+    }
+  } else {
+    std::string_view all = src->data_;
+    size_t line_no = 0;
+    while (!all.empty()) {
+      size_t nl = all.find('\n');
+      std::string_view line = all.substr(0, nl);
+      all.remove_prefix(nl == std::string_view::npos ? all.size() : nl + 1);
+      ++line_no;
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      if (auto s = src->add_jsonl_line(line, line_no); !s) return util::Error{s.error()};
+    }
+  }
+  src->finish();
+  return src;
+}
+
+util::Result<std::unique_ptr<StdinSource>> StdinSource::read(int fd, StdinFormat format) {
+  if (format == StdinFormat::Jsonl) {
+    std::string data;
+    char buf[1 << 16];
+    for (;;) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return util::Error{std::string("reading stdin: ") + std::strerror(errno)};
+      if (n == 0) break;
+      data.append(buf, static_cast<size_t>(n));
+    }
+    return from_buffer(std::move(data), format, 0);
+  }
+
+  // Raw: stamp lines as they arrive, so `tail -f | logcli` style inputs get meaningful times.
+  std::unique_ptr<StdinSource> src(new StdinSource());
+  src->format_ = StdinFormat::Raw;
+  src->streams_.emplace_back();
+  std::string& data = src->data_;
+  size_t complete = 0;  // bytes of data_ already split into entries
+  int64_t last = INT64_MIN;
+  std::vector<std::pair<size_t, int64_t>> chunks;  // (end of complete lines, read time)
+  for (;;) {
+    if (data.capacity() - data.size() < (1 << 20)) data.reserve(std::max<size_t>(data.capacity() * 2, 1 << 22));
+    size_t old = data.size();
+    data.resize(data.capacity());
+    ssize_t n = ::read(fd, data.data() + old, data.size() - old);
+    if (n < 0 && errno == EINTR) {
+      data.resize(old);
+      continue;
+    }
+    if (n < 0) return util::Error{std::string("reading stdin: ") + std::strerror(errno)};
+    data.resize(old + static_cast<size_t>(n));
+    if (n == 0) break;
+    size_t nl = data.rfind('\n');
+    if (nl != std::string::npos && nl + 1 > complete) {
+      chunks.emplace_back(nl + 1, now_ns());
+      complete = nl + 1;
+    }
+  }
+  if (complete < data.size()) chunks.emplace_back(data.size() + 1, now_ns());  // last line without newline
+  // Split only after reading: the buffer may have moved while it grew.
+  size_t start = 0;
+  for (auto [end, t] : chunks) {
+    size_t stop = std::min(end, data.size());
+    std::string_view lines(data.data() + start, stop - start);
+    if (!lines.empty() && lines.back() == '\n') lines.remove_suffix(1);
+    if (stop > start) {
+      if (auto s = src->add_raw(lines, t, last); !s) return util::Error{s.error()};
+    }
+    start = stop;
+  }
+  src->finish();
+  return src;
+}
+
+util::Result<std::unique_ptr<logql::EntryIterator>> StdinSource::select(const logql::SelectParams& params) {
+  std::vector<bool> stream_ok(streams_.size(), true);
+  if (format_ == StdinFormat::Jsonl) {
+    auto filter = StreamFilter::compile(params.matchers);
+    if (!filter) return util::Error{filter.error()};
+    for (size_t i = 0; i < streams_.size(); ++i) stream_ok[i] = filter->matches(streams_[i]);
+  }
+  auto lo = std::lower_bound(entries_.begin(), entries_.end(), params.start,
+                             [](const EntryRef& e, int64_t t) { return e.ts < t; });
+  auto hi = std::lower_bound(lo, entries_.end(), params.end, [](const EntryRef& e, int64_t t) { return e.ts < t; });
+  std::vector<const EntryRef*> refs;
+  refs.reserve(static_cast<size_t>(hi - lo));
+  for (auto it = lo; it != hi; ++it)
+    if (stream_ok[it->stream]) refs.push_back(&*it);
+  if (params.direction == logql::Direction::Backward) std::reverse(refs.begin(), refs.end());
+  const std::string& text = format_ == StdinFormat::Raw ? data_ : decoded_;
+  return std::unique_ptr<logql::EntryIterator>(new SliceIterator(streams_, std::move(refs), text));
+}
+
+}  // namespace logcli
