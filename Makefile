@@ -11,8 +11,10 @@ PKGS := re2
 OPT ?= -O2
 SAN ?=
 CXXFLAGS ?= $(OPT) -g1
-override CXXFLAGS += -std=c++20 -Wall -Wextra -pthread -MMD -MP -Ilib $(SAN) $(shell pkg-config --cflags $(PKGS))
-LDLIBS := $(shell pkg-config --libs $(PKGS)) -pthread
+# pkg-config may not be installed yet when make reads this file; every entry target below runs
+# setup first and then builds in a sub-make, which reads these again.
+override CXXFLAGS += -std=c++20 -Wall -Wextra -pthread -MMD -MP -Ilib $(SAN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS := $(or $(shell pkg-config --libs $(PKGS) 2>/dev/null),-lre2) -pthread
 override LDFLAGS += $(SAN)
 PREFIX ?= /usr/local
 
@@ -23,8 +25,11 @@ TEST_SRCS := $(shell find tests -name '*_test.cpp' 2>/dev/null | sort) tests/tes
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/obj/%.o)
 TOOL_BINS := $(TOOLS:%=$(BUILD)/bin/%)
 
-.PHONY: all setup test unit e2e asan bench demo clean install fmt-check
-all: setup $(TOOL_BINS)
+.PHONY: all tools setup test unit e2e asan bench demo clean install
+all: setup
+	@$(MAKE) --no-print-directory tools
+
+tools: $(TOOL_BINS)
 
 # Installs missing Debian packages; a no-op once everything is there.
 setup:
@@ -49,9 +54,10 @@ $(BUILD)/bin/unit-tests: $(TEST_OBJS) $(BUILD)/liblog.a
 	@echo "  LD  $@"
 	@$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# The one test command: unit tests, then end-to-end tests against the built tools.
+# The one test command: unit tests, then end-to-end tests against the built tools, one summary line.
 test: setup
-	@$(MAKE) --no-print-directory unit e2e
+	@$(MAKE) --no-print-directory $(BUILD)/bin/unit-tests $(TOOL_BINS)
+	@bash scripts/test.sh $(BUILD)
 
 unit: $(BUILD)/bin/unit-tests
 	@$(BUILD)/bin/unit-tests $(TEST_ARGS)
@@ -62,12 +68,16 @@ e2e: $(TOOL_BINS)
 # Unit and end-to-end tests under AddressSanitizer and UndefinedBehaviorSanitizer, in their own build tree.
 asan: setup
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
-	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" unit e2e
+	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  build-asan/bin/unit-tests $(TOOL_BINS:$(BUILD)/%=build-asan/%)
+	@bash scripts/test.sh build-asan
 
-bench: setup $(TOOL_BINS)
+bench: setup
+	@$(MAKE) --no-print-directory tools
 	@BIN=$(abspath $(BUILD)/bin) bash bench/run.sh
 
-demo: setup $(TOOL_BINS)
+demo: setup
+	@$(MAKE) --no-print-directory tools
 	@BIN=$(abspath $(BUILD)/bin) bash scripts/demo.sh
 
 install: $(TOOL_BINS)

@@ -10,7 +10,7 @@ packages=(
   libsnappy-dev libprotobuf-dev protobuf-compiler libboost-dev
   ccache
   # used by the benchmarks and end-to-end tests as reference tools
-  jq ripgrep zstd curl python3
+  jq ripgrep zstd curl python3 bc
 )
 
 missing=()

@@ -1,0 +1,35 @@
+# Assertions for the end-to-end tests: each check prints a line and counts toward the summary.
+passed=0
+failed=0
+
+pass() { passed=$((passed + 1)); echo "ok   $1"; }
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL $1"
+  shift
+  printf '     %s\n' "$@"
+}
+
+# expect_eq NAME EXPECTED ACTUAL
+expect_eq() {
+  if [ "$2" == "$3" ]; then pass "$1"; else fail "$1" "expected: $(printf %q "$2")" "actual:   $(printf %q "$3")"; fi
+}
+
+# expect_contains NAME NEEDLE HAYSTACK
+expect_contains() {
+  if [[ "$3" == *"$2"* ]]; then pass "$1"; else fail "$1" "expected to contain: $2" "actual: $3"; fi
+}
+
+# expect_status NAME CODE COMMAND...: runs COMMAND, checks its exit code.
+expect_status() {
+  local name=$1 want=$2
+  shift 2
+  "$@" > /dev/null 2>&1
+  local got=$?
+  if [ "$got" == "$want" ]; then pass "$name"; else fail "$name" "exit code $got, want $want: $*"; fi
+}
+
+summary() {
+  echo "e2e: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}

@@ -1,0 +1,42 @@
+# logcli over standard input: the README's pipelines, exactly as written there.
+d=$TMPDIR_E2E
+cat > "$d/app.log" <<'LOG'
+ts=2024-01-02T03:04:05Z level=info msg="started" component=api
+ts=2024-01-02T03:04:06Z level=error msg="db timeout" component=db duration=1.5s
+ts=2024-01-02T03:04:07Z level=warn msg="slow request" component=api duration=900ms
+ts=2024-01-02T03:04:08Z level=error msg="panic: nil map" component=api duration=12ms
+LOG
+
+out=$(cat "$d/app.log" | logcli query --stdin --forward -o raw '{job="app"} | logfmt | level="error"')
+expect_eq "logfmt + label filter keeps the error lines in order" \
+  'ts=2024-01-02T03:04:06Z level=error msg="db timeout" component=db duration=1.5s
+ts=2024-01-02T03:04:08Z level=error msg="panic: nil map" component=api duration=12ms' "$out"
+
+out=$(logcli query --stdin -o raw '<job="app"> |= "panic" or "timeout" | logfmt | duration > 1s | line_format "{{.component}}: {{.msg}}"' < "$d/app.log")
+expect_eq "angle-bracket selector, or-filter, duration filter, line_format" 'db: db timeout' "$out"
+
+out=$(logcli query --stdin -q '{job="app"} | logfmt | level="warn"' < "$d/app.log")
+expect_contains "default output shows the extracted labels" 'level="warn"' "$out"
+
+out=$(logcli instant-query --stdin 'sum by (level) (count_over_time({job="app"} | logfmt [1m]))' < "$d/app.log" | tr -d ' \n')
+expect_contains "metric query counts by level (error)" '{"metric":{"level":"error"},"value":[' "$out"
+expect_contains "metric query value for error is 2" '"error"},"value":[' "$out"
+errs=$(logcli instant-query --stdin -q 'sum by (level) (count_over_time({job="app"} | logfmt [1m]))' < "$d/app.log" \
+  | tr -d ' \n' | grep -o '"level":"error"},"value":\[[0-9.]*,"[0-9]*"' | sed 's/.*,"//; s/"//')
+expect_eq "metric query: two errors" "2" "$errs"
+
+# jsonl out of one logcli, into another: stream selectors then apply.
+logcli query --stdin --forward -o jsonl '{job="app"} | logfmt | drop ts, msg, duration' < "$d/app.log" > "$d/app.jsonl"
+expect_eq "jsonl output: one object per entry" "4" "$(wc -l < "$d/app.jsonl" | tr -d ' ')"
+out=$(logcli query --stdin --stdin-format=jsonl --forward -o raw '{component="api", level!="info"}' < "$d/app.jsonl")
+expect_eq "jsonl input: selectors apply to its labels" 'ts=2024-01-02T03:04:07Z level=warn msg="slow request" component=api duration=900ms
+ts=2024-01-02T03:04:08Z level=error msg="panic: nil map" component=api duration=12ms' "$out"
+
+out=$(logcli query --stdin --stdin-format=jsonl --limit=1 -o raw '{component="api"}' < "$d/app.jsonl")
+expect_eq "limit and backward direction: newest entry first" 'ts=2024-01-02T03:04:08Z level=error msg="panic: nil map" component=api duration=12ms' "$out"
+
+# Bad queries fail with a positioned message and a non-zero exit.
+expect_status "empty selector is rejected" 1 logcli query --stdin '{}'
+err=$(logcli query --stdin '{app="x"} | unknown_stage' < /dev/null 2>&1)
+expect_contains "parse errors name line and column" "parse error at line 1, col" "$err"
+expect_status "jsonl input must be JSON" 1 bash -c "echo 'not json' | logcli query --stdin --stdin-format=jsonl '{a=\"b\"}'"
