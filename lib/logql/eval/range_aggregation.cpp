@@ -1,0 +1,223 @@
+#include "logql/eval/range_aggregation.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <optional>
+#include <unordered_map>
+
+#include "logql/eval/range_functions.h"
+#include "logql/log/pipeline.h"
+
+namespace logql {
+namespace {
+
+constexpr std::string_view kErrorLabel = "__error__";
+constexpr std::string_view kPreserveErrorLabel = "__error_preserve__";
+
+model::LabelSet apply_grouping(const model::LabelSet& labels, const std::optional<ast::Grouping>& grouping) {
+  if (!grouping) return labels;
+  std::vector<model::Label> out;
+  for (const auto& l : labels) {
+    bool listed = std::find(grouping->labels.begin(), grouping->labels.end(), l.name) != grouping->labels.end();
+    if (listed != grouping->without) out.push_back(l);
+  }
+  return model::LabelSet::from_unsorted(std::move(out));
+}
+
+class RangeAggregationEvaluator : public StepEvaluator {
+ public:
+  RangeAggregationEvaluator(const ast::RangeAggregation& agg, const StepRange& range,
+                            std::unique_ptr<EntryIterator> it, std::optional<log::SampleExtractor> extractor)
+      : agg_(agg),
+        it_(std::move(it)),
+        extractor_(std::move(extractor)),
+        range_ns_(agg.range.range_ns),
+        offset_ns_(agg.range.offset_ns),
+        step_(range.step > 0 ? range.step : 1),
+        end_(range.end - agg.range.offset_ns),
+        current_(range.start - agg.range.offset_ns - step_),
+        fast_path_(agg.range.selector.stages.empty() && !agg.range.unwrap),
+        bytes_(agg.op == ast::RangeOp::BytesOverTime || agg.op == ast::RangeOp::BytesRate) {
+    if (agg.op == ast::RangeOp::AbsentOverTime) absent_labels_ = absent_labels(agg.range.selector.matchers);
+  }
+
+  bool next(int64_t& t, SampleVector& out) override {
+    out.clear();
+    if (!status_.ok()) return false;
+    current_ += step_;
+    if (current_ > end_) return false;
+    const int64_t window_start = current_ - range_ns_;  // exclusive
+    for (size_t idx : live_) {
+      auto& pts = series_[idx].points;
+      while (!pts.empty() && pts.front().t <= window_start) pts.pop_front();
+    }
+    if (!load(window_start, current_)) return false;
+    t = current_ + offset_ns_;
+
+    size_t kept = 0;
+    bool any = false;
+    for (size_t idx : live_) {
+      auto& s = series_[idx];
+      if (s.points.empty()) {
+        s.live = false;
+        continue;
+      }
+      live_[kept++] = idx;
+      if (s.has_error) {
+        status_ = util::Error{pipeline_error_message(s.labels)};
+        return false;
+      }
+      any = true;
+      if (agg_.op != ast::RangeOp::AbsentOverTime) {
+        out.push_back(Sample{s.labels, aggregate_window(agg_.op, s.points, range_ns_, agg_.param,
+                                                        agg_.range.unwrap.has_value())});
+      }
+    }
+    live_.resize(kept);
+    if (agg_.op == ast::RangeOp::AbsentOverTime && !any) out.push_back(Sample{absent_labels_, 1});
+    return true;
+  }
+
+  util::Status status() const override { return status_; }
+
+ private:
+  struct Series {
+    model::LabelSet labels;
+    std::deque<WindowPoint> points;
+    bool has_error = false;
+    bool live = false;
+  };
+
+  // Reads samples up to `window_end` into the series; a sample past it stays pending.
+  bool load(int64_t window_start, int64_t window_end) {
+    while (true) {
+      if (!pending_ && !fetch()) return status_.ok();
+      if (pending_ts_ > window_end) return true;
+      pending_ = false;
+      if (pending_ts_ <= window_start) continue;
+      Series& s = series_[pending_series_];
+      s.points.push_back(WindowPoint{pending_ts_, pending_value_});
+      if (!s.live) {
+        s.live = true;
+        live_.push_back(pending_series_);
+      }
+    }
+  }
+
+  // Pulls the next entry that yields a sample into the pending slot.
+  bool fetch() {
+    while (it_->next()) {
+      const model::Entry& e = it_->entry();
+      const model::LabelSet& stream = it_->labels();
+      if (fast_path_ && e.metadata.empty()) {
+        auto cached = by_key_.find(&stream);
+        pending_series_ = cached != by_key_.end() ? cached->second : intern(&stream, apply_grouping(stream, agg_.grouping));
+        pending_value_ = bytes_ ? static_cast<double>(e.line.size()) : 1.0;
+      } else {
+        if (!extractor_) {
+          auto compiled = log::SampleExtractor::compile(agg_.range, agg_.op, agg_.grouping);
+          if (!compiled.ok()) {
+            status_ = util::Error{compiled.error()};
+            return false;
+          }
+          extractor_.emplace(std::move(compiled).value());
+        }
+        auto& sx = stream_extractors_[&stream];
+        if (!sx) sx = extractor_->for_stream(stream);
+        const log::ResultLabels* labels_out = nullptr;
+        double value = 0;
+        if (!sx->process(e.timestamp, e.line, e.metadata, value, labels_out)) continue;
+        auto cached = by_key_.find(labels_out);
+        pending_series_ = cached != by_key_.end() ? cached->second : intern(labels_out, labels_out->labels);
+        pending_value_ = value;
+      }
+      pending_ts_ = e.timestamp;
+      pending_ = true;
+      return true;
+    }
+    if (!it_->status().ok()) status_ = it_->status();
+    return false;
+  }
+
+  size_t intern(const void* key, model::LabelSet labels) {
+    auto [pos, inserted] = by_labels_.try_emplace(std::move(labels), series_.size());
+    if (inserted) {
+      Series s;
+      s.labels = pos->first;
+      auto err = s.labels.get(kErrorLabel);
+      s.has_error = err.has_value() && s.labels.get(kPreserveErrorLabel) != std::optional<std::string_view>("true");
+      series_.push_back(std::move(s));
+    }
+    by_key_.emplace(key, pos->second);
+    return pos->second;
+  }
+
+  const ast::RangeAggregation& agg_;
+  std::unique_ptr<EntryIterator> it_;
+  std::optional<log::SampleExtractor> extractor_;
+  std::unordered_map<const model::LabelSet*, std::unique_ptr<log::StreamSampleExtractor>> stream_extractors_;
+  const int64_t range_ns_, offset_ns_, step_, end_;
+  int64_t current_;
+  const bool fast_path_, bytes_;
+  model::LabelSet absent_labels_;
+
+  std::vector<Series> series_;
+  std::vector<size_t> live_;  // series with points in the current window, in first-seen order
+  std::map<model::LabelSet, size_t> by_labels_;
+  std::unordered_map<const void*, size_t> by_key_;  // stream labels or ResultLabels address -> series
+
+  bool pending_ = false;
+  int64_t pending_ts_ = 0;
+  double pending_value_ = 0;
+  size_t pending_series_ = 0;
+  util::Status status_;
+};
+
+}  // namespace
+
+model::LabelSet absent_labels(const std::vector<ast::Matcher>& matchers) {
+  model::LabelSet out;
+  std::vector<std::string> drop;
+  for (const auto& m : matchers) {
+    if (m.op == ast::MatchOp::Eq && !out.has(m.name)) {
+      out.set(m.name, m.value);
+    } else {
+      drop.push_back(m.name);
+    }
+  }
+  for (const auto& name : drop) out.erase(name);
+  return out;
+}
+
+std::string pipeline_error_message(const model::LabelSet& labels) {
+  std::string type(labels.get(kErrorLabel).value_or(""));
+  return "pipeline error: '" + type + "' for series: '" + labels.to_string() +
+         "'.\nUse a label filter to intercept this error.\n(e.g `| __error__!=\"" + type +
+         "\"`).\nTo skip all potential errors you can match empty errors.\n(e.g `| __error__=\"\"`)\n"
+         "The label filter can also be specified after unwrap. (e.g `| unwrap latency | __error__=\"\"` )\n";
+}
+
+util::Result<StepEvaluatorPtr> new_range_aggregation_evaluator(const ast::RangeAggregation& agg,
+                                                               const StepRange& range, LogSource& source) {
+  // Compile the extractor up front when the query needs it, so bad pipelines fail before reading.
+  std::optional<log::SampleExtractor> extractor;
+  if (!agg.range.selector.stages.empty() || agg.range.unwrap) {
+    auto compiled = log::SampleExtractor::compile(agg.range, agg.op, agg.grouping);
+    if (!compiled.ok()) return util::Error{compiled.error()};
+    extractor.emplace(std::move(compiled).value());
+  }
+  SelectParams sp;
+  sp.matchers = agg.range.selector.matchers;
+  sp.start = range.start - agg.range.range_ns - agg.range.offset_ns;
+  // One extra nanosecond: windows are right-closed, the source's end is exclusive.
+  sp.end = range.end - agg.range.offset_ns + 1;
+  sp.direction = Direction::Forward;
+  sp.stages = &agg.range.selector.stages;
+  auto it = source.select(sp);
+  if (!it.ok()) return util::Error{it.error()};
+  return StepEvaluatorPtr(
+      std::make_unique<RangeAggregationEvaluator>(agg, range, std::move(it).value(), std::move(extractor)));
+}
+
+}  // namespace logql
