@@ -1,0 +1,87 @@
+// Internal to the LogQL parser: the recursive-descent state shared by parser.cpp (expressions,
+// aggregations, binary operators) and parse_pipeline.cpp (selectors, pipeline stages, label
+// filters, log ranges). Errors are thrown as ParseFailure and turned into util::Error by
+// logql::parse; they never escape the public API. One instance per parse; not thread-safe.
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "logql/ast.h"
+#include "logql/lexer.h"
+
+namespace logql::detail {
+
+struct ParseFailure {
+  size_t offset;
+  std::string message;
+};
+
+class Parser {
+ public:
+  Parser(std::string_view query, std::vector<Token> tokens) : query_(query), toks_(std::move(tokens)) {}
+
+  // Whole query; checks that everything was consumed.
+  ast::Expr parse_query();
+  // A bare selector and nothing else.
+  std::vector<ast::Matcher> parse_selector_only();
+
+ private:
+  // ---- token cursor ----
+  const Token& peek(size_t ahead = 0) const {
+    size_t i = pos_ + ahead;
+    return i < toks_.size() ? toks_[i] : toks_.back();
+  }
+  const Token& next() { return toks_[pos_ < toks_.size() - 1 ? pos_++ : pos_]; }
+  bool at(Tok k) const { return peek().kind == k; }
+  bool at_keyword(std::string_view kw, size_t ahead = 0) const;
+  bool accept(Tok k) {
+    if (!at(k)) return false;
+    next();
+    return true;
+  }
+  const Token& expect(Tok k, std::string_view expecting);
+  [[noreturn]] void unexpected(std::string_view expecting) const;
+  [[noreturn]] void fail_at(size_t offset, std::string message) const;
+  ast::Pos pos_of(size_t offset) const;
+
+  // ---- expressions (parser.cpp) ----
+  ast::Expr parse_expr(int min_prec);
+  ast::Expr parse_operand();
+  ast::Expr parse_function(const Token& name);
+  ast::Expr parse_range_aggregation(const Token& name, ast::RangeOp op);
+  ast::Expr parse_vector_aggregation(const Token& name, ast::VectorOp op);
+  ast::Expr parse_label_replace(const Token& name);
+  ast::Expr parse_vector(const Token& name);
+  ast::Grouping parse_grouping();
+  std::vector<std::string> parse_label_list();  // `(a, b)` including the parens
+  ast::Expr make_binary(ast::BinOp op, size_t op_offset, bool return_bool,
+                        std::optional<ast::VectorMatching> matching, ast::Expr lhs, ast::Expr rhs);
+  ast::Expr expect_metric(ast::Expr e, std::string_view context);
+
+  // ---- selectors, pipelines, ranges (parse_pipeline.cpp) ----
+  ast::LogSelector parse_selector();
+  ast::Matcher parse_matcher();
+  // Appends stages while the next tokens form one; stops before `| unwrap` and anything else.
+  void parse_pipeline(std::vector<ast::Stage>& stages);
+  void parse_line_filter(std::vector<ast::Stage>& stages);
+  ast::Stage parse_pipe_stage();
+  std::vector<ast::ExtractionParam> parse_extraction_params();
+  std::vector<ast::LabelSelection> parse_label_selections();
+  ast::LabelFilter parse_label_filter(int min_prec);
+  ast::LabelFilter parse_label_filter_primary();
+  bool at_label_filter_start() const;
+  ast::Unwrap parse_unwrap();
+  ast::LogRange parse_log_range();
+  void parse_range_tail(ast::LogRange& r, bool& have_range);
+  void check_selector(const ast::LogSelector& s, size_t offset) const;
+
+  std::string_view query_;
+  std::vector<Token> toks_;
+  size_t pos_ = 0;
+};
+
+}  // namespace logql::detail
