@@ -1,0 +1,247 @@
+#include "logql/log/labels_builder.h"
+
+#include <algorithm>
+
+namespace logql::log {
+
+namespace {
+
+// Internal lookup key for the intern cache; equality is always confirmed by comparing labels.
+uint64_t hash_pairs(const std::vector<std::pair<std::string_view, std::string_view>>& v) {
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&h](std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;
+    h *= 1099511628211ull;
+  };
+  for (const auto& [n, val] : v) {
+    mix(n);
+    mix(val);
+  }
+  return h;
+}
+
+bool same_labels(const model::LabelSet& set, const std::vector<std::pair<std::string_view, std::string_view>>& v) {
+  if (set.size() != v.size()) return false;
+  size_t i = 0;
+  for (const auto& l : set) {
+    if (l.name != v[i].first || l.value != v[i].second) return false;
+    ++i;
+  }
+  return true;
+}
+
+}  // namespace
+
+LabelsBuilder::LabelsBuilder(const model::LabelSet& base, GroupingSpec grouping)
+    : base_(&base), grouping_(std::move(grouping)) {}
+
+void LabelsBuilder::reset() {
+  for (auto& a : add_) a.n = 0;
+  ndel_ = 0;
+  nextracted_ = 0;
+  err_.clear();
+  err_details_.clear();
+}
+
+const LabelsBuilder::Slot* LabelsBuilder::find(LabelCategory c, std::string_view name) const {
+  const Added& a = add_[static_cast<int>(c)];
+  for (size_t i = 0; i < a.n; ++i)
+    if (a.slots[i].name == name) return &a.slots[i];
+  return nullptr;
+}
+
+LabelsBuilder::Slot* LabelsBuilder::find(LabelCategory c, std::string_view name) {
+  return const_cast<Slot*>(static_cast<const LabelsBuilder*>(this)->find(c, name));
+}
+
+void LabelsBuilder::erase(LabelCategory c, std::string_view name) {
+  Added& a = add_[static_cast<int>(c)];
+  for (size_t i = 0; i < a.n; ++i) {
+    if (a.slots[i].name == name) {
+      // Keep order (result order does not depend on it, but Loki keeps it) and recycle the slot.
+      for (size_t j = i + 1; j < a.n; ++j) std::swap(a.slots[j - 1], a.slots[j]);
+      --a.n;
+      return;
+    }
+  }
+}
+
+bool LabelsBuilder::deleted(std::string_view name) const {
+  for (size_t i = 0; i < ndel_; ++i)
+    if (del_[i] == name) return true;
+  return false;
+}
+
+std::optional<std::string_view> LabelsBuilder::get(std::string_view name, LabelCategory& category) const {
+  for (int c = 0; c < 3; ++c) {
+    if (const Slot* s = find(static_cast<LabelCategory>(c), name)) {
+      category = static_cast<LabelCategory>(c);
+      return std::string_view(s->value);
+    }
+  }
+  if (deleted(name)) return std::nullopt;
+  category = LabelCategory::Stream;
+  return base_->get(name);
+}
+
+std::optional<std::string_view> LabelsBuilder::get(std::string_view name) const {
+  LabelCategory c;
+  return get(name, c);
+}
+
+std::optional<std::string_view> LabelsBuilder::get_with_errors(std::string_view name) const {
+  if (name == kErrorLabel) return err_.empty() ? std::nullopt : std::optional<std::string_view>(err_);
+  if (name == kErrorDetailsLabel)
+    return err_details_.empty() ? std::nullopt : std::optional<std::string_view>(err_details_);
+  return get(name);
+}
+
+void LabelsBuilder::set(LabelCategory category, std::string_view name, std::string_view value) {
+  if (category == LabelCategory::Parsed) {
+    erase(LabelCategory::Metadata, name);
+    erase(LabelCategory::Stream, name);
+  } else if (category == LabelCategory::Metadata) {
+    erase(LabelCategory::Stream, name);
+    if (find(LabelCategory::Parsed, name)) return;
+  } else if (find(LabelCategory::Metadata, name) || find(LabelCategory::Parsed, name)) {
+    return;
+  }
+  if (Slot* s = find(category, name)) {
+    s->value.assign(value);
+    return;
+  }
+  Added& a = add_[static_cast<int>(category)];
+  if (a.n == a.slots.size()) a.slots.emplace_back();
+  a.slots[a.n].name.assign(name);
+  a.slots[a.n].value.assign(value);
+  ++a.n;
+  if (category == LabelCategory::Parsed && !extracted(name)) {
+    if (nextracted_ == extracted_.size()) extracted_.emplace_back();
+    extracted_[nextracted_++].assign(name);
+  }
+}
+
+void LabelsBuilder::add(LabelCategory category, std::string_view name, std::string_view value) {
+  if (base_has(name)) {
+    std::string renamed(name);
+    renamed += kDuplicateSuffix;
+    if (renamed == kErrorLabel || renamed == kErrorDetailsLabel) return;
+    set(category, renamed, value);
+    return;
+  }
+  if (name == kErrorLabel) {
+    err_.assign(value);
+    return;
+  }
+  if (name == kErrorDetailsLabel) {
+    err_details_.assign(value);
+    return;
+  }
+  set(category, name, value);
+}
+
+void LabelsBuilder::del(std::string_view name) {
+  for (int c = 0; c < 3; ++c) erase(static_cast<LabelCategory>(c), name);
+  if (ndel_ == del_.size()) del_.emplace_back();
+  del_[ndel_++].assign(name);
+}
+
+bool LabelsBuilder::extracted(std::string_view name) const {
+  for (size_t i = 0; i < nextracted_; ++i)
+    if (extracted_[i] == name) return true;
+  return false;
+}
+
+bool LabelsBuilder::unchanged() const {
+  return ndel_ == 0 && add_[0].n == 0 && add_[1].n == 0 && add_[2].n == 0;
+}
+
+void LabelsBuilder::collect(std::vector<std::pair<std::string_view, std::string_view>>& out) const {
+  out.clear();
+  for (const auto& l : *base_) {
+    if (deleted(l.name) || find(LabelCategory::Metadata, l.name) || find(LabelCategory::Parsed, l.name)) continue;
+    if (const Slot* s = find(LabelCategory::Stream, l.name)) {
+      out.emplace_back(l.name, s->value);
+    } else {
+      out.emplace_back(l.name, l.value);
+    }
+  }
+  // Stream-category additions of names the base lacks (label_format renaming a stream label).
+  const Added& st = add_[0];
+  for (size_t i = 0; i < st.n; ++i)
+    if (!base_has(st.slots[i].name)) out.emplace_back(st.slots[i].name, st.slots[i].value);
+  const Added& md = add_[1];
+  for (size_t i = 0; i < md.n; ++i)
+    if (!find(LabelCategory::Parsed, md.slots[i].name)) out.emplace_back(md.slots[i].name, md.slots[i].value);
+  const Added& pa = add_[2];
+  for (size_t i = 0; i < pa.n; ++i) out.emplace_back(pa.slots[i].name, pa.slots[i].value);
+  if (!err_.empty()) out.emplace_back(kErrorLabel, err_);
+  if (!err_details_.empty()) out.emplace_back(kErrorDetailsLabel, err_details_);
+}
+
+const ResultLabels* LabelsBuilder::intern(std::vector<std::pair<std::string_view, std::string_view>>& v) {
+  // Empty values are no labels (Prometheus convention, and model::LabelSet drops them).
+  std::erase_if(v, [](const auto& p) { return p.second.empty(); });
+  uint64_t key = hash_pairs(v);
+  auto& bucket = cache_[key];
+  for (const auto& r : bucket)
+    if (same_labels(r->labels, v)) return r.get();
+  std::vector<model::Label> labels;
+  labels.reserve(v.size());
+  for (const auto& [n, val] : v) labels.push_back({std::string(n), std::string(val)});
+  auto r = std::make_unique<ResultLabels>();
+  r->labels = model::LabelSet::from_unsorted(std::move(labels));
+  r->hash = r->labels.fingerprint();
+  bucket.push_back(std::move(r));
+  return bucket.back().get();
+}
+
+const ResultLabels* LabelsBuilder::result() {
+  if (unchanged() && err_.empty() && err_details_.empty()) {
+    if (!base_result_) {
+      buf_.clear();
+      for (const auto& l : *base_) buf_.emplace_back(l.name, l.value);
+      base_result_ = intern(buf_);
+    }
+    return base_result_;
+  }
+  collect(buf_);
+  std::sort(buf_.begin(), buf_.end());
+  // A name can only appear once: categories are exclusive and base names are unique.
+  return intern(buf_);
+}
+
+const ResultLabels* LabelsBuilder::base_group_result() {
+  if (base_group_result_) return base_group_result_;
+  buf_.clear();
+  for (const auto& l : *base_) {
+    bool listed = std::find(grouping_.groups.begin(), grouping_.groups.end(), l.name) != grouping_.groups.end();
+    if (listed != grouping_.without) buf_.emplace_back(l.name, l.value);
+  }
+  base_group_result_ = intern(buf_);
+  return base_group_result_;
+}
+
+const ResultLabels* LabelsBuilder::grouped_result() {
+  if (has_error()) return result();  // the error must not be grouped away
+  if (grouping_.no_labels) {
+    buf_.clear();
+    return intern(buf_);
+  }
+  if (grouping_.groups.empty()) return result();
+  if (unchanged()) return base_group_result();
+  collect(buf_);
+  std::erase_if(buf_, [&](const auto& p) {
+    if (p.first == kErrorDetailsLabel) return true;  // Loki groups only base and added labels
+    bool listed = std::find(grouping_.groups.begin(), grouping_.groups.end(), p.first) != grouping_.groups.end();
+    return listed == grouping_.without;
+  });
+  std::sort(buf_.begin(), buf_.end());
+  return intern(buf_);
+}
+
+}  // namespace logql::log

@@ -1,0 +1,33 @@
+#include "logql/log/sanitize.h"
+
+#include "model/go_string.h"
+
+namespace logql::log {
+
+void append_sanitized(std::string& out, std::string_view key) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
+  while (!key.empty() && space(key.front())) key.remove_prefix(1);
+  while (!key.empty() && space(key.back())) key.remove_suffix(1);
+  if (key.empty()) return;
+  if (out.empty() && key[0] >= '0' && key[0] <= '9') out += '_';
+  for (size_t i = 0; i < key.size();) {
+    char c = key[i];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') {
+      out += c;
+      ++i;
+      continue;
+    }
+    size_t len = 1;
+    if (static_cast<unsigned char>(c) >= 0x80) model::decode_utf8(key, i, len);
+    out += '_';
+    i += len;
+  }
+}
+
+std::string sanitize_label_key(std::string_view key) {
+  std::string out;
+  append_sanitized(out, key);
+  return out;
+}
+
+}  // namespace logql::log
