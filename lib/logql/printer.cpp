@@ -17,6 +17,8 @@ namespace {
 using model::quote_go_string;
 
 constexpr size_t kMaxCharsPerLine = 100;  // Loki's prettier threshold
+// The threshold of the prettify() call running on this thread (tests use Loki's test value, 20).
+thread_local size_t max_chars_per_line = kMaxCharsPerLine;
 
 template <class... Ts>
 struct Overloaded : Ts... {
@@ -254,7 +256,7 @@ std::string binary_op_pretty(const ast::BinaryExpr& b) {
 
 // ---- Prettify --------------------------------------------------------------------------------
 
-bool fits(const std::string& s) { return s.size() <= kMaxCharsPerLine; }
+bool fits(const std::string& s) { return s.size() <= max_chars_per_line; }
 
 // Loki nests consecutive line filters into one chain whose Pretty() keeps the longest prefix
 // that fits on one line and puts each remaining filter on its own line.
@@ -468,6 +470,14 @@ std::string print(const ast::Expr& expr) {
       expr.node);
 }
 
-std::string prettify(const ast::Expr& expr) { return pretty(expr, 0); }
+std::string prettify(const ast::Expr& expr) { return prettify(expr, kMaxCharsPerLine); }
+
+std::string prettify(const ast::Expr& expr, size_t max_chars) {
+  size_t saved = max_chars_per_line;
+  max_chars_per_line = max_chars;
+  std::string out = pretty(expr, 0);
+  max_chars_per_line = saved;
+  return out;
+}
 
 }  // namespace logql

@@ -1,6 +1,7 @@
 // Canonical LogQL text for an AST, so that parse(print(e)) is the same tree.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "logql/ast.h"
@@ -22,5 +23,7 @@ std::string format_float_go(double v);
 // Loki's format_query / `logcli fmt` form: short queries on one line, long ones broken over
 // indented lines as Loki's Prettify does.
 std::string prettify(const ast::Expr& expr);
+// Same with another line length limit than Loki's 100 (Loki's own tests use 20).
+std::string prettify(const ast::Expr& expr, size_t max_chars_per_line);
 
 }  // namespace logql
