@@ -1,6 +1,5 @@
 #include "logcli/stdin_source.h"
 
-#include <re2/re2.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "logql/eval/matchers.h"
 #include "model/time.h"
 
 namespace logcli {
@@ -19,46 +19,6 @@ int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-// Prometheus matcher semantics: a missing label matches as the empty string; regexes are fully
-// anchored.
-class StreamFilter {
- public:
-  static util::Result<StreamFilter> compile(const std::vector<logql::ast::Matcher>& matchers) {
-    StreamFilter f;
-    for (const auto& m : matchers) {
-      Compiled c{m, nullptr};
-      if (m.op == logql::ast::MatchOp::Re || m.op == logql::ast::MatchOp::Nre) {
-        c.re = std::make_shared<RE2>("^(?:" + m.value + ")$", RE2::Quiet);
-        if (!c.re->ok()) return util::Error{"invalid regex " + m.value + ": " + c.re->error()};
-      }
-      f.matchers_.push_back(std::move(c));
-    }
-    return f;
-  }
-  bool matches(const model::LabelSet& ls) const {
-    for (const auto& c : matchers_) {
-      std::string_view v = ls.get(c.m.name).value_or("");
-      bool ok;
-      switch (c.m.op) {
-        case logql::ast::MatchOp::Eq: ok = v == c.m.value; break;
-        case logql::ast::MatchOp::Neq: ok = v != c.m.value; break;
-        case logql::ast::MatchOp::Re: ok = RE2::FullMatch(v, *c.re); break;
-        case logql::ast::MatchOp::Nre: ok = !RE2::FullMatch(v, *c.re); break;
-        default: ok = false;
-      }
-      if (!ok) return false;
-    }
-    return true;
-  }
-
- private:
-  struct Compiled {
-    logql::ast::Matcher m;
-    std::shared_ptr<RE2> re;
-  };
-  std::vector<Compiled> matchers_;
-};
 
 class SliceIterator : public logql::EntryIterator {
  public:
@@ -85,6 +45,15 @@ class SliceIterator : public logql::EntryIterator {
   const StdinSource::EntryRef* current_ = nullptr;
   model::Entry entry_;
 };
+
+// The literal every selected line must contain, when the pipeline starts with `|= "literal"`;
+// empty when there is none.
+std::string_view required_literal(const std::vector<logql::ast::Stage>* stages) {
+  if (!stages || stages->empty()) return {};
+  const auto* f = std::get_if<logql::ast::LineFilter>(&stages->front());
+  if (!f || f->op != logql::ast::LineFilterOp::Contains || f->ip || f->values.size() != 1) return {};
+  return f->values[0];
+}
 
 }  // namespace
 
@@ -254,7 +223,7 @@ util::Result<std::unique_ptr<StdinSource>> StdinSource::read(int fd, StdinFormat
 util::Result<std::unique_ptr<logql::EntryIterator>> StdinSource::select(const logql::SelectParams& params) {
   std::vector<bool> stream_ok(streams_.size(), true);
   if (format_ == StdinFormat::Jsonl) {
-    auto filter = StreamFilter::compile(params.matchers);
+    auto filter = logql::LabelMatchers::compile(params.matchers);
     if (!filter) return util::Error{filter.error()};
     for (size_t i = 0; i < streams_.size(); ++i) stream_ok[i] = filter->matches(streams_[i]);
   }
@@ -262,9 +231,31 @@ util::Result<std::unique_ptr<logql::EntryIterator>> StdinSource::select(const lo
                              [](const EntryRef& e, int64_t t) { return e.ts < t; });
   auto hi = std::lower_bound(lo, entries_.end(), params.end, [](const EntryRef& e, int64_t t) { return e.ts < t; });
   std::vector<const EntryRef*> refs;
-  refs.reserve(static_cast<size_t>(hi - lo));
-  for (auto it = lo; it != hi; ++it)
-    if (stream_ok[it->stream]) refs.push_back(&*it);
+  if (std::string_view needle = required_literal(params.stages); format_ == StdinFormat::Raw && !needle.empty()) {
+    // One memmem pass over the whole input finds the candidate lines, as grep does, instead of a
+    // search per line; the engine still applies the filter itself. Raw entries lie in input
+    // order, so offsets ascend with the index.
+    uint64_t from = lo == hi ? 0 : lo->offset, to = lo == hi ? 0 : (hi - 1)->offset + (hi - 1)->len;
+    auto line = lo;
+    for (uint64_t pos = from; pos < to;) {
+      const void* hit = memmem(data_.data() + pos, to - pos, needle.data(), needle.size());
+      if (!hit) break;
+      uint64_t at = static_cast<uint64_t>(static_cast<const char*>(hit) - data_.data());
+      line = std::upper_bound(line, hi, at, [](uint64_t off, const EntryRef& e) { return off < e.offset; }) - 1;
+      if (at + needle.size() <= line->offset + line->len) {
+        refs.push_back(&*line);
+        pos = line->offset + line->len;  // one hit per line is enough
+        ++line;
+        if (line == hi) break;
+      } else {
+        pos = at + 1;  // the match spans a line break: not a match in any line
+      }
+    }
+  } else {
+    refs.reserve(static_cast<size_t>(hi - lo));
+    for (auto it = lo; it != hi; ++it)
+      if (stream_ok[it->stream]) refs.push_back(&*it);
+  }
   if (params.direction == logql::Direction::Backward) std::reverse(refs.begin(), refs.end());
   const std::string& text = format_ == StdinFormat::Raw ? data_ : decoded_;
   return std::unique_ptr<logql::EntryIterator>(new SliceIterator(streams_, std::move(refs), text));

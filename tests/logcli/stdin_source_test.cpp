@@ -69,3 +69,23 @@ TEST_CASE("jsonl stdin errors name the line") {
   auto bad_label = StdinSource::from_buffer("{\"labels\":{\"a\":1},\"line\":\"x\",\"ts\":1}\n", StdinFormat::Jsonl, 0);
   CHECK(!bad_label.ok());
 }
+
+TEST_CASE("raw stdin: a leading |= literal is found with one scan, never across lines") {
+  auto src = StdinSource::from_buffer("ab\ncd abab\nxa\nbab\nab", StdinFormat::Raw, 1000);
+  REQUIRE(src.ok());
+  std::vector<logql::ast::Stage> stages;
+  stages.emplace_back(logql::ast::LineFilter{logql::ast::LineFilterOp::Contains, {"ab"}, false});
+  logql::SelectParams p;
+  p.start = (*src)->min_time();
+  p.end = (*src)->max_time() + 1;
+  p.stages = &stages;
+  std::vector<std::string> lines;
+  for (auto& [l, line] : drain(**src, p)) lines.push_back(line);
+  // "xa\nb" must not match: the needle spans a line break.
+  CHECK(lines == std::vector<std::string>{"ab", "cd abab", "bab", "ab"});
+  p.start = (*src)->min_time() + 1;  // range still applies
+  p.end = (*src)->max_time();
+  lines.clear();
+  for (auto& [l, line] : drain(**src, p)) lines.push_back(line);
+  CHECK(lines == std::vector<std::string>{"cd abab", "bab"});
+}
