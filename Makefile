@@ -8,6 +8,7 @@ BUILD ?= build
 CXX ?= g++
 CCACHE := $(shell command -v ccache 2>/dev/null)
 PKGS := re2
+PKGS += libzstd  # lib/chunk (block compression)
 OPT ?= -O2
 SAN ?=
 CXXFLAGS ?= $(OPT) -g1

@@ -1,0 +1,86 @@
+// The uncompressed payload of one chunk block, column by column: timestamps (delta varints),
+// line lengths, structured metadata (names interned per block), then the lines back to back.
+// Keeping the lines contiguous is what lets zstd compress a block about as well as plain text.
+//
+// BlockEncoder accumulates entries without per-entry allocations (its buffers are reused from
+// block to block). DecodedBlock parses a payload into views that point into the payload buffer.
+// Neither is thread-safe; use one per thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "model/labels.h"
+#include "util/result.h"
+
+namespace chunk {
+
+class BlockEncoder {
+ public:
+  // REQUIRES: ts >= the previous entry's timestamp in this block.
+  void add(int64_t ts, std::string_view line, const std::vector<model::Label>& metadata);
+
+  size_t entries() const { return entries_; }
+  bool empty() const { return entries_ == 0; }
+  int64_t min_time() const { return min_time_; }
+  int64_t max_time() const { return last_ts_; }
+  // The payload size if the block were cut now.
+  size_t payload_size() const;
+
+  // Writes the payload to `out` (replacing its contents) and resets the encoder.
+  void finish_into(std::string& out);
+
+ private:
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  uint32_t name_index(std::string_view name);
+
+  size_t entries_ = 0;
+  int64_t min_time_ = 0;
+  int64_t last_ts_ = 0;
+  std::string timestamps_;  // first: ts - min_time (always 0); then delta from the previous entry
+  std::string lengths_;
+  std::string pair_counts_;  // one uvarint per entry: how many metadata pairs it has
+  std::string pairs_;        // (name index, value) per pair
+  std::string lines_;
+  bool any_metadata_ = false;
+  std::vector<std::string> names_;
+  std::unordered_map<std::string, uint32_t, NameHash, std::equal_to<>> name_ids_;
+};
+
+// One entry of a decoded block; its strings live in the DecodedBlock.
+struct EntryView {
+  int64_t timestamp;
+  uint32_t line_offset;
+  uint32_t line_size;
+  uint32_t metadata_begin;  // index into DecodedBlock::metadata()
+  uint32_t metadata_count;
+};
+
+class DecodedBlock {
+ public:
+  // Parses `payload` (which must stay alive and unchanged while this block is used), checking
+  // that it holds exactly `expected_entries` entries whose timestamps are non-decreasing and lie
+  // in [min_time, max_time], the first equal to min_time and the last to max_time. `where` names
+  // the block in error messages.
+  util::Status parse(std::string_view payload, uint32_t expected_entries, int64_t min_time,
+                     int64_t max_time, const std::string& where);
+
+  const std::vector<EntryView>& entries() const { return entries_; }
+  std::string_view line(const EntryView& e) const { return payload_.substr(e.line_offset, e.line_size); }
+  const std::vector<std::pair<std::string_view, std::string_view>>& metadata() const { return metadata_; }
+
+ private:
+  std::string_view payload_;
+  std::vector<EntryView> entries_;
+  std::vector<std::string_view> names_;
+  std::vector<std::pair<std::string_view, std::string_view>> metadata_;
+};
+
+}  // namespace chunk

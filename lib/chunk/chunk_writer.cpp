@@ -1,0 +1,127 @@
+#include "chunk/chunk_writer.h"
+
+#include <zstd.h>
+
+#include "chunk/coding.h"
+#include "chunk/crc32c.h"
+
+namespace chunk {
+
+struct ChunkWriter::ZstdContext {
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  ~ZstdContext() { ZSTD_freeCCtx(cctx); }
+};
+
+util::Result<std::unique_ptr<ChunkWriter>> ChunkWriter::create(std::string tenant, model::LabelSet labels,
+                                                               ChunkWriterOptions options) {
+  if (tenant.size() > kMaxTenantBytes) return util::Error{"chunk: tenant ID longer than 1024 bytes"};
+  if (options.target_block_size == 0 || options.target_block_size > kMaxBlockUncompressedBytes / 2)
+    return util::Error{"chunk: target block size out of range"};
+  if (options.zstd_level < ZSTD_minCLevel() || options.zstd_level > ZSTD_maxCLevel())
+    return util::Error{"chunk: zstd level " + std::to_string(options.zstd_level) + " out of range"};
+  size_t header = tenant.size() + 10;
+  for (const auto& l : labels) header += l.name.size() + l.value.size() + 20;
+  if (header > kMaxHeaderBytes) return util::Error{"chunk: labels too large for the header"};
+  return std::unique_ptr<ChunkWriter>(new ChunkWriter(std::move(tenant), std::move(labels), options));
+}
+
+ChunkWriter::ChunkWriter(std::string tenant, model::LabelSet labels, ChunkWriterOptions options)
+    : tenant_(std::move(tenant)), labels_(std::move(labels)), options_(options), zstd_(new ZstdContext) {
+  ZSTD_CCtx_setParameter(zstd_->cctx, ZSTD_c_compressionLevel, options_.zstd_level);
+  // Each block is a single frame with its content size recorded, and no frame checksum: the
+  // block CRC32C in the footer already covers the compressed bytes.
+  ZSTD_CCtx_setParameter(zstd_->cctx, ZSTD_c_contentSizeFlag, 1);
+  std::string header;
+  put_string(header, tenant_);
+  put_uvarint(header, labels_.size());
+  for (const auto& l : labels_) {
+    put_string(header, l.name);
+    put_string(header, l.value);
+  }
+  out_.append(kChunkMagic);
+  out_.push_back(static_cast<char>(kChunkVersion));
+  out_.push_back(static_cast<char>(kCompressionZstd));
+  out_.append(2, '\0');
+  put_fixed32(out_, static_cast<uint32_t>(header.size()));
+  out_ += header;
+  put_fixed32(out_, crc32c(out_));
+}
+
+ChunkWriter::~ChunkWriter() = default;
+
+util::Status ChunkWriter::append(int64_t ts, std::string_view line, const model::LabelSet& metadata) {
+  if (finished_) return util::Error{"chunk: append after finish"};
+  if (entries_ > 0 && ts < max_time_)
+    return util::Error{"chunk: entry out of order (timestamp " + std::to_string(ts) + " before " +
+                       std::to_string(max_time_) + ")"};
+  size_t size = line.size() + 32;
+  for (const auto& l : metadata) size += l.name.size() + l.value.size() + 20;
+  if (size > kMaxBlockUncompressedBytes / 2) return util::Error{"chunk: entry too large for one block"};
+  if (!encoder_.empty() && (encoder_.payload_size() + size > options_.target_block_size ||
+                            encoder_.entries() >= kMaxEntriesPerBlock)) {
+    if (auto s = cut_block(); !s.ok()) return s;
+  }
+  encoder_.add(ts, line, metadata.labels());
+  if (entries_ == 0) min_time_ = ts;
+  max_time_ = ts;
+  ++entries_;
+  line_bytes_ += line.size();
+  if (encoder_.payload_size() >= options_.target_block_size) return cut_block();
+  return {};
+}
+
+util::Status ChunkWriter::cut_block() {
+  if (encoder_.empty()) return {};
+  BlockMeta meta;
+  meta.min_time = encoder_.min_time();
+  meta.max_time = encoder_.max_time();
+  meta.entries = static_cast<uint32_t>(encoder_.entries());
+  encoder_.finish_into(payload_);
+  size_t start = out_.size();
+  out_.resize(start + ZSTD_compressBound(payload_.size()));
+  size_t n = ZSTD_compress2(zstd_->cctx, out_.data() + start, out_.size() - start, payload_.data(), payload_.size());
+  if (ZSTD_isError(n)) {
+    out_.resize(start);
+    return util::Error{std::string("chunk: zstd compression failed: ") + ZSTD_getErrorName(n)};
+  }
+  out_.resize(start + n);
+  meta.offset = start;
+  meta.compressed_size = static_cast<uint32_t>(n);
+  meta.uncompressed_size = static_cast<uint32_t>(payload_.size());
+  meta.crc32c = crc32c(std::string_view(out_).substr(start, n));
+  uncompressed_bytes_ += payload_.size();
+  blocks_.push_back(meta);
+  return {};
+}
+
+util::Result<std::string> ChunkWriter::finish() {
+  if (finished_) return util::Error{"chunk: finish called twice"};
+  if (auto s = cut_block(); !s.ok()) return util::Error{s.error()};
+  finished_ = true;
+  std::string footer;
+  put_uvarint(footer, blocks_.size());
+  put_svarint(footer, min_time_);
+  put_uvarint(footer, static_cast<uint64_t>(max_time_) - static_cast<uint64_t>(min_time_));
+  put_uvarint(footer, entries_);
+  int64_t prev = min_time_;
+  for (const auto& b : blocks_) {
+    // Offsets are implicit (blocks are contiguous); times are deltas from the previous block's
+    // end, which keeps them small and makes "blocks are in time order" structural.
+    put_uvarint(footer, b.compressed_size);
+    put_uvarint(footer, b.uncompressed_size);
+    put_uvarint(footer, static_cast<uint64_t>(b.min_time) - static_cast<uint64_t>(prev));
+    put_uvarint(footer, static_cast<uint64_t>(b.max_time) - static_cast<uint64_t>(b.min_time));
+    put_uvarint(footer, b.entries);
+    put_fixed32(footer, b.crc32c);
+    prev = b.max_time;
+  }
+  uint64_t footer_offset = out_.size();
+  out_ += footer;
+  put_fixed64(out_, footer_offset);
+  put_fixed32(out_, static_cast<uint32_t>(footer.size()));
+  put_fixed32(out_, crc32c(footer));
+  out_.append(kChunkEndMagic);
+  return std::move(out_);
+}
+
+}  // namespace chunk
