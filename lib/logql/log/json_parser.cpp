@@ -12,8 +12,8 @@ struct JsonWalker {
   LabelsBuilder& lbs;
   std::string& prefix;
   std::string& value_buf;
-  std::string name;
-  std::string key_buf;
+  std::string& name;
+  std::string& key_buf;
 
   const char* object(std::string_view data) {
     return json::object_each(data, key_buf, [this](std::string_view key, std::string_view value, json::Type type) {
@@ -63,7 +63,7 @@ struct JsonWalker {
 bool JsonParserStage::process(int64_t, std::string_view& line, LabelsBuilder& lbs, StageScratch& s) const {
   if (lbs.parsers_disabled()) return true;
   s.a.clear();
-  JsonWalker w{lbs, s.a, s.b, {}, {}};
+  JsonWalker w{lbs, s.a, s.b, s.c, s.d};
   if (const char* err = w.object(line)) {
     lbs.set_error(kErrJson);
     lbs.set_error_details(err);

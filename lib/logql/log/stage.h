@@ -16,7 +16,7 @@ namespace logql::log {
 // Per-stream, per-stage reusable buffers, so stages never allocate per entry once warmed up.
 struct StageScratch {
   std::string line;  // a rewritten line; `line` views into it stay valid until the next entry
-  std::string a, b;  // general purpose
+  std::string a, b, c, d;  // general purpose
   std::vector<std::pair<std::string, std::string>> pairs;
   size_t npairs = 0;
 };

@@ -15,7 +15,7 @@ bool UnpackParserStage::process(int64_t, std::string_view& line, LabelsBuilder& 
   // Collect first: labels are only applied when the object turns out to be packed.
   s.npairs = 0;
   bool packed = false;
-  std::string entry;
+  std::string& entry = s.b;
   const char* err = json::object_each(line, s.a, [&](std::string_view key, std::string_view value, json::Type type) -> const char* {
     if (type != json::Type::String) return nullptr;
     if (key == "_entry") {
@@ -39,7 +39,7 @@ bool UnpackParserStage::process(int64_t, std::string_view& line, LabelsBuilder& 
   }
   if (!packed) return true;
   for (size_t i = 0; i < s.npairs; ++i) lbs.set(LabelCategory::Parsed, s.pairs[i].first, s.pairs[i].second);
-  s.line = std::move(entry);
+  s.line.swap(entry);
   line = s.line;
   return true;
 }
