@@ -7,7 +7,8 @@ SHELL := bash
 BUILD ?= build
 CXX ?= g++
 CCACHE := $(shell command -v ccache 2>/dev/null)
-PKGS := re2
+PKGS := re2 yaml-cpp
+PKGS += protobuf snappy zlib  # lib/push (protobuf + snappy bodies) and lib/http (gzip bodies)
 PKGS += libzstd  # lib/chunk (block compression)
 OPT ?= -O2
 SAN ?=
@@ -25,6 +26,12 @@ LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
 TEST_SRCS := $(shell find tests -name '*_test.cpp' 2>/dev/null | sort) tests/test_main.cpp
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/obj/%.o)
 TOOL_BINS := $(TOOLS:%=$(BUILD)/bin/%)
+# Protocol buffers: proto/*.proto -> $(BUILD)/gen/*.pb.{h,cc} (protoc), compiled into liblog.a.
+PROTO_SRCS := $(wildcard proto/*.proto)
+PROTO_HDRS := $(PROTO_SRCS:proto/%.proto=$(BUILD)/gen/%.pb.h)
+LIB_OBJS += $(PROTO_SRCS:proto/%.proto=$(BUILD)/obj/gen/%.pb.o)
+override CXXFLAGS += -I$(BUILD)/gen
+.SECONDARY: $(PROTO_SRCS:proto/%.proto=$(BUILD)/gen/%.pb.cc)
 
 .PHONY: all tools setup test unit e2e asan bench demo clean install
 all: setup
@@ -40,6 +47,19 @@ $(BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(@D)
 	@echo "  CXX $<"
 	@$(CCACHE) $(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(BUILD)/gen/%.pb.cc $(BUILD)/gen/%.pb.h: proto/%.proto
+	@mkdir -p $(@D)
+	@echo "  PROTOC $<"
+	@protoc -Iproto --cpp_out=$(BUILD)/gen $<
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.cc
+	@mkdir -p $(@D)
+	@echo "  CXX $<"
+	@$(CCACHE) $(CXX) $(CXXFLAGS) -c $< -o $@
+
+# Generated headers exist before anything that may include them is compiled.
+$(LIB_OBJS) $(TEST_OBJS): | $(PROTO_HDRS)
 
 $(BUILD)/liblog.a: $(LIB_OBJS)
 	@rm -f $@
@@ -93,3 +113,23 @@ clean:
 	rm -rf build build-asan
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# libFuzzer targets, not part of `make test`: fuzz/*_fuzzer.cpp -> build/fuzz/<name>, built with
+# clang and linked with the lib/ modules the decoders need. Run one with e.g.
+# `build/fuzz/chunk_decode_fuzzer -max_total_time=120 build/fuzz/chunk-corpus`.
+FUZZ_CXX ?= clang++
+FUZZ_FLAGS := -std=c++20 -g -O1 -fno-omit-frame-pointer -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -Ilib $(shell pkg-config --cflags re2 libzstd 2>/dev/null)
+FUZZ_LIB_SRCS := $(sort $(wildcard lib/chunk/*.cpp lib/index/*.cpp lib/fsutil/*.cpp lib/model/*.cpp))
+FUZZ_LIBS = $(shell pkg-config --libs re2 libzstd)
+.PHONY: fuzz
+fuzz:
+	@command -v $(FUZZ_CXX) >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  $$sudo apt-get install -y -qq --no-install-recommends clang libclang-rt-dev >/dev/null; }
+	@$(MAKE) --no-print-directory $(patsubst fuzz/%.cpp,build/fuzz/%,$(wildcard fuzz/*_fuzzer.cpp)) build/fuzz/make_chunk_seeds
+build/fuzz/%_fuzzer: fuzz/%_fuzzer.cpp $(FUZZ_LIB_SRCS)
+	@mkdir -p $(@D)
+	@echo "  FUZZ $@"
+	@$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(FUZZ_LIBS)
+build/fuzz/make_%_seeds: fuzz/make_%_seeds.cpp $(FUZZ_LIB_SRCS)
+	@mkdir -p $(@D)
+	@$(FUZZ_CXX) $(FUZZ_FLAGS) -o $@ $^ $(FUZZ_LIBS)

@@ -9,6 +9,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev libzstd-dev doctest-dev
   libsnappy-dev libprotobuf-dev protobuf-compiler libboost-dev
   ccache
+  zlib1g-dev  # gzip request bodies (lib/http)
   # used by the benchmarks and end-to-end tests as reference tools
   jq ripgrep zstd curl python3 bc
 )

@@ -1,0 +1,18 @@
+// Encodes a push request in Loki's protobuf wire format (proto/push.proto), the client side of
+// protobuf_decoder.h: what logtail sends, and what the push benchmarks generate.
+// Stateless and thread-safe.
+#pragma once
+
+#include <string>
+
+#include "push/push_request.h"
+
+namespace push {
+
+// Uncompressed protobuf bytes. Labels are written in LabelSet::to_string() form.
+std::string encode_protobuf(const PushRequest& request);
+
+// Snappy block-compressed, as POST /loki/api/v1/push expects with application/x-protobuf.
+std::string encode_protobuf_snappy(const PushRequest& request);
+
+}  // namespace push
