@@ -15,8 +15,7 @@ ts=2024-01-02T03:04:08Z level=error msg="panic: nil map" component=api duration=
 out=$(logcli query --stdin -o raw '<job="app"> |= "panic" or "timeout" | logfmt | duration > 1s | line_format "{{.component}}: {{.msg}}"' < "$d/app.log")
 expect_eq "angle-bracket selector, or-filter, duration filter, line_format" 'db: db timeout' "$out"
 
-out=$(logcli query --stdin -q '{job="app"} | logfmt | level="warn"' < "$d/app.log")
-expect_contains "default output shows the extracted labels" 'level="warn"' "$out"
+
 
 out=$(logcli instant-query --stdin 'sum by (level) (count_over_time({job="app"} | logfmt [1m]))' < "$d/app.log" | tr -d ' \n')
 expect_contains "metric query counts by level (error)" '{"metric":{"level":"error"},"value":[' "$out"
@@ -32,6 +31,21 @@ out=$(logcli query --stdin --stdin-format=jsonl --forward -o raw '{component="ap
 expect_eq "jsonl input: selectors apply to its labels" 'ts=2024-01-02T03:04:07Z level=warn msg="slow request" component=api duration=900ms
 ts=2024-01-02T03:04:08Z level=error msg="panic: nil map" component=api duration=12ms' "$out"
 
+# One result stream: all its labels are common, noted once on stderr (as Loki's logcli does).
+err=$(logcli query --stdin '{job="app"} | logfmt | level="warn"' < "$d/app.log" 2>&1 >/dev/null)
+expect_contains "default output notes the extracted labels as common labels" 'level="warn"' "$err"
+# Raw lines are stamped with the time they were read: compare all but the timestamp column.
+out=$(logcli query --stdin -q --forward '{job="app"} | logfmt | level=~"warn|info" | keep level' < "$d/app.log" | cut -d' ' -f2-)
+expect_eq "default output: padded labels, then the line" \
+'{level="info"} ts=2024-01-02T03:04:05Z level=info msg="started" component=api
+{level="warn"} ts=2024-01-02T03:04:07Z level=warn msg="slow request" component=api duration=900ms' "$out"
+out=$(echo '{"labels":{"app":"db"},"line":"db timeout","timestamp":"2024-01-02T03:04:06.5Z"}' |
+  logcli query --stdin -q --stdin-format=jsonl -z UTC '{app="db"}')
+expect_eq "default output: RFC3339 time in the chosen zone" '2024-01-02T03:04:06Z {} db timeout' "$out"
+out=$(echo '{"labels":{"app":"db"},"line":"db timeout","ts":1704164646500000000}' |
+  logcli query --stdin --stdin-format=jsonl -z UTC -o jsonl '{app="db"}')
+expect_eq "jsonl output keeps nanoseconds and labels" \
+  '{"labels":{"app":"db"},"line":"db timeout","timestamp":"2024-01-02T03:04:06.5Z"}' "$out"
 out=$(logcli query --stdin --stdin-format=jsonl --limit=1 -o raw '{component="api"}' < "$d/app.jsonl")
 expect_eq "limit and backward direction: newest entry first" 'ts=2024-01-02T03:04:08Z level=error msg="panic: nil map" component=api duration=12ms' "$out"
 
