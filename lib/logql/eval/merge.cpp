@@ -7,10 +7,11 @@ namespace logql {
 MergeIterator::MergeIterator(std::vector<std::unique_ptr<EntryIterator>> children, Direction direction)
     : children_(std::move(children)), direction_(direction) {
   heap_.reserve(children_.size());
+  ts_.resize(children_.size());
 }
 
 bool MergeIterator::before(size_t a, size_t b) const {
-  int64_t ta = children_[a]->entry().timestamp, tb = children_[b]->entry().timestamp;
+  int64_t ta = ts_[a], tb = ts_[b];
   if (ta != tb) return direction_ == Direction::Forward ? ta < tb : ta > tb;
   const model::LabelSet& la = children_[a]->labels();
   const model::LabelSet& lb = children_[b]->labels();
@@ -23,6 +24,7 @@ bool MergeIterator::before(size_t a, size_t b) const {
 // A hand-rolled sift keeps the comparator cheap (no std::function) and lets us pop without
 // copying iterator state.
 void MergeIterator::push(size_t child) {
+  ts_[child] = children_[child]->entry().timestamp;
   heap_.push_back(child);
   size_t i = heap_.size() - 1;
   while (i > 0) {

@@ -29,6 +29,7 @@ class MergeIterator : public EntryIterator {
   std::vector<std::unique_ptr<EntryIterator>> children_;
   Direction direction_;
   std::vector<size_t> heap_;  // child indices; heap_[0] is the next to emit
+  std::vector<int64_t> ts_;   // each queued child's current timestamp, saving virtual calls
   size_t current_ = 0;
   bool started_ = false;
   bool has_current_ = false;
