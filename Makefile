@@ -133,3 +133,23 @@ build/fuzz/%_fuzzer: fuzz/%_fuzzer.cpp $(FUZZ_LIB_SRCS)
 build/fuzz/make_%_seeds: fuzz/make_%_seeds.cpp $(FUZZ_LIB_SRCS)
 	@mkdir -p $(@D)
 	@$(FUZZ_CXX) $(FUZZ_FLAGS) -o $@ $^ $(FUZZ_LIBS)
+
+# libFuzzer targets, not part of `make test`: fuzz/*_fuzzer.cpp -> build/fuzz/<name>, built with
+# clang and linked with the lib/ modules the decoders need. Run one with e.g.
+# `build/fuzz/chunk_decode_fuzzer -max_total_time=120 build/fuzz/chunk-corpus`.
+FUZZ_CXX ?= clang++
+FUZZ_FLAGS := -std=c++20 -g -O1 -fno-omit-frame-pointer -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -Ilib $(shell pkg-config --cflags re2 libzstd 2>/dev/null)
+FUZZ_LIB_SRCS := $(sort $(wildcard lib/chunk/*.cpp lib/index/*.cpp lib/fsutil/*.cpp lib/model/*.cpp))
+FUZZ_LIBS = $(shell pkg-config --libs re2 libzstd)
+.PHONY: fuzz
+fuzz:
+	@command -v $(FUZZ_CXX) >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  $$sudo apt-get install -y -qq --no-install-recommends clang libclang-rt-dev >/dev/null; }
+	@$(MAKE) --no-print-directory $(patsubst fuzz/%.cpp,build/fuzz/%,$(wildcard fuzz/*_fuzzer.cpp)) build/fuzz/make_chunk_seeds
+build/fuzz/%_fuzzer: fuzz/%_fuzzer.cpp $(FUZZ_LIB_SRCS)
+	@mkdir -p $(@D)
+	@echo "  FUZZ $@"
+	@$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(FUZZ_LIBS)
+build/fuzz/make_%_seeds: fuzz/make_%_seeds.cpp $(FUZZ_LIB_SRCS)
+	@mkdir -p $(@D)
+	@$(FUZZ_CXX) $(FUZZ_FLAGS) -o $@ $^ $(FUZZ_LIBS)

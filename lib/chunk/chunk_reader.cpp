@@ -60,7 +60,7 @@ util::Result<ChunkReader> ChunkReader::open(std::string_view bytes) {
   if (header_len > kMaxHeaderBytes || kPreambleSize + header_len + 4 + kTrailerSize > size)
     return corrupt("header length " + std::to_string(header_len) + " out of bounds");
   const size_t header_end = kPreambleSize + header_len;
-  if (crc32c(bytes.substr(0, header_end)) != get_fixed32(bytes.data() + header_end))
+  if (!checksum_matches(crc32c(bytes.substr(0, header_end)), get_fixed32(bytes.data() + header_end)))
     return corrupt("header checksum mismatch");
   if (auto s = parse_header(bytes.substr(kPreambleSize, header_len), c.header_); !s.ok()) return util::Error{s.error()};
   const uint64_t data_start = header_end + 4;
@@ -75,7 +75,7 @@ util::Result<ChunkReader> ChunkReader::open(std::string_view bytes) {
     return corrupt("footer offset " + std::to_string(footer_offset) + " / length " + std::to_string(footer_len) +
                    " out of bounds");
   std::string_view footer = bytes.substr(footer_offset, footer_len);
-  if (crc32c(footer) != footer_crc) return corrupt("footer (block index) checksum mismatch");
+  if (!checksum_matches(crc32c(footer), footer_crc)) return corrupt("footer (block index) checksum mismatch");
 
   ByteReader r(footer);
   uint64_t block_count, span, total_entries;
@@ -139,7 +139,7 @@ util::Status ChunkReader::read_block_with(size_t i, std::string& payload, Decode
   if (i >= blocks_.size()) return util::Error{"chunk: block index " + std::to_string(i) + " out of range"};
   const BlockMeta& b = blocks_[i];
   std::string_view compressed = bytes_.substr(b.offset, b.compressed_size);
-  if (crc32c(compressed) != b.crc32c) return corrupt(block_name(i, b) + ": checksum mismatch");
+  if (!checksum_matches(crc32c(compressed), b.crc32c)) return corrupt(block_name(i, b) + ": checksum mismatch");
   payload.resize(b.uncompressed_size);
   size_t n = ZSTD_decompressDCtx(static_cast<ZSTD_DCtx*>(dctx), payload.data(), payload.size(), compressed.data(),
                                  compressed.size());
