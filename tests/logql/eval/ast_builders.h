@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "logql/ast.h"
+#include "logql/eval/engine.h"
 #include "logql/eval/memory_source.h"
 
 namespace evaltest {
