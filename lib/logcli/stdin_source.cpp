@@ -23,7 +23,7 @@ int64_t now_ns() {
 class SliceIterator : public logql::EntryIterator {
  public:
   SliceIterator(const std::vector<model::LabelSet>& streams, std::vector<const StdinSource::EntryRef*> refs,
-                const std::string& text)
+                std::string_view text)
       : streams_(streams), refs_(std::move(refs)), text_(text) {}
 
   bool next() override {
@@ -40,7 +40,7 @@ class SliceIterator : public logql::EntryIterator {
  private:
   const std::vector<model::LabelSet>& streams_;
   std::vector<const StdinSource::EntryRef*> refs_;
-  const std::string& text_;
+  std::string_view text_;
   size_t pos_ = 0;
   const StdinSource::EntryRef* current_ = nullptr;
   model::Entry entry_;
@@ -135,89 +135,66 @@ void StdinSource::finish() {
   }
 }
 
-util::Result<std::unique_ptr<StdinSource>> StdinSource::from_buffer(std::string data, StdinFormat format,
-                                                                    int64_t read_time_ns) {
+util::Status StdinSource::split_raw(const std::vector<std::pair<size_t, int64_t>>& arrivals) {
+  // arrivals: (bytes read so far, time) after each read; a line takes the time its newline arrived.
+  streams_.emplace_back();
+  int64_t last = INT64_MIN;
+  size_t start = 0;
+  for (size_t k = 0; k < arrivals.size() && start < data_.size(); ++k) {
+    size_t stop = k + 1 == arrivals.size() ? data_.size() : data_.rfind('\n', arrivals[k].first - 1);
+    if (stop == std::string_view::npos || stop < start) continue;  // no complete line yet
+    if (k + 1 != arrivals.size()) ++stop;                           // include the newline
+    std::string_view lines = data_.substr(start, stop - start);
+    if (!lines.empty() && lines.back() == '\n') lines.remove_suffix(1);
+    if (stop > start) {
+      if (auto s = add_raw(lines, arrivals[k].second, last); !s) return s;
+    }
+    start = stop;
+  }
+  return {};
+}
+
+util::Status StdinSource::parse_jsonl() {
+  std::string_view all = data_;
+  size_t line_no = 0;
+  while (!all.empty()) {
+    size_t nl = all.find('\n');
+    std::string_view line = all.substr(0, nl);
+    all.remove_prefix(nl == std::string_view::npos ? all.size() : nl + 1);
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    if (auto s = add_jsonl_line(line, line_no); !s) return s;
+  }
+  return {};
+}
+
+util::Result<std::unique_ptr<StdinSource>> StdinSource::load(InputBuffer input, StdinFormat format,
+                                                             const std::vector<std::pair<size_t, int64_t>>& arrivals) {
   std::unique_ptr<StdinSource> src(new StdinSource());
   src->format_ = format;
-  src->data_ = std::move(data);
-  if (format == StdinFormat::Raw) {
-    src->streams_.emplace_back();
-    int64_t last = INT64_MIN;
-    std::string_view all = src->data_;
-    if (!all.empty() && all.back() == '\n') all.remove_suffix(1);
-    if (!all.empty()) {
-      if (auto s = src->add_raw(all, read_time_ns, last); !s) return util::Error{s.error()};
-    }
-  } else {
-    std::string_view all = src->data_;
-    size_t line_no = 0;
-    while (!all.empty()) {
-      size_t nl = all.find('\n');
-      std::string_view line = all.substr(0, nl);
-      all.remove_prefix(nl == std::string_view::npos ? all.size() : nl + 1);
-      ++line_no;
-      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-      if (auto s = src->add_jsonl_line(line, line_no); !s) return util::Error{s.error()};
-    }
-  }
+  src->input_ = std::move(input);
+  src->data_ = src->input_.view();
+  util::Status st = format == StdinFormat::Raw ? src->split_raw(arrivals) : src->parse_jsonl();
+  if (!st) return util::Error{st.error()};
   src->finish();
   return src;
 }
 
-util::Result<std::unique_ptr<StdinSource>> StdinSource::read(int fd, StdinFormat format) {
-  if (format == StdinFormat::Jsonl) {
-    std::string data;
-    char buf[1 << 16];
-    for (;;) {
-      ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return util::Error{std::string("reading stdin: ") + std::strerror(errno)};
-      if (n == 0) break;
-      data.append(buf, static_cast<size_t>(n));
-    }
-    return from_buffer(std::move(data), format, 0);
-  }
+util::Result<std::unique_ptr<StdinSource>> StdinSource::from_buffer(std::string data, StdinFormat format,
+                                                                    int64_t read_time_ns) {
+  size_t size = data.size();
+  return load(InputBuffer::from_string(std::move(data)), format, {{size, read_time_ns}});
+}
 
-  // Raw: stamp lines as they arrive, so `tail -f | logcli` style inputs get meaningful times.
-  std::unique_ptr<StdinSource> src(new StdinSource());
-  src->format_ = StdinFormat::Raw;
-  src->streams_.emplace_back();
-  std::string& data = src->data_;
-  size_t complete = 0;  // bytes of data_ already split into entries
-  int64_t last = INT64_MIN;
-  std::vector<std::pair<size_t, int64_t>> chunks;  // (end of complete lines, read time)
-  for (;;) {
-    if (data.capacity() - data.size() < (1 << 20)) data.reserve(std::max<size_t>(data.capacity() * 2, 1 << 22));
-    size_t old = data.size();
-    data.resize(data.capacity());
-    ssize_t n = ::read(fd, data.data() + old, data.size() - old);
-    if (n < 0 && errno == EINTR) {
-      data.resize(old);
-      continue;
-    }
-    if (n < 0) return util::Error{std::string("reading stdin: ") + std::strerror(errno)};
-    data.resize(old + static_cast<size_t>(n));
-    if (n == 0) break;
-    size_t nl = data.rfind('\n');
-    if (nl != std::string::npos && nl + 1 > complete) {
-      chunks.emplace_back(nl + 1, now_ns());
-      complete = nl + 1;
-    }
-  }
-  if (complete < data.size()) chunks.emplace_back(data.size() + 1, now_ns());  // last line without newline
-  // Split only after reading: the buffer may have moved while it grew.
-  size_t start = 0;
-  for (auto [end, t] : chunks) {
-    size_t stop = std::min(end, data.size());
-    std::string_view lines(data.data() + start, stop - start);
-    if (!lines.empty() && lines.back() == '\n') lines.remove_suffix(1);
-    if (stop > start) {
-      if (auto s = src->add_raw(lines, t, last); !s) return util::Error{s.error()};
-    }
-    start = stop;
-  }
-  src->finish();
-  return src;
+util::Result<std::unique_ptr<StdinSource>> StdinSource::read(int fd, StdinFormat format) {
+  // Raw lines are stamped with the time they arrive, so `tail -f app.log | logcli ...` style
+  // inputs get meaningful times; a mapped file arrives all at once.
+  std::vector<std::pair<size_t, int64_t>> arrivals;
+  auto input = InputBuffer::read_all(fd, [&](size_t end) { arrivals.emplace_back(end, now_ns()); });
+  if (!input) return util::Error{input.error()};
+  if (arrivals.empty() || arrivals.back().first != input->view().size())
+    arrivals.emplace_back(input->view().size(), now_ns());
+  return load(std::move(*input), format, arrivals);
 }
 
 util::Result<std::unique_ptr<logql::EntryIterator>> StdinSource::select(const logql::SelectParams& params) {
@@ -257,7 +234,7 @@ util::Result<std::unique_ptr<logql::EntryIterator>> StdinSource::select(const lo
       if (stream_ok[it->stream]) refs.push_back(&*it);
   }
   if (params.direction == logql::Direction::Backward) std::reverse(refs.begin(), refs.end());
-  const std::string& text = format_ == StdinFormat::Raw ? data_ : decoded_;
+  std::string_view text = format_ == StdinFormat::Raw ? data_ : std::string_view(decoded_);
   return std::unique_ptr<logql::EntryIterator>(new SliceIterator(streams_, std::move(refs), text));
 }
 

@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "logcli/input_buffer.h"
 #include "logql/eval/source.h"
 #include "model/labels.h"
 #include "util/result.h"
@@ -49,11 +50,16 @@ class StdinSource : public logql::LogSource {
  private:
   StdinSource() = default;
   util::Status add_raw(std::string_view chunk_lines, int64_t now, int64_t& last);
+  util::Status split_raw(const std::vector<std::pair<size_t, int64_t>>& arrivals);
   util::Status add_jsonl_line(std::string_view line, size_t line_no);
+  util::Status parse_jsonl();
   void finish();
+  static util::Result<std::unique_ptr<StdinSource>> load(InputBuffer input, StdinFormat format,
+                                                         const std::vector<std::pair<size_t, int64_t>>& arrivals);
 
   StdinFormat format_ = StdinFormat::Raw;
-  std::string data_;     // raw input
+  InputBuffer input_;
+  std::string_view data_;  // input_'s bytes
   std::string decoded_;  // jsonl: decoded lines, back to back
   std::vector<model::LabelSet> streams_;
   std::unordered_multimap<uint64_t, uint32_t> stream_index_;  // fingerprint -> index in streams_
