@@ -111,8 +111,13 @@ class RangeAggregationEvaluator : public StepEvaluator {
       const model::Entry& e = it_->entry();
       const model::LabelSet& stream = it_->labels();
       if (fast_path_ && e.metadata.empty()) {
-        auto cached = by_key_.find(&stream);
-        pending_series_ = cached != by_key_.end() ? cached->second : intern(&stream, apply_grouping(stream, agg_.grouping));
+        // Consecutive entries often come from the same stream: skip the hash lookup then.
+        if (&stream != last_stream_) {
+          auto cached = by_key_.find(&stream);
+          last_series_ = cached != by_key_.end() ? cached->second : intern(&stream, apply_grouping(stream, agg_.grouping));
+          last_stream_ = &stream;
+        }
+        pending_series_ = last_series_;
         pending_value_ = bytes_ ? static_cast<double>(e.line.size()) : 1.0;
       } else {
         if (!extractor_) {
@@ -167,6 +172,8 @@ class RangeAggregationEvaluator : public StepEvaluator {
   std::map<model::LabelSet, size_t> by_labels_;
   std::unordered_map<const void*, size_t> by_key_;  // stream labels or ResultLabels address -> series
 
+  const model::LabelSet* last_stream_ = nullptr;
+  size_t last_series_ = 0;
   bool pending_ = false;
   int64_t pending_ts_ = 0;
   double pending_value_ = 0;
