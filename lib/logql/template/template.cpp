@@ -1,15 +1,39 @@
-// Placeholder until the template engine lands; keeps the tree linking.
+// Template facade: owns the parsed tree and runs the executor.
 #include "logql/template/template.h"
+
+#include "logql/template/exec.h"
+#include "logql/template/parser.h"
 
 namespace logql::tmpl {
 
-struct Template::Impl {};
+struct Template::Impl {
+  std::unique_ptr<Tree> tree;
+};
 
-util::Result<Template> Template::parse(std::string_view) { return util::Error{"templates not implemented yet"}; }
-util::Result<std::string> Template::execute(const Context&) const { return util::Error{"not implemented"}; }
-util::Status Template::execute_into(const Context&, std::string&) const { return util::Error{"not implemented"}; }
-bool Template::uses_line() const { return true; }
-bool Template::uses_timestamp() const { return true; }
+util::Result<Template> Template::parse(std::string_view text) { return parse(text, "line"); }
+
+util::Result<Template> Template::parse(std::string_view text, std::string_view name) {
+  auto tree = parse_tree(name, text);
+  if (!tree.ok()) return util::Error{tree.error()};
+  auto impl = std::make_unique<Impl>();
+  impl->tree = std::move(*tree);
+  return Template(std::move(impl));
+}
+
+util::Result<std::string> Template::execute(const Context& ctx) const {
+  std::string out;
+  util::Status st = execute_into(ctx, out);
+  if (!st.ok()) return util::Error{st.error()};
+  return out;
+}
+
+util::Status Template::execute_into(const Context& ctx, std::string& out) const {
+  return execute_tree(*impl_->tree, ctx, out);
+}
+
+bool Template::uses_line() const { return impl_->tree->uses_line; }
+bool Template::uses_timestamp() const { return impl_->tree->uses_timestamp; }
+
 Template::Template(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Template::Template(Template&&) noexcept = default;
 Template& Template::operator=(Template&&) noexcept = default;

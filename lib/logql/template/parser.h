@@ -1,0 +1,16 @@
+// Parser for Go's text/template syntax (text/template/parse), producing a Tree. Checks what Go
+// checks at parse time: unknown functions, undefined variables, misplaced else/end/break.
+// Errors read like Go's: `template: line:1: function "foo" not defined`.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "logql/template/node.h"
+#include "util/result.h"
+
+namespace logql::tmpl {
+
+util::Result<std::unique_ptr<Tree>> parse_tree(std::string_view name, std::string_view text);
+
+}  // namespace logql::tmpl

@@ -1,0 +1,101 @@
+// Value: the dynamic value a Go template works with (Go's reflect.Value, reduced to the kinds
+// Loki's templates can produce), and Go's default printing of it (fmt's %v).
+//
+// Strings are either views into data that outlives the execution (label values, the log line,
+// template literals) or owned, so reading a label costs no allocation. Values are not
+// thread-safe to share while mutated; each execution owns its values.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace logql::tmpl {
+
+class Context;
+
+// A Go time.Time: seconds/nanoseconds since the Unix epoch, plus the zone it displays in.
+// Seconds are kept apart because Go's zero time (year 1) does not fit in int64 nanoseconds.
+struct GoTime {
+  int64_t sec = 0;
+  int32_t nsec = 0;
+  int32_t offset = 0;        // seconds east of UTC
+  std::string zone = "UTC";  // abbreviation printed by String() and the MST layout element
+
+  static GoTime from_unix_nanos(int64_t ns);
+  static GoTime zero();  // Go's time.Time{}: January 1, year 1, 00:00:00 UTC
+  bool is_zero() const;
+};
+
+class Value;
+using ValueList = std::vector<Value>;
+using ValueMap = std::map<std::string, Value, std::less<>>;
+
+class Value {
+ public:
+  enum class Kind : uint8_t { kNil, kBool, kInt, kFloat, kString, kTime, kList, kMap, kLabels };
+  // Go has many integer types and template functions are picky about them ("expected int; got
+  // int64"), so the concrete type is kept.
+  enum class IntType : uint8_t { kInt, kInt64, kInt32, kUint8 };
+
+  Value() = default;
+  static Value nil() { return Value(); }
+  static Value boolean(bool b);
+  static Value integer(int64_t i, IntType t = IntType::kInt);
+  static Value floating(double f);
+  static Value string_view(std::string_view s);  // caller guarantees the data outlives the value
+  static Value string(std::string s);
+  static Value time(GoTime t);
+  static Value list(ValueList items);
+  static Value map(ValueMap items);
+  static Value labels(const Context* ctx);  // the template's `.`: Loki's map[string]string of labels
+
+  Kind kind() const { return kind_; }
+  IntType int_type() const { return itype_; }
+  bool is_nil() const { return kind_ == Kind::kNil; }
+  bool as_bool() const { return b_; }
+  int64_t as_int() const { return i_; }
+  double as_float() const { return f_; }
+  std::string_view as_string() const { return view_ ? ext_ : std::string_view(str_); }
+  // A string that views external data (see string_view()); substrings of it may be views too.
+  bool is_view() const { return view_; }
+  const GoTime& as_time() const { return *time_; }
+  const ValueList& as_list() const { return *list_; }
+  const ValueMap& as_map() const { return *map_; }
+  const Context* as_labels() const { return ctx_; }
+
+  // Go's type name, as error messages and %T print it.
+  std::string type_name() const;
+  // text/template's truth: false, 0, nil, and empty strings, lists and maps are false.
+  bool truthy() const;
+
+ private:
+  Kind kind_ = Kind::kNil;
+  IntType itype_ = IntType::kInt;
+  bool b_ = false;
+  bool view_ = false;
+  int64_t i_ = 0;
+  double f_ = 0;
+  std::string_view ext_;
+  std::string str_;
+  std::shared_ptr<const GoTime> time_;
+  std::shared_ptr<const ValueList> list_;
+  std::shared_ptr<const ValueMap> map_;
+  const Context* ctx_ = nullptr;
+};
+
+// Appends the value as fmt.Print prints it (%v): floats in Go's shortest %g form ("1e+06", "0.5"),
+// maps as map[k:v], lists as [a b], times as time.Time.String(), nil as "<nil>".
+void append_go_value(std::string& out, const Value& v);
+std::string go_value_string(const Value& v);
+
+// strconv.FormatFloat(f, fmt, prec, 64) for fmt in 'e', 'E', 'f', 'g', 'G'; prec -1 = shortest.
+void append_go_float(std::string& out, double f, char fmt, int prec);
+
+// time.Time.String(): "2006-01-02 15:04:05.999999999 -0700 MST".
+std::string go_time_string(const GoTime& t);
+
+}  // namespace logql::tmpl
