@@ -20,7 +20,7 @@ class EntryContext final : public tmpl::Context {
     return std::nullopt;
   }
   // Every label the template can see (for `{{ . }}`-style iteration), in no particular order.
-  void for_each_label(const std::function<void(std::string_view, std::string_view)>& fn) const {
+  void for_each_label(const std::function<void(std::string_view, std::string_view)>& fn) const override {
     if (snapshot_) {
       for (size_t i = 0; i < n_; ++i) fn((*snapshot_)[i].first, (*snapshot_)[i].second);
       return;
