@@ -1,6 +1,7 @@
 #include "logql/template/exec.h"
 
 #include <algorithm>
+#include <deque>
 
 #include "logql/template/go_time.h"
 #include "logql/template/template.h"
@@ -20,14 +21,34 @@ constexpr int kMaxDepth = 1000;
 
 enum class Flow { kNormal, kBreak, kContinue };
 
+struct Var {
+  std::string_view name;
+  Value value;
+};
+
+// Buffers reused across executions on a thread, so running a template allocates nothing
+// beyond the values it creates: the variable stack and one argument vector per call depth.
+struct Scratch {
+  std::vector<Var> vars;
+  std::deque<std::vector<Value>> args;  // deque: references stay valid as it grows
+};
+
 class Executor {
  public:
-  Executor(const Tree& tree, const Context& ctx, std::string& out) : tree_(tree), ctx_(ctx), out_(out) {}
+  Executor(const Tree& tree, const Context& ctx, std::string& out, Scratch& scratch)
+      : tree_(tree), ctx_(ctx), out_(out), vars_(scratch.vars), arg_pool_(scratch.args) {}
 
   void run() {
+    vars_.clear();
     Value dot = Value::labels(&ctx_);
     vars_.push_back({"$", dot});
     walk_list(dot, *tree_.root);
+  }
+
+  // Leaves the scratch buffers empty (values released) but with their capacity.
+  void release() {
+    vars_.clear();
+    for (size_t i = 0; i < arg_pool_.size() && i < max_call_depth_; ++i) arg_pool_[i].clear();
   }
 
   std::string error_prefix() const {
@@ -44,11 +65,6 @@ class Executor {
   }
 
  private:
-  struct Var {
-    std::string_view name;
-    Value value;
-  };
-
   [[noreturn]] void fail(const std::string& msg) { throw ExecError{msg}; }
 
   void at(const Arg* a) {
@@ -368,8 +384,14 @@ class Executor {
       if (final) v = *final;
       return v;
     }
-    std::vector<Value> argv;
-    argv.reserve(num_in);
+    if (call_depth_ == arg_pool_.size()) arg_pool_.emplace_back();
+    std::vector<Value>& argv = arg_pool_[call_depth_++];
+    max_call_depth_ = std::max(max_call_depth_, call_depth_);
+    argv.clear();
+    struct DepthGuard {
+      size_t& depth;
+      ~DepthGuard() { --depth; }
+    } guard{call_depth_};
     size_t i = 0;
     for (; i < num_fixed && i < nargs; ++i) argv.push_back(eval_arg(dot, fn.params[i], *cmd->args[i + 1]));
     if (fn.variadic)
@@ -474,7 +496,9 @@ class Executor {
   const Tree& tree_;
   const Context& ctx_;
   std::string& out_;
-  std::vector<Var> vars_;
+  std::vector<Var>& vars_;
+  std::deque<std::vector<Value>>& arg_pool_;
+  size_t call_depth_ = 0, max_call_depth_ = 0;
   int depth_ = 0;
   size_t at_pos_ = 0;
   const Arg* at_arg_ = nullptr;
@@ -485,12 +509,16 @@ class Executor {
 }  // namespace
 
 util::Status execute_tree(const Tree& tree, const Context& ctx, std::string& out) {
-  Executor ex(tree, ctx, out);
+  thread_local Scratch scratch;
+  Executor ex(tree, ctx, out, scratch);
   try {
     ex.run();
   } catch (const ExecError& e) {
-    return util::Error{ex.error_prefix() + e.message};
+    std::string msg = ex.error_prefix() + e.message;
+    ex.release();
+    return util::Error{std::move(msg)};
   }
+  ex.release();
   return {};
 }
 

@@ -72,21 +72,21 @@ Value Value::string(std::string s) {
 Value Value::time(GoTime t) {
   Value v;
   v.kind_ = Kind::kTime;
-  v.time_ = std::make_shared<const GoTime>(std::move(t));
+  v.obj_ = std::make_shared<const GoTime>(std::move(t));
   return v;
 }
 
 Value Value::list(ValueList items) {
   Value v;
   v.kind_ = Kind::kList;
-  v.list_ = std::make_shared<const ValueList>(std::move(items));
+  v.obj_ = std::make_shared<const ValueList>(std::move(items));
   return v;
 }
 
 Value Value::map(ValueMap items) {
   Value v;
   v.kind_ = Kind::kMap;
-  v.map_ = std::make_shared<const ValueMap>(std::move(items));
+  v.obj_ = std::make_shared<const ValueMap>(std::move(items));
   return v;
 }
 
@@ -127,8 +127,8 @@ bool Value::truthy() const {
     case Kind::kFloat: return f_ != 0;
     case Kind::kString: return !as_string().empty();
     case Kind::kTime: return true;  // structs are always true
-    case Kind::kList: return !list_->empty();
-    case Kind::kMap: return !map_->empty();
+    case Kind::kList: return !as_list().empty();
+    case Kind::kMap: return !as_map().empty();
     case Kind::kLabels: {
       bool any = false;
       ctx_->for_each_label([&](std::string_view, std::string_view) { any = true; });

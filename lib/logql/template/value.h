@@ -62,9 +62,9 @@ class Value {
   std::string_view as_string() const { return view_ ? ext_ : std::string_view(str_); }
   // A string that views external data (see string_view()); substrings of it may be views too.
   bool is_view() const { return view_; }
-  const GoTime& as_time() const { return *time_; }
-  const ValueList& as_list() const { return *list_; }
-  const ValueMap& as_map() const { return *map_; }
+  const GoTime& as_time() const { return *static_cast<const GoTime*>(obj_.get()); }
+  const ValueList& as_list() const { return *static_cast<const ValueList*>(obj_.get()); }
+  const ValueMap& as_map() const { return *static_cast<const ValueMap*>(obj_.get()); }
   const Context* as_labels() const { return ctx_; }
 
   // Go's type name, as error messages and %T print it.
@@ -73,18 +73,19 @@ class Value {
   bool truthy() const;
 
  private:
+  // Kept small: values are created and destroyed for every operand of every entry.
   Kind kind_ = Kind::kNil;
   IntType itype_ = IntType::kInt;
   bool b_ = false;
   bool view_ = false;
-  int64_t i_ = 0;
-  double f_ = 0;
+  union {
+    int64_t i_ = 0;
+    double f_;
+    const Context* ctx_;
+  };
   std::string_view ext_;
   std::string str_;
-  std::shared_ptr<const GoTime> time_;
-  std::shared_ptr<const ValueList> list_;
-  std::shared_ptr<const ValueMap> map_;
-  const Context* ctx_ = nullptr;
+  std::shared_ptr<const void> obj_;  // GoTime, ValueList or ValueMap, shared between copies
 };
 
 // Appends the value as fmt.Print prints it (%v): floats in Go's shortest %g form ("1e+06", "0.5"),
