@@ -1,0 +1,235 @@
+// The stages that drop entries: drop (conditions ANDed), limit (token-bucket rate limiting,
+// optionally per label value) and sampling. Every drop is counted in the registry's
+// logentry_dropped_lines_total{reason}.
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <thread>
+#include <unordered_map>
+
+#include <re2/re2.h>
+
+#include "model/time.h"
+#include "stages/builtin.h"
+
+namespace stages {
+
+namespace {
+
+class DropStage final : public Stage {
+ public:
+  struct Config {
+    std::vector<std::string> sources;
+    std::string separator = ";";
+    std::optional<std::string> value;
+    std::unique_ptr<RE2> expression;
+    std::optional<int64_t> older_than_ns;
+    std::optional<uint64_t> longer_than;
+    std::string reason = "drop_stage";
+  };
+  DropStage(Config cfg, std::shared_ptr<MetricRegistry> registry, Clock clock)
+      : cfg_(std::move(cfg)), registry_(std::move(registry)), clock_(std::move(clock)) {}
+  std::string_view name() const override { return "drop"; }
+
+  bool process(Entry& e) override {
+    if (!should_drop(e)) return true;
+    registry_->count_drop(cfg_.reason);
+    return false;
+  }
+
+ private:
+  // Every configured condition must hold; the cheap ones are checked first.
+  bool should_drop(const Entry& e) {
+    if (cfg_.longer_than && e.line.size() <= *cfg_.longer_than) return false;
+    if (cfg_.older_than_ns && e.timestamp >= clock_() - *cfg_.older_than_ns) return false;
+    if (!cfg_.sources.empty()) {
+      joined_.clear();
+      for (size_t i = 0; i < cfg_.sources.size(); ++i) {
+        const json* v = e.extracted.find(cfg_.sources[i]);
+        if (!v) return false;
+        if (i > 0) joined_ += cfg_.separator;
+        if (!append_value_string(joined_, *v)) return false;
+      }
+      if (cfg_.value && *cfg_.value != joined_) return false;
+      if (cfg_.expression && !RE2::PartialMatch(joined_, *cfg_.expression)) return false;
+    } else if (cfg_.expression && !RE2::PartialMatch(e.line, *cfg_.expression)) {
+      return false;
+    }
+    return true;
+  }
+
+  Config cfg_;
+  std::shared_ptr<MetricRegistry> registry_;
+  Clock clock_;
+  std::string joined_;
+};
+
+// golang.org/x/time/rate's token bucket: `burst` tokens, refilled at `rate` per second.
+class TokenBucket {
+ public:
+  TokenBucket(double rate, double burst, int64_t now) : rate_(rate), burst_(burst), tokens_(burst), last_(now) {}
+  bool allow(int64_t now) {
+    refill(now);
+    if (tokens_ < 1) return false;
+    tokens_ -= 1;
+    return true;
+  }
+  // Nanoseconds until a token is available.
+  int64_t wait_ns(int64_t now) {
+    refill(now);
+    return tokens_ >= 1 ? 0 : static_cast<int64_t>((1 - tokens_) / rate_ * 1e9);
+  }
+
+ private:
+  void refill(int64_t now) {
+    if (now > last_) tokens_ = std::min(burst_, tokens_ + static_cast<double>(now - last_) / 1e9 * rate_);
+    last_ = now;
+  }
+  double rate_, burst_, tokens_;
+  int64_t last_;
+};
+
+class LimitStage final : public Stage {
+ public:
+  struct Config {
+    double rate = 0;
+    int64_t burst = 0;
+    bool drop = false;
+    std::optional<std::string> by_label_name;
+    size_t max_distinct_labels = 10000;
+  };
+  LimitStage(Config cfg, std::shared_ptr<MetricRegistry> registry, Clock clock)
+      : cfg_(std::move(cfg)),
+        registry_(std::move(registry)),
+        clock_(std::move(clock)),
+        bucket_(cfg_.rate, static_cast<double>(cfg_.burst), clock_()) {
+    if (cfg_.by_label_name) {
+      by_label_ = registry_
+                      ->family("logentry_dropped_lines_by_label_total",
+                               "A count of all log lines dropped as a result of a pipeline stage", MetricType::kCounter)
+                      .value();
+    }
+  }
+  std::string_view name() const override { return "limit"; }
+
+  bool process(Entry& e) override {
+    int64_t now = clock_();
+    if (cfg_.by_label_name) {
+      auto v = e.labels.get(*cfg_.by_label_name);
+      if (!v) return true;  // entries without the label are not limited
+      auto it = per_value_.find(std::string(*v));
+      if (it == per_value_.end()) {
+        // Promtail keeps a bounded generational map; starting over bounds memory the same way.
+        if (per_value_.size() >= cfg_.max_distinct_labels) per_value_.clear();
+        it = per_value_.emplace(std::string(*v), TokenBucket(cfg_.rate, static_cast<double>(cfg_.burst), now)).first;
+      }
+      if (it->second.allow(now)) return true;
+      registry_->count_drop("ratelimit_drop_stage");
+      by_label_->add(model::LabelSet{{"label_name", *cfg_.by_label_name}, {"label_value", std::string(*v)}}, 1);
+      return false;
+    }
+    if (cfg_.drop) {
+      if (bucket_.allow(now)) return true;
+      registry_->count_drop("ratelimit_drop_stage");
+      return false;
+    }
+    // Without drop, back-pressure: wait for a token (this blocks the pipeline's thread, which is
+    // what stops the reader, as in Promtail).
+    while (!bucket_.allow(now)) {
+      std::this_thread::sleep_for(std::chrono::nanoseconds(std::max<int64_t>(bucket_.wait_ns(now), 1000)));
+      now = clock_();
+    }
+    return true;
+  }
+
+ private:
+  Config cfg_;
+  std::shared_ptr<MetricRegistry> registry_;
+  Clock clock_;
+  TokenBucket bucket_;
+  std::unordered_map<std::string, TokenBucket> per_value_;
+  std::shared_ptr<MetricFamily> by_label_;
+};
+
+class SamplingStage final : public Stage {
+ public:
+  SamplingStage(double rate, std::string reason, std::shared_ptr<MetricRegistry> registry)
+      : rate_(rate), reason_(std::move(reason)), registry_(std::move(registry)), rng_(std::random_device{}()) {}
+  std::string_view name() const override { return "sampling"; }
+  bool process(Entry&) override {
+    if (rate_ >= 1 || dist_(rng_) < rate_) return true;
+    registry_->count_drop(reason_);
+    return false;
+  }
+
+ private:
+  double rate_;
+  std::string reason_;
+  std::shared_ptr<MetricRegistry> registry_;
+  std::mt19937_64 rng_;
+  std::uniform_real_distribution<double> dist_{0.0, 1.0};
+};
+
+}  // namespace
+
+std::unique_ptr<Stage> compile_drop(const YAML::Node& node, const CompileContext& ctx) {
+  StageConfig cfg(node, "drop");
+  DropStage::Config c;
+  auto sources = cfg.string_list("source", true);
+  auto separator = cfg.string("separator");
+  c.value = cfg.string("value");
+  auto expression = cfg.string("expression");
+  auto older_than = cfg.string("older_than");
+  auto longer_than = cfg.string("longer_than");
+  auto reason = cfg.string("drop_counter_reason");
+  cfg.finish();
+  if (!sources && !expression && !older_than && !longer_than) {
+    cfg.fail("at least one of \"source\", \"expression\", \"older_than\" or \"longer_than\" is required");
+  }
+  if (c.value && expression) cfg.fail("\"value\" and \"expression\" cannot both be set");
+  if (c.value && !sources) cfg.fail("\"value\" needs \"source\"");
+  if (sources) c.sources = *sources;
+  if (separator) c.separator = *separator;
+  if (expression) c.expression = compile_re2(cfg, *expression);
+  if (older_than) {
+    auto d = model::parse_duration(*older_than);
+    if (!d.ok()) cfg.fail("invalid duration in \"older_than\": " + d.error());
+    c.older_than_ns = *d;
+  }
+  if (longer_than) {
+    auto b = model::parse_bytes(*longer_than);
+    if (!b.ok()) cfg.fail("invalid size in \"longer_than\": " + b.error());
+    c.longer_than = *b;
+  }
+  if (reason && !reason->empty()) c.reason = *reason;
+  return std::make_unique<DropStage>(std::move(c), ctx.registry, ctx.clock);
+}
+
+std::unique_ptr<Stage> compile_limit(const YAML::Node& node, const CompileContext& ctx) {
+  StageConfig cfg(node, "limit");
+  LimitStage::Config c;
+  c.rate = cfg.number("rate").value_or(0);
+  c.burst = cfg.integer("burst").value_or(0);
+  c.drop = cfg.boolean("drop").value_or(false);
+  c.by_label_name = cfg.string("by_label_name");
+  auto max_distinct = cfg.integer("max_distinct_labels");
+  cfg.finish();
+  if (c.rate <= 0 || c.burst <= 0) cfg.fail("\"rate\" and \"burst\" must be greater than 0");
+  if (c.by_label_name && c.by_label_name->empty()) c.by_label_name.reset();
+  if (c.by_label_name && !c.drop) cfg.fail("when rate limiting by label, \"drop\" must be true");
+  // Promtail raises smaller values to 10000, its minimal reasonable size.
+  if (max_distinct) c.max_distinct_labels = static_cast<size_t>(std::max<int64_t>(*max_distinct, 10000));
+  return std::make_unique<LimitStage>(std::move(c), ctx.registry, ctx.clock);
+}
+
+std::unique_ptr<Stage> compile_sampling(const YAML::Node& node, const CompileContext& ctx) {
+  StageConfig cfg(node, "sampling");
+  auto rate = cfg.number("rate");
+  auto reason = cfg.string("drop_counter_reason");
+  cfg.finish();
+  if (!rate) cfg.fail("missing required key \"rate\"");
+  if (*rate < 0 || *rate > 1) cfg.fail("\"rate\" must be between 0 and 1");
+  return std::make_unique<SamplingStage>(*rate, reason && !reason->empty() ? *reason : "sampling_stage", ctx.registry);
+}
+
+}  // namespace stages

@@ -1,0 +1,187 @@
+// The stages that rewrite the line or an extracted value: output, template, pack, decolorize.
+#include "logql/log/drop_keep.h"
+#include "stages/builtin.h"
+#include "stages/template_data.h"
+
+namespace stages {
+
+namespace {
+
+class OutputStage final : public Stage {
+ public:
+  explicit OutputStage(std::string source) : source_(std::move(source)) {}
+  std::string_view name() const override { return "output"; }
+  bool process(Entry& e) override {
+    const json* v = e.extracted.find(source_);
+    if (!v) return true;
+    value_.clear();
+    if (append_value_string(value_, *v)) e.line.swap(value_);
+    return true;
+  }
+
+ private:
+  std::string source_;
+  std::string value_;
+};
+
+// template: runs a Go template with `.Value` = the source's value (when present) and the other
+// extracted values, and stores the result in the source key (creating it if needed).
+class TemplateStage final : public Stage {
+ public:
+  TemplateStage(std::string source, logql::tmpl::Template tmpl) : source_(std::move(source)), tmpl_(std::move(tmpl)) {}
+  std::string_view name() const override { return "template"; }
+  bool process(Entry& e) override {
+    data_.reset(e.extracted);
+    if (const json* v = e.extracted.find(source_)) {
+      value_.clear();
+      if (!append_value_string(value_, *v)) return true;  // Promtail skips values it cannot stringify
+      data_.set("Value", value_);
+    }
+    out_.clear();
+    if (tmpl_.execute_into(data_, out_).ok()) e.extracted.set_string(source_, out_);
+    return true;
+  }
+
+ private:
+  std::string source_;
+  logql::tmpl::Template tmpl_;
+  TemplateData data_;
+  std::string value_, out_;
+};
+
+// JSON string as Go's encoding/json writes it: HTML-sensitive characters and U+2028/U+2029
+// escaped, invalid UTF-8 replaced by U+FFFD.
+void append_go_json_string(std::string& out, std::string_view s) {
+  static const char* kHex = "0123456789abcdef";
+  out += '"';
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+            out += "\\u00";
+            out += kHex[c >> 4];
+            out += kHex[c & 0xf];
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+      ++i;
+      continue;
+    }
+    size_t len = 1;
+    int32_t cp = model::decode_utf8(s, i, len);
+    if (cp < 0) {
+      out += "\\ufffd";
+    } else if (cp == 0x2028 || cp == 0x2029) {
+      out += cp == 0x2028 ? "\\u2028" : "\\u2029";
+    } else {
+      out.append(s.substr(i, len));
+    }
+    i += len;
+  }
+  out += '"';
+}
+
+// pack: the listed extracted values (labels are in the extracted map too) and the line go into a
+// JSON object `{"k":"v",...,"_entry":"line"}` (keys sorted, as Promtail writes them); packed
+// labels leave the label set. Loki's `| unpack` reverses it.
+class PackStage final : public Stage {
+ public:
+  PackStage(std::vector<std::string> names, bool ingest_timestamp, Clock clock)
+      : names_(std::move(names)), ingest_timestamp_(ingest_timestamp), clock_(std::move(clock)) {
+    std::sort(names_.begin(), names_.end());
+    names_.erase(std::unique(names_.begin(), names_.end()), names_.end());
+  }
+  std::string_view name() const override { return "pack"; }
+  bool process(Entry& e) override {
+    out_.clear();
+    out_ += '{';
+    bool any = false;
+    for (const auto& n : names_) {
+      const json* v = e.extracted.find(n);
+      if (!v) continue;
+      value_.clear();
+      if (!append_value_string(value_, *v)) continue;
+      if (any) out_ += ',';
+      any = true;
+      append_go_json_string(out_, n);
+      out_ += ':';
+      append_go_json_string(out_, value_);
+      e.labels.erase(n);
+    }
+    if (any) out_ += ',';
+    out_ += "\"_entry\":";
+    append_go_json_string(out_, e.line);
+    out_ += '}';
+    e.line.swap(out_);
+    if (ingest_timestamp_) e.timestamp = clock_();
+    return true;
+  }
+
+ private:
+  std::vector<std::string> names_;
+  bool ingest_timestamp_;
+  Clock clock_;
+  std::string out_, value_;
+};
+
+class DecolorizeStage final : public Stage {
+ public:
+  DecolorizeStage() : builder_(empty_) {}
+  std::string_view name() const override { return "decolorize"; }
+  bool process(Entry& e) override {
+    std::string_view line = e.line;
+    impl_.process(e.timestamp, line, builder_, scratch_);
+    if (line.data() != e.line.data() || line.size() != e.line.size()) e.line.assign(line);
+    return true;
+  }
+
+ private:
+  model::LabelSet empty_;
+  logql::log::LabelsBuilder builder_;  // unused by the LogQL stage, required by its interface
+  logql::log::StageScratch scratch_;
+  logql::log::DecolorizeStage impl_;
+};
+
+}  // namespace
+
+std::unique_ptr<Stage> compile_output(const YAML::Node& node, const CompileContext&) {
+  StageConfig cfg(node, "output");
+  std::string source = cfg.required_string("source");
+  cfg.finish();
+  return std::make_unique<OutputStage>(std::move(source));
+}
+
+std::unique_ptr<Stage> compile_template(const YAML::Node& node, const CompileContext&) {
+  StageConfig cfg(node, "template");
+  std::string source = cfg.required_string("source");
+  std::string text = cfg.required_string("template");
+  cfg.finish();
+  auto t = logql::tmpl::Template::parse(text);
+  if (!t.ok()) cfg.fail("invalid template: " + t.error());
+  return std::make_unique<TemplateStage>(std::move(source), std::move(t).value());
+}
+
+std::unique_ptr<Stage> compile_pack(const YAML::Node& node, const CompileContext& ctx) {
+  StageConfig cfg(node, "pack");
+  auto labels = cfg.string_list("labels");
+  bool ingest = cfg.boolean("ingest_timestamp").value_or(true);
+  cfg.finish();
+  if (!labels || labels->empty()) cfg.fail("missing required key \"labels\"");
+  return std::make_unique<PackStage>(std::move(*labels), ingest, ctx.clock);
+}
+
+std::unique_ptr<Stage> compile_decolorize(const YAML::Node& node, const CompileContext&) {
+  StageConfig cfg(node, "decolorize");
+  cfg.finish();
+  return std::make_unique<DecolorizeStage>();
+}
+
+}  // namespace stages
