@@ -7,8 +7,9 @@
 // block; nothing crashes on hostile input and allocations are bounded by the format limits.
 //
 // A ChunkReader is immutable after open and may be shared by threads; each EntryIterator belongs
-// to one thread. A reader opened over a buffer borrows it: the buffer must outlive the reader and
-// its iterators. A reader opened from a file shares ownership of the mapping with its iterators.
+// to one thread and must not outlive (or see a move of) the reader that made it. A reader opened
+// over a buffer borrows it: the buffer must outlive the reader. A reader opened from a file owns
+// the mapping (shared, so copies of the reader stay valid).
 #pragma once
 
 #include <cstdint>
