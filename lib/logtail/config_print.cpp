@@ -1,0 +1,142 @@
+// print_config(): the effective configuration for -print-config-stderr, defaults filled in.
+#include <yaml-cpp/yaml.h>
+
+#include "logtail/config.h"
+#include "relabel/relabel_yaml.h"
+
+namespace logtail {
+namespace {
+
+// Durations print in Go's time.Duration form, as Promtail prints them ("10s", "5m0s").
+std::string duration(int64_t ns) { return model::format_duration_go(ns); }
+
+// Secrets never reach stderr; an unset secret stays empty so the output shows it is unset.
+std::string secret(const std::string& s) { return s.empty() ? std::string() : "<secret>"; }
+
+YAML::Node string_map(const std::map<std::string, std::string>& m) {
+  YAML::Node n(YAML::NodeType::Map);
+  for (const auto& [k, v] : m) n[k] = v;
+  return n;
+}
+
+YAML::Node labels(const model::LabelSet& ls) {
+  YAML::Node n(YAML::NodeType::Map);
+  for (const auto& l : ls) n[l.name] = l.value;
+  return n;
+}
+
+YAML::Node server(const ServerConfig& s) {
+  YAML::Node n;
+  n["disable"] = s.disable;
+  n["profiling_enabled"] = s.profiling_enabled;
+  n["http_listen_address"] = s.http_listen_address;
+  n["http_listen_port"] = s.http_listen_port;
+  n["http_listen_network"] = s.http_listen_network;
+  n["grpc_listen_address"] = s.grpc_listen_address;
+  n["grpc_listen_port"] = s.grpc_listen_port;
+  n["register_instrumentation"] = s.register_instrumentation;
+  n["graceful_shutdown_timeout"] = duration(s.graceful_shutdown_timeout);
+  n["http_server_read_timeout"] = duration(s.http_server_read_timeout);
+  n["http_server_write_timeout"] = duration(s.http_server_write_timeout);
+  n["http_server_idle_timeout"] = duration(s.http_server_idle_timeout);
+  n["log_level"] = s.log_level;
+  n["log_format"] = s.log_format;
+  n["http_path_prefix"] = s.http_path_prefix;
+  n["health_check_target"] = s.health_check_target;
+  n["enable_runtime_reload"] = s.enable_runtime_reload;
+  return n;
+}
+
+YAML::Node client(const ClientConfig& c) {
+  YAML::Node n;
+  n["url"] = c.url;
+  n["name"] = c.name;
+  n["tenant_id"] = c.tenant_id;
+  n["batchwait"] = duration(c.batchwait);
+  n["batchsize"] = c.batchsize;
+  n["headers"] = string_map(c.headers);
+  n["basic_auth"]["username"] = c.basic_auth.username;
+  n["basic_auth"]["password"] = secret(c.basic_auth.password);
+  n["basic_auth"]["password_file"] = c.basic_auth.password_file;
+  n["bearer_token"] = secret(c.bearer_token);
+  n["bearer_token_file"] = c.bearer_token_file;
+  n["proxy_url"] = c.proxy_url;
+  n["tls_config"]["ca_file"] = c.tls_config.ca_file;
+  n["tls_config"]["cert_file"] = c.tls_config.cert_file;
+  n["tls_config"]["key_file"] = c.tls_config.key_file;
+  n["tls_config"]["server_name"] = c.tls_config.server_name;
+  n["tls_config"]["insecure_skip_verify"] = c.tls_config.insecure_skip_verify;
+  n["tls_config"]["min_version"] = c.tls_config.min_version;
+  n["backoff_config"]["min_period"] = duration(c.backoff_config.min_period);
+  n["backoff_config"]["max_period"] = duration(c.backoff_config.max_period);
+  n["backoff_config"]["max_retries"] = c.backoff_config.max_retries;
+  n["drop_rate_limited_batches"] = c.drop_rate_limited_batches;
+  n["external_labels"] = labels(c.external_labels);
+  n["timeout"] = duration(c.timeout);
+  return n;
+}
+
+YAML::Node scrape(const ScrapeConfig& s) {
+  YAML::Node n;
+  n["job_name"] = s.job_name;
+  YAML::Node statics(YAML::NodeType::Sequence);
+  for (const auto& sc : s.static_configs) {
+    YAML::Node one;
+    YAML::Node targets(YAML::NodeType::Sequence);
+    for (const auto& t : sc.targets) targets.push_back(t);
+    one["targets"] = targets;
+    one["labels"] = labels(sc.labels);
+    statics.push_back(one);
+  }
+  if (statics.size() > 0) n["static_configs"] = statics;
+  YAML::Node files(YAML::NodeType::Sequence);
+  for (const auto& f : s.file_sd_configs) {
+    YAML::Node one;
+    YAML::Node patterns(YAML::NodeType::Sequence);
+    for (const auto& p : f.files) patterns.push_back(p);
+    one["files"] = patterns;
+    one["refresh_interval"] = duration(f.refresh_interval);
+    files.push_back(one);
+  }
+  if (files.size() > 0) n["file_sd_configs"] = files;
+  YAML::Node rules(YAML::NodeType::Sequence);
+  for (const auto& r : s.relabel_configs) rules.push_back(relabel::relabel_rule_to_yaml(r));
+  if (rules.size() > 0) n["relabel_configs"] = rules;
+  if (s.pipeline_stages) n["pipeline_stages"] = YAML::Clone(*s.pipeline_stages);
+  return n;
+}
+
+}  // namespace
+
+std::string print_config(const Config& c) {
+  YAML::Node root;
+  root["server"] = server(c.server);
+  YAML::Node clients(YAML::NodeType::Sequence);
+  for (const auto& cl : c.clients) clients.push_back(client(cl));
+  root["clients"] = clients;
+  root["positions"]["filename"] = c.positions.filename;
+  root["positions"]["sync_period"] = duration(c.positions.sync_period);
+  root["positions"]["ignore_invalid_yaml"] = c.positions.ignore_invalid_yaml;
+  YAML::Node scrapes(YAML::NodeType::Sequence);
+  for (const auto& s : c.scrape_configs) scrapes.push_back(scrape(s));
+  root["scrape_configs"] = scrapes;
+  const LimitsConfig& l = c.limits_config;
+  root["limits_config"]["readline_rate_enabled"] = l.readline_rate_enabled;
+  root["limits_config"]["readline_rate"] = l.readline_rate;
+  root["limits_config"]["readline_burst"] = l.readline_burst;
+  root["limits_config"]["readline_rate_drop"] = l.readline_rate_drop;
+  root["limits_config"]["max_streams"] = l.max_streams;
+  root["limits_config"]["max_line_size"] = l.max_line_size;
+  root["limits_config"]["max_line_size_truncate"] = l.max_line_size_truncate;
+  root["target_config"]["sync_period"] = duration(c.target_config.sync_period);
+  root["target_config"]["stdin"] = c.target_config.stdin;
+  root["global"]["file_watch_config"]["min_poll_frequency"] =
+      duration(c.file_watch_config.min_poll_frequency);
+  root["global"]["file_watch_config"]["max_poll_frequency"] =
+      duration(c.file_watch_config.max_poll_frequency);
+  YAML::Emitter out;
+  out << root;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace logtail
