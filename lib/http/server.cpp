@@ -1,0 +1,535 @@
+// Server implementation: every Boost.Beast/Asio use of lib/http lives in this file.
+//
+// One HttpSession per connection, its operations serialized on a strand; WebSocket connections
+// become a WsSession (strand too) driven by a dedicated handler thread through the
+// http::WebSocket interface.
+#include <utility>  // before Asio: Boost 1.74 with g++ 12 needs it
+
+// Beast 1.74's websocket read asserts that a read resumed after suspension can only fail with
+// operation_aborted, but a timeout legitimately arrives there too (fixed in later Boost). The
+// code path handles the error correctly; only the assertion is wrong, so Boost asserts are off
+// in this translation unit (as they are in any NDEBUG build).
+#define BOOST_DISABLE_ASSERTS 1
+
+#include "http/server.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "http/body_decoder.h"
+#include "http/url.h"
+
+namespace http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+namespace websocket = boost::beast::websocket;
+using tcp = net::ip::tcp;
+
+namespace {
+
+struct Route {
+  std::string method;
+  std::string path;
+  bool prefix;
+  Handler handler;
+};
+
+}  // namespace
+
+class Session {
+ public:
+  virtual ~Session() = default;
+  // Posts the session's reaction to Server::stop() onto its own strand.
+  virtual void post_server_stop() = 0;
+};
+
+class Server::Impl {
+ public:
+  explicit Impl(ServerOptions o) : options(std::move(o)), acceptor(ioc) {}
+
+  ServerOptions options;
+  std::vector<Route> routes;
+  std::map<std::string, WebSocketHandler, std::less<>> ws_routes;
+  net::io_context ioc;
+  tcp::acceptor acceptor;
+  std::vector<std::thread> threads;
+  std::atomic<uint16_t> bound_port{0};
+  std::atomic<bool> stopping{false};
+  bool started = false;
+
+  std::mutex mu;  // guards sessions, ws_threads
+  std::condition_variable sessions_cv;
+  std::map<Session*, std::weak_ptr<Session>> sessions;
+  std::vector<std::thread> ws_threads;
+
+  void add_session(const std::shared_ptr<Session>& s) {
+    std::lock_guard lock(mu);
+    sessions.emplace(s.get(), s);
+  }
+  void remove_session(Session* s) {
+    std::lock_guard lock(mu);
+    sessions.erase(s);
+    sessions_cv.notify_all();
+  }
+  void do_accept();
+  Response dispatch(const Request& req) const;
+};
+
+namespace {
+
+// --- WebSocket -------------------------------------------------------------------------------
+
+class WsSession : public Session, public WebSocket, public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(Server::Impl& server, beast::tcp_stream stream) : server_(server), ws_(std::move(stream)) {}
+  ~WsSession() override { server_.remove_session(this); }
+
+  void run(bhttp::request<bhttp::string_body> upgrade, Request request, WebSocketHandler handler) {
+    server_.add_session(shared_from_this());
+    beast::get_lowest_layer(ws_).expires_never();
+    // Pings after 30 s of silence, drops a peer that does not answer; a closing handshake the
+    // peer never completes is abandoned after 5 s (it would otherwise hold up stop()).
+    websocket::stream_base::timeout timeouts{std::chrono::seconds(5), std::chrono::seconds(60), true};
+    ws_.set_option(timeouts);
+    // The read loop only completes after the closing handshake and TCP teardown, which waits for
+    // the peer; the handler should stop as soon as the peer asks to close.
+    ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+      if (kind == websocket::frame_type::close) {
+        open_ = false;
+        inbox_cv_.notify_all();
+      }
+    });
+    upgrade_ = std::move(upgrade);
+    ws_.async_accept(upgrade_, [self = shared_from_this(), request = std::move(request),
+                                handler = std::move(handler)](beast::error_code ec) mutable {
+      if (ec) return;
+      self->open_ = true;
+      self->do_read();
+      std::lock_guard lock(self->server_.mu);
+      self->server_.ws_threads.emplace_back([self, request = std::move(request), handler = std::move(handler)] {
+        try {
+          handler(request, *self);
+        } catch (...) {
+          self->close(1011, "internal error");
+          return;
+        }
+        self->close(1000, {});
+      });
+    });
+  }
+
+  bool send_text(std::string_view message) override {
+    if (!open_) return false;
+    auto done = std::make_shared<std::promise<bool>>();
+    auto result = done->get_future();
+    net::post(ws_.get_executor(), [self = shared_from_this(), msg = std::string(message), done]() mutable {
+      if (!self->open_ || self->closing_) return done->set_value(false);
+      self->outbox_.push_back({std::move(msg), std::move(done)});
+      if (!self->writing_) self->do_write();
+    });
+    return result.get();
+  }
+
+  std::optional<std::string> receive(std::chrono::milliseconds timeout) override {
+    std::unique_lock lock(inbox_mu_);
+    inbox_cv_.wait_for(lock, timeout, [&] { return !inbox_.empty() || !open_; });
+    if (inbox_.empty()) return std::nullopt;
+    std::string m = std::move(inbox_.front());
+    inbox_.pop_front();
+    return m;
+  }
+
+  void close(int code, std::string_view reason) override {
+    net::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::string(reason)] {
+      self->start_close(code, reason);
+    });
+  }
+
+  bool is_open() const override { return open_; }
+
+  void post_server_stop() override {
+    net::post(ws_.get_executor(), [self = shared_from_this()] { self->start_close(1001, "server shutting down"); });
+  }
+
+ private:
+  struct Outgoing {
+    std::string message;
+    std::shared_ptr<std::promise<bool>> done;
+  };
+
+  void do_read() {
+    ws_.async_read(read_buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->on_closed();
+      {
+        std::lock_guard lock(self->inbox_mu_);
+        if (self->inbox_.size() < 1024) self->inbox_.push_back(beast::buffers_to_string(self->read_buffer_.data()));
+      }
+      self->inbox_cv_.notify_all();
+      self->read_buffer_.consume(self->read_buffer_.size());
+      self->do_read();
+    });
+  }
+
+  void do_write() {
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(net::buffer(outbox_.front().message), [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->outbox_.front().done->set_value(!ec);
+      self->outbox_.pop_front();
+      self->writing_ = false;
+      if (ec || !self->open_) return self->on_closed();
+      if (!self->outbox_.empty()) return self->do_write();
+      if (self->close_pending_) self->start_close(self->close_code_, self->close_reason_);
+    });
+  }
+
+  void start_close(int code, const std::string& reason) {
+    if (!open_ || closing_) return;
+    if (writing_) {  // Beast allows no close while a write is in progress
+      close_pending_ = true;
+      close_code_ = code;
+      close_reason_ = reason;
+      return;
+    }
+    closing_ = true;
+    open_ = false;  // the handler stops now; the handshake finishes in the background
+    inbox_cv_.notify_all();
+    websocket::close_reason cr(static_cast<websocket::close_code>(code), reason);
+    ws_.async_close(cr, [self = shared_from_this()](beast::error_code) { self->on_closed(); });
+  }
+
+  void on_closed() {
+    open_ = false;
+    // The frame being written (if any) is failed by its own completion handler.
+    size_t keep = writing_ ? 1 : 0;
+    while (outbox_.size() > keep) {
+      outbox_.back().done->set_value(false);
+      outbox_.pop_back();
+    }
+    inbox_cv_.notify_all();
+  }
+
+  Server::Impl& server_;
+  websocket::stream<beast::tcp_stream> ws_;
+  bhttp::request<bhttp::string_body> upgrade_;
+  beast::flat_buffer read_buffer_;
+  std::atomic<bool> open_{false};
+  bool closing_ = false, writing_ = false, close_pending_ = false;  // strand-only
+  int close_code_ = 1000;
+  std::string close_reason_;
+  std::deque<Outgoing> outbox_;  // strand-only
+  std::mutex inbox_mu_;
+  std::condition_variable inbox_cv_;
+  std::deque<std::string> inbox_;
+};
+
+// --- HTTP ------------------------------------------------------------------------------------
+
+class HttpSession : public Session, public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(Server::Impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {}
+  ~HttpSession() override { server_.remove_session(this); }
+
+  void start() {
+    server_.add_session(shared_from_this());
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+  }
+
+  void post_server_stop() override {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_ && !self->upgraded_) {  // waiting for a next request that will not be served
+        beast::error_code ec;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        self->stream_.close();
+      }
+    });
+  }
+
+ private:
+  void read_header() {
+    if (server_.stopping) return stream_.close();
+    idle_ = true;
+    parser_.emplace();
+    parser_->body_limit(server_.options.max_body_bytes);
+    parser_->header_limit(static_cast<uint32_t>(server_.options.max_header_bytes));
+    stream_.expires_after(server_.options.idle_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->on_header(ec);
+    });
+  }
+
+  void on_header(beast::error_code ec) {
+    idle_ = false;
+    if (ec) return on_read_error(ec);
+    auto& req = parser_->get();
+    if (bhttp::token_list(req[bhttp::field::expect]).exists("100-continue") && !parser_->is_done()) {
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      stream_.expires_after(server_.options.write_timeout);
+      net::async_write(stream_, net::buffer(kContinue), [self = shared_from_this()](beast::error_code ec, size_t) {
+        if (ec) return self->stream_.close();
+        self->read_body();
+      });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    stream_.expires_after(server_.options.read_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->on_read_error(ec);
+      self->on_request();
+    });
+  }
+
+  void on_read_error(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) {
+      return send_error(413, "request body too large: limit " + std::to_string(server_.options.max_body_bytes) + " bytes");
+    }
+    if (ec == bhttp::error::header_limit) return send_error(431, "request header fields too large");
+    if (ec.category() == beast::error_code(bhttp::error::end_of_stream).category() && ec != bhttp::error::end_of_stream &&
+        ec != bhttp::error::partial_message) {
+      return send_error(400, "malformed HTTP request: " + ec.message());
+    }
+    // end of stream, timeout, reset, cancelled by stop(): nothing to answer.
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  void on_request() {
+    auto breq = parser_->release();
+    if (websocket::is_upgrade(breq)) {
+      std::string_view target(breq.target().data(), breq.target().size());
+      auto path = percent_decode(target.substr(0, target.find('?')), false);
+      auto it = path ? server_.ws_routes.find(*path) : server_.ws_routes.end();
+      if (it == server_.ws_routes.end()) return send_error(404, "404 page not found");
+      Request req = to_request(breq);
+      req.path = std::move(*path);
+      size_t q = req.target.find('?');
+      if (q != std::string::npos) {
+        auto query = parse_query(std::string_view(req.target).substr(q + 1));
+        if (!query) return send_error(400, query.error());
+        req.query = std::move(*query);
+      }
+      upgraded_ = true;
+      auto ws = std::make_shared<WsSession>(server_, std::move(stream_));
+      ws->run(std::move(breq), std::move(req), it->second);
+      return;
+    }
+    keep_alive_ = breq.keep_alive();
+    Request req = to_request(breq);
+    if (std::string_view enc = req.headers.get_or("Content-Encoding", ""); !enc.empty() && is_decodable_encoding(enc)) {
+      auto decoded = decode_content(enc, req.body, server_.options.max_decoded_body_bytes);
+      if (decoded.failure == DecodeFailure::TooLarge) return send_error(413, decoded.error);
+      if (decoded.failure != DecodeFailure::None) return send_error(400, decoded.error);
+      req.body = std::move(decoded.data);
+      req.headers.erase("Content-Encoding");  // the handler sees the identity body
+    }
+    Response res;
+    size_t q = req.target.find('?');
+    auto query = parse_query(q == std::string::npos ? std::string_view{} : std::string_view(req.target).substr(q + 1));
+    auto path = percent_decode(std::string_view(req.target).substr(0, q), false);
+    if (!query || !path) {
+      res = Response::text(400, (query ? path.error() : query.error()) + "\n");
+    } else {
+      req.query = std::move(*query);
+      req.path = std::move(*path);
+      try {
+        res = server_.dispatch(req);
+      } catch (const std::exception& e) {
+        res = Response::text(500, std::string("internal error: ") + e.what() + "\n");
+      } catch (...) {
+        res = Response::text(500, "internal error\n");
+      }
+    }
+    write(std::move(res), keep_alive_ && !server_.stopping);
+  }
+
+  Request to_request(const bhttp::request<bhttp::string_body>& b) {
+    Request r;
+    r.method = std::string(b.method_string());
+    r.target = std::string(b.target());
+    for (const auto& f : b) r.headers.add(std::string(f.name_string()), std::string(f.value()));
+    r.body = b.body();
+    r.remote_address = remote_;
+    return r;
+  }
+
+  void send_error(int status, std::string message) {
+    // The request may be unread (body too large, garbage): answer, then close without reading on.
+    write(Response::text(status, std::move(message) + "\n"), false);
+  }
+
+  void write(Response res, bool keep_alive) {
+    auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
+    out->result(static_cast<unsigned>(res.status));
+    out->reason(std::string(reason_phrase(res.status)));
+    out->version(11);
+    for (auto& [n, v] : res.headers.fields()) out->insert(n, v);
+    out->body() = std::move(res.body);
+    out->keep_alive(keep_alive);
+    out->prepare_payload();
+    stream_.expires_after(server_.options.write_timeout);
+    bhttp::async_write(stream_, *out, [self = shared_from_this(), out, keep_alive](beast::error_code ec, size_t) {
+      if (ec) return self->stream_.close();
+      if (keep_alive) return self->read_header();
+      self->linger_close();
+    });
+  }
+
+  // Closing a socket with unread request bytes makes the kernel send a reset, which can destroy
+  // the response before the client reads it. So: stop sending, drain for a while, then close.
+  void linger_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return stream_.close();
+    stream_.expires_after(std::chrono::seconds(2));
+    drained_ = 0;
+    drain();
+  }
+  void drain() {
+    stream_.async_read_some(net::buffer(drain_buf_), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      self->drained_ += n;
+      if (ec || self->drained_ > (1u << 20)) return self->stream_.close();
+      self->drain();
+    });
+  }
+
+  Server::Impl& server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::string remote_;
+  bool keep_alive_ = false;
+  bool idle_ = false;      // strand-only
+  bool upgraded_ = false;  // the socket now belongs to a WsSession
+  char drain_buf_[8192];
+  size_t drained_ = 0;
+};
+
+}  // namespace
+
+void Server::Impl::do_accept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (stopping || !acceptor.is_open()) return;
+      return do_accept();  // e.g. too many open files: keep serving the others
+    }
+    std::make_shared<HttpSession>(*this, std::move(socket))->start();
+    do_accept();
+  });
+}
+
+Response Server::Impl::dispatch(const Request& req) const {
+  const Route* best = nullptr;
+  bool path_exists = false;
+  std::string allow;
+  for (const auto& r : routes) {
+    bool match = r.prefix ? req.path.compare(0, r.path.size(), r.path) == 0 : req.path == r.path;
+    if (!match) continue;
+    if (best && best->method == req.method && (!best->prefix || (r.prefix && r.path.size() <= best->path.size())))
+      continue;
+    path_exists = true;
+    if (allow.find(r.method) == std::string::npos) allow += (allow.empty() ? "" : ", ") + r.method;
+    if (r.method == req.method) {
+      if (!best || best->method != req.method || (best->prefix && !r.prefix) || (r.prefix && r.path.size() > best->path.size())) best = &r;
+    }
+  }
+  if (best && best->method == req.method) return best->handler(req);
+  if (ws_routes.count(req.path)) return Response::text(400, "this endpoint expects a WebSocket upgrade\n");
+  if (path_exists) {
+    Response r = Response::text(405, "method " + req.method + " not allowed\n");
+    r.headers.set("Allow", allow);
+    return r;
+  }
+  return Response::text(404, "404 page not found\n");
+}
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Server::~Server() { stop(); }
+
+void Server::route(std::string method, std::string path, Handler handler) {
+  impl_->routes.push_back({std::move(method), std::move(path), false, std::move(handler)});
+}
+
+void Server::route_prefix(std::string method, std::string prefix, Handler handler) {
+  impl_->routes.push_back({std::move(method), std::move(prefix), true, std::move(handler)});
+}
+
+void Server::websocket(std::string path, WebSocketHandler handler) {
+  impl_->ws_routes[std::move(path)] = std::move(handler);
+}
+
+util::Status Server::start() {
+  auto& im = *impl_;
+  if (im.started) return util::Error{"server already started"};
+  beast::error_code ec;
+  auto address = net::ip::make_address(im.options.host, ec);
+  if (ec) return util::Error{"invalid listen address \"" + im.options.host + "\": " + ec.message()};
+  tcp::endpoint ep(address, im.options.port);
+  im.acceptor.open(ep.protocol(), ec);
+  if (!ec) im.acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) im.acceptor.bind(ep, ec);
+  if (!ec) im.acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    beast::error_code ignored;
+    im.acceptor.close(ignored);
+    return util::Error{"cannot listen on " + im.options.host + ":" + std::to_string(im.options.port) + ": " + ec.message()};
+  }
+  im.bound_port = im.acceptor.local_endpoint().port();
+  im.started = true;
+  im.do_accept();
+  for (int i = 0; i < std::max(1, im.options.threads); ++i) im.threads.emplace_back([&im] { im.ioc.run(); });
+  return {};
+}
+
+uint16_t Server::port() const { return impl_->bound_port; }
+
+void Server::stop() {
+  auto& im = *impl_;
+  if (!im.started || im.stopping.exchange(true)) return;
+  net::post(im.ioc, [&im] {
+    beast::error_code ignored;
+    im.acceptor.close(ignored);
+  });
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(im.mu);
+    for (auto& [p, w] : im.sessions)
+      if (auto s = w.lock()) live.push_back(std::move(s));
+  }
+  for (auto& s : live) s->post_server_stop();
+  live.clear();
+  {
+    std::unique_lock lock(im.mu);
+    im.sessions_cv.wait_for(lock, im.options.shutdown_timeout, [&] { return im.sessions.empty(); });
+  }
+  std::vector<std::thread> ws_threads;
+  {
+    std::lock_guard lock(im.mu);
+    ws_threads.swap(im.ws_threads);
+  }
+  for (auto& t : ws_threads) t.join();
+  im.ioc.stop();
+  for (auto& t : im.threads) t.join();
+  im.threads.clear();
+}
+
+}  // namespace http

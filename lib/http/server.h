@@ -1,0 +1,71 @@
+// An HTTP/1.1 server with WebSocket upgrade, for logd's API. The implementation (Boost.Beast over
+// Asio) is confined to server.cpp; this header is Boost-free.
+//
+// Requests are read on a pool of `threads` I/O threads and each route handler runs on one of
+// them, so handlers must be thread-safe with respect to each other and may block (a slow handler
+// occupies one pool thread). WebSocket handlers run on a thread of their own each.
+//
+// Routes are registered before start() and never change after: registration is not thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/message.h"
+#include "http/websocket.h"
+#include "util/result.h"
+
+namespace http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;  // 0: the system picks a free port; see Server::port()
+  int threads = 2;
+  size_t max_body_bytes = 64 << 20;          // as sent; larger -> 413
+  size_t max_decoded_body_bytes = 256 << 20; // after gzip/deflate; larger -> 413
+  size_t max_header_bytes = 64 << 10;        // -> 431
+  std::chrono::milliseconds idle_timeout{120'000};  // keep-alive wait for the next request
+  std::chrono::milliseconds read_timeout{30'000};   // reading one request's header and body
+  std::chrono::milliseconds write_timeout{60'000};
+  std::chrono::milliseconds shutdown_timeout{30'000};  // stop() waits this long for in-flight work
+};
+
+using Handler = std::function<Response(const Request&)>;
+using WebSocketHandler = std::function<void(const Request&, WebSocket&)>;
+
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  ~Server();  // stop()s
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // `path` matches exactly. A method registered for no route at a path that exists -> 405.
+  void route(std::string method, std::string path, Handler handler);
+  // Matches every path starting with `prefix` (e.g. "/loki/api/v1/label/"); the longest prefix
+  // wins, and exact routes win over prefixes.
+  void route_prefix(std::string method, std::string prefix, Handler handler);
+  // A GET upgrade to WebSocket at exactly `path`; a plain GET there is answered 400.
+  void websocket(std::string path, WebSocketHandler handler);
+
+  // Binds, listens and starts the I/O threads. Errors: address in use, bad host, ...
+  util::Status start();
+  // The bound port (useful with port 0); 0 before start().
+  uint16_t port() const;
+
+  // Graceful shutdown: stops accepting, closes idle keep-alive connections, lets requests in
+  // flight finish and answer (with Connection: close), closes WebSockets with 1001, waits up to
+  // shutdown_timeout, then stops the threads. Idempotent; safe from any thread except a handler.
+  void stop();
+
+  class Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace http
