@@ -479,64 +479,6 @@ class Parser {
 
 }  // namespace
 
-std::string arg_string(const Arg& a) {
-  switch (a.kind) {
-    case Arg::Kind::kString: return a.text;
-    case Arg::Kind::kPipe: return "(" + pipe_string(*a.pipe) + ")";
-    default: return a.text;
-  }
-}
-
-std::string command_string(const Command& c) {
-  std::string s;
-  for (size_t i = 0; i < c.args.size(); ++i) {
-    if (i) s += ' ';
-    s += arg_string(*c.args[i]);
-  }
-  return s;
-}
-
-std::string pipe_string(const Pipe& p) {
-  std::string s;
-  for (size_t i = 0; i < p.decl.size(); ++i) {
-    if (i) s += ", ";
-    s += p.decl[i];
-  }
-  if (!p.decl.empty()) s += " := ";  // Go prints := for assignments too
-  for (size_t i = 0; i < p.cmds.size(); ++i) {
-    if (i) s += " | ";
-    s += command_string(p.cmds[i]);
-  }
-  return s;
-}
-
-std::string list_string(const ListNode& l) {
-  std::string s;
-  for (const Node& n : l.nodes) s += node_string(n);
-  return s;
-}
-
-std::string node_string(const Node& n) {
-  std::string p = n.pipe ? pipe_string(*n.pipe) : "";
-  auto branch = [&](const char* name) {
-    std::string s = std::string("{{") + name + " " + p + "}}" + list_string(*n.list);
-    if (n.else_list) s += "{{else}}" + list_string(*n.else_list);
-    return s + "{{end}}";
-  };
-  switch (n.kind) {
-    case Node::Kind::kText: return n.text;
-    case Node::Kind::kAction: return "{{" + p + "}}";
-    case Node::Kind::kIf: return branch("if");
-    case Node::Kind::kRange: return branch("range");
-    case Node::Kind::kWith: return branch("with");
-    case Node::Kind::kTemplate:
-      return "{{template " + model::quote_go_string(n.text) + (p.empty() ? "" : " " + p) + "}}";
-    case Node::Kind::kBreak: return "{{break}}";
-    case Node::Kind::kContinue: return "{{continue}}";
-  }
-  return "";
-}
-
 util::Result<std::unique_ptr<Tree>> parse_tree(std::string_view name, std::string_view text) {
   auto tree = std::make_unique<Tree>();
   tree->name = std::string(name);
