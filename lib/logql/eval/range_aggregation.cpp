@@ -28,8 +28,10 @@ model::LabelSet apply_grouping(const model::LabelSet& labels, const std::optiona
 class RangeAggregationEvaluator : public StepEvaluator {
  public:
   RangeAggregationEvaluator(const ast::RangeAggregation& agg, const StepRange& range,
-                            std::unique_ptr<EntryIterator> it, std::optional<log::SampleExtractor> extractor)
+                            std::unique_ptr<EntryIterator> it, std::optional<log::SampleExtractor> extractor,
+                            std::optional<ast::Grouping> grouping)
       : agg_(agg),
+        grouping_(std::move(grouping)),
         it_(std::move(it)),
         extractor_(std::move(extractor)),
         range_ns_(agg.range.range_ns),
@@ -114,14 +116,14 @@ class RangeAggregationEvaluator : public StepEvaluator {
         // Consecutive entries often come from the same stream: skip the hash lookup then.
         if (&stream != last_stream_) {
           auto cached = by_key_.find(&stream);
-          last_series_ = cached != by_key_.end() ? cached->second : intern(&stream, apply_grouping(stream, agg_.grouping));
+          last_series_ = cached != by_key_.end() ? cached->second : intern(&stream, apply_grouping(stream, grouping_));
           last_stream_ = &stream;
         }
         pending_series_ = last_series_;
         pending_value_ = bytes_ ? static_cast<double>(e.line.size()) : 1.0;
       } else {
         if (!extractor_) {
-          auto compiled = log::SampleExtractor::compile(agg_.range, agg_.op, agg_.grouping);
+          auto compiled = log::SampleExtractor::compile(agg_.range, agg_.op, grouping_);
           if (!compiled.ok()) {
             status_ = util::Error{compiled.error()};
             return false;
@@ -159,6 +161,7 @@ class RangeAggregationEvaluator : public StepEvaluator {
   }
 
   const ast::RangeAggregation& agg_;
+  const std::optional<ast::Grouping> grouping_;  // the aggregation's own, or one pushed down
   std::unique_ptr<EntryIterator> it_;
   std::optional<log::SampleExtractor> extractor_;
   std::unordered_map<const model::LabelSet*, std::unique_ptr<log::StreamSampleExtractor>> stream_extractors_;
@@ -205,12 +208,34 @@ std::string pipeline_error_message(const model::LabelSet& labels) {
          "The label filter can also be specified after unwrap. (e.g `| unwrap latency | __error__=\"\"` )\n";
 }
 
+std::optional<ast::Grouping> grouping_pushdown(const ast::VectorAggregation& outer, const ast::RangeAggregation& inner) {
+  if (outer.op != ast::VectorOp::Sum || inner.grouping) return std::nullopt;
+  switch (inner.op) {
+    case ast::RangeOp::BytesOverTime:
+    case ast::RangeOp::BytesRate:
+    case ast::RangeOp::SumOverTime:
+    case ast::RangeOp::Rate:
+    case ast::RangeOp::CountOverTime:
+      // `sum(...)` without a clause groups everything into one series, like `sum by ()`.
+      return outer.grouping.value_or(ast::Grouping{});
+    default:
+      return std::nullopt;
+  }
+}
+
 util::Result<StepEvaluatorPtr> new_range_aggregation_evaluator(const ast::RangeAggregation& agg,
-                                                               const StepRange& range, LogSource& source) {
+                                                               const StepRange& range, LogSource& source,
+                                                               const std::optional<ast::Grouping>& grouping_override) {
+  std::optional<ast::Grouping> grouping;
+  if (grouping_override) {
+    grouping = ast::Grouping{grouping_override->without, grouping_override->labels};
+  } else if (agg.grouping) {
+    grouping = ast::Grouping{agg.grouping->without, agg.grouping->labels};
+  }
   // Compile the extractor up front when the query needs it, so bad pipelines fail before reading.
   std::optional<log::SampleExtractor> extractor;
   if (!agg.range.selector.stages.empty() || agg.range.unwrap) {
-    auto compiled = log::SampleExtractor::compile(agg.range, agg.op, agg.grouping);
+    auto compiled = log::SampleExtractor::compile(agg.range, agg.op, grouping);
     if (!compiled.ok()) return util::Error{compiled.error()};
     extractor.emplace(std::move(compiled).value());
   }
@@ -224,7 +249,8 @@ util::Result<StepEvaluatorPtr> new_range_aggregation_evaluator(const ast::RangeA
   auto it = source.select(sp);
   if (!it.ok()) return util::Error{it.error()};
   return StepEvaluatorPtr(
-      std::make_unique<RangeAggregationEvaluator>(agg, range, std::move(it).value(), std::move(extractor)));
+      std::make_unique<RangeAggregationEvaluator>(agg, range, std::move(it).value(), std::move(extractor),
+                                                  std::move(grouping)));
 }
 
 }  // namespace logql

@@ -9,8 +9,18 @@
 
 namespace logql {
 
+// `grouping_override`, when set, replaces the aggregation's own (absent) grouping: an outer
+// `sum by/without` pushed down into the sample extractor (see grouping_pushdown()).
 util::Result<StepEvaluatorPtr> new_range_aggregation_evaluator(const ast::RangeAggregation& agg,
-                                                               const StepRange& range, LogSource& source);
+                                                               const StepRange& range, LogSource& source,
+                                                               const std::optional<ast::Grouping>& grouping_override = {});
+
+// Loki's canInjectVectorGrouping: the grouping an outer vector aggregation `outer` over the range
+// aggregation `inner` lets the sample extractor apply itself, or nullopt. Only `sum` over
+// count/rate/bytes/sum_over_time, where summing per-series values and then grouping equals
+// grouping the entries first, and only when the range aggregation has no grouping of its own.
+// Grouping in the extractor means one series per group instead of one per distinct label set.
+std::optional<ast::Grouping> grouping_pushdown(const ast::VectorAggregation& outer, const ast::RangeAggregation& inner);
 
 // Labels of absent_over_time's sample: the selector's equality matchers, except names that
 // also appear in another matcher.

@@ -1,5 +1,7 @@
 #include "logql/eval/vector_aggregation.h"
 
+#include "logql/eval/range_aggregation.h"
+
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
@@ -142,7 +144,13 @@ class VectorAggregationEvaluator : public StepEvaluator {
 util::Result<StepEvaluatorPtr> new_vector_aggregation_evaluator(const ast::VectorAggregation& agg,
                                                                 const StepRange& range, LogSource& source) {
   if (!agg.inner) return util::Error{"vector aggregation without an argument"};
-  auto inner = new_step_evaluator(*agg.inner, range, source);
+  util::Result<StepEvaluatorPtr> inner = util::Error{""};
+  const auto* ra = std::get_if<ast::RangeAggregation>(&agg.inner->node);
+  if (auto pushed = ra ? grouping_pushdown(agg, *ra) : std::nullopt) {
+    inner = new_range_aggregation_evaluator(*ra, range, source, pushed);
+  } else {
+    inner = new_step_evaluator(*agg.inner, range, source);
+  }
   if (!inner.ok()) return util::Error{inner.error()};
   return StepEvaluatorPtr(std::make_unique<VectorAggregationEvaluator>(agg, std::move(inner).value()));
 }

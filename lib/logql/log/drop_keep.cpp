@@ -40,7 +40,8 @@ bool DropKeepStage::process(int64_t, std::string_view&, LabelsBuilder& lbs, Stag
   // Copy the names to delete first: deleting invalidates the collected views.
   s.npairs = 0;
   for (const auto& [name, value] : cur) {
-    if (name == kErrorLabel || name == kErrorDetailsLabel) continue;
+    // keep never removes the error labels (Loki's isSpecialLabel), `__error_preserve__` included.
+    if (name == kErrorLabel || name == kErrorDetailsLabel || name == kPreserveErrorLabel) continue;
     bool kept = false;
     for (const auto& sel : sels_) {
       if (sel.matcher ? (sel.matcher->name() == name && sel.matcher->matches(value)) : sel.name == name) {

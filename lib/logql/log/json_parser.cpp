@@ -8,6 +8,9 @@ namespace logql::log {
 
 namespace {
 
+// Not an error: returned by the walker to stop once every required label is extracted.
+constexpr const char* kFoundAllLabels = "found all required labels";
+
 struct JsonWalker {
   LabelsBuilder& lbs;
   std::string& prefix;
@@ -27,6 +30,10 @@ struct JsonWalker {
         size_t keep = prefix.size();
         if (!prefix.empty()) prefix += '_';
         append_sanitized(prefix, key);
+        if (!lbs.should_extract_prefix(prefix)) {  // no required label lives under this object
+          prefix.resize(keep);
+          return nullptr;
+        }
         std::string saved_key_buf;
         saved_key_buf.swap(key_buf);  // the nested walk reuses the key buffer
         const char* err = object(value);
@@ -46,7 +53,7 @@ struct JsonWalker {
     append_sanitized(name, key);
     if (name.empty()) return nullptr;
     if (lbs.base_has(name) || lbs.metadata_has(name)) name += kDuplicateSuffix;
-    if (lbs.extracted(name)) return nullptr;  // first value wins
+    if (lbs.extracted(name) || !lbs.should_extract(name)) return nullptr;  // first value wins
     if (type == json::Type::String) {
       if (!json::unescape(value, value_buf)) value_buf.clear();
       json::replace_invalid_utf8(value_buf);
@@ -54,7 +61,7 @@ struct JsonWalker {
     } else {
       lbs.set(LabelCategory::Parsed, name, value);
     }
-    return nullptr;
+    return lbs.all_required_extracted() ? kFoundAllLabels : nullptr;
   }
 };
 
@@ -64,10 +71,7 @@ bool JsonParserStage::process(int64_t, std::string_view& line, LabelsBuilder& lb
   if (lbs.parsers_disabled()) return true;
   s.a.clear();
   JsonWalker w{lbs, s.a, s.b, s.c, s.d};
-  if (const char* err = w.object(line)) {
-    lbs.set_error(kErrJson);
-    lbs.set_error_details(err);
-  }
+  if (const char* err = w.object(line); err && err != kFoundAllLabels) lbs.set_parse_error(kErrJson, err);
   return true;
 }
 
@@ -190,7 +194,7 @@ const char* lookup(std::string_view data, const std::vector<JsonPathStep>& path,
 bool JsonExpressionParserStage::process(int64_t, std::string_view& line, LabelsBuilder& lbs, StageScratch& s) const {
   if (line.empty() || lbs.parsers_disabled()) return true;
   if (line[0] != '"' && line[0] != '{' && line[0] != '[') {
-    lbs.set_error(kErrJson);
+    lbs.set_parse_error(kErrJson);
     return true;
   }
   for (const auto& e : exprs_) {
@@ -198,8 +202,7 @@ bool JsonExpressionParserStage::process(int64_t, std::string_view& line, LabelsB
     json::Type type;
     bool found;
     if (const char* err = lookup(line, e.path, s.a, value, type, found)) {
-      lbs.set_error(kErrJson);
-      lbs.set_error_details(err);
+      lbs.set_parse_error(kErrJson, err);
       continue;
     }
     s.b = e.label;

@@ -156,6 +156,19 @@ bool LabelsBuilder::extracted(std::string_view name) const {
   return false;
 }
 
+bool LabelsBuilder::all_required_extracted() const {
+  if (!hints_ || hints_->required.empty() || nextracted_ < hints_->required.size()) return false;
+  for (const auto& r : hints_->required)
+    if (!extracted(r)) return false;
+  return true;
+}
+
+void LabelsBuilder::set_parse_error(std::string_view err, std::string_view details) {
+  err_.assign(err);
+  if (!details.empty()) err_details_.assign(details);
+  if (hints_ && hints_->preserve_error) set(LabelCategory::Parsed, kPreserveErrorLabel, "true");
+}
+
 bool LabelsBuilder::unchanged() const {
   return ndel_ == 0 && add_[0].n == 0 && add_[1].n == 0 && add_[2].n == 0;
 }

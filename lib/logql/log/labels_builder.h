@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "logql/log/parser_hints.h"
 #include "logql/log/pipeline.h"
 #include "model/labels.h"
 
@@ -70,10 +71,20 @@ class LabelsBuilder {
   void add(LabelCategory category, std::string_view name, std::string_view value);
   void del(std::string_view name);
 
-  // Loki's "no labels" parser hint: a metric query that keeps no label (`by ()`) and reads none
-  // lets parsers skip their work entirely (and so never report parse errors).
-  void set_parsers_disabled(bool v) { parsers_disabled_ = v; }
-  bool parsers_disabled() const { return parsers_disabled_; }
+  // Parser hints of a metric query (see parser_hints.h); null for log queries. Not owned.
+  void set_parser_hints(const ParserHints* hints) { hints_ = hints; }
+  // Loki's ParserHint.NoLabels(): parsers skip the entry entirely, either because the query
+  // needs no label at all or because every required label has been extracted already.
+  bool parsers_disabled() const { return hints_ && (hints_->no_labels || all_required_extracted()); }
+  // Whether a parser should set the (sanitized, possibly `_extracted`) label `name`.
+  bool should_extract(std::string_view name) const { return !hints_ || hints_->should_extract(name); }
+  bool should_extract_prefix(std::string_view prefix) const { return !hints_ || hints_->should_extract_prefix(prefix); }
+  // Every required label has been extracted for this entry: a parser may stop reading the line
+  // (and, as in Loki, a syntax error later in the line then goes unreported).
+  bool all_required_extracted() const;
+  // A parser failed: sets `__error__`/`__error_details__` (details only when non-empty), plus
+  // `__error_preserve__="true"` when the hints ask to preserve errors.
+  void set_parse_error(std::string_view err, std::string_view details = {});
 
   // First-wins rule between parsers: a name a parser already extracted for this entry.
   bool extracted(std::string_view name) const;
@@ -118,7 +129,7 @@ class LabelsBuilder {
   std::vector<std::string> extracted_;
   size_t nextracted_ = 0;
   std::string err_, err_details_;
-  bool parsers_disabled_ = false;
+  const ParserHints* hints_ = nullptr;
 
   std::vector<std::pair<std::string_view, std::string_view>> buf_;
   std::unordered_map<uint64_t, std::vector<std::unique_ptr<ResultLabels>>> cache_;

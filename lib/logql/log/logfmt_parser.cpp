@@ -151,16 +151,14 @@ bool LogfmtParserStage::process(int64_t, std::string_view& line, LabelsBuilder& 
     append_sanitized(s.a, dec.key());
     if (s.a.empty()) continue;
     if (lbs.base_has(s.a) || lbs.metadata_has(s.a)) s.a += kDuplicateSuffix;
-    if (lbs.extracted(s.a)) continue;  // first value wins
+    if (lbs.extracted(s.a) || !lbs.should_extract(s.a)) continue;  // first value wins
     s.b.assign(dec.value());
     json::replace_invalid_utf8(s.b);
     if (!keep_empty_ && s.b.empty()) continue;
     lbs.set(LabelCategory::Parsed, s.a, s.b);
+    if (lbs.all_required_extracted()) break;  // the rest of the line cannot matter (Loki too)
   }
-  if (strict_ && !dec.error().empty()) {
-    lbs.set_error(kErrLogfmt);
-    lbs.set_error_details(dec.error());
-  }
+  if (strict_ && !dec.error().empty()) lbs.set_parse_error(kErrLogfmt, dec.error());
   return true;
 }
 
@@ -211,10 +209,7 @@ bool LogfmtExpressionParserStage::process(int64_t, std::string_view& line, Label
     if (has_invalid_utf8(s.b)) s.b.clear();
     lbs.set(LabelCategory::Parsed, s.a, s.b);
   }
-  if (strict_ && !dec.error().empty()) {
-    lbs.set_error(kErrLogfmt);
-    lbs.set_error_details(dec.error());
-  }
+  if (strict_ && !dec.error().empty()) lbs.set_parse_error(kErrLogfmt, dec.error());
   return true;
 }
 

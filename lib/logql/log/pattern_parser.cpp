@@ -11,7 +11,7 @@ bool PatternParserStage::process(int64_t, std::string_view& line, LabelsBuilder&
   for (size_t i = 0; i < caps.size(); ++i) {
     s.a = m_.names()[i];
     if (lbs.base_has(s.a) || lbs.metadata_has(s.a)) s.a += kDuplicateSuffix;
-    if (lbs.extracted(s.a)) continue;
+    if (lbs.extracted(s.a) || !lbs.should_extract(s.a)) continue;
     lbs.set(LabelCategory::Parsed, s.a, caps[i]);
   }
   return true;

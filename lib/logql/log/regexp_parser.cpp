@@ -33,7 +33,7 @@ bool RegexpParserStage::process(int64_t, std::string_view& line, LabelsBuilder& 
     if (names_[i].empty()) continue;
     s.a = names_[i];
     if (lbs.base_has(s.a) || lbs.metadata_has(s.a)) s.a += kDuplicateSuffix;
-    if (lbs.extracted(s.a)) continue;
+    if (lbs.extracted(s.a) || !lbs.should_extract(s.a)) continue;
     lbs.set(LabelCategory::Parsed, s.a, std::string_view(groups[i].data(), groups[i].size()));
   }
   return true;

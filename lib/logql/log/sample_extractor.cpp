@@ -17,7 +17,7 @@ struct SampleExtractor::Impl {
   std::optional<ast::Unwrap> unwrap;
   std::vector<std::unique_ptr<LabelFilterNode>> post_filters;
   GroupingSpec grouping;
-  bool parsers_disabled = false;
+  ParserHints hints;
 };
 
 namespace {
@@ -46,7 +46,7 @@ class StreamSampleExtractorImpl final : public StreamSampleExtractor {
  public:
   StreamSampleExtractorImpl(std::shared_ptr<const SampleExtractor::Impl> impl, const model::LabelSet& stream)
       : impl_(std::move(impl)), stream_(stream), lbs_(stream_, impl_->grouping), scratch_(impl_->stages.stages.size()) {
-    lbs_.set_parsers_disabled(impl_->parsers_disabled);
+    if (impl_->hints.active()) lbs_.set_parser_hints(&impl_->hints);
   }
 
   bool process(int64_t ts, std::string_view line, const model::LabelSet& metadata, double& value,
@@ -92,8 +92,18 @@ util::Result<SampleExtractor> SampleExtractor::compile(const ast::LogRange& rang
   impl->bytes = op == ast::RangeOp::BytesRate || op == ast::RangeOp::BytesOverTime;
   bool line_op = op == ast::RangeOp::Rate || op == ast::RangeOp::CountOverTime || op == ast::RangeOp::AbsentOverTime ||
                  impl->bytes;
+  // rate and absent_over_time work on both: rate of an unwrapped range is the per-second sum.
+  bool line_only = op == ast::RangeOp::CountOverTime || impl->bytes;
   if (!line_op && !range.unwrap) return util::Error{"invalid aggregation without unwrap"};
-  if (line_op && range.unwrap) return util::Error{"invalid aggregation with unwrap"};
+  if (line_only && range.unwrap) return util::Error{"invalid aggregation with unwrap"};
+  // Loki groups absent_over_time into nothing: it only needs to know whether entries exist.
+  const bool hint_no_labels =
+      op == ast::RangeOp::AbsentOverTime || (grouping && grouping->labels.empty() && !grouping->without);
+  std::vector<std::string> hint_groups = grouping ? grouping->labels : std::vector<std::string>{};
+  static const std::vector<ast::LabelFilter> kNoFilters;
+  impl->hints = make_parser_hints(range.selector.stages, range.unwrap ? range.unwrap->post_filters : kNoFilters,
+                                  hint_groups, grouping && grouping->without, hint_no_labels,
+                                  range.unwrap ? std::string_view(range.unwrap->label) : std::string_view());
   if (grouping) {
     impl->grouping.groups = grouping->labels;
     impl->grouping.without = grouping->without;
@@ -113,7 +123,6 @@ util::Result<SampleExtractor> SampleExtractor::compile(const ast::LogRange& rang
       std::sort(impl->grouping.groups.begin(), impl->grouping.groups.end());
     }
   }
-  impl->parsers_disabled = impl->grouping.no_labels && !range.unwrap && !impl->stages.uses_labels;
   return SampleExtractor(std::move(impl));
 }
 

@@ -8,8 +8,7 @@ namespace logql::log {
 bool UnpackParserStage::process(int64_t, std::string_view& line, LabelsBuilder& lbs, StageScratch& s) const {
   if (line.empty() || lbs.parsers_disabled()) return true;
   if (line[0] != '{') {
-    lbs.set_error(kErrJson);
-    lbs.set_error_details("expecting json object(6), but it is not");
+    lbs.set_parse_error(kErrJson, "expecting json object(6), but it is not");
     return true;
   }
   // Collect first: labels are only applied when the object turns out to be packed.
@@ -33,8 +32,7 @@ bool UnpackParserStage::process(int64_t, std::string_view& line, LabelsBuilder& 
     return nullptr;
   });
   if (err) {
-    lbs.set_error(kErrJson);
-    lbs.set_error_details(err);
+    lbs.set_parse_error(kErrJson, err);
     return true;
   }
   if (!packed) return true;
