@@ -1,7 +1,7 @@
 #include "logql/eval/log_query.h"
 
 #include <algorithm>
-#include <map>
+#include <cstdint>
 #include <unordered_map>
 
 #include "logql/log/pipeline.h"
@@ -37,19 +37,39 @@ util::Result<QueryResult> evaluate_log_query(const ast::LogSelector& selector, c
 
   QueryResult result;
   result.type = ResultType::Streams;
-  std::map<model::LabelSet, size_t> by_labels;                              // output stream index
-  std::unordered_map<const void*, size_t> by_pointer;                       // cache of the above
+  // Output streams are found by label-set hash (ResultLabels carry it precomputed), confirmed by
+  // equality: a `| json` query can make one stream per entry, and ordered-map compares of whole
+  // label sets dominated. Streams are sorted once at the end.
+  std::unordered_map<uint64_t, size_t> first_by_hash;  // hash -> first stream with it
+  std::vector<size_t> next_same_hash;                   // per stream: next with the same hash
+  std::unordered_map<const model::LabelSet*, size_t> by_pointer;  // source stream -> output stream
   std::unordered_map<const model::LabelSet*, std::unique_ptr<log::StreamPipeline>> stream_pipelines;
 
-  auto stream_for = [&](const void* key, const model::LabelSet& labels) -> Stream& {
-    auto cached = by_pointer.find(key);
-    if (cached != by_pointer.end()) return result.streams[cached->second];
-    auto [pos, inserted] = by_labels.try_emplace(labels, result.streams.size());
-    if (inserted) result.streams.push_back(Stream{labels, {}});
-    by_pointer.emplace(key, pos->second);
+  auto stream_for_hash = [&](uint64_t hash, const model::LabelSet& labels) -> size_t {
+    auto [head, fresh] = first_by_hash.try_emplace(hash, result.streams.size());
+    if (!fresh) {
+      size_t i = head->second;
+      while (true) {
+        if (result.streams[i].labels == labels) return i;
+        if (next_same_hash[i] == SIZE_MAX) break;
+        i = next_same_hash[i];
+      }
+      next_same_hash[i] = result.streams.size();
+    }
+    result.streams.push_back(Stream{labels, {}});
+    next_same_hash.push_back(SIZE_MAX);
+    return result.streams.size() - 1;
+  };
+  // Entries without a pipeline keep their source stream's labels; remember where each went.
+  // (ResultLabels::hash is the fingerprint too, so both paths agree on a set's hash.)
+  auto stream_for = [&](const model::LabelSet* key, const model::LabelSet& labels) -> Stream& {
+    auto [pos, fresh] = by_pointer.try_emplace(key, 0);
+    if (fresh) pos->second = stream_for_hash(labels.fingerprint(), labels);
     return result.streams[pos->second];
   };
 
+  const model::LabelSet* last_stream = nullptr;
+  log::StreamPipeline* last_pipeline = nullptr;
   const bool forward = params.direction == Direction::Forward;
   uint32_t count = 0;
   bool have_last = false;
@@ -68,13 +88,19 @@ util::Result<QueryResult> evaluate_log_query(const ast::LogSelector& selector, c
       if (!pipeline) {
         if (auto st = compile(); !st.ok()) return util::Error{st.error()};
       }
-      auto& sp_ptr = stream_pipelines[&stream_labels];
-      if (!sp_ptr) sp_ptr = pipeline->for_stream(stream_labels);
+      if (&stream_labels != last_stream) {  // runs of one stream skip the lookup
+        auto& sp_ptr = stream_pipelines[&stream_labels];
+        if (!sp_ptr) sp_ptr = pipeline->for_stream(stream_labels);
+        last_stream = &stream_labels;
+        last_pipeline = sp_ptr.get();
+      }
       std::string_view line_out;
       const log::ResultLabels* labels_out = nullptr;
-      if (!sp_ptr->process(e.timestamp, e.line, e.metadata, line_out, labels_out)) continue;
-      stream_for(labels_out, labels_out->labels)
-          .entries.push_back(model::Entry{e.timestamp, std::string(line_out), e.metadata});
+      if (!last_pipeline->process(e.timestamp, e.line, e.metadata, line_out, labels_out)) continue;
+      // Interned sets are unique per pipeline, so a set seen once per entry is not worth a
+      // pointer-cache entry: go by hash directly.
+      Stream& out = result.streams[stream_for_hash(labels_out->hash, labels_out->labels)];
+      out.entries.push_back(model::Entry{e.timestamp, std::string(line_out), e.metadata});
     }
     have_last = true;
     last_ts = e.timestamp;

@@ -6,9 +6,10 @@ namespace logql::log {
 
 namespace {
 
-// Internal lookup key for the intern cache; equality is always confirmed by comparing labels.
+// LabelSet::fingerprint() of the set these sorted, unique, non-empty pairs make, computed on the
+// views so that a set already interned costs no LabelSet at all. Keep in sync with labels.cpp.
 uint64_t hash_pairs(const std::vector<std::pair<std::string_view, std::string_view>>& v) {
-  uint64_t h = 1469598103934665603ull;
+  uint64_t h = 14695981039346656037ull;
   auto mix = [&h](std::string_view s) {
     for (unsigned char c : s) {
       h ^= c;
@@ -21,6 +22,11 @@ uint64_t hash_pairs(const std::vector<std::pair<std::string_view, std::string_vi
     mix(n);
     mix(val);
   }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
   return h;
 }
 
@@ -199,18 +205,22 @@ void LabelsBuilder::collect(std::vector<std::pair<std::string_view, std::string_
 const ResultLabels* LabelsBuilder::intern(std::vector<std::pair<std::string_view, std::string_view>>& v) {
   // Empty values are no labels (Prometheus convention, and model::LabelSet drops them).
   std::erase_if(v, [](const auto& p) { return p.second.empty(); });
-  uint64_t key = hash_pairs(v);
-  auto& bucket = cache_[key];
-  for (const auto& r : bucket)
-    if (same_labels(r->labels, v)) return r.get();
+  const uint64_t key = hash_pairs(v);
+  auto head = intern_index_.try_emplace(key, kNoIntern).first;
+  uint32_t* link = &head->second;
+  for (uint32_t i = *link; i != kNoIntern; i = *link) {
+    if (same_labels(interned_[i].labels, v)) return &interned_[i];
+    link = &intern_next_[i];
+  }
   std::vector<model::Label> labels;
   labels.reserve(v.size());
   for (const auto& [n, val] : v) labels.push_back({std::string(n), std::string(val)});
-  auto r = std::make_unique<ResultLabels>();
-  r->labels = model::LabelSet::from_unsorted(std::move(labels));
-  r->hash = r->labels.fingerprint();
-  bucket.push_back(std::move(r));
-  return bucket.back().get();
+  ResultLabels& r = interned_.emplace_back();
+  r.labels = model::LabelSet::from_unsorted(std::move(labels));
+  r.hash = key;
+  *link = static_cast<uint32_t>(interned_.size() - 1);
+  intern_next_.push_back(kNoIntern);
+  return &r;
 }
 
 const ResultLabels* LabelsBuilder::result() {

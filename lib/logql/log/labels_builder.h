@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -132,7 +133,13 @@ class LabelsBuilder {
   const ParserHints* hints_ = nullptr;
 
   std::vector<std::pair<std::string_view, std::string_view>> buf_;
-  std::unordered_map<uint64_t, std::vector<std::unique_ptr<ResultLabels>>> cache_;
+  // Interned result sets: a deque keeps addresses stable; same-hash sets chain through
+  // intern_next_. One allocation-light insert per new set: log queries with `| json` often make
+  // a new set per entry.
+  static constexpr uint32_t kNoIntern = UINT32_MAX;
+  std::deque<ResultLabels> interned_;
+  std::unordered_map<uint64_t, uint32_t> intern_index_;
+  std::vector<uint32_t> intern_next_;
   const ResultLabels* base_result_ = nullptr;
   const ResultLabels* base_group_result_ = nullptr;
 };
