@@ -118,10 +118,10 @@ std::optional<std::string> check_regexp_parser(std::string_view regex) {
   RE2 re(std::string(regex), go_options());
   if (!re.ok()) return "invalid regexp parser: error parsing regexp: " + re.error();
   if (re.NumberOfCapturingGroups() == 0) return std::string("invalid regexp parser: at least one named capture must be supplied");
+  // Unnamed groups are allowed and ignored, as in Loki; only named ones become labels.
   const auto& names = re.CapturingGroupNames();  // index -> name, only named groups
-  for (int i = 1; i <= re.NumberOfCapturingGroups(); ++i) {
-    auto it = names.find(i);
-    std::string name = it == names.end() ? "" : it->second;
+  if (names.empty()) return std::string("invalid regexp parser: at least one named capture must be supplied");
+  for (const auto& [i, name] : names) {
     if (!model::is_valid_label_name(name)) return "invalid regexp parser: invalid extracted label name '" + name + "'";
   }
   std::set<std::string> seen;
