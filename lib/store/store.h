@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +38,16 @@ struct IndexStats {
   uint64_t bytes = 0;
 };
 
+// Counters for /metrics (monotonic since open).
+struct StoreCounters {
+  uint64_t chunks_written = 0;
+  uint64_t chunk_bytes_written = 0;
+  uint64_t index_files_written = 0;
+  uint64_t chunks_opened = 0;           // chunk files opened by queries
+  uint64_t corrupt_chunks_skipped = 0;  // missing or corrupt chunks (or blocks) skipped by queries
+  uint64_t corrupt_index_files = 0;     // index files that failed to open and were ignored
+};
+
 class ChunkStore {
  public:
   virtual ~ChunkStore() = default;
@@ -58,11 +69,17 @@ class ChunkStore {
                                                             int64_t start, int64_t end) = 0;
   virtual util::Result<IndexStats> stats(const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers,
                                          int64_t start, int64_t end) = 0;
+
+  // Counters since open; stores without counters report zeros.
+  virtual StoreCounters counters() const { return {}; }
 };
 
 // The local-directory store (the default). `dir` is created if missing.
 struct LocalStoreOptions {
   std::string dir;  // e.g. <path_prefix>/store
+  // Where warnings go (a corrupt chunk skipped by a query, an index file that does not open).
+  // Called from query threads, possibly concurrently; empty: one line on stderr.
+  std::function<void(const std::string&)> warn;
 };
 util::Result<std::unique_ptr<ChunkStore>> open_local_store(const LocalStoreOptions& options);
 

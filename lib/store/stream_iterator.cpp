@@ -1,0 +1,117 @@
+#include "store/stream_iterator.h"
+
+#include <algorithm>
+
+namespace store {
+
+void ReadContext::report_corrupt(const std::string& message) const {
+  if (corrupt_skipped) corrupt_skipped->fetch_add(1, std::memory_order_relaxed);
+  if (warn) warn("store: tenant " + tenant + ": skipping corrupt chunk data: " + message);
+}
+
+StreamIterator::StreamIterator(model::LabelSet labels, std::vector<idx::ChunkRef> chunks,
+                               std::shared_ptr<const ReadContext> ctx)
+    : labels_(std::move(labels)), chunks_(std::move(chunks)), ctx_(std::move(ctx)) {
+  std::sort(chunks_.begin(), chunks_.end());  // by min_time first
+  for (size_t i = 0; i < chunks_.size();) {
+    int64_t max = chunks_[i].max_time;
+    size_t j = i + 1;
+    while (j < chunks_.size() && chunks_[j].min_time <= max) max = std::max(max, chunks_[j++].max_time);
+    clusters_.emplace_back(i, j);
+    i = j;
+  }
+  if (!ctx_->forward) std::reverse(clusters_.begin(), clusters_.end());
+}
+
+std::optional<ChunkCursor> StreamIterator::open_chunk(const idx::ChunkRef& ref) {
+  std::string path = ctx_->chunks_dir + "/" + ref.file;
+  auto reader = chunk::ChunkReader::open_file(path);
+  if (!reader.ok()) {
+    ctx_->report_corrupt(path + ": " + reader.error());
+    return std::nullopt;
+  }
+  // A chunk file that is valid but not the one the index means (another stream or tenant) is as
+  // unusable as a corrupt one.
+  const auto& h = reader->header();
+  if (h.labels != labels_ || h.tenant != ctx_->tenant) {
+    ctx_->report_corrupt(path + ": header names stream " + h.labels.to_string() + " of tenant " + h.tenant +
+                         ", the index expects " + labels_.to_string());
+    return std::nullopt;
+  }
+  if (ctx_->chunks_opened) ctx_->chunks_opened->fetch_add(1, std::memory_order_relaxed);
+  auto ctx = ctx_;
+  return ChunkCursor(std::move(*reader), ctx_->start, ctx_->end, ctx_->forward, &ctx_->needles,
+                     [ctx, path](const std::string& err) { ctx->report_corrupt(path + ": " + err); });
+}
+
+bool StreamIterator::open_next_cluster() {
+  while (next_cluster_ < clusters_.size()) {
+    auto [begin, end] = clusters_[next_cluster_++];
+    cursors_.clear();
+    alive_.clear();
+    for (size_t i = begin; i < end; ++i) {
+      if (auto c = open_chunk(chunks_[i])) cursors_.push_back(std::move(*c));
+    }
+    for (auto& c : cursors_) alive_.push_back(c.next() ? 1 : 0);
+    if (std::find(alive_.begin(), alive_.end(), 1) != alive_.end()) return true;
+  }
+  cursors_.clear();
+  return false;
+}
+
+// Collects every entry with the next timestamp from the cluster's cursors and decides which
+// survive deduplication.
+bool StreamIterator::fill_group() {
+  bool found = false;
+  int64_t ts = 0;
+  for (size_t i = 0; i < cursors_.size(); ++i) {
+    if (!alive_[i]) continue;
+    int64_t t = cursors_[i].timestamp();
+    if (!found || (ctx_->forward ? t < ts : t > ts)) ts = t, found = true;
+  }
+  if (!found) return false;
+  group_size_ = 0;
+  for (size_t i = 0; i < cursors_.size(); ++i) {
+    while (alive_[i] && cursors_[i].timestamp() == ts) {
+      if (group_size_ == group_.size()) group_.emplace_back();
+      auto& g = group_[group_size_++];
+      cursors_[i].copy_to(g.entry);
+      g.source = static_cast<uint32_t>(i);
+      alive_[i] = cursors_[i].next() ? 1 : 0;
+    }
+  }
+  items_.resize(group_size_);
+  for (size_t i = 0; i < group_size_; ++i) items_[i] = {group_[i].entry.line, group_[i].source};
+  dedup_.mark(items_.data(), group_size_, keep_);
+  group_pos_ = 0;
+  return true;
+}
+
+bool StreamIterator::next() {
+  for (;;) {
+    if (cursors_.size() == 1) {
+      // Fast path: one chunk, no merging. The cursor was primed when the cluster opened.
+      if (alive_[0]) {
+        cursors_[0].copy_to(single_);
+        current_ = &single_;
+        alive_[0] = cursors_[0].next() ? 1 : 0;
+        return true;
+      }
+    } else if (cursors_.size() > 1) {
+      while (true) {
+        while (group_pos_ < group_size_) {
+          size_t i = group_pos_++;
+          if (keep_[i]) {
+            current_ = &group_[i].entry;
+            return true;
+          }
+        }
+        if (!fill_group()) break;
+      }
+    }
+    group_size_ = group_pos_ = 0;
+    if (!open_next_cluster()) return false;
+  }
+}
+
+}  // namespace store
