@@ -1,0 +1,238 @@
+#include "logd/api.h"
+
+#include <chrono>
+#include <set>
+
+#include "http/url.h"
+#include "logd/json_response.h"
+#include "logd/request_params.h"
+#include "logql/parser.h"
+#include "logql/printer.h"
+#include "push/tenant.h"
+
+namespace logd {
+namespace {
+
+int64_t wall_clock_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+constexpr const char* kFakeTenant = "fake";  // Loki's tenant when auth_enabled is false
+constexpr int64_t kLabelsLookback = 6 * model::kNanosPerHour;  // Loki's default for label/series APIs
+
+}  // namespace
+
+http::Response error_response(int status, const std::string& message) {
+  return http::Response::text(status, message + "\n");
+}
+
+Api::Api(ApiOptions options, query::Querier& querier, Distributor& distributor, ingest::Ingester* ingester,
+         Metrics& metrics, Clock clock)
+    : options_(std::move(options)),
+      querier_(querier),
+      distributor_(distributor),
+      ingester_(ingester),
+      metrics_(metrics),
+      clock_(clock ? std::move(clock) : Clock(wall_clock_ns)) {}
+
+Api::Tenants Api::tenants(const http::Request& req, bool allow_multiple) const {
+  Tenants t;
+  if (!options_.auth_enabled) {
+    t.ids = {kFakeTenant};
+    return t;
+  }
+  auto org = req.headers.get("X-Scope-OrgID");
+  if (!org || org->empty()) {
+    t.status = 401;
+    t.error = "no org id";
+    return t;
+  }
+  if (!allow_multiple) {
+    if (auto st = push::validate_tenant_id(*org); !st.ok()) {
+      t.status = 400;
+      t.error = st.error();
+      return t;
+    }
+    t.ids = {std::string(*org)};
+    return t;
+  }
+  auto ids = push::split_tenant_ids(*org);
+  if (!ids.ok()) {
+    t.status = ids.error() == "no org id" ? 401 : 400;
+    t.error = ids.error();
+    return t;
+  }
+  t.ids = std::move(*ids);
+  return t;
+}
+
+util::Result<http::Params> Api::params(const http::Request& req) const {
+  http::Params p = req.query;
+  if (req.method == "POST") {
+    if (auto st = http::merge_form_body(req, p); !st.ok()) return util::Error{st.error()};
+  }
+  return p;
+}
+
+void Api::register_routes(http::Server& server) {
+  // Every route is timed under its path, Loki's `route` label style.
+  auto timed = [this](std::string route, auto handler) {
+    return [this, route = std::move(route), handler](const http::Request& req) {
+      auto started = std::chrono::steady_clock::now();
+      http::Response resp = (this->*handler)(req);
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      std::string code = std::to_string(resp.status);
+      metrics_.requests.add({route, code}, 1);
+      metrics_.request_duration.observe({route, code}, secs);
+      return resp;
+    };
+  };
+  server.route("POST", "/loki/api/v1/push", timed("loki_api_v1_push", &Api::push));
+  for (const char* method : {"GET", "POST"}) {
+    server.route(method, "/loki/api/v1/query_range", timed("loki_api_v1_query_range", &Api::query_range));
+    server.route(method, "/loki/api/v1/query", timed("loki_api_v1_query", &Api::query));
+    server.route(method, "/loki/api/v1/labels", timed("loki_api_v1_labels", &Api::labels));
+    server.route(method, "/loki/api/v1/label", timed("loki_api_v1_labels", &Api::labels));
+    server.route_prefix(method, "/loki/api/v1/label/", timed("loki_api_v1_label_name_values", &Api::label_values));
+    server.route(method, "/loki/api/v1/series", timed("loki_api_v1_series", &Api::series));
+    server.route(method, "/loki/api/v1/index/stats", timed("loki_api_v1_index_stats", &Api::index_stats));
+    server.route(method, "/loki/api/v1/format_query", timed("loki_api_v1_format_query", &Api::format_query));
+  }
+  server.route("GET", "/ready", timed("ready", &Api::ready));
+  server.route("GET", "/metrics", timed("metrics", &Api::metrics));
+  server.route("GET", "/loki/api/v1/status/buildinfo", timed("loki_api_v1_status_buildinfo", &Api::buildinfo));
+  server.websocket("/loki/api/v1/tail", [this](const http::Request& req, http::WebSocket& ws) { tail(req, ws); });
+}
+
+http::Response Api::push(const http::Request& req) {
+  Tenants t = tenants(req, /*allow_multiple=*/false);
+  if (t.status != 200) return error_response(t.status, t.error);
+  PushOutcome out = distributor_.push(t.ids[0], req.headers.get_or("Content-Type", ""),
+                                      req.headers.get_or("Content-Encoding", ""), req.body);
+  if (out.status == 204) return http::Response::empty(204);
+  return error_response(out.status, out.body);
+}
+
+http::Response Api::run_query(const http::Request& req, bool instant) {
+  Tenants t = tenants(req, /*allow_multiple=*/true);
+  if (t.status != 200) return error_response(t.status, t.error);
+  auto p = params(req);
+  if (!p.ok()) return error_response(400, p.error());
+  const int64_t now = clock_();
+  auto q = instant ? parse_instant_query(*p, now) : parse_range_query(*p, now);
+  if (!q.ok()) return error_response(400, q.error());
+  auto started = std::chrono::steady_clock::now();
+  query::SourceFactory sources = [&]() { return querier_.source(t.ids); };
+  query::Outcome out = query::execute(q->query, q->params, sources, options_.query_limits);
+  metrics_.query_duration.observe({instant ? "instant" : "range"},
+                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  if (out.status != 200) return error_response(out.status, out.error);
+  return http::Response::json(200, encode_query_response(out.result, out.stats));
+}
+
+http::Response Api::query_range(const http::Request& req) { return run_query(req, false); }
+http::Response Api::query(const http::Request& req) { return run_query(req, true); }
+
+http::Response Api::labels(const http::Request& req) {
+  Tenants t = tenants(req, true);
+  if (t.status != 200) return error_response(t.status, t.error);
+  auto p = params(req);
+  if (!p.ok()) return error_response(400, p.error());
+  auto range = parse_time_range(*p, clock_(), kLabelsLookback);
+  if (!range.ok()) return error_response(400, range.error());
+  auto names = querier_.label_names(t.ids, range->start, range->end);
+  if (!names.ok()) return error_response(500, names.error());
+  return http::Response::json(200, encode_string_list(*names));
+}
+
+http::Response Api::label_values(const http::Request& req) {
+  Tenants t = tenants(req, true);
+  if (t.status != 200) return error_response(t.status, t.error);
+  // /loki/api/v1/label/<name>/values
+  std::string_view rest = std::string_view(req.path).substr(std::string_view("/loki/api/v1/label/").size());
+  constexpr std::string_view kSuffix = "/values";
+  if (rest.size() <= kSuffix.size() || rest.substr(rest.size() - kSuffix.size()) != kSuffix) {
+    return error_response(404, "404 page not found");
+  }
+  std::string name(rest.substr(0, rest.size() - kSuffix.size()));
+  auto p = params(req);
+  if (!p.ok()) return error_response(400, p.error());
+  auto range = parse_time_range(*p, clock_(), kLabelsLookback);
+  if (!range.ok()) return error_response(400, range.error());
+  std::vector<logql::ast::Matcher> matchers;
+  if (std::string q = param(*p, "query"); !q.empty()) {
+    auto m = logql::parse_matchers(q);
+    if (!m.ok()) return error_response(400, m.error());
+    matchers = std::move(*m);
+  }
+  auto values = querier_.label_values(t.ids, name, matchers, range->start, range->end);
+  if (!values.ok()) return error_response(500, values.error());
+  return http::Response::json(200, encode_string_list(*values));
+}
+
+http::Response Api::series(const http::Request& req) {
+  Tenants t = tenants(req, true);
+  if (t.status != 200) return error_response(t.status, t.error);
+  auto p = params(req);
+  if (!p.ok()) return error_response(400, p.error());
+  auto range = parse_time_range(*p, clock_(), kLabelsLookback);
+  if (!range.ok()) return error_response(400, range.error());
+  auto groups = parse_match_params(*p);
+  if (!groups.ok()) return error_response(400, groups.error());
+  if (groups->empty()) groups->push_back({});  // Loki allows an empty match: every series
+  std::set<model::LabelSet> all;
+  for (const auto& matchers : *groups) {
+    auto s = querier_.series(t.ids, matchers, range->start, range->end);
+    if (!s.ok()) return error_response(500, s.error());
+    all.insert(s->begin(), s->end());
+  }
+  return http::Response::json(200, encode_series(std::vector<model::LabelSet>(all.begin(), all.end())));
+}
+
+http::Response Api::index_stats(const http::Request& req) {
+  Tenants t = tenants(req, true);
+  if (t.status != 200) return error_response(t.status, t.error);
+  auto p = params(req);
+  if (!p.ok()) return error_response(400, p.error());
+  auto range = parse_time_range(*p, clock_(), model::kNanosPerHour);
+  if (!range.ok()) return error_response(400, range.error());
+  auto expr = logql::parse(param(*p, "query"));
+  if (!expr.ok()) return error_response(400, expr.error());
+  // Stats are per selector: the first stream selector of the query (Loki uses its matchers).
+  std::vector<logql::ast::Matcher> matchers;
+  if (auto* sel = std::get_if<logql::ast::LogSelector>(&expr->node)) {
+    matchers = sel->matchers;
+  } else {
+    auto m = logql::parse_matchers(param(*p, "query"));
+    if (!m.ok()) return error_response(400, "index stats need a stream selector: " + m.error());
+    matchers = std::move(*m);
+  }
+  auto s = querier_.stats(t.ids, matchers, range->start, range->end);
+  if (!s.ok()) return error_response(500, s.error());
+  return http::Response::json(200, encode_index_stats(*s));
+}
+
+http::Response Api::format_query(const http::Request& req) {
+  auto p = params(req);
+  if (!p.ok()) return error_response(400, p.error());
+  auto expr = logql::parse(param(*p, "query"));
+  if (!expr.ok()) return error_response(400, expr.error());
+  return http::Response::json(200, encode_format_query(logql::prettify(*expr)));
+}
+
+http::Response Api::ready(const http::Request&) { return http::Response::text(200, "ready\n"); }
+
+http::Response Api::metrics(const http::Request&) {
+  http::Response r = http::Response::text(200, metrics_.render());
+  r.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+  return r;
+}
+
+http::Response Api::buildinfo(const http::Request&) {
+  return http::Response::json(200, "{\"version\":\"" + options_.version +
+                                       "\",\"revision\":\"\",\"branch\":\"\",\"buildUser\":\"\",\"buildDate\":\"\","
+                                       "\"goVersion\":\"\"}");
+}
+
+}  // namespace logd

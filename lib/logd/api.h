@@ -1,0 +1,87 @@
+// Loki's HTTP API over logd's distributor and querier: push, query, query_range, labels, label
+// values, series, index/stats, format_query, tail (WebSocket), ready, metrics and buildinfo.
+// Each handler turns a request into Loki's response: its JSON shapes (json_response.h), its
+// status codes, and its plain-text error bodies.
+//
+// Tenancy: with auth disabled every request is tenant "fake"; with auth enabled X-Scope-OrgID is
+// required (401 "no org id"), pushes take exactly one valid tenant ID, and queries accept
+// several joined by `|`.
+//
+// Thread-safety: handlers run concurrently on the server's threads; Api holds no mutable state
+// of its own beyond what its (thread-safe) collaborators hold.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "http/message.h"
+#include "http/server.h"
+#include "http/websocket.h"
+#include "ingest/ingester.h"
+#include "logd/distributor.h"
+#include "logd/metrics.h"
+#include "query/executor.h"
+#include "query/querier.h"
+#include "util/result.h"
+
+namespace logd {
+
+struct ApiOptions {
+  bool auth_enabled = false;
+  query::Limits query_limits;
+  int64_t tail_max_duration = 3600LL * 1'000'000'000;  // ns a tail connection may stay open
+  std::string version = "3.0.0-logd";
+};
+
+class Api {
+ public:
+  using Clock = std::function<int64_t()>;  // ns since the epoch
+
+  // `ingester` may be null (no tail); the others must outlive the Api.
+  Api(ApiOptions options, query::Querier& querier, Distributor& distributor, ingest::Ingester* ingester,
+      Metrics& metrics, Clock clock = {});
+
+  // Registers every route on `server` (before it starts).
+  void register_routes(http::Server& server);
+
+  http::Response push(const http::Request& req);
+  http::Response query_range(const http::Request& req);
+  http::Response query(const http::Request& req);
+  http::Response labels(const http::Request& req);
+  http::Response label_values(const http::Request& req);  // /loki/api/v1/label/<name>/values
+  http::Response series(const http::Request& req);
+  http::Response index_stats(const http::Request& req);
+  http::Response format_query(const http::Request& req);
+  http::Response ready(const http::Request& req);
+  http::Response metrics(const http::Request& req);
+  http::Response buildinfo(const http::Request& req);
+  void tail(const http::Request& req, http::WebSocket& ws);
+
+  // The tenant IDs of a request: ["fake"] without auth; the validated X-Scope-OrgID otherwise.
+  // Errors carry the status (401 or 400) in `status`.
+  struct Tenants {
+    int status = 200;
+    std::string error;
+    std::vector<std::string> ids;
+  };
+  Tenants tenants(const http::Request& req, bool allow_multiple) const;
+
+ private:
+  http::Response run_query(const http::Request& req, bool instant);
+  // Query and form-body parameters merged (Loki accepts both on GET and POST).
+  util::Result<http::Params> params(const http::Request& req) const;
+
+  ApiOptions options_;
+  query::Querier& querier_;
+  Distributor& distributor_;
+  ingest::Ingester* ingester_;
+  Metrics& metrics_;
+  Clock clock_;
+};
+
+// Loki's error answer: the message as a plain-text body (with the newline Go's http.Error adds).
+http::Response error_response(int status, const std::string& message);
+
+}  // namespace logd

@@ -1,0 +1,249 @@
+#include "logd/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <limits>
+
+#include "fsutil/atomic_file.h"
+#include "logtail/config_env.h"
+#include "logtail/config_fields.h"
+
+namespace logd {
+namespace {
+
+using logtail::FieldReader;
+constexpr int64_t kMaxInt = std::numeric_limits<int64_t>::max();
+
+util::Status parse_server(const YAML::Node& node, ServerConfig& s) {
+  FieldReader r(node, "server");
+  r.read_string("http_listen_address", s.http_listen_address);
+  r.read_int("http_listen_port", s.http_listen_port, 0, 65535);
+  r.read_int("grpc_listen_port", s.grpc_listen_port, 0, 65535);
+  r.read_duration("http_server_read_timeout", s.http_server_read_timeout);
+  r.read_duration("http_server_write_timeout", s.http_server_write_timeout);
+  r.read_duration("http_server_idle_timeout", s.http_server_idle_timeout);
+  r.read_duration("graceful_shutdown_timeout", s.graceful_shutdown_timeout);
+  r.read_int("http_server_threads", s.http_server_threads, 1, 256);
+  r.read_string("log_level", s.log_level);
+  std::string format = "logfmt";
+  r.read_string("log_format", format);
+  if (format != "logfmt") r.fail("server.log_format: not supported: logd logs in logfmt only");
+  r.reject_unless("grpc_listen_address", "", "logd has no gRPC server", true);
+  r.reject_unless("http_listen_network", "tcp", "logd listens on TCP only", true);
+  r.reject_unless("http_path_prefix", "", "", false);
+  r.reject("http_tls_config", "put a TLS-terminating proxy in front of logd");
+  r.reject("grpc_tls_config", "logd has no gRPC server", true);
+  r.reject("grpc_server_max_recv_msg_size", "logd has no gRPC server", true);
+  r.reject("grpc_server_max_send_msg_size", "logd has no gRPC server", true);
+  r.reject("grpc_server_max_concurrent_streams", "logd has no gRPC server", true);
+  r.reject_unless("register_instrumentation", "true", "/metrics is always served");
+  return r.finish();
+}
+
+util::Status parse_common(const YAML::Node& node, CommonConfig& c) {
+  FieldReader r(node, "common");
+  r.read_string("path_prefix", c.path_prefix);
+  r.reject_unless("replication_factor", "1", "logd is a single process (use 1)", true);
+  r.reject("storage", "logd stores chunks and index under common.path_prefix", true);
+  r.reject("ring", "logd is a single process and needs no ring", true);
+  r.reject("instance_addr", "logd is a single process", true);
+  r.reject("instance_interface_names", "logd is a single process", true);
+  r.reject("compactor_address", "logd has no compactor yet");
+  return r.finish();
+}
+
+util::Status parse_wal(const YAML::Node& node, WalConfig& w) {
+  FieldReader r(node, "ingester.wal");
+  r.read_bool("enabled", w.enabled);
+  r.read_string("dir", w.dir);
+  r.read_duration("checkpoint_duration", w.checkpoint_duration);
+  // Accepted for compatibility with Loki configs; logd replays without a memory ceiling.
+  r.reject("replay_memory_ceiling", "");
+  r.reject_unless("flush_on_shutdown", "true", "logd always flushes on shutdown");
+  return r.finish();
+}
+
+util::Status parse_ingester(const YAML::Node& node, IngesterConfig& in) {
+  FieldReader r(node, "ingester");
+  r.read_bytes("chunk_target_size", in.chunk_target_size);
+  r.read_bytes("chunk_block_size", in.chunk_block_size);
+  r.read_duration("max_chunk_age", in.max_chunk_age);
+  r.read_duration("chunk_idle_period", in.chunk_idle_period);
+  r.read_duration("flush_check_period", in.flush_check_period);
+  r.read_string("chunk_encoding", in.chunk_encoding);
+  if (in.chunk_encoding != "zstd") {
+    r.fail("ingester.chunk_encoding: not supported: " + model::quote_go_string(in.chunk_encoding) +
+           " (logd writes zstd chunks only)");
+  }
+  if (auto st = parse_wal(r.child("wal"), in.wal); !st.ok()) r.fail(st.error());
+  r.reject("lifecycler", "logd is a single process and needs no ring", true);
+  r.reject("chunk_retain_period", "");
+  r.reject("max_transfer_retries", "", true);
+  r.reject("concurrent_flushes", "");
+  return r.finish();
+}
+
+util::Status parse_limits(const YAML::Node& node, LimitsConfig& l) {
+  FieldReader r(node, "limits_config");
+  r.read_double("ingestion_rate_mb", l.ingestion_rate_mb);
+  r.read_double("ingestion_burst_size_mb", l.ingestion_burst_size_mb);
+  if (l.ingestion_rate_mb < 0 || l.ingestion_burst_size_mb < 0) {
+    r.fail("limits_config: ingestion_rate_mb and ingestion_burst_size_mb must not be negative");
+  }
+  std::string strategy = "local";
+  r.read_string("ingestion_rate_strategy", strategy);
+  if (strategy != "local" && strategy != "global") {
+    r.fail("limits_config.ingestion_rate_strategy: must be \"local\" or \"global\"");
+  }
+  int64_t max_line_size = static_cast<int64_t>(l.push.max_line_size);
+  r.read_bytes("max_line_size", max_line_size);
+  l.push.max_line_size = static_cast<uint64_t>(max_line_size);
+  r.read_bool("max_line_size_truncate", l.push.max_line_size_truncate);
+  int64_t v = l.push.max_label_names_per_series;
+  r.read_int("max_label_names_per_series", v, 0, 1 << 20);
+  l.push.max_label_names_per_series = static_cast<int>(v);
+  v = l.push.max_label_name_length;
+  r.read_int("max_label_name_length", v, 0, 1 << 30);
+  l.push.max_label_name_length = static_cast<int>(v);
+  v = l.push.max_label_value_length;
+  r.read_int("max_label_value_length", v, 0, 1 << 30);
+  l.push.max_label_value_length = static_cast<int>(v);
+  r.read_bool("reject_old_samples", l.push.reject_old_samples);
+  r.read_duration("reject_old_samples_max_age", l.push.reject_old_samples_max_age);
+  r.read_duration("creation_grace_period", l.push.creation_grace_period);
+  r.read_bool("allow_structured_metadata", l.push.allow_structured_metadata);
+  int64_t sm = static_cast<int64_t>(l.push.max_structured_metadata_size);
+  r.read_bytes("max_structured_metadata_size", sm);
+  l.push.max_structured_metadata_size = static_cast<uint64_t>(sm);
+  v = l.push.max_structured_metadata_entries_count;
+  r.read_int("max_structured_metadata_entries_count", v, 0, 1 << 20);
+  l.push.max_structured_metadata_entries_count = static_cast<int>(v);
+  r.read_int("max_streams_per_user", l.max_streams_per_user, 0, kMaxInt);
+  r.read_int("max_global_streams_per_user", l.max_global_streams_per_user, 0, kMaxInt);
+  r.read_int("max_entries_limit_per_query", l.max_entries_limit_per_query, 0, UINT32_MAX);
+  r.read_int("max_query_series", l.max_query_series, 0, kMaxInt);
+  r.read_duration("query_timeout", l.query_timeout);
+  r.read_duration("max_query_length", l.max_query_length);
+  r.read_duration("retention_period", l.retention_period);
+  if (l.retention_period != 0) {
+    r.fail("limits_config.retention_period: not supported yet: logd keeps data until it is deleted (use 0)");
+  }
+  r.reject("per_stream_rate_limit", "");
+  r.reject("per_stream_rate_limit_burst", "");
+  r.reject("retention_stream", "");
+  r.reject("per_tenant_override_config", "");
+  r.reject("ruler_remote_write_url", "logd has no ruler", true);
+  r.reject("shard_streams", "");
+  r.reject("volume_enabled", "");
+  r.reject_unless("split_queries_by_interval", "0", "logd splits metric queries over its own workers");
+  r.reject_unless("max_cache_freshness_per_query", "0", "logd has no results cache");
+  return r.finish();
+}
+
+util::Status parse_querier(const YAML::Node& node, QuerierConfig& q) {
+  FieldReader r(node, "querier");
+  r.read_int("max_concurrent", q.max_concurrent, 1, 1024);
+  r.read_duration("tail_max_duration", q.tail_max_duration);
+  r.reject("query_ingesters_within", "logd always queries its in-memory data");
+  r.reject("engine", "");
+  return r.finish();
+}
+
+util::Status parse_query_range(const YAML::Node& node) {
+  FieldReader r(node, "query_range");
+  bool cache = false;
+  r.read_bool("cache_results", cache);
+  if (cache) r.fail("query_range.cache_results: not supported: logd has no results cache (use false)");
+  r.reject("results_cache", "logd has no results cache", true);
+  r.reject_unless("parallelise_shardable_queries", "true", "");
+  r.reject_unless("align_queries_with_step", "false", "");
+  r.reject_unless("max_retries", "5", "");
+  return r.finish();
+}
+
+}  // namespace
+
+uint64_t LimitsConfig::max_streams() const {
+  uint64_t local = static_cast<uint64_t>(max_streams_per_user);
+  uint64_t global = static_cast<uint64_t>(max_global_streams_per_user);
+  if (local == 0) return global;
+  if (global == 0) return local;
+  return std::min(local, global);
+}
+
+std::string Config::wal_dir() const { return ingester.wal.dir.empty() ? common.path_prefix + "/wal" : ingester.wal.dir; }
+std::string Config::store_dir() const { return common.path_prefix + "/store"; }
+std::string Config::lock_path() const { return common.path_prefix + "/logd.lock"; }
+
+util::Result<Config> parse_config(std::string_view yaml) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    return util::Error{"invalid YAML: " + std::string(e.what())};
+  }
+  Config c;
+  FieldReader r(root, "");
+  auto section = [&](util::Status st) {
+    if (!st.ok()) r.fail(st.error());
+  };
+  r.read_string("target", c.target);
+  r.read_bool("auth_enabled", c.auth_enabled);
+  section(parse_server(r.child("server"), c.server));
+  section(parse_common(r.child("common"), c.common));
+  section(parse_ingester(r.child("ingester"), c.ingester));
+  section(parse_limits(r.child("limits_config"), c.limits_config));
+  section(parse_querier(r.child("querier"), c.querier));
+  section(parse_query_range(r.child("query_range")));
+  const char* kSingleProcess = "logd is a single process; its store is common.path_prefix";
+  for (const char* key : {"schema_config", "storage_config", "memberlist", "distributor", "frontend",
+                          "frontend_worker", "query_scheduler", "compactor", "ruler", "index_gateway",
+                          "bloom_build", "bloom_gateway", "pattern_ingester", "chunk_store_config",
+                          "table_manager", "runtime_config", "tracing", "analytics", "operational_config",
+                          "ingester_client", "overrides_exporter", "kafka_config"}) {
+    r.reject(key, kSingleProcess, true);
+  }
+  if (auto st = r.finish(); !st.ok()) return util::Error{st.error()};
+  if (auto st = check_config(c); !st.ok()) return util::Error{st.error()};
+  return c;
+}
+
+util::Result<Config> load_config_file(const std::string& path, bool expand_env) {
+  auto text = fsutil::read_file(path);
+  if (!text.ok()) return util::Error{"reading config file: " + text.error()};
+  std::string yaml = std::move(*text);
+  if (expand_env) {
+    auto expanded = logtail::expand_env(yaml);
+    if (!expanded.ok()) return util::Error{path + ": " + expanded.error()};
+    yaml = std::move(*expanded);
+  }
+  auto config = parse_config(yaml);
+  if (!config.ok()) return util::Error{path + ": " + config.error()};
+  return config;
+}
+
+util::Status check_config(const Config& c) {
+  if (c.target != "all") {
+    return util::Error{"target: " + model::quote_go_string(c.target) +
+                       " is not supported: logd runs every Loki component in one process (use \"all\")"};
+  }
+  if (c.server.http_listen_port < 0 || c.server.http_listen_port > 65535) {
+    return util::Error{"server.http_listen_port: " + std::to_string(c.server.http_listen_port) +
+                       " is out of range [0, 65535]"};
+  }
+  if (c.server.grpc_listen_port != 0) {
+    return util::Error{"server.grpc_listen_port: not supported: logd has no gRPC server (set it to 0)"};
+  }
+  const std::string& lvl = c.server.log_level;
+  if (lvl != "debug" && lvl != "info" && lvl != "warn" && lvl != "error") {
+    return util::Error{"server.log_level: " + model::quote_go_string(lvl) + ": must be one of debug, info, warn, error"};
+  }
+  if (c.common.path_prefix.empty()) return util::Error{"common.path_prefix: must not be empty"};
+  if (c.ingester.chunk_target_size <= 0 || c.ingester.chunk_block_size <= 0) {
+    return util::Error{"ingester: chunk_target_size and chunk_block_size must be positive"};
+  }
+  if (c.ingester.flush_check_period <= 0) return util::Error{"ingester.flush_check_period: must be positive"};
+  return {};
+}
+
+}  // namespace logd

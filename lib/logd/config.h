@@ -1,0 +1,105 @@
+// logd's configuration: Loki's YAML schema (the subset logd implements) as plain structs, with
+// Loki's key names and defaults, parsed strictly. Every key is either understood, or an error
+// naming its path: unknown keys ("ingester.chunk_taget_size: unknown field") and known Loki keys
+// logd does not implement ("storage_config: not supported: ..."). Durations are int64 ns.
+//
+// Defaults are logd's embedded single-process setup: 127.0.0.1:3100, data under ./data, no
+// authentication (tenant "fake"). See docs/logd.md for the list of keys.
+//
+// Thread-safe: parsing is a pure function; a Config is a value.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "model/time.h"
+#include "push/validate.h"
+#include "util/result.h"
+
+namespace logd {
+
+struct ServerConfig {
+  std::string http_listen_address = "127.0.0.1";  // Loki listens on all interfaces; we embed safely
+  int64_t http_listen_port = 3100;
+  int64_t grpc_listen_port = 0;  // logd has no gRPC server: only 0 is accepted
+  int64_t http_server_read_timeout = 30 * model::kNanosPerSecond;
+  int64_t http_server_write_timeout = 30 * model::kNanosPerSecond;
+  int64_t http_server_idle_timeout = 120 * model::kNanosPerSecond;
+  int64_t graceful_shutdown_timeout = 30 * model::kNanosPerSecond;
+  int64_t http_server_threads = 2;  // logd's own key: request-handling threads
+  std::string log_level = "info";   // debug, info, warn, error
+};
+
+struct CommonConfig {
+  std::string path_prefix = "./data";
+};
+
+struct WalConfig {
+  bool enabled = true;
+  std::string dir;  // empty: <path_prefix>/wal
+  int64_t checkpoint_duration = 5 * model::kNanosPerMinute;
+};
+
+struct IngesterConfig {
+  int64_t chunk_target_size = 1572864;  // bytes
+  int64_t chunk_block_size = 262144;    // bytes
+  int64_t max_chunk_age = 2 * model::kNanosPerHour;
+  int64_t chunk_idle_period = 30 * model::kNanosPerMinute;
+  int64_t flush_check_period = 30 * model::kNanosPerSecond;
+  std::string chunk_encoding = "zstd";  // the only encoding logd writes
+  WalConfig wal;
+};
+
+struct LimitsConfig {
+  double ingestion_rate_mb = 4;        // MiB/s per tenant
+  double ingestion_burst_size_mb = 6;  // MiB
+  push::Limits push;                   // line size, label limits, sample age, structured metadata
+  int64_t max_streams_per_user = 0;    // 0: no local limit
+  int64_t max_global_streams_per_user = 5000;  // one process: the same as a local limit
+  int64_t max_entries_limit_per_query = 5000;
+  int64_t max_query_series = 500;
+  int64_t query_timeout = model::kNanosPerMinute;
+  int64_t max_query_length = 721 * model::kNanosPerHour;  // 30d1h; 0 = unlimited
+  int64_t retention_period = 0;  // 0: keep forever (retention is applied by the store, later)
+
+  // The effective per-tenant stream limit (the smaller non-zero of the two), 0 = unlimited.
+  uint64_t max_streams() const;
+  double ingestion_rate_bytes() const { return ingestion_rate_mb * 1024 * 1024; }
+  double ingestion_burst_bytes() const { return ingestion_burst_size_mb * 1024 * 1024; }
+};
+
+struct QuerierConfig {
+  int64_t max_concurrent = 4;  // metric-query workers; logd splits a query over at most this many
+  int64_t tail_max_duration = model::kNanosPerHour;
+};
+
+struct Config {
+  std::string target = "all";  // only `all`: logd is a single process
+  bool auth_enabled = false;
+  ServerConfig server;
+  CommonConfig common;
+  IngesterConfig ingester;
+  LimitsConfig limits_config;
+  QuerierConfig querier;
+
+  std::string wal_dir() const;    // ingester.wal.dir or <path_prefix>/wal
+  std::string store_dir() const;  // <path_prefix>/store
+  std::string lock_path() const;  // <path_prefix>/logd.lock
+};
+
+// Parses YAML text (an empty document gives the defaults). Errors name the key path.
+util::Result<Config> parse_config(std::string_view yaml);
+// Reads and parses a file (-config.file); errors are prefixed with the file name. With
+// `expand_env`, ${VAR} references are replaced first (-config.expand-env, as Loki does).
+util::Result<Config> load_config_file(const std::string& path, bool expand_env = false);
+
+// Cross-field checks that must also hold after flags override the file (port range, target,
+// log level, positive sizes).
+util::Status check_config(const Config& config);
+
+// The effective configuration as YAML (for -print-config), every default spelled out, so that
+// parse_config(print_config(c)) == c.
+std::string print_config(const Config& config);
+
+}  // namespace logd

@@ -1,0 +1,146 @@
+#include "logd/distributor.h"
+
+#include <chrono>
+#include <limits>
+
+#include "push/decode.h"
+#include "push/validate.h"
+
+namespace logd {
+namespace {
+
+int64_t wall_clock_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Loki refreshes nothing here; we refresh the known-stream set from the ingester at most this
+// often, and only when a tenant is at its limit.
+constexpr int64_t kStreamRefreshInterval = model::kNanosPerSecond;
+
+}  // namespace
+
+void merge_repeated_streams(push::PushRequest& request) {
+  if (request.streams.size() < 2) return;
+  std::unordered_map<uint64_t, size_t> first;  // fingerprint -> index of the kept stream
+  first.reserve(request.streams.size());
+  size_t kept = 0;
+  for (size_t i = 0; i < request.streams.size(); ++i) {
+    auto& s = request.streams[i];
+    auto [it, inserted] = first.try_emplace(s.labels.fingerprint(), kept);
+    if (!inserted && request.streams[it->second].labels == s.labels) {
+      auto& into = request.streams[it->second].entries;
+      into.insert(into.end(), std::make_move_iterator(s.entries.begin()), std::make_move_iterator(s.entries.end()));
+      continue;
+    }
+    // A fingerprint collision with different labels keeps both streams (the map keeps the first).
+    if (kept != i) request.streams[kept] = std::move(s);
+    ++kept;
+  }
+  request.streams.resize(kept);
+}
+
+Distributor::Distributor(ingest::Ingester& ingester, const LimitsConfig& limits, Metrics& metrics, Clock clock)
+    : ingester_(ingester),
+      limits_(limits),
+      metrics_(metrics),
+      clock_(clock ? std::move(clock) : Clock(wall_clock_ns)),
+      rate_limiter_(limits.ingestion_rate_bytes(), limits.ingestion_burst_bytes()) {}
+
+void Distributor::discard(const std::string& reason, const std::string& tenant, size_t entries, size_t bytes) {
+  if (entries == 0 && bytes == 0) return;
+  metrics_.discarded_samples.add({reason, tenant}, static_cast<double>(entries));
+  metrics_.discarded_bytes.add({reason, tenant}, static_cast<double>(bytes));
+}
+
+PushOutcome Distributor::push(const std::string& tenant, std::string_view content_type,
+                              std::string_view content_encoding, std::string_view body) {
+  if (auto st = push::check_content_encoding(content_encoding); !st.ok()) return {400, st.error()};
+  auto format = push::body_format(content_type);
+  if (!format.ok()) return {415, format.error()};
+  auto request = push::decode_body(*format, body);
+  if (!request.ok()) {
+    // validation.RequestBodyTooLarge is Loki's only decode failure answered 413.
+    int status = request.error().rfind("request body too large", 0) == 0 ? 413 : 400;
+    return {status, request.error()};
+  }
+  return push_request(tenant, std::move(*request));
+}
+
+PushOutcome Distributor::push_request(const std::string& tenant, push::PushRequest request) {
+  const int64_t now = clock_();
+  push::ValidationReport report = push::validate(request, limits_.push, now);
+  for (const auto& d : report.discarded) discard(d.reason, tenant, d.entries, d.bytes);
+  if (report.status == 422) return {422, report.message};
+  merge_repeated_streams(request);
+
+  if (report.accepted_entries > 0 && !rate_limiter_.allow(tenant, report.accepted_bytes, now)) {
+    discard("rate_limited", tenant, report.accepted_entries, report.accepted_bytes);
+    // validation.RateLimitedErrorMsg
+    return {429, "Ingestion rate limit exceeded for user " + tenant + " (limit: " +
+                     std::to_string(static_cast<int64_t>(rate_limiter_.rate())) +
+                     " bytes/sec) while attempting to ingest '" + std::to_string(report.accepted_entries) +
+                     "' lines totaling '" + std::to_string(report.accepted_bytes) +
+                     "' bytes, reduce log volume or contact your Loki administrator to see if the limit can be "
+                     "increased"};
+  }
+
+  size_t limited_entries = 0, limited_bytes = 0;
+  std::string stream_limit_message = apply_stream_limit(tenant, request, limited_entries, limited_bytes);
+  discard("stream_limit", tenant, limited_entries, limited_bytes);
+
+  if (!request.streams.empty()) {
+    if (auto st = ingester_.push(tenant, request.streams); !st.ok()) return {500, st.error()};
+    metrics_.lines_received.add({tenant}, static_cast<double>(report.accepted_entries - limited_entries));
+    metrics_.bytes_received.add({tenant}, static_cast<double>(report.accepted_bytes - limited_bytes));
+  }
+  if (!stream_limit_message.empty()) return {429, stream_limit_message};
+  if (report.status != 204) return {report.status, report.message};
+  return {204, {}};
+}
+
+std::string Distributor::apply_stream_limit(const std::string& tenant, push::PushRequest& request,
+                                            size_t& dropped_entries, size_t& dropped_bytes) {
+  const uint64_t limit = limits_.max_streams();
+  std::lock_guard lock(streams_mu_);
+  auto& known = streams_[tenant];
+  std::string message;
+  size_t kept = 0;
+  for (size_t i = 0; i < request.streams.size(); ++i) {
+    auto& s = request.streams[i];
+    const uint64_t fp = s.labels.fingerprint();
+    bool ok = limit == 0 || known.count(fp) || known.size() < limit;
+    if (!ok) {
+      // At the limit: what the ingester really holds may be less (flushed idle streams).
+      const int64_t now = clock_();
+      int64_t& last = last_refresh_[tenant];
+      if (now - last >= kStreamRefreshInterval) {
+        last = now;
+        known.clear();
+        for (const auto& ls : ingester_.series(tenant, {}, std::numeric_limits<int64_t>::min(),
+                                               std::numeric_limits<int64_t>::max())) {
+          known.insert(ls.fingerprint());
+        }
+        ok = known.count(fp) || known.size() < limit;
+      }
+    }
+    if (!ok) {
+      if (message.empty()) {
+        // validation.StreamLimitErrorMsg
+        message = "Maximum active stream limit exceeded when trying to create stream " + s.labels.to_string() +
+                  ", reduce the number of active streams (reduce labels or reduce label values), or contact your "
+                  "Loki administrator to see if the limit can be increased, user: '" + tenant + "'";
+      }
+      dropped_entries += s.entries.size();
+      for (const auto& e : s.entries) dropped_bytes += e.line.size();
+      continue;
+    }
+    known.insert(fp);
+    if (kept != i) request.streams[kept] = std::move(s);
+    ++kept;
+  }
+  request.streams.resize(kept);
+  return message;
+}
+
+}  // namespace logd

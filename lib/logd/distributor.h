@@ -1,0 +1,74 @@
+// The distributor: logd's push path, as Loki's distributor runs it. One push body goes through
+//   Content-Encoding / Content-Type checks -> decode (JSON or snappy protobuf)
+//   -> validation with the tenant's limits (bad entries dropped, the rest kept)
+//   -> repeated label sets merged into one stream -> per-tenant ingestion rate limit (bytes)
+//   -> per-tenant active stream limit -> ingest::Ingester::push.
+// and comes back as the HTTP status and plain-text body Loki would answer: 204, 400 (what was
+// dropped; the valid part is still ingested), 413, 415, 422, 429, or 500 if the WAL write failed.
+//
+// Thread-safety: push() may be called concurrently; the rate limiter and the stream registry
+// have their own locks.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "ingest/ingester.h"
+#include "logd/config.h"
+#include "logd/metrics.h"
+#include "logd/rate_limiter.h"
+#include "push/push_request.h"
+
+namespace logd {
+
+struct PushOutcome {
+  int status = 204;
+  std::string body;  // empty on 204
+};
+
+class Distributor {
+ public:
+  using Clock = std::function<int64_t()>;  // ns since the epoch; the wall clock by default
+
+  Distributor(ingest::Ingester& ingester, const LimitsConfig& limits, Metrics& metrics, Clock clock = {});
+
+  // Handles one push for an already validated tenant ID. `body` is the identity body (the HTTP
+  // layer has undone gzip/deflate).
+  PushOutcome push(const std::string& tenant, std::string_view content_type, std::string_view content_encoding,
+                   std::string_view body);
+
+  // The same from a decoded request (the part after decoding), for callers that decode
+  // themselves and for tests.
+  PushOutcome push_request(const std::string& tenant, push::PushRequest request);
+
+ private:
+  // Drops the streams that would exceed the tenant's active-stream limit; returns Loki's message
+  // for the first of them, or "".
+  std::string apply_stream_limit(const std::string& tenant, push::PushRequest& request, size_t& dropped_entries,
+                                 size_t& dropped_bytes);
+  void discard(const std::string& reason, const std::string& tenant, size_t entries, size_t bytes);
+
+  ingest::Ingester& ingester_;
+  LimitsConfig limits_;
+  Metrics& metrics_;
+  Clock clock_;
+  RateLimiter rate_limiter_;
+
+  // Fingerprints of the streams each tenant has in the ingester, as far as we know. Streams the
+  // ingester has flushed away stay here until the limit is reached, and then the set is
+  // refreshed from the ingester, so the limit counts what is really active.
+  std::mutex streams_mu_;
+  std::unordered_map<std::string, std::unordered_set<uint64_t>> streams_;
+  std::unordered_map<std::string, int64_t> last_refresh_;
+};
+
+// Merges streams with equal label sets into the first of them (entries appended in request
+// order), as Loki's distributor does before sending a request on.
+void merge_repeated_streams(push::PushRequest& request);
+
+}  // namespace logd

@@ -1,0 +1,292 @@
+#include "logd/json_response.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+#include "model/json_string.h"
+#include "model/time.h"
+
+namespace logd {
+namespace {
+
+void append_stream(std::string& out, const logql::Stream& s) {
+  out += "{\"stream\":";
+  append_labels_json(out, s.labels);
+  out += ",\"values\":[";
+  for (size_t i = 0; i < s.entries.size(); ++i) {
+    if (i) out += ',';
+    out += "[\"";
+    out += std::to_string(s.entries[i].timestamp);
+    out += "\",";
+    model::append_json_string(out, s.entries[i].line);
+    out += ']';
+  }
+  out += "]}";
+}
+
+void append_point(std::string& out, const logql::Point& p) {
+  out += '[';
+  out += format_sample_time(p.t);
+  out += ",\"";
+  out += format_sample_value(p.v);
+  out += "\"]";
+}
+
+const char* result_type(logql::ResultType t) {
+  switch (t) {
+    case logql::ResultType::Streams: return "streams";
+    case logql::ResultType::Matrix: return "matrix";
+    case logql::ResultType::Vector: return "vector";
+    case logql::ResultType::Scalar: return "scalar";
+  }
+  return "streams";
+}
+
+void field(std::string& out, const char* name, double v, bool first = false) {
+  if (!first) out += ',';
+  out += '"';
+  out += name;
+  out += "\":";
+  if (v == std::floor(v) && std::fabs(v) < 1e15) {
+    out += std::to_string(static_cast<int64_t>(v));
+  } else {
+    out += format_sample_value(v);
+  }
+}
+
+// Loki's stats.Chunk object, all zeros except what the caller knows.
+std::string chunk_stats(uint64_t lines, uint64_t bytes) {
+  std::string out = "{";
+  field(out, "headChunkBytes", 0, true);
+  field(out, "headChunkLines", 0);
+  field(out, "decompressedBytes", static_cast<double>(bytes));
+  field(out, "decompressedLines", static_cast<double>(lines));
+  field(out, "compressedBytes", 0);
+  field(out, "totalDuplicates", 0);
+  field(out, "postFilterLines", 0);
+  field(out, "headChunkStructuredMetadataBytes", 0);
+  field(out, "decompressedStructuredMetadataBytes", 0);
+  out += '}';
+  return out;
+}
+
+std::string store_stats(uint64_t lines, uint64_t bytes) {
+  std::string out = "{";
+  field(out, "totalChunksRef", 0, true);
+  field(out, "totalChunksDownloaded", 0);
+  field(out, "chunksDownloadTime", 0);
+  out += ",\"queryReferencedStructuredMetadata\":false";
+  out += ",\"chunk\":" + chunk_stats(lines, bytes);
+  field(out, "chunkRefsFetchTime", 0);
+  field(out, "congestionControlLatency", 0);
+  field(out, "pipelineWrapperFilteredLines", 0);
+  out += '}';
+  return out;
+}
+
+std::string cache_stats() {
+  std::string one = "{";
+  field(one, "entriesFound", 0, true);
+  field(one, "entriesRequested", 0);
+  field(one, "entriesStored", 0);
+  field(one, "bytesReceived", 0);
+  field(one, "bytesSent", 0);
+  field(one, "requests", 0);
+  field(one, "downloadTime", 0);
+  field(one, "queryLengthServed", 0);
+  one += '}';
+  std::string out = "{";
+  bool first = true;
+  for (const char* name : {"chunk", "index", "result", "statsResult", "volumeResult", "seriesResult",
+                           "labelResult", "instantMetricResult"}) {
+    if (!first) out += ',';
+    first = false;
+    out += '"';
+    out += name;
+    out += "\":" + one;
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace
+
+void append_labels_json(std::string& out, const model::LabelSet& labels) {
+  out += '{';
+  bool first = true;
+  for (const auto& l : labels) {
+    if (!first) out += ',';
+    first = false;
+    model::append_json_string(out, l.name);
+    out += ':';
+    model::append_json_string(out, l.value);
+  }
+  out += '}';
+}
+
+std::string format_sample_value(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  // to_chars in fixed notation without a precision is the shortest round-trip form, as Go's
+  // strconv.FormatFloat(v, 'f', -1, 64).
+  char buf[400];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  if (ec != std::errc()) return "NaN";
+  return std::string(buf, end);
+}
+
+std::string format_sample_time(int64_t ns) {
+  // Floor to milliseconds (model.TimeFromUnixNano truncates toward zero; times are positive).
+  int64_t ms = ns / model::kNanosPerMilli;
+  std::string out = std::to_string(ms / 1000);
+  int64_t frac = ms % 1000;
+  if (frac < 0) frac = -frac;
+  if (frac) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, ".%03lld", static_cast<long long>(frac));
+    std::string f(buf);
+    while (f.back() == '0') f.pop_back();
+    out += f;
+  }
+  return out;
+}
+
+std::string encode_result(const logql::QueryResult& r) {
+  std::string out;
+  switch (r.type) {
+    case logql::ResultType::Streams:
+      out += '[';
+      for (size_t i = 0; i < r.streams.size(); ++i) {
+        if (i) out += ',';
+        append_stream(out, r.streams[i]);
+      }
+      out += ']';
+      break;
+    case logql::ResultType::Matrix:
+      out += '[';
+      for (size_t i = 0; i < r.matrix.size(); ++i) {
+        if (i) out += ',';
+        out += "{\"metric\":";
+        append_labels_json(out, r.matrix[i].labels);
+        out += ",\"values\":[";
+        for (size_t j = 0; j < r.matrix[i].points.size(); ++j) {
+          if (j) out += ',';
+          append_point(out, r.matrix[i].points[j]);
+        }
+        out += "]}";
+      }
+      out += ']';
+      break;
+    case logql::ResultType::Vector:
+      out += '[';
+      for (size_t i = 0; i < r.vector.size(); ++i) {
+        if (i) out += ',';
+        out += "{\"metric\":";
+        append_labels_json(out, r.vector[i].labels);
+        out += ",\"value\":";
+        append_point(out, r.vector[i].point);
+        out += '}';
+      }
+      out += ']';
+      break;
+    case logql::ResultType::Scalar:
+      append_point(out, r.scalar);
+      break;
+  }
+  return out;
+}
+
+std::string encode_stats(const query::ExecStats& s) {
+  const double secs = s.exec_seconds > 0 ? s.exec_seconds : 0;
+  std::string summary = "{";
+  field(summary, "bytesProcessedPerSecond", secs > 0 ? std::floor(double(s.bytes_processed) / secs) : 0, true);
+  field(summary, "linesProcessedPerSecond", secs > 0 ? std::floor(double(s.lines_processed) / secs) : 0);
+  field(summary, "totalBytesProcessed", static_cast<double>(s.bytes_processed));
+  field(summary, "totalLinesProcessed", static_cast<double>(s.lines_processed));
+  summary += ",\"execTime\":" + format_sample_value(secs);
+  field(summary, "queueTime", 0);
+  field(summary, "subqueries", 0);
+  field(summary, "totalEntriesReturned", static_cast<double>(s.entries_returned));
+  field(summary, "splits", static_cast<double>(s.splits));
+  field(summary, "shards", 0);
+  field(summary, "totalPostFilterLines", 0);
+  field(summary, "totalStructuredMetadataBytesProcessed", 0);
+  summary += '}';
+  std::string ingester = "{";
+  field(ingester, "totalReached", 1, true);
+  field(ingester, "totalChunksMatched", 0);
+  field(ingester, "totalBatches", 0);
+  field(ingester, "totalLinesSent", 0);
+  ingester += ",\"store\":" + store_stats(0, 0) + "}";
+  // Lines read are counted once, for the querier as a whole: logd does not tell head data from
+  // stored chunks in its counters.
+  return "{\"summary\":" + summary + ",\"querier\":{\"store\":" + store_stats(s.lines_processed, s.bytes_processed) +
+         "},\"ingester\":" + ingester + ",\"cache\":" + cache_stats() + "}";
+}
+
+std::string encode_query_response(const logql::QueryResult& result, const query::ExecStats& stats) {
+  std::string out = "{\"status\":\"success\",\"data\":{\"resultType\":\"";
+  out += result_type(result.type);
+  out += "\",\"result\":";
+  out += encode_result(result);
+  out += ",\"stats\":";
+  out += encode_stats(stats);
+  out += "}}";
+  return out;
+}
+
+std::string encode_string_list(const std::vector<std::string>& values) {
+  std::string out = "{\"status\":\"success\",\"data\":[";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    model::append_json_string(out, values[i]);
+  }
+  out += "]}";
+  return out;
+}
+
+std::string encode_series(const std::vector<model::LabelSet>& series) {
+  std::string out = "{\"status\":\"success\",\"data\":[";
+  for (size_t i = 0; i < series.size(); ++i) {
+    if (i) out += ',';
+    append_labels_json(out, series[i]);
+  }
+  out += "]}";
+  return out;
+}
+
+std::string encode_index_stats(const store::IndexStats& s) {
+  return "{\"streams\":" + std::to_string(s.streams) + ",\"chunks\":" + std::to_string(s.chunks) +
+         ",\"entries\":" + std::to_string(s.entries) + ",\"bytes\":" + std::to_string(s.bytes) + "}";
+}
+
+std::string encode_format_query(const std::string& formatted) {
+  std::string out = "{\"status\":\"success\",\"data\":";
+  model::append_json_string(out, formatted);
+  out += '}';
+  return out;
+}
+
+std::string encode_tail(const std::vector<logql::Stream>& streams, const std::vector<DroppedEntry>& dropped) {
+  std::string out = "{\"streams\":[";
+  for (size_t i = 0; i < streams.size(); ++i) {
+    if (i) out += ',';
+    append_stream(out, streams[i]);
+  }
+  out += ']';
+  if (!dropped.empty()) {
+    out += ",\"dropped_entries\":[";
+    for (size_t i = 0; i < dropped.size(); ++i) {
+      if (i) out += ',';
+      out += "{\"labels\":";
+      append_labels_json(out, dropped[i].labels);
+      out += ",\"timestamp\":\"" + std::to_string(dropped[i].timestamp) + "\"}";
+    }
+    out += ']';
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace logd

@@ -1,0 +1,48 @@
+// The JSON bodies of Loki's HTTP API (pkg/util/marshal, pkg/loghttp), compact as Loki writes
+// them:
+//   query/query_range: {"status":"success","data":{"resultType":"streams","result":[...],"stats":{...}}}
+//     streams: {"stream":{labels},"values":[["<ns string>","<line>"],...]}
+//     matrix:  {"metric":{labels},"values":[[<seconds>,"<value>"],...]}
+//     vector:  {"metric":{labels},"value":[<seconds>,"<value>"]};  scalar: [<seconds>,"<value>"]
+//   labels, label values: {"status":"success","data":["a","b"]}
+//   series: {"status":"success","data":[{labels},...]}
+//   index/stats: {"streams":n,"chunks":n,"entries":n,"bytes":n}
+//   tail: {"streams":[...],"dropped_entries":[{"labels":{...},"timestamp":"<ns>"}]}
+// Sample times are seconds with millisecond precision (Prometheus' model.Time); values use
+// Go's strconv.FormatFloat(v, 'f', -1, 64), with "NaN", "+Inf" and "-Inf".
+// Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "logql/eval/engine.h"
+#include "model/labels.h"
+#include "query/executor.h"
+#include "store/store.h"
+
+namespace logd {
+
+void append_labels_json(std::string& out, const model::LabelSet& labels);
+std::string format_sample_value(double v);
+std::string format_sample_time(int64_t ns);
+
+// The `data.result` value alone.
+std::string encode_result(const logql::QueryResult& result);
+// The `stats` object, Loki's shape (summary, querier, ingester, cache) with what logd measures
+// and zeros for what it does not.
+std::string encode_stats(const query::ExecStats& stats);
+std::string encode_query_response(const logql::QueryResult& result, const query::ExecStats& stats);
+
+std::string encode_string_list(const std::vector<std::string>& values);
+std::string encode_series(const std::vector<model::LabelSet>& series);
+std::string encode_index_stats(const store::IndexStats& stats);
+std::string encode_format_query(const std::string& formatted);
+
+struct DroppedEntry {
+  model::LabelSet labels;
+  int64_t timestamp = 0;
+};
+std::string encode_tail(const std::vector<logql::Stream>& streams, const std::vector<DroppedEntry>& dropped);
+
+}  // namespace logd

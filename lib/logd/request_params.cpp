@@ -1,0 +1,156 @@
+#include "logd/request_params.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include "logql/parser.h"
+#include "model/go_string.h"
+#include "model/time.h"
+
+namespace logd {
+namespace {
+
+constexpr int64_t kDefaultLimit = 100;
+constexpr int64_t kMaxPoints = 11000;  // Loki's maximum resolution per series
+
+util::Result<int64_t> parse_time_param(const http::Params& p, const std::string& name, int64_t fallback) {
+  std::string v = param(p, name);
+  if (v.empty()) return fallback;
+  auto t = model::parse_time(v);
+  if (!t.ok()) return util::Error{"invalid " + name + ": cannot parse " + model::quote_go_string(v) + " to a valid timestamp"};
+  return *t;
+}
+
+util::Result<uint32_t> parse_limit(const http::Params& p) {
+  std::string v = param(p, "limit");
+  if (v.empty()) return static_cast<uint32_t>(kDefaultLimit);
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || end != v.data() + v.size()) {
+    return util::Error{"strconv.Atoi: parsing " + model::quote_go_string(v) + ": invalid syntax"};
+  }
+  if (n <= 0) return util::Error{"limit must be a positive value"};
+  if (n > UINT32_MAX) n = UINT32_MAX;
+  return static_cast<uint32_t>(n);
+}
+
+util::Result<logql::Direction> parse_direction(const http::Params& p) {
+  std::string v = param(p, "direction");
+  for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (v.empty() || v == "backward") return logql::Direction::Backward;
+  if (v == "forward") return logql::Direction::Forward;
+  return util::Error{"invalid direction " + model::quote_go_string(param(p, "direction"))};
+}
+
+}  // namespace
+
+std::string param(const http::Params& p, const std::string& name) {
+  auto it = p.find(name);
+  return it == p.end() ? std::string() : it->second;
+}
+
+int64_t default_step(int64_t start, int64_t end) {
+  double secs = std::floor(static_cast<double>(end - start) / 1e9 / 250);
+  return static_cast<int64_t>(std::max(secs, 1.0)) * model::kNanosPerSecond;
+}
+
+util::Result<int64_t> parse_step(const std::string& text) {
+  char* end = nullptr;
+  double secs = std::strtod(text.c_str(), &end);
+  if (!text.empty() && end == text.c_str() + text.size() && std::isfinite(secs)) {
+    double ns = secs * 1e9;
+    if (std::fabs(ns) > 9.2e18) return util::Error{"cannot parse " + model::quote_go_string(text) + " to a valid duration. It overflows int64"};
+    return static_cast<int64_t>(std::llround(ns));
+  }
+  auto d = model::parse_duration(text);
+  if (d.ok()) return *d;
+  return util::Error{"cannot parse " + model::quote_go_string(text) + " to a valid duration"};
+}
+
+util::Result<TimeRange> parse_time_range(const http::Params& p, int64_t now, int64_t default_lookback) {
+  TimeRange r;
+  auto end = parse_time_param(p, "end", now);
+  if (!end.ok()) return util::Error{end.error()};
+  r.end = *end;
+  int64_t lookback = default_lookback;
+  if (std::string since = param(p, "since"); !since.empty()) {
+    auto d = model::parse_duration(since);
+    if (!d.ok()) return util::Error{"invalid since: cannot parse " + model::quote_go_string(since) + " to a valid duration"};
+    lookback = *d;
+  }
+  auto start = parse_time_param(p, "start", r.end - lookback);
+  if (!start.ok()) return util::Error{start.error()};
+  r.start = *start;
+  if (r.end < r.start) return util::Error{"end timestamp must not be before or equal to start time"};
+  return r;
+}
+
+util::Result<RangeQueryParams> parse_range_query(const http::Params& p, int64_t now) {
+  RangeQueryParams out;
+  out.query = param(p, "query");
+  auto range = parse_time_range(p, now, model::kNanosPerHour);
+  if (!range.ok()) return util::Error{range.error()};
+  out.params.start = range->start;
+  out.params.end = range->end;
+  auto limit = parse_limit(p);
+  if (!limit.ok()) return util::Error{limit.error()};
+  out.params.limit = *limit;
+  auto dir = parse_direction(p);
+  if (!dir.ok()) return util::Error{dir.error()};
+  out.params.direction = *dir;
+  out.params.step = default_step(range->start, range->end);
+  if (std::string step = param(p, "step"); !step.empty()) {
+    auto s = parse_step(step);
+    if (!s.ok()) return util::Error{"invalid step: " + s.error()};
+    out.params.step = *s;
+  }
+  if (out.params.step <= 0) {
+    return util::Error{"zero or negative query resolution step widths are not accepted. Try a positive integer"};
+  }
+  if ((out.params.end - out.params.start) / out.params.step > kMaxPoints) {
+    return util::Error{"exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)"};
+  }
+  if (std::string interval = param(p, "interval"); !interval.empty()) {
+    auto i = parse_step(interval);
+    if (!i.ok()) return util::Error{"invalid interval: " + i.error()};
+    if (*i < 0) return util::Error{"interval must be >= 0"};
+    out.params.interval = *i;
+  }
+  return out;
+}
+
+util::Result<RangeQueryParams> parse_instant_query(const http::Params& p, int64_t now) {
+  RangeQueryParams out;
+  out.query = param(p, "query");
+  auto t = parse_time_param(p, "time", now);
+  if (!t.ok()) return util::Error{t.error()};
+  out.params.start = out.params.end = *t;
+  out.params.instant = true;
+  auto limit = parse_limit(p);
+  if (!limit.ok()) return util::Error{limit.error()};
+  out.params.limit = *limit;
+  auto dir = parse_direction(p);
+  if (!dir.ok()) return util::Error{dir.error()};
+  out.params.direction = *dir;
+  return out;
+}
+
+util::Result<std::vector<std::vector<logql::ast::Matcher>>> parse_match_params(const http::Params& p) {
+  std::vector<std::vector<logql::ast::Matcher>> out;
+  auto add = [&](const std::string& text) -> util::Status {
+    auto m = logql::parse_matchers(text);
+    if (!m.ok()) return util::Error{m.error()};
+    out.push_back(std::move(*m));
+    return {};
+  };
+  for (auto [it, end] = p.equal_range("match[]"); it != end; ++it) {
+    if (auto st = add(it->second); !st.ok()) return util::Error{st.error()};
+  }
+  for (auto [it, end] = p.equal_range("match"); it != end; ++it) {
+    if (auto st = add(it->second); !st.ok()) return util::Error{st.error()};
+  }
+  return out;
+}
+
+}  // namespace logd

@@ -1,0 +1,46 @@
+// Query parameters of Loki's HTTP API (pkg/loghttp/params.go), with Loki's defaults and error
+// messages: times in every form model::parse_time accepts, `since`, `step` as a duration or float
+// seconds (default: the range / 250, at least 1s), `limit` (default 100), `direction`.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "http/message.h"
+#include "logql/ast.h"
+#include "logql/eval/engine.h"
+#include "util/result.h"
+
+namespace logd {
+
+struct RangeQueryParams {
+  std::string query;
+  logql::QueryParams params;  // start, end, step, interval, limit, direction
+};
+
+// /loki/api/v1/query_range. `now` is the request time (ns).
+util::Result<RangeQueryParams> parse_range_query(const http::Params& p, int64_t now);
+// /loki/api/v1/query: `time` (default now), limit, direction.
+util::Result<RangeQueryParams> parse_instant_query(const http::Params& p, int64_t now);
+
+// start/end/since for the label, series and stats endpoints; `default_lookback` when unset.
+struct TimeRange {
+  int64_t start = 0;
+  int64_t end = 0;
+};
+util::Result<TimeRange> parse_time_range(const http::Params& p, int64_t now, int64_t default_lookback);
+
+// Loki's step default for a range: max(floor(seconds / 250), 1) seconds.
+int64_t default_step(int64_t start, int64_t end);
+// "5m", "1h30m" or float seconds ("15", "0.5").
+util::Result<int64_t> parse_step(const std::string& text);
+
+// The first value of `name`, or "".
+std::string param(const http::Params& p, const std::string& name);
+
+// `match[]` selectors (or one `query` selector) for /series and friends.
+util::Result<std::vector<std::vector<logql::ast::Matcher>>> parse_match_params(const http::Params& p);
+
+}  // namespace logd

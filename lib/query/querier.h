@@ -1,0 +1,69 @@
+// The Querier: what a query reads, per tenant. For one tenant it merges the ingester's in-memory
+// data with the chunk store (without duplicates, for the window where a flushed chunk is also
+// still in memory). For a multi-tenant query (org ID `a|b`) it reads each tenant and adds the
+// label `__tenant_id__` to every stream, series and label listing, as Loki's MultiTenantQuerier
+// does; matchers on `__tenant_id__` choose the tenants and are not passed down.
+//
+// Either backend may be absent (null), e.g. in tests. Thread-safety: every method may be called
+// concurrently (the backends are thread-safe); a returned LogSource belongs to one query.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ingest/ingester.h"
+#include "logql/ast.h"
+#include "logql/eval/source.h"
+#include "model/labels.h"
+#include "store/store.h"
+#include "util/result.h"
+
+namespace query {
+
+inline constexpr const char* kTenantLabel = "__tenant_id__";
+
+// Combines one tenant's in-memory source and stored source into one (ingester first, store
+// second). The default is store::DedupMergeSource's behaviour once available; tests may inject.
+using SourceMerger = std::function<std::unique_ptr<logql::LogSource>(std::unique_ptr<logql::LogSource> ingester,
+                                                                     std::unique_ptr<logql::LogSource> store)>;
+
+class Querier {
+ public:
+  Querier(ingest::Ingester* ingester, store::ChunkStore* store, SourceMerger merger = {});
+
+  // `tenants` is sorted and de-duplicated (push::split_tenant_ids); one tenant reads as is.
+  util::Result<std::unique_ptr<logql::LogSource>> source(const std::vector<std::string>& tenants);
+
+  util::Result<std::vector<std::string>> label_names(const std::vector<std::string>& tenants, int64_t start,
+                                                     int64_t end);
+  util::Result<std::vector<std::string>> label_values(const std::vector<std::string>& tenants,
+                                                      const std::string& name,
+                                                      const std::vector<logql::ast::Matcher>& matchers,
+                                                      int64_t start, int64_t end);
+  util::Result<std::vector<model::LabelSet>> series(const std::vector<std::string>& tenants,
+                                                    const std::vector<logql::ast::Matcher>& matchers, int64_t start,
+                                                    int64_t end);
+  util::Result<store::IndexStats> stats(const std::vector<std::string>& tenants,
+                                        const std::vector<logql::ast::Matcher>& matchers, int64_t start,
+                                        int64_t end);
+
+ private:
+  util::Result<std::unique_ptr<logql::LogSource>> tenant_source(const std::string& tenant);
+
+  ingest::Ingester* ingester_;
+  store::ChunkStore* store_;
+  SourceMerger merger_;
+};
+
+// Splits the `__tenant_id__` matchers off `matchers` and returns the tenants they accept
+// (all of `tenants` when there are none). Errors: an invalid regex.
+util::Result<std::vector<std::string>> select_tenants(const std::vector<std::string>& tenants,
+                                                      std::vector<logql::ast::Matcher>& matchers);
+
+// A LogSource merging several sources' iterators by time (no de-duplication).
+std::unique_ptr<logql::LogSource> merge_sources(std::vector<std::unique_ptr<logql::LogSource>> sources);
+
+}  // namespace query
