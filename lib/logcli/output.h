@@ -32,10 +32,6 @@ void print_result(const logql::QueryResult& result, logql::Direction direction, 
 // The jsonl form of one entry: {"labels":{...},"line":"...","timestamp":"<RFC3339Nano>"}.
 std::string format_jsonl_entry(const model::LabelSet& labels, const model::Entry& entry, const OutputOptions& opts);
 
-// Go's encoding/json string encoding (HTML-safe escapes and invalid UTF-8 as U+FFFD), which is
-// what Loki's tools emit.
-void append_json_string(std::string& out, std::string_view s);
-
 // Loki's JSON forms of metric results (the API's `result` value), indented with two spaces.
 std::string format_matrix_json(const std::vector<logql::Series>& matrix);
 std::string format_vector_json(const std::vector<logql::VectorSample>& vector);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/fingerprint.h"
 #include "model/go_string.h"
 
 namespace model {
@@ -50,27 +51,9 @@ void LabelSet::set(std::string_view name, std::string_view value) {
 void LabelSet::erase(std::string_view name) { set(name, {}); }
 
 uint64_t LabelSet::fingerprint() const {
-  // FNV-1a over "name\xffvalue\xff" pairs (0xff never occurs in valid UTF-8), then a final
-  // avalanche so that nearby sets spread over the whole 64-bit space.
-  uint64_t h = 14695981039346656037ull;
-  auto mix = [&h](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-    h ^= 0xff;
-    h *= 1099511628211ull;
-  };
-  for (const auto& l : labels_) {
-    mix(l.name);
-    mix(l.value);
-  }
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  h ^= h >> 33;
-  return h;
+  Fingerprinter f;
+  for (const auto& l : labels_) f.add(l.name, l.value);
+  return f.finish();
 }
 
 std::string LabelSet::to_string() const {

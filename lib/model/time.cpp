@@ -9,9 +9,7 @@
 
 namespace model {
 
-namespace {
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+// Howard Hinnant's algorithms.
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
   const int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -33,6 +31,8 @@ void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
   m = mp < 10 ? mp + 3 : mp - 9;
   y += m <= 2;
 }
+
+namespace {
 
 bool read_digits(std::string_view s, size_t& i, size_t n, int& out) {
   if (i + n > s.size()) return false;

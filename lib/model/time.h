@@ -38,6 +38,10 @@ std::string format_duration_prometheus(int64_t ns);
 // Go's time.Duration.String(): "1h0m0s", "250ms", "1.5s".
 std::string format_duration_go(int64_t ns);
 
+// Proleptic Gregorian calendar arithmetic: days since 1970-01-01 of a date, and back.
+int64_t days_from_civil(int64_t year, unsigned month, unsigned day);
+void civil_from_days(int64_t days, int64_t& year, unsigned& month, unsigned& day);
+
 // go-humanize ParseBytes: "20KB" (SI, 1000), "1.5MiB" (IEC, 1024), "42", "3 GB"; case-insensitive.
 util::Result<uint64_t> parse_bytes(std::string_view text);
 // go-humanize Bytes without the space: "20kB", "1.5MB", "42B".

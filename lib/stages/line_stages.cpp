@@ -1,5 +1,6 @@
 // The stages that rewrite the line or an extracted value: output, template, pack, decolorize.
 #include "logql/log/drop_keep.h"
+#include "model/json_string.h"
 #include "stages/builtin.h"
 #include "stages/template_data.h"
 
@@ -49,45 +50,6 @@ class TemplateStage final : public Stage {
   std::string value_, out_;
 };
 
-// JSON string as Go's encoding/json writes it: HTML-sensitive characters and U+2028/U+2029
-// escaped, invalid UTF-8 replaced by U+FFFD.
-void append_go_json_string(std::string& out, std::string_view s) {
-  static const char* kHex = "0123456789abcdef";
-  out += '"';
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-          if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-            out += "\\u00";
-            out += kHex[c >> 4];
-            out += kHex[c & 0xf];
-          } else {
-            out += static_cast<char>(c);
-          }
-      }
-      ++i;
-      continue;
-    }
-    size_t len = 1;
-    int32_t cp = model::decode_utf8(s, i, len);
-    if (cp < 0) {
-      out += "\\ufffd";
-    } else if (cp == 0x2028 || cp == 0x2029) {
-      out += cp == 0x2028 ? "\\u2028" : "\\u2029";
-    } else {
-      out.append(s.substr(i, len));
-    }
-    i += len;
-  }
-  out += '"';
-}
 
 // pack: the listed extracted values (labels are in the extracted map too) and the line go into a
 // JSON object `{"k":"v",...,"_entry":"line"}` (keys sorted, as Promtail writes them); packed
@@ -111,14 +73,14 @@ class PackStage final : public Stage {
       if (!append_value_string(value_, *v)) continue;
       if (any) out_ += ',';
       any = true;
-      append_go_json_string(out_, n);
+      model::append_json_string(out_, n);
       out_ += ':';
-      append_go_json_string(out_, value_);
+      model::append_json_string(out_, value_);
       e.labels.erase(n);
     }
     if (any) out_ += ',';
     out_ += "\"_entry\":";
-    append_go_json_string(out_, e.line);
+    model::append_json_string(out_, e.line);
     out_ += '}';
     e.line.swap(out_);
     if (ingest_timestamp_) e.timestamp = clock_();

@@ -31,8 +31,17 @@ TEST_CASE("fingerprints are stable and distinguish pair boundaries") {
   LabelSet a{{"a", "bc"}}, b{{"ab", "c"}};
   CHECK(a.fingerprint() != b.fingerprint());
   CHECK(LabelSet{{"x", "1"}, {"y", "2"}}.fingerprint() == LabelSet{{"y", "2"}, {"x", "1"}}.fingerprint());
-  // Pinned: the fingerprint is persisted by the index, so it must never change.
-  CHECK(LabelSet{{"app", "x"}}.fingerprint() == LabelSet{{"app", "x"}}.fingerprint());
+  // Pinned: the index persists fingerprints, so the function must never change.
+  CHECK(LabelSet{{"app", "x"}}.fingerprint() == 4620149915288577449ull);
+  CHECK(LabelSet{}.fingerprint() == 14691262982316575705ull);
+  // Long values exercise the eight-byte loop; one changed byte changes the fingerprint.
+  std::string long_value(100, 'v');
+  uint64_t base = LabelSet{{"k", long_value}}.fingerprint();
+  for (size_t i = 0; i < long_value.size(); i += 7) {
+    std::string changed = long_value;
+    changed[i] = 'w';
+    CHECK(LabelSet{{"k", changed}}.fingerprint() != base);
+  }
 }
 
 TEST_CASE("parse_label_set round-trips to_string") {

@@ -2,32 +2,18 @@
 
 #include <algorithm>
 
+#include "model/fingerprint.h"
+
 namespace logql::log {
 
 namespace {
 
 // LabelSet::fingerprint() of the set these sorted, unique, non-empty pairs make, computed on the
-// views so that a set already interned costs no LabelSet at all. Keep in sync with labels.cpp.
+// views so that a set already interned costs no LabelSet at all.
 uint64_t hash_pairs(const std::vector<std::pair<std::string_view, std::string_view>>& v) {
-  uint64_t h = 14695981039346656037ull;
-  auto mix = [&h](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-    h ^= 0xff;
-    h *= 1099511628211ull;
-  };
-  for (const auto& [n, val] : v) {
-    mix(n);
-    mix(val);
-  }
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  h ^= h >> 33;
-  return h;
+  model::Fingerprinter f;
+  for (const auto& [n, val] : v) f.add(n, val);
+  return f.finish();
 }
 
 bool same_labels(const model::LabelSet& set, const std::vector<std::pair<std::string_view, std::string_view>>& v) {
