@@ -1,6 +1,7 @@
 #include "logd/metrics.h"
 
 #include <cmath>
+#include <charconv>
 #include <cstdio>
 
 namespace logd {
@@ -41,9 +42,9 @@ std::string format_value(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
   if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<int64_t>(v));
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);  // shortest round-trip form
+  return ec == std::errc() ? std::string(buf, end) : std::string("NaN");
 }
 
 void header(std::string& out, const std::string& name, const std::string& type, const std::string& help) {

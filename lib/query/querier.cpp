@@ -6,6 +6,7 @@
 
 #include "logql/eval/matchers.h"
 #include "logql/eval/merge.h"
+#include "store/dedup_merge_source.h"
 
 namespace query {
 namespace {
@@ -130,7 +131,7 @@ Querier::Querier(ingest::Ingester* ingester, store::ChunkStore* store, SourceMer
       std::vector<std::unique_ptr<logql::LogSource>> v;
       v.push_back(std::move(a));
       v.push_back(std::move(b));
-      return merge_sources(std::move(v));
+      return std::unique_ptr<logql::LogSource>(std::make_unique<store::DedupMergeSource>(std::move(v)));
     };
   }
 }

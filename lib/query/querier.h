@@ -26,7 +26,7 @@ namespace query {
 inline constexpr const char* kTenantLabel = "__tenant_id__";
 
 // Combines one tenant's in-memory source and stored source into one (ingester first, store
-// second). The default is store::DedupMergeSource's behaviour once available; tests may inject.
+// second). The default is store::DedupMergeSource (an entry in both comes out once).
 using SourceMerger = std::function<std::unique_ptr<logql::LogSource>(std::unique_ptr<logql::LogSource> ingester,
                                                                      std::unique_ptr<logql::LogSource> store)>;
 

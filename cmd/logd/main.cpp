@@ -1,0 +1,62 @@
+// logd: the Loki-compatible log server. Flags and signals only; the work is in lib/logd.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "logd/flags.h"
+#include "logd/server.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto cl = logd::parse_command_line(args);
+  if (!cl.ok()) {
+    std::fprintf(stderr, "logd: %s\n", cl.error().c_str());
+    std::fprintf(stderr, "Run 'logd -help' for the flags.\n");
+    return 1;
+  }
+  if (cl->show_help) {
+    std::fputs(logd::usage().c_str(), stdout);
+    return 0;
+  }
+  if (cl->show_version) {
+    std::puts("logd, version 3.0.0-logd (Loki HTTP API compatible)");
+    return 0;
+  }
+  if (cl->print_config) {
+    std::fputs(logd::print_config(cl->config).c_str(), stdout);
+    return 0;
+  }
+
+  // Block SIGTERM/SIGINT in every thread (the server's threads inherit the mask) and wait for
+  // them here, so shutdown runs on the main thread rather than in a signal handler.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  auto server = logd::LogdServer::start(cl->config);
+  if (!server.ok()) {
+    std::fprintf(stderr, "logd: %s\n", server.error().c_str());
+    return 1;
+  }
+  const auto& c = cl->config;
+  std::fprintf(stderr, "level=info msg=\"logd listening\" address=%s:%u data=%s auth_enabled=%s\n",
+               c.server.http_listen_address.c_str(), static_cast<unsigned>((*server)->port()),
+               c.common.path_prefix.c_str(), c.auth_enabled ? "true" : "false");
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  std::fprintf(stderr, "level=info msg=\"received %s, shutting down: flushing every stream\"\n",
+               sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  auto st = (*server)->shutdown();
+  if (!st.ok()) {
+    std::fprintf(stderr, "level=error msg=\"flush on shutdown failed: %s\"\n", st.error().c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "level=info msg=\"logd stopped\"\n");
+  return 0;
+}

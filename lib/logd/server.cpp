@@ -1,0 +1,115 @@
+#include "logd/server.h"
+
+#include <filesystem>
+#include <iostream>
+
+namespace logd {
+namespace {
+
+// The ingester's and store's counters, read at scrape time.
+void render_backend_metrics(std::string& out, const ingest::Ingester& ingester, const store::ChunkStore& store) {
+  ingest::IngesterStats s = ingester.stats_snapshot();
+  render_single(out, "loki_ingester_memory_streams", "gauge", "The total number of streams in memory.",
+                static_cast<double>(s.streams));
+  render_single(out, "loki_ingester_chunks_flushed_total", "counter", "Total flushed chunks.",
+                static_cast<double>(s.chunks_flushed));
+  render_single(out, "loki_ingester_chunks_flush_failures_total", "counter", "Total number of flush failures.",
+                static_cast<double>(s.flush_failures));
+  render_single(out, "loki_ingester_wal_bytes_written_total", "counter", "Total bytes written to the WAL.",
+                static_cast<double>(s.wal_bytes_written));
+  render_single(out, "loki_ingester_wal_records_replayed_total", "counter", "WAL records replayed at start.",
+                static_cast<double>(s.wal_records_replayed));
+  render_single(out, "loki_ingester_checkpoint_creations_total", "counter", "Total WAL checkpoints written.",
+                static_cast<double>(s.checkpoints));
+  store::StoreCounters c = store.counters();
+  render_single(out, "logd_store_chunks_written_total", "counter", "Chunk files written to the store.",
+                static_cast<double>(c.chunks_written));
+  render_single(out, "logd_store_chunk_bytes_written_total", "counter", "Bytes of chunk files written.",
+                static_cast<double>(c.chunk_bytes_written));
+  render_single(out, "logd_store_index_files_written_total", "counter", "Index files written to the store.",
+                static_cast<double>(c.index_files_written));
+  render_single(out, "logd_store_corrupt_chunks_skipped_total", "counter",
+                "Missing or corrupt chunks skipped by queries.", static_cast<double>(c.corrupt_chunks_skipped));
+}
+
+}  // namespace
+
+util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config,
+                                                            std::function<void(const std::string&)> log) {
+  std::unique_ptr<LogdServer> s(new LogdServer());
+  s->config_ = config;
+  s->log_ = log ? std::move(log) : [](const std::string& m) { std::cerr << m << std::endl; };
+  std::error_code ec;
+  std::filesystem::create_directories(config.common.path_prefix, ec);
+  if (ec) return util::Error{"creating " + config.common.path_prefix + ": " + ec.message()};
+  auto lock = fsutil::FileLock::acquire(config.lock_path());
+  if (!lock.ok()) return util::Error{lock.error()};
+  s->lock_ = std::move(*lock);
+
+  store::LocalStoreOptions so;
+  so.dir = config.store_dir();
+  so.warn = [l = s->log_](const std::string& m) { l("level=warn component=store msg=\"" + m + "\""); };
+  auto st = store::open_local_store(so);
+  if (!st.ok()) return util::Error{"opening the store: " + st.error()};
+  s->store_ = std::move(*st);
+
+  ingest::IngesterOptions io;
+  io.wal_dir = config.wal_dir();
+  io.wal_enabled = config.ingester.wal.enabled;
+  io.checkpoint_duration = config.ingester.wal.checkpoint_duration;
+  io.chunk_target_size = static_cast<uint64_t>(config.ingester.chunk_target_size);
+  io.chunk_block_size = static_cast<uint64_t>(config.ingester.chunk_block_size);
+  io.max_chunk_age = config.ingester.max_chunk_age;
+  io.chunk_idle_period = config.ingester.chunk_idle_period;
+  io.flush_check_period = config.ingester.flush_check_period;
+  auto ing = ingest::Ingester::open(io, *s->store_);
+  if (!ing.ok()) return util::Error{"opening the ingester: " + ing.error()};
+  s->ingester_ = std::move(*ing);
+
+  s->distributor_ = std::make_unique<Distributor>(*s->ingester_, config.limits_config, s->metrics_);
+  s->querier_ = std::make_unique<query::Querier>(s->ingester_.get(), s->store_.get());
+  ApiOptions ao;
+  ao.auth_enabled = config.auth_enabled;
+  const LimitsConfig& l = config.limits_config;
+  ao.query_limits.max_entries_limit_per_query = static_cast<uint32_t>(l.max_entries_limit_per_query);
+  ao.query_limits.max_query_series = static_cast<uint64_t>(l.max_query_series);
+  ao.query_limits.query_timeout = l.query_timeout;
+  ao.query_limits.max_query_length = l.max_query_length;
+  ao.query_limits.max_concurrent = static_cast<int>(config.querier.max_concurrent);
+  ao.tail_max_duration = config.querier.tail_max_duration;
+  s->api_ = std::make_unique<Api>(ao, *s->querier_, *s->distributor_, s->ingester_.get(), s->metrics_);
+  s->metrics_.set_collector([ing = s->ingester_.get(), store = s->store_.get()](std::string& out) {
+    render_backend_metrics(out, *ing, *store);
+  });
+
+  http::ServerOptions ho;
+  ho.host = config.server.http_listen_address;
+  ho.port = static_cast<uint16_t>(config.server.http_listen_port);
+  ho.threads = static_cast<int>(config.server.http_server_threads);
+  auto ms = [](int64_t ns) { return std::chrono::milliseconds(ns / 1'000'000); };
+  ho.read_timeout = ms(config.server.http_server_read_timeout);
+  ho.write_timeout = ms(config.server.http_server_write_timeout);
+  ho.idle_timeout = ms(config.server.http_server_idle_timeout);
+  ho.shutdown_timeout = ms(config.server.graceful_shutdown_timeout);
+  s->http_ = std::make_unique<http::Server>(ho);
+  s->api_->register_routes(*s->http_);
+  if (auto started = s->http_->start(); !started.ok()) {
+    return util::Error{"listening on " + ho.host + ":" + std::to_string(ho.port) + ": " + started.error()};
+  }
+  return s;
+}
+
+util::Status LogdServer::shutdown() {
+  if (stopped_) return {};
+  stopped_ = true;
+  if (http_) http_->stop();
+  util::Status flushed;
+  if (ingester_) flushed = ingester_->flush_all();
+  return flushed;
+}
+
+LogdServer::~LogdServer() {
+  if (auto st = shutdown(); !st.ok() && log_) log_("level=error msg=\"flush on shutdown failed: " + st.error() + "\"");
+}
+
+}  // namespace logd

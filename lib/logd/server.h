@@ -1,0 +1,56 @@
+// LogdServer: one logd process assembled from its parts, in dependency order:
+//   data-dir lock -> chunk store -> ingester (replays the WAL) -> distributor, querier
+//   -> API routes on the HTTP server.
+// shutdown() reverses it: stop accepting (in-flight requests finish), flush every stream to the
+// store, release the lock.
+//
+// Thread-safety: start/shutdown from one thread (main); the running server is driven by its
+// HTTP threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "fsutil/file_lock.h"
+#include "http/server.h"
+#include "ingest/ingester.h"
+#include "logd/api.h"
+#include "logd/config.h"
+#include "logd/distributor.h"
+#include "logd/metrics.h"
+#include "query/querier.h"
+#include "store/store.h"
+#include "util/result.h"
+
+namespace logd {
+
+class LogdServer {
+ public:
+  // Opens everything and starts serving. `log` receives one-line messages (stderr in main).
+  static util::Result<std::unique_ptr<LogdServer>> start(const Config& config,
+                                                         std::function<void(const std::string&)> log = {});
+  ~LogdServer();
+
+  uint16_t port() const { return http_->port(); }
+  // Graceful stop: HTTP first, then flush_all. Idempotent. Returns the flush status.
+  util::Status shutdown();
+
+ private:
+  LogdServer() = default;
+
+  Config config_;
+  std::function<void(const std::string&)> log_;
+  fsutil::FileLock lock_;
+  Metrics metrics_;
+  std::unique_ptr<store::ChunkStore> store_;
+  std::unique_ptr<ingest::Ingester> ingester_;
+  std::unique_ptr<Distributor> distributor_;
+  std::unique_ptr<query::Querier> querier_;
+  std::unique_ptr<Api> api_;
+  std::unique_ptr<http::Server> http_;
+  bool stopped_ = false;
+};
+
+}  // namespace logd
