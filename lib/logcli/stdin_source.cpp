@@ -128,7 +128,10 @@ util::Status StdinSource::add_jsonl_line(std::string_view line, size_t line_no) 
 }
 
 void StdinSource::finish() {
-  std::stable_sort(entries_.begin(), entries_.end(), [](const EntryRef& a, const EntryRef& b) { return a.ts < b.ts; });
+  auto by_time = [](const EntryRef& a, const EntryRef& b) { return a.ts < b.ts; };
+  // Raw input is stamped in order; jsonl usually is too. Sorting costs more than checking.
+  if (!std::is_sorted(entries_.begin(), entries_.end(), by_time))
+    std::stable_sort(entries_.begin(), entries_.end(), by_time);
   if (!entries_.empty()) {
     min_ts_ = entries_.front().ts;
     max_ts_ = entries_.back().ts;
@@ -138,6 +141,7 @@ void StdinSource::finish() {
 util::Status StdinSource::split_raw(const std::vector<std::pair<size_t, int64_t>>& arrivals) {
   // arrivals: (bytes read so far, time) after each read; a line takes the time its newline arrived.
   streams_.emplace_back();
+  entries_.reserve(data_.size() / 96 + 16);  // typical log lines are around 100 bytes
   int64_t last = INT64_MIN;
   size_t start = 0;
   for (size_t k = 0; k < arrivals.size() && start < data_.size(); ++k) {
