@@ -45,6 +45,10 @@ bool ChunkCursor::load_next_block() {
       continue;
     }
     if (needles_ && !block_has_needles()) continue;
+    // The decoded block lives in payload_; once no block is left to read, drop the file mapping,
+    // so a query over many streams holds one mapping per stream only while it needs one (the
+    // kernel caps mappings per process, vm.max_map_count, at about 65k by default).
+    if (next_block_ == blocks_.size()) reader_ = chunk::ChunkReader();
     pos_ = forward_ ? 0 : block_.entries().size();
     in_block_ = true;
     return true;

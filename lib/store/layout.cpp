@@ -3,15 +3,17 @@
 #include <cinttypes>
 #include <cstdio>
 
-#include "index/index_format.h"
 #include "model/time.h"
 
 namespace store {
 
 std::string period_dir_name(int64_t period) {
-  // format_rfc3339nano prints the day exactly; the first 10 characters are its date.
-  std::string s = model::format_rfc3339nano(idx::period_start(period));
-  return s.substr(0, s.find('T'));
+  int64_t year;
+  unsigned month, day;
+  model::civil_from_days(period, year, month, day);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04" PRId64 "-%02u-%02u", year, month, day);
+  return buf;
 }
 
 std::optional<int64_t> parse_period_dir_name(std::string_view name) {
@@ -19,10 +21,15 @@ std::optional<int64_t> parse_period_dir_name(std::string_view name) {
   for (size_t i = 0; i < name.size(); ++i) {
     if (i != 4 && i != 7 && (name[i] < '0' || name[i] > '9')) return std::nullopt;
   }
-  auto ts = model::parse_rfc3339(std::string(name) + "T00:00:00Z");
-  if (!ts.ok()) return std::nullopt;
-  int64_t period = idx::period_of(*ts);
-  // Rejects dates a lenient parser might normalise (2024-02-30).
+  auto num = [&](size_t pos, size_t len) {
+    unsigned v = 0;
+    for (size_t i = pos; i < pos + len; ++i) v = v * 10 + unsigned(name[i] - '0');
+    return v;
+  };
+  unsigned month = num(5, 2), day = num(8, 2);
+  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  int64_t period = model::days_from_civil(num(0, 4), month, day);
+  // Rejects dates that do not exist (2023-02-29), which the arithmetic would roll over.
   if (period_dir_name(period) != name) return std::nullopt;
   return period;
 }

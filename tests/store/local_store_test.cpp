@@ -275,3 +275,22 @@ TEST_CASE("local store: write_chunks refuses chunks that do not match their desc
   CHECK(files_under(dir.path, ".idx").empty());
   CHECK(files_under(dir.path, ".chunk").empty());
 }
+
+TEST_CASE("local store: a selective query opens only matching series' overlapping chunks") {
+  TempDir dir;
+  TestStore s(dir.path);
+  std::vector<store::FlushedChunk> b;
+  for (int i = 0; i < 40; ++i) {
+    LabelSet ls{{"app", "svc" + std::to_string(i)}, {"env", "prod"}};
+    b.push_back(make_chunk("t", ls, {E(kDay0 + 100, "early"), E(kDay0 + 200, "early2")}));
+    b.push_back(make_chunk("t", ls, {E(kDay0 + 1000, "late")}));
+  }
+  REQUIRE(s->write_chunks("t", std::move(b)).ok());
+  auto src = s.source("t");
+  auto rows = select(*src, {M("app", MatchOp::Eq, "svc7")}, kDay0 + 500, kDay0 + kDay);
+  CHECK(rows == std::vector<Row>{{LabelSet{{"app", "svc7"}, {"env", "prod"}}.to_string(), kDay0 + 1000, "late"}});
+  CHECK(s->counters().chunks_opened == 1);
+  auto wide = select(*src, {M("env", MatchOp::Eq, "prod")}, kDay0, kDay0 + 150);
+  CHECK(wide.size() == 40);
+  CHECK(s->counters().chunks_opened == 41);
+}

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -44,7 +45,7 @@ TEST_CASE("local store: readers running beside a writer only ever see whole batc
     CHECK(rows.size() >= size_t(floor) * kStreams * kPerChunk);
     CHECK(rows.size() >= last);
     last = rows.size();
-    for (size_t i = 1; i < rows.size(); ++i) REQUIRE(rows[i - 1].ts <= rows[i].ts);
+    CHECK(std::is_sorted(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.ts < b.ts; }));
     ++queries;
   }
   writer.join();
