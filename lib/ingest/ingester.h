@@ -36,6 +36,12 @@ struct IngesterOptions {
   int64_t flush_check_period = 30LL * 1'000'000'000;       // ns
   int zstd_level = 3;
   uint64_t max_streams_per_tenant = 0;             // 0: unlimited (the distributor enforces Loki's limit)
+  uint64_t wal_segment_size = 64ULL << 20;         // bytes; segments rotate past this size
+  // Wall clock in ns (cut ages, idleness, backoff); tests inject a fake one. Empty: system clock.
+  std::function<int64_t()> now;
+  // Run flush checks and checkpoints on a background thread every flush_check_period. Tests
+  // turn it off and call flush_due()/checkpoint() themselves.
+  bool background_flush = true;
 };
 
 // Counters for /metrics.
@@ -79,6 +85,11 @@ class Ingester {
 
   // Cuts and flushes every stream to the store and checkpoints (on shutdown).
   virtual util::Status flush_all() = 0;
+  // One pass of the background loop: cuts streams due by size, age or idleness and flushes
+  // cut chunks to the store (tenants in failure backoff are skipped).
+  virtual util::Status flush_due() = 0;
+  // Writes a WAL checkpoint of all unflushed data and deletes the segments it covers.
+  virtual util::Status checkpoint() = 0;
   virtual IngesterStats stats_snapshot() const = 0;
   virtual std::vector<std::string> tenants() const = 0;
 };

@@ -1,0 +1,60 @@
+#include "ingest/tenant_streams.h"
+
+#include <algorithm>
+#include <mutex>
+
+namespace ingest {
+
+std::shared_ptr<MemStream> TenantStreams::find_locked(const model::LabelSet& labels, uint64_t fp) const {
+  auto it = by_fingerprint_.find(fp);
+  if (it == by_fingerprint_.end()) return nullptr;
+  for (const auto& s : it->second)
+    if (s->labels() == labels) return s;
+  return nullptr;
+}
+
+std::shared_ptr<MemStream> TenantStreams::find(const model::LabelSet& labels) const {
+  uint64_t fp = labels.fingerprint();
+  std::shared_lock lock(mu_);
+  return find_locked(labels, fp);
+}
+
+util::Result<std::shared_ptr<MemStream>> TenantStreams::get_or_create(const model::LabelSet& labels,
+                                                                      uint64_t max_streams) {
+  uint64_t fp = labels.fingerprint();
+  {
+    std::shared_lock lock(mu_);
+    if (auto s = find_locked(labels, fp)) return s;
+  }
+  std::unique_lock lock(mu_);
+  if (auto s = find_locked(labels, fp)) return s;
+  if (max_streams > 0 && count_.load(std::memory_order_relaxed) >= max_streams)
+    return util::Error{"maximum active stream limit exceeded (" + std::to_string(max_streams) + ")"};
+  auto s = std::make_shared<MemStream>(labels, fp);
+  by_fingerprint_[fp].push_back(s);
+  count_.fetch_add(1, std::memory_order_relaxed);
+  return s;
+}
+
+std::vector<std::shared_ptr<MemStream>> TenantStreams::all() const {
+  std::shared_lock lock(mu_);
+  std::vector<std::shared_ptr<MemStream>> out;
+  out.reserve(count_.load(std::memory_order_relaxed));
+  for (const auto& [fp, list] : by_fingerprint_) out.insert(out.end(), list.begin(), list.end());
+  return out;
+}
+
+bool TenantStreams::remove_if_empty(const std::shared_ptr<MemStream>& stream) {
+  // The write lock keeps pushers from finding the stream between the check and the erase; a
+  // pusher that found it earlier sees `removed` under the stream's lock and looks up again.
+  std::unique_lock lock(mu_);
+  if (!stream->remove_if_empty()) return false;
+  auto it = by_fingerprint_.find(stream->fingerprint());
+  if (it == by_fingerprint_.end()) return true;
+  std::erase(it->second, stream);
+  if (it->second.empty()) by_fingerprint_.erase(it);
+  count_.fetch_sub(1, std::memory_order_relaxed);
+  return true;
+}
+
+}  // namespace ingest

@@ -1,0 +1,42 @@
+// TenantStreams: one tenant's in-memory streams, keyed by label fingerprint. Fingerprint
+// collisions are handled: each fingerprint maps to a short list compared by labels.
+//
+// Thread-safe: a shared_mutex, read-locked on the push path (lookups) and write-locked only to
+// add or remove a stream.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <shared_mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "ingest/mem_stream.h"
+#include "model/labels.h"
+#include "util/result.h"
+
+namespace ingest {
+
+class TenantStreams {
+ public:
+  // The stream with these labels, created if missing; fails when `max_streams` (0: unlimited)
+  // would be exceeded.
+  util::Result<std::shared_ptr<MemStream>> get_or_create(const model::LabelSet& labels, uint64_t max_streams);
+  std::shared_ptr<MemStream> find(const model::LabelSet& labels) const;
+
+  std::vector<std::shared_ptr<MemStream>> all() const;
+  size_t size() const { return count_.load(std::memory_order_relaxed); }
+
+  // Drops the stream if it holds no data (see MemStream::remove_if_empty).
+  bool remove_if_empty(const std::shared_ptr<MemStream>& stream);
+
+ private:
+  std::shared_ptr<MemStream> find_locked(const model::LabelSet& labels, uint64_t fp) const;
+
+  mutable std::shared_mutex mu_;
+  std::unordered_map<uint64_t, std::vector<std::shared_ptr<MemStream>>> by_fingerprint_;
+  std::atomic<size_t> count_{0};
+};
+
+}  // namespace ingest
