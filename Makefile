@@ -19,8 +19,10 @@ override CXXFLAGS += -std=c++20 -Wall -Wextra -pthread -MMD -MP -Ilib $(SAN) $(s
 LDLIBS := $(or $(shell pkg-config --libs $(PKGS) 2>/dev/null),-lre2) -pthread
 override LDFLAGS += $(SAN)
 PREFIX ?= /usr/local
+# Entry targets build in a sub-make on every core (override with JOBS=-j1).
+JOBS ?= -j$(shell nproc 2>/dev/null || echo 2)
 
-TOOLS := logcli
+TOOLS := logcli logd
 LIB_SRCS := $(shell find lib -name '*.cpp' | sort)
 LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
 TEST_SRCS := $(shell find tests -name '*_test.cpp' 2>/dev/null | sort) tests/test_main.cpp
@@ -35,7 +37,7 @@ override CXXFLAGS += -I$(BUILD)/gen
 
 .PHONY: all tools setup test unit e2e asan bench demo clean install
 all: setup
-	@$(MAKE) --no-print-directory tools
+	@$(MAKE) --no-print-directory $(JOBS) tools
 
 tools: $(TOOL_BINS)
 
@@ -77,7 +79,7 @@ $(BUILD)/bin/unit-tests: $(TEST_OBJS) $(BUILD)/liblog.a
 
 # The one test command: unit tests, then end-to-end tests against the built tools, one summary line.
 test: setup
-	@$(MAKE) --no-print-directory $(BUILD)/bin/unit-tests $(TOOL_BINS)
+	@$(MAKE) --no-print-directory $(JOBS) $(BUILD)/bin/unit-tests $(TOOL_BINS)
 	@bash scripts/test.sh $(BUILD)
 
 unit: $(BUILD)/bin/unit-tests
@@ -94,11 +96,11 @@ asan: setup
 	@bash scripts/test.sh build-asan
 
 bench: setup
-	@$(MAKE) --no-print-directory tools
+	@$(MAKE) --no-print-directory $(JOBS) tools
 	@BIN=$(abspath $(BUILD)/bin) bash bench/run.sh
 
 demo: setup
-	@$(MAKE) --no-print-directory tools
+	@$(MAKE) --no-print-directory $(JOBS) tools
 	@BIN=$(abspath $(BUILD)/bin) bash scripts/demo.sh
 
 install: $(TOOL_BINS)
@@ -113,26 +115,6 @@ clean:
 	rm -rf build build-asan
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
-
-# libFuzzer targets, not part of `make test`: fuzz/*_fuzzer.cpp -> build/fuzz/<name>, built with
-# clang and linked with the lib/ modules the decoders need. Run one with e.g.
-# `build/fuzz/chunk_decode_fuzzer -max_total_time=120 build/fuzz/chunk-corpus`.
-FUZZ_CXX ?= clang++
-FUZZ_FLAGS := -std=c++20 -g -O1 -fno-omit-frame-pointer -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -Ilib $(shell pkg-config --cflags re2 libzstd 2>/dev/null)
-FUZZ_LIB_SRCS := $(sort $(wildcard lib/chunk/*.cpp lib/index/*.cpp lib/fsutil/*.cpp lib/model/*.cpp))
-FUZZ_LIBS = $(shell pkg-config --libs re2 libzstd)
-.PHONY: fuzz
-fuzz:
-	@command -v $(FUZZ_CXX) >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
-	  $$sudo apt-get install -y -qq --no-install-recommends clang libclang-rt-dev >/dev/null; }
-	@$(MAKE) --no-print-directory $(patsubst fuzz/%.cpp,build/fuzz/%,$(wildcard fuzz/*_fuzzer.cpp)) build/fuzz/make_chunk_seeds
-build/fuzz/%_fuzzer: fuzz/%_fuzzer.cpp $(FUZZ_LIB_SRCS)
-	@mkdir -p $(@D)
-	@echo "  FUZZ $@"
-	@$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(FUZZ_LIBS)
-build/fuzz/make_%_seeds: fuzz/make_%_seeds.cpp $(FUZZ_LIB_SRCS)
-	@mkdir -p $(@D)
-	@$(FUZZ_CXX) $(FUZZ_FLAGS) -o $@ $^ $(FUZZ_LIBS)
 
 # libFuzzer targets, not part of `make test`: fuzz/*_fuzzer.cpp -> build/fuzz/<name>, built with
 # clang and linked with the lib/ modules the decoders need. Run one with e.g.
