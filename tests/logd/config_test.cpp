@@ -1,0 +1,184 @@
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "logd/config.h"
+#include "logd/flags.h"
+
+using logd::Config;
+using logd::parse_command_line;
+using logd::parse_config;
+
+TEST_CASE("logd config: an empty document is the embedded default") {
+  auto c = parse_config("");
+  REQUIRE(c.ok());
+  CHECK(c->server.http_listen_address == "127.0.0.1");
+  CHECK(c->server.http_listen_port == 3100);
+  CHECK(c->common.path_prefix == "./data");
+  CHECK_FALSE(c->auth_enabled);
+  CHECK(c->target == "all");
+  CHECK(c->wal_dir() == "./data/wal");
+  CHECK(c->store_dir() == "./data/store");
+  // Loki 3.x defaults.
+  CHECK(c->limits_config.ingestion_rate_mb == 4);
+  CHECK(c->limits_config.ingestion_burst_size_mb == 6);
+  CHECK(c->limits_config.max_entries_limit_per_query == 5000);
+  CHECK(c->limits_config.max_query_series == 500);
+  CHECK(c->limits_config.max_streams() == 5000);
+  CHECK(c->ingester.chunk_target_size == 1572864);
+  CHECK(c->ingester.max_chunk_age == 2 * model::kNanosPerHour);
+}
+
+TEST_CASE("logd config: Loki key names map onto the structs") {
+  auto c = parse_config(R"(
+auth_enabled: true
+server:
+  http_listen_port: 3200
+  grpc_listen_port: 0
+common:
+  path_prefix: /var/lib/logd
+  replication_factor: 1
+ingester:
+  chunk_target_size: 2MB
+  chunk_idle_period: 1h
+  max_chunk_age: 30m
+  wal:
+    enabled: true
+    dir: /wal
+    checkpoint_duration: 1m
+limits_config:
+  ingestion_rate_mb: 10
+  ingestion_burst_size_mb: 20
+  max_line_size: 1KB
+  max_line_size_truncate: true
+  max_label_names_per_series: 30
+  reject_old_samples: false
+  reject_old_samples_max_age: 168h
+  creation_grace_period: 5m
+  max_streams_per_user: 100
+  max_global_streams_per_user: 0
+  max_entries_limit_per_query: 10000
+  query_timeout: 2m
+)");
+  REQUIRE_MESSAGE(c.ok(), c.error());
+  CHECK(c->auth_enabled);
+  CHECK(c->server.http_listen_port == 3200);
+  CHECK(c->common.path_prefix == "/var/lib/logd");
+  CHECK(c->ingester.chunk_target_size == 2000000);
+  CHECK(c->ingester.chunk_idle_period == model::kNanosPerHour);
+  CHECK(c->wal_dir() == "/wal");
+  CHECK(c->ingester.wal.checkpoint_duration == model::kNanosPerMinute);
+  CHECK(c->limits_config.ingestion_rate_bytes() == 10.0 * 1024 * 1024);
+  CHECK(c->limits_config.push.max_line_size == 1000);
+  CHECK(c->limits_config.push.max_line_size_truncate);
+  CHECK(c->limits_config.push.max_label_names_per_series == 30);
+  CHECK_FALSE(c->limits_config.push.reject_old_samples);
+  CHECK(c->limits_config.push.creation_grace_period == 5 * model::kNanosPerMinute);
+  CHECK(c->limits_config.max_streams() == 100);
+  CHECK(c->limits_config.max_entries_limit_per_query == 10000);
+  CHECK(c->limits_config.query_timeout == 2 * model::kNanosPerMinute);
+}
+
+TEST_CASE("logd config: unknown keys are errors naming their path") {
+  auto c = parse_config("ingester:\n  chunk_taget_size: 1\n");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error() == "ingester: unknown field \"chunk_taget_size\"");
+  c = parse_config("limits_config:\n  max_line_size: 1KB\n  bogus: 1\n");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error() == "limits_config: unknown field \"bogus\"");
+  c = parse_config("nonsense: 1\n");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error() == "configuration: unknown field \"nonsense\"");
+}
+
+TEST_CASE("logd config: known but unsupported Loki keys say so") {
+  auto c = parse_config("schema_config:\n  configs: []\n");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().find("schema_config: not supported") == 0);
+  c = parse_config("server:\n  grpc_listen_port: 9095\n");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error() == "server.grpc_listen_port: not supported: logd has no gRPC server (set it to 0)");
+  c = parse_config("target: querier\n");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().find("target: \"querier\" is not supported") == 0);
+  c = parse_config("common:\n  replication_factor: 3\n");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().find("common.replication_factor: not supported") == 0);
+}
+
+TEST_CASE("logd config: bad values name the key") {
+  auto c = parse_config("server:\n  http_listen_port: 70000\n");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error() == "server.http_listen_port: 70000 is out of range [0, 65535]");
+  c = parse_config("limits_config:\n  query_timeout: soon\n");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().find("limits_config.query_timeout:") == 0);
+  c = parse_config("auth_enabled: maybe\n");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().find("auth_enabled: cannot parse") == 0);
+  c = parse_config("server: [1, 2]\n");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error() == "server: expected a mapping");
+}
+
+TEST_CASE("logd config: print_config round-trips") {
+  auto c = parse_config("auth_enabled: true\nlimits_config:\n  max_line_size: 5000\n  query_timeout: 90s\n");
+  REQUIRE(c.ok());
+  std::string yaml = logd::print_config(*c);
+  CHECK(yaml.find("http_listen_port: 3100") != std::string::npos);
+  CHECK(yaml.find("query_timeout: 1m30s") != std::string::npos);
+  auto again = parse_config(yaml);
+  REQUIRE_MESSAGE(again.ok(), again.error());
+  CHECK(logd::print_config(*again) == yaml);
+  CHECK(again->auth_enabled);
+  CHECK(again->limits_config.push.max_line_size == 5000);
+}
+
+TEST_CASE("logd flags: Loki's single-dash forms, overriding the file") {
+  std::string path = "/tmp/logd_config_test_" + std::to_string(::getpid()) + ".yaml";
+  {
+    std::ofstream f(path);
+    f << "server:\n  http_listen_port: 4000\ncommon:\n  path_prefix: /from/file\n";
+  }
+  auto cl = parse_command_line({"-config.file=" + path, "-server.http-listen-port", "5000", "-auth.enabled",
+                                "--log.level=debug"});
+  std::remove(path.c_str());
+  REQUIRE_MESSAGE(cl.ok(), cl.error());
+  CHECK(cl->config.server.http_listen_port == 5000);  // the flag wins over the file
+  CHECK(cl->config.common.path_prefix == "/from/file");
+  CHECK(cl->config.auth_enabled);
+  CHECK(cl->config.server.log_level == "debug");
+
+  auto none = parse_command_line({});
+  REQUIRE(none.ok());
+  CHECK(none->config.server.http_listen_port == 3100);
+  CHECK(none->config.common.path_prefix == "./data");
+
+  CHECK(parse_command_line({"-print-config"})->print_config);
+  CHECK(parse_command_line({"-auth.enabled=false"})->config.auth_enabled == false);
+  CHECK(parse_command_line({"-common.path-prefix=/x"})->config.store_dir() == "/x/store");
+}
+
+TEST_CASE("logd flags: errors name the flag") {
+  auto r = parse_command_line({"-target=read"});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().find("target: \"read\" is not supported") == 0);
+  r = parse_command_line({"-server.http-listen-port=http"});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error() == "-server.http-listen-port: invalid integer value \"http\"");
+  r = parse_command_line({"-no.such-flag"});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error() == "flag provided but not defined: -no.such-flag");
+  r = parse_command_line({"-config.file"});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error() == "-config.file: flag needs an argument");
+  r = parse_command_line({"-config.file=/nonexistent/logd.yaml"});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().find("reading config file") == 0);
+  r = parse_command_line({"-log.level=loud"});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().find("server.log_level") == 0);
+}
