@@ -1,0 +1,131 @@
+#include <doctest/doctest.h>
+
+#include "logd/distributor.h"
+#include "logd/rate_limiter.h"
+#include "fake_ingester.h"
+
+using logd::Distributor;
+using logd_test::FakeIngester;
+
+namespace {
+
+constexpr int64_t kNow = 1700000000LL * 1000000000LL;
+
+std::string json_push(const std::string& labels_json, const std::vector<std::pair<int64_t, std::string>>& values) {
+  std::string out = R"({"streams":[{"stream":)" + labels_json + R"(,"values":[)";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += "[\"" + std::to_string(values[i].first) + "\",\"" + values[i].second + "\"]";
+  }
+  return out + "]}]}";
+}
+
+struct Fixture {
+  FakeIngester ingester;
+  logd::Metrics metrics;
+  logd::LimitsConfig limits;
+  int64_t now = kNow;
+  std::unique_ptr<Distributor> make() {
+    return std::make_unique<Distributor>(ingester, limits, metrics, [this] { return now; });
+  }
+};
+
+}  // namespace
+
+TEST_CASE("distributor: a valid JSON push is ingested and answered 204") {
+  Fixture f;
+  auto d = f.make();
+  auto out = d->push("t1", "application/json", "", json_push(R"({"app":"x"})", {{kNow, "a"}, {kNow, "b"}}));
+  CHECK(out.status == 204);
+  CHECK(out.body.empty());
+  CHECK(f.ingester.entries("t1") == 2);
+  CHECK(f.metrics.lines_received.value({"t1"}) == 2);
+  CHECK(f.metrics.bytes_received.value({"t1"}) == 2);
+}
+
+TEST_CASE("distributor: content type, encoding and malformed bodies") {
+  Fixture f;
+  auto d = f.make();
+  CHECK(d->push("t", "text/plain", "", "x").status == 415);
+  CHECK(d->push("t", "application/json", "br", "{}").status == 400);
+  auto bad = d->push("t", "application/json", "", "{\"streams\": [");
+  CHECK(bad.status == 400);
+  CHECK_FALSE(bad.body.empty());
+  CHECK(d->push("t", "application/x-protobuf", "", "\xff\xff\xff garbage").status == 400);
+  CHECK(d->push("t", "application/json", "", R"({"streams":[]})").status == 422);
+  CHECK(f.ingester.pushes == 0);
+}
+
+TEST_CASE("distributor: a partially invalid request ingests the valid part and answers 400") {
+  Fixture f;
+  f.limits.push.max_line_size = 5;
+  auto d = f.make();
+  auto out = d->push("t", "application/json", "", json_push(R"({"app":"x"})", {{kNow, "ok"}, {kNow, "far too long"}}));
+  CHECK(out.status == 400);
+  CHECK(out.body.find("Max entry size '5' bytes exceeded for stream '{app=\"x\"}'") != std::string::npos);
+  CHECK(f.ingester.entries("t") == 1);
+  CHECK(f.metrics.discarded_samples.value({"line_too_long", "t"}) == 1);
+  CHECK(f.metrics.discarded_bytes.value({"line_too_long", "t"}) == 12);
+}
+
+TEST_CASE("distributor: per-tenant ingestion rate limit with burst, Loki's message") {
+  Fixture f;
+  f.limits.ingestion_rate_mb = 10.0 / (1024 * 1024);   // 10 bytes/s
+  f.limits.ingestion_burst_size_mb = 20.0 / (1024 * 1024);  // 20 bytes of burst
+  auto d = f.make();
+  std::string line(15, 'a');
+  CHECK(d->push("t", "application/json", "", json_push(R"({"app":"x"})", {{kNow, line}})).status == 204);
+  auto out = d->push("t", "application/json", "", json_push(R"({"app":"x"})", {{kNow + 1, line}}));
+  CHECK(out.status == 429);
+  CHECK(out.body ==
+        "Ingestion rate limit exceeded for user t (limit: 10 bytes/sec) while attempting to ingest '1' lines totaling "
+        "'15' bytes, reduce log volume or contact your Loki administrator to see if the limit can be increased");
+  CHECK(f.metrics.discarded_samples.value({"rate_limited", "t"}) == 1);
+  // Other tenants have their own bucket; and tokens refill with time.
+  CHECK(d->push("u", "application/json", "", json_push(R"({"app":"x"})", {{kNow, line}})).status == 204);
+  f.now += 2 * model::kNanosPerSecond;
+  CHECK(d->push("t", "application/json", "", json_push(R"({"app":"x"})", {{kNow + 2, line}})).status == 204);
+  CHECK(f.ingester.entries("t") == 2);
+}
+
+TEST_CASE("rate limiter: a push larger than the burst never passes; rate 0 is unlimited") {
+  logd::RateLimiter limiter(100, 50);
+  CHECK_FALSE(limiter.allow("t", 51, 0));
+  CHECK(limiter.allow("t", 50, 0));
+  CHECK_FALSE(limiter.allow("t", 1, 0));
+  CHECK(limiter.allow("t", 10, 100'000'000));  // 0.1s refills 10 bytes
+  logd::RateLimiter unlimited(0, 0);
+  CHECK(unlimited.allow("t", 1 << 30, 0));
+}
+
+TEST_CASE("distributor: max streams per tenant, Loki's message; known streams still accepted") {
+  Fixture f;
+  f.limits.max_global_streams_per_user = 1;
+  auto d = f.make();
+  CHECK(d->push("t", "application/json", "", json_push(R"({"app":"a"})", {{kNow, "1"}})).status == 204);
+  auto out = d->push("t", "application/json", "",
+                     R"({"streams":[{"stream":{"app":"a"},"values":[[")" + std::to_string(kNow + 1) +
+                         R"(","2"]]},{"stream":{"app":"b"},"values":[[")" + std::to_string(kNow) + R"(","3"]]}]})");
+  CHECK(out.status == 429);
+  CHECK(out.body ==
+        "Maximum active stream limit exceeded when trying to create stream {app=\"b\"}, reduce the number of active "
+        "streams (reduce labels or reduce label values), or contact your Loki administrator to see if the limit can "
+        "be increased, user: 't'");
+  CHECK(f.ingester.entries("t") == 2);  // {app="a"} kept its new entry
+  CHECK(f.metrics.discarded_samples.value({"stream_limit", "t"}) == 1);
+  CHECK(d->push("other", "application/json", "", json_push(R"({"app":"b"})", {{kNow, "1"}})).status == 204);
+}
+
+TEST_CASE("distributor: repeated label sets within one request merge into one stream") {
+  push::PushRequest r;
+  r.streams.push_back({model::LabelSet{{"app", "x"}}, {{1, "a", {}}}});
+  r.streams.push_back({model::LabelSet{{"app", "y"}}, {{2, "b", {}}}});
+  r.streams.push_back({model::LabelSet{{"app", "x"}}, {{3, "c", {}}, {1, "a2", {}}}});
+  logd::merge_repeated_streams(r);
+  REQUIRE(r.streams.size() == 2);
+  CHECK(r.streams[0].labels == model::LabelSet{{"app", "x"}});
+  REQUIRE(r.streams[0].entries.size() == 3);
+  CHECK(r.streams[0].entries[1].line == "c");
+  CHECK(r.streams[0].entries[2].line == "a2");
+  CHECK(r.streams[1].entries.size() == 1);
+}
