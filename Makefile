@@ -10,6 +10,7 @@ CCACHE := $(shell command -v ccache 2>/dev/null)
 PKGS := re2 yaml-cpp
 PKGS += protobuf snappy zlib  # lib/push (protobuf + snappy bodies) and lib/http (gzip bodies)
 PKGS += libzstd  # lib/chunk (block compression)
+PKGS += libcurl  # lib/client (logtail's push client)
 OPT ?= -O2
 SAN ?=
 CXXFLAGS ?= $(OPT) -g1

@@ -1,0 +1,68 @@
+#include "client/batch.h"
+
+#include <utility>
+
+#include "push/protobuf_encoder.h"
+
+namespace client {
+
+size_t entry_size(const model::Entry& entry) {
+  size_t n = entry.line.size();
+  for (const auto& l : entry.metadata) n += l.name.size() + l.value.size();
+  return n;
+}
+
+void StreamLabeler::apply(model::LabelSet& labels) {
+  if (external_.empty() && !labels.has(kTenantLabel)) return;  // nothing to change: no copy
+  if (have_last_ && labels == last_in_) {
+    labels = last_out_;
+    return;
+  }
+  last_in_ = labels;
+  have_last_ = true;
+  std::vector<model::Label> merged;
+  merged.reserve(external_.size() + labels.size());
+  // Both inputs are sorted: a merge keeps the result sorted, the entry's label winning a tie.
+  auto e = external_.begin();
+  for (const auto& l : labels) {
+    while (e != external_.end() && e->name < l.name) merged.push_back(*e++);
+    if (e != external_.end() && e->name == l.name) ++e;
+    if (l.name != kTenantLabel) merged.push_back(l);
+  }
+  while (e != external_.end()) merged.push_back(*e++);
+  last_out_ = model::LabelSet::from_unsorted(std::move(merged));
+  labels = last_out_;
+}
+
+Batch::Batch(int64_t created_ns, size_t max_streams) : created_ns_(created_ns), max_streams_(max_streams) {}
+
+bool Batch::add(model::LabelSet&& labels, model::Entry&& entry, SourcePosition position) {
+  size_t index = SIZE_MAX;
+  if (last_stream_ != SIZE_MAX && request_.streams[last_stream_].labels == labels) {
+    index = last_stream_;
+  } else {
+    auto& candidates = streams_by_fingerprint_[labels.fingerprint()];
+    for (uint32_t i : candidates) {
+      if (request_.streams[i].labels == labels) {
+        index = i;
+        break;
+      }
+    }
+    if (index == SIZE_MAX) {
+      if (max_streams_ > 0 && request_.streams.size() >= max_streams_) return false;
+      index = request_.streams.size();
+      candidates.push_back(static_cast<uint32_t>(index));
+      request_.streams.push_back(push::Stream{std::move(labels), {}});
+    }
+    last_stream_ = index;
+  }
+  bytes_ += entry_size(entry);
+  ++entries_;
+  request_.streams[index].entries.push_back(std::move(entry));
+  if (position.source != 0) positions_.push_back(position);
+  return true;
+}
+
+std::string Batch::encode() const { return push::encode_protobuf_snappy(request_); }
+
+}  // namespace client

@@ -1,0 +1,77 @@
+// One tenant's pending push request: entries grouped into streams by their labels, sized the way
+// Promtail sizes batches (line bytes plus structured metadata bytes), encoded as Loki's
+// snappy-compressed protobuf on demand. Entries are moved in, never copied.
+//
+// Also the stream-label rule Promtail applies before batching: external_labels merged under the
+// entry's own labels (the entry's value wins on a clash, as Prometheus' LabelSet.Merge does), and
+// the reserved __tenant_id__ label removed.
+//
+// Not thread-safe: a batch belongs to the client's sender thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "client/entry.h"
+#include "model/labels.h"
+#include "push/push_request.h"
+
+namespace client {
+
+inline constexpr const char* kTenantLabel = "__tenant_id__";
+
+// Loki's EntryTotalSize: the line plus every structured metadata name and value.
+size_t entry_size(const model::Entry& entry);
+
+// Applies external labels and drops __tenant_id__, remembering the last input so that a run of
+// entries with identical labels (the common case: one file, one label set) costs one comparison
+// and one copy of an already-built set, not a merge each.
+class StreamLabeler {
+ public:
+  explicit StreamLabeler(model::LabelSet external) : external_(std::move(external)) {}
+  // Rewrites `labels` in place into the labels the stream is sent with.
+  void apply(model::LabelSet& labels);
+
+ private:
+  model::LabelSet external_;
+  model::LabelSet last_in_, last_out_;
+  bool have_last_ = false;
+};
+
+class Batch {
+ public:
+  // `max_streams` 0: unlimited (limits_config.max_streams).
+  Batch(int64_t created_ns, size_t max_streams);
+
+  // Appends the entry to the stream with these labels (already StreamLabeler-applied). Returns
+  // false, leaving the batch unchanged, when it would open a stream beyond max_streams.
+  bool add(model::LabelSet&& labels, model::Entry&& entry, SourcePosition position);
+
+  size_t bytes() const { return bytes_; }
+  size_t entries() const { return entries_; }
+  bool empty() const { return entries_ == 0; }
+  int64_t created_ns() const { return created_ns_; }
+  size_t bytes_after(const model::Entry& entry) const { return bytes_ + entry_size(entry); }
+
+  const push::PushRequest& request() const { return request_; }
+  const std::vector<SourcePosition>& positions() const { return positions_; }
+  std::vector<SourcePosition> take_positions() { return std::move(positions_); }
+
+  // Snappy-compressed protobuf, the body of POST /loki/api/v1/push.
+  std::string encode() const;
+
+ private:
+  int64_t created_ns_;
+  size_t max_streams_;
+  push::PushRequest request_;
+  std::unordered_map<uint64_t, std::vector<uint32_t>> streams_by_fingerprint_;
+  size_t last_stream_ = SIZE_MAX;  // where the previous entry went: runs of one stream skip hashing
+  std::vector<SourcePosition> positions_;
+  size_t bytes_ = 0;
+  size_t entries_ = 0;
+};
+
+}  // namespace client
