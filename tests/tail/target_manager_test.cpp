@@ -179,7 +179,10 @@ TEST_CASE("tail manager: rotation by rename while running loses and duplicates n
   std::string path = dir / "app.log";
   auto positions = open_positions(dir / "positions.yaml");
   BoundedLineQueue queue(10000, 1 << 24);
-  TargetManager manager(fast_options(), positions.get(), &queue);
+  auto options = fast_options();
+  SUBCASE("inotify") {}
+  SUBCASE("polling only") { options.use_inotify = false; }
+  TargetManager manager(options, positions.get(), &queue);
   REQUIRE(manager.set_targets({model::LabelSet{{"__path__", dir / "*.log"}}}).ok());
   append(path, "");
   manager.start();
