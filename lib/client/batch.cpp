@@ -12,12 +12,9 @@ size_t entry_size(const model::Entry& entry) {
   return n;
 }
 
-void StreamLabeler::apply(model::LabelSet& labels) {
-  if (external_.empty() && !labels.has(kTenantLabel)) return;  // nothing to change: no copy
-  if (have_last_ && labels == last_in_) {
-    labels = last_out_;
-    return;
-  }
+const model::LabelSet& StreamLabeler::apply(const model::LabelSet& labels) {
+  if (external_.empty() && !labels.has(kTenantLabel)) return labels;  // nothing to change: no copy
+  if (have_last_ && labels == last_in_) return last_out_;
   last_in_ = labels;
   have_last_ = true;
   std::vector<model::Label> merged;
@@ -31,12 +28,12 @@ void StreamLabeler::apply(model::LabelSet& labels) {
   }
   while (e != external_.end()) merged.push_back(*e++);
   last_out_ = model::LabelSet::from_unsorted(std::move(merged));
-  labels = last_out_;
+  return last_out_;
 }
 
 Batch::Batch(int64_t created_ns, size_t max_streams) : created_ns_(created_ns), max_streams_(max_streams) {}
 
-bool Batch::add(model::LabelSet&& labels, model::Entry&& entry, SourcePosition position) {
+bool Batch::add(const model::LabelSet& labels, model::Entry&& entry, SourcePosition position) {
   size_t index = SIZE_MAX;
   if (last_stream_ != SIZE_MAX && request_.streams[last_stream_].labels == labels) {
     index = last_stream_;
@@ -52,7 +49,7 @@ bool Batch::add(model::LabelSet&& labels, model::Entry&& entry, SourcePosition p
       if (max_streams_ > 0 && request_.streams.size() >= max_streams_) return false;
       index = request_.streams.size();
       candidates.push_back(static_cast<uint32_t>(index));
-      request_.streams.push_back(push::Stream{std::move(labels), {}});
+      request_.streams.push_back(push::Stream{labels, {}});
     }
     last_stream_ = index;
   }

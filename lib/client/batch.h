@@ -27,13 +27,14 @@ inline constexpr const char* kTenantLabel = "__tenant_id__";
 size_t entry_size(const model::Entry& entry);
 
 // Applies external labels and drops __tenant_id__, remembering the last input so that a run of
-// entries with identical labels (the common case: one file, one label set) costs one comparison
-// and one copy of an already-built set, not a merge each.
+// entries with identical labels (the common case: one file, one label set) costs one comparison,
+// not a merge and its allocations each.
 class StreamLabeler {
  public:
   explicit StreamLabeler(model::LabelSet external) : external_(std::move(external)) {}
-  // Rewrites `labels` in place into the labels the stream is sent with.
-  void apply(model::LabelSet& labels);
+  // The labels the stream is sent with: `labels` itself when nothing changes, else a set owned
+  // by the labeler, valid until the next call.
+  const model::LabelSet& apply(const model::LabelSet& labels);
 
  private:
   model::LabelSet external_;
@@ -46,9 +47,10 @@ class Batch {
   // `max_streams` 0: unlimited (limits_config.max_streams).
   Batch(int64_t created_ns, size_t max_streams);
 
-  // Appends the entry to the stream with these labels (already StreamLabeler-applied). Returns
-  // false, leaving the batch unchanged, when it would open a stream beyond max_streams.
-  bool add(model::LabelSet&& labels, model::Entry&& entry, SourcePosition position);
+  // Appends the entry to the stream with these labels (already StreamLabeler-applied; copied only
+  // when they open a new stream). Returns false, leaving the batch and `entry` unchanged, when it
+  // would open a stream beyond max_streams.
+  bool add(const model::LabelSet& labels, model::Entry&& entry, SourcePosition position);
 
   size_t bytes() const { return bytes_; }
   size_t entries() const { return entries_; }

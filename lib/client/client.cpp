@@ -162,6 +162,7 @@ void Client::run() {
   std::set<std::string> seen_tenants;
   StreamLabeler labeler(config_.external_labels);
   std::vector<Entry> drained;
+  std::string tenant;
   const int64_t batchwait = config_.batchwait;
   const size_t batchsize = static_cast<size_t>(config_.batchsize);
   bool stopping = false;
@@ -186,13 +187,14 @@ void Client::run() {
     }
     for (Entry& e : drained) {
       if (abort_.load()) break;
-      std::string tenant = e.tenant;
-      if (tenant.empty()) {
+      std::string_view tenant_view = e.tenant;
+      if (tenant_view.empty()) {
         auto t = e.labels.get(kTenantLabel);
         if (!t) t = config_.external_labels.get(kTenantLabel);
-        tenant = t ? std::string(*t) : config_.tenant_id;
+        tenant_view = t ? *t : std::string_view(config_.tenant_id);
       }
-      labeler.apply(e.labels);
+      if (tenant_view != tenant) tenant.assign(tenant_view);  // reuses the buffer: no allocation per entry
+      const model::LabelSet& labels = labeler.apply(e.labels);
       if (seen_tenants.insert(tenant).second) metrics_->init_tenant(host_, tenant);
       std::string& line = e.entry.line;
       if (options_.max_line_size > 0 && line.size() > options_.max_line_size) {
@@ -210,7 +212,7 @@ void Client::run() {
         send_batch(tenant, it->second);
         it->second = Batch(now_ns(), options_.max_streams);
       }
-      if (!it->second.add(std::move(e.labels), std::move(e.entry), e.position)) {
+      if (!it->second.add(labels, std::move(e.entry), e.position)) {
         drop_entry(tenant, e, kReasonStreamLimited, "streams limit exceeded");
       }
     }

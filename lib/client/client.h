@@ -53,7 +53,7 @@ class Client {
  public:
   // Errors: an invalid URL or TLS option in `config`.
   static util::Result<std::unique_ptr<Client>> create(const logtail::ClientConfig& config, ClientOptions options);
-  ~Client();  // stop()s with no flush timeout beyond the one already running, if any
+  ~Client();  // stop(0ms) unless stopped: what is still pending is abandoned, unacknowledged
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
