@@ -1,0 +1,19 @@
+# bash completion for logd
+_logd() {
+  local cur prev words cword
+  _init_completion -n = || return
+  local flags="-config.file= -config.expand-env -print-config -version -auth.enabled -common.path-prefix=
+    -distributor.ingestion-burst-size-mb= -distributor.ingestion-rate-limit-mb= -ingester.chunks-idle-period=
+    -ingester.max-chunk-age= -ingester.max-global-streams-per-user= -ingester.wal-dir= -ingester.wal-enabled
+    -log.level= -querier.query-timeout= -server.grpc-listen-port= -server.http-listen-address=
+    -server.http-listen-port= -target= -help"
+  case "$cur" in
+    -config.file=*|-common.path-prefix=*|-ingester.wal-dir=*)
+      local prefix=${cur%%=*}= ; COMPREPLY=($(compgen -f -P "$prefix" -- "${cur#*=}")); return ;;
+    -log.level=*) COMPREPLY=($(compgen -P "-log.level=" -W "debug info warn error" -- "${cur#*=}")); return ;;
+    -target=*) COMPREPLY=($(compgen -P "-target=" -W "all" -- "${cur#*=}")); return ;;
+  esac
+  COMPREPLY=($(compgen -W "$flags" -- "$cur"))
+  [[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace
+}
+complete -F _logd logd
