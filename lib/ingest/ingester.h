@@ -66,6 +66,12 @@ class Ingester {
   virtual util::Status push(const std::string& tenant, const std::vector<push::Stream>& streams) = 0;
 
   // A consistent view of the tenant's in-memory data (head and cut-but-unflushed chunks).
+  // Each select() snapshots the matching streams at that moment (later pushes are not seen by
+  // its iterator; the iterator keeps its data alive). A query must select from the ingester
+  // BEFORE the store: a chunk flushed in between is then seen twice (the querier deduplicates)
+  // rather than not at all. The source must not outlive the ingester.
+  // Exact duplicates are dropped within a stream's head; a duplicate of an entry already cut
+  // into a chunk (e.g. a retried push after a cut) is kept and left to query-time dedup, as in Loki.
   virtual std::unique_ptr<logql::LogSource> source(const std::string& tenant) = 0;
   virtual std::vector<std::string> label_names(const std::string& tenant, int64_t start, int64_t end) = 0;
   virtual std::vector<std::string> label_values(const std::string& tenant, const std::string& name,
