@@ -23,7 +23,7 @@ PREFIX ?= /usr/local
 # Entry targets build in a sub-make on every core (override with JOBS=-j1).
 JOBS ?= -j$(shell nproc 2>/dev/null || echo 2)
 
-TOOLS := logcli logd
+TOOLS := logcli logd logtail
 LIB_SRCS := $(shell find lib -name '*.cpp' | sort)
 LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
 TEST_SRCS := $(shell find tests -name '*_test.cpp' 2>/dev/null | sort) tests/test_main.cpp

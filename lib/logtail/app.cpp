@@ -1,0 +1,197 @@
+// App: lifecycle (see app.h). Pages are in app_pages.cpp.
+#include "logtail/app.h"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include <chrono>
+
+#include "logtail/app_impl.h"
+
+namespace logtail {
+namespace {
+
+int64_t wall_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Promtail's stdin reader: lines without their trailing "\r\n", empty lines skipped.
+void read_stdin(App::Impl& impl, const model::LabelSet& labels) {
+  std::string pending;
+  char buf[64 * 1024];
+  auto emit = [&](std::string_view line) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+    if (line.empty()) return;
+    impl.runner->process_unqueued(0, labels, std::string(line), wall_ns());
+  };
+  while (!impl.stdin_stop.load()) {
+    // poll with a timeout so that stop() is not held up by a terminal that never sends EOF.
+    pollfd pfd{impl.options.stdin_fd, POLLIN, 0};
+    int ready = ::poll(&pfd, 1, 100);
+    if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
+    ssize_t n = ::read(impl.options.stdin_fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    std::string_view chunk(buf, static_cast<size_t>(n));
+    size_t start = 0;
+    for (size_t nl; (nl = chunk.find('\n', start)) != std::string_view::npos; start = nl + 1) {
+      if (pending.empty()) {
+        emit(chunk.substr(start, nl - start));
+      } else {
+        pending.append(chunk.substr(start, nl - start));
+        emit(pending);
+        pending.clear();
+      }
+    }
+    pending.append(chunk.substr(start));
+  }
+  emit(pending);
+  impl.runner->drain_all();
+  impl.stdin_finished = true;
+}
+
+}  // namespace
+
+App::App(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+App::~App() { stop(); }
+
+const Config& App::config() const { return impl_->config; }
+bool App::stdin_finished() const { return impl_->stdin_finished.load(); }
+
+util::Result<std::unique_ptr<App>> App::create(Config config, AppOptions options) {
+  auto impl = std::make_unique<Impl>();
+  impl->hostname = options.hostname.empty() ? local_hostname() : options.hostname;
+  impl->stdin_mode = options.read_stdin || config.target_config.stdin;
+  impl->config = std::move(config);
+  impl->options = options;
+  const Config& c = impl->config;
+
+  // Pipelines: one per scrape config (stdin uses the first; without one, an empty pipeline).
+  for (size_t i = 0; i < c.scrape_configs.size(); ++i) {
+    const ScrapeConfig& sc = c.scrape_configs[i];
+    YAML::Node node = sc.pipeline_stages ? YAML::Node(*sc.pipeline_stages) : YAML::Node();
+    auto p = stages::Pipeline::compile(node, {.registry = impl->registry, .job_name = sc.job_name});
+    if (!p.ok()) return util::Error{"scrape_configs[" + std::to_string(i) + "].pipeline_stages: " + p.error()};
+    impl->pipelines.push_back(std::move(*p));
+    impl->targets.push_back(build_file_targets(sc, impl->hostname));
+  }
+  if (impl->pipelines.empty()) {
+    auto p = stages::Pipeline::compile(YAML::Node(), {.registry = impl->registry});
+    impl->pipelines.push_back(std::move(*p));
+  }
+
+  auto store = positions::PositionsStore::open({.filename = c.positions.filename,
+                                                .ignore_invalid_yaml = c.positions.ignore_invalid_yaml,
+                                                .read_only = options.dry_run});
+  if (!store.ok()) return util::Error{store.error()};
+  impl->positions = std::move(*store);
+
+  const size_t nclients = options.dry_run ? 0 : c.clients.size();
+  if (!options.dry_run && nclients == 0) return util::Error{"clients: at least one client is required (or -dry-run)"};
+  impl->acks = std::make_unique<AckRouter>(nclients);
+  Impl* raw = impl.get();
+  for (size_t i = 0; i < nclients; ++i) {
+    client::ClientOptions co;
+    co.max_queued_bytes = options.client_queue_bytes;
+    co.max_streams = static_cast<size_t>(c.limits_config.max_streams);
+    co.max_line_size = static_cast<size_t>(c.limits_config.max_line_size);
+    co.max_line_size_truncate = c.limits_config.max_line_size_truncate;
+    co.metrics = impl->client_metrics;
+    co.on_ack = [raw, i](const client::BatchOutcome& outcome) { raw->acks->on_outcome(i, outcome); };
+    auto cl = client::Client::create(c.clients[i], std::move(co));
+    if (!cl.ok()) return util::Error{"clients[" + std::to_string(i) + "]: " + cl.error()};
+    impl->clients.push_back(std::move(*cl));
+  }
+  impl->queue = std::make_unique<ScrapeLineQueue>(options.queue_max_lines, options.queue_max_bytes);
+  impl->runner = std::make_unique<PipelineRunner>(&impl->pipelines, &impl->clients, impl->acks.get(),
+                                                  impl->queue.get(), options.dry_run_out);
+  return std::unique_ptr<App>(new App(std::move(impl)));
+}
+
+util::Status App::start() {
+  Impl& m = *impl_;
+  if (m.started) return {};
+  m.started = true;
+  m.runner->start();
+  if (m.stdin_mode) {
+    model::LabelSet labels = stdin_labels(m.config, m.hostname);
+    m.stdin_reader = std::thread([this, labels] { read_stdin(*impl_, labels); });
+  } else {
+    tail::TargetManagerOptions to;
+    to.sync_period_ns = m.config.target_config.sync_period;
+    to.min_poll_ns = m.config.file_watch_config.min_poll_frequency;
+    to.max_poll_ns = m.config.file_watch_config.max_poll_frequency;
+    to.use_inotify = m.options.use_inotify;
+    for (size_t i = 0; i < m.config.scrape_configs.size(); ++i) {
+      auto tm = std::make_unique<tail::TargetManager>(to, m.positions.get(), m.queue->consumer_for(i));
+      if (auto st = tm->set_targets(m.targets[i].active); !st.ok()) {
+        return util::Error{"scrape_configs[" + std::to_string(i) + "] (" + m.config.scrape_configs[i].job_name +
+                           "): " + st.error()};
+      }
+      m.managers.push_back(std::move(tm));
+    }
+    m.queue->set_space_callback([&m] {
+      for (auto& tm : m.managers) tm->wake();
+    });
+    for (auto& tm : m.managers) tm->start();
+  }
+  m.syncer = std::thread([&m] {
+    std::unique_lock lock(m.sync_mu);
+    const auto period = std::chrono::nanoseconds(std::max<int64_t>(m.config.positions.sync_period, 1'000'000));
+    while (!m.sync_cv.wait_for(lock, period, [&] { return m.stopping; })) {
+      lock.unlock();
+      (void)m.positions->sync();  // a failed sync is retried at the next period and at stop()
+      lock.lock();
+    }
+  });
+  return {};
+}
+
+bool App::stop() {
+  Impl& m = *impl_;
+  if (!m.started || m.stopped) return true;
+  m.stopped = true;
+  const auto deadline = std::chrono::steady_clock::now() + m.options.shutdown_timeout;
+  // 1. Stop reading, but keep the tailers: their positions are recorded only once the clients
+  //    have settled what was read.
+  m.queue->close_input();
+  m.stdin_stop = true;
+  if (m.stdin_reader.joinable()) m.stdin_reader.join();
+  // 2. Run what was read through the pipelines; a push blocked on a down logd stays blocked
+  //    until the clients stop below.
+  bool ran_all = m.runner->finish(deadline);
+  // 3. Flush the clients within what is left of the timeout.
+  bool delivered = true;
+  for (auto& cl : m.clients) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    delivered = cl->stop(std::max(left, std::chrono::milliseconds(0))) && delivered;
+  }
+  m.queue->set_space_callback(nullptr);
+  m.runner->join();
+  if (ran_all && delivered) m.runner->acknowledge_all_fed();
+  // 4. Record acknowledged positions, then write them.
+  for (auto& tm : m.managers) tm->stop();
+  {
+    std::lock_guard lock(m.sync_mu);
+    m.stopping = true;
+  }
+  m.sync_cv.notify_all();
+  if (m.syncer.joinable()) m.syncer.join();
+  bool synced = m.positions->close().ok();
+  return ran_all && delivered && synced;
+}
+
+bool App::ready() const {
+  const Impl& m = *impl_;
+  if (!m.started) return false;
+  if (m.stdin_mode || !m.config.server.health_check_target) return true;
+  for (const auto& tm : m.managers) {
+    if (tm->files_active() > 0) return true;
+  }
+  return false;
+}
+
+}  // namespace logtail

@@ -1,0 +1,159 @@
+// PipelineRunner (see pipeline_runner.h).
+#include "logtail/pipeline_runner.h"
+
+#include <chrono>
+
+#include "logtail/dry_run.h"
+
+namespace logtail {
+namespace {
+
+constexpr int64_t kFlushEveryNs = 100 * model::kNanosPerMilli;
+constexpr size_t kPopBatch = 512;
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+PipelineRunner::PipelineRunner(std::vector<stages::Pipeline>* pipelines,
+                               std::vector<std::unique_ptr<client::Client>>* clients, AckRouter* acks,
+                               ScrapeLineQueue* queue, std::FILE* dry_run_out)
+    : pipelines_(pipelines), clients_(clients), acks_(acks), queue_(queue), dry_run_out_(dry_run_out) {}
+
+PipelineRunner::~PipelineRunner() {
+  finishing_ = true;
+  join();
+}
+
+void PipelineRunner::start() { thread_ = std::thread([this] { run(); }); }
+
+bool PipelineRunner::finish(std::chrono::steady_clock::time_point deadline) {
+  finishing_ = true;
+  std::unique_lock lock(done_mu_);
+  return done_cv_.wait_until(lock, deadline, [&] { return done_; });
+}
+
+void PipelineRunner::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void PipelineRunner::run() {
+  std::vector<QueuedScrapeLine> batch;
+  batch.reserve(kPopBatch);
+  int64_t last_flush = now_ns();
+  int64_t last_forget = last_flush;
+  for (;;) {
+    batch.clear();
+    size_t n = queue_->pop(batch, kPopBatch, 100);
+    {
+      std::lock_guard lock(run_mu_);
+      for (auto& line : batch) handle(line);
+      int64_t now = now_ns();
+      if (now - last_flush >= kFlushEveryNs) {
+        flush_buffered(now);
+        last_flush = now;
+      }
+      if (now - last_forget >= 5 * model::kNanosPerSecond) {
+        acks_->forget_idle();
+        last_forget = now;
+      }
+    }
+    if (n == 0 && finishing_.load() && queue_->size() == 0) break;
+  }
+  drain_all();
+  std::lock_guard lock(done_mu_);
+  done_ = true;
+  done_cv_.notify_all();
+}
+
+void PipelineRunner::handle(QueuedScrapeLine& line) {
+  stages::Pipeline& pipeline = (*pipelines_)[line.scrape_index];
+  uint64_t source = acks_->source_for(line.cursor);
+  stages::Entry& e = scratch_;
+  e.labels = line.cursor->labels();
+  e.extracted.clear();
+  e.timestamp = line.read_time_ns;
+  e.line = std::move(line.line);
+  e.metadata = model::LabelSet();
+  e.tenant.clear();
+  client::SourcePosition position{source, line.end_offset};
+  if (!pipeline.buffers()) {
+    if (pipeline.process_in_place(e)) {
+      ship(e, position);
+    } else {
+      acks_->settle_unsent(position);
+    }
+    return;
+  }
+  Fed& fed = fed_[source];
+  int64_t before = fed.last_fed;
+  fed.last_fed = line.end_offset;
+  pipeline.process(e, [&](stages::Entry& out) {
+    client::SourcePosition credit{};
+    if (before > fed.last_pushed) {
+      credit = {source, before};
+      fed.last_pushed = before;
+    }
+    ship(out, credit);
+  });
+}
+
+void PipelineRunner::ship(stages::Entry& e, client::SourcePosition position) {
+  if (clients_->empty()) {
+    if (dry_run_out_) {
+      std::string text = format_dry_run_entry(e.timestamp, e.labels, e.line);
+      std::fwrite(text.data(), 1, text.size(), dry_run_out_);
+      std::fflush(dry_run_out_);
+    }
+    acks_->settle_unsent(position);
+    return;
+  }
+  client::Entry out{std::move(e.labels), model::Entry{e.timestamp, std::move(e.line), std::move(e.metadata)},
+                    std::move(e.tenant), position};
+  const size_t n = clients_->size();
+  for (size_t i = 0; i < n; ++i) {
+    acks_->pushed(i, position);
+    if (i + 1 < n) {
+      client::Entry copy = out;
+      (*clients_)[i]->push(std::move(copy));
+    } else {
+      (*clients_)[i]->push(std::move(out));
+    }
+  }
+}
+
+void PipelineRunner::flush_buffered(int64_t now) {
+  for (auto& p : *pipelines_) {
+    if (p.buffers()) p.flush(now, [&](stages::Entry& out) { ship(out, {}); });
+  }
+}
+
+void PipelineRunner::drain_all() {
+  std::lock_guard lock(run_mu_);
+  for (auto& p : *pipelines_) {
+    if (p.buffers()) p.drain([&](stages::Entry& out) { ship(out, {}); });
+  }
+}
+
+void PipelineRunner::process_unqueued(size_t scrape_index, const model::LabelSet& labels, std::string line,
+                                      int64_t read_time_ns) {
+  std::lock_guard lock(run_mu_);
+  stages::Pipeline& pipeline = (*pipelines_)[scrape_index];
+  stages::Entry& e = scratch_;
+  e.labels = labels;
+  e.extracted.clear();
+  e.timestamp = read_time_ns;
+  e.line = std::move(line);
+  e.metadata = model::LabelSet();
+  e.tenant.clear();
+  pipeline.process(e, [&](stages::Entry& out) { ship(out, {}); });
+}
+
+void PipelineRunner::acknowledge_all_fed() {
+  for (const auto& [source, fed] : fed_) acks_->acknowledge(source, fed.last_fed);
+}
+
+}  // namespace logtail

@@ -1,0 +1,83 @@
+// PipelineRunner: the one thread between the line queue and the clients. It runs each line
+// through its scrape config's stage pipeline (compiled once), flushes buffering stages
+// (multiline, cri) every 100ms, and hands what comes out to every client (or to the dry-run
+// printer), recording each entry's file position with the AckRouter so positions advance only
+// once every client has settled it.
+//
+// Positions and buffering stages: an entry emitted by a buffering pipeline may join several
+// lines, so it is credited with the offset of the line before the one being processed (what
+// the stage can no longer be holding), and entries emitted by a timed flush with none; after a
+// clean shutdown every fed line is acknowledged. After a crash, at most the lines a buffering
+// stage was holding are read again. Non-buffering pipelines credit each line exactly.
+//
+// Thread-safety: start()/finish() from the controlling thread; the work runs on its thread.
+#pragma once
+
+#include <atomic>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "client/client.h"
+#include "logtail/ack_router.h"
+#include "logtail/line_queue.h"
+#include "stages/pipeline.h"
+
+namespace logtail {
+
+class PipelineRunner {
+ public:
+  // `pipelines[i]` processes lines of scrape config i. `clients` empty with `dry_run_out` set:
+  // print instead of push. Pointers must outlive the runner.
+  PipelineRunner(std::vector<stages::Pipeline>* pipelines, std::vector<std::unique_ptr<client::Client>>* clients,
+                 AckRouter* acks, ScrapeLineQueue* queue, std::FILE* dry_run_out);
+  ~PipelineRunner();
+
+  void start();
+  // Asks the thread to finish once the queue is empty (the caller has closed its input), drain
+  // the pipelines and return. Blocks until then or `deadline`; true when it finished.
+  bool finish(std::chrono::steady_clock::time_point deadline);
+  // Joins the thread (after finish(); a push blocked on a stopped client returns at once).
+  void join();
+
+  // Runs one line that has no file and no position (the stdin reader's), from any thread.
+  void process_unqueued(size_t scrape_index, const model::LabelSet& labels, std::string line, int64_t read_time_ns);
+  // Drains the pipelines' held entries (stdin reader at end of input).
+  void drain_all();
+
+  // After every client settled everything: acknowledge the last line fed of every source that
+  // went through a buffering pipeline.
+  void acknowledge_all_fed();
+
+ private:
+  void run();
+  void handle(QueuedScrapeLine& line);
+  void ship(stages::Entry& entry, client::SourcePosition position);
+  void flush_buffered(int64_t now_ns);
+
+  std::vector<stages::Pipeline>* const pipelines_;
+  std::vector<std::unique_ptr<client::Client>>* const clients_;
+  AckRouter* const acks_;
+  ScrapeLineQueue* const queue_;
+  std::FILE* const dry_run_out_;
+
+  std::mutex run_mu_;  // one thread at a time drives the pipelines
+  stages::Entry scratch_;
+  struct Fed {
+    int64_t last_fed = 0;     // end offset of the last line fed to a buffering pipeline
+    int64_t last_pushed = 0;  // highest offset credited to an entry
+  };
+  std::unordered_map<uint64_t, Fed> fed_;  // buffering pipelines only
+
+  std::atomic<bool> finishing_{false};
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+}  // namespace logtail
