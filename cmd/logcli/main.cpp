@@ -1,64 +1,105 @@
-// logcli: the LogQL command-line client. Flags only; the work is in lib/logcli.
+// logcli: the LogQL command-line client (Loki's logcli commands and flags). Flags only; the work
+// is in lib/logcli.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
 #include <iterator>
+#include <memory>
 
+#include "logcli/query_backend.h"
 #include "logcli/query_command.h"
+#include "logcli/server_commands.h"
+#include "logcli/tail_command.h"
 #include "logql/parser.h"
 #include "logql/printer.h"
 
 namespace {
 
-void add_query_flags(CLI::App* cmd, logcli::QueryOptions& q, std::string& output, std::string& stdin_format,
-                     std::string& timezone, bool& colored, bool instant) {
+// Flags shared by every command (Loki's logcli takes them before or after the command).
+struct GlobalFlags {
+  logcli::ClientOptions client;
+  std::string store_dir;
+  std::string output = "default";
+  std::string timezone = "Local";
+  bool quiet = false;
+  bool stats = false;
+};
+
+struct QueryFlags {
+  logcli::QueryOptions q;
+  std::string stdin_format = "raw";
+  bool colored = false;
+  uint32_t batch = 1000;
+  bool tail = false;
+  int64_t delay_for = 0;
+};
+
+void add_global_flags(CLI::App& app, GlobalFlags& g) {
+  app.add_option("--addr", g.client.addr, "Server address")->envname("LOKI_ADDR")->default_val("http://localhost:3100");
+  app.add_option("--username", g.client.username, "Username for HTTP basic auth")->envname("LOKI_USERNAME");
+  app.add_option("--password", g.client.password, "Password for HTTP basic auth")->envname("LOKI_PASSWORD");
+  app.add_option("--ca-cert", g.client.ca_cert, "Path to the server Certificate Authority")->envname("LOKI_CA_CERT_PATH");
+  app.add_flag("--tls-skip-verify", g.client.tls_skip_verify, "Server certificate TLS skip verify")
+      ->envname("LOKI_TLS_SKIP_VERIFY");
+  app.add_option("--cert", g.client.cert, "Path to the client certificate")->envname("LOKI_CLIENT_CERT_PATH");
+  app.add_option("--key", g.client.key, "Path to the client certificate key")->envname("LOKI_CLIENT_KEY_PATH");
+  app.add_option("--org-id", g.client.org_id, "Tenant ID (X-Scope-OrgID); a|b queries several")->envname("LOKI_ORG_ID");
+  app.add_option("--bearer-token", g.client.bearer_token, "Bearer token for the server")->envname("LOKI_BEARER_TOKEN");
+  app.add_option("--bearer-token-file", g.client.bearer_token_file, "File holding the bearer token")
+      ->envname("LOKI_BEARER_TOKEN_FILE");
+  app.add_option("--store", g.store_dir,
+                 "Query a logd data directory (or a copy of one) directly, read-only, instead of a server");
+  app.add_flag("-q,--quiet", g.quiet, "Suppress query metadata");
+  app.add_flag("--stats", g.stats, "Show query statistics");
+  app.add_option("-o,--output", g.output, "Output format: default, raw, jsonl")
+      ->check(CLI::IsMember({"default", "raw", "jsonl"}));
+  app.add_option("-z,--timezone", g.timezone, "Timezone for output timestamps: Local or UTC")
+      ->check(CLI::IsMember({"Local", "UTC"}));
+}
+
+void add_query_flags(CLI::App* cmd, QueryFlags& f, bool instant) {
+  auto& q = f.q;
   cmd->add_option("query", q.query, "LogQL query")->required();
   cmd->add_option("--limit", q.limit, "Limit on number of entries to print; 0 prints all")->default_val(30);
   if (!instant) {
-    cmd->add_option("--since", q.since, "Lookback window (default 1h; without --since/--from/--to, stdin input is covered whole)");
+    cmd->add_option("--since", q.since, "Lookback window (default 1h; with --stdin and no range, the whole input)");
     cmd->add_option("--from", q.from, "Start of the range: RFC3339, unix seconds or unix nanoseconds");
     cmd->add_option("--to", q.to, "End of the range (exclusive)");
     cmd->add_option("--step", q.step, "Query resolution step width, as a duration or seconds");
     cmd->add_option("--interval", q.interval, "Log queries only: at most one entry per interval");
+    cmd->add_option("--batch", f.batch, "Entries per request when the limit is larger (pages through the results)")
+        ->default_val(1000);
+    cmd->add_flag("-t,--tail", f.tail, "Tail the logs live over the WebSocket");
+    cmd->add_option("--delay-for", f.delay_for, "Delay tailing by this many seconds, to re-order late entries")
+        ->default_val(0);
   } else {
     cmd->add_option("--now", q.now, "Time at which to evaluate (default: now, or the newest stdin entry)");
   }
   cmd->add_flag("--forward", q.forward, "Scan forwards through logs (oldest first)");
   cmd->add_flag("--stdin", q.use_stdin, "Take input logs from stdin");
-  cmd->add_option("--stdin-format", stdin_format, "Form of stdin lines: raw (one unlabelled stream) or jsonl (logcli's jsonl output)")
-      ->check(CLI::IsMember({"raw", "jsonl"}))
-      ->default_val("raw");
-  cmd->add_option("-o,--output", output, "Output format: default, raw, jsonl")
-      ->check(CLI::IsMember({"default", "raw", "jsonl"}))
-      ->default_val("default");
-  cmd->add_flag("-q,--quiet", q.output.quiet, "Suppress query metadata");
+  cmd->add_option("--stdin-format", f.stdin_format, "Form of stdin lines: raw (one unlabelled stream) or jsonl")
+      ->check(CLI::IsMember({"raw", "jsonl"}));
   cmd->add_flag("--no-labels", q.output.no_labels, "Do not print any labels");
   cmd->add_option("--exclude-label", q.output.exclude_labels, "Exclude labels given the provided key during output");
   cmd->add_option("--include-label", q.output.include_labels, "Include labels given the provided key during output");
   cmd->add_option("--labels-length", q.output.fixed_labels_length, "Set a fixed padding to labels");
-  cmd->add_option("-z,--timezone", timezone, "Timezone for output timestamps: Local or UTC")
-      ->check(CLI::IsMember({"Local", "UTC"}))
-      ->default_val("Local");
-  cmd->add_flag("--colored-output", colored, "Show output with colored labels (only on a terminal)");
+  cmd->add_flag("--colored-output", f.colored, "Show output with colored labels (only on a terminal)");
 }
 
-void finish_options(logcli::QueryOptions& q, const std::string& output, const std::string& stdin_format,
-                    const std::string& timezone, bool colored) {
-  q.output.mode = output == "raw" ? logcli::OutputMode::Raw
-                  : output == "jsonl" ? logcli::OutputMode::Jsonl
-                                      : logcli::OutputMode::Default;
-  q.stdin_format = stdin_format == "jsonl" ? logcli::StdinFormat::Jsonl : logcli::StdinFormat::Raw;
-  q.output.utc = timezone == "UTC";
-  q.output.color = colored && isatty(STDOUT_FILENO);
+void finish_options(QueryFlags& f, const GlobalFlags& g) {
+  auto& q = f.q;
+  q.output.mode = g.output == "raw" ? logcli::OutputMode::Raw
+                  : g.output == "jsonl" ? logcli::OutputMode::Jsonl
+                                        : logcli::OutputMode::Default;
+  q.stdin_format = f.stdin_format == "jsonl" ? logcli::StdinFormat::Jsonl : logcli::StdinFormat::Raw;
+  q.output.utc = g.timezone == "UTC";
+  q.output.color = f.colored && isatty(STDOUT_FILENO);
+  q.output.quiet = g.quiet;
 }
 
 int run_stdin_query(logcli::QueryOptions& q) {
-  if (!q.use_stdin) {
-    std::fprintf(stderr, "logcli: querying a server (--addr) is not supported yet; pass --stdin to query standard input\n");
-    return 2;
-  }
   // Parse before reading: a bad query should fail at once, not after the whole input.
   if (auto e = logql::parse(q.query); !e) {
     std::fprintf(stderr, "Query failed: %s\n", e.error().c_str());
@@ -86,20 +127,77 @@ int run_fmt(const std::string& arg) {
   return 0;
 }
 
+// The server, or the data directory with --store.
+std::unique_ptr<logcli::QueryBackend> open_backend(GlobalFlags& g) {
+  g.client.quiet = g.quiet;
+  if (g.store_dir.empty()) return logcli::make_http_backend(g.client);
+  auto b = logcli::open_store_backend(g.store_dir, g.client.org_id);
+  if (!b) {
+    std::fprintf(stderr, "logcli: %s\n", b.error().c_str());
+    return nullptr;
+  }
+  return std::move(*b);
+}
+
+int run_query_command(QueryFlags& f, GlobalFlags& g) {
+  finish_options(f, g);
+  if (f.q.use_stdin) return run_stdin_query(f.q);
+  if (f.tail) {
+    if (!g.store_dir.empty()) {
+      std::fprintf(stderr, "logcli: --tail needs a server; it cannot follow a --store directory\n");
+      return 2;
+    }
+    g.client.quiet = g.quiet;
+    return logcli::run_tail(g.client, f.q, f.delay_for, stdout, stderr);
+  }
+  auto backend = open_backend(g);
+  if (!backend) return 1;
+  logcli::ServerQueryOptions s;
+  s.batch = f.batch;
+  s.stats = g.stats;
+  s.progress = isatty(STDERR_FILENO) && (f.q.limit == 0 || f.q.limit > f.batch);
+  int rc = logcli::run_server_query(*backend, f.q, s, stdout, stderr);
+  std::fflush(stdout);
+  return rc;
+}
+
+void add_range_flags(CLI::App* cmd, logcli::ListOptions& o) {
+  cmd->add_option("--since", o.since, "Lookback window (default 1h)");
+  cmd->add_option("--from", o.from, "Start of the range: RFC3339, unix seconds or unix nanoseconds");
+  cmd->add_option("--to", o.to, "End of the range (exclusive)");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"logcli: run LogQL queries (Loki-compatible)", "logcli"};
+  CLI::App app{"logcli: run LogQL queries against a Loki-compatible server, a logd data directory or stdin",
+               "logcli"};
   app.require_subcommand(1);
+  app.fallthrough();
+  GlobalFlags g;
+  add_global_flags(app, g);
 
-  logcli::QueryOptions query_opts, instant_opts;
-  std::string q_output, q_format, q_tz, i_output, i_format, i_tz, fmt_query;
-  bool q_color = false, i_color = false;
-
+  QueryFlags query_flags, instant_flags;
+  std::string fmt_query;
   auto* query = app.add_subcommand("query", "Run a LogQL query over a time range");
-  add_query_flags(query, query_opts, q_output, q_format, q_tz, q_color, false);
-  auto* instant = app.add_subcommand("instant-query", "Run an instant LogQL metric query");
-  add_query_flags(instant, instant_opts, i_output, i_format, i_tz, i_color, true);
+  add_query_flags(query, query_flags, false);
+  auto* instant = app.add_subcommand("instant-query", "Run an instant LogQL query");
+  add_query_flags(instant, instant_flags, true);
+
+  logcli::ListOptions labels_opts, series_opts, stats_opts;
+  std::string label_name;
+  auto* labels = app.add_subcommand("labels", "List label names, or the values of one label");
+  labels->add_option("label", label_name, "The label whose values to list");
+  add_range_flags(labels, labels_opts);
+  std::vector<std::string> series_matchers;
+  auto* series = app.add_subcommand("series", "List the series (label sets) matching a selector");
+  series->add_option("matcher", series_matchers, "Stream selector, e.g. '{app=\"api\"}'")->required();
+  add_range_flags(series, series_opts);
+  std::string stats_query;
+  auto* stats = app.add_subcommand("stats", "Index statistics (streams, chunks, entries, bytes) for a selector");
+  stats->add_option("query", stats_query, "LogQL query (its stream selector)")->required();
+  add_range_flags(stats, stats_opts);
+
   auto* fmt = app.add_subcommand("fmt", "Format a LogQL query (from the argument or stdin) in canonical form");
   fmt->add_option("query", fmt_query, "LogQL query; read from stdin when absent");
 
@@ -109,15 +207,23 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
 
-  if (*query) {
-    finish_options(query_opts, q_output, q_format, q_tz, q_color);
-    return run_stdin_query(query_opts);
-  }
+  if (*query) return run_query_command(query_flags, g);
   if (*instant) {
-    finish_options(instant_opts, i_output, i_format, i_tz, i_color);
-    instant_opts.instant = true;
-    return run_stdin_query(instant_opts);
+    instant_flags.q.instant = true;
+    return run_query_command(instant_flags, g);
   }
   if (*fmt) return run_fmt(fmt_query);
+  auto backend = open_backend(g);
+  if (!backend) return 1;
+  if (*labels) {
+    std::optional<std::string> name;
+    if (!label_name.empty()) name = label_name;
+    return logcli::run_labels(*backend, name, labels_opts, stdout, stderr);
+  }
+  if (*series) return logcli::run_series(*backend, series_matchers, series_opts, stdout, stderr);
+  if (*stats) {
+    stats_opts.color = isatty(STDOUT_FILENO);
+    return logcli::run_index_stats(*backend, stats_query, stats_opts, stdout, stderr);
+  }
   return 0;
 }

@@ -244,40 +244,63 @@ void print_result(const logql::QueryResult& result, logql::Direction direction, 
       std::fprintf(out, "%s\n", format_scalar_json(result.scalar).c_str());
       return;
     case logql::ResultType::Streams:
-      break;
+      print_streams(result.streams, direction, opts, out, err, nullptr, nullptr);
+      return;
   }
+}
 
+size_t print_streams(const std::vector<logql::Stream>& streams, logql::Direction direction, const OutputOptions& opts,
+                     std::FILE* out, std::FILE* err, const PageOverlap* skip, PageOverlap* last) {
   // Merge every stream's entries into one time-ordered list, as logcli does.
   struct Row {
     const model::Entry* entry;
     size_t stream;
   };
   std::vector<Row> rows;
-  for (size_t s = 0; s < result.streams.size(); ++s)
-    for (const auto& e : result.streams[s].entries) rows.push_back({&e, s});
+  for (size_t s = 0; s < streams.size(); ++s)
+    for (const auto& e : streams[s].entries) rows.push_back({&e, s});
   std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
     return direction == logql::Direction::Forward ? a.entry->timestamp < b.entry->timestamp
                                                   : a.entry->timestamp > b.entry->timestamp;
   });
 
+  if (last) {
+    last->lines.clear();
+    if (!rows.empty()) {
+      last->timestamp = rows.back().entry->timestamp;
+      for (const auto& r : rows)
+        if (r.entry->timestamp == last->timestamp) last->lines.push_back(r.entry->line);
+    }
+  }
+  // Batching repeats the previous page's final-timestamp entries: skip those already printed.
+  auto already_printed = [&](const Row& r) {
+    if (!skip || skip->lines.empty() || r.entry->timestamp != skip->timestamp) return false;
+    return std::find(skip->lines.begin(), skip->lines.end(), r.entry->line) != skip->lines.end();
+  };
+  size_t printed = 0;
+
   if (opts.mode == OutputMode::Jsonl) {
     std::string line;
     for (const auto& r : rows) {
-      line = format_jsonl_entry(result.streams[r.stream].labels, *r.entry, opts);
+      if (already_printed(r)) continue;
+      line = format_jsonl_entry(streams[r.stream].labels, *r.entry, opts);
       line += '\n';
       std::fwrite(line.data(), 1, line.size(), out);
+      ++printed;
     }
-    return;
+    return printed;
   }
   if (opts.mode == OutputMode::Raw) {
     for (const auto& r : rows) {
+      if (already_printed(r)) continue;
       std::fwrite(r.entry->line.data(), 1, r.entry->line.size(), out);
       std::fputc('\n', out);
+      ++printed;
     }
-    return;
+    return printed;
   }
 
-  model::LabelSet common = common_labels(result.streams);
+  model::LabelSet common = common_labels(streams);
   if (!opts.include_labels.empty()) {
     std::vector<model::Label> keep;
     for (const auto& l : common)
@@ -287,14 +310,16 @@ void print_result(const logql::QueryResult& result, logql::Direction direction, 
   }
   if (!common.empty() && !opts.quiet) std::fprintf(err, "Common labels: %s\n", common.to_string().c_str());
 
-  std::vector<std::string> shown(result.streams.size());
+  std::vector<std::string> shown(streams.size());
   size_t width = static_cast<size_t>(std::max(0, opts.fixed_labels_length));
-  for (size_t s = 0; s < result.streams.size(); ++s) {
-    shown[s] = shown_labels(result.streams[s].labels, common, opts).to_string();
+  for (size_t s = 0; s < streams.size(); ++s) {
+    shown[s] = shown_labels(streams[s].labels, common, opts).to_string();
     width = std::max(width, shown[s].size());
   }
   std::string line;
   for (const auto& r : rows) {
+    if (already_printed(r)) continue;
+    ++printed;
     line.clear();
     std::string ts = format_time(r.entry->timestamp, false, opts.utc);
     if (opts.color) line += kBlue;
@@ -313,6 +338,7 @@ void print_result(const logql::QueryResult& result, logql::Direction direction, 
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), out);
   }
+  return printed;
 }
 
 }  // namespace logcli

@@ -29,6 +29,19 @@ struct OutputOptions {
 void print_result(const logql::QueryResult& result, logql::Direction direction, const OutputOptions& opts,
                   std::FILE* out, std::FILE* err);
 
+// The entries of the final timestamp of a printed page. Loki's logcli batches by starting the
+// next request at that timestamp, so the next page repeats them and they are skipped there.
+struct PageOverlap {
+  int64_t timestamp = 0;
+  std::vector<std::string> lines;
+};
+
+// Prints the log streams of one page as Loki's logcli does (printStream): entries of `skip`'s
+// timestamp whose line is in `skip` are not printed again. Returns the number printed and, in
+// `last`, the page's final-timestamp entries (empty when the page had none).
+size_t print_streams(const std::vector<logql::Stream>& streams, logql::Direction direction, const OutputOptions& opts,
+                     std::FILE* out, std::FILE* err, const PageOverlap* skip, PageOverlap* last);
+
 // The jsonl form of one entry: {"labels":{...},"line":"...","timestamp":"<RFC3339Nano>"}.
 std::string format_jsonl_entry(const model::LabelSet& labels, const model::Entry& entry, const OutputOptions& opts);
 

@@ -1,0 +1,51 @@
+// QueryBackend over Loki's HTTP API (see query_backend.h).
+#include "logcli/query_backend.h"
+
+namespace logcli {
+
+namespace {
+
+class HttpBackend : public QueryBackend {
+ public:
+  explicit HttpBackend(const ClientOptions& options) : client_(options) {}
+
+  util::Result<QueryResponse> query_range(const RangeRequest& r) override {
+    return decode(client_.get(kQueryRangePath, query_range_params(r)), decode_query_response);
+  }
+  util::Result<QueryResponse> instant_query(const std::string& query, uint32_t limit, int64_t time,
+                                            bool forward) override {
+    return decode(client_.get(kQueryPath, instant_query_params(query, limit, time, forward)), decode_query_response);
+  }
+  util::Result<std::vector<std::string>> label_names(int64_t start, int64_t end) override {
+    return decode(client_.get(kLabelsPath, time_range_params(start, end)), decode_string_list);
+  }
+  util::Result<std::vector<std::string>> label_values(const std::string& name, int64_t start, int64_t end) override {
+    return decode(client_.get(label_values_path(name), time_range_params(start, end)), decode_string_list);
+  }
+  util::Result<std::vector<model::LabelSet>> series(const std::vector<std::string>& matchers, int64_t start,
+                                                    int64_t end) override {
+    return decode(client_.get(kSeriesPath, series_params(matchers, start, end)), decode_series);
+  }
+  util::Result<IndexStatsResponse> index_stats(const std::string& query, int64_t start, int64_t end) override {
+    return decode(client_.get(kIndexStatsPath, index_stats_params(query, start, end)), decode_index_stats);
+  }
+
+ private:
+  template <class Decoder>
+  static auto decode(const util::Result<std::string>& body, Decoder decoder) -> decltype(decoder(std::string_view{})) {
+    if (!body) return util::Error{body.error()};
+    auto r = decoder(*body);
+    if (!r) return util::Error{"cannot decode the server's answer: " + r.error()};
+    return r;
+  }
+
+  HttpClient client_;
+};
+
+}  // namespace
+
+std::unique_ptr<QueryBackend> make_http_backend(const ClientOptions& options) {
+  return std::make_unique<HttpBackend>(options);
+}
+
+}  // namespace logcli

@@ -1,0 +1,40 @@
+// Where logcli's server commands get their answers: a Loki-compatible server over HTTP
+// (HttpBackend) or a logd data directory read directly (StoreBackend, `--store DIR`). Both give
+// the same decoded results, so the commands and their output do not know which one runs.
+//
+// Thread-safety: one backend per thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "logcli/http_client.h"
+#include "logcli/response_json.h"
+#include "logcli/url_params.h"
+#include "model/labels.h"
+#include "util/result.h"
+
+namespace logcli {
+
+class QueryBackend {
+ public:
+  virtual ~QueryBackend() = default;
+  virtual util::Result<QueryResponse> query_range(const RangeRequest& r) = 0;
+  virtual util::Result<QueryResponse> instant_query(const std::string& query, uint32_t limit, int64_t time,
+                                                    bool forward) = 0;
+  virtual util::Result<std::vector<std::string>> label_names(int64_t start, int64_t end) = 0;
+  virtual util::Result<std::vector<std::string>> label_values(const std::string& name, int64_t start,
+                                                              int64_t end) = 0;
+  virtual util::Result<std::vector<model::LabelSet>> series(const std::vector<std::string>& matchers,
+                                                            int64_t start, int64_t end) = 0;
+  virtual util::Result<IndexStatsResponse> index_stats(const std::string& query, int64_t start, int64_t end) = 0;
+};
+
+std::unique_ptr<QueryBackend> make_http_backend(const ClientOptions& options);
+
+// `data_dir` is a logd path_prefix (holding store/); opened read-only, safe beside a running
+// logd. `org_id` is the tenant, or several as "a|b" (results then carry __tenant_id__).
+util::Result<std::unique_ptr<QueryBackend>> open_store_backend(const std::string& data_dir, const std::string& org_id);
+
+}  // namespace logcli

@@ -1,0 +1,242 @@
+#include "logcli/response_json.h"
+
+#include <cmath>
+#include <cstdlib>
+
+#include <nlohmann/json.hpp>
+
+#include "model/time.h"
+
+namespace logcli {
+
+using nlohmann::json;
+
+namespace {
+
+util::Result<json> parse_json(std::string_view body) {
+  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return util::Error{"the server's answer is not JSON"};
+  return j;
+}
+
+util::Result<model::LabelSet> decode_labels(const json& j, const char* what) {
+  if (!j.is_object()) return util::Error{std::string(what) + " is not an object"};
+  std::vector<model::Label> labels;
+  labels.reserve(j.size());
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (!it.value().is_string()) return util::Error{std::string(what) + ": label " + it.key() + " is not a string"};
+    labels.push_back({it.key(), it.value().get<std::string>()});
+  }
+  return model::LabelSet::from_unsorted(std::move(labels));
+}
+
+// An entry timestamp: a string of unix nanoseconds (Loki sends strings; numbers accepted too).
+util::Result<int64_t> decode_ns(const json& j) {
+  if (j.is_number_integer()) return j.get<int64_t>();
+  if (!j.is_string()) return util::Error{"timestamp is not a string"};
+  const std::string& s = j.get_ref<const std::string&>();
+  if (s.empty() || s.size() > 19) return util::Error{"invalid timestamp \"" + s + "\""};
+  int64_t v = 0;
+  size_t i = 0;
+  bool neg = s[0] == '-';
+  if (neg) i = 1;
+  if (i == s.size()) return util::Error{"invalid timestamp \"" + s + "\""};
+  for (; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return util::Error{"invalid timestamp \"" + s + "\""};
+    v = v * 10 + (s[i] - '0');
+  }
+  return neg ? -v : v;
+}
+
+util::Result<std::vector<logql::Stream>> decode_streams(const json& result) {
+  if (!result.is_array()) return util::Error{"result is not an array"};
+  std::vector<logql::Stream> streams;
+  streams.reserve(result.size());
+  for (const auto& s : result) {
+    if (!s.is_object()) return util::Error{"stream is not an object"};
+    logql::Stream out;
+    auto labels = decode_labels(s.contains("stream") ? s["stream"] : json::object(), "stream");
+    if (!labels) return util::Error{labels.error()};
+    out.labels = std::move(*labels);
+    if (!s.contains("values") || !s["values"].is_array()) return util::Error{"stream without values"};
+    out.entries.reserve(s["values"].size());
+    for (const auto& v : s["values"]) {
+      if (!v.is_array() || v.size() < 2 || !v[1].is_string()) return util::Error{"entry is not [timestamp, line]"};
+      auto ts = decode_ns(v[0]);
+      if (!ts) return util::Error{ts.error()};
+      model::Entry e;
+      e.timestamp = *ts;
+      e.line = v[1].get<std::string>();
+      if (v.size() > 2 && v[2].is_object()) {
+        auto md = decode_labels(v[2], "structured metadata");
+        if (md) e.metadata = std::move(*md);
+      }
+      out.entries.push_back(std::move(e));
+    }
+    streams.push_back(std::move(out));
+  }
+  return streams;
+}
+
+// A sample [<unix seconds, float>, "<value>"].
+util::Result<logql::Point> decode_point(const json& j) {
+  if (!j.is_array() || j.size() != 2 || !j[0].is_number() || !j[1].is_string())
+    return util::Error{"sample is not [time, \"value\"]"};
+  logql::Point p;
+  p.t = static_cast<int64_t>(std::llround(j[0].get<double>() * 1000.0)) * model::kNanosPerMilli;
+  const std::string& v = j[1].get_ref<const std::string&>();
+  char* end = nullptr;
+  p.v = std::strtod(v.c_str(), &end);
+  if (v.empty() || *end != '\0') return util::Error{"invalid sample value \"" + v + "\""};
+  return p;
+}
+
+util::Result<const json*> success_data(const json& j) {
+  if (!j.is_object()) return util::Error{"the server's answer is not an object"};
+  if (j.contains("status") && j["status"] != "success") {
+    std::string msg = j.contains("error") && j["error"].is_string() ? j["error"].get<std::string>() : j.dump();
+    return util::Error{msg};
+  }
+  if (!j.contains("data")) return util::Error{"the server's answer has no data"};
+  return &j["data"];
+}
+
+}  // namespace
+
+util::Result<QueryResponse> decode_query_response(std::string_view body) {
+  auto j = parse_json(body);
+  if (!j) return util::Error{j.error()};
+  auto data = success_data(*j);
+  if (!data) return util::Error{data.error()};
+  const json& d = **data;
+  if (!d.is_object() || !d.contains("resultType") || !d["resultType"].is_string() || !d.contains("result"))
+    return util::Error{"the server's answer has no resultType and result"};
+  QueryResponse out;
+  const std::string& type = d["resultType"].get_ref<const std::string&>();
+  const json& result = d["result"];
+  if (type == "streams") {
+    out.result.type = logql::ResultType::Streams;
+    auto s = decode_streams(result);
+    if (!s) return util::Error{s.error()};
+    out.result.streams = std::move(*s);
+  } else if (type == "matrix") {
+    out.result.type = logql::ResultType::Matrix;
+    if (!result.is_array()) return util::Error{"matrix result is not an array"};
+    for (const auto& s : result) {
+      if (!s.is_object() || !s.contains("values") || !s["values"].is_array()) return util::Error{"series without values"};
+      logql::Series series;
+      auto labels = decode_labels(s.contains("metric") ? s["metric"] : json::object(), "metric");
+      if (!labels) return util::Error{labels.error()};
+      series.labels = std::move(*labels);
+      for (const auto& v : s["values"]) {
+        auto p = decode_point(v);
+        if (!p) return util::Error{p.error()};
+        series.points.push_back(*p);
+      }
+      out.result.matrix.push_back(std::move(series));
+    }
+  } else if (type == "vector") {
+    out.result.type = logql::ResultType::Vector;
+    if (!result.is_array()) return util::Error{"vector result is not an array"};
+    for (const auto& s : result) {
+      if (!s.is_object() || !s.contains("value")) return util::Error{"sample without value"};
+      logql::VectorSample sample;
+      auto labels = decode_labels(s.contains("metric") ? s["metric"] : json::object(), "metric");
+      if (!labels) return util::Error{labels.error()};
+      sample.labels = std::move(*labels);
+      auto p = decode_point(s["value"]);
+      if (!p) return util::Error{p.error()};
+      sample.point = *p;
+      out.result.vector.push_back(std::move(sample));
+    }
+  } else if (type == "scalar") {
+    out.result.type = logql::ResultType::Scalar;
+    auto p = decode_point(result);
+    if (!p) return util::Error{p.error()};
+    out.result.scalar = *p;
+  } else {
+    return util::Error{"unsupported result type \"" + type + "\""};
+  }
+  if (d.contains("stats")) out.stats_json = d["stats"].dump();
+  return out;
+}
+
+util::Result<std::vector<std::string>> decode_string_list(std::string_view body) {
+  auto j = parse_json(body);
+  if (!j) return util::Error{j.error()};
+  auto data = success_data(*j);
+  if (!data) return util::Error{data.error()};
+  std::vector<std::string> out;
+  if ((*data)->is_null()) return out;  // Loki sends null for an empty list
+  if (!(*data)->is_array()) return util::Error{"data is not a list"};
+  for (const auto& v : **data) {
+    if (!v.is_string()) return util::Error{"data holds a non-string"};
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+util::Result<std::vector<model::LabelSet>> decode_series(std::string_view body) {
+  auto j = parse_json(body);
+  if (!j) return util::Error{j.error()};
+  auto data = success_data(*j);
+  if (!data) return util::Error{data.error()};
+  std::vector<model::LabelSet> out;
+  if ((*data)->is_null()) return out;
+  if (!(*data)->is_array()) return util::Error{"data is not a list"};
+  for (const auto& v : **data) {
+    auto l = decode_labels(v, "series");
+    if (!l) return util::Error{l.error()};
+    out.push_back(std::move(*l));
+  }
+  return out;
+}
+
+util::Result<IndexStatsResponse> decode_index_stats(std::string_view body) {
+  auto j = parse_json(body);
+  if (!j) return util::Error{j.error()};
+  if (!j->is_object()) return util::Error{"index stats are not an object"};
+  IndexStatsResponse out;
+  auto get = [&](const char* key, uint64_t& field) -> util::Status {
+    if (!j->contains(key)) return {};
+    const json& v = (*j)[key];
+    if (!v.is_number_unsigned() && !v.is_number_integer()) return util::Error{std::string("index stats: ") + key + " is not a number"};
+    field = v.get<uint64_t>();
+    return {};
+  };
+  for (auto [k, f] : {std::pair{"streams", &out.streams}, {"chunks", &out.chunks}, {"entries", &out.entries},
+                      {"bytes", &out.bytes}}) {
+    if (auto s = get(k, *f); !s) return util::Error{s.error()};
+  }
+  return out;
+}
+
+util::Result<TailMessage> decode_tail_message(std::string_view body) {
+  auto j = parse_json(body);
+  if (!j) return util::Error{j.error()};
+  if (!j->is_object()) return util::Error{"tail message is not an object"};
+  TailMessage out;
+  if (j->contains("streams") && !(*j)["streams"].is_null()) {
+    auto s = decode_streams((*j)["streams"]);
+    if (!s) return util::Error{s.error()};
+    out.streams = std::move(*s);
+  }
+  if (j->contains("dropped_entries") && (*j)["dropped_entries"].is_array()) {
+    for (const auto& d : (*j)["dropped_entries"]) {
+      if (!d.is_object()) return util::Error{"dropped entry is not an object"};
+      DroppedEntry e;
+      auto l = decode_labels(d.contains("labels") ? d["labels"] : json::object(), "dropped entry labels");
+      if (!l) return util::Error{l.error()};
+      e.labels = std::move(*l);
+      if (d.contains("timestamp")) {
+        auto ts = decode_ns(d["timestamp"]);
+        if (!ts) return util::Error{ts.error()};
+        e.timestamp = *ts;
+      }
+      out.dropped.push_back(std::move(e));
+    }
+  }
+  return out;
+}
+
+}  // namespace logcli

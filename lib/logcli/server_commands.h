@@ -1,0 +1,59 @@
+// logcli's commands against a server or a data directory (through a QueryBackend): `query`
+// (with Loki's --batch paging), `instant-query`, `labels [name]`, `series` and `stats`, printing
+// exactly as Loki's logcli does. Flag parsing stays in cmd/logcli/main.cpp; each function
+// returns the process exit code and reports errors on `err`.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "logcli/output.h"
+#include "logcli/query_backend.h"
+#include "logcli/query_command.h"
+#include "util/result.h"
+
+namespace logcli {
+
+struct TimeRange {
+  int64_t start = 0, end = 0;
+};
+
+// Loki's logcli rules: end = --to or now; start = --from or end - --since (default 1h).
+util::Result<TimeRange> resolve_range(const std::optional<std::string>& since, const std::optional<std::string>& from,
+                                      const std::optional<std::string>& to, int64_t now_ns);
+
+struct ServerQueryOptions {
+  uint32_t batch = 1000;  // --batch: entries per request when paging
+  bool stats = false;     // --stats: the query statistics on stderr
+  bool progress = false;  // a progress line on stderr while paging (stderr is a terminal)
+};
+
+int run_server_query(QueryBackend& backend, const QueryOptions& q, const ServerQueryOptions& s, std::FILE* out,
+                     std::FILE* err);
+
+struct ListOptions {
+  std::optional<std::string> since, from, to;
+  bool color = false;  // blue keys in `stats` (stdout is a terminal)
+};
+
+// `labels` (names, or the values of `name`), one per line.
+int run_labels(QueryBackend& backend, const std::optional<std::string>& name, const ListOptions& o, std::FILE* out,
+               std::FILE* err);
+// `series <matcher>...`: one label set per line.
+int run_series(QueryBackend& backend, const std::vector<std::string>& matchers, const ListOptions& o,
+               std::FILE* out, std::FILE* err);
+// `stats <query>`: the index statistics block.
+int run_index_stats(QueryBackend& backend, const std::string& query, const ListOptions& o, std::FILE* out,
+                    std::FILE* err);
+
+// The `stats` block as Loki's logcli prints it: "{\n  bytes: 1.2kB\n  chunks: 3\n ...}\n".
+std::string format_index_stats(const IndexStatsResponse& s, bool color);
+// --stats: the summary of a query answer's stats object, one "key value" line each.
+std::string format_query_stats(const std::string& stats_json);
+
+int64_t now_nanos();
+
+}  // namespace logcli

@@ -1,0 +1,158 @@
+// QueryBackend over a logd data directory (`logcli --store DIR`), see query_backend.h. It reads
+// the immutable chunk and index files that logd publishes with atomic renames, so it never sees
+// a half-written file and never writes anything itself.
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+#include <set>
+#include <variant>
+
+#include "logcli/query_backend.h"
+#include "logql/parser.h"
+#include "push/tenant.h"
+#include "query/executor.h"
+#include "query/querier.h"
+#include "store/store.h"
+
+namespace logcli {
+
+namespace {
+
+bool is_dir(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// The `stats` object of a query answer, in Loki's shape, with what a local evaluation measures.
+std::string stats_json(const query::ExecStats& s) {
+  double secs = s.exec_seconds;
+  auto num = [](double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return std::string(buf);
+  };
+  std::string out = "{\"summary\":{";
+  out += "\"bytesProcessedPerSecond\":" + num(secs > 0 ? double(uint64_t(double(s.bytes_processed) / secs)) : 0);
+  out += ",\"linesProcessedPerSecond\":" + num(secs > 0 ? double(uint64_t(double(s.lines_processed) / secs)) : 0);
+  out += ",\"totalBytesProcessed\":" + std::to_string(s.bytes_processed);
+  out += ",\"totalLinesProcessed\":" + std::to_string(s.lines_processed);
+  out += ",\"execTime\":" + num(secs);
+  out += ",\"totalEntriesReturned\":" + std::to_string(s.entries_returned);
+  out += ",\"splits\":" + std::to_string(s.splits);
+  out += "}}";
+  return out;
+}
+
+class StoreBackend : public QueryBackend {
+ public:
+  StoreBackend(std::unique_ptr<store::ChunkStore> store, std::vector<std::string> tenants)
+      : store_(std::move(store)), querier_(nullptr, store_.get()), tenants_(std::move(tenants)) {
+    // A local run is the user's own machine: no entry or series limits, no timeout.
+    limits_.max_entries_limit_per_query = 0;
+    limits_.max_query_series = 0;
+    limits_.query_timeout = 0;
+  }
+
+  util::Result<QueryResponse> query_range(const RangeRequest& r) override {
+    logql::QueryParams p;
+    p.start = r.start;
+    p.end = r.end;
+    p.step = r.step != 0 ? r.step : default_step(r.start, r.end);
+    p.interval = r.interval;
+    p.limit = r.limit;
+    p.direction = r.forward ? logql::Direction::Forward : logql::Direction::Backward;
+    return run(r.query, p);
+  }
+
+  util::Result<QueryResponse> instant_query(const std::string& query, uint32_t limit, int64_t time,
+                                            bool forward) override {
+    logql::QueryParams p;
+    p.start = p.end = time;
+    p.instant = true;
+    p.limit = limit;
+    p.direction = forward ? logql::Direction::Forward : logql::Direction::Backward;
+    return run(query, p);
+  }
+
+  util::Result<std::vector<std::string>> label_names(int64_t start, int64_t end) override {
+    return querier_.label_names(tenants_, start, end);
+  }
+
+  util::Result<std::vector<std::string>> label_values(const std::string& name, int64_t start, int64_t end) override {
+    return querier_.label_values(tenants_, name, {}, start, end);
+  }
+
+  util::Result<std::vector<model::LabelSet>> series(const std::vector<std::string>& matchers, int64_t start,
+                                                    int64_t end) override {
+    std::vector<std::vector<logql::ast::Matcher>> groups;
+    for (const auto& m : matchers) {
+      auto parsed = logql::parse_matchers(m);
+      if (!parsed) return util::Error{parsed.error()};
+      groups.push_back(std::move(*parsed));
+    }
+    if (groups.empty()) groups.push_back({});
+    std::set<model::LabelSet> all;
+    for (const auto& g : groups) {
+      auto s = querier_.series(tenants_, g, start, end);
+      if (!s) return util::Error{s.error()};
+      all.insert(s->begin(), s->end());
+    }
+    return std::vector<model::LabelSet>(all.begin(), all.end());
+  }
+
+  util::Result<IndexStatsResponse> index_stats(const std::string& query, int64_t start, int64_t end) override {
+    auto expr = logql::parse(query);
+    if (!expr) return util::Error{expr.error()};
+    std::vector<logql::ast::Matcher> matchers;
+    if (auto* sel = std::get_if<logql::ast::LogSelector>(&expr->node)) {
+      matchers = sel->matchers;
+    } else {
+      auto m = logql::parse_matchers(query);
+      if (!m) return util::Error{"index stats need a stream selector: " + m.error()};
+      matchers = std::move(*m);
+    }
+    auto s = querier_.stats(tenants_, matchers, start, end);
+    if (!s) return util::Error{s.error()};
+    return IndexStatsResponse{s->streams, s->chunks, s->entries, s->bytes};
+  }
+
+ private:
+  static int64_t default_step(int64_t start, int64_t end) {
+    int64_t secs = (end - start) / 1'000'000'000 / 250;
+    return std::max<int64_t>(secs, 1) * 1'000'000'000;
+  }
+
+  util::Result<QueryResponse> run(const std::string& query, const logql::QueryParams& params) {
+    query::SourceFactory sources = [this]() { return querier_.source(tenants_); };
+    query::Outcome out = query::execute(query, params, sources, limits_);
+    if (out.status != 200) return util::Error{out.error};
+    QueryResponse r;
+    r.result = std::move(out.result);
+    r.stats_json = stats_json(out.stats);
+    return r;
+  }
+
+  std::unique_ptr<store::ChunkStore> store_;
+  query::Querier querier_;
+  std::vector<std::string> tenants_;
+  query::Limits limits_;
+};
+
+}  // namespace
+
+util::Result<std::unique_ptr<QueryBackend>> open_store_backend(const std::string& data_dir, const std::string& org_id) {
+  std::string dir = data_dir + "/store";
+  // Checked first: opening the store would create a missing directory, and --store is read-only.
+  if (!is_dir(dir)) return util::Error{"no logd store under " + data_dir + " (expected the directory " + dir + ")"};
+  auto tenants = push::split_tenant_ids(org_id.empty() ? "fake" : org_id);
+  if (!tenants) return util::Error{tenants.error()};
+  store::LocalStoreOptions options;
+  options.dir = dir;
+  options.warn = [](const std::string& msg) { std::fprintf(stderr, "logcli: warning: %s\n", msg.c_str()); };
+  auto st = store::open_local_store(options);
+  if (!st) return util::Error{st.error()};
+  return std::unique_ptr<QueryBackend>(std::make_unique<StoreBackend>(std::move(*st), std::move(*tenants)));
+}
+
+}  // namespace logcli
