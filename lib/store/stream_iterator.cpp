@@ -1,6 +1,7 @@
 #include "store/stream_iterator.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace store {
 
@@ -12,7 +13,11 @@ void ReadContext::report_corrupt(const std::string& message) const {
 StreamIterator::StreamIterator(model::LabelSet labels, std::vector<idx::ChunkRef> chunks,
                                std::shared_ptr<const ReadContext> ctx)
     : labels_(std::move(labels)), chunks_(std::move(chunks)), ctx_(std::move(ctx)) {
-  std::sort(chunks_.begin(), chunks_.end());  // by min_time first
+  // By start time (ChunkRef's own order compares the file name first), so clusters of
+  // overlapping chunks are runs.
+  std::sort(chunks_.begin(), chunks_.end(), [](const idx::ChunkRef& a, const idx::ChunkRef& b) {
+    return std::tie(a.min_time, a.max_time, a.file) < std::tie(b.min_time, b.max_time, b.file);
+  });
   for (size_t i = 0; i < chunks_.size();) {
     int64_t max = chunks_[i].max_time;
     size_t j = i + 1;

@@ -39,7 +39,7 @@ struct ReadContext {
 
 class StreamIterator : public logql::EntryIterator {
  public:
-  // `chunks` sorted by min_time (as the index returns them), each overlapping the range.
+  // `chunks`: the series' chunks overlapping the range, in any order, without duplicates.
   StreamIterator(model::LabelSet labels, std::vector<idx::ChunkRef> chunks, std::shared_ptr<const ReadContext> ctx);
 
   bool next() override;

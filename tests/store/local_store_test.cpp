@@ -294,3 +294,20 @@ TEST_CASE("local store: a selective query opens only matching series' overlappin
   CHECK(wide.size() == 40);
   CHECK(s->counters().chunks_opened == 41);
 }
+
+TEST_CASE("local store: chunks come out in time order whatever their file names sort as") {
+  TempDir dir;
+  TestStore s(dir.path);
+  // File names hold decimal times: "-100-" < "-200-" < "-30-" as strings.
+  std::vector<store::FlushedChunk> b{make_chunk("t", kApi, {E(100, "c"), E(150, "d")}),
+                                     make_chunk("t", kApi, {E(200, "e"), E(250, "f")}),
+                                     make_chunk("t", kApi, {E(30, "a"), E(40, "b")})};
+  REQUIRE(s->write_chunks("t", std::move(b)).ok());
+  auto src = s.source("t");
+  std::string lines;
+  for (const auto& r : select(*src, {M("app", MatchOp::Eq, "api")}, 0, 1000)) lines += r.line;
+  CHECK(lines == "abcdef");
+  lines.clear();
+  for (const auto& r : select(*src, {M("app", MatchOp::Eq, "api")}, 0, 1000, Direction::Backward)) lines += r.line;
+  CHECK(lines == "fedcba");
+}
