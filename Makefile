@@ -24,6 +24,7 @@ PREFIX ?= /usr/local
 JOBS ?= -j$(shell nproc 2>/dev/null || echo 2)
 
 TOOLS := logcli logd logtail
+TOOLS += logchunk logidx  # issue 6: chunk and index maintenance (lib/maint)
 LIB_SRCS := $(shell find lib -name '*.cpp' | sort)
 LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
 TEST_SRCS := $(shell find tests -name '*_test.cpp' 2>/dev/null | sort) tests/test_main.cpp

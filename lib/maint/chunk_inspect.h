@@ -1,0 +1,29 @@
+// Reading single chunk files for people and pipes: `logchunk inspect`, `cat` and `verify`.
+//
+// Pure functions over a chunk file path; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "util/result.h"
+
+namespace maint {
+
+// A human-readable description: file, tenant, labels, time range, entry count, sizes,
+// compression ratio, then one line per block (offset, sizes, entries, time range).
+util::Result<std::string> inspect_chunk(const std::string& path);
+
+// Writes the entries with timestamps in [start, end) as logcli's jsonl lines
+// ({"labels":{...},"line":"...","timestamp":"<RFC3339Nano>"}), structured metadata merged into
+// the labels as logcli prints it. Returns the number of entries written.
+util::Result<uint64_t> cat_chunk(const std::string& path, int64_t start, int64_t end, std::FILE* out);
+
+// Every problem of one chunk file, each naming the block where there is one ("block 3 (offset
+// 1234): CRC32C mismatch ..."); also checks that a store-style file name carries the file's own
+// CRC32C. Empty when the file is sound. A file that does not open at all is one problem.
+std::vector<std::string> verify_chunk_file(const std::string& path);
+
+}  // namespace maint

@@ -1,0 +1,241 @@
+#include "maint/chunk_rewrite.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <map>
+#include <string_view>
+#include <unordered_map>
+
+#include "chunk/chunk_writer.h"
+
+namespace maint {
+
+namespace {
+
+struct SourceEntry {
+  int64_t ts;
+  uint32_t source;
+  std::string line;
+  model::LabelSet metadata;
+};
+
+uint64_t file_size(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+}
+
+// Appends the entries of `group` (equal timestamps, sources in order) to `out`, each distinct
+// line as many times as the source holding it most often.
+void append_deduplicated(std::vector<SourceEntry>& group, std::vector<SourceEntry>& out) {
+  if (group.size() == 1) {
+    out.push_back(std::move(group[0]));
+    return;
+  }
+  // For each line: how often each source has shown it so far, and how often it was emitted.
+  std::map<std::string_view, std::pair<std::map<uint32_t, size_t>, size_t>> seen;
+  std::vector<size_t> keep;
+  for (size_t i = 0; i < group.size(); ++i) {
+    auto& [per_source, emitted] = seen[group[i].line];
+    size_t occurrence = ++per_source[group[i].source];
+    if (occurrence > emitted) {
+      emitted = occurrence;
+      keep.push_back(i);
+    }
+  }
+  for (size_t i : keep) out.push_back(std::move(group[i]));
+}
+
+}  // namespace
+
+util::Result<std::vector<std::string>> merge_chunks(const std::vector<const chunk::ChunkReader*>& sources,
+                                                    const RewriteOptions& options,
+                                                    const std::function<bool(int64_t ts)>& drop) {
+  std::vector<std::string> out;
+  if (sources.empty()) return out;
+  const chunk::ChunkHeader& first = sources[0]->header();
+  std::vector<SourceEntry> all;
+  for (uint32_t s = 0; s < sources.size(); ++s) {
+    const chunk::ChunkHeader& h = sources[s]->header();
+    if (h.labels != first.labels || h.tenant != first.tenant)
+      return util::Error{"merge: chunks of different streams (" + first.labels.to_string() + ", " +
+                         h.labels.to_string() + ")"};
+    auto entries = sources[s]->read_all();
+    if (!entries.ok()) return util::Error{entries.error()};
+    for (auto& e : *entries) {
+      if (drop && drop(e.timestamp)) continue;
+      all.push_back(SourceEntry{e.timestamp, s, std::move(e.line), std::move(e.metadata)});
+    }
+  }
+  // Stable: equal timestamps keep source order and, within a source, file order.
+  std::stable_sort(all.begin(), all.end(), [](const SourceEntry& a, const SourceEntry& b) { return a.ts < b.ts; });
+  std::vector<SourceEntry> merged;
+  merged.reserve(all.size());
+  std::vector<SourceEntry> group;
+  for (size_t i = 0; i < all.size();) {
+    size_t j = i;
+    group.clear();
+    while (j < all.size() && all[j].ts == all[i].ts) group.push_back(std::move(all[j++]));
+    append_deduplicated(group, merged);
+    i = j;
+  }
+  chunk::ChunkWriterOptions wopts;
+  wopts.target_block_size = options.target_block_size;
+  wopts.zstd_level = options.zstd_level;
+  std::unique_ptr<chunk::ChunkWriter> writer;
+  auto finish = [&]() -> util::Status {
+    auto data = writer->finish();
+    if (!data.ok()) return util::Error{data.error()};
+    out.push_back(std::move(*data));
+    writer.reset();
+    return {};
+  };
+  for (const auto& e : merged) {
+    if (!writer) {
+      auto w = chunk::ChunkWriter::create(first.tenant, first.labels, wopts);
+      if (!w.ok()) return util::Error{w.error()};
+      writer = std::move(*w);
+    }
+    if (auto s = writer->append(e.ts, e.line, e.metadata); !s.ok()) return util::Error{s.error()};
+    if (writer->estimated_size() >= options.target_chunk_size)
+      if (auto s = finish(); !s.ok()) return util::Error{s.error()};
+  }
+  if (writer && !writer->empty())
+    if (auto s = finish(); !s.ok()) return util::Error{s.error()};
+  return out;
+}
+
+namespace {
+
+// Opens and fully verifies the chunks of `files`; a bad one is reported and makes the caller
+// leave its group alone (rewriting would drop or spread the damage).
+bool open_verified(const TenantIndex& snap, const std::vector<std::string>& files, std::vector<chunk::ChunkReader>& out,
+                   std::vector<std::string>& skipped) {
+  out.clear();
+  for (const auto& f : files) {
+    auto r = chunk::ChunkReader::open_file(snap.paths.chunks + "/" + f);
+    util::Status s = r.ok() ? r->verify() : util::Status(util::Error{r.error()});
+    if (s.ok() && r->header().tenant != snap.tenant) s = util::Error{"chunk of tenant " + r->header().tenant};
+    if (!s.ok()) {
+      skipped.push_back(f + ": " + s.error());
+      return false;
+    }
+    out.push_back(std::move(*r));
+  }
+  return true;
+}
+
+// Replaces `files` of one stream by the merge of their entries; fills the change and report.
+util::Status rewrite_group(const TenantIndex& snap, const std::vector<std::string>& files,
+                           const RewriteOptions& options, ChunkChange& change, RewriteReport& report) {
+  std::vector<chunk::ChunkReader> readers;
+  if (!open_verified(snap, files, readers, report.skipped)) return {};
+  std::vector<const chunk::ChunkReader*> ptrs;
+  for (const auto& r : readers) ptrs.push_back(&r);
+  auto merged = merge_chunks(ptrs, options);
+  if (!merged.ok()) return util::Error{merged.error()};
+  std::vector<IndexedChunk> written;
+  for (const auto& data : *merged) {
+    auto c = write_chunk(snap.paths, data);
+    if (!c.ok()) return util::Error{c.error()};
+    written.push_back(std::move(*c));
+    report.bytes_out += data.size();
+  }
+  // Re-encoding can reproduce a source byte for byte (same name): nothing to swap then.
+  if (written.size() == files.size() &&
+      std::equal(written.begin(), written.end(), files.begin(),
+                 [](const IndexedChunk& c, const std::string& f) { return c.ref.file == f; }))
+    return {};
+  ++report.streams;
+  report.chunks_in += files.size();
+  report.chunks_out += written.size();
+  for (const auto& f : files) {
+    report.bytes_in += readers.empty() ? 0 : file_size(snap.paths.chunks + "/" + f);
+    change.removed.insert(f);
+  }
+  for (auto& c : written) change.added.push_back(std::move(c));
+  return {};
+}
+
+// The tenant's chunks by stream, each stream's sorted by time.
+std::map<model::LabelSet, std::vector<idx::ChunkRef>> chunks_by_stream(const TenantIndex& snap) {
+  std::map<model::LabelSet, std::vector<idx::ChunkRef>> out;
+  for (auto& [file, c] : indexed_chunks(snap)) out[c.labels].push_back(c.ref);
+  for (auto& [labels, refs] : out) std::sort(refs.begin(), refs.end());
+  return out;
+}
+
+}  // namespace
+
+util::Result<RewriteReport> compact_tenant(const std::string& store_root, const std::string& tenant,
+                                           const RewriteOptions& options, bool dry_run, const Progress& progress) {
+  auto snap = load_tenant_index(store_root, tenant);
+  if (!snap.ok()) return util::Error{snap.error()};
+  RewriteReport report;
+  // Plan: runs of small chunks of one stream and storage period, cut once they reach the target.
+  std::vector<std::vector<std::string>> groups;
+  for (const auto& [labels, refs] : chunks_by_stream(*snap)) {
+    std::vector<std::string> run;
+    uint64_t run_bytes = 0;
+    int64_t run_period = 0;
+    auto close_run = [&] {
+      if (run.size() >= 2) groups.push_back(run);
+      run.clear();
+      run_bytes = 0;
+    };
+    for (const auto& ref : refs) {
+      uint64_t size = file_size(snap->paths.chunks + "/" + ref.file);
+      int64_t period = idx::period_of(ref.min_time);
+      if (size == 0 || size >= options.target_chunk_size) {  // missing or big enough: breaks a run
+        close_run();
+        continue;
+      }
+      if (!run.empty() && (period != run_period || run_bytes + size > options.target_chunk_size)) close_run();
+      run.push_back(ref.file);
+      run_bytes += size;
+      run_period = period;
+    }
+    close_run();
+  }
+  if (dry_run) {
+    for (const auto& g : groups) {
+      report.chunks_in += g.size();
+      ++report.streams;
+      for (const auto& f : g) report.bytes_in += file_size(snap->paths.chunks + "/" + f);
+    }
+    return report;
+  }
+  ChunkChange change;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    if (progress) progress(i, groups.size());
+    if (auto s = rewrite_group(*snap, groups[i], options, change, report); !s.ok()) return util::Error{s.error()};
+  }
+  if (progress) progress(groups.size(), groups.size());
+  auto applied = apply_change(*snap, change);
+  if (!applied.ok()) return util::Error{applied.error()};
+  report.applied = std::move(*applied);
+  return report;
+}
+
+util::Result<RewriteReport> recompress_tenant(const std::string& store_root, const std::string& tenant,
+                                              const RewriteOptions& options, const Progress& progress) {
+  auto snap = load_tenant_index(store_root, tenant);
+  if (!snap.ok()) return util::Error{snap.error()};
+  RewriteReport report;
+  RewriteOptions one = options;
+  one.target_chunk_size = SIZE_MAX;  // one chunk in, one chunk out
+  auto chunks = indexed_chunks(*snap);
+  ChunkChange change;
+  size_t done = 0;
+  for (const auto& [file, c] : chunks) {
+    if (progress) progress(done++, chunks.size());
+    if (auto s = rewrite_group(*snap, {file}, one, change, report); !s.ok()) return util::Error{s.error()};
+  }
+  if (progress) progress(chunks.size(), chunks.size());
+  auto applied = apply_change(*snap, change);
+  if (!applied.ok()) return util::Error{applied.error()};
+  report.applied = std::move(*applied);
+  return report;
+}
+
+}  // namespace maint
