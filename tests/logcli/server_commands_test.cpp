@@ -1,0 +1,199 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "logcli/response_json.h"
+#include "logcli/server_commands.h"
+
+using namespace logcli;
+
+namespace {
+
+// A server holding one stream; query_range answers as Loki does ([start, end), direction, limit).
+class FakeBackend : public QueryBackend {
+ public:
+  std::vector<model::Entry> entries;  // ascending time
+  std::vector<RangeRequest> requests;
+
+  util::Result<QueryResponse> query_range(const RangeRequest& r) override {
+    requests.push_back(r);
+    std::vector<model::Entry> sel;
+    for (const auto& e : entries)
+      if (e.timestamp >= r.start && e.timestamp < r.end) sel.push_back(e);
+    if (!r.forward) std::reverse(sel.begin(), sel.end());
+    if (sel.size() > r.limit) sel.resize(r.limit);
+    QueryResponse out;
+    logql::Stream s;
+    s.labels = model::LabelSet::from_unsorted({{"app", "x"}});
+    s.entries = sel;
+    if (!sel.empty()) out.result.streams.push_back(s);
+    return out;
+  }
+  util::Result<QueryResponse> instant_query(const std::string&, uint32_t, int64_t, bool) override {
+    return util::Error{"unused"};
+  }
+  util::Result<std::vector<std::string>> label_names(int64_t, int64_t) override {
+    return std::vector<std::string>{"app", "env"};
+  }
+  util::Result<std::vector<std::string>> label_values(const std::string&, int64_t, int64_t) override {
+    return util::Error{"Error response from server: no org id (401)"};
+  }
+  util::Result<std::vector<model::LabelSet>> series(const std::vector<std::string>&, int64_t, int64_t) override {
+    return std::vector<model::LabelSet>{model::LabelSet::from_unsorted({{"b", "2"}, {"a", "1"}})};
+  }
+  util::Result<IndexStatsResponse> index_stats(const std::string&, int64_t, int64_t) override {
+    return IndexStatsResponse{2, 3, 40, 1234};
+  }
+};
+
+struct Captured {
+  int rc;
+  std::string out, err;
+};
+
+template <class F>
+Captured capture(F f) {
+  char *ob = nullptr, *eb = nullptr;
+  size_t ol = 0, el = 0;
+  std::FILE* out = open_memstream(&ob, &ol);
+  std::FILE* err = open_memstream(&eb, &el);
+  int rc = f(out, err);
+  std::fclose(out);
+  std::fclose(err);
+  Captured c{rc, std::string(ob, ol), std::string(eb, el)};
+  std::free(ob);
+  std::free(eb);
+  return c;
+}
+
+QueryOptions raw_query(uint32_t limit, bool forward) {
+  QueryOptions q;
+  q.query = "{app=\"x\"}";
+  q.limit = limit;
+  q.forward = forward;
+  q.from = "1000";  // unix seconds
+  q.to = "2000";
+  q.output.mode = OutputMode::Raw;
+  return q;
+}
+
+// Entries at 1000s + i; three share the timestamp of index 3.
+FakeBackend backend_with_ties() {
+  FakeBackend b;
+  int64_t base = 1000LL * 1'000'000'000;
+  const int64_t ts[] = {base + 1, base + 2, base + 3, base + 4, base + 4, base + 4, base + 5, base + 6};
+  for (int i = 0; i < 8; ++i) b.entries.push_back({ts[i], "line" + std::to_string(i), {}});
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("logcli batch: backward pages across same-timestamp entries print each entry once") {
+  FakeBackend b = backend_with_ties();
+  ServerQueryOptions s;
+  s.batch = 4;
+  auto c = capture([&](std::FILE* o, std::FILE* e) { return run_server_query(b, raw_query(100, false), s, o, e); });
+  CHECK(c.rc == 0);
+  CHECK(c.out == "line7\nline6\nline5\nline4\nline3\nline2\nline1\nline0\n");
+  REQUIRE(b.requests.size() >= 3);
+  CHECK(b.requests[0].limit == 4);
+  // Page 1 ends inside the tie at base+4: the next page ends just after it.
+  CHECK(b.requests[1].end == 1000LL * 1'000'000'000 + 5);
+}
+
+TEST_CASE("logcli batch: forward paging with a limit stops at exactly the limit") {
+  FakeBackend b = backend_with_ties();
+  ServerQueryOptions s;
+  s.batch = 4;
+  auto c = capture([&](std::FILE* o, std::FILE* e) { return run_server_query(b, raw_query(6, true), s, o, e); });
+  CHECK(c.rc == 0);
+  CHECK(c.out == "line0\nline1\nline2\nline3\nline4\nline5\n");
+  // Second request: 2 still wanted + the 1 repeated entry of page 1's last timestamp.
+  REQUIRE(b.requests.size() == 2);
+  CHECK(b.requests[1].limit == 3);
+  CHECK(b.requests[1].start == 1000LL * 1'000'000'000 + 4);
+}
+
+TEST_CASE("logcli batch: a batch smaller than a tie is an error naming the fix") {
+  FakeBackend b = backend_with_ties();
+  ServerQueryOptions s;
+  s.batch = 2;
+  auto c = capture([&](std::FILE* o, std::FILE* e) { return run_server_query(b, raw_query(100, true), s, o, e); });
+  CHECK(c.rc == 1);
+  CHECK(c.err.find("--batch=3") != std::string::npos);
+}
+
+TEST_CASE("logcli commands: labels, series and stats print as Loki's logcli") {
+  FakeBackend b;
+  ListOptions o;
+  auto labels = capture([&](std::FILE* out, std::FILE* err) { return run_labels(b, std::nullopt, o, out, err); });
+  CHECK(labels.rc == 0);
+  CHECK(labels.out == "app\nenv\n");
+  auto values = capture([&](std::FILE* out, std::FILE* err) { return run_labels(b, "app", o, out, err); });
+  CHECK(values.rc == 1);
+  CHECK(values.err == "Error doing request: Error response from server: no org id (401)\n");
+  auto series = capture([&](std::FILE* out, std::FILE* err) { return run_series(b, {"{a=\"1\"}"}, o, out, err); });
+  CHECK(series.out == "{a=\"1\", b=\"2\"}\n");
+  auto stats = capture([&](std::FILE* out, std::FILE* err) { return run_index_stats(b, "{a=\"1\"}", o, out, err); });
+  CHECK(stats.out == "{\n  bytes: 1.2kB\n  chunks: 3\n  streams: 2\n  entries: 40\n}\n");
+  CHECK(format_index_stats({1, 1, 1, 5}, true).find("\x1b[34mbytes\x1b[0m: 5B") != std::string::npos);
+}
+
+TEST_CASE("logcli commands: time range rules") {
+  auto r = resolve_range(std::nullopt, std::nullopt, std::nullopt, 10'000'000'000'000);
+  REQUIRE(r.ok());
+  CHECK(r->end == 10'000'000'000'000);
+  CHECK(r->start == 10'000'000'000'000 - 3'600'000'000'000);
+  auto s = resolve_range(std::string("5m"), std::nullopt, std::string("1000"), 0);
+  REQUIRE(s.ok());
+  CHECK(s->end == 1000'000'000'000);
+  CHECK(s->start == 700'000'000'000);
+  CHECK_FALSE(resolve_range(std::nullopt, std::string("2000"), std::string("1000"), 0).ok());
+  CHECK_FALSE(resolve_range(std::string("bogus"), std::nullopt, std::nullopt, 0).ok());
+}
+
+TEST_CASE("logcli response: Loki's query answers decode into results") {
+  auto streams = decode_query_response(
+      R"({"status":"success","data":{"resultType":"streams","result":[{"stream":{"b":"2","a":"1"},"values":[["1700000000000000001","hello"],["5","x",{"trace":"t"}]]}],"stats":{"summary":{"execTime":0.5}}}})");
+  REQUIRE(streams.ok());
+  REQUIRE(streams->result.streams.size() == 1);
+  CHECK(streams->result.streams[0].labels.to_string() == "{a=\"1\", b=\"2\"}");
+  CHECK(streams->result.streams[0].entries[0].timestamp == 1700000000000000001);
+  CHECK(streams->result.streams[0].entries[1].metadata.to_string() == "{trace=\"t\"}");
+  CHECK(format_query_stats(streams->stats_json).find("Summary.ExecTime") != std::string::npos);
+  auto matrix = decode_query_response(
+      R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1700000000.5,"2.5"]]}]}})");
+  REQUIRE(matrix.ok());
+  CHECK(matrix->result.matrix[0].points[0].t == 1700000000500000000);
+  CHECK(matrix->result.matrix[0].points[0].v == 2.5);
+  auto scalar = decode_query_response(R"({"status":"success","data":{"resultType":"scalar","result":[1,"3"]}})");
+  REQUIRE(scalar.ok());
+  CHECK(scalar->result.scalar.v == 3);
+  // Malformed or hostile answers are errors, never crashes.
+  for (const char* bad : {"", "null", "[]", "{\"data\":{}}", R"({"data":{"resultType":"streams","result":[{"values":[["x","l"]]}]}})",
+                          R"({"data":{"resultType":"streams","result":[{"values":[[1]]}]}})",
+                          R"({"data":{"resultType":"matrix","result":[{"values":[["a","b"]]}]}})",
+                          R"({"data":{"resultType":"nope","result":[]}})",
+                          R"({"status":"error","error":"boom"})"}) {
+    CHECK_FALSE(decode_query_response(bad).ok());
+  }
+  auto list = decode_string_list(R"({"status":"success","data":["a","b"]})");
+  REQUIRE(list.ok());
+  CHECK(list->size() == 2);
+  CHECK(decode_string_list(R"({"status":"success"})").ok() == false);
+  auto series = decode_series(R"({"status":"success","data":[{"a":"1"}]})");
+  REQUIRE(series.ok());
+  CHECK((*series)[0].to_string() == "{a=\"1\"}");
+  auto stats = decode_index_stats(R"({"streams":1,"chunks":2,"entries":3,"bytes":4})");
+  REQUIRE(stats.ok());
+  CHECK(stats->bytes == 4);
+  CHECK_FALSE(decode_index_stats(R"({"streams":"x"})").ok());
+  auto tail = decode_tail_message(
+      R"({"streams":[{"stream":{"a":"1"},"values":[["7","l"]]}],"dropped_entries":[{"labels":{"a":"1"},"timestamp":"9"}]})");
+  REQUIRE(tail.ok());
+  CHECK(tail->streams[0].entries[0].line == "l");
+  CHECK(tail->dropped[0].timestamp == 9);
+}
