@@ -21,11 +21,13 @@ ChunkCursor::ChunkCursor(chunk::ChunkReader reader, int64_t start, int64_t end, 
   if (!forward_) std::reverse(blocks_.begin(), blocks_.end());
 }
 
-bool ChunkCursor::block_has_needles() const {
-  for (const auto& group : *needles_) {
+namespace {
+
+bool has_needles(const NeedleGroups& needles, std::string_view text) {
+  for (const auto& group : needles) {
     bool any = false;
     for (const auto& n : group) {
-      if (::memmem(payload_.data(), payload_.size(), n.data(), n.size()) != nullptr) {
+      if (::memmem(text.data(), text.size(), n.data(), n.size()) != nullptr) {
         any = true;
         break;
       }
@@ -34,6 +36,10 @@ bool ChunkCursor::block_has_needles() const {
   }
   return true;
 }
+
+}  // namespace
+
+bool ChunkCursor::block_has_needles() const { return has_needles(*needles_, payload_); }
 
 bool ChunkCursor::load_next_block() {
   while (next_block_ < blocks_.size()) {
@@ -69,6 +75,9 @@ bool ChunkCursor::next() {
           next_block_ = blocks_.size();
           break;
         }
+        // A line without the literals cannot pass the query's filters: not copying it out saves
+        // more than the engine's own check of it would cost.
+        if (needles_ && !has_needles(*needles_, block_.line(e))) continue;
         cur_ = &e;
         return true;
       }
@@ -80,6 +89,7 @@ bool ChunkCursor::next() {
           next_block_ = blocks_.size();
           break;
         }
+        if (needles_ && !has_needles(*needles_, block_.line(e))) continue;
         cur_ = &e;
         return true;
       }

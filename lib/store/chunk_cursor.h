@@ -1,7 +1,7 @@
 // ChunkCursor: walks the entries of one chunk file inside [start, end) in either direction,
 // decompressing only the blocks that overlap the range and, when the query has literal `|=`
-// filters, skipping whole blocks whose decompressed payload contains none of the needles (the
-// engine re-applies every filter, so skipping is only ever an optimisation).
+// filters, skipping whole blocks whose decompressed payload lacks a needle, and then entries
+// whose line lacks one (the engine re-applies every filter, so skipping is only an optimisation).
 //
 // A corrupt block is reported through `on_corrupt` and skipped; the cursor carries on with the
 // next block, so one bad block does not hide the rest of the chunk. Views returned by line() and
