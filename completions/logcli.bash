@@ -2,17 +2,35 @@
 _logcli() {
   local cur prev words cword
   _init_completion || return
-  local cmds="query instant-query fmt"
-  local opts="--stdin --stdin-format --output -o --limit --forward --since --from --to --step --interval --now
-    --quiet -q --no-labels --include-label --exclude-label --labels-length --timezone -z --colored-output --help"
-  if [ "$cword" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "$cmds" -- "$cur"))
-    return
-  fi
+  local cmds="query instant-query labels series stats fmt"
+  local global="--addr --org-id --username --password --bearer-token --bearer-token-file --ca-cert --cert --key
+    --tls-skip-verify --store --quiet -q --stats --output -o --timezone -z --help"
+  local query="--limit --batch --forward --since --from --to --step --interval --tail -t --delay-for --no-labels
+    --include-label --exclude-label --labels-length --colored-output --stdin --stdin-format"
+  local instant="--limit --now --forward --no-labels --include-label --exclude-label --labels-length
+    --colored-output --stdin --stdin-format"
+  local range="--since --from --to"
   case "$prev" in
     -o|--output) COMPREPLY=($(compgen -W "default raw jsonl" -- "$cur")); return ;;
     --stdin-format) COMPREPLY=($(compgen -W "raw jsonl" -- "$cur")); return ;;
     -z|--timezone) COMPREPLY=($(compgen -W "Local UTC" -- "$cur")); return ;;
+    --store) _filedir -d; return ;;
+    --ca-cert|--cert|--key|--bearer-token-file) _filedir; return ;;
+  esac
+  local cmd="" w
+  for w in "${words[@]:1:cword-1}"; do
+    case "$w" in query|instant-query|labels|series|stats|fmt) cmd=$w; break ;; esac
+  done
+  if [ -z "$cmd" ]; then
+    if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "$global" -- "$cur"))
+    else COMPREPLY=($(compgen -W "$cmds" -- "$cur")); fi
+    return
+  fi
+  local opts="$global"
+  case "$cmd" in
+    query) opts+=" $query" ;;
+    instant-query) opts+=" $instant" ;;
+    labels|series|stats) opts+=" $range" ;;
   esac
   [[ "$cur" == -* ]] && COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 }
