@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "logcli/query_backend.h"
+#include "logcli/query_command.h"
 #include "logql/parser.h"
 #include "push/tenant.h"
 #include "query/executor.h"
@@ -118,11 +119,6 @@ class StoreBackend : public QueryBackend {
   }
 
  private:
-  static int64_t default_step(int64_t start, int64_t end) {
-    int64_t secs = (end - start) / 1'000'000'000 / 250;
-    return std::max<int64_t>(secs, 1) * 1'000'000'000;
-  }
-
   util::Result<QueryResponse> run(const std::string& query, const logql::QueryParams& params) {
     query::SourceFactory sources = [this]() { return querier_.source(tenants_); };
     query::Outcome out = query::execute(query, params, sources, limits_);
