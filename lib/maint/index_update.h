@@ -1,6 +1,6 @@
 // Changing a tenant's store beside a running logd without ever showing a reader a broken state.
 //
-// The protocol (docs/logd-maintenance.md says why it is safe):
+// The protocol, and why a reader or a concurrent logd flush never loses anything:
 //   1. new chunk files are written atomically under their final, content-derived names;
 //   2. for each period whose content changes, ONE new index file is published (temporary file,
 //      fsync, link() to a name nobody has used, directory fsync): the snapshot's content minus
