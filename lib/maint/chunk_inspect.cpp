@@ -19,6 +19,11 @@ std::string format_ratio(uint64_t uncompressed, uint64_t compressed) {
   return buf;
 }
 
+// ChunkReader::open_file errors already name the file; a bare error gets the path prefixed.
+std::string with_path(const std::string& path, const std::string& error) {
+  return error.compare(0, path.size(), path) == 0 ? error : path + ": " + error;
+}
+
 std::string base_name(const std::string& path) {
   auto slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
@@ -28,7 +33,7 @@ std::string base_name(const std::string& path) {
 
 util::Result<std::string> inspect_chunk(const std::string& path) {
   auto reader = chunk::ChunkReader::open_file(path);
-  if (!reader.ok()) return util::Error{path + ": " + reader.error()};
+  if (!reader.ok()) return util::Error{with_path(path, reader.error())};
   const chunk::ChunkHeader& h = reader->header();
   uint64_t compressed = 0;
   for (const auto& b : reader->blocks()) compressed += b.compressed_size;
@@ -75,7 +80,7 @@ util::Result<std::string> inspect_chunk(const std::string& path) {
 
 util::Result<uint64_t> cat_chunk(const std::string& path, int64_t start, int64_t end, std::FILE* out) {
   auto reader = chunk::ChunkReader::open_file(path);
-  if (!reader.ok()) return util::Error{path + ": " + reader.error()};
+  if (!reader.ok()) return util::Error{with_path(path, reader.error())};
   const model::LabelSet& stream = reader->header().labels;
   std::string line;
   std::vector<model::Label> labels;
@@ -120,7 +125,9 @@ std::vector<std::string> verify_chunk_file(const std::string& path) {
   std::vector<std::string> problems;
   auto reader = chunk::ChunkReader::open_file(path);
   if (!reader.ok()) {
-    problems.push_back(reader.error());
+    // Without the path: callers print "<file>: <problem>".
+    std::string e = with_path(path, reader.error());
+    problems.push_back(e.compare(0, path.size() + 2, path + ": ") == 0 ? e.substr(path.size() + 2) : e);
     return problems;
   }
   std::string payload;
