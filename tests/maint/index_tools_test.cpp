@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include "chunk/chunk_reader.h"
 #include "maint/index_rebuild.h"
 #include "maint/index_stats.h"
 #include "maint/index_update.h"
@@ -248,4 +249,55 @@ TEST_CASE("the maintenance lock admits one run at a time") {
   auto a = maint::acquire_maintenance_lock(d.tmp.path);
   REQUIRE(a.ok());
   CHECK(!maint::acquire_maintenance_lock(d.tmp.path).ok());
+}
+
+TEST_CASE("a run interrupted after any step leaves the same visible data") {
+  DataDir d;
+  d.flush_one("fake", kApi, {E(kDay0 + 1, "a"), E(kDay0 + 2, "b")});
+  d.flush_one("fake", kApi, {E(kDay0 + 2, "b"), E(kDay0 + 3, "c")});
+  auto before = d.all("fake");
+  REQUIRE(before.size() == 3);
+  auto snap = maint::load_tenant_index(d.root(), "fake");
+  REQUIRE(snap.ok());
+  // Step 1 done: the merged chunk is on disk, unindexed. Nothing visible changes.
+  std::vector<chunk::ChunkReader> readers;
+  for (const auto& [file, c] : maint::indexed_chunks(*snap)) {
+    auto r = chunk::ChunkReader::open_file(snap->paths.chunks + "/" + file);
+    REQUIRE(r.ok());
+    readers.push_back(std::move(*r));
+  }
+  auto merged = maint::merge_chunks({&readers[0], &readers[1]}, maint::RewriteOptions{});
+  REQUIRE(merged.ok());
+  auto written = maint::write_chunk(snap->paths, merged->at(0));
+  REQUIRE(written.ok());
+  CHECK(d.all("fake") == before);
+  // Step 2 done: a new index file lists it beside the old ones. Readers collapse the duplicates.
+  std::map<model::LabelSet, std::set<idx::ChunkRef>> content;
+  content[kApi].insert(written->ref);
+  REQUIRE(maint::publish_index_file(d.root() + "/fake/index/" + store::period_dir_name(idx::period_of(kDay0)), content).ok());
+  CHECK(d.all("fake") == before);
+  // Step 3 done: the old index files are gone; the old chunks are orphans until step 4.
+  for (const auto& f : snap->periods.begin()->second.files)
+    REQUIRE(::unlink((d.root() + "/fake/index/" + store::period_dir_name(snap->periods.begin()->first) + "/" + f).c_str()) == 0);
+  CHECK(d.all("fake") == before);
+  maint::VerifyOptions o;
+  o.now = INT64_MAX / 2;
+  o.remove_orphans = true;
+  auto v = maint::verify_index(d.root(), "fake", o);
+  REQUIRE(v.ok());
+  CHECK(v->problems.empty());
+  CHECK(v->orphans.size() == 2);
+  CHECK(v->orphans_removed == 2);
+  CHECK(d.all("fake") == before);
+  CHECK(d.chunk_files("fake") == 1);
+}
+
+TEST_CASE("chunk names from an index never steer a deletion outside the chunk directory") {
+  DataDir d;
+  d.flush_one("fake", kApi, {E(kDay0, "a")});
+  for (const char* bad : {"../../../victim", "2024-01-01/../../victim", "victim", "2024-01-01/a/b.chunk"}) {
+    CAPTURE(bad);
+    CHECK(!maint::remove_unreferenced_chunks(d.root(), "fake", {bad}).ok());
+  }
+  CHECK(!maint::load_tenant_index(d.root(), "..").ok());
 }
