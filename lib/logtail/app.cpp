@@ -83,14 +83,13 @@ util::Result<std::unique_ptr<App>> App::create(Config config, AppOptions options
     impl->pipelines.push_back(std::move(*p));
   }
 
+  const size_t nclients = options.dry_run ? 0 : c.clients.size();
+  if (!options.dry_run && nclients == 0) return util::Error{"clients: at least one client is required (or -dry-run)"};
   auto store = positions::PositionsStore::open({.filename = c.positions.filename,
                                                 .ignore_invalid_yaml = c.positions.ignore_invalid_yaml,
                                                 .read_only = options.dry_run});
   if (!store.ok()) return util::Error{store.error()};
   impl->positions = std::move(*store);
-
-  const size_t nclients = options.dry_run ? 0 : c.clients.size();
-  if (!options.dry_run && nclients == 0) return util::Error{"clients: at least one client is required (or -dry-run)"};
   impl->acks = std::make_unique<AckRouter>(nclients);
   Impl* raw = impl.get();
   for (size_t i = 0; i < nclients; ++i) {
