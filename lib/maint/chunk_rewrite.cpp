@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <string_view>
-#include <unordered_map>
+#include <tuple>
 
 #include "chunk/chunk_writer.h"
 
@@ -161,7 +161,11 @@ util::Status rewrite_group(const TenantIndex& snap, const std::vector<std::strin
 std::map<model::LabelSet, std::vector<idx::ChunkRef>> chunks_by_stream(const TenantIndex& snap) {
   std::map<model::LabelSet, std::vector<idx::ChunkRef>> out;
   for (auto& [file, c] : indexed_chunks(snap)) out[c.labels].push_back(c.ref);
-  for (auto& [labels, refs] : out) std::sort(refs.begin(), refs.end());
+  // By time, not by ChunkRef's own order (which compares the file name first).
+  for (auto& [labels, refs] : out)
+    std::sort(refs.begin(), refs.end(), [](const idx::ChunkRef& a, const idx::ChunkRef& b) {
+      return std::tie(a.min_time, a.max_time, a.file) < std::tie(b.min_time, b.max_time, b.file);
+    });
   return out;
 }
 
