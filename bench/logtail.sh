@@ -69,6 +69,8 @@ while [ "$(metric "$addr" "$host")" != "$N" ]; do sleep 0.05; done
 t1=$(date +%s%N)
 ship_s=$(python3 -c "print(($t1 - $t0) / 1e9)")
 hwm=$(awk '/VmHWM/ {print $2}' /proc/$lt/status)
+# CPU seconds logtail used (utime + stime): lines per CPU-second is robust to a busy machine.
+cpu_s=$(awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' /proc/$lt/stat)
 kill -TERM "$lt"; wait "$lt" || true
 
 r0=$(date +%s%N); $pin_lt wc -l "$work/logs/app.log" >/dev/null; r1=$(date +%s%N)
@@ -103,6 +105,7 @@ echo "| measurement | value |"
 echo "|---|---|"
 printf '| tail + regex/labels/timestamp + ship to logd, one core (%d lines, %.0f MB) | %.0f lines/s (%.1f MB/s) |\n' \
   "$N" "$(python3 -c "print($bytes/1e6)")" "$(python3 -c "print($N/$ship_s)")" "$(python3 -c "print($bytes/1e6/$ship_s)")"
+printf '| the same, per CPU-second logtail used (%.2f s) | %.0f lines/s |\n' "$cpu_s" "$(python3 -c "print($N/$cpu_s)")"
 printf '| raw read of the same file (wc -l) | %.0f lines/s |\n' "$(python3 -c "print($N/$raw_s)")"
 printf '| logtail peak RSS during the throughput run | %d MB |\n' $((hwm / 1024))
 printf '| logtail RSS tailing %s files (after shipping 100k lines) | %d MB (peak %d MB) |\n' "$files" $((rss / 1024)) $((hwm2 / 1024))
