@@ -156,10 +156,7 @@ util::Result<ApplyResult> remove_unreferenced_chunks(const std::string& store_ro
   std::set<std::string> dirs;
   for (const auto& f : files) {
     // Names come from index files; never let one steer a deletion outside the chunk directory.
-    auto slash = f.find('/');
-    if (slash == std::string::npos || f.find('/', slash + 1) != std::string::npos || f.find("..") != std::string::npos ||
-        !store::parse_period_dir_name(f.substr(0, slash)))
-      return util::Error{"refusing to remove chunk with unexpected name " + f};
+    if (!is_chunk_path(f)) return util::Error{"refusing to remove chunk with unexpected name " + f};
     if (referenced.count(f)) {
       result.chunks_kept.push_back(f);
       continue;

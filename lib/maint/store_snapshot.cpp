@@ -99,6 +99,13 @@ util::Result<TenantIndex> load_tenant_index(const std::string& root, const std::
           good = false;
           break;
         }
+        for (const auto& ref : s->chunks) {
+          if (!is_chunk_path(ref.file)) {
+            out.bad_files.push_back(dir + "/" + name + ": chunk ref " + ref.file + " is not a chunk path");
+            good = false;
+          }
+        }
+        if (!good) break;
         series[s->labels].insert(s->chunks.begin(), s->chunks.end());
       }
       if (!good) continue;  // a file is taken whole or not at all
@@ -115,6 +122,13 @@ std::map<std::string, IndexedChunk> indexed_chunks(const TenantIndex& index) {
     for (const auto& [labels, refs] : pi.series)
       for (const auto& ref : refs) out.try_emplace(ref.file, IndexedChunk{labels, ref});
   return out;
+}
+
+bool is_chunk_path(std::string_view f) {
+  auto slash = f.find('/');
+  return slash != std::string_view::npos && f.find('/', slash + 1) == std::string_view::npos &&
+         f.find("..") == std::string_view::npos && store::parse_period_dir_name(f.substr(0, slash)) &&
+         f.size() > slash + 1;
 }
 
 std::vector<int64_t> periods_of(const idx::ChunkRef& ref) {

@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fsutil/file_lock.h"
@@ -55,7 +56,8 @@ struct TenantIndex {
   std::vector<std::string> bad_files;
 };
 
-// Reads every valid index file of `tenant` (one bad file does not stop the load).
+// Reads every valid index file of `tenant` (one bad file, e.g. one with a ref that is not a
+// chunk path, does not stop the load; it is listed in bad_files and left alone).
 util::Result<TenantIndex> load_tenant_index(const std::string& store_root, const std::string& tenant);
 
 // Every chunk the snapshot references, by file (relative to the tenant's chunk directory),
@@ -65,6 +67,10 @@ struct IndexedChunk {
   idx::ChunkRef ref;
 };
 std::map<std::string, IndexedChunk> indexed_chunks(const TenantIndex& index);
+
+// Whether `file` has the shape of a chunk ref, "<YYYY-MM-DD>/<name>" with no "..": names come
+// from index files, and a hostile one must not steer a read or a deletion elsewhere.
+bool is_chunk_path(std::string_view file);
 
 // Periods [period_of(min), period_of(max)] a ref overlaps.
 std::vector<int64_t> periods_of(const idx::ChunkRef& ref);

@@ -301,3 +301,19 @@ TEST_CASE("chunk names from an index never steer a deletion outside the chunk di
   }
   CHECK(!maint::load_tenant_index(d.root(), "..").ok());
 }
+
+TEST_CASE("an index file with a ref outside the chunk directory is bad and left alone") {
+  DataDir d;
+  d.flush_one("fake", kApi, {E(kDay0, "a")});
+  std::map<model::LabelSet, std::set<idx::ChunkRef>> content;
+  content[kDebug].insert(idx::ChunkRef{"2024-01-01/../../../../victim", kDay0, kDay0, 1, 1});
+  REQUIRE(maint::publish_index_file(d.root() + "/fake/index/2024-01-01", content).ok());
+  auto snap = maint::load_tenant_index(d.root(), "fake");
+  REQUIRE(snap.ok());
+  REQUIRE(snap->bad_files.size() == 1);
+  CHECK(snap->bad_files[0].find("not a chunk path") != std::string::npos);
+  CHECK(maint::indexed_chunks(*snap).size() == 1);
+  CHECK(maint::is_chunk_path("2024-01-01/x.chunk"));
+  CHECK(!maint::is_chunk_path("2024-01-01/"));
+  CHECK(!maint::is_chunk_path("2024-13-01/x.chunk"));
+}
