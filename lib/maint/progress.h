@@ -17,11 +17,17 @@ class TerminalProgress {
     if (drawn_) std::fputs("\r\033[K", stderr);
   }
 
-  // Redraws at most ten times a second, and always at the end.
+  // Redraws at most ten times a second; the end (done == total) erases the line, so results
+  // printed next start on a clean line.
   void operator()(size_t done, size_t total) {
     if (!enabled_ || total == 0) return;
+    if (done >= total) {
+      if (drawn_) std::fputs("\r\033[K", stderr);
+      drawn_ = false;
+      return;
+    }
     auto now = std::chrono::steady_clock::now();
-    if (done < total && drawn_ && now - last_ < std::chrono::milliseconds(100)) return;
+    if (drawn_ && now - last_ < std::chrono::milliseconds(100)) return;
     last_ = now;
     drawn_ = true;
     std::fprintf(stderr, "\r\033[K%s: %zu/%zu (%zu%%)", what_.c_str(), done, total, done * 100 / total);
