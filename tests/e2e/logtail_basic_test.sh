@@ -134,5 +134,14 @@ expect_eq "logtail: -stdin without a config: job=stdin and hostname" "{hostname=
 printf 'piped-1\npiped-2\n' | logtail -stdin -config.file="$d/talk.yaml" 2>/dev/null
 expect_eq "logtail: -stdin pushes to the client and exits at end of input" "$(printf 'piped-1\npiped-2')" \
   "$(lt_lines "$lp" '{job="varlogs"} |= "piped-"')"
+out=$(logtail -stdin -dry-run -print-config-stderr -config.file="$d/talk.yaml" </dev/null 2>&1 >/dev/null)
+expect_contains "logtail: -print-config-stderr prints the effective config" "job_name: system" "$out"
+sed 's/job: varlogs/job: ${LT_JOB:-fallback}/' "$d/talk.yaml" >"$d/env.yaml"
+out=$(echo hi | LT_JOB=fromenv logtail -stdin -dry-run -config.expand-env=true -config.file="$d/env.yaml" 2>/dev/null | cut -f2-)
+expect_eq "logtail: -config.expand-env expands \${VAR:-default}" "{job=\"fromenv\"}	hi" "$out"
+out=$(echo hi | logtail -stdin -dry-run -config.file="$d/env.yaml" 2>/dev/null | cut -f2-)
+expect_eq "logtail: without -config.expand-env the text stays" "{job=\"\${LT_JOB:-fallback}\"}	hi" "$out"
+printf 'ext-1\n' | logtail -stdin -client.external-labels=dc=eu1,team=core -config.file="$d/talk.yaml" 2>/dev/null
+expect_eq "logtail: -client.external-labels are added to pushed streams" "ext-1" "$(lt_lines "$lp" '{dc="eu1", team="core", job="varlogs"}')"
 kill -TERM "$lt_logd_pid"
 wait "$lt_logd_pid" 2>/dev/null
