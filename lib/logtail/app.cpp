@@ -8,6 +8,8 @@
 
 #include <chrono>
 
+#include "discovery/file_sd.h"
+#include "discovery/kubernetes_sd.h"
 #include "logtail/app_impl.h"
 
 namespace logtail {
@@ -53,6 +55,27 @@ void read_stdin(App::Impl& impl, const model::LabelSet& labels) {
   impl.stdin_finished = true;
 }
 
+// The discoverers of one scrape config (file_sd_configs, kubernetes_sd_configs); null when it
+// has none, so static-only configs keep their fixed targets.
+util::Result<std::unique_ptr<discovery::DiscoverySet>> make_discovery(const ScrapeConfig& sc, size_t index,
+                                                                      bool use_inotify) {
+  std::vector<std::unique_ptr<discovery::Discoverer>> discoverers;
+  for (const FileSdConfig& f : sc.file_sd_configs) {
+    discoverers.push_back(std::make_unique<discovery::FileDiscovery>(discovery::FileDiscoveryOptions{
+        .patterns = f.files, .refresh_interval_ns = f.refresh_interval, .use_inotify = use_inotify}));
+  }
+  for (size_t k = 0; k < sc.kubernetes_sd_configs.size(); ++k) {
+    auto d = discovery::KubernetesDiscovery::create(sc.kubernetes_sd_configs[k]);
+    if (!d.ok()) {
+      return util::Error{"scrape_configs[" + std::to_string(index) + "].kubernetes_sd_configs[" + std::to_string(k) +
+                         "]: " + d.error()};
+    }
+    discoverers.push_back(std::move(*d));
+  }
+  if (discoverers.empty()) return std::unique_ptr<discovery::DiscoverySet>();
+  return std::make_unique<discovery::DiscoverySet>(static_target_groups(sc), std::move(discoverers));
+}
+
 }  // namespace
 
 App::App(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -77,6 +100,9 @@ util::Result<std::unique_ptr<App>> App::create(Config config, AppOptions options
     if (!p.ok()) return util::Error{"scrape_configs[" + std::to_string(i) + "].pipeline_stages: " + p.error()};
     impl->pipelines.push_back(std::move(*p));
     impl->targets.push_back(build_file_targets(sc, impl->hostname));
+    auto ds = make_discovery(sc, i, options.use_inotify);
+    if (!ds.ok()) return util::Error{ds.error()};
+    impl->discovery.push_back(std::move(*ds));
   }
   if (impl->pipelines.empty()) {
     auto p = stages::Pipeline::compile(YAML::Node(), {.registry = impl->registry});
@@ -136,6 +162,18 @@ util::Status App::start() {
       for (auto& tm : m.managers) tm->wake();
     });
     for (auto& tm : m.managers) tm->start();
+    // Discovered targets replace a manager's targets whenever discovery changes (the static
+    // ones are part of every update). /targets keeps showing the static configuration's.
+    for (size_t i = 0; i < m.discovery.size(); ++i) {
+      if (!m.discovery[i]) continue;
+      m.discovery[i]->start([&m, i](const std::vector<discovery::TargetGroup>& groups) {
+        ScrapeTargets t = build_targets_from_groups(m.config.scrape_configs[i], groups, m.hostname);
+        if (auto st = m.managers[i]->set_targets(t.active); !st.ok()) {
+          std::fprintf(stderr, "level=error msg=\"discovered targets\" job=%s err=\"%s\"\n",
+                       m.config.scrape_configs[i].job_name.c_str(), st.error().c_str());
+        }
+      });
+    }
   }
   m.syncer = std::thread([&m] {
     std::unique_lock lock(m.sync_mu);
@@ -154,6 +192,9 @@ bool App::stop() {
   if (!m.started || m.stopped) return true;
   m.stopped = true;
   const auto deadline = std::chrono::steady_clock::now() + m.options.shutdown_timeout;
+  for (auto& ds : m.discovery) {
+    if (ds) ds->stop();  // no target changes while shutting down
+  }
   // 1. Stop reading, but keep the tailers: their positions are recorded only once the clients
   //    have settled what was read.
   m.queue->close_input();

@@ -12,6 +12,7 @@
 
 #include "client/client.h"
 #include "client/metrics.h"
+#include "discovery/discovery_set.h"
 #include "logtail/ack_router.h"
 #include "logtail/app.h"
 #include "logtail/line_queue.h"
@@ -38,6 +39,8 @@ struct App::Impl {
   std::vector<std::unique_ptr<client::Client>> clients;
   std::unique_ptr<ScrapeLineQueue> queue;
   std::vector<std::unique_ptr<tail::TargetManager>> managers;  // one per scrape config (file mode)
+  // One per scrape config (null without file_sd/kubernetes_sd): feeds managers[i] as targets change.
+  std::vector<std::unique_ptr<discovery::DiscoverySet>> discovery;
   std::unique_ptr<PipelineRunner> runner;
 
   std::thread syncer;  // positions.sync_period

@@ -5,7 +5,9 @@
 #include <set>
 
 #include "fsutil/atomic_file.h"
+#include "discovery/file_sd.h"
 #include "logtail/config_fields.h"
+#include "logtail/config_sd.h"
 #include "relabel/relabel_yaml.h"
 
 namespace logtail {
@@ -17,7 +19,7 @@ constexpr int64_t kMaxPort = 65535;
 // instead of "unknown field".
 const char* const kUnsupportedSources[] = {
     "journal", "syslog", "loki_push_api", "windows_events", "gcplog", "azure_event_hub", "kafka",
-    "gelf", "cloudflare", "heroku_drain", "docker_sd_configs", "kubernetes_sd_configs",
+    "gelf", "cloudflare", "heroku_drain", "docker_sd_configs",
     "consul_sd_configs", "consulagent_sd_configs", "dns_sd_configs", "ec2_sd_configs",
     "azure_sd_configs", "gce_sd_configs", "openstack_sd_configs", "digitalocean_sd_configs",
     "dockerswarm_sd_configs", "eureka_sd_configs", "hetzner_sd_configs", "http_sd_configs",
@@ -159,6 +161,9 @@ util::Status parse_file_sd(const YAML::Node& node, const std::string& path, File
   r.read_string_list("files", f.files);
   r.read_duration("refresh_interval", f.refresh_interval);
   if (f.files.empty()) r.fail(path + ".files: at least one file pattern is required");
+  for (const std::string& pattern : f.files) {
+    if (auto st = discovery::validate_file_sd_pattern(pattern); !st.ok()) r.fail(path + ".files: " + st.error());
+  }
   return r.finish();
 }
 
@@ -188,6 +193,7 @@ util::Status parse_scrape_config(const YAML::Node& node, const std::string& path
   if (s.job_name.empty()) r.fail(path + ".job_name: must be set");
   read_list(r, "static_configs", s.static_configs, parse_static_config);
   read_list(r, "file_sd_configs", s.file_sd_configs, parse_file_sd);
+  read_list(r, "kubernetes_sd_configs", s.kubernetes_sd_configs, parse_kubernetes_sd);
   if (YAML::Node rc = r.child("relabel_configs"); rc.IsDefined()) {
     auto rules = relabel::parse_relabel_rules(rc, r.path_of("relabel_configs"));
     if (rules.ok()) {

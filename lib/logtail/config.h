@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "discovery/kubernetes_sd.h"
 #include "logtail/config_env.h"
 #include "model/labels.h"
 #include "model/time.h"
@@ -98,7 +99,8 @@ struct StaticConfig {
   model::LabelSet labels;
 };
 
-// file_sd_configs: target groups read from JSON/YAML files matching `files` globs.
+// file_sd_configs: target groups read from JSON/YAML files matching `files` globs (a `*` only in
+// the last path component; .json, .yml or .yaml), re-read on change and every refresh_interval.
 struct FileSdConfig {
   std::vector<std::string> files;
   int64_t refresh_interval = 5 * model::kNanosPerMinute;
@@ -108,6 +110,7 @@ struct ScrapeConfig {
   std::string job_name;
   std::vector<StaticConfig> static_configs;
   std::vector<FileSdConfig> file_sd_configs;
+  std::vector<discovery::KubernetesSdConfig> kubernetes_sd_configs;
   std::vector<relabel::RelabelRule> relabel_configs;
   // The `pipeline_stages` list exactly as written (a YAML sequence), for the stages module to
   // compile; null when absent or empty. Errors there should be reported under

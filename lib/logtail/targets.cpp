@@ -21,15 +21,25 @@ void drop_reserved_except_paths(model::LabelSet& labels) {
 
 }  // namespace
 
-ScrapeTargets build_file_targets(const ScrapeConfig& scrape, std::string_view hostname) {
-  ScrapeTargets out;
-  for (const StaticConfig& group : scrape.static_configs) {
-    std::vector<std::string> addresses = group.targets;
+std::vector<discovery::TargetGroup> static_target_groups(const ScrapeConfig& scrape) {
+  std::vector<discovery::TargetGroup> groups;
+  for (size_t i = 0; i < scrape.static_configs.size(); ++i) {
+    const StaticConfig& sc = scrape.static_configs[i];
+    discovery::TargetGroup g{"static/" + std::to_string(i), sc.labels, {}};
+    std::vector<std::string> addresses = sc.targets;
     if (addresses.empty()) addresses.push_back("localhost");
-    for (const std::string& address : addresses) {
-      // group.Labels.Merge(target): the target's own labels (its address) win.
-      model::LabelSet discovered = group.labels;
-      discovered.set("__address__", address);
+    for (const std::string& address : addresses) g.targets.push_back(model::LabelSet{{"__address__", address}});
+    groups.push_back(std::move(g));
+  }
+  return groups;
+}
+
+ScrapeTargets build_targets_from_groups(const ScrapeConfig& scrape, const std::vector<discovery::TargetGroup>& groups,
+                                        std::string_view hostname) {
+  ScrapeTargets out;
+  for (const discovery::TargetGroup& group : groups) {
+    // group.Labels.Merge(target): the target's own labels (its address) win.
+    for (model::LabelSet& discovered : discovery::merged_targets(group)) {
       model::LabelSet labels = discovered;
       if (!relabel::apply_rules(scrape.relabel_configs, labels)) {
         out.dropped.push_back({std::move(discovered), "dropping target, no labels"});
@@ -48,6 +58,10 @@ ScrapeTargets build_file_targets(const ScrapeConfig& scrape, std::string_view ho
     }
   }
   return out;
+}
+
+ScrapeTargets build_file_targets(const ScrapeConfig& scrape, std::string_view hostname) {
+  return build_targets_from_groups(scrape, static_target_groups(scrape), hostname);
 }
 
 model::LabelSet stdin_labels(const Config& config, std::string_view hostname) {

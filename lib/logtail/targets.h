@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "discovery/target_group.h"
 #include "logtail/config.h"
 #include "model/labels.h"
 
@@ -32,8 +33,18 @@ struct ScrapeTargets {
   std::vector<DroppedTarget> dropped;
 };
 
-// `hostname` is compared with a `__host__` label, when a target has one.
+// `hostname` is compared with a `__host__` label, when a target has one. Static configs only;
+// discovered groups go through build_targets_from_groups.
 ScrapeTargets build_file_targets(const ScrapeConfig& scrape, std::string_view hostname);
+
+// The static_configs entries of `scrape` as target groups (sources "static/<i>"), one target per
+// `targets` item (`__address__`), `localhost` when there is none.
+std::vector<discovery::TargetGroup> static_target_groups(const ScrapeConfig& scrape);
+
+// Relabels every target of `groups` (static and discovered, e.g. Kubernetes pods with their
+// __meta_kubernetes_* labels) into file targets, with the same rules as build_file_targets.
+ScrapeTargets build_targets_from_groups(const ScrapeConfig& scrape, const std::vector<discovery::TargetGroup>& groups,
+                                        std::string_view hostname);
 
 // The stream labels of entries read from standard input (-stdin): the static labels of the
 // first scrape config (without `__` labels), or {job="stdin", hostname="<host>"} when there is
