@@ -1,6 +1,7 @@
 #include "model/labels.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include "model/fingerprint.h"
 #include "model/go_string.h"
@@ -23,6 +24,13 @@ LabelSet LabelSet::from_unsorted(std::vector<Label> labels) {
     }
   }
   std::erase_if(out.labels_, [](const Label& l) { return l.value.empty(); });
+  return out;
+}
+
+LabelSet LabelSet::from_sorted(std::vector<Label> labels) {
+  assert(std::is_sorted(labels.begin(), labels.end(), [](const Label& a, const Label& b) { return a.name < b.name; }));
+  LabelSet out;
+  out.labels_ = std::move(labels);
   return out;
 }
 

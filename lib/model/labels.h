@@ -29,6 +29,9 @@ class LabelSet {
   // Sorts and de-duplicates (the last value of a repeated name wins).
   LabelSet(std::initializer_list<Label> labels);
   static LabelSet from_unsorted(std::vector<Label> labels);
+  // For callers that already hold sorted labels with unique names and non-empty values (checked
+  // in debug builds only): skips the sort.
+  static LabelSet from_sorted(std::vector<Label> labels);
 
   const std::vector<Label>& labels() const { return labels_; }
   size_t size() const { return labels_.size(); }

@@ -202,7 +202,7 @@ const ResultLabels* LabelsBuilder::intern(std::vector<std::pair<std::string_view
   labels.reserve(v.size());
   for (const auto& [n, val] : v) labels.push_back({std::string(n), std::string(val)});
   ResultLabels& r = interned_.emplace_back();
-  r.labels = model::LabelSet::from_unsorted(std::move(labels));
+  r.labels = model::LabelSet::from_sorted(std::move(labels));  // `v` is sorted and unique
   r.hash = key;
   *link = static_cast<uint32_t>(interned_.size() - 1);
   intern_next_.push_back(kNoIntern);
