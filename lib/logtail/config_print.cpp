@@ -99,6 +99,38 @@ YAML::Node scrape(const ScrapeConfig& s) {
     files.push_back(one);
   }
   if (files.size() > 0) n["file_sd_configs"] = files;
+  YAML::Node kubes(YAML::NodeType::Sequence);
+  for (const auto& k : s.kubernetes_sd_configs) {
+    YAML::Node kn;
+    kn["role"] = std::string(discovery::kubernetes_role_name(k.role));
+    if (!k.api_server.empty()) kn["api_server"] = k.api_server;
+    if (!k.kubeconfig_file.empty()) kn["kubeconfig_file"] = k.kubeconfig_file;
+    YAML::Node names(YAML::NodeType::Sequence);
+    for (const auto& name : k.namespaces.names) names.push_back(name);
+    kn["namespaces"]["names"] = names;
+    kn["namespaces"]["own_namespace"] = k.namespaces.own_namespace;
+    YAML::Node sels(YAML::NodeType::Sequence);
+    for (const auto& sel : k.selectors) {
+      YAML::Node sn;
+      sn["role"] = std::string(discovery::kubernetes_role_name(sel.role));
+      if (!sel.label.empty()) sn["label"] = sel.label;
+      if (!sel.field.empty()) sn["field"] = sel.field;
+      sels.push_back(sn);
+    }
+    if (sels.size() > 0) kn["selectors"] = sels;
+    if (!k.bearer_token.empty()) kn["bearer_token"] = secret(k.bearer_token);
+    if (!k.bearer_token_file.empty()) kn["bearer_token_file"] = k.bearer_token_file;
+    if (!k.basic_auth_username.empty()) {
+      kn["basic_auth"]["username"] = k.basic_auth_username;
+      kn["basic_auth"]["password"] = secret(k.basic_auth_password);
+    }
+    if (!k.ca_file.empty()) kn["tls_config"]["ca_file"] = k.ca_file;
+    if (!k.cert_file.empty()) kn["tls_config"]["cert_file"] = k.cert_file;
+    if (!k.key_file.empty()) kn["tls_config"]["key_file"] = k.key_file;
+    if (k.insecure_skip_verify) kn["tls_config"]["insecure_skip_verify"] = true;
+    kubes.push_back(kn);
+  }
+  if (kubes.size() > 0) n["kubernetes_sd_configs"] = kubes;
   YAML::Node rules(YAML::NodeType::Sequence);
   for (const auto& r : s.relabel_configs) rules.push_back(relabel::relabel_rule_to_yaml(r));
   if (rules.size() > 0) n["relabel_configs"] = rules;

@@ -53,3 +53,23 @@ TEST_CASE("sd config: errors name the key") {
   CHECK(error_of("scrape_configs:\n  - job_name: d\n    docker_sd_configs:\n      - host: unix:///var/run/docker.sock\n")
             .find("scrape_configs[0].docker_sd_configs: not supported yet") == 0);
 }
+
+TEST_CASE("sd config: -print-config-stderr shows kubernetes_sd_configs") {
+  auto c = logtail::parse_config(R"(
+scrape_configs:
+  - job_name: k
+    kubernetes_sd_configs:
+      - role: pod
+        api_server: https://k8s:6443
+        bearer_token: hunter2
+        namespaces: {names: [a]}
+        selectors: [{role: pod, field: spec.nodeName=n1}]
+)");
+  REQUIRE_MESSAGE(c.ok(), c.error());
+  std::string out = logtail::print_config(*c);
+  CHECK(out.find("kubernetes_sd_configs:") != std::string::npos);
+  CHECK(out.find("api_server: https://k8s:6443") != std::string::npos);
+  CHECK(out.find("field: spec.nodeName=n1") != std::string::npos);
+  CHECK(out.find("bearer_token: <secret>") != std::string::npos);
+  CHECK(out.find("hunter2") == std::string::npos);
+}
