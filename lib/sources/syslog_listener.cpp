@@ -1,0 +1,308 @@
+#include "sources/syslog_listener.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <list>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "sources/syslog_framing.h"
+#include "sources/syslog_labels.h"
+#include "sources/syslog_message.h"
+
+namespace sources {
+namespace {
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int current_utc_year() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return tm.tm_year + 1900;
+}
+
+// "host:port", "[v6]:port" or ":port" into host and port strings.
+util::Status split_host_port(const std::string& addr, std::string& host, std::string& port) {
+  size_t colon = addr.rfind(':');
+  if (colon == std::string::npos) return util::Error{"missing port in address \"" + addr + "\""};
+  host = addr.substr(0, colon);
+  port = addr.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (port.empty()) return util::Error{"missing port in address \"" + addr + "\""};
+  return {};
+}
+
+std::string ip_string(const sockaddr_storage& sa) {
+  char buf[INET6_ADDRSTRLEN] = {0};
+  if (sa.ss_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(sa).sin_addr, buf, sizeof buf);
+  } else if (sa.ss_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(sa).sin6_addr, buf, sizeof buf);
+  }
+  return buf;
+}
+
+// Reverse DNS as Promtail's net.LookupAddr; empty when the address has no name.
+std::string reverse_lookup(const sockaddr_storage& sa, socklen_t len) {
+  char host[NI_MAXHOST] = {0};
+  if (getnameinfo(reinterpret_cast<const sockaddr*>(&sa), len, host, sizeof host, nullptr, 0,
+                  NI_NAMEREQD) != 0) {
+    return "";
+  }
+  std::string name = host;
+  if (!name.empty() && name.back() != '.') name.push_back('.');  // Go returns FQDNs with the dot
+  return name;
+}
+
+}  // namespace
+
+struct SyslogListener::Impl {
+  SyslogListenerOptions options;
+  Sink sink;
+  SyslogCounters counters;
+  int listen_fd = -1;
+  int wake_fd = -1;  // eventfd: readable once stop() is called
+  uint16_t port = 0;
+  int rfc3164_year = 0;
+  std::thread main_thread;  // accept loop (TCP) or receive loop (UDP)
+
+  struct Connection {
+    int fd = -1;
+    std::thread thread;
+    std::atomic<bool> done{false};
+  };
+  std::mutex mu;
+  std::list<Connection> connections;  // guarded by mu
+  bool stopped = false;
+
+  ~Impl() {
+    if (listen_fd >= 0) close(listen_fd);
+    if (wake_fd >= 0) close(wake_fd);
+  }
+
+  model::LabelSet connection_labels(const sockaddr_storage& sa, socklen_t len) const {
+    model::LabelSet labels = options.labels;
+    labels.set("__syslog_connection_ip_address", ip_string(sa));
+    if (options.lookup_hostnames) labels.set("__syslog_connection_hostname", reverse_lookup(sa, len));
+    return labels;
+  }
+
+  void handle_frame(std::string_view frame, const model::LabelSet& conn_labels) {
+    auto m = options.rfc3164 ? parse_rfc3164(frame, rfc3164_year) : parse_rfc5424(frame);
+    if (!m.ok()) {
+      counters.parse_errors++;
+      return;
+    }
+    if (m->message.empty()) {
+      counters.empty_messages++;  // Promtail skips messages without MSG
+      return;
+    }
+    model::LabelSet meta = conn_labels;
+    add_syslog_message_labels(*m, options.label_structured_data, meta);
+    auto labels = syslog_stream_labels(std::move(meta), options.relabel_rules);
+    if (!labels) {
+      counters.dropped_by_relabel++;
+      return;
+    }
+    model::Entry entry;
+    entry.timestamp = options.use_incoming_timestamp && m->timestamp ? *m->timestamp : now_ns();
+    entry.line.assign(options.use_rfc5424_message ? frame : m->message);
+    sink(std::move(*labels), std::move(entry));
+    counters.entries++;
+  }
+
+  // Waits until `fd` is readable, stop() was called, or `timeout_ms` passed (-1: forever).
+  // Returns 1 readable, 0 timeout, -1 stopping.
+  int wait_readable(int fd, int timeout_ms) const {
+    pollfd fds[2] = {{fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+    for (;;) {
+      int n = poll(fds, 2, timeout_ms);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 || fds[1].revents) return -1;
+      return n == 0 ? 0 : 1;
+    }
+  }
+
+  void serve_connection(Connection* conn, model::LabelSet conn_labels) {
+    SyslogFrameDecoder decoder(options.max_message_length);
+    auto on_frame = [&](std::string_view f) { handle_frame(f, conn_labels); };
+    int idle_ms = static_cast<int>(std::min<int64_t>(options.idle_timeout_ns / 1'000'000, INT32_MAX));
+    if (idle_ms <= 0) idle_ms = -1;
+    char buf[64 * 1024];
+    for (;;) {
+      if (wait_readable(conn->fd, idle_ms) <= 0) break;  // idle timeout or stopping
+      ssize_t n = recv(conn->fd, buf, sizeof buf, 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        decoder.finish(on_frame);
+        break;
+      }
+      if (!decoder.feed(std::string_view(buf, static_cast<size_t>(n)), on_frame).ok()) {
+        counters.parse_errors++;
+        break;
+      }
+    }
+    counters.truncated += decoder.truncated();
+    conn->done = true;
+  }
+
+  void reap_finished_connections() {
+    std::lock_guard lock(mu);
+    for (auto it = connections.begin(); it != connections.end();) {
+      if (it->done) {
+        it->thread.join();
+        close(it->fd);
+        it = connections.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  void accept_loop() {
+    for (;;) {
+      int w = wait_readable(listen_fd, 1000);
+      if (w < 0) return;
+      reap_finished_connections();
+      if (w == 0) continue;
+      sockaddr_storage sa{};
+      socklen_t len = sizeof sa;
+      int fd = accept4(listen_fd, reinterpret_cast<sockaddr*>(&sa), &len, SOCK_CLOEXEC);
+      if (fd < 0) {
+        if (errno == EMFILE || errno == ENFILE) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        continue;
+      }
+      std::lock_guard lock(mu);
+      if (stopped) {
+        close(fd);
+        return;
+      }
+      Connection& conn = connections.emplace_back();
+      conn.fd = fd;
+      conn.thread = std::thread([this, c = &conn, labels = connection_labels(sa, len)]() mutable {
+        serve_connection(c, std::move(labels));
+      });
+    }
+  }
+
+  void receive_loop() {
+    std::vector<char> buf(64 * 1024);
+    // Reverse lookups are slow; remember the last sender's labels (most streams have one sender).
+    std::string last_ip;
+    model::LabelSet last_labels;
+    for (;;) {
+      if (wait_readable(listen_fd, -1) < 0) return;
+      sockaddr_storage sa{};
+      socklen_t len = sizeof sa;
+      ssize_t n = recvfrom(listen_fd, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&sa), &len);
+      if (n <= 0) continue;
+      std::string ip = ip_string(sa);
+      if (ip != last_ip) {
+        last_labels = connection_labels(sa, len);
+        last_ip = ip;
+      }
+      SyslogFrameDecoder decoder(options.max_message_length);
+      auto on_frame = [&](std::string_view f) { handle_frame(f, last_labels); };
+      if (!decoder.feed(std::string_view(buf.data(), static_cast<size_t>(n)), on_frame).ok()) {
+        counters.parse_errors++;
+        continue;
+      }
+      decoder.finish(on_frame);
+      counters.truncated += decoder.truncated();
+    }
+  }
+};
+
+util::Result<std::unique_ptr<SyslogListener>> SyslogListener::start(SyslogListenerOptions options,
+                                                                    Sink sink) {
+  auto impl = std::make_unique<Impl>();
+  bool udp = options.listen_protocol == "udp";
+  if (!udp && options.listen_protocol != "tcp") {
+    return util::Error{"syslog: unsupported listen_protocol \"" + options.listen_protocol + "\" (tcp, udp)"};
+  }
+  std::string host, port;
+  if (auto st = split_host_port(options.listen_address, host, port); !st.ok()) {
+    return util::Error{"syslog: " + st.error()};
+  }
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = udp ? SOCK_DGRAM : SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* res = nullptr;
+  if (int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &res); rc != 0) {
+    return util::Error{"syslog: cannot resolve \"" + options.listen_address + "\": " + gai_strerror(rc)};
+  }
+  std::string bind_error = "no address";
+  for (addrinfo* ai = res; ai; ai = ai->ai_next) {
+    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0) continue;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && (udp || listen(fd, 128) == 0)) {
+      impl->listen_fd = fd;
+      break;
+    }
+    bind_error = std::strerror(errno);
+    close(fd);
+  }
+  freeaddrinfo(res);
+  if (impl->listen_fd < 0) {
+    return util::Error{"syslog: cannot listen on " + options.listen_protocol + " " +
+                       options.listen_address + ": " + bind_error};
+  }
+  sockaddr_storage bound{};
+  socklen_t blen = sizeof bound;
+  getsockname(impl->listen_fd, reinterpret_cast<sockaddr*>(&bound), &blen);
+  impl->port = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6&>(bound).sin6_port
+                                                 : reinterpret_cast<sockaddr_in&>(bound).sin_port);
+  impl->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (impl->wake_fd < 0) return util::Error{std::string("syslog: eventfd: ") + std::strerror(errno)};
+  impl->rfc3164_year = options.rfc3164_default_to_current_year ? current_utc_year() : 0;
+  impl->options = std::move(options);
+  impl->sink = std::move(sink);
+  Impl* p = impl.get();
+  impl->main_thread = udp ? std::thread([p] { p->receive_loop(); }) : std::thread([p] { p->accept_loop(); });
+  return std::unique_ptr<SyslogListener>(new SyslogListener(std::move(impl)));
+}
+
+SyslogListener::SyslogListener(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+SyslogListener::~SyslogListener() { stop(); }
+
+void SyslogListener::stop() {
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->stopped) return;
+    impl_->stopped = true;
+  }
+  uint64_t one = 1;
+  (void)!write(impl_->wake_fd, &one, sizeof one);
+  if (impl_->main_thread.joinable()) impl_->main_thread.join();
+  std::lock_guard lock(impl_->mu);
+  for (auto& c : impl_->connections) {
+    c.thread.join();
+    close(c.fd);
+  }
+  impl_->connections.clear();
+}
+
+uint16_t SyslogListener::port() const { return impl_->port; }
+const SyslogCounters& SyslogListener::counters() const { return impl_->counters; }
+
+}  // namespace sources
