@@ -2,7 +2,9 @@
 // and the talk's relabeling over a pod's targets.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "discovery/kubernetes_objects.h"
 #include "logtail/config.h"
@@ -136,4 +138,36 @@ scrape_configs:
   REQUIRE(t.active.size() == 4);
   CHECK(t.active[0].to_string() == R"({__path__="/var/log/pods/*8f2c-11/nginx/*.log", app="web", hostname="node-1"})");
   CHECK(t.active[2].get("__path__") == "/var/log/pods/*8f2c-11/sidecar/*.log");
+}
+
+TEST_CASE("kubernetes pod: docs/kubernetes.md's DaemonSet config, with -config.expand-env") {
+  std::string doc;
+  {
+    std::FILE* f = std::fopen("docs/kubernetes.md", "r");
+    REQUIRE(f != nullptr);
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) doc.append(buf, n);
+    std::fclose(f);
+  }
+  size_t start = doc.find("```yaml\nserver:");
+  REQUIRE(start != std::string::npos);
+  start += 8;
+  std::string yaml = doc.substr(start, doc.find("```", start) - start);
+  logtail::ParseOptions options;
+  options.expand_env = true;
+  options.env_lookup = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "HOSTNAME") return "node-1";
+    return std::nullopt;
+  };
+  auto c = logtail::parse_config(yaml, options);
+  REQUIRE_MESSAGE(c.ok(), c.error());
+  auto pod = sample_pod();
+  auto t = logtail::build_targets_from_groups(c->scrape_configs[0], {discovery::pod_target_group(pod)}, "node-1");
+  REQUIRE(t.active.size() == 4);
+  CHECK(t.active[0].to_string() ==
+        R"({__path__="/var/log/pods/*8f2c-11/nginx/*.log", app="web", container="nginx", hostname="node-1", )"
+        R"(job="shop/web", namespace="shop", pod="web-7d4b9"})");
+  pod["spec"]["nodeName"] = "node-2";  // another node's pod: kept out
+  t = logtail::build_targets_from_groups(c->scrape_configs[0], {discovery::pod_target_group(pod)}, "node-1");
+  CHECK(t.active.empty());
 }
