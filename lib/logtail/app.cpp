@@ -76,6 +76,51 @@ util::Result<std::unique_ptr<discovery::DiscoverySet>> make_discovery(const Scra
   return std::make_unique<discovery::DiscoverySet>(static_target_groups(sc), std::move(discoverers));
 }
 
+// Starts the syslog listeners and push receivers of the scrape configs. Their entries go
+// through their scrape config's pipeline like tailed lines, but carry no file position.
+util::Status start_listening_sources(App::Impl& m) {
+  for (size_t i = 0; i < m.config.scrape_configs.size(); ++i) {
+    const ScrapeConfig& sc = m.config.scrape_configs[i];
+    const std::string where = "scrape_configs[" + std::to_string(i) + "] (" + sc.job_name + "): ";
+    if (sc.syslog) {
+      const SyslogSourceConfig& c = *sc.syslog;
+      sources::SyslogListenerOptions o;
+      o.listen_address = c.listen_address;
+      o.listen_protocol = c.listen_protocol;
+      o.idle_timeout_ns = c.idle_timeout;
+      o.max_message_length = static_cast<size_t>(c.max_message_length);
+      o.rfc3164 = c.syslog_format == "rfc3164";
+      o.rfc3164_default_to_current_year = c.rfc3164_default_to_current_year;
+      o.label_structured_data = c.label_structured_data;
+      o.use_incoming_timestamp = c.use_incoming_timestamp;
+      o.use_rfc5424_message = c.use_rfc5424_message;
+      o.labels = c.labels;
+      o.relabel_rules = sc.relabel_configs;
+      auto l = sources::SyslogListener::start(std::move(o), [&m, i](model::LabelSet labels, model::Entry e) {
+        m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp);
+      });
+      if (!l.ok()) return util::Error{where + l.error()};
+      m.syslog_listeners.push_back(std::move(*l));
+    }
+    if (sc.loki_push_api) {
+      const PushApiSourceConfig& c = *sc.loki_push_api;
+      sources::PushReceiverOptions o;
+      o.listen_address = c.http_listen_address;
+      o.listen_port = static_cast<uint16_t>(c.http_listen_port);
+      o.labels = c.labels;
+      o.use_incoming_timestamp = c.use_incoming_timestamp;
+      o.relabel_rules = sc.relabel_configs;
+      auto r = sources::PushReceiver::start(std::move(o), [&m, i](model::LabelSet labels,
+                                                                 std::vector<model::Entry> entries) {
+        for (model::Entry& e : entries) m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp);
+      });
+      if (!r.ok()) return util::Error{where + r.error()};
+      m.push_receivers.push_back(std::move(*r));
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 App::App(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -162,6 +207,7 @@ util::Status App::start() {
       for (auto& tm : m.managers) tm->wake();
     });
     for (auto& tm : m.managers) tm->start();
+    if (auto st = start_listening_sources(m); !st.ok()) return st;
     // Discovered targets replace a manager's targets whenever discovery changes (the static
     // ones are part of every update). /targets keeps showing the static configuration's.
     for (size_t i = 0; i < m.discovery.size(); ++i) {
@@ -197,6 +243,8 @@ bool App::stop() {
   }
   // 1. Stop reading, but keep the tailers: their positions are recorded only once the clients
   //    have settled what was read.
+  for (auto& l : m.syslog_listeners) l->stop();  // no more unqueued entries after these
+  for (auto& r : m.push_receivers) r->stop();
   m.queue->close_input();
   m.stdin_stop = true;
   if (m.stdin_reader.joinable()) m.stdin_reader.join();
@@ -228,6 +276,7 @@ bool App::ready() const {
   const Impl& m = *impl_;
   if (!m.started) return false;
   if (m.stdin_mode || !m.config.server.health_check_target) return true;
+  if (!m.syslog_listeners.empty() || !m.push_receivers.empty()) return true;
   for (const auto& tm : m.managers) {
     if (tm->files_active() > 0) return true;
   }

@@ -19,6 +19,8 @@
 #include "logtail/pipeline_runner.h"
 #include "logtail/targets.h"
 #include "positions/positions_store.h"
+#include "sources/push_receiver.h"
+#include "sources/syslog_listener.h"
 #include "stages/metric_registry.h"
 #include "stages/pipeline.h"
 #include "tail/target_manager.h"
@@ -42,6 +44,9 @@ struct App::Impl {
   // One per scrape config (null without file_sd/kubernetes_sd): feeds managers[i] as targets change.
   std::vector<std::unique_ptr<discovery::DiscoverySet>> discovery;
   std::unique_ptr<PipelineRunner> runner;
+  // Listening sources (syslog, loki_push_api): they feed the runner directly (no positions).
+  std::vector<std::unique_ptr<sources::SyslogListener>> syslog_listeners;
+  std::vector<std::unique_ptr<sources::PushReceiver>> push_receivers;
 
   std::thread syncer;  // positions.sync_period
   std::mutex sync_mu;

@@ -18,7 +18,7 @@ constexpr int64_t kMaxPort = 65535;
 // Scrape sources Promtail has that logtail does not implement yet: named so the error says so
 // instead of "unknown field".
 const char* const kUnsupportedSources[] = {
-    "journal", "syslog", "loki_push_api", "windows_events", "gcplog", "azure_event_hub", "kafka",
+    "journal", "windows_events", "gcplog", "azure_event_hub", "kafka",
     "gelf", "cloudflare", "heroku_drain", "docker_sd_configs",
     "consul_sd_configs", "consulagent_sd_configs", "dns_sd_configs", "ec2_sd_configs",
     "azure_sd_configs", "gce_sd_configs", "openstack_sd_configs", "digitalocean_sd_configs",
@@ -194,6 +194,14 @@ util::Status parse_scrape_config(const YAML::Node& node, const std::string& path
   read_list(r, "static_configs", s.static_configs, parse_static_config);
   read_list(r, "file_sd_configs", s.file_sd_configs, parse_file_sd);
   read_list(r, "kubernetes_sd_configs", s.kubernetes_sd_configs, parse_kubernetes_sd);
+  if (YAML::Node n = r.child("syslog"); n.IsDefined()) {
+    s.syslog.emplace();
+    if (auto st = parse_syslog_source(n, r.path_of("syslog"), *s.syslog); !st.ok()) r.fail(st.error());
+  }
+  if (YAML::Node n = r.child("loki_push_api"); n.IsDefined()) {
+    s.loki_push_api.emplace();
+    if (auto st = parse_push_api_source(n, r.path_of("loki_push_api"), *s.loki_push_api); !st.ok()) r.fail(st.error());
+  }
   if (YAML::Node rc = r.child("relabel_configs"); rc.IsDefined()) {
     auto rules = relabel::parse_relabel_rules(rc, r.path_of("relabel_configs"));
     if (rules.ok()) {

@@ -10,12 +10,14 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "discovery/kubernetes_sd.h"
 #include "logtail/config_env.h"
+#include "logtail/config_sources.h"
 #include "model/labels.h"
 #include "model/time.h"
 #include "relabel/relabel_rule.h"
@@ -111,6 +113,8 @@ struct ScrapeConfig {
   std::vector<StaticConfig> static_configs;
   std::vector<FileSdConfig> file_sd_configs;
   std::vector<discovery::KubernetesSdConfig> kubernetes_sd_configs;
+  std::optional<SyslogSourceConfig> syslog;           // a syslog listener instead of files
+  std::optional<PushApiSourceConfig> loki_push_api;  // a push receiver instead of files
   std::vector<relabel::RelabelRule> relabel_configs;
   // The `pipeline_stages` list exactly as written (a YAML sequence), for the stages module to
   // compile; null when absent or empty. Errors there should be reported under

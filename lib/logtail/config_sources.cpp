@@ -1,0 +1,65 @@
+#include "logtail/config_sources.h"
+
+namespace logtail {
+
+util::Status parse_syslog_source(const YAML::Node& node, const std::string& path, SyslogSourceConfig& s) {
+  FieldReader r(node, path);
+  r.read_string("listen_address", s.listen_address);
+  if (s.listen_address.empty()) r.fail(r.path_of("listen_address") + ": must be set");
+  r.read_string("listen_protocol", s.listen_protocol);
+  if (s.listen_protocol.empty()) s.listen_protocol = "tcp";
+  if (s.listen_protocol != "tcp" && s.listen_protocol != "udp") {
+    r.fail(r.path_of("listen_protocol") + ": unsupported protocol \"" + s.listen_protocol +
+           "\" (tcp, udp)");
+  }
+  r.read_duration("idle_timeout", s.idle_timeout);
+  if (s.idle_timeout == 0) s.idle_timeout = 120 * model::kNanosPerSecond;  // Promtail: 0 = default
+  r.read_bool("label_structured_data", s.label_structured_data);
+  r.read_labels("labels", s.labels);
+  r.read_bool("use_incoming_timestamp", s.use_incoming_timestamp);
+  r.read_bool("use_rfc5424_message", s.use_rfc5424_message);
+  r.read_string("syslog_format", s.syslog_format);
+  if (s.syslog_format.empty()) s.syslog_format = "rfc5424";
+  if (s.syslog_format == "raw") {
+    r.fail(r.path_of("syslog_format") + ": \"raw\" not supported yet (rfc5424, rfc3164)");
+  } else if (s.syslog_format != "rfc5424" && s.syslog_format != "rfc3164") {
+    r.fail(r.path_of("syslog_format") + ": unknown syslog format \"" + s.syslog_format + "\"");
+  }
+  r.read_int("max_message_length", s.max_message_length, 0, 1 << 30);
+  if (s.max_message_length == 0) s.max_message_length = 8192;  // Promtail: 0 = default
+  r.read_bool("rfc3164_default_to_current_year", s.rfc3164_default_to_current_year);
+  r.reject("tls_config", "syslog over TLS");
+  r.reject("raw_format_options", "syslog_format raw");
+  return r.finish();
+}
+
+util::Status parse_push_api_source(const YAML::Node& node, const std::string& path, PushApiSourceConfig& p) {
+  FieldReader r(node, path);
+  if (YAML::Node server = r.child("server"); server.IsDefined()) {
+    FieldReader sr(server, r.path_of("server"));
+    sr.read_string("http_listen_address", p.http_listen_address);
+    sr.read_int("http_listen_port", p.http_listen_port, 0, 65535);
+    int64_t grpc_port = 0;
+    sr.read_int("grpc_listen_port", grpc_port, 0, 65535);
+    if (grpc_port != 0) {
+      sr.fail(sr.path_of("grpc_listen_port") + ": not supported: logtail receives pushes over HTTP only (set it to 0)");
+    }
+    std::string ignored;
+    sr.read_string("grpc_listen_address", ignored);
+    sr.read_duration("http_server_read_timeout", p.http_server_read_timeout);
+    sr.read_duration("http_server_write_timeout", p.http_server_write_timeout);
+    sr.read_duration("http_server_idle_timeout", p.http_server_idle_timeout);
+    for (const char* key : {"http_listen_network", "http_tls_config", "grpc_tls_config",
+                            "http_path_prefix", "register_instrumentation", "graceful_shutdown_timeout",
+                            "log_level", "log_format", "grpc_server_max_recv_msg_size",
+                            "grpc_server_max_send_msg_size", "grpc_server_max_concurrent_streams"}) {
+      sr.reject(key, "in a loki_push_api server block");
+    }
+    if (auto st = sr.finish(); !st.ok()) r.fail(st.error());
+  }
+  r.read_labels("labels", p.labels);
+  r.read_bool("use_incoming_timestamp", p.use_incoming_timestamp);
+  return r.finish();
+}
+
+}  // namespace logtail

@@ -1,0 +1,46 @@
+// The push and listen sources of a promtail.yaml scrape config: `syslog` and `loki_push_api`,
+// parsed strictly with Promtail's keys and defaults (unknown keys are errors naming their path).
+//
+// Thread-safety: pure functions; the configs are values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "logtail/config_fields.h"
+#include "model/labels.h"
+#include "model/time.h"
+#include "util/result.h"
+
+namespace logtail {
+
+// scrape_configs[].syslog (Promtail's SyslogTargetConfig).
+struct SyslogSourceConfig {
+  std::string listen_address;           // required, "host:port"
+  std::string listen_protocol = "tcp";  // tcp, udp
+  int64_t idle_timeout = 120 * model::kNanosPerSecond;
+  bool label_structured_data = false;
+  model::LabelSet labels;
+  bool use_incoming_timestamp = false;
+  bool use_rfc5424_message = false;
+  std::string syslog_format = "rfc5424";  // rfc5424, rfc3164
+  int64_t max_message_length = 8192;
+  bool rfc3164_default_to_current_year = false;
+};
+
+// scrape_configs[].loki_push_api (Promtail's PushTargetConfig): its own HTTP server.
+struct PushApiSourceConfig {
+  std::string http_listen_address;  // empty: all interfaces
+  int64_t http_listen_port = 80;    // the server block's default, as Promtail's
+  int64_t http_server_read_timeout = 30 * model::kNanosPerSecond;
+  int64_t http_server_write_timeout = 30 * model::kNanosPerSecond;
+  int64_t http_server_idle_timeout = 120 * model::kNanosPerSecond;
+  model::LabelSet labels;
+  bool use_incoming_timestamp = false;
+};
+
+// Parse the mapping at `path` (e.g. "scrape_configs[0].syslog").
+util::Status parse_syslog_source(const YAML::Node& node, const std::string& path, SyslogSourceConfig& out);
+util::Status parse_push_api_source(const YAML::Node& node, const std::string& path, PushApiSourceConfig& out);
+
+}  // namespace logtail

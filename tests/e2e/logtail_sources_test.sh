@@ -1,0 +1,86 @@
+# logtail end to end, listening sources: Debian's `logger` sends syslog (TCP RFC 5424 with newline
+# and octet-counting framing, UDP RFC 3164) to logtail, and curl pushes Loki JSON to logtail's
+# loki_push_api; everything goes through the scrape config's relabeling and pipeline into a real
+# logd. Unknown keys in these blocks fail at startup naming the key.
+source "$here/logtail_lib.sh"
+
+d=$TMPDIR_E2E/lt-sources
+mkdir -p "$d/logd"
+lp=$(lt_free_port)
+sp=$(lt_free_port)
+up=$(lt_free_port)
+pp=$(lt_free_port)
+lt_logd_start "$d/logd" "$lp"
+cat >"$d/sources.yaml" <<YAML
+server: {http_listen_address: 127.0.0.1, http_listen_port: 0, grpc_listen_port: 0}
+positions: {filename: $d/positions.yaml, sync_period: 200ms}
+clients: [{url: "http://127.0.0.1:$lp/loki/api/v1/push", batchwait: 100ms}]
+scrape_configs:
+  - job_name: syslog-tcp
+    syslog:
+      listen_address: 127.0.0.1:$sp
+      idle_timeout: 60s
+      label_structured_data: true
+      labels: {job: syslog}
+    relabel_configs:
+      - source_labels: [__syslog_message_app_name]
+        target_label: app
+      - source_labels: [__syslog_message_severity]
+        target_label: level
+      - source_labels: [__syslog_message_sd_zoo_32473_tiger]
+        target_label: tiger
+    pipeline_stages:
+      - regex: {expression: 'n=(?P<n>\\d+)'}
+      - labels: {n:}
+  - job_name: syslog-udp
+    syslog:
+      listen_address: 127.0.0.1:$up
+      listen_protocol: udp
+      syslog_format: rfc3164
+      labels: {job: syslog-udp}
+    relabel_configs:
+      - source_labels: [__syslog_message_facility]
+        target_label: facility
+  - job_name: push
+    loki_push_api:
+      server: {http_listen_address: 127.0.0.1, http_listen_port: $pp, grpc_listen_port: 0}
+      labels: {pushserver: push1}
+      use_incoming_timestamp: true
+YAML
+lt_start "$d/lt.log" -config.file="$d/sources.yaml"
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$pp/ready" >/dev/null 2>&1 && break; sleep 0.05; done
+
+logger --tcp --server 127.0.0.1 --port "$sp" --rfc5424 -t web -p local0.warning \
+  --sd-id zoo@32473 --sd-param 'tiger="hungry"' 'newline framed n=1'
+logger --tcp --octet-count --server 127.0.0.1 --port "$sp" --rfc5424 -t web -p local0.info 'octet counted n=2'
+logger --udp --server 127.0.0.1 --port "$up" --rfc3164 -t bsd -p mail.err 'over udp'
+now=$(date +%s%N)
+curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+  --data-raw "{\"streams\":[{\"stream\":{\"app\":\"relayed\"},\"values\":[[\"$now\",\"pushed line\"]]}]}" \
+  "http://127.0.0.1:$pp/loki/api/v1/push" >"$d/push.status"
+
+lt_wait_lines "$lp" '{job="syslog"}' 2
+lt_wait_lines "$lp" '{job="syslog-udp"}' 1
+lt_wait_lines "$lp" '{pushserver="push1"}' 1
+expect_eq "logtail sources: syslog TCP newline framing, structured data and severity labels, pipeline label" \
+  "newline framed n=1" "$(lt_lines "$lp" '{job="syslog", app="web", level="warning", tiger="hungry", n="1"}')"
+expect_eq "logtail sources: syslog TCP octet counting" \
+  "octet counted n=2" "$(lt_lines "$lp" '{job="syslog", app="web", level="informational", n="2"}')"
+expect_eq "logtail sources: syslog UDP RFC 3164 with facility label" \
+  "over udp" "$(lt_lines "$lp" '{job="syslog-udp", facility="mail"}')"
+expect_eq "logtail sources: loki_push_api answers 204" "204" "$(cat "$d/push.status")"
+expect_eq "logtail sources: a push relayed through logtail to logd, with the configured labels" \
+  "pushed line" "$(lt_lines "$lp" '{app="relayed", pushserver="push1"}')"
+kill "$lt_pid"
+wait "$lt_pid" 2>/dev/null
+
+# Strict keys: a typo in a syslog block is an error naming it; nothing starts.
+cat >"$d/bad.yaml" <<YAML
+server: {http_listen_port: 0}
+clients: [{url: "http://127.0.0.1:$lp/loki/api/v1/push"}]
+scrape_configs:
+  - job_name: s
+    syslog: {listen_address: "127.0.0.1:$sp", lables: {job: x}}
+YAML
+out=$(logtail -config.file="$d/bad.yaml" 2>&1)
+expect_contains "logtail sources: unknown syslog key is named" 'scrape_configs[0].syslog: unknown field "lables"' "$out"

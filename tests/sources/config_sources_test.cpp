@@ -1,0 +1,101 @@
+// promtail.yaml's syslog and loki_push_api blocks: Promtail's documented examples parse with
+// their defaults, and unknown or unsupported keys are errors naming their path.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "logtail/config.h"
+
+namespace {
+
+std::string error_of(const std::string& yaml) {
+  auto c = logtail::parse_config(yaml);
+  return c.ok() ? "" : c.error();
+}
+
+}  // namespace
+
+TEST_CASE("config sources: Promtail's syslog example and defaults") {
+  auto c = logtail::parse_config(R"(
+scrape_configs:
+  - job_name: syslog
+    syslog:
+      listen_address: 0.0.0.0:1514
+      labels:
+        job: "syslog"
+    relabel_configs:
+      - source_labels: ['__syslog_message_hostname']
+        target_label: 'host'
+)");
+  REQUIRE(c.ok());
+  REQUIRE(c->scrape_configs[0].syslog.has_value());
+  const auto& s = *c->scrape_configs[0].syslog;
+  CHECK(s.listen_address == "0.0.0.0:1514");
+  CHECK(s.listen_protocol == "tcp");
+  CHECK(s.idle_timeout == 120 * model::kNanosPerSecond);
+  CHECK(s.max_message_length == 8192);
+  CHECK(s.syslog_format == "rfc5424");
+  CHECK(s.labels.to_string() == "{job=\"syslog\"}");
+  CHECK(!c->scrape_configs[0].loki_push_api.has_value());
+
+  auto u = logtail::parse_config(R"(
+scrape_configs:
+  - job_name: s
+    syslog: {listen_address: ":514", listen_protocol: udp, syslog_format: rfc3164, idle_timeout: 5m,
+             max_message_length: 100, label_structured_data: true, use_incoming_timestamp: true,
+             use_rfc5424_message: true, rfc3164_default_to_current_year: true}
+)");
+  REQUIRE(u.ok());
+  const auto& us = *u->scrape_configs[0].syslog;
+  CHECK(us.listen_protocol == "udp");
+  CHECK(us.syslog_format == "rfc3164");
+  CHECK(us.idle_timeout == 5 * model::kNanosPerMinute);
+  CHECK(us.max_message_length == 100);
+  CHECK(us.label_structured_data);
+  CHECK(us.use_incoming_timestamp);
+  CHECK(us.use_rfc5424_message);
+  CHECK(us.rfc3164_default_to_current_year);
+}
+
+TEST_CASE("config sources: syslog errors name the key") {
+  CHECK(error_of("scrape_configs: [{job_name: s, syslog: {listen_address: ':1', lables: {a: b}}}]") ==
+        "scrape_configs[0].syslog: unknown field \"lables\"");
+  CHECK(error_of("scrape_configs: [{job_name: s, syslog: {labels: {a: b}}}]") ==
+        "scrape_configs[0].syslog.listen_address: must be set");
+  CHECK(error_of("scrape_configs: [{job_name: s, syslog: {listen_address: ':1', listen_protocol: sctp}}]")
+            .starts_with("scrape_configs[0].syslog.listen_protocol: unsupported protocol \"sctp\""));
+  CHECK(error_of("scrape_configs: [{job_name: s, syslog: {listen_address: ':1', syslog_format: rfc9999}}]") ==
+        "scrape_configs[0].syslog.syslog_format: unknown syslog format \"rfc9999\"");
+  CHECK(error_of("scrape_configs: [{job_name: s, syslog: {listen_address: ':1', tls_config: {cert_file: c}}}]")
+            .starts_with("scrape_configs[0].syslog.tls_config: not supported yet"));
+  CHECK(error_of("scrape_configs: [{job_name: s, syslog: {listen_address: ':1', idle_timeout: soon}}]")
+            .starts_with("scrape_configs[0].syslog.idle_timeout:"));
+}
+
+TEST_CASE("config sources: Promtail's loki_push_api example, strict server block") {
+  auto c = logtail::parse_config(R"(
+scrape_configs:
+  - job_name: push1
+    loki_push_api:
+      server:
+        http_listen_port: 3500
+        grpc_listen_port: 0
+      labels:
+        pushserver: push1
+      use_incoming_timestamp: true
+)");
+  REQUIRE(c.ok());
+  REQUIRE(c->scrape_configs[0].loki_push_api.has_value());
+  const auto& p = *c->scrape_configs[0].loki_push_api;
+  CHECK(p.http_listen_port == 3500);
+  CHECK(p.labels.to_string() == "{pushserver=\"push1\"}");
+  CHECK(p.use_incoming_timestamp);
+
+  CHECK(error_of("scrape_configs: [{job_name: p, loki_push_api: {server: {http_listen_port: 3500, "
+                 "grpc_listen_port: 3600}}}]")
+            .starts_with("scrape_configs[0].loki_push_api.server.grpc_listen_port: not supported"));
+  CHECK(error_of("scrape_configs: [{job_name: p, loki_push_api: {server: {http_port: 1}}}]") ==
+        "scrape_configs[0].loki_push_api.server: unknown field \"http_port\"");
+  CHECK(error_of("scrape_configs: [{job_name: p, loki_push_api: {labelz: {a: b}}}]") ==
+        "scrape_configs[0].loki_push_api: unknown field \"labelz\"");
+}
