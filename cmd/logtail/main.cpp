@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);  // reload the config file
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -67,9 +68,33 @@ int main(int argc, char** argv) {
   auto app = logtail::App::create(*config, options);
   if (!app.ok()) return fail(app.error());
 
+  // Promtail's reload: re-read the config file; on any error the running config stays.
+  auto reload = [&]() -> util::Status {
+    if (cl->config_file.empty()) return util::Error{"no -config.file to reload"};
+    auto next = logtail::load_config_file(cl->config_file, parse_options);
+    if (!next.ok()) return util::Error{next.error()};
+    if (auto st = logtail::apply_command_line(*cl, *next); !st.ok()) return st;
+    auto st = (*app)->reload(std::move(*next));
+    if (st.ok()) {
+      std::fprintf(stderr, "level=info msg=\"reloaded config file\" file=%s\n", cl->config_file.c_str());
+    } else {
+      std::fprintf(stderr, "level=error msg=\"reload failed\" err=\"%s\"\n", st.error().c_str());
+    }
+    return st;
+  };
+
   std::unique_ptr<http::Server> server;
   if (!config->server.disable && !options.read_stdin) {
     server = logtail::make_http_server(**app);
+    if (config->server.enable_runtime_reload) {  // as Promtail: POST /reload only when enabled
+      std::string prefix = config->server.http_path_prefix;
+      while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+      server->route("POST", prefix + "/reload", [&reload](const http::Request&) {
+        auto st = reload();
+        return st.ok() ? http::Response::text(200, "config reloaded\n")
+                       : http::Response::text(500, "failed to reload config: " + st.error() + "\n");
+      });
+    }
     if (auto st = server->start(); !st.ok()) return fail("server: " + st.error());
     std::fprintf(stderr, "level=info msg=\"server listening on addresses\" http=%s:%u\n",
                  config->server.http_listen_address.empty() ? "0.0.0.0" : config->server.http_listen_address.c_str(),
@@ -84,6 +109,10 @@ int main(int argc, char** argv) {
   int sig = 0;
   for (;;) {
     sig = sigtimedwait(&signals, nullptr, &tick);
+    if (sig == SIGHUP) {
+      (void)reload();  // logged; the old config keeps running on failure
+      continue;
+    }
     if (sig > 0) break;
     if (options.read_stdin && (*app)->stdin_finished()) break;
   }

@@ -123,14 +123,63 @@ util::Status start_listening_sources(App::Impl& m) {
 
 }  // namespace
 
+// Builds a stopped App's internals from a config: pipelines, clients, positions (create() and
+// reload()).
+util::Result<std::unique_ptr<App::Impl>> build_impl(Config config, AppOptions options);
+
 App::App(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 App::~App() { stop(); }
 
-const Config& App::config() const { return impl_->config; }
-bool App::stdin_finished() const { return impl_->stdin_finished.load(); }
+const Config& App::config() const {
+  std::shared_lock lock(mu_);
+  return impl_->config;
+}
+bool App::stdin_finished() const {
+  std::shared_lock lock(mu_);
+  return impl_->stdin_finished.load();
+}
 
 util::Result<std::unique_ptr<App>> App::create(Config config, AppOptions options) {
-  auto impl = std::make_unique<Impl>();
+  auto impl = build_impl(std::move(config), std::move(options));
+  if (!impl.ok()) return util::Error{impl.error()};
+  return std::unique_ptr<App>(new App(std::move(*impl)));
+}
+
+util::Status App::reload(Config next) {
+  std::unique_lock lock(mu_);
+  if (impl_->stdin_mode) return util::Error{"reload: not available when reading standard input"};
+  const bool was_started = impl_->started;
+  Config previous = impl_->config;
+  AppOptions options = impl_->options;
+  options.hostname = impl_->hostname;
+  // The HTTP server keeps running with the first server block: Promtail does not rebind it either.
+  next.server = previous.server;
+  stop_locked();  // syncs acknowledged positions, frees the listening ports
+  auto fresh = build_impl(std::move(next), options);
+  std::string error;
+  if (fresh.ok()) {
+    impl_ = std::move(*fresh);
+    util::Status st = was_started ? start_locked() : util::Status();
+    if (st.ok()) return {};
+    error = st.error();
+    stop_locked();
+  } else {
+    error = fresh.error();
+  }
+  // Back to the configuration that was running: it was valid a moment ago.
+  auto old = build_impl(std::move(previous), options);
+  if (!old.ok()) return util::Error{"reload: " + error + "; restoring the previous config failed: " + old.error()};
+  impl_ = std::move(*old);
+  if (was_started) {
+    if (auto st = start_locked(); !st.ok()) {
+      return util::Error{"reload: " + error + "; restarting the previous config failed: " + st.error()};
+    }
+  }
+  return util::Error{"reload: " + error + " (the previous config keeps running)"};
+}
+
+util::Result<std::unique_ptr<App::Impl>> build_impl(Config config, AppOptions options) {
+  auto impl = std::make_unique<App::Impl>();
   impl->hostname = options.hostname.empty() ? local_hostname() : options.hostname;
   impl->stdin_mode = options.read_stdin || config.target_config.stdin;
   impl->config = std::move(config);
@@ -162,7 +211,7 @@ util::Result<std::unique_ptr<App>> App::create(Config config, AppOptions options
   if (!store.ok()) return util::Error{store.error()};
   impl->positions = std::move(*store);
   impl->acks = std::make_unique<AckRouter>(nclients);
-  Impl* raw = impl.get();
+  App::Impl* raw = impl.get();
   for (size_t i = 0; i < nclients; ++i) {
     client::ClientOptions co;
     co.max_queued_bytes = options.client_queue_bytes;
@@ -178,10 +227,15 @@ util::Result<std::unique_ptr<App>> App::create(Config config, AppOptions options
   impl->queue = std::make_unique<ScrapeLineQueue>(options.queue_max_lines, options.queue_max_bytes);
   impl->runner = std::make_unique<PipelineRunner>(&impl->pipelines, &impl->clients, impl->acks.get(),
                                                   impl->queue.get(), options.dry_run_out);
-  return std::unique_ptr<App>(new App(std::move(impl)));
+  return impl;
 }
 
 util::Status App::start() {
+  std::unique_lock lock(mu_);
+  return start_locked();
+}
+
+util::Status App::start_locked() {
   Impl& m = *impl_;
   if (m.started) return {};
   m.started = true;
@@ -234,6 +288,11 @@ util::Status App::start() {
 }
 
 bool App::stop() {
+  std::unique_lock lock(mu_);
+  return stop_locked();
+}
+
+bool App::stop_locked() {
   Impl& m = *impl_;
   if (!m.started || m.stopped) return true;
   m.stopped = true;
@@ -273,6 +332,7 @@ bool App::stop() {
 }
 
 bool App::ready() const {
+  std::shared_lock lock(mu_);
   const Impl& m = *impl_;
   if (!m.started) return false;
   if (m.stdin_mode || !m.config.server.health_check_target) return true;

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -72,12 +73,26 @@ class App {
   // dropped targets with the reason.
   std::string render_targets() const;
 
+  // The running configuration; the reference is valid until the next reload().
   const Config& config() const;
+
+  // Promtail's reload (SIGHUP, POST /reload): replaces the scrape configs and clients with
+  // `next`'s. The running targets are stopped first as stop() does (what the clients
+  // acknowledged is synced to the positions file), then the new ones start from those
+  // positions, so nothing acknowledged is read twice and nothing unacknowledged is lost. When
+  // `next` cannot be built or started, the previous configuration is started again and the
+  // error is returned. server, positions.filename and the AppOptions keep their first values.
+  // Callable from any thread; the getters wait while a reload runs.
+  util::Status reload(Config next);
 
   struct Impl;
 
  private:
   explicit App(std::unique_ptr<Impl> impl);
+  util::Status start_locked();
+  bool stop_locked();
+
+  mutable std::shared_mutex mu_;  // exclusive for start/stop/reload, shared for the getters
   std::unique_ptr<Impl> impl_;
 };
 

@@ -20,6 +20,7 @@ std::string escape_label_value(std::string_view v) {
 }  // namespace
 
 std::string App::render_metrics() const {
+  std::shared_lock lock(mu_);  // reload() swaps impl_
   const Impl& m = *impl_;
   // File metrics over every scrape config's manager, one family each (a family may appear only
   // once in the exposition format, so the managers' own render_metrics() cannot be concatenated).
@@ -51,6 +52,7 @@ std::string App::render_metrics() const {
 }
 
 std::string App::render_targets() const {
+  std::shared_lock lock(mu_);  // reload() swaps impl_
   const Impl& m = *impl_;
   std::string out = "logtail targets\n\n";
   if (m.stdin_mode) {

@@ -84,3 +84,53 @@ scrape_configs:
 YAML
 out=$(logtail -config.file="$d/bad.yaml" 2>&1)
 expect_contains "logtail sources: unknown syslog key is named" 'scrape_configs[0].syslog: unknown field "lables"' "$out"
+
+# Reloading: SIGHUP swaps in a config with one more file and the same syslog port; positions carry
+# over (every line exactly once); a bad config over POST /reload is a 500 naming the key and the
+# running config keeps shipping.
+r=$TMPDIR_E2E/lt-reload
+mkdir -p "$r/logs"
+rp=$(lt_free_port)
+lt_seq ra 1 20 >"$r/logs/a.log"
+lt_seq rb 1 10 >"$r/logs/b.log"
+reload_config() {  # FILE GLOB
+  cat >"$1" <<YAML
+server: {http_listen_address: 127.0.0.1, http_listen_port: 0, grpc_listen_port: 0, enable_runtime_reload: true}
+positions: {filename: $r/positions.yaml, sync_period: 200ms}
+clients: [{url: "http://127.0.0.1:$lp/loki/api/v1/push", batchwait: 100ms}]
+scrape_configs:
+  - job_name: files
+    static_configs: [{labels: {job: reload, __path__: "$2"}}]
+  - job_name: syslog
+    syslog: {listen_address: "127.0.0.1:$rp", labels: {job: reload-syslog}}
+YAML
+}
+reload_config "$r/lt.yaml" "$r/logs/a.log"
+lt_start "$r/lt.log" -config.file="$r/lt.yaml"
+lt_wait_lines "$lp" '{job="reload"}' 20
+reload_config "$r/lt.yaml" "$r/logs/*.log"
+kill -HUP "$lt_pid"
+lt_seq ra 21 30 >>"$r/logs/a.log"
+lt_wait_lines "$lp" '{job="reload", filename=~".*/b.log"}' 10
+lt_wait_lines "$lp" '{job="reload", filename=~".*/a.log"}' 30
+sleep 1
+expect_eq "logtail reload: SIGHUP adds a file; the kept file resumes at its position (each line once)" \
+  "$(lt_seq ra 1 30 | sort)" "$(lt_lines "$lp" '{job="reload", filename=~".*/a.log"}')"
+expect_eq "logtail reload: the file added by the reload is shipped" \
+  "$(lt_seq rb 1 10 | sort)" "$(lt_lines "$lp" '{job="reload", filename=~".*/b.log"}')"
+expect_contains "logtail reload: logged" 'msg="reloaded config file"' "$(cat "$r/lt.log")"
+logger --tcp --server 127.0.0.1 --port "$rp" --rfc5424 -t x 'after reload'
+lt_wait_lines "$lp" '{job="reload-syslog"}' 1
+expect_eq "logtail reload: the syslog listener is bound again after the reload" \
+  "after reload" "$(lt_lines "$lp" '{job="reload-syslog"}')"
+
+printf 'scrape_configs:\n  - job_name: x\n    syslog: {listen_address: ":1", lables: {}}\n' >"$r/lt.yaml"
+status=$(curl -s -o "$r/reload.out" -w '%{http_code}' -X POST "http://$lt_http/reload")
+expect_eq "logtail reload: a bad config over POST /reload is a 500" "500" "$status"
+expect_contains "logtail reload: the error names the key" 'scrape_configs[0].syslog: unknown field "lables"' "$(cat "$r/reload.out")"
+lt_seq ra 31 35 >>"$r/logs/a.log"
+lt_wait_lines "$lp" '{job="reload", filename=~".*/a.log"}' 35
+expect_eq "logtail reload: after a failed reload the running config keeps shipping" \
+  "$(lt_seq ra 1 35 | sort)" "$(lt_lines "$lp" '{job="reload", filename=~".*/a.log"}')"
+kill "$lt_pid"
+wait "$lt_pid" 2>/dev/null
