@@ -12,6 +12,7 @@ packages=(
   zlib1g-dev  # gzip request bodies (lib/http)
   # used by the benchmarks and end-to-end tests as reference tools
   jq ripgrep zstd curl python3 bc
+  rsyslog  # logtail syslog e2e: rsyslog forwarding to logtail (run unprivileged in the foreground)
 )
 
 missing=()

@@ -122,7 +122,11 @@ struct SyslogListener::Impl {
     }
     model::Entry entry;
     entry.timestamp = options.use_incoming_timestamp && m->timestamp ? *m->timestamp : now_ns();
-    entry.line.assign(options.use_rfc5424_message ? frame : m->message);
+    std::string_view line = options.use_rfc5424_message ? frame : m->message;
+    // rsyslog's octet-counted forwarding templates end each frame with a newline; it is framing
+    // residue, not part of the line.
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+    entry.line.assign(line);
     sink(std::move(*labels), std::move(entry));
     counters.entries++;
   }

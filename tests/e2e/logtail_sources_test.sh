@@ -59,6 +59,28 @@ curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
   --data-raw "{\"streams\":[{\"stream\":{\"app\":\"relayed\"},\"values\":[[\"$now\",\"pushed line\"]]}]}" \
   "http://127.0.0.1:$pp/loki/api/v1/push" >"$d/push.status"
 
+# rsyslog (unprivileged, foreground) receives RFC 3164 over UDP and forwards it to logtail as
+# RFC 5424 with octet-counted TCP framing, as a node's rsyslog would.
+have_rsyslog=""
+if command -v rsyslogd >/dev/null 2>&1; then
+  have_rsyslog=1
+  rsp=$(lt_free_port)
+  mkdir -p "$d/rsyslog"
+  cat >"$d/rsyslog.conf" <<CONF
+global(workDirectory="$d/rsyslog")
+module(load="imudp")
+input(type="imudp" address="127.0.0.1" port="$rsp")
+action(type="omfwd" target="127.0.0.1" port="$sp" protocol="tcp" TCP_Framing="octet-counted"
+       template="RSYSLOG_SyslogProtocol23Format")
+CONF
+  rsyslogd -n -f "$d/rsyslog.conf" -i "$d/rsyslog/pid" 2>>"$d/rsyslog.log" &
+  lt_pids+=($!)
+  sleep 1
+  logger --udp --server 127.0.0.1 --port "$rsp" --rfc3164 -t viarsyslog -p local0.notice 'forwarded n=3'
+else
+  echo "rsyslogd not installed: rsyslog forwarding not tested" >&2
+fi
+
 lt_wait_lines "$lp" '{job="syslog"}' 2
 lt_wait_lines "$lp" '{job="syslog-udp"}' 1
 lt_wait_lines "$lp" '{pushserver="push1"}' 1
@@ -66,6 +88,12 @@ expect_eq "logtail sources: syslog TCP newline framing, structured data and seve
   "newline framed n=1" "$(lt_lines "$lp" '{job="syslog", app="web", level="warning", tiger="hungry", n="1"}')"
 expect_eq "logtail sources: syslog TCP octet counting" \
   "octet counted n=2" "$(lt_lines "$lp" '{job="syslog", app="web", level="informational", n="2"}')"
+if [ -n "$have_rsyslog" ]; then
+  lt_wait_lines "$lp" '{job="syslog", app="viarsyslog"}' 1
+  # rsyslog keeps the space that followed the RFC 3164 tag in MSG.
+  expect_eq "logtail sources: rsyslog forwarding (RFC 5424, octet counting) into logtail" \
+    " forwarded n=3" "$(lt_lines "$lp" '{job="syslog", app="viarsyslog", level="notice", n="3"}')"
+fi
 expect_eq "logtail sources: syslog UDP RFC 3164 with facility label" \
   "over udp" "$(lt_lines "$lp" '{job="syslog-udp", facility="mail"}')"
 expect_eq "logtail sources: loki_push_api answers 204" "204" "$(cat "$d/push.status")"
