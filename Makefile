@@ -11,6 +11,7 @@ PKGS := re2 yaml-cpp
 PKGS += protobuf snappy zlib  # lib/push (protobuf + snappy bodies) and lib/http (gzip bodies)
 PKGS += libzstd  # lib/chunk (block compression)
 PKGS += libcurl  # lib/client (logtail's push client)
+PKGS += libsystemd  # lib/sources (logtail's journal reader, sd-journal)
 OPT ?= -O2
 SAN ?=
 CXXFLAGS ?= $(OPT) -g1

@@ -10,8 +10,10 @@ packages=(
   libsnappy-dev libprotobuf-dev protobuf-compiler libboost-dev
   ccache
   zlib1g-dev  # gzip request bodies (lib/http)
+  libsystemd-dev  # sd-journal: logtail's journal source (lib/sources)
   # used by the benchmarks and end-to-end tests as reference tools
   jq ripgrep zstd curl python3 bc
+  systemd-journal-remote  # logtail journal tests: journal files written from export-format input
   rsyslog  # logtail syslog e2e: rsyslog forwarding to logtail (run unprivileged in the foreground)
 )
 

@@ -1,0 +1,63 @@
+// JournalReader: Promtail's journal target. Reads the systemd journal through libsystemd's
+// sd-journal (a directory of journal files with `path`, else the local system journal), and
+// hands each entry to a sink with Promtail's labeling: every field FIELD becomes the meta label
+// __journal_<field lowercased> (PRIORITY also as __journal_priority_keyword: "emerg" ...
+// "debug"), the `labels` block is added, relabel_configs run, "__" labels are dropped, and an
+// entry left without labels is dropped. The line is MESSAGE, or (json: true) every field as a
+// JSON object; the timestamp is the entry's realtime timestamp.
+//
+// Where to start: after the cursor given (the positions file's "journal-<job_name>" value),
+// unless that entry is older than max_age or gone; then at now - max_age, as Promtail does.
+// The sink receives each entry's cursor, for the caller to store once the entry is handed on.
+//
+// Thread-safety: start() and stop() from one controlling thread; the reading runs on its own
+// thread, which is the only caller of the sink.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/entry.h"
+#include "model/labels.h"
+#include "relabel/relabel_rule.h"
+#include "util/result.h"
+
+namespace sources {
+
+struct JournalReaderOptions {
+  std::string path;  // a directory of journal files; empty: the local system journal
+  int64_t max_age_ns = 7LL * 3600 * 1'000'000'000;  // Promtail's default, 7h
+  bool json = false;
+  model::LabelSet labels;
+  std::vector<relabel::RelabelRule> relabel_rules;
+  std::string cursor;  // resume after this entry ("" = start at now - max_age)
+};
+
+// Promtail's keywords for PRIORITY values "0".."7"; the value itself otherwise.
+std::string journal_priority_keyword(std::string_view priority);
+
+class JournalReader {
+ public:
+  using Sink = std::function<void(model::LabelSet labels, model::Entry entry, const std::string& cursor)>;
+
+  // Opens the journal and starts the reading thread. Fails when the journal cannot be opened.
+  static util::Result<std::unique_ptr<JournalReader>> start(JournalReaderOptions options, Sink sink);
+  ~JournalReader();  // stop()
+  JournalReader(const JournalReader&) = delete;
+  JournalReader& operator=(const JournalReader&) = delete;
+
+  // Stops the thread; afterwards the sink is never called again.
+  void stop();
+  uint64_t entries() const;
+
+  struct Impl;
+
+ private:
+  explicit JournalReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sources
