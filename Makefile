@@ -99,8 +99,19 @@ asan: setup
 	@bash scripts/test.sh build-asan
 
 bench: setup
-	@$(MAKE) --no-print-directory $(JOBS) tools
+	@$(MAKE) --no-print-directory $(JOBS) tools bench-tools
 	@BIN=$(abspath $(BUILD)/bin) bash bench/run.sh
+	@BIN=$(abspath $(BUILD)/bin) bash bench/logd.sh
+	@BIN=$(abspath $(BUILD)/bin) bash bench/logtail.sh
+
+# bench/loadgen: the push load generator (and null receiver) that bench/logd.sh drives.
+.PHONY: bench-tools
+bench-tools: $(BUILD)/bin/loadgen
+$(BUILD)/obj/bench/loadgen.o: | $(PROTO_HDRS)
+$(BUILD)/bin/loadgen: $(BUILD)/obj/bench/loadgen.o $(BUILD)/liblog.a
+	@mkdir -p $(@D)
+	@echo "  LD  $@"
+	@$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 demo: setup
 	@$(MAKE) --no-print-directory $(JOBS) tools
