@@ -117,6 +117,26 @@ util::Status start_listening_sources(App::Impl& m) {
       if (!r.ok()) return util::Error{where + r.error()};
       m.push_receivers.push_back(std::move(*r));
     }
+    if (sc.journal) {
+      const JournalSourceConfig& c = *sc.journal;
+      sources::JournalReaderOptions o;
+      o.path = c.path;
+      o.max_age_ns = c.max_age;
+      o.json = c.json;
+      o.labels = c.labels;
+      o.relabel_rules = sc.relabel_configs;
+      // Promtail's positions key for the journal; the cursor is recorded once the entry has
+      // been handed to the clients' queues (not yet per acknowledgement, unlike file offsets).
+      std::string key = "journal-" + sc.job_name;
+      o.cursor = m.positions->get_string(key);
+      auto j = sources::JournalReader::start(std::move(o), [&m, i, key](model::LabelSet labels, model::Entry e,
+                                                                      const std::string& cursor) {
+        m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp);
+        if (!m.options.dry_run) m.positions->put_string(key, cursor);
+      });
+      if (!j.ok()) return util::Error{where + j.error()};
+      m.journal_readers.push_back(std::move(*j));
+    }
   }
   return {};
 }
@@ -304,6 +324,7 @@ bool App::stop_locked() {
   //    have settled what was read.
   for (auto& l : m.syslog_listeners) l->stop();  // no more unqueued entries after these
   for (auto& r : m.push_receivers) r->stop();
+  for (auto& j : m.journal_readers) j->stop();
   m.queue->close_input();
   m.stdin_stop = true;
   if (m.stdin_reader.joinable()) m.stdin_reader.join();
@@ -336,7 +357,7 @@ bool App::ready() const {
   const Impl& m = *impl_;
   if (!m.started) return false;
   if (m.stdin_mode || !m.config.server.health_check_target) return true;
-  if (!m.syslog_listeners.empty() || !m.push_receivers.empty()) return true;
+  if (!m.syslog_listeners.empty() || !m.push_receivers.empty() || !m.journal_readers.empty()) return true;
   for (const auto& tm : m.managers) {
     if (tm->files_active() > 0) return true;
   }

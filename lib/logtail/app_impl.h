@@ -19,6 +19,7 @@
 #include "logtail/pipeline_runner.h"
 #include "logtail/targets.h"
 #include "positions/positions_store.h"
+#include "sources/journal_reader.h"
 #include "sources/push_receiver.h"
 #include "sources/syslog_listener.h"
 #include "stages/metric_registry.h"
@@ -47,6 +48,7 @@ struct App::Impl {
   // Listening sources (syslog, loki_push_api): they feed the runner directly (no positions).
   std::vector<std::unique_ptr<sources::SyslogListener>> syslog_listeners;
   std::vector<std::unique_ptr<sources::PushReceiver>> push_receivers;
+  std::vector<std::unique_ptr<sources::JournalReader>> journal_readers;  // cursor: "journal-<job>"
 
   std::thread syncer;  // positions.sync_period
   std::mutex sync_mu;

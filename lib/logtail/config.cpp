@@ -18,7 +18,7 @@ constexpr int64_t kMaxPort = 65535;
 // Scrape sources Promtail has that logtail does not implement yet: named so the error says so
 // instead of "unknown field".
 const char* const kUnsupportedSources[] = {
-    "journal", "windows_events", "gcplog", "azure_event_hub", "kafka",
+    "windows_events", "gcplog", "azure_event_hub", "kafka",
     "gelf", "cloudflare", "heroku_drain", "docker_sd_configs",
     "consul_sd_configs", "consulagent_sd_configs", "dns_sd_configs", "ec2_sd_configs",
     "azure_sd_configs", "gce_sd_configs", "openstack_sd_configs", "digitalocean_sd_configs",
@@ -197,6 +197,10 @@ util::Status parse_scrape_config(const YAML::Node& node, const std::string& path
   if (YAML::Node n = r.child("syslog"); n.IsDefined()) {
     s.syslog.emplace();
     if (auto st = parse_syslog_source(n, r.path_of("syslog"), *s.syslog); !st.ok()) r.fail(st.error());
+  }
+  if (YAML::Node n = r.child("journal"); n.IsDefined()) {
+    s.journal.emplace();
+    if (auto st = parse_journal_source(n, r.path_of("journal"), *s.journal); !st.ok()) r.fail(st.error());
   }
   if (YAML::Node n = r.child("loki_push_api"); n.IsDefined()) {
     s.loki_push_api.emplace();

@@ -115,6 +115,7 @@ struct ScrapeConfig {
   std::vector<discovery::KubernetesSdConfig> kubernetes_sd_configs;
   std::optional<SyslogSourceConfig> syslog;           // a syslog listener instead of files
   std::optional<PushApiSourceConfig> loki_push_api;  // a push receiver instead of files
+  std::optional<JournalSourceConfig> journal;         // the systemd journal instead of files
   std::vector<relabel::RelabelRule> relabel_configs;
   // The `pipeline_stages` list exactly as written (a YAML sequence), for the stages module to
   // compile; null when absent or empty. Errors there should be reported under

@@ -33,6 +33,17 @@ util::Status parse_syslog_source(const YAML::Node& node, const std::string& path
   return r.finish();
 }
 
+util::Status parse_journal_source(const YAML::Node& node, const std::string& path, JournalSourceConfig& j) {
+  FieldReader r(node, path);
+  r.read_duration("max_age", j.max_age);
+  if (j.max_age <= 0) j.max_age = 7 * model::kNanosPerHour;  // Promtail: unset = 7h
+  r.read_bool("json", j.json);
+  r.read_labels("labels", j.labels);
+  r.read_string("path", j.path);
+  r.reject("matches", "journal field matches");
+  return r.finish();
+}
+
 util::Status parse_push_api_source(const YAML::Node& node, const std::string& path, PushApiSourceConfig& p) {
   FieldReader r(node, path);
   if (YAML::Node server = r.child("server"); server.IsDefined()) {

@@ -39,8 +39,17 @@ struct PushApiSourceConfig {
   bool use_incoming_timestamp = false;
 };
 
+// scrape_configs[].journal (Promtail's JournalTargetConfig).
+struct JournalSourceConfig {
+  int64_t max_age = 7 * model::kNanosPerHour;  // oldest entry read, relative to now
+  bool json = false;                            // the line is every field as JSON
+  model::LabelSet labels;
+  std::string path;  // a journal directory; empty: the system journal
+};
+
 // Parse the mapping at `path` (e.g. "scrape_configs[0].syslog").
 util::Status parse_syslog_source(const YAML::Node& node, const std::string& path, SyslogSourceConfig& out);
+util::Status parse_journal_source(const YAML::Node& node, const std::string& path, JournalSourceConfig& out);
 util::Status parse_push_api_source(const YAML::Node& node, const std::string& path, PushApiSourceConfig& out);
 
 }  // namespace logtail

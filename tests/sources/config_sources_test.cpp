@@ -99,3 +99,33 @@ scrape_configs:
   CHECK(error_of("scrape_configs: [{job_name: p, loki_push_api: {labelz: {a: b}}}]") ==
         "scrape_configs[0].loki_push_api: unknown field \"labelz\"");
 }
+
+TEST_CASE("config sources: Promtail's journal example; matches is not supported yet") {
+  auto c = logtail::parse_config(R"(
+scrape_configs:
+  - job_name: journal
+    journal:
+      json: false
+      max_age: 12h
+      path: /var/log/journal
+      labels:
+        job: systemd-journal
+    relabel_configs:
+      - source_labels: ['__journal__systemd_unit']
+        target_label: 'unit'
+)");
+  REQUIRE(c.ok());
+  REQUIRE(c->scrape_configs[0].journal.has_value());
+  const auto& j = *c->scrape_configs[0].journal;
+  CHECK(j.max_age == 12 * model::kNanosPerHour);
+  CHECK(!j.json);
+  CHECK(j.path == "/var/log/journal");
+  CHECK(j.labels.to_string() == "{job=\"systemd-journal\"}");
+  auto d = logtail::parse_config("scrape_configs: [{job_name: j, journal: {}}]");
+  REQUIRE(d.ok());
+  CHECK(d->scrape_configs[0].journal->max_age == 7 * model::kNanosPerHour);
+  CHECK(error_of("scrape_configs: [{job_name: j, journal: {matches: _SYSTEMD_UNIT=x}}]")
+            .starts_with("scrape_configs[0].journal.matches: not supported yet"));
+  CHECK(error_of("scrape_configs: [{job_name: j, journal: {max_ag: 1h}}]") ==
+        "scrape_configs[0].journal: unknown field \"max_ag\"");
+}
