@@ -131,6 +131,42 @@ YAML::Node scrape(const ScrapeConfig& s) {
     kubes.push_back(kn);
   }
   if (kubes.size() > 0) n["kubernetes_sd_configs"] = kubes;
+  if (s.syslog) {
+    const SyslogSourceConfig& c = *s.syslog;
+    YAML::Node sn;
+    sn["listen_address"] = c.listen_address;
+    sn["listen_protocol"] = c.listen_protocol;
+    sn["idle_timeout"] = duration(c.idle_timeout);
+    sn["label_structured_data"] = c.label_structured_data;
+    sn["labels"] = labels(c.labels);
+    sn["use_incoming_timestamp"] = c.use_incoming_timestamp;
+    sn["use_rfc5424_message"] = c.use_rfc5424_message;
+    sn["syslog_format"] = c.syslog_format;
+    sn["max_message_length"] = c.max_message_length;
+    sn["rfc3164_default_to_current_year"] = c.rfc3164_default_to_current_year;
+    n["syslog"] = sn;
+  }
+  if (s.loki_push_api) {
+    const PushApiSourceConfig& c = *s.loki_push_api;
+    YAML::Node pn;
+    pn["server"]["http_listen_address"] = c.http_listen_address;
+    pn["server"]["http_listen_port"] = c.http_listen_port;
+    pn["server"]["http_server_read_timeout"] = duration(c.http_server_read_timeout);
+    pn["server"]["http_server_write_timeout"] = duration(c.http_server_write_timeout);
+    pn["server"]["http_server_idle_timeout"] = duration(c.http_server_idle_timeout);
+    pn["labels"] = labels(c.labels);
+    pn["use_incoming_timestamp"] = c.use_incoming_timestamp;
+    n["loki_push_api"] = pn;
+  }
+  if (s.journal) {
+    const JournalSourceConfig& c = *s.journal;
+    YAML::Node jn;
+    jn["max_age"] = duration(c.max_age);
+    jn["json"] = c.json;
+    jn["labels"] = labels(c.labels);
+    jn["path"] = c.path;
+    n["journal"] = jn;
+  }
   YAML::Node rules(YAML::NodeType::Sequence);
   for (const auto& r : s.relabel_configs) rules.push_back(relabel::relabel_rule_to_yaml(r));
   if (rules.size() > 0) n["relabel_configs"] = rules;

@@ -129,3 +129,26 @@ scrape_configs:
   CHECK(error_of("scrape_configs: [{job_name: j, journal: {max_ag: 1h}}]") ==
         "scrape_configs[0].journal: unknown field \"max_ag\"");
 }
+
+TEST_CASE("config sources: print_config shows the source blocks with their defaults, and reparses") {
+  auto c = logtail::parse_config(R"(
+scrape_configs:
+  - job_name: s
+    syslog: {listen_address: "127.0.0.1:1514", labels: {job: syslog}}
+  - job_name: p
+    loki_push_api: {server: {http_listen_port: 3500}, labels: {pushserver: push1}}
+  - job_name: j
+    journal: {path: /var/log/journal}
+)");
+  REQUIRE(c.ok());
+  std::string printed = logtail::print_config(*c);
+  CHECK(printed.find("idle_timeout: 2m0s") != std::string::npos);
+  CHECK(printed.find("max_message_length: 8192") != std::string::npos);
+  CHECK(printed.find("http_listen_port: 3500") != std::string::npos);
+  CHECK(printed.find("max_age: 7h0m0s") != std::string::npos);
+  auto again = logtail::parse_config(printed);
+  REQUIRE(again.ok());
+  CHECK(again->scrape_configs[0].syslog->listen_address == "127.0.0.1:1514");
+  CHECK(again->scrape_configs[1].loki_push_api->labels.to_string() == "{pushserver=\"push1\"}");
+  CHECK(again->scrape_configs[2].journal->path == "/var/log/journal");
+}
