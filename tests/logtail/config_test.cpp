@@ -153,13 +153,16 @@ TEST_CASE("bad values name the key") {
 TEST_CASE("known but unimplemented keys say so") {
   CHECK(error_of("server: {http_listen_port: 9080, grpc_listen_port: 9095}") ==
         "server.grpc_listen_port: gRPC not supported: logtail serves HTTP only (set it to 0)");
-  CHECK(error_of("scrape_configs: [{job_name: j, journal: {max_age: 12h}}]") ==
-        "scrape_configs[0].journal: not supported yet: logtail reads files (static_configs, "
-        "file_sd_configs) and stdin");
-  CHECK(error_of("scrape_configs: [{job_name: j, kubernetes_sd_configs: [{role: pod}]}]")
-            .starts_with("scrape_configs[0].kubernetes_sd_configs: not supported yet"));
-  CHECK(error_of("scrape_configs: [{job_name: j, loki_push_api: {server: {http_listen_port: 3500}}}]")
-            .starts_with("scrape_configs[0].loki_push_api: not supported yet"));
+  CHECK(error_of("scrape_configs: [{job_name: j, journal: {matches: 'a=b'}}]") ==
+        "scrape_configs[0].journal.matches: not supported yet: journal field matches");
+  CHECK(error_of("scrape_configs: [{job_name: j, kubernetes_sd_configs: [{role: ingress}]}]") ==
+        "scrape_configs[0].kubernetes_sd_configs[0].role: not supported yet: \"ingress\" (logtail supports pod, "
+        "node and service)");
+  CHECK(error_of("scrape_configs: [{job_name: j, loki_push_api: {server: {http_listen_port: 3500, grpc_listen_port: 3600}}}]") ==
+        "scrape_configs[0].loki_push_api.server.grpc_listen_port: not supported: logtail receives pushes over HTTP "
+        "only (set it to 0)");
+  CHECK(error_of("scrape_configs: [{job_name: j, syslog: {listen_address: '127.0.0.1:0', syslog_format: raw}}]") ==
+        "scrape_configs[0].syslog.syslog_format: \"raw\" not supported yet (rfc5424, rfc3164)");
   CHECK(error_of("clients: [{url: http://x, oauth2: {client_id: a}}]") ==
         "clients[0].oauth2: not supported yet");
   CHECK(error_of("scrape_configs: [{job_name: j, decompression: {enabled: true}}]") ==
