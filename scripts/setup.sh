@@ -12,7 +12,7 @@ packages=(
   zlib1g-dev  # gzip request bodies (lib/http)
   libsystemd-dev  # sd-journal: logtail's journal source (lib/sources)
   # used by the benchmarks and end-to-end tests as reference tools
-  jq ripgrep zstd curl python3 bc
+  jq ripgrep zstd curl python3 bc procps
   systemd-journal-remote  # logtail journal tests: journal files written from export-format input
   rsyslog  # logtail syslog e2e: rsyslog forwarding to logtail (run unprivileged in the foreground)
 )
