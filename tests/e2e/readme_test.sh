@@ -37,3 +37,7 @@ expect_status "readme cron line runs" 0 bash -c "$cron"
 # Nothing here is older than 24h: everything stays.
 left=$(logcli --store "$rd_dir/logd" query -q --since=1h --limit=0 -o raw '{job="varlogs"}' | wc -l | tr -d ' ')
 expect_eq "readme cron: nothing young was deleted" "4" "$left"
+
+# The README's logd configuration snippet is a valid config.
+awk '/^### logd: configuration/{on=1} on && /^```yaml/{b=1; next} on && b && /^```/{exit} b' "$readme" > "$rd_dir/logd.yaml"
+expect_status "readme: logd config snippet parses" 0 logd -config.file="$rd_dir/logd.yaml" -print-config
