@@ -1,5 +1,7 @@
 #include "client/metrics.h"
 
+#include "model/go_float.h"
+
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -66,15 +68,8 @@ void append_labels(std::string& out, const std::array<const char*, 3>& names, co
   out += '}';
 }
 
-// The shortest form that reads back as the same double, as Go's strconv 'g' with -1 precision.
-std::string format_number(double v) {
-  char buf[64];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
-}
+// Prometheus' text format writes values as Go's strconv 'g' with the shortest precision.
+std::string format_number(double v) { return model::format_go_float(v); }
 
 }  // namespace
 

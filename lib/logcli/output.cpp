@@ -7,6 +7,7 @@
 
 #include "model/go_string.h"
 #include "model/json_string.h"
+#include "model/sample_format.h"
 #include "model/time.h"
 
 namespace logcli {
@@ -65,47 +66,6 @@ std::string_view trim_space(std::string_view s) {
   return s;
 }
 
-// Prometheus' JSON number forms for sample values: shortest round-trip decimal, no exponent.
-std::string format_value(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[64];
-  for (int prec = 1; prec <= 17; ++prec) {
-    std::snprintf(buf, sizeof buf, "%.*g", prec, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  std::string s(buf);
-  if (s.find('e') == std::string::npos) return s;
-  // Go's 'f' format with -1 precision never uses an exponent: expand it.
-  std::snprintf(buf, sizeof buf, "%.17f", v);
-  std::string f(buf);
-  double back = std::strtod(f.c_str(), nullptr);
-  // Trim trailing zeros while the value still round-trips.
-  while (f.size() > 1 && f.back() == '0') {
-    std::string t = f.substr(0, f.size() - 1);
-    if (std::strtod(t.c_str(), nullptr) != back) break;
-    f = t;
-  }
-  if (!f.empty() && f.back() == '.') f.pop_back();
-  return f;
-}
-
-// model.Time in seconds with millisecond precision, as Prometheus and Loki encode sample times.
-std::string format_sample_time(int64_t ns) {
-  int64_t ms = ns / model::kNanosPerMilli;
-  std::string out = std::to_string(ms / 1000);
-  int64_t frac = ms % 1000;
-  if (frac < 0) frac = -frac;
-  if (frac) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, ".%03lld", static_cast<long long>(frac));
-    std::string f(buf);
-    while (f.back() == '0') f.pop_back();
-    out += f;
-  }
-  return out;
-}
-
 void indent(std::string& out, int level) {
   out += '\n';
   out.append(static_cast<size_t>(level) * 2, ' ');
@@ -134,10 +94,10 @@ void append_metric(std::string& out, const model::LabelSet& labels, int level) {
 void append_pair(std::string& out, const logql::Point& p, int level) {
   out += '[';
   indent(out, level + 1);
-  out += format_sample_time(p.t);
+  out += model::format_sample_time(p.t);
   out += ',';
   indent(out, level + 1);
-  out += '"' + format_value(p.v) + '"';
+  out += '"' + model::format_sample_value(p.v) + '"';
   indent(out, level);
   out += ']';
 }

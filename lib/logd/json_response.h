@@ -24,8 +24,6 @@
 namespace logd {
 
 void append_labels_json(std::string& out, const model::LabelSet& labels);
-std::string format_sample_value(double v);
-std::string format_sample_time(int64_t ns);
 
 // The `data.result` value alone.
 std::string encode_result(const logql::QueryResult& result);

@@ -1,5 +1,7 @@
 #include "logd/metrics.h"
 
+#include "model/go_float.h"
+
 #include <cmath>
 #include <charconv>
 #include <cstdio>
@@ -38,14 +40,8 @@ void append_labels(std::string& out, const std::vector<std::string>& names, cons
   out += '}';
 }
 
-std::string format_value(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<int64_t>(v));
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);  // shortest round-trip form
-  return ec == std::errc() ? std::string(buf, end) : std::string("NaN");
-}
+// Prometheus' text format writes values as Go's strconv 'g' with the shortest precision.
+std::string format_value(double v) { return model::format_go_float(v); }
 
 void header(std::string& out, const std::string& name, const std::string& type, const std::string& help) {
   out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "logql/template/value.h"
+#include "model/go_float.h"
 
 namespace stages {
 
@@ -17,7 +17,7 @@ void append_float(std::string& out, double v) {
   } else if (std::isnan(v)) {
     out += "NaN";
   } else {
-    logql::tmpl::append_go_float(out, v, 'g', -1);
+    model::append_go_float(out, v, 'g', -1);
   }
 }
 

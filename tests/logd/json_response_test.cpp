@@ -7,23 +7,6 @@
 
 using model::LabelSet;
 
-TEST_CASE("logd json: sample values as Go's FormatFloat(v, 'f', -1, 64)") {
-  CHECK(logd::format_sample_value(2) == "2");
-  CHECK(logd::format_sample_value(0.1) == "0.1");
-  CHECK(logd::format_sample_value(-1.5) == "-1.5");
-  CHECK(logd::format_sample_value(1e21) == "1000000000000000000000");
-  CHECK(logd::format_sample_value(0.00001) == "0.00001");
-  CHECK(logd::format_sample_value(std::nan("")) == "NaN");
-  CHECK(logd::format_sample_value(std::numeric_limits<double>::infinity()) == "+Inf");
-  CHECK(logd::format_sample_value(-std::numeric_limits<double>::infinity()) == "-Inf");
-}
-
-TEST_CASE("logd json: sample times are seconds with millisecond precision") {
-  CHECK(logd::format_sample_time(1700000000LL * 1000000000) == "1700000000");
-  CHECK(logd::format_sample_time(1700000000500000000LL) == "1700000000.5");
-  CHECK(logd::format_sample_time(1700000000123999999LL) == "1700000000.123");
-}
-
 TEST_CASE("logd json: streams result") {
   logql::QueryResult r;
   r.type = logql::ResultType::Streams;

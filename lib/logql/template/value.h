@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/go_float.h"
+
 namespace logql::tmpl {
 
 class Context;
@@ -94,7 +96,7 @@ void append_go_value(std::string& out, const Value& v);
 std::string go_value_string(const Value& v);
 
 // strconv.FormatFloat(f, fmt, prec, 64) for fmt in 'e', 'E', 'f', 'g', 'G'; prec -1 = shortest.
-void append_go_float(std::string& out, double f, char fmt, int prec);
+using model::append_go_float;
 
 // time.Time.String(): "2006-01-02 15:04:05.999999999 -0700 MST".
 std::string go_time_string(const GoTime& t);
