@@ -33,3 +33,21 @@ summary() {
   echo "e2e: $passed passed, $failed failed"
   [ "$failed" -eq 0 ]
 }
+
+# free_port: a free TCP port on 127.0.0.1.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_logd DIR PORT [FLAGS...]: starts logd on 127.0.0.1:PORT with data in DIR (its stderr in
+# DIR.log) and waits for /ready; sets started_logd_pid. run.sh kills whatever a test leaves running.
+start_logd() {
+  local dir=$1 port=$2
+  shift 2
+  logd -server.http-listen-port="$port" -common.path-prefix="$dir" "$@" 2>>"$dir.log" &
+  started_logd_pid=$!
+  for _ in $(seq 1 200); do
+    curl -sf "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && return 0
+    sleep 0.05
+  done
+  echo "logd did not become ready on port $port" >&2
+  return 1
+}

@@ -6,18 +6,8 @@ lc_pids=()
 lc_cleanup() { for p in "${lc_pids[@]}"; do kill -9 "$p" 2>/dev/null; done; }
 trap 'lc_cleanup; rm -rf "$TMPDIR_E2E"' EXIT
 
-lc_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-lc_start() {  # dir port: sets lc_pid, waits for /ready
-  logd -server.http-listen-port="$2" -common.path-prefix="$1" 2>>"$1.log" &
-  lc_pid=$!
-  lc_pids+=("$lc_pid")
-  for _ in $(seq 1 200); do
-    curl -sf "http://127.0.0.1:$2/ready" >/dev/null 2>&1 && return 0
-    sleep 0.05
-  done
-  echo "logd did not become ready" >&2
-  return 1
-}
+lc_port() { free_port; }
+lc_start() { start_logd "$@" || return 1; lc_pid=$started_logd_pid; lc_pids+=("$lc_pid"); }  # dir port: sets lc_pid, waits for /ready
 lc_stop() { kill -TERM "$lc_pid"; wait "$lc_pid" 2>/dev/null; }
 lc_push() {  # url app line ts
   curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary \

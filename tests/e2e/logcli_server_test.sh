@@ -3,21 +3,9 @@
 lcs_pids=()
 lcs_cleanup() { for p in "${lcs_pids[@]}"; do kill -9 "$p" 2>/dev/null; done; }
 trap 'lcs_cleanup; rm -rf "$TMPDIR_E2E"' EXIT
-lcs_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+lcs_port() { free_port; }
 # lcs_start DIR PORT [FLAGS...]: starts logd and waits for /ready; sets lcs_pid.
-lcs_start() {
-  local dir=$1 port=$2
-  shift 2
-  logd -server.http-listen-port="$port" -common.path-prefix="$dir" "$@" 2>>"$dir.log" &
-  lcs_pid=$!
-  lcs_pids+=("$lcs_pid")
-  for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && return 0
-    sleep 0.05
-  done
-  echo "logd did not become ready on port $port" >&2
-  return 1
-}
+lcs_start() { start_logd "$@" || return 1; lcs_pid=$started_logd_pid; lcs_pids+=("$lcs_pid"); }
 lcs_push() {  # lcs_push URL BODY [CURL FLAGS...]
   local url=$1 body=$2
   shift 2

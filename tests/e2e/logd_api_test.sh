@@ -5,21 +5,9 @@ logd_pids=()
 logd_cleanup() { for p in "${logd_pids[@]}"; do kill -9 "$p" 2>/dev/null; done; }
 trap 'logd_cleanup; rm -rf "$TMPDIR_E2E"' EXIT
 
-logd_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+logd_free_port() { free_port; }
 # logd_start DIR PORT [FLAGS...]: starts logd, waits for /ready; sets logd_pid.
-logd_start() {
-  local dir=$1 port=$2
-  shift 2
-  logd -server.http-listen-port="$port" -common.path-prefix="$dir" "$@" 2>>"$dir.log" &
-  logd_pid=$!
-  logd_pids+=("$logd_pid")
-  for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && return 0
-    sleep 0.05
-  done
-  echo "logd did not become ready on port $port" >&2
-  return 1
-}
+logd_start() { start_logd "$@" || return 1; logd_pid=$started_logd_pid; logd_pids+=("$logd_pid"); }
 
 # A protobuf+snappy push body (logproto.PushRequest), encoded here so the test needs no extra
 # tool: protobuf by hand, snappy as literal-only blocks (valid snappy).

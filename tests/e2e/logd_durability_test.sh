@@ -4,18 +4,8 @@ dur_pids=()
 dur_cleanup() { for p in "${dur_pids[@]}"; do kill -9 "$p" 2>/dev/null; done; }
 trap 'dur_cleanup; rm -rf "$TMPDIR_E2E"' EXIT
 
-dur_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-dur_start() {  # dir port: sets dur_pid, waits for /ready
-  logd -server.http-listen-port="$2" -common.path-prefix="$1" 2>>"$1.log" &
-  dur_pid=$!
-  dur_pids+=("$dur_pid")
-  for _ in $(seq 1 200); do
-    curl -sf "http://127.0.0.1:$2/ready" >/dev/null 2>&1 && return 0
-    sleep 0.05
-  done
-  echo "logd did not become ready" >&2
-  return 1
-}
+dur_port() { free_port; }
+dur_start() { start_logd "$@" || return 1; dur_pid=$started_logd_pid; dur_pids+=("$dur_pid"); }  # dir port: sets dur_pid, waits for /ready
 dur_count() {  # url: number of entries of {job="dur"} in the last hour
   curl -s -G "$1/loki/api/v1/query" --data-urlencode 'query=sum(count_over_time({job="dur"}[1h]))' |
     grep -o '"value":\[[0-9.]*,"[0-9]*"' | sed 's/.*,"//; s/"//'

@@ -5,20 +5,8 @@ li_pids=()
 li_cleanup() { for p in "${li_pids[@]}"; do kill -9 "$p" 2>/dev/null; done; }
 trap 'li_cleanup; rm -rf "$TMPDIR_E2E"' EXIT
 
-li_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-li_start() {  # dir port [flags]: sets li_pid, waits for /ready
-  local dir=$1 port=$2
-  shift 2
-  logd -server.http-listen-port="$port" -common.path-prefix="$dir" "$@" 2>>"$dir.log" &
-  li_pid=$!
-  li_pids+=("$li_pid")
-  for _ in $(seq 1 200); do
-    curl -sf "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && return 0
-    sleep 0.05
-  done
-  echo "logd did not become ready" >&2
-  return 1
-}
+li_port() { free_port; }
+li_start() { start_logd "$@" || return 1; li_pid=$started_logd_pid; li_pids+=("$li_pid"); }  # dir port [flags]: sets li_pid, waits for /ready
 li_stop() { kill -TERM "$li_pid"; wait "$li_pid" 2>/dev/null; }
 li_push() {  # url app ts line: prints the HTTP status
   curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary \

@@ -6,20 +6,10 @@ lt_cleanup() { for p in "${lt_pids[@]}"; do kill -9 "$p" 2>/dev/null; done; }
 # The other test files install their own EXIT traps; keep theirs working.
 trap 'lt_cleanup; declare -F logd_cleanup >/dev/null && logd_cleanup; declare -F dur_cleanup >/dev/null && dur_cleanup; rm -rf "$TMPDIR_E2E"' EXIT
 
-lt_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+lt_free_port() { free_port; }
 
 # lt_logd_start DIR PORT: starts logd, waits for /ready; sets lt_logd_pid.
-lt_logd_start() {
-  logd -server.http-listen-port="$2" -common.path-prefix="$1" 2>>"$1.log" &
-  lt_logd_pid=$!
-  lt_pids+=("$lt_logd_pid")
-  for _ in $(seq 1 200); do
-    curl -sf "http://127.0.0.1:$2/ready" >/dev/null 2>&1 && return 0
-    sleep 0.05
-  done
-  echo "logd did not become ready on port $2" >&2
-  return 1
-}
+lt_logd_start() { start_logd "$@" || return 1; lt_logd_pid=$started_logd_pid; lt_pids+=("$lt_logd_pid"); }
 
 # lt_start LOGFILE ARGS...: starts logtail, waits for its listening line; sets lt_pid, lt_http.
 lt_start() {

@@ -2,10 +2,9 @@
 # the data paths pointed at a temp dir. A README edit that breaks them fails here.
 rd_dir=$TMPDIR_E2E/readme
 mkdir -p "$rd_dir"
-rd_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-logd -server.http-listen-port="$rd_port" -common.path-prefix="$rd_dir/logd" 2>>"$rd_dir/logd.log" &
-rd_pid=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$rd_port/ready" >/dev/null 2>&1 && break; sleep 0.05; done
+rd_port=$(free_port)
+start_logd "$rd_dir/logd" "$rd_port"
+rd_pid=$started_logd_pid
 now=$(date +%s%N)
 body='{"streams":[{"stream":{"job":"varlogs","app":"api"},"values":['
 body+="[\"$((now - 3000000000))\",\"level=info msg=started\"],"
