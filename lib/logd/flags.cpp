@@ -1,4 +1,5 @@
 #include "logd/flags.h"
+#include "util/go_bool.h"
 
 #include <charconv>
 #include <functional>
@@ -15,13 +16,9 @@ struct FlagSpec {
 };
 
 std::string parse_bool(const std::string& v, bool& out) {
-  if (v == "true" || v == "1" || v == "t" || v == "T" || v == "TRUE" || v == "True") {
-    out = true;
-  } else if (v == "false" || v == "0" || v == "f" || v == "F" || v == "FALSE" || v == "False") {
-    out = false;
-  } else {
-    return "invalid boolean value " + model::quote_go_string(v);
-  }
+  auto b = util::parse_go_bool(v);
+  if (!b) return "invalid boolean value " + model::quote_go_string(v);
+  out = *b;
   return "";
 }
 

@@ -9,6 +9,7 @@
 
 #include "logql/parse_state.h"
 #include "logql/validate.h"
+#include "logql/printer.h"
 
 namespace logql {
 
@@ -59,26 +60,6 @@ const char* range_op_name(ast::RangeOp op) {
   return "?";
 }
 
-const char* bin_op_name(ast::BinOp op) {
-  switch (op) {
-    case ast::BinOp::Or: return "or";
-    case ast::BinOp::And: return "and";
-    case ast::BinOp::Unless: return "unless";
-    case ast::BinOp::Add: return "+";
-    case ast::BinOp::Sub: return "-";
-    case ast::BinOp::Mul: return "*";
-    case ast::BinOp::Div: return "/";
-    case ast::BinOp::Mod: return "%";
-    case ast::BinOp::Pow: return "^";
-    case ast::BinOp::Eq: return "==";
-    case ast::BinOp::Neq: return "!=";
-    case ast::BinOp::Gt: return ">";
-    case ast::BinOp::Gte: return ">=";
-    case ast::BinOp::Lt: return "<";
-    case ast::BinOp::Lte: return "<=";
-  }
-  return "?";
-}
 
 // Prometheus precedence, lowest first; -1 when the token is not a binary operator.
 int binop_precedence(const Token& t, ast::BinOp& op) {
@@ -207,7 +188,7 @@ ast::Expr Parser::parse_expr(int min_prec) {
 
 ast::Expr Parser::make_binary(ast::BinOp op, size_t op_offset, bool return_bool,
                               std::optional<ast::VectorMatching> matching, ast::Expr lhs, ast::Expr rhs) {
-  std::string name = bin_op_name(op);
+  std::string name = bin_op_symbol(op);
   if (lhs.is_log_query())
     fail_at(op_offset, "unexpected type for left leg of binary operation (" + name + "): " + log_expr_type(lhs));
   if (rhs.is_log_query())

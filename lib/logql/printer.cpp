@@ -153,26 +153,6 @@ const char* vector_op(ast::VectorOp op) {
   return "?";
 }
 
-const char* bin_op(ast::BinOp op) {
-  switch (op) {
-    case ast::BinOp::Or: return "or";
-    case ast::BinOp::And: return "and";
-    case ast::BinOp::Unless: return "unless";
-    case ast::BinOp::Add: return "+";
-    case ast::BinOp::Sub: return "-";
-    case ast::BinOp::Mul: return "*";
-    case ast::BinOp::Div: return "/";
-    case ast::BinOp::Mod: return "%";
-    case ast::BinOp::Pow: return "^";
-    case ast::BinOp::Eq: return "==";
-    case ast::BinOp::Neq: return "!=";
-    case ast::BinOp::Gt: return ">";
-    case ast::BinOp::Gte: return ">=";
-    case ast::BinOp::Lt: return "<";
-    case ast::BinOp::Lte: return "<=";
-  }
-  return "?";
-}
 
 // go-humanize's form as Loki prints it; falls back to plain bytes when that form would not parse
 // back to the same value (humanize rounds to one decimal), so that printing never changes a query.
@@ -222,7 +202,7 @@ std::string label_selections(const std::vector<ast::LabelSelection>& sels) {
 }
 
 std::string binary_op_string(const ast::BinaryExpr& b) {
-  std::string op = bin_op(b.op);
+  std::string op = bin_op_symbol(b.op);
   if (b.return_bool) op += " bool";
   if (b.matching) {
     const auto& m = *b.matching;
@@ -239,7 +219,7 @@ std::string binary_op_string(const ast::BinaryExpr& b) {
 }
 
 std::string binary_op_pretty(const ast::BinaryExpr& b) {
-  std::string op = bin_op(b.op);
+  std::string op = bin_op_symbol(b.op);
   if (b.return_bool) op += " bool";
   if (b.matching) {
     const auto& m = *b.matching;
@@ -354,6 +334,27 @@ std::string format_float_go(double v) {
     return out + e;
   }
   return format_float_fixed(v);
+}
+
+const char* bin_op_symbol(ast::BinOp op) {
+  switch (op) {
+    case ast::BinOp::Or: return "or";
+    case ast::BinOp::And: return "and";
+    case ast::BinOp::Unless: return "unless";
+    case ast::BinOp::Add: return "+";
+    case ast::BinOp::Sub: return "-";
+    case ast::BinOp::Mul: return "*";
+    case ast::BinOp::Div: return "/";
+    case ast::BinOp::Mod: return "%";
+    case ast::BinOp::Pow: return "^";
+    case ast::BinOp::Eq: return "==";
+    case ast::BinOp::Neq: return "!=";
+    case ast::BinOp::Gt: return ">";
+    case ast::BinOp::Gte: return ">=";
+    case ast::BinOp::Lt: return "<";
+    case ast::BinOp::Lte: return "<=";
+  }
+  return "?";
 }
 
 std::string print(const ast::Matcher& m) { return m.name + match_op(m.op) + quote_go_string(m.value); }

@@ -19,6 +19,8 @@ std::string print(const ast::LogRange& range);                          // `{a="
 
 // Go's fmt.Sprint(float64) (`%v`): shortest representation, exponent below 1e-4 and from 1e21.
 std::string format_float_go(double v);
+// The operator as written in LogQL: "+", "==", "unless", ...
+const char* bin_op_symbol(ast::BinOp op);
 
 // Loki's format_query / `logcli fmt` form: short queries on one line, long ones broken over
 // indented lines as Loki's Prettify does.

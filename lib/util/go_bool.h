@@ -1,0 +1,16 @@
+// Go's strconv.ParseBool, the boolean syntax of Loki's and Promtail's command-line flags.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace util {
+
+// "1 t T TRUE true True" or "0 f F FALSE false False"; anything else is nullopt.
+inline std::optional<bool> parse_go_bool(std::string_view v) {
+  if (v == "true" || v == "1" || v == "t" || v == "T" || v == "TRUE" || v == "True") return true;
+  if (v == "false" || v == "0" || v == "f" || v == "F" || v == "FALSE" || v == "False") return false;
+  return std::nullopt;
+}
+
+}  // namespace util
