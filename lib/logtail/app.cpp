@@ -121,6 +121,7 @@ util::Status start_listening_sources(App::Impl& m) {
       const JournalSourceConfig& c = *sc.journal;
       sources::JournalReaderOptions o;
       o.path = c.path;
+      o.matches = c.matches;
       o.max_age_ns = c.max_age;
       o.json = c.json;
       o.labels = c.labels;

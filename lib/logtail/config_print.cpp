@@ -165,6 +165,11 @@ YAML::Node scrape(const ScrapeConfig& s) {
     jn["json"] = c.json;
     jn["labels"] = labels(c.labels);
     jn["path"] = c.path;
+    if (!c.matches.empty()) {
+      std::string matches;
+      for (const std::string& m : c.matches) matches += (matches.empty() ? "" : " ") + m;
+      jn["matches"] = matches;
+    }
     n["journal"] = jn;
   }
   YAML::Node rules(YAML::NodeType::Sequence);

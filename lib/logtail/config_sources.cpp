@@ -1,5 +1,7 @@
 #include "logtail/config_sources.h"
 
+#include <cctype>
+
 namespace logtail {
 
 util::Status parse_syslog_source(const YAML::Node& node, const std::string& path, SyslogSourceConfig& s) {
@@ -40,8 +42,42 @@ util::Status parse_journal_source(const YAML::Node& node, const std::string& pat
   r.read_bool("json", j.json);
   r.read_labels("labels", j.labels);
   r.read_string("path", j.path);
-  r.reject("matches", "journal field matches");
+  std::string matches;
+  r.read_string("matches", matches);
+  if (auto m = parse_journal_matches(matches); m.ok()) {
+    j.matches = std::move(*m);
+  } else {
+    r.fail(r.path_of("matches") + ": " + m.error());
+  }
   return r.finish();
+}
+
+util::Result<std::vector<std::string>> parse_journal_matches(const std::string& text) {
+  std::vector<std::string> terms;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (std::isspace(static_cast<unsigned char>(text[i]))) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+    std::string term = text.substr(i, end - i);
+    i = end;
+    if (term == "+") {
+      return util::Error{"\"+\" (OR of match groups) is not supported, as in Promtail: every term must hold"};
+    }
+    // sd_journal_add_match's rule for the field: A-Z, 0-9 and "_", not starting with "__".
+    size_t eq = term.find('=');
+    std::string field = term.substr(0, eq);
+    bool valid = eq != std::string::npos && !field.empty() && !field.starts_with("__");
+    for (char c : field) valid = valid && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
+    if (!valid) {
+      return util::Error{"\"" + term + "\" is not a journal match (FIELD=value, FIELD of A-Z, 0-9 and _)"};
+    }
+    terms.push_back(std::move(term));
+  }
+  return terms;
 }
 
 util::Status parse_push_api_source(const YAML::Node& node, const std::string& path, PushApiSourceConfig& p) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "logtail/config_fields.h"
 #include "model/labels.h"
@@ -45,11 +46,16 @@ struct JournalSourceConfig {
   bool json = false;                            // the line is every field as JSON
   model::LabelSet labels;
   std::string path;  // a journal directory; empty: the system journal
+  // `matches`: "FIELD=value" terms, space-separated in the YAML string. sd-journal requires
+  // every field named and, for a field named twice, either value (Promtail has no "+" OR).
+  std::vector<std::string> matches;
 };
 
 // Parse the mapping at `path` (e.g. "scrape_configs[0].syslog").
 util::Status parse_syslog_source(const YAML::Node& node, const std::string& path, SyslogSourceConfig& out);
 util::Status parse_journal_source(const YAML::Node& node, const std::string& path, JournalSourceConfig& out);
+// Splits Promtail's `matches` string into "FIELD=value" terms; rejects "+" and malformed terms.
+util::Result<std::vector<std::string>> parse_journal_matches(const std::string& text);
 util::Status parse_push_api_source(const YAML::Node& node, const std::string& path, PushApiSourceConfig& out);
 
 }  // namespace logtail

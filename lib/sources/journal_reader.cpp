@@ -120,6 +120,11 @@ util::Result<std::unique_ptr<JournalReader>> JournalReader::start(JournalReaderO
     return util::Error{"journal: cannot open " + (options.path.empty() ? std::string("the system journal") : options.path) +
                        ": " + std::strerror(-r)};
   }
+  for (const std::string& m : options.matches) {
+    if (int rm = sd_journal_add_match(impl->journal, m.data(), m.size()); rm < 0) {
+      return util::Error{"journal: invalid match \"" + m + "\": " + std::strerror(-rm)};
+    }
+  }
   impl->options = std::move(options);
   impl->sink = std::move(sink);
   Impl* p = impl.get();

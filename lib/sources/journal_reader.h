@@ -34,6 +34,9 @@ struct JournalReaderOptions {
   model::LabelSet labels;
   std::vector<relabel::RelabelRule> relabel_rules;
   std::string cursor;  // resume after this entry ("" = start at now - max_age)
+  // "FIELD=value" terms for sd_journal_add_match: entries must match every field named (for a
+  // field named twice, either value).
+  std::vector<std::string> matches;
 };
 
 // Promtail's keywords for PRIORITY values "0".."7"; the value itself otherwise.

@@ -153,8 +153,8 @@ TEST_CASE("bad values name the key") {
 TEST_CASE("known but unimplemented keys say so") {
   CHECK(error_of("server: {http_listen_port: 9080, grpc_listen_port: 9095}") ==
         "server.grpc_listen_port: gRPC not supported: logtail serves HTTP only (set it to 0)");
-  CHECK(error_of("scrape_configs: [{job_name: j, journal: {matches: 'a=b'}}]") ==
-        "scrape_configs[0].journal.matches: not supported yet: journal field matches");
+  CHECK(error_of("scrape_configs: [{job_name: j, journal: {matches: 'A=1 + B=2'}}]")
+            .starts_with("scrape_configs[0].journal.matches: \"+\" (OR of match groups) is not supported"));
   CHECK(error_of("scrape_configs: [{job_name: j, kubernetes_sd_configs: [{role: ingress}]}]") ==
         "scrape_configs[0].kubernetes_sd_configs[0].role: not supported yet: \"ingress\" (logtail supports pod, "
         "node and service)");

@@ -100,7 +100,7 @@ scrape_configs:
         "scrape_configs[0].loki_push_api: unknown field \"labelz\"");
 }
 
-TEST_CASE("config sources: Promtail's journal example; matches is not supported yet") {
+TEST_CASE("config sources: Promtail's journal example") {
   auto c = logtail::parse_config(R"(
 scrape_configs:
   - job_name: journal
@@ -124,8 +124,7 @@ scrape_configs:
   auto d = logtail::parse_config("scrape_configs: [{job_name: j, journal: {}}]");
   REQUIRE(d.ok());
   CHECK(d->scrape_configs[0].journal->max_age == 7 * model::kNanosPerHour);
-  CHECK(error_of("scrape_configs: [{job_name: j, journal: {matches: _SYSTEMD_UNIT=x}}]")
-            .starts_with("scrape_configs[0].journal.matches: not supported yet"));
+  CHECK(d->scrape_configs[0].journal->matches.empty());
   CHECK(error_of("scrape_configs: [{job_name: j, journal: {max_ag: 1h}}]") ==
         "scrape_configs[0].journal: unknown field \"max_ag\"");
 }
@@ -151,4 +150,22 @@ scrape_configs:
   CHECK(again->scrape_configs[0].syslog->listen_address == "127.0.0.1:1514");
   CHECK(again->scrape_configs[1].loki_push_api->labels.to_string() == "{pushserver=\"push1\"}");
   CHECK(again->scrape_configs[2].journal->path == "/var/log/journal");
+}
+
+TEST_CASE("config sources: journal matches are space-separated FIELD=value terms, without \"+\"") {
+  auto c = logtail::parse_config(
+      "scrape_configs: [{job_name: j, journal: {matches: '_SYSTEMD_UNIT=demo.service  PRIORITY=3 X=a=b'}}]");
+  REQUIRE(c.ok());
+  CHECK(c->scrape_configs[0].journal->matches ==
+        std::vector<std::string>{"_SYSTEMD_UNIT=demo.service", "PRIORITY=3", "X=a=b"});
+  CHECK(error_of("scrape_configs: [{job_name: j, journal: {matches: 'A=1 + B=2'}}]") ==
+        "scrape_configs[0].journal.matches: \"+\" (OR of match groups) is not supported, as in Promtail: every "
+        "term must hold");
+  CHECK(error_of("scrape_configs: [{job_name: j, journal: {matches: 'unit=x'}}]") ==
+        "scrape_configs[0].journal.matches: \"unit=x\" is not a journal match (FIELD=value, FIELD of A-Z, 0-9 "
+        "and _)");
+  CHECK(error_of("scrape_configs: [{job_name: j, journal: {matches: 'PRIORITY'}}]")
+            .starts_with("scrape_configs[0].journal.matches: \"PRIORITY\" is not a journal match"));
+  CHECK(error_of("scrape_configs: [{job_name: j, journal: {matches: '__CURSOR=x'}}]")
+            .starts_with("scrape_configs[0].journal.matches: \"__CURSOR=x\" is not a journal match"));
 }
