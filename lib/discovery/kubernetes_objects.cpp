@@ -6,14 +6,24 @@
 #include <nlohmann/json.hpp>
 
 namespace discovery {
-namespace {
-
 using nlohmann::json;
+
+namespace {
 
 constexpr std::string_view kMeta = "__meta_kubernetes_";
 
+std::string meta(std::string_view role, std::string_view rest) {
+  std::string out(kMeta);
+  out += role;
+  out += '_';
+  out += rest;
+  return out;
+}
+
+}  // namespace
+
 // The string at obj[a][b]..., "" when any step is missing or not a string.
-std::string str(const json& obj, std::initializer_list<const char*> keys) {
+std::string json_string(const json& obj, std::initializer_list<const char*> keys) {
   const json* cur = &obj;
   for (const char* k : keys) {
     if (!cur->is_object()) return "";
@@ -26,19 +36,11 @@ std::string str(const json& obj, std::initializer_list<const char*> keys) {
   return "";
 }
 
-const json& sub(const json& obj, const char* key) {
+const json& json_child(const json& obj, const char* key) {
   static const json kNull;
   if (!obj.is_object()) return kNull;
   auto it = obj.find(key);
   return it == obj.end() ? kNull : *it;
-}
-
-std::string meta(std::string_view role, std::string_view rest) {
-  std::string out(kMeta);
-  out += role;
-  out += '_';
-  out += rest;
-  return out;
 }
 
 // net.JoinHostPort: brackets around an IPv6 host.
@@ -49,9 +51,9 @@ std::string join_host_port(const std::string& host, const std::string& port) {
 // Prometheus's addObjectMetaLabels: <role>_name, labels and annotations with their `present`
 // twins.
 void add_object_meta_labels(model::LabelSet& ls, const json& metadata, std::string_view role) {
-  ls.set(meta(role, "name"), str(metadata, {"name"}));
+  ls.set(meta(role, "name"), json_string(metadata, {"name"}));
   for (const char* kind : {"label", "annotation"}) {
-    const json& m = sub(metadata, kind == std::string_view("label") ? "labels" : "annotations");
+    const json& m = json_child(metadata, kind == std::string_view("label") ? "labels" : "annotations");
     if (!m.is_object()) continue;
     for (const auto& [name, value] : m.items()) {
       std::string clean = sanitize_label_name(name);
@@ -61,12 +63,14 @@ void add_object_meta_labels(model::LabelSet& ls, const json& metadata, std::stri
   }
 }
 
+namespace {
+
 std::string pod_ready(const json& pod) {
-  const json& conditions = sub(sub(pod, "status"), "conditions");
+  const json& conditions = json_child(json_child(pod, "status"), "conditions");
   if (conditions.is_array()) {
     for (const json& c : conditions) {
-      if (str(c, {"type"}) == "Ready") {
-        std::string s = str(c, {"status"});
+      if (json_string(c, {"type"}) == "Ready") {
+        std::string s = json_string(c, {"status"});
         for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         return s;
       }
@@ -78,7 +82,7 @@ std::string pod_ready(const json& pod) {
 std::string container_id(const json& statuses, const std::string& name) {
   if (!statuses.is_array()) return "";
   for (const json& s : statuses) {
-    if (str(s, {"name"}) == name) return str(s, {"containerID"});
+    if (json_string(s, {"name"}) == name) return json_string(s, {"containerID"});
   }
   return "";
 }
@@ -121,53 +125,73 @@ std::string sanitize_label_name(std::string_view name) {
 }
 
 std::string kubernetes_source(KubernetesRole role, const json& object) {
-  const json& md = sub(object, "metadata");
+  const json& md = json_child(object, "metadata");
   switch (role) {
-    case KubernetesRole::kNode: return "node/" + str(md, {"name"});
-    case KubernetesRole::kService: return "svc/" + str(md, {"namespace"}) + "/" + str(md, {"name"});
-    default: return std::string(kubernetes_role_name(role)) + "/" + str(md, {"namespace"}) + "/" + str(md, {"name"});
+    case KubernetesRole::kNode: return "node/" + json_string(md, {"name"});
+    case KubernetesRole::kService: return "svc/" + json_string(md, {"namespace"}) + "/" + json_string(md, {"name"});
+    default: return std::string(kubernetes_role_name(role)) + "/" + json_string(md, {"namespace"}) + "/" + json_string(md, {"name"});
   }
+}
+
+model::LabelSet pod_labels(const json& pod) {
+  const json& md = json_child(pod, "metadata");
+  const json& status = json_child(pod, "status");
+  model::LabelSet ls;
+  ls.set("__meta_kubernetes_pod_ip", json_string(status, {"podIP"}));
+  ls.set("__meta_kubernetes_pod_ready", pod_ready(pod));
+  ls.set("__meta_kubernetes_pod_phase", json_string(status, {"phase"}));
+  ls.set("__meta_kubernetes_pod_node_name", json_string(pod, {"spec", "nodeName"}));
+  ls.set("__meta_kubernetes_pod_host_ip", json_string(status, {"hostIP"}));
+  ls.set("__meta_kubernetes_pod_uid", json_string(md, {"uid"}));
+  add_object_meta_labels(ls, md, "pod");
+  if (const json& owners = json_child(md, "ownerReferences"); owners.is_array()) {
+    for (const json& o : owners) {
+      if (json_child(o, "controller").is_boolean() && json_child(o, "controller").get<bool>()) {
+        ls.set("__meta_kubernetes_pod_controller_kind", json_string(o, {"kind"}));
+        ls.set("__meta_kubernetes_pod_controller_name", json_string(o, {"name"}));
+        break;
+      }
+    }
+  }
+  return ls;
+}
+
+model::LabelSet service_labels(const json& svc) {
+  const json& md = json_child(svc, "metadata");
+  model::LabelSet ls;
+  ls.set("__meta_kubernetes_namespace", json_string(md, {"namespace"}));
+  add_object_meta_labels(ls, md, "service");
+  return ls;
+}
+
+std::string kubernetes_object_key(const json& object) {
+  const json& md = json_child(object, "metadata");
+  return json_string(md, {"namespace"}) + "/" + json_string(md, {"name"});
 }
 
 TargetGroup pod_target_group(const json& pod) {
   TargetGroup tg;
   tg.source = kubernetes_source(KubernetesRole::kPod, pod);
-  const json& md = sub(pod, "metadata");
-  const json& spec = sub(pod, "spec");
-  const json& status = sub(pod, "status");
-  const std::string ip = str(status, {"podIP"});
+  const json& md = json_child(pod, "metadata");
+  const json& spec = json_child(pod, "spec");
+  const json& status = json_child(pod, "status");
+  const std::string ip = json_string(status, {"podIP"});
   if (ip.empty()) return tg;  // starting or evicted: no targets yet
 
-  model::LabelSet& ls = tg.labels;
-  ls.set("__meta_kubernetes_pod_ip", ip);
-  ls.set("__meta_kubernetes_pod_ready", pod_ready(pod));
-  ls.set("__meta_kubernetes_pod_phase", str(status, {"phase"}));
-  ls.set("__meta_kubernetes_pod_node_name", str(spec, {"nodeName"}));
-  ls.set("__meta_kubernetes_pod_host_ip", str(status, {"hostIP"}));
-  ls.set("__meta_kubernetes_pod_uid", str(md, {"uid"}));
-  add_object_meta_labels(ls, md, "pod");
-  if (const json& owners = sub(md, "ownerReferences"); owners.is_array()) {
-    for (const json& o : owners) {
-      if (sub(o, "controller").is_boolean() && sub(o, "controller").get<bool>()) {
-        ls.set("__meta_kubernetes_pod_controller_kind", str(o, {"kind"}));
-        ls.set("__meta_kubernetes_pod_controller_name", str(o, {"name"}));
-        break;
-      }
-    }
-  }
-  ls.set("__meta_kubernetes_namespace", str(md, {"namespace"}));
+  tg.labels = pod_labels(pod);
+  tg.labels.set("__meta_kubernetes_namespace", json_string(md, {"namespace"}));
 
   for (bool init : {false, true}) {
-    const json& containers = sub(spec, init ? "initContainers" : "containers");
+    const json& containers = json_child(spec, init ? "initContainers" : "containers");
     if (!containers.is_array()) continue;
-    const json& statuses = sub(status, init ? "initContainerStatuses" : "containerStatuses");
+    const json& statuses = json_child(status, init ? "initContainerStatuses" : "containerStatuses");
     for (const json& c : containers) {
-      const std::string name = str(c, {"name"});
+      const std::string name = json_string(c, {"name"});
       model::LabelSet base{{"__meta_kubernetes_pod_container_name", name},
                            {"__meta_kubernetes_pod_container_id", container_id(statuses, name)},
-                           {"__meta_kubernetes_pod_container_image", str(c, {"image"})},
+                           {"__meta_kubernetes_pod_container_image", json_string(c, {"image"})},
                            {"__meta_kubernetes_pod_container_init", init ? "true" : "false"}};
-      const json& ports = sub(c, "ports");
+      const json& ports = json_child(c, "ports");
       if (!ports.is_array() || ports.empty()) {
         base.set("__address__", ip);
         tg.targets.push_back(std::move(base));
@@ -175,11 +199,11 @@ TargetGroup pod_target_group(const json& pod) {
       }
       for (const json& p : ports) {
         model::LabelSet t = base;
-        const std::string number = str(p, {"containerPort"});
+        const std::string number = json_string(p, {"containerPort"});
         t.set("__address__", join_host_port(ip, number));
         t.set("__meta_kubernetes_pod_container_port_number", number);
-        t.set("__meta_kubernetes_pod_container_port_name", str(p, {"name"}));
-        t.set("__meta_kubernetes_pod_container_port_protocol", str(p, {"protocol"}));
+        t.set("__meta_kubernetes_pod_container_port_name", json_string(p, {"name"}));
+        t.set("__meta_kubernetes_pod_container_port_protocol", json_string(p, {"protocol"}));
         tg.targets.push_back(std::move(t));
       }
     }
@@ -190,19 +214,19 @@ TargetGroup pod_target_group(const json& pod) {
 TargetGroup node_target_group(const json& node) {
   TargetGroup tg;
   tg.source = kubernetes_source(KubernetesRole::kNode, node);
-  const json& md = sub(node, "metadata");
-  const json& status = sub(node, "status");
-  tg.labels.set("__meta_kubernetes_node_provider_id", str(node, {"spec", "providerID"}));
+  const json& md = json_child(node, "metadata");
+  const json& status = json_child(node, "status");
+  tg.labels.set("__meta_kubernetes_node_provider_id", json_string(node, {"spec", "providerID"}));
   add_object_meta_labels(tg.labels, md, "node");
 
   // The first address of each type, and the preferred one for __address__.
   std::vector<std::pair<std::string, std::string>> first_by_type;
-  if (const json& addrs = sub(status, "addresses"); addrs.is_array()) {
+  if (const json& addrs = json_child(status, "addresses"); addrs.is_array()) {
     for (const json& a : addrs) {
-      std::string type = str(a, {"type"});
+      std::string type = json_string(a, {"type"});
       bool seen = false;
       for (const auto& [t, v] : first_by_type) seen = seen || t == type;
-      if (!seen) first_by_type.emplace_back(type, str(a, {"address"}));
+      if (!seen) first_by_type.emplace_back(type, json_string(a, {"address"}));
     }
   }
   std::string address;
@@ -213,8 +237,8 @@ TargetGroup node_target_group(const json& node) {
   }
   if (address.empty()) return tg;  // Prometheus logs "host address unknown" and skips the node
   model::LabelSet t;
-  t.set("__address__", join_host_port(address, str(status, {"daemonEndpoints", "kubeletEndpoint", "Port"})));
-  t.set("instance", str(md, {"name"}));
+  t.set("__address__", join_host_port(address, json_string(status, {"daemonEndpoints", "kubeletEndpoint", "Port"})));
+  t.set("instance", json_string(md, {"name"}));
   for (const auto& [type, value] : first_by_type) {
     t.set(sanitize_label_name("__meta_kubernetes_node_address_" + type), value);
   }
@@ -225,27 +249,26 @@ TargetGroup node_target_group(const json& node) {
 TargetGroup service_target_group(const json& svc) {
   TargetGroup tg;
   tg.source = kubernetes_source(KubernetesRole::kService, svc);
-  const json& md = sub(svc, "metadata");
-  const json& spec = sub(svc, "spec");
-  tg.labels.set("__meta_kubernetes_namespace", str(md, {"namespace"}));
-  add_object_meta_labels(tg.labels, md, "service");
-  const std::string type = str(spec, {"type"});
-  const std::string host = str(md, {"name"}) + "." + str(md, {"namespace"}) + ".svc";
-  if (const json& ports = sub(spec, "ports"); ports.is_array()) {
+  const json& md = json_child(svc, "metadata");
+  const json& spec = json_child(svc, "spec");
+  tg.labels = service_labels(svc);
+  const std::string type = json_string(spec, {"type"});
+  const std::string host = json_string(md, {"name"}) + "." + json_string(md, {"namespace"}) + ".svc";
+  if (const json& ports = json_child(spec, "ports"); ports.is_array()) {
     for (const json& p : ports) {
       model::LabelSet t;
-      const std::string number = str(p, {"port"});
+      const std::string number = json_string(p, {"port"});
       t.set("__address__", join_host_port(host, number));
-      t.set("__meta_kubernetes_service_port_name", str(p, {"name"}));
+      t.set("__meta_kubernetes_service_port_name", json_string(p, {"name"}));
       t.set("__meta_kubernetes_service_port_number", number);
-      t.set("__meta_kubernetes_service_port_protocol", str(p, {"protocol"}));
+      t.set("__meta_kubernetes_service_port_protocol", json_string(p, {"protocol"}));
       t.set("__meta_kubernetes_service_type", type);
       if (type == "ExternalName") {
-        t.set("__meta_kubernetes_service_external_name", str(spec, {"externalName"}));
+        t.set("__meta_kubernetes_service_external_name", json_string(spec, {"externalName"}));
       } else {
-        t.set("__meta_kubernetes_service_cluster_ip", str(spec, {"clusterIP"}));
+        t.set("__meta_kubernetes_service_cluster_ip", json_string(spec, {"clusterIP"}));
       }
-      if (type == "LoadBalancer") t.set("__meta_kubernetes_service_loadbalancer_ip", str(spec, {"loadBalancerIP"}));
+      if (type == "LoadBalancer") t.set("__meta_kubernetes_service_loadbalancer_ip", json_string(spec, {"loadBalancerIP"}));
       tg.targets.push_back(std::move(t));
     }
   }

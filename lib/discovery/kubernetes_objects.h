@@ -23,6 +23,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -46,6 +47,27 @@ TargetGroup pod_target_group(const nlohmann::json& pod);
 TargetGroup node_target_group(const nlohmann::json& node);
 TargetGroup service_target_group(const nlohmann::json& service);
 TargetGroup target_group_for(KubernetesRole role, const nlohmann::json& object);
+
+// Prometheus's podLabels: a pod's labels shared by all its targets (the pod role's group labels
+// but __meta_kubernetes_namespace); the endpoints roles put them on the pod's targets.
+model::LabelSet pod_labels(const nlohmann::json& pod);
+// Prometheus's serviceLabels: __meta_kubernetes_namespace, _service_name, _service_label*,
+// _service_annotation* (the service role's group labels).
+model::LabelSet service_labels(const nlohmann::json& service);
+
+// "<namespace>/<name>" of an object ("/<name>" for a node): its key in a store.
+std::string kubernetes_object_key(const nlohmann::json& object);
+
+// Helpers for the builders of the other roles (kubernetes_endpoints.cpp).
+// The string (or integer, as decimal) at object[k1][k2]...; "" when absent.
+std::string json_string(const nlohmann::json& object, std::initializer_list<const char*> keys);
+// object[key], or a null value when absent.
+const nlohmann::json& json_child(const nlohmann::json& object, const char* key);
+// Go's net.JoinHostPort: an IPv6 host in brackets.
+std::string join_host_port(const std::string& host, const std::string& port);
+// Prometheus's addObjectMetaLabels: __meta_kubernetes_<role>_name, _<role>_label_*,
+// _<role>_labelpresent_*, _<role>_annotation_*, _<role>_annotationpresent_*.
+void add_object_meta_labels(model::LabelSet& labels, const nlohmann::json& metadata, std::string_view role);
 
 // The source a deleted object's group had (so its targets can be removed): "pod/<ns>/<name>"...
 std::string kubernetes_source(KubernetesRole role, const nlohmann::json& object);

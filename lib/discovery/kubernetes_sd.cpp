@@ -8,17 +8,28 @@
 namespace discovery {
 namespace {
 
-void log_error(const std::string& ns, const std::string& message) {
-  std::fprintf(stderr, "level=error component=kubernetes_sd namespace=\"%s\" msg=\"%s\"\n", ns.c_str(),
-               message.c_str());
+void log_error(const std::string& ns, KubernetesRole kind, const std::string& message) {
+  std::fprintf(stderr, "level=error component=kubernetes_sd namespace=\"%s\" kind=%s msg=\"%s\"\n", ns.c_str(),
+               std::string(kubernetes_role_name(kind)).c_str(), message.c_str());
 }
 
-std::string collection(KubernetesRole role) {
-  switch (role) {
+std::string collection(KubernetesRole kind) {
+  switch (kind) {
     case KubernetesRole::kPod: return "pods";
     case KubernetesRole::kNode: return "nodes";
     case KubernetesRole::kService: return "services";
-    default: return std::string(kubernetes_role_name(role));
+    case KubernetesRole::kEndpoints: return "endpoints";
+    case KubernetesRole::kEndpointSlice: return "endpointslices";
+    case KubernetesRole::kIngress: return "ingresses";
+  }
+  return "";
+}
+
+std::string api_group_prefix(KubernetesRole kind) {
+  switch (kind) {
+    case KubernetesRole::kEndpointSlice: return "/apis/discovery.k8s.io/v1/";
+    case KubernetesRole::kIngress: return "/apis/networking.k8s.io/v1/";
+    default: return "/api/v1/";
   }
 }
 
@@ -50,13 +61,26 @@ util::Result<KubernetesConnection> resolve_connection(const KubernetesSdConfig& 
   return conn;
 }
 
+std::vector<KubernetesRole> kubernetes_watched_kinds(KubernetesRole role) {
+  switch (role) {
+    case KubernetesRole::kEndpoints:
+    case KubernetesRole::kEndpointSlice: return {role, KubernetesRole::kService, KubernetesRole::kPod};
+    default: return {role};
+  }
+}
+
 std::string kubernetes_list_path(const KubernetesSdConfig& c, const std::string& ns, const std::string& extra) {
-  std::string path = "/api/v1/";
-  if (!ns.empty() && c.role != KubernetesRole::kNode) path += "namespaces/" + ns + "/";
-  path += collection(c.role);
+  return kubernetes_list_path(c, c.role, ns, extra);
+}
+
+std::string kubernetes_list_path(const KubernetesSdConfig& c, KubernetesRole kind, const std::string& ns,
+                                 const std::string& extra) {
+  std::string path = api_group_prefix(kind);
+  if (!ns.empty() && kind != KubernetesRole::kNode) path += "namespaces/" + ns + "/";
+  path += collection(kind);
   std::string query;
   for (const auto& s : c.selectors) {
-    if (s.role != c.role) continue;
+    if (s.role != kind) continue;
     if (!s.label.empty()) query += "&labelSelector=" + url_query_escape(s.label);
     if (!s.field.empty()) query += "&fieldSelector=" + url_query_escape(s.field);
   }
@@ -87,14 +111,22 @@ util::Result<std::unique_ptr<KubernetesDiscovery>> KubernetesDiscovery::create(K
 
 KubernetesDiscovery::KubernetesDiscovery(KubernetesSdConfig config, KubernetesDiscoveryOptions options,
                                          KubernetesConnection conn, std::vector<std::string> namespaces)
-    : config_(std::move(config)), options_(options), api_(std::move(conn)), namespaces_(std::move(namespaces)) {}
+    : config_(std::move(config)),
+      options_(options),
+      api_(std::move(conn)),
+      namespaces_(std::move(namespaces)),
+      kinds_(kubernetes_watched_kinds(config_.role)) {
+  for (const std::string& ns : namespaces_) states_[ns];
+}
 
 KubernetesDiscovery::~KubernetesDiscovery() { stop(); }
 
 void KubernetesDiscovery::start(UpdateCallback on_update) {
   on_update_ = std::move(on_update);
   stopping_ = false;
-  for (const std::string& ns : namespaces_) threads_.emplace_back([this, ns] { run(ns); });
+  for (const std::string& ns : namespaces_) {
+    for (KubernetesRole kind : kinds_) threads_.emplace_back([this, ns, kind] { run(ns, kind); });
+  }
 }
 
 void KubernetesDiscovery::stop() {
@@ -112,48 +144,122 @@ bool KubernetesDiscovery::sleep_unless_stopped(std::chrono::milliseconds d) {
   return !cv_.wait_for(lock, d, [this] { return stopping_.load(); });
 }
 
-void KubernetesDiscovery::report(std::vector<TargetGroup> changed) {
-  if (changed.empty()) return;
-  std::lock_guard lock(report_mu_);
-  if (!stopping_) on_update_(std::move(changed));
+bool KubernetesDiscovery::keeps_objects() const { return kinds_.size() > 1; }
+
+void KubernetesDiscovery::report_locked(std::vector<TargetGroup> changed) {
+  if (!changed.empty() && !stopping_) on_update_(std::move(changed));
 }
 
-void KubernetesDiscovery::run(const std::string& ns) {
-  std::map<std::string, TargetGroup> groups;  // by source: what this namespace reported
+TargetGroup KubernetesDiscovery::build_group(const NamespaceState& st, const nlohmann::json& object) const {
+  static const KubernetesObjects kNone;
+  auto objects = [&](KubernetesRole kind) -> const KubernetesObjects& {
+    auto it = st.objects.find(kind);
+    return it == st.objects.end() ? kNone : it->second;
+  };
+  switch (config_.role) {
+    case KubernetesRole::kEndpoints:
+      return endpoints_target_group(object, objects(KubernetesRole::kService), objects(KubernetesRole::kPod));
+    case KubernetesRole::kEndpointSlice:
+      return endpointslice_target_group(object, objects(KubernetesRole::kService), objects(KubernetesRole::kPod));
+    default: return target_group_for(config_.role, object);
+  }
+}
+
+std::vector<TargetGroup> KubernetesDiscovery::diff_groups(NamespaceState& st, const KubernetesObjects& primary,
+                                                          const std::string& prefix) const {
+  std::vector<TargetGroup> changed;
+  for (auto it = primary.lower_bound(prefix); it != primary.end() && it->first.starts_with(prefix); ++it) {
+    TargetGroup g = build_group(st, it->second);
+    auto [old, fresh] = st.reported.try_emplace(it->first, g);
+    if (!fresh && old->second == g) continue;
+    old->second = g;
+    changed.push_back(std::move(g));
+  }
+  for (auto it = st.reported.lower_bound(prefix); it != st.reported.end() && it->first.starts_with(prefix);) {
+    if (primary.count(it->first)) {
+      ++it;
+      continue;
+    }
+    changed.push_back(TargetGroup{it->second.source, {}, {}});
+    it = st.reported.erase(it);
+  }
+  return changed;
+}
+
+void KubernetesDiscovery::apply_list(const std::string& ns, KubernetesRole kind, KubernetesObjects objects) {
+  std::lock_guard lock(state_mu_);
+  NamespaceState& st = states_.at(ns);
+  st.listed.insert(kind);
+  if (!keeps_objects()) {
+    // The list is the whole truth: groups of objects no longer there are reported empty.
+    report_locked(diff_groups(st, objects, ""));
+    return;
+  }
+  st.objects[kind] = std::move(objects);
+  if (st.listed.size() < kinds_.size()) return;  // wait for the other kinds, as informers sync
+  report_locked(diff_groups(st, st.objects[config_.role], ""));
+}
+
+void KubernetesDiscovery::apply_event(const std::string& ns, KubernetesRole kind, const std::string& type,
+                                      const nlohmann::json& object) {
+  if (type != "ADDED" && type != "MODIFIED" && type != "DELETED") return;
+  const std::string key = kubernetes_object_key(object);
+  std::lock_guard lock(state_mu_);
+  NamespaceState& st = states_.at(ns);
+  if (!keeps_objects()) {
+    // The group depends on this object alone.
+    TargetGroup g;
+    if (type == "DELETED") {
+      g = TargetGroup{kubernetes_source(config_.role, object), {}, {}};
+      st.reported.erase(key);
+    } else {
+      g = build_group(st, object);
+      auto [old, fresh] = st.reported.try_emplace(key, g);
+      if (!fresh && old->second == g) return;  // nothing we label changed
+      old->second = g;
+    }
+    report_locked({std::move(g)});
+    return;
+  }
+  KubernetesObjects& objects = st.objects[kind];
+  if (type == "DELETED") {
+    objects.erase(key);
+  } else {
+    objects[key] = object;
+  }
+  if (st.listed.size() < kinds_.size()) return;
+  // A pod or service may concern any endpoints object of its namespace: recompute them all.
+  const std::string object_ns = key.substr(0, key.find('/') + 1);
+  report_locked(diff_groups(st, st.objects[config_.role], object_ns));
+}
+
+void KubernetesDiscovery::run(const std::string& ns, KubernetesRole kind) {
   while (!stopping_) {
-    list_and_watch(ns, groups);
+    list_and_watch(ns, kind);
     if (!sleep_unless_stopped(options_.retry_interval)) return;
   }
 }
 
-void KubernetesDiscovery::list_and_watch(const std::string& ns, std::map<std::string, TargetGroup>& groups) {
-  auto listed = api_.get(kubernetes_list_path(config_, ns, ""), stopping_);
+void KubernetesDiscovery::list_and_watch(const std::string& ns, KubernetesRole kind) {
+  auto listed = api_.get(kubernetes_list_path(config_, kind, ns, ""), stopping_);
   if (!listed.ok() || listed->status != 200) {
-    if (!stopping_) log_error(ns, listed.ok() ? "list: HTTP " + std::to_string(listed->status) + ": " + listed->body
-                                              : "list: " + listed.error());
+    if (!stopping_) {
+      log_error(ns, kind, listed.ok() ? "list: HTTP " + std::to_string(listed->status) + ": " + listed->body
+                                      : "list: " + listed.error());
+    }
     return;
   }
   nlohmann::json list = nlohmann::json::parse(listed->body, nullptr, false);
   if (list.is_discarded() || !list.is_object() || !list.contains("items") || !list["items"].is_array()) {
-    log_error(ns, "list: not a Kubernetes list");
+    log_error(ns, kind, "list: not a Kubernetes list");
     return;
   }
-  // The list is the whole truth: groups of objects no longer there are reported empty.
-  std::map<std::string, TargetGroup> now;
-  for (const auto& item : list["items"]) {
-    TargetGroup g = target_group_for(config_.role, item);
-    now[g.source] = std::move(g);
+  KubernetesObjects objects;
+  for (auto& item : list["items"]) {
+    std::string key = kubernetes_object_key(item);
+    objects[std::move(key)] = std::move(item);
   }
-  std::vector<TargetGroup> changed;
-  for (const auto& [source, g] : now) {
-    auto it = groups.find(source);
-    if (it == groups.end() || !(it->second == g)) changed.push_back(g);
-  }
-  for (const auto& [source, g] : groups) {
-    if (!now.count(source)) changed.push_back(TargetGroup{source, {}, {}});
-  }
-  groups = std::move(now);
-  report(std::move(changed));
+  apply_list(ns, kind, std::move(objects));
 
   std::string rv = resource_version(list);
   while (!stopping_) {
@@ -165,37 +271,25 @@ void KubernetesDiscovery::list_and_watch(const std::string& ns, std::map<std::st
       const nlohmann::json& obj = event.contains("object") ? event["object"] : nlohmann::json();
       if (type == "ERROR") {
         // A Status object; 410 Gone means our resourceVersion is too old: list again.
-        log_error(ns, "watch: " + obj.value("message", std::string("error event")));
+        log_error(ns, kind, "watch: " + obj.value("message", std::string("error event")));
         relist = true;
         return false;
       }
       if (std::string v = resource_version(obj); !v.empty()) rv = v;
-      if (type == "BOOKMARK") return true;
-      TargetGroup g = type == "DELETED" ? TargetGroup{kubernetes_source(config_.role, obj), {}, {}}
-                                        : target_group_for(config_.role, obj);
-      if (type == "DELETED") {
-        groups.erase(g.source);
-      } else if (type == "ADDED" || type == "MODIFIED") {
-        auto it = groups.find(g.source);
-        if (it != groups.end() && it->second == g) return true;  // nothing we label changed
-        groups[g.source] = g;
-      } else {
-        return true;
-      }
-      report({std::move(g)});
+      if (type != "BOOKMARK") apply_event(ns, kind, type, obj);
       return true;
     };
     std::string extra = "watch=1&allowWatchBookmarks=true&timeoutSeconds=" +
                         std::to_string(options_.watch_timeout_seconds);
     if (!rv.empty()) extra += "&resourceVersion=" + url_query_escape(rv);
-    auto watched = api_.watch(kubernetes_list_path(config_, ns, extra), stopping_, on_line);
+    auto watched = api_.watch(kubernetes_list_path(config_, kind, ns, extra), stopping_, on_line);
     if (stopping_) return;
     if (!watched.ok()) {
-      log_error(ns, "watch: " + watched.error());
+      log_error(ns, kind, "watch: " + watched.error());
       return;
     }
     if (watched->status != 200) {
-      log_error(ns, "watch: HTTP " + std::to_string(watched->status) + ": " + watched->body);
+      log_error(ns, kind, "watch: HTTP " + std::to_string(watched->status) + ": " + watched->body);
       return;
     }
     if (relist) return;

@@ -1,7 +1,8 @@
 // kubernetes_sd_configs parsing (see config_sd.h). Validation follows Prometheus's
 // SDConfig.UnmarshalYAML: a role is required, api_server and kubeconfig_file exclude each other
 // (and kubeconfig_file excludes HTTP client settings), a selector's role must be one the
-// discovery role watches and appear once.
+// discovery role watches (endpoints and endpointslice also watch pods and services) and appear
+// once.
 #include "logtail/config_sd.h"
 
 #include <yaml-cpp/yaml.h>
@@ -11,6 +12,32 @@
 #include "logtail/config_fields.h"
 
 namespace logtail {
+namespace {
+
+// The selector roles a discovery role accepts: the kinds it watches (Prometheus lists them in
+// this order in its error message).
+std::vector<discovery::KubernetesRole> allowed_selectors(discovery::KubernetesRole role) {
+  using discovery::KubernetesRole;
+  if (role == KubernetesRole::kEndpoints || role == KubernetesRole::kEndpointSlice) {
+    return {KubernetesRole::kPod, KubernetesRole::kService, role};
+  }
+  return {role};
+}
+
+bool selector_allowed(discovery::KubernetesRole role, discovery::KubernetesRole selector) {
+  for (auto r : allowed_selectors(role)) {
+    if (r == selector) return true;
+  }
+  return false;
+}
+
+std::string allowed_selector_roles(discovery::KubernetesRole role) {
+  std::string out;
+  for (auto r : allowed_selectors(role)) out += (out.empty() ? "" : ", ") + std::string(discovery::kubernetes_role_name(r));
+  return out;
+}
+
+}  // namespace
 
 util::Status parse_kubernetes_sd(const YAML::Node& node, const std::string& path, discovery::KubernetesSdConfig& k) {
   FieldReader r(node, path);
@@ -20,9 +47,9 @@ util::Status parse_kubernetes_sd(const YAML::Node& node, const std::string& path
     r.fail(path + ".role: role missing (one of: pod, service, endpoints, endpointslice, node, ingress)");
   } else if (!discovery::parse_kubernetes_role(role, k.role)) {
     r.fail(path + ".role: unknown Kubernetes SD role \"" + role + "\"");
-  } else if (k.role != discovery::KubernetesRole::kPod && k.role != discovery::KubernetesRole::kNode &&
-             k.role != discovery::KubernetesRole::kService) {
-    r.fail(path + ".role: not supported yet: \"" + role + "\" (logtail supports pod, node and service)");
+  } else if (k.role == discovery::KubernetesRole::kIngress) {
+    r.fail(path + ".role: not supported yet: \"" + role +
+           "\" (logtail supports pod, node, service, endpoints and endpointslice)");
   }
   r.read_string("api_server", k.api_server);
   r.read_string("kubeconfig_file", k.kubeconfig_file);
@@ -48,9 +75,8 @@ util::Status parse_kubernetes_sd(const YAML::Node& node, const std::string& path
         s.read_string("field", sel.field);
         if (!discovery::parse_kubernetes_role(srole, sel.role)) {
           s.fail(ipath + ".role: unknown selector role \"" + srole + "\"");
-        } else if (!role.empty() && sel.role != k.role) {
-          // Only the endpoints roles watch more than their own kind, and those are not supported.
-          s.fail(ipath + ".role: " + role + " role supports only " + role + " selectors");
+        } else if (!role.empty() && !selector_allowed(k.role, sel.role)) {
+          s.fail(ipath + ".role: " + role + " role supports only " + allowed_selector_roles(k.role) + " selectors");
         } else if (!seen.insert(srole).second) {
           s.fail(ipath + ".role: duplicated selector role: " + srole);
         }
