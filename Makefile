@@ -31,6 +31,9 @@ LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
 TEST_SRCS := $(shell find tests -name '*_test.cpp' 2>/dev/null | sort) tests/test_main.cpp
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/obj/%.o)
 TOOL_BINS := $(TOOLS:%=$(BUILD)/bin/%)
+# Stand-ins the end-to-end tests drive (tests/tools/<name>.cpp -> $(BUILD)/bin/<name with dashes>).
+TEST_TOOLS := fake-kube-apiserver
+TEST_TOOL_BINS := $(TEST_TOOLS:%=$(BUILD)/bin/%)
 # Protocol buffers: proto/*.proto -> $(BUILD)/gen/*.pb.{h,cc} (protoc), compiled into liblog.a.
 PROTO_SRCS := $(wildcard proto/*.proto)
 PROTO_HDRS := $(PROTO_SRCS:proto/%.proto=$(BUILD)/gen/%.pb.h)
@@ -80,22 +83,27 @@ $(BUILD)/bin/unit-tests: $(TEST_OBJS) $(BUILD)/liblog.a
 	@echo "  LD  $@"
 	@$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/bin/fake-kube-apiserver: $(BUILD)/obj/tests/tools/fake_kube_apiserver.o $(BUILD)/liblog.a
+	@mkdir -p $(@D)
+	@echo "  LD  $@"
+	@$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # The one test command: unit tests, then end-to-end tests against the built tools, one summary line.
 test: setup
-	@$(MAKE) --no-print-directory $(JOBS) $(BUILD)/bin/unit-tests $(TOOL_BINS)
+	@$(MAKE) --no-print-directory $(JOBS) $(BUILD)/bin/unit-tests $(TOOL_BINS) $(TEST_TOOL_BINS)
 	@bash scripts/test.sh $(BUILD)
 
 unit: $(BUILD)/bin/unit-tests
 	@$(BUILD)/bin/unit-tests $(TEST_ARGS)
 
-e2e: $(TOOL_BINS)
+e2e: $(TOOL_BINS) $(TEST_TOOL_BINS)
 	@BIN=$(abspath $(BUILD)/bin) bash tests/e2e/run.sh
 
 # Unit and end-to-end tests under AddressSanitizer and UndefinedBehaviorSanitizer, in their own build tree.
 asan: setup
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-	  build-asan/bin/unit-tests $(TOOL_BINS:$(BUILD)/%=build-asan/%)
+	  build-asan/bin/unit-tests $(TOOL_BINS:$(BUILD)/%=build-asan/%) $(TEST_TOOL_BINS:$(BUILD)/%=build-asan/%)
 	@bash scripts/test.sh build-asan
 
 bench: setup

@@ -283,8 +283,8 @@ util::Status App::start_locked() {
     });
     for (auto& tm : m.managers) tm->start();
     if (auto st = start_listening_sources(m); !st.ok()) return st;
-    // Discovered targets replace a manager's targets whenever discovery changes (the static
-    // ones are part of every update). /targets keeps showing the static configuration's.
+    // Discovered targets replace a manager's targets, and what /targets shows, whenever
+    // discovery changes (the static ones are part of every update).
     for (size_t i = 0; i < m.discovery.size(); ++i) {
       if (!m.discovery[i]) continue;
       m.discovery[i]->start([&m, i](const std::vector<discovery::TargetGroup>& groups) {
@@ -293,6 +293,8 @@ util::Status App::start_locked() {
           std::fprintf(stderr, "level=error msg=\"discovered targets\" job=%s err=\"%s\"\n",
                        m.config.scrape_configs[i].job_name.c_str(), st.error().c_str());
         }
+        std::lock_guard lock(m.targets_mu);
+        m.targets[i] = std::move(t);
       });
     }
   }

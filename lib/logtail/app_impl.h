@@ -36,7 +36,8 @@ struct App::Impl {
   std::shared_ptr<stages::MetricRegistry> registry = std::make_shared<stages::MetricRegistry>();
   std::shared_ptr<client::ClientMetrics> client_metrics = std::make_shared<client::ClientMetrics>();
   std::vector<stages::Pipeline> pipelines;  // one per scrape config
-  std::vector<ScrapeTargets> targets;       // one per scrape config
+  std::vector<ScrapeTargets> targets;       // one per scrape config; discovery replaces them
+  mutable std::mutex targets_mu;            // guards targets once started (discovery threads)
   std::unique_ptr<positions::PositionsStore> positions;
   std::unique_ptr<AckRouter> acks;
   std::vector<std::unique_ptr<client::Client>> clients;

@@ -43,7 +43,10 @@ std::string App::render_metrics() const {
   out += "# HELP promtail_files_active_total Number of active files.\n# TYPE promtail_files_active_total gauge\n";
   out += "promtail_files_active_total " + std::to_string(files.size()) + "\n";
   size_t active = 0;
-  for (const auto& t : m.targets) active += t.active.size();
+  {
+    std::lock_guard targets_lock(m.targets_mu);
+    for (const auto& t : m.targets) active += t.active.size();
+  }
   out += "# HELP promtail_targets_active_total Number of active total.\n# TYPE promtail_targets_active_total gauge\n";
   out += "promtail_targets_active_total " + std::to_string(active) + "\n";
   m.client_metrics->render(out);
@@ -60,6 +63,7 @@ std::string App::render_targets() const {
            (m.config.scrape_configs.empty() ? std::string("stdin") : m.config.scrape_configs[0].job_name) + ")\n";
     return out;
   }
+  std::lock_guard targets_lock(m.targets_mu);
   for (size_t i = 0; i < m.config.scrape_configs.size(); ++i) {
     out += m.config.scrape_configs[i].job_name + "\n";
     for (const auto& t : m.targets[i].active) {

@@ -59,6 +59,17 @@ bool FileTailer::open_file(bool use_recorded_position) {
   return true;
 }
 
+void FileTailer::set_labels(model::LabelSet labels) {
+  if (labels == labels_) return;
+  labels_ = std::move(labels);
+  std::lock_guard lock(cursor_mu_);
+  if (!cursor_) return;  // not opened yet: open_file() uses the new labels
+  // Same file, new labels: a new cursor from the first byte not yet emitted.
+  std::weak_ptr<const FileCursor> before;
+  if (cursor_->acknowledged() < line_start_) before = cursor_;
+  cursor_ = std::make_shared<FileCursor>(path_, id_, labels_, line_start_, std::move(before));
+}
+
 FileTailer::Change FileTailer::detect_change() {
   struct stat st;
   if (::stat(path_.c_str(), &st) != 0) return Change::kMissing;

@@ -50,6 +50,10 @@ class FileTailer {
   // Reads what is available. `scratch` must be non-empty (64 KiB is a good size).
   PollResult poll(LineConsumer& consumer, std::span<char> scratch, size_t byte_budget, int64_t now_ns);
 
+  // Lines read from now on carry `labels` (the target's labels changed). Call from the thread
+  // that polls.
+  void set_labels(model::LabelSet labels);
+
   const std::string& path() const { return path_; }
   // The cursor of the file being read (null until the file was first opened). Its
   // acknowledged() offset is what the positions file may record.
@@ -68,7 +72,7 @@ class FileTailer {
   void set_line_start(int64_t offset);
 
   const std::string path_;
-  const model::LabelSet labels_;
+  model::LabelSet labels_;
   int64_t recorded_offset_;
   std::optional<positions::FileId> recorded_id_;
   bool opened_once_ = false;

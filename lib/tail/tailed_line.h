@@ -20,10 +20,17 @@ namespace tail {
 // One incarnation of a tailed file: a path and the (device, inode) it pointed to while we read
 // it. A rotation starts a new cursor, so late acknowledgements for the old file can never move
 // the position recorded for the new one.
+//
+// A target whose labels change (a Kubernetes pod relabelled) goes on reading the same file with a
+// new cursor starting where the old one stopped; the old one is its `predecessor`, whose lines
+// may still be in flight: until they are all acknowledged, the old cursor's offset is the safe
+// one. The link is weak: the ack router keeps a cursor alive while any of its lines is in flight.
 class FileCursor {
  public:
-  FileCursor(std::string path, positions::FileId id, model::LabelSet labels, int64_t start_offset)
-      : path_(std::move(path)), id_(id), labels_(std::move(labels)), acked_(start_offset) {}
+  FileCursor(std::string path, positions::FileId id, model::LabelSet labels, int64_t start_offset,
+             std::weak_ptr<const FileCursor> predecessor = {})
+      : path_(std::move(path)), id_(id), labels_(std::move(labels)), start_(start_offset),
+        predecessor_(std::move(predecessor)), acked_(start_offset) {}
 
   const std::string& path() const { return path_; }
   const positions::FileId& file_id() const { return id_; }
@@ -38,12 +45,20 @@ class FileCursor {
     }
   }
   // The offset safe to persist: every line before it was acknowledged.
-  int64_t acknowledged() const { return acked_.load(std::memory_order_acquire); }
+  int64_t acknowledged() const {
+    if (auto before = predecessor_.lock()) {
+      int64_t theirs = before->acknowledged();
+      if (theirs < start_) return theirs;
+    }
+    return acked_.load(std::memory_order_acquire);
+  }
 
  private:
   const std::string path_;
   const positions::FileId id_;
   const model::LabelSet labels_;
+  const int64_t start_;
+  const std::weak_ptr<const FileCursor> predecessor_;
   std::atomic<int64_t> acked_;
 };
 

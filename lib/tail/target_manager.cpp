@@ -244,9 +244,12 @@ void TargetManager::sync_files() {
     it = tailers_.erase(it);
   }
   for (const auto& [path, target] : wanted) {
-    if (tailers_.count(path)) continue;
     model::LabelSet labels = target->labels;
     labels.set("filename", path);
+    if (auto it = tailers_.find(path); it != tailers_.end()) {
+      it->second->set_labels(std::move(labels));  // relabelled targets keep their position
+      continue;
+    }
     auto offset = positions_->get(path);
     tailers_.emplace(path, std::make_unique<FileTailer>(path, std::move(labels), offset.ok() ? *offset : 0,
                                                         positions_->get_file_id(path)));

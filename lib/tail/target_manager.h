@@ -12,7 +12,9 @@
 //   nothing changes (the fallback when inotify misses something or is unavailable);
 // - acknowledged offsets go to the PositionsStore (with the file's identity) as they advance and
 //   on stop(); the store's own sync writes them to disk.
-// A path matched by several targets is tailed once, with the labels of the first target.
+// A path matched by several targets is tailed once, with the labels of the first target. A file
+// whose target's labels change (a relabelled Kubernetes pod) keeps its tailer and position;
+// lines read afterwards carry the new labels.
 //
 // Thread-safety: set_targets(), wake(), stats(), files_active() and render_metrics() may be called
 // from any thread; start() and stop() from one controlling thread.

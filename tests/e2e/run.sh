@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end tests: run every tests/e2e/*_test.sh against the built binaries in $BIN.
+# End-to-end tests: run every tests/e2e/*_test.sh (or the files named) against the built binaries
+# in $BIN.
 #
 # Test files are sourced into this shell, so every server they start in the background is a
 # descendant of it. Whatever a file leaves running is killed when it ends, whichever EXIT trap
@@ -30,7 +31,10 @@ kill_leftovers() {
 }
 trap 'kill_leftovers; rm -rf "$TMPDIR_E2E"' EXIT
 
-for t in "$here"/*_test.sh; do
+# Arguments name test files to run (e.g. logtail_sd_test.sh); none runs them all.
+files=("$here"/*_test.sh)
+[ $# -gt 0 ] && files=("${@/#/$here/}")
+for t in "${files[@]}"; do
   echo "== $(basename "$t")"
   source "$t"
   kill_leftovers

@@ -193,3 +193,34 @@ TEST_CASE("tail file: the byte budget bounds one poll") {
   }
   CHECK(f.consumer.lines.size() == 3);
 }
+
+TEST_CASE("tail file: new labels apply to lines read afterwards; the position waits for the old lines") {
+  Fixture f;
+  append(f.path, "one\ntwo\n");
+  FileTailer t(f.path, labels_for(f.path), 0, std::nullopt);
+  f.poll(t);
+  auto before = t.cursor();
+  model::LabelSet relabelled{{"filename", f.path}, {"job", "storefront"}};
+  t.set_labels(relabelled);
+  append(f.path, "three\n");
+  f.poll(t);
+  CHECK(f.consumer.lines == Lines{"one", "two", "three"});  // nothing read twice
+  REQUIRE(f.consumer.cursors.size() == 3);
+  CHECK(f.consumer.cursors[0]->labels().get("job") == "varlogs");
+  CHECK(f.consumer.cursors[2]->labels() == relabelled);
+  CHECK(t.cursor()->labels() == relabelled);
+
+  // The new cursor's line is acknowledged first: the old lines are still in flight, so the safe
+  // position stays before them.
+  f.consumer.cursors[2]->acknowledge(f.consumer.ends[2]);
+  CHECK(t.cursor()->acknowledged() == 0);
+  before->acknowledge(4);
+  CHECK(t.cursor()->acknowledged() == 4);
+  before->acknowledge(8);
+  CHECK(t.cursor()->acknowledged() == 14);
+
+  // Same labels again: the cursor is kept.
+  auto now = t.cursor();
+  t.set_labels(relabelled);
+  CHECK(t.cursor() == now);
+}
