@@ -222,7 +222,9 @@ util::Status parse_scrape_config(const YAML::Node& node, const std::string& path
     }
   }
   for (const char* key : kUnsupportedSources) {
-    r.reject(key, "logtail reads files (static_configs, file_sd_configs) and stdin");
+    r.reject(key,
+             "logtail supports static_configs, file_sd_configs, kubernetes_sd_configs, syslog, journal, "
+             "loki_push_api and stdin");
   }
   r.reject("encoding", "files are read as UTF-8");
   if (YAML::Node d = r.child("decompression"); d.IsDefined()) {
