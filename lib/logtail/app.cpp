@@ -126,14 +126,21 @@ util::Status start_listening_sources(App::Impl& m) {
       o.json = c.json;
       o.labels = c.labels;
       o.relabel_rules = sc.relabel_configs;
-      // Promtail's positions key for the journal; the cursor is recorded once the entry has
-      // been handed to the clients' queues (not yet per acknowledgement, unlike file offsets).
+      // Promtail's positions key for the journal. Its cursor advances only once every client
+      // acknowledged the entries before it, like file offsets: the journal is one AckRouter
+      // source (a FileCursor named after the key) whose "offsets" are the entries' numbers.
       std::string key = "journal-" + sc.job_name;
       o.cursor = m.positions->get_string(key);
-      auto j = sources::JournalReader::start(std::move(o), [&m, i, key](model::LabelSet labels, model::Entry e,
-                                                                      const std::string& cursor) {
-        m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp);
+      auto acked = std::make_shared<tail::FileCursor>(key, positions::FileId{}, model::LabelSet(), 0);
+      const uint64_t source = m.acks->source_for(acked);
+      o.acknowledged = [acked] { return static_cast<uint64_t>(acked->acknowledged()); };
+      o.save_cursor = [&m, key](const std::string& cursor) {
         if (!m.options.dry_run) m.positions->put_string(key, cursor);
+      };
+      auto j = sources::JournalReader::start(std::move(o), [&m, i, source](model::LabelSet labels, model::Entry e,
+                                                                         uint64_t sequence) {
+        m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp,
+                                   client::SourcePosition{source, static_cast<int64_t>(sequence)});
       });
       if (!j.ok()) return util::Error{where + j.error()};
       m.journal_readers.push_back(std::move(*j));
@@ -345,6 +352,7 @@ bool App::stop_locked() {
   if (ran_all && delivered) m.runner->acknowledge_all_fed();
   // 4. Record acknowledged positions, then write them.
   for (auto& tm : m.managers) tm->stop();
+  for (auto& j : m.journal_readers) j->save_acknowledged_cursor();
   {
     std::lock_guard lock(m.sync_mu);
     m.stopping = true;

@@ -79,7 +79,10 @@ void PipelineRunner::handle(QueuedScrapeLine& line) {
   e.line = std::move(line.line);
   e.metadata = model::LabelSet();
   e.tenant.clear();
-  client::SourcePosition position{source, line.end_offset};
+  run_pipeline(pipeline, e, client::SourcePosition{source, line.end_offset});
+}
+
+void PipelineRunner::run_pipeline(stages::Pipeline& pipeline, stages::Entry& e, client::SourcePosition position) {
   if (!pipeline.buffers()) {
     if (pipeline.process_in_place(e)) {
       ship(e, position);
@@ -88,13 +91,17 @@ void PipelineRunner::handle(QueuedScrapeLine& line) {
     }
     return;
   }
-  Fed& fed = fed_[source];
+  if (position.source == 0) {  // nothing to credit
+    pipeline.process(e, [&](stages::Entry& out) { ship(out, {}); });
+    return;
+  }
+  Fed& fed = fed_[position.source];
   int64_t before = fed.last_fed;
-  fed.last_fed = line.end_offset;
+  fed.last_fed = position.offset;
   pipeline.process(e, [&](stages::Entry& out) {
     client::SourcePosition credit{};
     if (before > fed.last_pushed) {
-      credit = {source, before};
+      credit = {position.source, before};
       fed.last_pushed = before;
     }
     ship(out, credit);
@@ -139,7 +146,7 @@ void PipelineRunner::drain_all() {
 }
 
 void PipelineRunner::process_unqueued(size_t scrape_index, const model::LabelSet& labels, std::string line,
-                                      int64_t read_time_ns) {
+                                      int64_t read_time_ns, client::SourcePosition position) {
   std::lock_guard lock(run_mu_);
   stages::Pipeline& pipeline = (*pipelines_)[scrape_index];
   stages::Entry& e = scratch_;
@@ -149,7 +156,7 @@ void PipelineRunner::process_unqueued(size_t scrape_index, const model::LabelSet
   e.line = std::move(line);
   e.metadata = model::LabelSet();
   e.tenant.clear();
-  pipeline.process(e, [&](stages::Entry& out) { ship(out, {}); });
+  run_pipeline(pipeline, e, position);
 }
 
 void PipelineRunner::acknowledge_all_fed() {

@@ -44,8 +44,11 @@ class PipelineRunner {
   // Joins the thread (after finish(); a push blocked on a stopped client returns at once).
   void join();
 
-  // Runs one line that has no file and no position (the stdin reader's), from any thread.
-  void process_unqueued(size_t scrape_index, const model::LabelSet& labels, std::string line, int64_t read_time_ns);
+  // Runs one line that does not come through the queue (stdin, syslog, pushes, the journal),
+  // from any thread. `position` (source 0: none) is acknowledged like a file line's: the
+  // journal registers a source with the AckRouter and numbers its entries as offsets.
+  void process_unqueued(size_t scrape_index, const model::LabelSet& labels, std::string line, int64_t read_time_ns,
+                        client::SourcePosition position = {});
   // Drains the pipelines' held entries (stdin reader at end of input).
   void drain_all();
 
@@ -56,6 +59,8 @@ class PipelineRunner {
  private:
   void run();
   void handle(QueuedScrapeLine& line);
+  // Runs `e` through `pipeline` and ships what comes out, crediting `position`.
+  void run_pipeline(stages::Pipeline& pipeline, stages::Entry& e, client::SourcePosition position);
   void ship(stages::Entry& entry, client::SourcePosition position);
   void flush_buffered(int64_t now_ns);
 

@@ -7,10 +7,12 @@
 #include <chrono>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "relabel/relabel.h"
+#include "sources/journal_cursor_tracker.h"
 
 namespace sources {
 namespace {
@@ -37,6 +39,9 @@ struct JournalReader::Impl {
   std::atomic<bool> stopping{false};
   std::atomic<uint64_t> entries{0};
   bool stopped = false;
+  std::mutex tracker_mu;  // the reading thread and save_acknowledged_cursor()
+  JournalCursorTracker tracker;
+  uint64_t last_sequence = 0;
 
   ~Impl() {
     if (journal) sd_journal_close(journal);
@@ -51,6 +56,18 @@ struct JournalReader::Impl {
       if (sd_journal_get_realtime_usec(journal, &ts) >= 0 && ts >= oldest) return;  // resume after it
     }
     sd_journal_seek_realtime_usec(journal, oldest);
+  }
+
+  void save_acknowledged_cursor() {
+    std::lock_guard lock(tracker_mu);
+    uint64_t acked = options.acknowledged ? options.acknowledged() : last_sequence;
+    if (auto cursor = tracker.advance(acked); cursor && options.save_cursor) options.save_cursor(*cursor);
+  }
+
+  // Entries filtered out here settle with the entry handed on before them.
+  void filtered(std::string cursor) {
+    std::lock_guard lock(tracker_mu);
+    tracker.filtered(std::move(cursor));
   }
 
   void ship_current() {
@@ -77,7 +94,7 @@ struct JournalReader::Impl {
       line = obj.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     } else {
       auto it = fields.find("MESSAGE");
-      if (it == fields.end()) return;  // Promtail skips entries without MESSAGE
+      if (it == fields.end()) return filtered(std::move(cursor));  // as Promtail: no MESSAGE, skipped
       line = it->second;
     }
     std::vector<model::Label> meta;
@@ -91,11 +108,19 @@ struct JournalReader::Impl {
     }
     for (const model::Label& l : options.labels) meta.push_back(l);
     model::LabelSet labels = model::LabelSet::from_unsorted(std::move(meta));
-    if (!options.relabel_rules.empty() && !relabel::apply_rules(options.relabel_rules, labels)) return;
+    if (!options.relabel_rules.empty() && !relabel::apply_rules(options.relabel_rules, labels)) {
+      return filtered(std::move(cursor));
+    }
     relabel::drop_reserved_labels(labels);
-    if (labels.empty()) return;  // Promtail drops entries without labels
+    if (labels.empty()) return filtered(std::move(cursor));  // Promtail drops entries without labels
     entries++;
-    sink(std::move(labels), model::Entry{static_cast<int64_t>(realtime) * 1000, std::move(line), {}}, cursor);
+    uint64_t sequence = 0;
+    {
+      std::lock_guard lock(tracker_mu);
+      sequence = ++last_sequence;
+      tracker.handed_on(sequence, std::move(cursor));
+    }
+    sink(std::move(labels), model::Entry{static_cast<int64_t>(realtime) * 1000, std::move(line), {}}, sequence);
   }
 
   void run() {
@@ -104,10 +129,13 @@ struct JournalReader::Impl {
       int r = sd_journal_next(journal);
       if (r > 0) {
         ship_current();
+        save_acknowledged_cursor();
         continue;
       }
-      // At the end (or a transient error): wait for appends, waking up to notice stop().
+      // At the end (or a transient error): wait for appends, waking up to notice stop() and
+      // acknowledgements of what was handed on.
       sd_journal_wait(journal, 250'000);
+      save_acknowledged_cursor();
     }
   }
 };
@@ -141,6 +169,8 @@ void JournalReader::stop() {
   impl_->stopping = true;
   if (impl_->thread.joinable()) impl_->thread.join();
 }
+
+void JournalReader::save_acknowledged_cursor() { impl_->save_acknowledged_cursor(); }
 
 uint64_t JournalReader::entries() const { return impl_->entries; }
 

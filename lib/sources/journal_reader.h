@@ -8,10 +8,15 @@
 //
 // Where to start: after the cursor given (the positions file's "journal-<job_name>" value),
 // unless that entry is older than max_age or gone; then at now - max_age, as Promtail does.
-// The sink receives each entry's cursor, for the caller to store once the entry is handed on.
 //
-// Thread-safety: start() and stop() from one controlling thread; the reading runs on its own
-// thread, which is the only caller of the sink.
+// Where to resume next time: entries handed to the sink are numbered 1, 2, 3...; the caller
+// reports through `acknowledged` how far they were delivered, and the reader passes the cursor
+// below which everything was delivered to `save_cursor` (Promtail saves it on hand-off; we wait
+// for the clients, as for file offsets). See journal_cursor_tracker.h.
+//
+// Thread-safety: start(), stop() and save_acknowledged_cursor() from one controlling thread;
+// the reading runs on its own thread, which calls the sink, `acknowledged` and `save_cursor`
+// (these two also from save_acknowledged_cursor()).
 #pragma once
 
 #include <cstdint>
@@ -37,6 +42,11 @@ struct JournalReaderOptions {
   // "FIELD=value" terms for sd_journal_add_match: entries must match every field named (for a
   // field named twice, either value).
   std::vector<std::string> matches;
+  // The highest entry number up to which every entry was delivered; null: an entry counts as
+  // delivered once the sink returns.
+  std::function<uint64_t()> acknowledged;
+  // Called with the cursor to resume after, whenever it moves (may be null).
+  std::function<void(const std::string& cursor)> save_cursor;
 };
 
 // Promtail's keywords for PRIORITY values "0".."7"; the value itself otherwise.
@@ -44,7 +54,8 @@ std::string journal_priority_keyword(std::string_view priority);
 
 class JournalReader {
  public:
-  using Sink = std::function<void(model::LabelSet labels, model::Entry entry, const std::string& cursor)>;
+  // `sequence`: the entry's number, 1, 2, 3... in reading order.
+  using Sink = std::function<void(model::LabelSet labels, model::Entry entry, uint64_t sequence)>;
 
   // Opens the journal and starts the reading thread. Fails when the journal cannot be opened.
   static util::Result<std::unique_ptr<JournalReader>> start(JournalReaderOptions options, Sink sink);
@@ -54,6 +65,9 @@ class JournalReader {
 
   // Stops the thread; afterwards the sink is never called again.
   void stop();
+  // Saves the cursor of what has been acknowledged since the reader last looked (after stop(),
+  // once the clients have settled what they hold).
+  void save_acknowledged_cursor();
   uint64_t entries() const;
 
   struct Impl;

@@ -209,6 +209,57 @@ YAML
   expect_eq "logtail journal: a restart resumes after the cursor (every entry once)" \
     "$(for i in 1 2 3 4 5 6 7 8; do echo "journal line $i"; done | sort)" \
     "$(lt_lines "$lp" '{job="systemd-journal"}')"
+
+  # matches: only entries with every matched field are shipped. Positions advance only on
+  # acknowledgement: while logd is down the journal cursor stays out of the positions file; once
+  # logd is up and has the entries, it is the cursor of the last one shipped.
+  k=$TMPDIR_E2E/lt-journal-ack
+  mkdir -p "$k/journal" "$k/logd"
+  kp=$(lt_free_port)  # logd starts here only later
+  base=$(($(date +%s) * 1000000))
+  for e in "1 3 demo" "2 4 demo" "3 3 other" "4 3 demo" "5 6 demo"; do
+    read -r i prio unit <<<"$e"
+    printf '__REALTIME_TIMESTAMP=%s\n__MONOTONIC_TIMESTAMP=%s\n_BOOT_ID=0123456789abcdef0123456789abcdef\nMESSAGE=entry %s\nPRIORITY=%s\n_SYSTEMD_UNIT=%s.service\n\n' \
+      $((base + i)) "$i" "$i" "$prio" "$unit"
+  done | "$jr" -o "$k/journal/m.journal" - 2>/dev/null
+  cat >"$k/lt.yaml" <<YAML
+server: {http_listen_address: 127.0.0.1, http_listen_port: 0, grpc_listen_port: 0}
+positions: {filename: $k/positions.yaml, sync_period: 100ms}
+clients:
+  - url: "http://127.0.0.1:$kp/loki/api/v1/push"
+    batchwait: 100ms
+    backoff_config: {min_period: 100ms, max_period: 300ms, max_retries: 1000}
+scrape_configs:
+  - job_name: journal-ack
+    journal:
+      path: "$k/journal"
+      matches: "_SYSTEMD_UNIT=demo.service PRIORITY=3 PRIORITY=6"
+      labels: {job: journal-ack}
+YAML
+  lt_start "$k/lt.log" -config.file="$k/lt.yaml"
+  # The entries were read and pushed at least once (and failed: nothing listens on $kp).
+  for _ in $(seq 1 100); do
+    curl -s "http://$lt_http/metrics" | grep -Eq '^promtail_batch_retries_total\{.*\} [1-9]' && break
+    sleep 0.1
+  done
+  sleep 0.5  # several positions sync periods
+  expect_eq "logtail journal: logd down, the entries were read and retried" "1" \
+    "$(curl -s "http://$lt_http/metrics" | grep -Ec '^promtail_batch_retries_total\{.*\} [1-9]')"
+  expect_eq "logtail journal: logd down, the positions file is written without the cursor" "yes:" \
+    "$([ -f "$k/positions.yaml" ] && echo yes):$(grep -F journal-journal-ack "$k/positions.yaml")"
+  lt_logd_start "$k/logd" "$kp"
+  lt_wait_lines "$kp" '{job="journal-ack"}' 3
+  last_cursor=$(journalctl -D "$k/journal" -o export -n 1 2>/dev/null | sed -n 's/^__CURSOR=//p')
+  for _ in $(seq 1 100); do
+    grep -qF "$last_cursor" "$k/positions.yaml" 2>/dev/null && break
+    sleep 0.1
+  done
+  expect_contains "logtail journal: once logd has the entries, the last one's cursor is saved" \
+    "journal-journal-ack: \"$last_cursor\"" "$(cat "$k/positions.yaml")"
+  expect_eq "logtail journal: matches (AND across fields, OR within one) ship only matching entries" \
+    "$(printf 'entry 1\nentry 4\nentry 5')" "$(lt_lines "$kp" '{job="journal-ack"}')"
+  kill "$lt_pid"
+  wait "$lt_pid" 2>/dev/null
 else
   echo "systemd-journal-remote not installed: journal e2e skipped" >&2
 fi
