@@ -41,7 +41,7 @@ TEST_CASE("sd config: errors name the key") {
   CHECK(error_of(head + "role: pods\n") == R"(scrape_configs[0].kubernetes_sd_configs[0].role: unknown Kubernetes SD role "pods")");
   CHECK(error_of(head + "api_server: http://x\n") ==
         "scrape_configs[0].kubernetes_sd_configs[0].role: role missing (one of: pod, service, endpoints, endpointslice, node, ingress)");
-  CHECK(error_of(head + "role: endpoints\n").find("not supported yet") != std::string::npos);
+  CHECK(error_of(head + "role: ingress\n").find("not supported yet") != std::string::npos);
   CHECK(error_of(head + "role: pod\n        api_server: http://x\n        kubeconfig_file: /k\n") ==
         "scrape_configs[0].kubernetes_sd_configs[0]: cannot use 'kubeconfig_file' and 'api_server' simultaneously");
   CHECK(error_of(head + "role: pod\n        selectors: [{role: node, field: a=b}]\n") ==

@@ -157,7 +157,7 @@ TEST_CASE("known but unimplemented keys say so") {
             .starts_with("scrape_configs[0].journal.matches: \"+\" (OR of match groups) is not supported"));
   CHECK(error_of("scrape_configs: [{job_name: j, kubernetes_sd_configs: [{role: ingress}]}]") ==
         "scrape_configs[0].kubernetes_sd_configs[0].role: not supported yet: \"ingress\" (logtail supports pod, "
-        "node and service)");
+        "node, service, endpoints and endpointslice)");
   CHECK(error_of("scrape_configs: [{job_name: j, loki_push_api: {server: {http_listen_port: 3500, grpc_listen_port: 3600}}}]") ==
         "scrape_configs[0].loki_push_api.server.grpc_listen_port: not supported: logtail receives pushes over HTTP "
         "only (set it to 0)");
