@@ -12,6 +12,7 @@ PKGS += protobuf snappy zlib  # lib/push (protobuf + snappy bodies) and lib/http
 PKGS += libzstd  # lib/chunk (block compression)
 PKGS += libcurl  # lib/client (logtail's push client)
 PKGS += libsystemd  # lib/sources (logtail's journal reader, sd-journal)
+PKGS += openssl  # lib/sources (logtail's syslog listener over TLS)
 OPT ?= -O2
 SAN ?=
 CXXFLAGS ?= $(OPT) -g1

@@ -15,6 +15,7 @@ packages=(
   jq ripgrep zstd curl python3 bc procps
   systemd-journal-remote  # logtail journal tests: journal files written from export-format input
   rsyslog  # logtail syslog e2e: rsyslog forwarding to logtail (run unprivileged in the foreground)
+  rsyslog-gnutls  # logtail syslog e2e: rsyslog forwarding over TLS (omfwd with the gtls driver)
 )
 
 missing=()

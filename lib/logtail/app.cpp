@@ -94,6 +94,7 @@ util::Status start_listening_sources(App::Impl& m) {
       o.label_structured_data = c.label_structured_data;
       o.use_incoming_timestamp = c.use_incoming_timestamp;
       o.use_rfc5424_message = c.use_rfc5424_message;
+      o.tls = {c.tls_config.cert_file, c.tls_config.key_file, c.tls_config.ca_file};
       o.labels = c.labels;
       o.relabel_rules = sc.relabel_configs;
       auto l = sources::SyslogListener::start(std::move(o), [&m, i](model::LabelSet labels, model::Entry e) {

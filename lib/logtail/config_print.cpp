@@ -144,6 +144,9 @@ YAML::Node scrape(const ScrapeConfig& s) {
     sn["syslog_format"] = c.syslog_format;
     sn["max_message_length"] = c.max_message_length;
     sn["rfc3164_default_to_current_year"] = c.rfc3164_default_to_current_year;
+    if (!c.tls_config.cert_file.empty()) sn["tls_config"]["cert_file"] = c.tls_config.cert_file;
+    if (!c.tls_config.key_file.empty()) sn["tls_config"]["key_file"] = c.tls_config.key_file;
+    if (!c.tls_config.ca_file.empty()) sn["tls_config"]["ca_file"] = c.tls_config.ca_file;
     n["syslog"] = sn;
   }
   if (s.loki_push_api) {

@@ -30,7 +30,25 @@ util::Status parse_syslog_source(const YAML::Node& node, const std::string& path
   r.read_int("max_message_length", s.max_message_length, 0, 1 << 30);
   if (s.max_message_length == 0) s.max_message_length = 8192;  // Promtail: 0 = default
   r.read_bool("rfc3164_default_to_current_year", s.rfc3164_default_to_current_year);
-  r.reject("tls_config", "syslog over TLS");
+  if (YAML::Node tls = r.child("tls_config"); tls.IsDefined()) {
+    FieldReader tr(tls, r.path_of("tls_config"));
+    tr.read_string("cert_file", s.tls_config.cert_file);
+    tr.read_string("key_file", s.tls_config.key_file);
+    tr.read_string("ca_file", s.tls_config.ca_file);
+    const std::string why = "the syslog listener uses only cert_file, key_file and ca_file (Promtail ignores the rest)";
+    for (const char* key : {"ca", "cert", "key", "ca_ref", "cert_ref", "key_ref", "server_name", "min_version",
+                            "max_version"}) {
+      tr.reject(key, why, /*ever=*/true);
+    }
+    tr.reject_unless("insecure_skip_verify", "false", why, /*ever=*/true);  // false changes nothing
+    if (s.tls_config.enabled() && (s.tls_config.cert_file.empty() || s.tls_config.key_file.empty())) {
+      tr.fail(r.path_of("tls_config") + ": certificate and key files are required (cert_file, key_file)");
+    }
+    if (s.tls_config.enabled() && s.listen_protocol == "udp") {
+      tr.fail(r.path_of("tls_config") + ": TLS needs listen_protocol tcp");
+    }
+    if (auto st = tr.finish(); !st.ok()) r.fail(st.error());
+  }
   r.reject("raw_format_options", "syslog_format raw");
   return r.finish();
 }

@@ -15,6 +15,15 @@
 
 namespace logtail {
 
+// scrape_configs[].syslog.tls_config: the keys Promtail's syslog target honours (the other keys
+// of Prometheus's TLSConfig are errors: Promtail accepts them and ignores them).
+struct SyslogTlsConfig {
+  std::string cert_file;
+  std::string key_file;
+  std::string ca_file;  // set: client certificates are required and verified against it
+  bool enabled() const { return !cert_file.empty() || !key_file.empty() || !ca_file.empty(); }
+};
+
 // scrape_configs[].syslog (Promtail's SyslogTargetConfig).
 struct SyslogSourceConfig {
   std::string listen_address;           // required, "host:port"
@@ -27,6 +36,7 @@ struct SyslogSourceConfig {
   std::string syslog_format = "rfc5424";  // rfc5424, rfc3164
   int64_t max_message_length = 8192;
   bool rfc3164_default_to_current_year = false;
+  SyslogTlsConfig tls_config;  // TCP only
 };
 
 // scrape_configs[].loki_push_api (Promtail's PushTargetConfig): its own HTTP server.

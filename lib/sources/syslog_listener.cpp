@@ -1,9 +1,12 @@
 #include "sources/syslog_listener.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -81,6 +84,7 @@ struct SyslogListener::Impl {
   uint16_t port = 0;
   int rfc3164_year = 0;
   std::thread main_thread;  // accept loop (TCP) or receive loop (UDP)
+  std::shared_ptr<TlsServerContext> tls;  // null: plain TCP
 
   struct Connection {
     int fd = -1;
@@ -133,8 +137,11 @@ struct SyslogListener::Impl {
 
   // Waits until `fd` is readable, stop() was called, or `timeout_ms` passed (-1: forever).
   // Returns 1 readable, 0 timeout, -1 stopping.
-  int wait_readable(int fd, int timeout_ms) const {
-    pollfd fds[2] = {{fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+  int wait_readable(int fd, int timeout_ms) const { return wait_for(fd, POLLIN, timeout_ms); }
+
+  // The same for any poll `events` (POLLOUT: a TLS handshake may need to write).
+  int wait_for(int fd, short events, int timeout_ms) const {
+    pollfd fds[2] = {{fd, events, 0}, {wake_fd, POLLIN, 0}};
     for (;;) {
       int n = poll(fds, 2, timeout_ms);
       if (n < 0 && errno == EINTR) continue;
@@ -149,6 +156,12 @@ struct SyslogListener::Impl {
     int idle_ms = static_cast<int>(std::min<int64_t>(options.idle_timeout_ns / 1'000'000, INT32_MAX));
     if (idle_ms <= 0) idle_ms = -1;
     char buf[64 * 1024];
+    if (tls) {
+      serve_tls_connection(conn, decoder, on_frame, idle_ms, buf, sizeof buf);
+      counters.truncated += decoder.truncated();
+      conn->done = true;
+      return;
+    }
     for (;;) {
       if (wait_readable(conn->fd, idle_ms) <= 0) break;  // idle timeout or stopping
       ssize_t n = recv(conn->fd, buf, sizeof buf, 0);
@@ -164,6 +177,40 @@ struct SyslogListener::Impl {
     }
     counters.truncated += decoder.truncated();
     conn->done = true;
+  }
+
+  // The TLS half of serve_connection: handshake (a client without an acceptable certificate is
+  // refused here), then the same framing over the decrypted stream.
+  void serve_tls_connection(Connection* conn, SyslogFrameDecoder& decoder,
+                            const SyslogFrameDecoder::FrameHandler& on_frame, int idle_ms, char* buf,
+                            size_t size) {
+    // OpenSSL writes (handshake, alerts, close_notify) with plain write(): a client that is
+    // gone must not kill the process with SIGPIPE, whatever the embedding program's handlers.
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+    int flags = fcntl(conn->fd, F_GETFL);
+    if (flags < 0 || fcntl(conn->fd, F_SETFL, flags | O_NONBLOCK) < 0) return;
+    TlsStream stream(tls, conn->fd);
+    TlsStream::Wait wait = [&](short events) { return wait_for(conn->fd, events, idle_ms); };
+    if (!stream.handshake(wait)) {
+      counters.tls_handshake_errors++;
+      return;
+    }
+    for (;;) {
+      size_t n = 0;
+      TlsStream::ReadResult r = stream.read(buf, size, n, wait);
+      if (r == TlsStream::ReadResult::kFailed) break;  // idle timeout, stopping or broken
+      if (r == TlsStream::ReadResult::kEnd) {
+        decoder.finish(on_frame);
+        break;
+      }
+      if (!decoder.feed(std::string_view(buf, n), on_frame).ok()) {
+        counters.parse_errors++;
+        break;
+      }
+    }
   }
 
   void reap_finished_connections() {
@@ -239,6 +286,12 @@ util::Result<std::unique_ptr<SyslogListener>> SyslogListener::start(SyslogListen
   bool udp = options.listen_protocol == "udp";
   if (!udp && options.listen_protocol != "tcp") {
     return util::Error{"syslog: unsupported listen_protocol \"" + options.listen_protocol + "\" (tcp, udp)"};
+  }
+  if (options.tls.enabled()) {
+    if (udp) return util::Error{"syslog: tls_config needs listen_protocol tcp"};
+    auto ctx = TlsServerContext::create(options.tls);
+    if (!ctx.ok()) return util::Error{"syslog: " + ctx.error()};
+    impl->tls = std::move(*ctx);
   }
   std::string host, port;
   if (auto st = split_host_port(options.listen_address, host, port); !st.ok()) {

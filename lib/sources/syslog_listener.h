@@ -1,6 +1,6 @@
 // SyslogListener: Promtail's syslog target. Listens on TCP (framing auto-detected per connection,
 // see syslog_framing.h) or UDP (one message per datagram, or several newline-framed ones),
-// parses RFC 5424 or RFC 3164 messages, labels them with Promtail's `__syslog_*` meta labels,
+// or TCP with TLS (`tls`, see syslog_tls.h; both framings), parses RFC 5424 or RFC 3164 messages, labels them with Promtail's `__syslog_*` meta labels,
 // applies relabel_configs, and hands (labels, entry) to a sink.
 //
 // The sink is called from the connection threads and may block: that is the backpressure (a
@@ -21,6 +21,7 @@
 #include "model/entry.h"
 #include "model/labels.h"
 #include "relabel/relabel_rule.h"
+#include "sources/syslog_tls.h"
 #include "util/result.h"
 
 namespace sources {
@@ -36,6 +37,7 @@ struct SyslogListenerOptions {
   bool use_incoming_timestamp = false;
   bool use_rfc5424_message = false;  // ship the whole frame as the line, not only MSG
   bool lookup_hostnames = true;  // __syslog_connection_hostname by reverse DNS
+  SyslogTlsFiles tls;  // TCP only: TLS with these files when any is set
   model::LabelSet labels;  // the `labels` block, added before relabeling
   std::vector<relabel::RelabelRule> relabel_rules;
 };
@@ -46,13 +48,15 @@ struct SyslogCounters {
   std::atomic<uint64_t> empty_messages{0};
   std::atomic<uint64_t> dropped_by_relabel{0};
   std::atomic<uint64_t> truncated{0};
+  std::atomic<uint64_t> tls_handshake_errors{0};  // refused (e.g. no client certificate) or broken
 };
 
 class SyslogListener {
  public:
   using Sink = std::function<void(model::LabelSet labels, model::Entry entry)>;
 
-  // Binds and starts serving. Fails when the address cannot be parsed or bound.
+  // Binds and starts serving. Fails when the address cannot be parsed or bound, or the TLS
+  // files cannot be loaded.
   static util::Result<std::unique_ptr<SyslogListener>> start(SyslogListenerOptions options, Sink sink);
   ~SyslogListener();  // stop()
   SyslogListener(const SyslogListener&) = delete;

@@ -66,8 +66,8 @@ TEST_CASE("config sources: syslog errors name the key") {
             .starts_with("scrape_configs[0].syslog.listen_protocol: unsupported protocol \"sctp\""));
   CHECK(error_of("scrape_configs: [{job_name: s, syslog: {listen_address: ':1', syslog_format: rfc9999}}]") ==
         "scrape_configs[0].syslog.syslog_format: unknown syslog format \"rfc9999\"");
-  CHECK(error_of("scrape_configs: [{job_name: s, syslog: {listen_address: ':1', tls_config: {cert_file: c}}}]")
-            .starts_with("scrape_configs[0].syslog.tls_config: not supported yet"));
+  CHECK(error_of("scrape_configs: [{job_name: s, syslog: {listen_address: ':1', tls_config: {cert_file: c}}}]") ==
+        "scrape_configs[0].syslog.tls_config: certificate and key files are required (cert_file, key_file)");
   CHECK(error_of("scrape_configs: [{job_name: s, syslog: {listen_address: ':1', idle_timeout: soon}}]")
             .starts_with("scrape_configs[0].syslog.idle_timeout:"));
 }
@@ -168,4 +168,35 @@ TEST_CASE("config sources: journal matches are space-separated FIELD=value terms
             .starts_with("scrape_configs[0].journal.matches: \"PRIORITY\" is not a journal match"));
   CHECK(error_of("scrape_configs: [{job_name: j, journal: {matches: '__CURSOR=x'}}]")
             .starts_with("scrape_configs[0].journal.matches: \"__CURSOR=x\" is not a journal match"));
+}
+
+TEST_CASE("config sources: syslog tls_config takes Promtail's honoured keys; the others are errors") {
+  auto c = logtail::parse_config(R"(
+scrape_configs:
+  - job_name: s
+    syslog:
+      listen_address: 127.0.0.1:6514
+      tls_config: {cert_file: /s.crt, key_file: /s.key, ca_file: /ca.crt, insecure_skip_verify: false}
+)");
+  REQUIRE(c.ok());
+  const auto& t = c->scrape_configs[0].syslog->tls_config;
+  CHECK(t.cert_file == "/s.crt");
+  CHECK(t.key_file == "/s.key");
+  CHECK(t.ca_file == "/ca.crt");
+  CHECK(!logtail::parse_config("scrape_configs: [{job_name: s, syslog: {listen_address: ':1'}}]")
+             ->scrape_configs[0].syslog->tls_config.enabled());
+  const std::string head = "scrape_configs: [{job_name: s, syslog: {listen_address: ':1', ";
+  CHECK(error_of(head + "tls_config: {cert_file: c, key_file: k, server_name: x}}}]") ==
+        "scrape_configs[0].syslog.tls_config.server_name: not supported: the syslog listener uses only cert_file, "
+        "key_file and ca_file (Promtail ignores the rest)");
+  CHECK(error_of(head + "tls_config: {cert_file: c, key_file: k, min_version: TLS13}}}]")
+            .starts_with("scrape_configs[0].syslog.tls_config.min_version: not supported"));
+  CHECK(error_of(head + "tls_config: {cert_file: c, key_file: k, insecure_skip_verify: true}}}]")
+            .starts_with("scrape_configs[0].syslog.tls_config.insecure_skip_verify: not supported"));
+  CHECK(error_of(head + "tls_config: {cert_file: c, key_file: k, cert_fil: x}}}]") ==
+        "scrape_configs[0].syslog.tls_config: unknown field \"cert_fil\"");
+  CHECK(error_of(head + "tls_config: {ca_file: ca}}}]") ==
+        "scrape_configs[0].syslog.tls_config: certificate and key files are required (cert_file, key_file)");
+  CHECK(error_of(head + "listen_protocol: udp, tls_config: {cert_file: c, key_file: k}}}]") ==
+        "scrape_configs[0].syslog.tls_config: TLS needs listen_protocol tcp");
 }
