@@ -7,6 +7,7 @@
 
 #include "logd/flags.h"
 #include "logd/server.h"
+#include "model/go_string.h"
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -44,19 +45,20 @@ int main(int argc, char** argv) {
     return 1;
   }
   const auto& c = cl->config;
-  std::fprintf(stderr, "level=info msg=\"logd listening\" address=%s:%u data=%s auth_enabled=%s\n",
-               c.server.http_listen_address.c_str(), static_cast<unsigned>((*server)->port()),
-               c.common.path_prefix.c_str(), c.auth_enabled ? "true" : "false");
+  const logd::Logger& log = (*server)->logger();
+  log.log(logd::LogLevel::kInfo, "logd listening",
+          "address=" + c.server.http_listen_address + ":" + std::to_string((*server)->port()) +
+              " data=" + model::quote_go_string(c.common.path_prefix) + " auth_enabled=" + (c.auth_enabled ? "true" : "false"));
 
   int sig = 0;
   sigwait(&signals, &sig);
-  std::fprintf(stderr, "level=info msg=\"received %s, shutting down: flushing every stream\"\n",
-               sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  log.log(logd::LogLevel::kInfo, "shutting down: flushing every stream",
+          std::string("signal=") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
   auto st = (*server)->shutdown();
   if (!st.ok()) {
-    std::fprintf(stderr, "level=error msg=\"flush on shutdown failed: %s\"\n", st.error().c_str());
+    log.log(logd::LogLevel::kError, "flush on shutdown failed: " + st.error());
     return 1;
   }
-  std::fprintf(stderr, "level=info msg=\"logd stopped\"\n");
+  log.log(logd::LogLevel::kInfo, "logd stopped");
   return 0;
 }

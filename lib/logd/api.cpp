@@ -8,6 +8,8 @@
 #include "logd/request_params.h"
 #include "logql/parser.h"
 #include "logql/printer.h"
+#include "model/go_string.h"
+#include "model/time.h"
 #include "push/tenant.h"
 
 namespace logd {
@@ -85,6 +87,14 @@ void Api::register_routes(http::Server& server) {
       std::string code = std::to_string(resp.status);
       metrics_.requests.add({route, code}, 1);
       metrics_.request_duration.observe({route, code}, secs);
+      LogLevel level = resp.status >= 500 ? LogLevel::kWarn : LogLevel::kDebug;
+      if (options_.logger && options_.logger->enabled(level)) {
+        std::string fields = "method=" + req.method + " path=" + model::quote_go_string(req.path) +
+                             " status=" + code + " duration=" + model::format_duration_go(
+                                 static_cast<int64_t>(secs * 1e9));
+        if (resp.status >= 500) fields += " err=" + model::quote_go_string(resp.body);
+        options_.logger->log(level, "request", fields);
+      }
       return resp;
     };
   };

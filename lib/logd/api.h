@@ -21,6 +21,7 @@
 #include "http/websocket.h"
 #include "ingest/ingester.h"
 #include "logd/distributor.h"
+#include "logd/logger.h"
 #include "logd/metrics.h"
 #include "query/executor.h"
 #include "query/querier.h"
@@ -33,6 +34,8 @@ struct ApiOptions {
   query::Limits query_limits;
   int64_t tail_max_duration = 3600LL * 1'000'000'000;  // ns a tail connection may stay open
   std::string version = "3.0.0-logd";
+  // Request lines: every request at debug, 5xx answers at warn. Null: none.
+  const Logger* logger = nullptr;
 };
 
 class Api {

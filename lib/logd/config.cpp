@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "fsutil/atomic_file.h"
+#include "logd/logger.h"
 #include "logtail/config_env.h"
 #include "logtail/config_fields.h"
 
@@ -234,9 +235,8 @@ util::Status check_config(const Config& c) {
   if (c.server.grpc_listen_port != 0) {
     return util::Error{"server.grpc_listen_port: not supported: logd has no gRPC server (set it to 0)"};
   }
-  const std::string& lvl = c.server.log_level;
-  if (lvl != "debug" && lvl != "info" && lvl != "warn" && lvl != "error") {
-    return util::Error{"server.log_level: " + model::quote_go_string(lvl) + ": must be one of debug, info, warn, error"};
+  if (auto level = parse_log_level(c.server.log_level); !level.ok()) {
+    return util::Error{"server.log_level: " + level.error()};
   }
   if (c.common.path_prefix.empty()) return util::Error{"common.path_prefix: must not be empty"};
   if (c.ingester.chunk_target_size <= 0 || c.ingester.chunk_block_size <= 0) {

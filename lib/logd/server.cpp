@@ -34,11 +34,12 @@ void render_backend_metrics(std::string& out, const ingest::Ingester& ingester, 
 
 }  // namespace
 
-util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config,
-                                                            std::function<void(const std::string&)> log) {
+util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config) {
   std::unique_ptr<LogdServer> s(new LogdServer());
   s->config_ = config;
-  s->log_ = log ? std::move(log) : [](const std::string& m) { std::cerr << m << std::endl; };
+  auto level = parse_log_level(config.server.log_level);
+  if (!level.ok()) return util::Error{"server.log_level: " + level.error()};
+  s->logger_ = Logger(*level);
   std::error_code ec;
   std::filesystem::create_directories(config.common.path_prefix, ec);
   if (ec) return util::Error{"creating " + config.common.path_prefix + ": " + ec.message()};
@@ -48,7 +49,7 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
 
   store::LocalStoreOptions so;
   so.dir = config.store_dir();
-  so.warn = [l = s->log_](const std::string& m) { l("level=warn component=store msg=\"" + m + "\""); };
+  so.warn = [l = &s->logger_](const std::string& m) { l->log(LogLevel::kWarn, m, "component=store"); };
   auto st = store::open_local_store(so);
   if (!st.ok()) return util::Error{"opening the store: " + st.error()};
   s->store_ = std::move(*st);
@@ -69,6 +70,7 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   s->distributor_ = std::make_unique<Distributor>(*s->ingester_, config.limits_config, s->metrics_);
   s->querier_ = std::make_unique<query::Querier>(s->ingester_.get(), s->store_.get());
   ApiOptions ao;
+  ao.logger = &s->logger_;
   ao.auth_enabled = config.auth_enabled;
   const LimitsConfig& l = config.limits_config;
   ao.query_limits.max_entries_limit_per_query = static_cast<uint32_t>(l.max_entries_limit_per_query);
@@ -109,7 +111,7 @@ util::Status LogdServer::shutdown() {
 }
 
 LogdServer::~LogdServer() {
-  if (auto st = shutdown(); !st.ok() && log_) log_("level=error msg=\"flush on shutdown failed: " + st.error() + "\"");
+  if (auto st = shutdown(); !st.ok()) logger_.log(LogLevel::kError, "flush on shutdown failed: " + st.error());
 }
 
 }  // namespace logd

@@ -19,6 +19,7 @@
 #include "logd/api.h"
 #include "logd/config.h"
 #include "logd/distributor.h"
+#include "logd/logger.h"
 #include "logd/metrics.h"
 #include "query/querier.h"
 #include "store/store.h"
@@ -28,9 +29,9 @@ namespace logd {
 
 class LogdServer {
  public:
-  // Opens everything and starts serving. `log` receives one-line messages (stderr in main).
-  static util::Result<std::unique_ptr<LogdServer>> start(const Config& config,
-                                                         std::function<void(const std::string&)> log = {});
+  // Opens everything and starts serving; logs at config.server.log_level.
+  static util::Result<std::unique_ptr<LogdServer>> start(const Config& config);
+  const Logger& logger() const { return logger_; }
   ~LogdServer();
 
   uint16_t port() const { return http_->port(); }
@@ -41,7 +42,7 @@ class LogdServer {
   LogdServer() = default;
 
   Config config_;
-  std::function<void(const std::string&)> log_;
+  Logger logger_;
   fsutil::FileLock lock_;
   Metrics metrics_;
   std::unique_ptr<store::ChunkStore> store_;

@@ -186,3 +186,20 @@ kill "$logd_pid"; wait "$logd_pid" 2>/dev/null
 expect_status "logd: -target=read is refused" 1 logd -target=read
 out=$(logd -print-config -server.http-listen-port=4100)
 expect_contains "logd: -print-config prints the effective YAML" 'http_listen_port: 4100' "$out"
+
+# -log.level filters logd's own log lines; debug adds a line per request.
+lvd=$TMPDIR_E2E/loglevel
+lvp=$(free_port)
+start_logd "$lvd-warn" "$lvp" -log.level=warn
+curl -s "http://127.0.0.1:$lvp/loki/api/v1/labels" >/dev/null
+kill "$started_logd_pid"; wait "$started_logd_pid"
+expect_eq "logd: -log.level=warn writes no info lines" "" "$(grep 'level=info' "$lvd-warn.log")"
+start_logd "$lvd-debug" "$lvp" -log.level=debug
+curl -s "http://127.0.0.1:$lvp/loki/api/v1/labels" >/dev/null
+kill "$started_logd_pid"; wait "$started_logd_pid"
+expect_contains "logd: -log.level=debug logs each request" \
+  'level=debug' "$(grep 'msg="request" method=GET path="/loki/api/v1/labels" status=200' "$lvd-debug.log")"
+expect_contains "logd: -log.level=debug keeps the info lines" 'msg="logd listening"' \
+  "$(grep 'level=info' "$lvd-debug.log")"
+expect_status "logd: an unknown -log.level is refused" 1 logd -log.level=verbose -server.http-listen-port=0 \
+  -common.path-prefix="$lvd-bad"
