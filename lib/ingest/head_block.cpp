@@ -19,7 +19,7 @@ const char* HeadBlock::store_line(std::string_view line) {
   if (page_capacity_ - page_used_ < line.size()) {
     size_t next = page_capacity_ == 0 ? kFirstPage : std::min(page_capacity_ * 2, kMaxPage);
     page_capacity_ = std::max(next, line.size());
-    pages_.push_back(std::make_unique<char[]>(page_capacity_));
+    pages_.push_back(std::make_unique_for_overwrite<char[]>(page_capacity_));  // no zero-fill
     page_used_ = 0;
   }
   char* dst = pages_.back().get() + page_used_;

@@ -43,7 +43,7 @@ struct CutOptions {
   int64_t max_age = 0;             // ns
   int64_t idle_period = 0;         // ns
   uint64_t block_size = 262144;
-  int zstd_level = 3;
+  int zstd_level = 1;  // see IngesterOptions::zstd_level
 };
 
 class MemStream : public std::enable_shared_from_this<MemStream> {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 
 #include "push/stream_labels.h"
@@ -245,9 +246,26 @@ util::Result<PushRequest> decode_protobuf_snappy(std::string_view body, const Pr
     return util::Error{"request body too large: " + std::to_string(length) +
                        " bytes, limit: " + std::to_string(limits.max_decompressed_bytes) + " bytes"};
   }
-  std::string raw;
-  if (!snappy::Uncompress(body.data(), body.size(), &raw)) return util::Error{"snappy: corrupt input"};
-  return decode_protobuf(raw);
+  // Decompress into a per-thread buffer: the decoder copies what it keeps, and a fresh zeroed
+  // string per request cost page faults and a memset on every push. Rare huge bodies are not
+  // kept around.
+  constexpr size_t kKeepBytes = 16 << 20;
+  thread_local std::unique_ptr<char[]> kept;
+  thread_local size_t kept_size = 0;
+  std::unique_ptr<char[]> once;
+  char* raw = nullptr;
+  if (length <= kKeepBytes) {
+    if (kept_size < length) {
+      kept = std::make_unique_for_overwrite<char[]>(length);
+      kept_size = length;
+    }
+    raw = kept.get();
+  } else {
+    once = std::make_unique_for_overwrite<char[]>(length);
+    raw = once.get();
+  }
+  if (!snappy::RawUncompress(body.data(), body.size(), raw)) return util::Error{"snappy: corrupt input"};
+  return decode_protobuf(std::string_view(raw, length));
 }
 
 }  // namespace push
