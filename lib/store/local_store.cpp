@@ -109,6 +109,9 @@ util::Status LocalStore::write_chunks(const std::string& tenant, std::vector<Flu
   TenantPaths paths = tenant_paths(state_->root, tenant);
   std::map<int64_t, idx::IndexWriter> index_by_period;
   std::set<std::string> dirs_made;
+  std::vector<fsutil::FileToWrite> files;
+  files.reserve(chunks.size());
+  uint64_t bytes = 0;
   for (size_t i = 0; i < chunks.size(); ++i) {
     const FlushedChunk& c = chunks[i];
     // Check the bytes before they become durable: a chunk we cannot read back is a bug upstream.
@@ -127,14 +130,18 @@ util::Status LocalStore::write_chunks(const std::string& tenant, std::vector<Flu
       if (auto s = fsutil::create_directories(dir); !s.ok()) return s;
     }
     std::string name = chunk_file_name(h.labels.fingerprint(), h.min_time, h.max_time, chunk::crc32c(c.data));
-    if (auto s = fsutil::write_file_atomically(dir + "/" + name, c.data); !s.ok()) return s;
-    state_->chunks_written.fetch_add(1, std::memory_order_relaxed);
-    state_->chunk_bytes_written.fetch_add(c.data.size(), std::memory_order_relaxed);
+    files.push_back(fsutil::FileToWrite{dir + "/" + name, c.data});
+    bytes += c.data.size();
     idx::ChunkRef ref{period + "/" + name, h.min_time, h.max_time, static_cast<uint32_t>(h.entries), c.line_bytes};
     for (int64_t p = idx::period_of(h.min_time); p <= idx::period_of(h.max_time); ++p) {
       index_by_period[p].add(h.labels, ref);
     }
   }
+  // All chunk files of the batch in one go: a constant number of sync calls rather than two per
+  // chunk, which made a flush of 100k streams take minutes. `chunks` owns the bytes `files` views.
+  if (auto s = fsutil::write_files_atomically(files); !s.ok()) return s;
+  state_->chunks_written.fetch_add(files.size(), std::memory_order_relaxed);
+  state_->chunk_bytes_written.fetch_add(bytes, std::memory_order_relaxed);
   // Every chunk file is durable now; the index files may point at them.
   for (auto& [p, writer] : index_by_period) {
     std::string dir = paths.index + "/" + period_dir_name(p);

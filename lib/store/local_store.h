@@ -1,9 +1,11 @@
 // LocalStore: the ChunkStore over a local directory (layout in docs/data-layout.md).
 //
-// Writing: each chunk becomes one file under <root>/<tenant>/chunks/<day of its first entry>/,
-// written atomically; only then does each day the batch touches get one new immutable index file
-// under <root>/<tenant>/index/<day>/ listing the batch's chunks that overlap that day. A crash in
-// between leaves unreferenced chunk files (harmless), never an index entry without its chunk.
+// Writing: each chunk becomes one file under <root>/<tenant>/chunks/<day of its first entry>/;
+// the batch's chunk files are written atomically together (fsutil::write_files_atomically: one
+// syncfs for all of them, not one fsync each); only then does each day the batch touches get one
+// new immutable index file under <root>/<tenant>/index/<day>/ listing the batch's chunks that
+// overlap that day. A crash or failure in between leaves unreferenced chunk files (harmless),
+// never an index entry without its chunk.
 //
 // Reading: the index files of the days overlapping a query are opened once and cached
 // (IndexCache); queries see a batch as soon as write_chunks() returns, and files written by
