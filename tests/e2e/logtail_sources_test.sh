@@ -102,6 +102,89 @@ expect_eq "logtail sources: a push relayed through logtail to logd, with the con
 kill "$lt_pid"
 wait "$lt_pid" 2>/dev/null
 
+# Syslog over TLS (tls_config): certificates from the openssl CLI. openssl s_client sends
+# newline-framed messages; rsyslog (gtls driver) forwards octet-counted ones with a client
+# certificate to the listener that has ca_file, which refuses a client without one.
+t=$TMPDIR_E2E/lt-syslog-tls
+mkdir -p "$t"
+(
+  cd "$t" || exit 1
+  key="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >san.ext
+  openssl req -x509 $key -keyout ca.key -out ca.crt -days 2 -subj /CN=e2e-ca
+  for n in server client; do
+    openssl req $key -keyout $n.key -out $n.csr -subj /CN=$n
+    openssl x509 -req -in $n.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out $n.crt
+  done
+) >/dev/null 2>&1
+tp=$(lt_free_port)
+mp=$(lt_free_port)
+cat >"$t/lt.yaml" <<YAML
+server: {http_listen_address: 127.0.0.1, http_listen_port: 0, grpc_listen_port: 0}
+positions: {filename: $t/positions.yaml}
+clients: [{url: "http://127.0.0.1:$lp/loki/api/v1/push", batchwait: 100ms}]
+scrape_configs:
+  - job_name: syslog-tls
+    syslog:
+      listen_address: 127.0.0.1:$tp
+      labels: {job: syslog-tls}
+      tls_config: {cert_file: $t/server.crt, key_file: $t/server.key}
+    relabel_configs:
+      - {source_labels: [__syslog_message_app_name], target_label: app}
+      - {source_labels: [__syslog_message_severity], target_label: level}
+  - job_name: syslog-mtls
+    syslog:
+      listen_address: 127.0.0.1:$mp
+      labels: {job: syslog-mtls}
+      tls_config: {cert_file: $t/server.crt, key_file: $t/server.key, ca_file: $t/ca.crt}
+    relabel_configs:
+      - {source_labels: [__syslog_message_app_name], target_label: app}
+YAML
+lt_start "$t/lt.log" -config.file="$t/lt.yaml"
+s_client() {  # PORT [OPENSSL ARGS...]: stdin to the listener, closing at its end
+  local port=$1
+  shift
+  openssl s_client -quiet -no_ign_eof -connect "127.0.0.1:$port" -CAfile "$t/ca.crt" -verify_return_error "$@" \
+    >/dev/null 2>&1
+}
+printf '<165>1 2024-05-06T07:08:09Z h1 tlsapp - - - first over tls\n<165>1 2024-05-06T07:08:10Z h1 tlsapp - - - second over tls\n' |
+  s_client "$tp"
+printf '<14>1 2024-05-06T07:08:09Z h1 nocert - - - without a client certificate\n' | s_client "$mp"
+printf '<14>1 2024-05-06T07:08:09Z h1 withcert - - - with a client certificate\n' |
+  s_client "$mp" -cert "$t/client.crt" -key "$t/client.key"
+lt_wait_lines "$lp" '{job="syslog-tls"}' 2
+expect_eq "logtail syslog TLS: newline-framed messages over TLS, with their __syslog_* labels" \
+  "$(printf 'first over tls\nsecond over tls')" "$(lt_lines "$lp" '{job="syslog-tls", app="tlsapp", level="notice"}')"
+if [ -n "$have_rsyslog" ] && ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1; then
+  rtp=$(lt_free_port)
+  mkdir -p "$t/rsyslog"
+  cat >"$t/rsyslog.conf" <<CONF
+global(workDirectory="$t/rsyslog" DefaultNetstreamDriver="gtls" DefaultNetstreamDriverCAFile="$t/ca.crt"
+       DefaultNetstreamDriverCertFile="$t/client.crt" DefaultNetstreamDriverKeyFile="$t/client.key")
+module(load="imudp")
+input(type="imudp" address="127.0.0.1" port="$rtp")
+action(type="omfwd" target="127.0.0.1" port="$mp" protocol="tcp" TCP_Framing="octet-counted"
+       StreamDriver="gtls" StreamDriverMode="1" StreamDriverAuthMode="x509/certvalid"
+       template="RSYSLOG_SyslogProtocol23Format")
+CONF
+  rsyslogd -n -f "$t/rsyslog.conf" -i "$t/rsyslog/pid" 2>>"$t/rsyslog.log" &
+  lt_pids+=($!)
+  sleep 1
+  logger --udp --server 127.0.0.1 --port "$rtp" --rfc3164 -t viagtls -p local0.notice 'forwarded over tls'
+  lt_wait_lines "$lp" '{job="syslog-mtls", app="viagtls"}' 1
+  expect_eq "logtail syslog TLS: rsyslog's gtls forwarding (octet counting, client certificate)" \
+    " forwarded over tls" "$(lt_lines "$lp" '{job="syslog-mtls", app="viagtls"}')"
+else
+  echo "rsyslog's gtls driver (rsyslog-gnutls) not installed: rsyslog TLS forwarding not tested" >&2
+fi
+lt_wait_lines "$lp" '{job="syslog-mtls", app="withcert"}' 1
+expect_eq "logtail syslog TLS: with ca_file, a client certificate from the CA is served" \
+  "with a client certificate" "$(lt_lines "$lp" '{job="syslog-mtls", app="withcert"}')"
+expect_eq "logtail syslog TLS: with ca_file, a client without a certificate is refused" \
+  "" "$(lt_lines "$lp" '{job="syslog-mtls", app="nocert"}')"
+kill "$lt_pid"
+wait "$lt_pid" 2>/dev/null
+
 # Strict keys: a typo in a syslog block is an error naming it; nothing starts.
 cat >"$d/bad.yaml" <<YAML
 server: {http_listen_port: 0}
