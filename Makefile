@@ -13,6 +13,7 @@ PKGS += libzstd  # lib/chunk (block compression)
 PKGS += libcurl  # lib/client (logtail's push client)
 PKGS += libsystemd  # lib/sources (logtail's journal reader, sd-journal)
 PKGS += openssl  # lib/sources (logtail's syslog listener over TLS)
+PKGS += simdjson  # lib/push (JSON push bodies)
 OPT ?= -O2
 SAN ?=
 CXXFLAGS ?= $(OPT) -g1

@@ -11,6 +11,7 @@ packages=(
   ccache
   zlib1g-dev  # gzip request bodies (lib/http)
   libsystemd-dev  # sd-journal: logtail's journal source (lib/sources)
+  libsimdjson-dev  # JSON push bodies (lib/push)
   # used by the benchmarks and end-to-end tests as reference tools
   jq ripgrep zstd curl python3 bc procps
   systemd-journal-remote  # logtail journal tests: journal files written from export-format input

@@ -1,228 +1,331 @@
 #include "push/json_decoder.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+// simdjson is a large header: it is included here only, so no other translation unit pays for it.
+#include <simdjson.h>
 
+#include "model/go_string.h"
 #include "push/stream_labels.h"
 
 namespace push {
 namespace {
 
-// What the next JSON value must be, given where the parser is.
-enum class Expect { Document, StreamsArray, StreamObject, LabelsObject, LabelValue, ValuesArray, EntryArray,
-                    Timestamp, Line, MetadataObject, MetadataValue, TooManyElements, Skip };
+using simdjson::dom::element;
+using simdjson::dom::element_type;
 
-// Containers the parser is inside of.
-enum class Frame { Root, Streams, StreamObject, Labels, Values, Entry, Metadata, Skip };
+// A thread's parser keeps its buffers (sized for the largest body it has seen) between requests;
+// beyond this size they are given back after the request, so one huge push does not pin memory.
+constexpr size_t kRetainedCapacity = 16 << 20;
 
-class PushSaxHandler : public nlohmann::json_sax<nlohmann::json> {
+// How the error messages name a JSON value's kind.
+const char* kind_of(element e) {
+  switch (e.type()) {
+    case element_type::OBJECT: return "an object";
+    case element_type::ARRAY: return "an array";
+    case element_type::STRING: return "a string";
+    case element_type::BOOL: return "a boolean";
+    case element_type::NULL_VALUE: return "null";
+    default: return "a number";  // INT64, UINT64, DOUBLE
+  }
+}
+
+bool is_container(element e) { return e.is_object() || e.is_array(); }
+
+// The object or array an element is known to be (checked by the caller), by value: the value of
+// a temporary simdjson_result must not outlive it (a range-for over `get_array().value()` would).
+simdjson::dom::object object_of(element e) {
+  simdjson::dom::object o;
+  if (e.get(o)) return {};
+  return o;
+}
+simdjson::dom::array array_of(element e) {
+  simdjson::dom::array a;
+  if (e.get(a)) return {};
+  return a;
+}
+std::string_view string_of(element e) {
+  std::string_view s;
+  if (e.get(s)) return {};
+  return s;
+}
+
+// Walks a parsed document in order, as the former streaming decoder did: the first offending
+// element (in document order) is the error; streams with unusable labels go to invalid_streams.
+// Unknown keys are skipped; repeated keys are all taken ("values" twice appends both).
+class Walker {
  public:
-  explicit PushSaxHandler(PushRequest& out) : out_(out) {}
-  const std::string& error() const { return error_; }
+  explicit Walker(PushRequest& out) : out_(out) {}
 
-  bool null() override { return scalar("null", nullptr); }
-  bool boolean(bool) override { return scalar("a boolean", nullptr); }
-  bool number_integer(number_integer_t) override { return scalar("a number", nullptr); }
-  bool number_unsigned(number_unsigned_t) override { return scalar("a number", nullptr); }
-  bool number_float(number_float_t, const string_t&) override { return scalar("a number", nullptr); }
-  bool string(string_t& s) override { return scalar("a string", &s); }
-  bool binary(binary_t&) override { return scalar("binary", nullptr); }
-
-  bool start_object(std::size_t) override {
-    switch (expect()) {
-      case Expect::Document: return push(Frame::Root);
-      case Expect::StreamObject:
-        stream_ = Stream{};
-        label_pairs_.clear();
-        return push(Frame::StreamObject);
-      case Expect::LabelsObject: return push(Frame::Labels);
-      case Expect::MetadataObject:
-        ++element_;
-        metadata_pairs_.clear();
-        return push(Frame::Metadata);
-      case Expect::Skip: return push(Frame::Skip);
-      default: return unexpected("an object");
+  util::Status document(element root) {
+    if (!root.is_object()) return fail("the body must be a JSON object, got ", root);
+    for (auto field : object_of(root)) {
+      if (field.key == "streams") {
+        if (auto s = streams(field.value); !s) return s;
+      }
     }
-  }
-
-  bool end_object() override {
-    Frame f = pop();
-    if (f == Frame::StreamObject) finish_stream();
-    if (f == Frame::Metadata) entry_.metadata = model::LabelSet::from_unsorted(std::move(metadata_pairs_));
-    return true;
-  }
-
-  bool start_array(std::size_t) override {
-    switch (expect()) {
-      case Expect::StreamsArray: return push(Frame::Streams);
-      case Expect::ValuesArray: return push(Frame::Values);
-      case Expect::EntryArray:
-        entry_ = model::Entry{};
-        element_ = 0;
-        return push(Frame::Entry);
-      case Expect::Skip: return push(Frame::Skip);
-      default: return unexpected("an array");
-    }
-  }
-
-  bool end_array() override {
-    Frame f = pop();
-    if (f == Frame::Entry) {
-      if (element_ < 2) return fail("each value must be an array of a timestamp, a line and optionally an object of structured metadata");
-      stream_.entries.push_back(std::move(entry_));
-    }
-    return true;
-  }
-
-  bool key(string_t& k) override {
-    switch (frames_.back()) {
-      case Frame::Root: next_ = k == "streams" ? Expect::StreamsArray : Expect::Skip; break;
-      case Frame::StreamObject:
-        next_ = k == "stream" ? Expect::LabelsObject : k == "values" ? Expect::ValuesArray : Expect::Skip;
-        break;
-      case Frame::Labels:
-      case Frame::Metadata: key_ = std::move(k); break;
-      default: break;
-    }
-    return true;
-  }
-
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) override {
-    // Drop nlohmann's "[json.exception.parse_error.101] " prefix; keep its position and reason.
-    std::string_view what = ex.what();
-    if (auto p = what.find("] "); p != std::string_view::npos) what.remove_prefix(p + 2);
-    return fail(std::string(what));
+    return {};
   }
 
  private:
-  Expect expect() const {
-    if (frames_.empty()) return Expect::Document;
-    switch (frames_.back()) {
-      case Frame::Root:
-      case Frame::StreamObject: return next_;
-      case Frame::Streams: return Expect::StreamObject;
-      case Frame::Labels: return Expect::LabelValue;
-      case Frame::Values: return Expect::EntryArray;
-      case Frame::Metadata: return Expect::MetadataValue;
-      case Frame::Skip: return Expect::Skip;
-      case Frame::Entry:
-        return element_ == 0 ? Expect::Timestamp : element_ == 1 ? Expect::Line
-             : element_ == 2 ? Expect::MetadataObject : Expect::TooManyElements;
+  util::Status streams(element v) {
+    if (v.is_null()) return {};  // Go decodes null as an empty list
+    if (!v.is_array()) return fail("\"streams\" must be an array, got ", v);
+    for (element s : array_of(v)) {
+      if (auto st = stream(s); !st) return st;
     }
-    return Expect::Skip;
+    return {};
   }
 
-  bool scalar(const char* what, string_t* s) {
-    Expect e = expect();
-    switch (e) {
-      case Expect::Skip: return true;
-      case Expect::StreamsArray:
-      case Expect::LabelsObject:
-      case Expect::ValuesArray:
-        if (s == nullptr && std::string_view(what) == "null") return true;  // Go decodes null as empty
-        return unexpected(what);
-      case Expect::LabelValue:
-      case Expect::MetadataValue:
-        if (s == nullptr) return fail("label and structured metadata values must be strings, got " + std::string(what) + " for " + model::quote_go_string(key_));
-        (e == Expect::LabelValue ? label_pairs_ : metadata_pairs_).push_back({std::move(key_), std::move(*s)});
-        return true;
-      case Expect::Timestamp: {
-        ++element_;
-        if (s == nullptr) return fail("entry timestamps must be strings of Unix epoch nanoseconds, got " + std::string(what));
-        auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), entry_.timestamp);
-        if (ec != std::errc{} || end != s->data() + s->size()) {
-          return fail("invalid entry timestamp " + model::quote_go_string(*s) + ": expected Unix epoch nanoseconds");
-        }
-        return true;
+  util::Status stream(element v) {
+    if (!v.is_object()) return fail("each stream must be an object, got ", v);
+    Stream stream;
+    label_pairs_.clear();
+    for (auto field : object_of(v)) {
+      util::Status st;
+      if (field.key == "stream") {
+        st = labels(field.value);
+      } else if (field.key == "values") {
+        st = values(field.value, stream);
       }
-      case Expect::Line:
-        ++element_;
-        if (s == nullptr) return fail("log lines must be strings, got " + std::string(what));
-        entry_.line = std::move(*s);
-        return true;
-      default: return unexpected(what);
+      if (!st) return st;
     }
+    finish_stream(std::move(stream));
+    return {};
   }
 
-  bool unexpected(const char* what) {
-    switch (expect()) {
-      case Expect::Document: return fail(std::string("the body must be a JSON object, got ") + what);
-      case Expect::StreamsArray: return fail(std::string("\"streams\" must be an array, got ") + what);
-      case Expect::StreamObject: return fail(std::string("each stream must be an object, got ") + what);
-      case Expect::LabelsObject: return fail(std::string("\"stream\" must be an object of labels, got ") + what);
-      case Expect::ValuesArray: return fail(std::string("\"values\" must be an array, got ") + what);
-      case Expect::EntryArray: return fail(std::string("each value must be an array, got ") + what);
-      case Expect::TooManyElements: return fail("a value has more than 3 elements (timestamp, line, structured metadata)");
-      case Expect::MetadataObject: return fail(std::string("structured metadata must be an object, got ") + what);
-      default: return fail(std::string("unexpected ") + what);
-    }
+  util::Status labels(element v) {
+    if (v.is_null()) return {};
+    if (!v.is_object()) return fail("\"stream\" must be an object of labels, got ", v);
+    return pairs(v, label_pairs_);
   }
 
-  void finish_stream() {
-    if (stream_.entries.empty()) {  // ignored before its labels are looked at, as in Loki
+  // The name/value strings of a label or structured metadata object.
+  util::Status pairs(element object, std::vector<model::Label>& out) {
+    for (auto field : object_of(object)) {
+      element v = field.value;
+      if (v.is_string()) {
+        out.push_back({std::string(field.key), std::string(string_of(v))});
+        continue;
+      }
+      if (is_container(v)) return fail("unexpected ", v);
+      return util::Error{"label and structured metadata values must be strings, got " + std::string(kind_of(v)) +
+                         " for " + model::quote_go_string(field.key)};
+    }
+    return {};
+  }
+
+  util::Status values(element v, Stream& stream) {
+    if (v.is_null()) return {};
+    if (!v.is_array()) return fail("\"values\" must be an array, got ", v);
+    for (element e : array_of(v)) {
+      if (auto st = entry(e, stream); !st) return st;
+    }
+    return {};
+  }
+
+  // ["<ns>", "<line>"] or ["<ns>", "<line>", {metadata}]
+  util::Status entry(element v, Stream& stream) {
+    if (!v.is_array()) return fail("each value must be an array, got ", v);
+    model::Entry entry;
+    int n = 0;
+    for (element e : array_of(v)) {
+      util::Status st;
+      switch (n++) {
+        case 0: st = timestamp(e, entry); break;
+        case 1: st = line(e, entry); break;
+        case 2: st = metadata(e, entry); break;
+        default: return util::Error{"a value has more than 3 elements (timestamp, line, structured metadata)"};
+      }
+      if (!st) return st;
+    }
+    if (n < 2) return util::Error{"each value must be an array of a timestamp, a line and optionally an object of structured metadata"};
+    stream.entries.push_back(std::move(entry));
+    return {};
+  }
+
+  static util::Status timestamp(element v, model::Entry& entry) {
+    if (!v.is_string()) {
+      if (is_container(v)) return fail("unexpected ", v);
+      return fail("entry timestamps must be strings of Unix epoch nanoseconds, got ", v);
+    }
+    std::string_view s = string_of(v);
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), entry.timestamp);
+    if (ec != std::errc{} || end != s.data() + s.size()) {
+      return util::Error{"invalid entry timestamp " + model::quote_go_string(s) + ": expected Unix epoch nanoseconds"};
+    }
+    return {};
+  }
+
+  static util::Status line(element v, model::Entry& entry) {
+    if (!v.is_string()) {
+      if (is_container(v)) return fail("unexpected ", v);
+      return fail("log lines must be strings, got ", v);
+    }
+    entry.line.assign(string_of(v));
+    return {};
+  }
+
+  util::Status metadata(element v, model::Entry& entry) {
+    if (!v.is_object()) return fail("structured metadata must be an object, got ", v);
+    metadata_pairs_.clear();
+    if (auto st = pairs(v, metadata_pairs_); !st) return st;
+    entry.metadata = model::LabelSet::from_unsorted(std::move(metadata_pairs_));
+    return {};
+  }
+
+  void finish_stream(Stream stream) {
+    if (stream.entries.empty()) {  // ignored before its labels are looked at, as in Loki
       ++out_.empty_streams;
       return;
     }
     auto labels = stream_labels_from_pairs(std::move(label_pairs_));
     label_pairs_.clear();
     if (!labels) {
-      InvalidStream bad{"", labels.error(), stream_.entries.size(), 0};
-      for (const auto& e : stream_.entries) bad.bytes += e.line.size();
+      InvalidStream bad{"", labels.error(), stream.entries.size(), 0};
+      for (const auto& e : stream.entries) bad.bytes += e.line.size();
       out_.invalid_streams.push_back(std::move(bad));
       return;
     }
-    stream_.labels = std::move(*labels);
-    out_.streams.push_back(std::move(stream_));
+    stream.labels = std::move(*labels);
+    out_.streams.push_back(std::move(stream));
   }
 
-  bool push(Frame f) {
-    if (f == Frame::Skip && !frames_.empty() && frames_.back() == Frame::Skip) {
-      ++skip_depth_;
-      return true;
-    }
-    frames_.push_back(f);
-    return true;
-  }
-  Frame pop() {
-    Frame f = frames_.back();
-    if (f == Frame::Skip && skip_depth_ > 0) {
-      --skip_depth_;
-      return f;
-    }
-    frames_.pop_back();
-    return f;
-  }
-  bool fail(std::string message) {
-    if (error_.empty()) error_ = std::move(message);
-    return false;
-  }
+  static util::Status fail(const char* what, element got) { return util::Error{what + std::string(kind_of(got))}; }
 
   PushRequest& out_;
-  std::vector<Frame> frames_;
-  size_t skip_depth_ = 0;  // nested containers inside a skipped value, beyond the first
-  Expect next_ = Expect::Skip;
-  Stream stream_;
-  model::Entry entry_;
-  int element_ = 0;
-  std::string key_;
-  std::vector<model::Label> label_pairs_;
+  std::vector<model::Label> label_pairs_;  // of the current stream, over all its "stream" keys
   std::vector<model::Label> metadata_pairs_;
-  std::string error_;
 };
+
+// Our wording for simdjson's parse failures (its own messages are long and capitalized).
+std::string parse_failure(simdjson::error_code code) {
+  switch (code) {
+    case simdjson::EMPTY: return "empty body";
+    case simdjson::TAPE_ERROR: return "invalid JSON structure (a missing or superfluous comma, colon, bracket or key)";
+    case simdjson::UTF8_ERROR: return "invalid UTF-8";
+    case simdjson::UNCLOSED_STRING: return "unclosed string";
+    case simdjson::STRING_ERROR: return "invalid string (bad escape or unpaired UTF-16 surrogate)";
+    case simdjson::UNESCAPED_CHARS: return "unescaped control character in a string";
+    case simdjson::NUMBER_ERROR: return "invalid number";
+    case simdjson::T_ATOM_ERROR:
+    case simdjson::F_ATOM_ERROR:
+    case simdjson::N_ATOM_ERROR: return "invalid literal (true, false or null)";
+    default: return simdjson::error_message(code);
+  }
+}
+
+// The deepest container nesting in `body`, brackets inside strings not counted. Used only when
+// the parser's default depth was too small, to size a parser for this one body.
+size_t nesting_depth(std::string_view body) {
+  size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+// simdjson refuses integers beyond 64 bits, which JSON allows (nlohmann and Go read them as
+// floats). No number in a push body is ever used (wanted values are strings; a number anywhere
+// is either skipped or an error that names only its kind), so such integers are rewritten as
+// `0` padded with spaces, keeping every offset, and the body is parsed again. Returns false if
+// there was nothing to rewrite.
+bool neutralize_big_integers(std::string& body) {
+  auto number_char = [](char c) { return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'; };
+  bool changed = false;
+  bool in_string = false;
+  char before = ' ';  // the character before the current one, outside strings
+  for (size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    // A token of number characters where a value may start; only a plain integer of at least
+    // 19 digits (which may exceed 64 bits) is rewritten. Anything else is left for the parser.
+    bool value_start = before == ' ' || before == '\t' || before == '\n' || before == '\r' || before == '[' ||
+                       before == ',' || before == ':';
+    if (!value_start || !number_char(c)) {
+      before = c;
+      continue;
+    }
+    size_t end = i;
+    while (end < body.size() && number_char(body[end])) ++end;
+    std::string_view token(body.data() + i, end - i);
+    std::string_view digits = token.substr(token[0] == '-');
+    bool big_integer = digits.size() >= 19 && digits[0] != '0' &&
+                       digits.find_first_not_of("0123456789") == std::string_view::npos;
+    if (big_integer) {
+      body[i] = '0';
+      std::memset(body.data() + i + 1, ' ', end - i - 1);
+      changed = true;
+    }
+    i = end - 1;
+    before = body[i];
+  }
+  return changed;
+}
+
+// Parses with `parser`, retrying with a deeper parser for deeply nested (skipped) values and
+// without big integers, which simdjson alone would refuse.
+simdjson::error_code parse(simdjson::dom::parser& parser, std::string_view body, element& root,
+                           simdjson::dom::parser& deep_parser, std::string& rewritten) {
+  // A UTF-8 byte order mark is tolerated, as nlohmann and Go's decoders tolerate it.
+  if (body.size() >= 3 && std::memcmp(body.data(), "\xEF\xBB\xBF", 3) == 0) body.remove_prefix(3);
+  // The body is copied into the parser's reused buffer, which has the padding simdjson reads
+  // past the end into (http::Request::body is a std::string we may not grow).
+  auto err = parser.parse(body.data(), body.size()).get(root);
+  simdjson::dom::parser* used = &parser;
+  // Each remedy is tried at most once; the two can be needed together, in either order.
+  for (int attempt = 0; attempt < 2 && err; ++attempt) {
+    if (err == simdjson::NUMBER_ERROR && rewritten.empty()) {
+      rewritten.assign(body);
+      if (!neutralize_big_integers(rewritten)) return err;
+      body = rewritten;
+    } else if (err == simdjson::DEPTH_ERROR && used == &parser) {
+      // The thread's parser stays at the default depth: depth costs memory for every body.
+      if (auto e = deep_parser.allocate(body.size(), nesting_depth(body) + 1); e) return e;
+      used = &deep_parser;
+    } else {
+      break;
+    }
+    err = used->parse(body.data(), body.size()).get(root);
+  }
+  return err;
+}
 
 }  // namespace
 
 util::Result<PushRequest> decode_json(std::string_view body) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::parser deep_parser;  // allocates nothing unless used
+  std::string rewritten;
+  element root;
   PushRequest out;
-  PushSaxHandler handler(out);
-  bool ok = nlohmann::json::sax_parse(body.begin(), body.end(), &handler);
-  if (!ok) {
-    return util::Error{"malformed JSON push request: " + (handler.error().empty() ? std::string("parse error") : handler.error())};
-  }
+  util::Status walked;
+  auto err = parse(parser, body, root, deep_parser, rewritten);
+  if (!err) walked = Walker(out).document(root);
+  if (parser.capacity() > kRetainedCapacity) parser = simdjson::dom::parser{};
+  if (err) return util::Error{"malformed JSON push request: parse error: " + parse_failure(err)};
+  if (!walked) return util::Error{"malformed JSON push request: " + walked.error()};
   return out;
 }
 
