@@ -219,10 +219,12 @@ size_t print_streams(const std::vector<logql::Stream>& streams, logql::Direction
   std::vector<Row> rows;
   for (size_t s = 0; s < streams.size(); ++s)
     for (const auto& e : streams[s].entries) rows.push_back({&e, s});
-  std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+  auto earlier = [&](const Row& a, const Row& b) {
     return direction == logql::Direction::Forward ? a.entry->timestamp < b.entry->timestamp
                                                   : a.entry->timestamp > b.entry->timestamp;
-  });
+  };
+  // One stream per entry (`| json` with unique labels) read in time order is already sorted.
+  if (!std::is_sorted(rows.begin(), rows.end(), earlier)) std::stable_sort(rows.begin(), rows.end(), earlier);
 
   if (last) {
     last->lines.clear();

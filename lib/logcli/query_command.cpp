@@ -103,6 +103,25 @@ int run_query(const QueryOptions& opts, StdinSource& source, std::FILE* out, std
     }
   }
 
+  // Raw and jsonl print each entry on its own: stream them instead of holding the result (the
+  // default form aligns labels across the whole result, so it needs all of it).
+  const OutputMode mode = opts.output.mode;
+  if (expr->is_log_query() && (mode == OutputMode::Raw || mode == OutputMode::Jsonl)) {
+    std::string line;
+    auto st = logql::stream_log_entries(*expr, params, source, [&](const model::LabelSet& labels,
+                                                                  const model::Entry& entry) {
+      if (mode == OutputMode::Jsonl) {
+        line = format_jsonl_entry(labels, entry, opts.output);
+        line += '\n';
+        std::fwrite(line.data(), 1, line.size(), out);
+      } else {
+        std::fwrite(entry.line.data(), 1, entry.line.size(), out);
+        std::fputc('\n', out);
+      }
+    });
+    if (!st.ok()) return fail(st.error());
+    return 0;
+  }
   auto result = logql::evaluate(*expr, params, source);
   if (!result) return fail(result.error());
   print_result(*result, params.direction, opts.output, out, err);

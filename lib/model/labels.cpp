@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 
 #include "model/fingerprint.h"
 #include "model/go_string.h"
@@ -74,6 +75,51 @@ std::string LabelSet::to_string() const {
   }
   out += '}';
   return out;
+}
+
+bool renders_plain(const LabelSet& labels) {
+  for (const Label& l : labels) {
+    for (unsigned char c : l.value) {
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
+    }
+  }
+  return true;
+}
+
+namespace {
+
+// Compares x followed by `x_end` with y followed by `y_end`, bytewise: where a name meets its
+// '=' or a value its closing '"' decides when one is a prefix of the other.
+int compare_terminated(std::string_view x, char x_end, std::string_view y, char y_end) {
+  const size_t n = std::min(x.size(), y.size());
+  if (int c = std::memcmp(x.data(), y.data(), n); c != 0) return c < 0 ? -1 : 1;
+  const auto cx = static_cast<unsigned char>(x.size() > n ? x[n] : x_end);
+  const auto cy = static_cast<unsigned char>(y.size() > n ? y[n] : y_end);
+  return cx < cy ? -1 : cx > cy;
+}
+
+}  // namespace
+
+int compare_rendered(const LabelSet& a, const LabelSet& b) {
+  if (!renders_plain(a) || !renders_plain(b)) {
+    int c = a.to_string().compare(b.to_string());
+    return c < 0 ? -1 : c > 0;
+  }
+  return compare_rendered_plain(a, b);
+}
+
+int compare_rendered_plain(const LabelSet& a, const LabelSet& b) {
+  // `{n1="v1", n2="v2"}`: label i starts at the same offset in both renderings as long as every
+  // earlier label was equal, so compare label by label.
+  auto ia = a.begin(), ib = b.begin();
+  for (; ia != a.end() && ib != b.end(); ++ia, ++ib) {
+    if (int c = compare_terminated(ia->name, '=', ib->name, '='); c != 0) return c;
+    if (int c = compare_terminated(ia->value, '"', ib->value, '"'); c != 0) return c;
+  }
+  if (ia == a.end() && ib == b.end()) return 0;
+  // The set that ran out renders '}' where the other renders ", " or its first name: both sort
+  // before '}'.
+  return ia == a.end() ? 1 : -1;
 }
 
 bool is_valid_label_name(std::string_view name) {

@@ -60,6 +60,16 @@ class LabelSet {
   std::vector<Label> labels_;
 };
 
+// True when every value prints as itself inside quotes (printable ASCII without `"` or `\`),
+// so to_string() is plain concatenation: what compare_rendered() needs for its fast path.
+bool renders_plain(const LabelSet& labels);
+
+// The order of a.to_string() and b.to_string() (<0, 0, >0): Loki sorts result streams by that
+// string. Without building the strings when both sets render plain; otherwise by building them.
+int compare_rendered(const LabelSet& a, const LabelSet& b);
+// The same for two sets known to render plain (checked once by the caller, not per comparison).
+int compare_rendered_plain(const LabelSet& a, const LabelSet& b);
+
 // Parses `{a="b", c="d"}` (whitespace allowed; values in Go double-quoted or backtick syntax).
 // Only equality pairs: this reads label sets, not stream selectors.
 util::Result<LabelSet> parse_label_set(std::string_view text);

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <map>
+
 #include "model/labels.h"
 
 using model::LabelSet;
@@ -73,4 +75,57 @@ TEST_CASE("label name syntax") {
   CHECK(!model::is_valid_label_name("1a"));
   CHECK(!model::is_valid_label_name("a-b"));
   CHECK(!model::is_valid_label_name(""));
+}
+
+TEST_CASE("compare_rendered orders label sets exactly as their to_string() forms") {
+  // Cases where label-by-label order and string order differ: a name that extends another
+  // ('=' sorts after digits), a value that extends another ('"' sorts after ' ' and '!'),
+  // a set that extends another (',' sorts before '}'), and escaped values (slow path).
+  std::vector<model::LabelSet> sets = {
+      {},
+      {{"a", "x"}},
+      {{"a1", "x"}},
+      {{"a", "x"}, {"b", "y"}},
+      {{"a", "x "}},
+      {{"a", "x!"}},
+      {{"a", "xy"}},
+      {{"a", "x\"q"}},
+      {{"a", "x\\q"}},
+      {{"a", "x\n"}},
+      {{"a", "x\xc3\xa9"}},
+      {{"A", "x"}},
+      {{"_", "x"}},
+      {{"a", "x"}, {"b", "y"}, {"c", "z"}},
+      {{"a", "x"}, {"bb", "y"}},
+      {{"a", "x"}, {"b_", "y"}},
+  };
+  // Plus pseudo-random sets over a small alphabet, so that long shared prefixes occur.
+  uint32_t seed = 12345;
+  auto next = [&] { return seed = seed * 1103515245 + 12345, (seed >> 16) & 0x7fff; };
+  const std::string alphabet = "ab1_ !\"~";
+  for (int i = 0; i < 300; ++i) {
+    std::map<std::string, std::string> ls;  // unique names
+    int n = static_cast<int>(next() % 3);
+    for (int j = 0; j < n; ++j) {
+      std::string name(1, "abc"[next() % 3]);
+      if (next() % 2) name += "1_z"[next() % 3];
+      std::string value;
+      for (int k = 0, len = 1 + static_cast<int>(next() % 3); k < len; ++k) value += alphabet[next() % alphabet.size()];
+      ls[name] = value;
+    }
+    std::vector<model::Label> v;
+    for (const auto& [name, value] : ls) v.push_back({name, value});
+    sets.push_back(model::LabelSet::from_unsorted(v));
+  }
+  for (const auto& a : sets) {
+    for (const auto& b : sets) {
+      int want = a.to_string().compare(b.to_string());
+      want = want < 0 ? -1 : want > 0;
+      INFO(a.to_string(), " vs ", b.to_string());
+      REQUIRE(model::compare_rendered(a, b) == want);
+    }
+  }
+  CHECK(model::renders_plain(model::LabelSet{{"a", "plain text: 1-2_3"}}));
+  CHECK_FALSE(model::renders_plain(model::LabelSet{{"a", "tab\there"}}));
+  CHECK_FALSE(model::renders_plain(model::LabelSet{{"a", "q\"uote"}}));
 }

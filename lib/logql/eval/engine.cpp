@@ -88,13 +88,28 @@ util::Result<StepEvaluatorPtr> new_step_evaluator(const ast::Expr& expr, const S
       expr.node);
 }
 
+namespace {
+
+bool is_instant(const QueryParams& params) {
+  return params.instant || (params.start == params.end && params.step == 0);
+}
+
+constexpr const char* kInstantLogQuery =
+    "log queries are not supported as an instant query type, please change your query to a range query type";
+
+}  // namespace
+
+util::Status stream_log_entries(const ast::Expr& expr, const QueryParams& params, LogSource& source,
+                                const EntryCallback& emit) {
+  if (!expr.is_log_query()) return util::Error{"not a log query"};
+  if (is_instant(params)) return util::Error{kInstantLogQuery};
+  return stream_log_query(std::get<ast::LogSelector>(expr.node), params, source, emit);
+}
+
 util::Result<QueryResult> evaluate(const ast::Expr& expr, const QueryParams& params, LogSource& source) {
-  const bool instant = params.instant || (params.start == params.end && params.step == 0);
+  const bool instant = is_instant(params);
   if (expr.is_log_query()) {
-    if (instant) {
-      return util::Error{
-          "log queries are not supported as an instant query type, please change your query to a range query type"};
-    }
+    if (instant) return util::Error{kInstantLogQuery};
     return evaluate_log_query(std::get<ast::LogSelector>(expr.node), params, source);
   }
   if (!instant && params.step <= 0) {

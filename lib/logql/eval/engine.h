@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -58,5 +59,13 @@ struct QueryResult {
 // Evaluates `expr`. Errors are user-facing messages (e.g. "log queries are not supported as an
 // instant query type", "multiple series" conflicts in binary matching).
 util::Result<QueryResult> evaluate(const ast::Expr& expr, const QueryParams& params, LogSource& source);
+
+// A log query's entries one at a time instead of a QueryResult (constant memory for clients that
+// print entries): the entries evaluate() would return, in time order in the query's direction,
+// equal timestamps ordered by their labels' string (then as read), as a client prints a result.
+// `labels` and `entry` are valid during the call. Errors as evaluate()'s; a metric query is one.
+using EntryCallback = std::function<void(const model::LabelSet& labels, const model::Entry& entry)>;
+util::Status stream_log_entries(const ast::Expr& expr, const QueryParams& params, LogSource& source,
+                                const EntryCallback& emit);
 
 }  // namespace logql

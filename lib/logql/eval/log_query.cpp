@@ -8,8 +8,16 @@
 
 namespace logql {
 
-util::Result<QueryResult> evaluate_log_query(const ast::LogSelector& selector, const QueryParams& params,
-                                             LogSource& source) {
+namespace {
+
+// The loop both forms share: select the streams, run each entry through the pipeline, apply
+// `interval` and `limit` in iterator order (time order in the query's direction), and hand each
+// kept entry to `sink(hash, labels, labels_key, entry, line)`. `labels` is valid during the
+// call; `labels_key` is the source stream's labels for entries that keep them (a stable
+// pointer worth caching on), else null; `line` is the entry's line after the pipeline.
+template <typename Sink>
+util::Status for_each_log_entry(const ast::LogSelector& selector, const QueryParams& params, LogSource& source,
+                                Sink&& sink) {
   // Without stages and structured metadata an entry keeps its line and stream labels, so the
   // pipeline can be skipped entirely; this is also the grep-speed path for plain selectors.
   // With no stages the pipeline is compiled lazily, on the first entry that carries structured
@@ -22,7 +30,7 @@ util::Result<QueryResult> evaluate_log_query(const ast::LogSelector& selector, c
     return {};
   };
   if (!selector.stages.empty()) {
-    if (auto st = compile(); !st.ok()) return util::Error{st.error()};
+    if (auto st = compile(); !st.ok()) return st;
   }
 
   SelectParams sp;
@@ -35,15 +43,57 @@ util::Result<QueryResult> evaluate_log_query(const ast::LogSelector& selector, c
   if (!it_or.ok()) return util::Error{it_or.error()};
   EntryIterator& it = **it_or;
 
+  std::unordered_map<const model::LabelSet*, std::unique_ptr<log::StreamPipeline>> stream_pipelines;
+  const model::LabelSet* last_stream = nullptr;
+  log::StreamPipeline* last_pipeline = nullptr;
+  const bool forward = params.direction == Direction::Forward;
+  uint32_t count = 0;
+  bool have_last = false;
+  int64_t last_ts = 0;
+  while ((params.limit == 0 || count < params.limit) && it.next()) {
+    const model::Entry& e = it.entry();
+    if (params.interval > 0 && have_last) {
+      // Loki's readStreams keeps an entry when it is at least `interval` past the last kept one.
+      bool keep = forward ? e.timestamp >= last_ts + params.interval : e.timestamp <= last_ts - params.interval;
+      if (!keep) continue;
+    }
+    const model::LabelSet& stream_labels = it.labels();
+    if (selector.stages.empty() && e.metadata.empty()) {
+      sink(uint64_t{0}, stream_labels, &stream_labels, e, std::string_view(e.line));
+    } else {
+      if (!pipeline) {
+        if (auto st = compile(); !st.ok()) return st;
+      }
+      if (&stream_labels != last_stream) {  // runs of one stream skip the lookup
+        auto& sp_ptr = stream_pipelines[&stream_labels];
+        if (!sp_ptr) sp_ptr = pipeline->for_stream(stream_labels);
+        last_stream = &stream_labels;
+        last_pipeline = sp_ptr.get();
+      }
+      std::string_view line_out;
+      const log::ResultLabels* labels_out = nullptr;
+      if (!last_pipeline->process(e.timestamp, e.line, e.metadata, line_out, labels_out)) continue;
+      sink(labels_out->hash, labels_out->labels, nullptr, e, line_out);
+    }
+    have_last = true;
+    last_ts = e.timestamp;
+    ++count;
+  }
+  return it.status();
+}
+
+}  // namespace
+
+util::Result<QueryResult> evaluate_log_query(const ast::LogSelector& selector, const QueryParams& params,
+                                             LogSource& source) {
   QueryResult result;
   result.type = ResultType::Streams;
-  // Output streams are found by label-set hash (ResultLabels carry it precomputed), confirmed by
-  // equality: a `| json` query can make one stream per entry, and ordered-map compares of whole
-  // label sets dominated. Streams are sorted once at the end.
+  // Output streams are found by label-set hash, confirmed by equality: a `| json` query can
+  // make one stream per entry, and ordered-map compares of whole label sets dominated. Streams
+  // are sorted once at the end.
   std::unordered_map<uint64_t, size_t> first_by_hash;  // hash -> first stream with it
   std::vector<size_t> next_same_hash;                   // per stream: next with the same hash
   std::unordered_map<const model::LabelSet*, size_t> by_pointer;  // source stream -> output stream
-  std::unordered_map<const model::LabelSet*, std::unique_ptr<log::StreamPipeline>> stream_pipelines;
 
   auto stream_for_hash = [&](uint64_t hash, const model::LabelSet& labels) -> size_t {
     auto [head, fresh] = first_by_hash.try_emplace(hash, result.streams.size());
@@ -60,64 +110,77 @@ util::Result<QueryResult> evaluate_log_query(const ast::LogSelector& selector, c
     next_same_hash.push_back(SIZE_MAX);
     return result.streams.size() - 1;
   };
-  // Entries without a pipeline keep their source stream's labels; remember where each went.
-  // (ResultLabels::hash is the fingerprint too, so both paths agree on a set's hash.)
-  auto stream_for = [&](const model::LabelSet* key, const model::LabelSet& labels) -> Stream& {
-    auto [pos, fresh] = by_pointer.try_emplace(key, 0);
-    if (fresh) pos->second = stream_for_hash(labels.fingerprint(), labels);
-    return result.streams[pos->second];
-  };
-
-  const model::LabelSet* last_stream = nullptr;
-  log::StreamPipeline* last_pipeline = nullptr;
-  const bool forward = params.direction == Direction::Forward;
-  uint32_t count = 0;
-  bool have_last = false;
-  int64_t last_ts = 0;
-  while ((params.limit == 0 || count < params.limit) && it.next()) {
-    const model::Entry& e = it.entry();
-    if (params.interval > 0 && have_last) {
-      // Loki's readStreams keeps an entry when it is at least `interval` past the last kept one.
-      bool keep = forward ? e.timestamp >= last_ts + params.interval : e.timestamp <= last_ts - params.interval;
-      if (!keep) continue;
-    }
-    const model::LabelSet& stream_labels = it.labels();
-    if (selector.stages.empty() && e.metadata.empty()) {
-      stream_for(&stream_labels, stream_labels).entries.push_back(e);
+  auto st = for_each_log_entry(selector, params, source,
+                               [&](uint64_t hash, const model::LabelSet& labels, const model::LabelSet* key,
+                                   const model::Entry& e, std::string_view line) {
+    if (key) {
+      // Entries without a pipeline keep their source stream's labels; remember where each went.
+      // (ResultLabels::hash is the fingerprint too, so both paths agree on a set's hash.)
+      auto [pos, fresh] = by_pointer.try_emplace(key, 0);
+      if (fresh) pos->second = stream_for_hash(labels.fingerprint(), labels);
+      result.streams[pos->second].entries.push_back(e);
     } else {
-      if (!pipeline) {
-        if (auto st = compile(); !st.ok()) return util::Error{st.error()};
-      }
-      if (&stream_labels != last_stream) {  // runs of one stream skip the lookup
-        auto& sp_ptr = stream_pipelines[&stream_labels];
-        if (!sp_ptr) sp_ptr = pipeline->for_stream(stream_labels);
-        last_stream = &stream_labels;
-        last_pipeline = sp_ptr.get();
-      }
-      std::string_view line_out;
-      const log::ResultLabels* labels_out = nullptr;
-      if (!last_pipeline->process(e.timestamp, e.line, e.metadata, line_out, labels_out)) continue;
-      // Interned sets are unique per pipeline, so a set seen once per entry is not worth a
-      // pointer-cache entry: go by hash directly.
-      Stream& out = result.streams[stream_for_hash(labels_out->hash, labels_out->labels)];
-      out.entries.push_back(model::Entry{e.timestamp, std::string(line_out), e.metadata});
+      result.streams[stream_for_hash(hash, labels)].entries.push_back(
+          model::Entry{e.timestamp, std::string(line), e.metadata});
     }
-    have_last = true;
-    last_ts = e.timestamp;
-    ++count;
-  }
-  if (!it.status().ok()) return util::Error{it.status().error()};
+  });
+  if (!st.ok()) return util::Error{st.error()};
 
-  // Loki sorts result streams by their label string.
-  std::vector<std::pair<std::string, size_t>> order;
-  order.reserve(result.streams.size());
-  for (size_t i = 0; i < result.streams.size(); ++i) order.emplace_back(result.streams[i].labels.to_string(), i);
-  std::sort(order.begin(), order.end());
+  // Loki sorts result streams by their label string. Plain sets compare without rendering
+  // them (a `| json` query can return a stream per entry); otherwise render each set once.
+  bool plain = std::all_of(result.streams.begin(), result.streams.end(),
+                           [](const Stream& s) { return model::renders_plain(s.labels); });
+  std::vector<size_t> order(result.streams.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (plain) {
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return model::compare_rendered_plain(result.streams[a].labels, result.streams[b].labels) < 0;
+    });
+  } else {
+    std::vector<std::string> rendered(result.streams.size());
+    for (size_t i = 0; i < rendered.size(); ++i) rendered[i] = result.streams[i].labels.to_string();
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return rendered[a] < rendered[b]; });
+  }
   std::vector<Stream> sorted;
   sorted.reserve(order.size());
-  for (auto& [_, i] : order) sorted.push_back(std::move(result.streams[i]));
+  for (size_t i : order) sorted.push_back(std::move(result.streams[i]));
   result.streams = std::move(sorted);
   return result;
+}
+
+util::Status stream_log_query(const ast::LogSelector& selector, const QueryParams& params, LogSource& source,
+                              const EntryCallback& emit) {
+  // Entries arrive in time order; only a run of equal timestamps needs reordering (by label
+  // string, then arrival), so the run is held in reused slots and flushed when time moves on.
+  struct Held {
+    model::LabelSet labels;
+    model::Entry entry;
+  };
+  std::vector<Held> run;
+  size_t held = 0;
+  auto flush = [&] {
+    if (held > 1) {
+      std::stable_sort(run.begin(), run.begin() + static_cast<std::ptrdiff_t>(held), [](const Held& a, const Held& b) {
+        return model::compare_rendered(a.labels, b.labels) < 0;
+      });
+    }
+    for (size_t i = 0; i < held; ++i) emit(run[i].labels, run[i].entry);
+    held = 0;
+  };
+  auto st = for_each_log_entry(selector, params, source,
+                               [&](uint64_t, const model::LabelSet& labels, const model::LabelSet*,
+                                   const model::Entry& e, std::string_view line) {
+    if (held > 0 && run[0].entry.timestamp != e.timestamp) flush();
+    if (held == run.size()) run.emplace_back();
+    Held& h = run[held++];
+    h.labels = labels;  // assignment reuses the slot's buffers
+    h.entry.timestamp = e.timestamp;
+    h.entry.line.assign(line);
+    h.entry.metadata = e.metadata;
+  });
+  if (!st.ok()) return st;
+  flush();
+  return {};
 }
 
 }  // namespace logql

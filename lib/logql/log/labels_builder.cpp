@@ -28,8 +28,8 @@ bool same_labels(const model::LabelSet& set, const std::vector<std::pair<std::st
 
 }  // namespace
 
-LabelsBuilder::LabelsBuilder(const model::LabelSet& base, GroupingSpec grouping)
-    : base_(&base), grouping_(std::move(grouping)) {}
+LabelsBuilder::LabelsBuilder(const model::LabelSet& base, GroupingSpec grouping, size_t max_interned)
+    : base_(&base), grouping_(std::move(grouping)), max_interned_(std::max<size_t>(max_interned, 1)) {}
 
 void LabelsBuilder::reset() {
   for (auto& a : add_) a.n = 0;
@@ -192,15 +192,24 @@ const ResultLabels* LabelsBuilder::intern(std::vector<std::pair<std::string_view
   // Empty values are no labels (Prometheus convention, and model::LabelSet drops them).
   std::erase_if(v, [](const auto& p) { return p.second.empty(); });
   const uint64_t key = hash_pairs(v);
-  auto head = intern_index_.try_emplace(key, kNoIntern).first;
-  uint32_t* link = &head->second;
-  for (uint32_t i = *link; i != kNoIntern; i = *link) {
+  uint32_t* link = nullptr;
+  if (interned_.size() < max_interned_) {
+    link = &intern_index_.try_emplace(key, kNoIntern).first->second;
+  } else if (auto head = intern_index_.find(key); head != intern_index_.end()) {
+    link = &head->second;
+  }
+  for (uint32_t i = link ? *link : kNoIntern; i != kNoIntern; i = *link) {
     if (same_labels(interned_[i].labels, v)) return &interned_[i];
     link = &intern_next_[i];
   }
   std::vector<model::Label> labels;
   labels.reserve(v.size());
   for (const auto& [n, val] : v) labels.push_back({std::string(n), std::string(val)});
+  if (interned_.size() >= max_interned_) {
+    scratch_result_.labels = model::LabelSet::from_sorted(std::move(labels));
+    scratch_result_.hash = key;
+    return &scratch_result_;
+  }
   ResultLabels& r = interned_.emplace_back();
   r.labels = model::LabelSet::from_sorted(std::move(labels));  // `v` is sorted and unique
   r.hash = key;

@@ -46,7 +46,12 @@ struct GroupingSpec {
 
 class LabelsBuilder {
  public:
-  LabelsBuilder(const model::LabelSet& base, GroupingSpec grouping = {});
+  // `max_interned`: how many distinct result sets are kept; beyond it a new set is built in a
+  // scratch slot, valid until the next result(). Unlimited keeps "same set, same pointer" for
+  // callers that key on the pointer (sample extractors); log pipelines bound it, because a
+  // `| json` query can make a new set per entry and keeping them all doubled the memory work.
+  static constexpr size_t kUnlimited = SIZE_MAX;
+  LabelsBuilder(const model::LabelSet& base, GroupingSpec grouping = {}, size_t max_interned = kUnlimited);
   LabelsBuilder(const LabelsBuilder&) = delete;
   LabelsBuilder& operator=(const LabelsBuilder&) = delete;
 
@@ -140,6 +145,8 @@ class LabelsBuilder {
   std::deque<ResultLabels> interned_;
   std::unordered_map<uint64_t, uint32_t> intern_index_;
   std::vector<uint32_t> intern_next_;
+  const size_t max_interned_;
+  ResultLabels scratch_result_;  // past max_interned_
   const ResultLabels* base_result_ = nullptr;
   const ResultLabels* base_group_result_ = nullptr;
 };

@@ -15,8 +15,12 @@ namespace {
 
 class StreamPipelineImpl final : public StreamPipeline {
  public:
+  // Enough for every label combination of a typical `| logfmt` or `| json` filter query; a
+  // per-entry-unique set (a timestamp or ID extracted) goes to the builder's scratch slot.
+  static constexpr size_t kMaxInterned = 4096;
   StreamPipelineImpl(std::shared_ptr<const Pipeline::Impl> impl, const model::LabelSet& stream)
-      : impl_(std::move(impl)), stream_(stream), lbs_(stream_), scratch_(impl_->stages.stages.size()) {}
+      : impl_(std::move(impl)), stream_(stream), lbs_(stream_, {}, kMaxInterned),
+        scratch_(impl_->stages.stages.size()) {}
 
   bool process(int64_t ts, std::string_view line, const model::LabelSet& metadata, std::string_view& line_out,
                const ResultLabels*& labels_out) override {

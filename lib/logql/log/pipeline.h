@@ -17,8 +17,9 @@ namespace logql::log {
 
 // The labels an entry ends up with after the pipeline: stream labels, structured metadata and
 // extracted labels merged (plus `__error__`/`__error_details__` when a stage failed).
-// Interned per StreamPipeline: the same resulting set is the same object, so callers can group
-// entries by pointer or by `hash` without comparing label lists.
+// A StreamSampleExtractor interns them: the same resulting set is the same object, so callers
+// can group samples by pointer. A StreamPipeline interns the first few thousand distinct sets
+// only (see LabelsBuilder): group its entries by `hash` and label equality.
 struct ResultLabels {
   model::LabelSet labels;
   uint64_t hash = 0;  // labels.fingerprint()
@@ -29,8 +30,8 @@ class StreamPipeline {
  public:
   virtual ~StreamPipeline() = default;
   // Returns false when a stage filtered the entry out. Otherwise `line_out` is the (possibly
-  // rewritten) line, valid until the next call, and `labels_out` the entry's resulting labels,
-  // valid for the life of this StreamPipeline.
+  // rewritten) line, and `labels_out` the entry's resulting labels, both valid until the next
+  // call.
   virtual bool process(int64_t ts, std::string_view line, const model::LabelSet& metadata,
                        std::string_view& line_out, const ResultLabels*& labels_out) = 0;
 };

@@ -105,3 +105,24 @@ TEST_CASE("resulting labels are interned: same set, same object") {
   CHECK_FALSE(lsp->process(0, "y", {}, out, r1));
   CHECK(Pipeline::compile({})->is_noop());
 }
+
+TEST_CASE("past the interning bound, new label sets are still right (one per entry, as `| json` with an ID)") {
+  auto p = Pipeline::compile(stages(logfmt()));
+  REQUIRE(p.ok());
+  model::LabelSet stream{{"app", "a"}};
+  auto sp = p->for_stream(stream);
+  std::string_view out;
+  const ResultLabels* r = nullptr;
+  for (int i = 0; i < 6000; ++i) {
+    std::string line = "id=" + std::to_string(i);
+    REQUIRE(sp->process(i, line, {}, out, r));
+    REQUIRE(r->labels == model::LabelSet{{"app", "a"}, {"id", std::to_string(i)}});
+    REQUIRE(r->hash == r->labels.fingerprint());
+  }
+  // A set interned early is still found, and is the same object as before.
+  const ResultLabels *first, *again;
+  REQUIRE(sp->process(0, "id=0", {}, out, first));
+  REQUIRE(sp->process(1, "id=0", {}, out, again));
+  CHECK(first == again);
+  CHECK(first->labels.get("id") == "0");
+}
