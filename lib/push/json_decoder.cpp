@@ -123,7 +123,9 @@ class Walker {
   util::Status values(element v, Stream& stream) {
     if (v.is_null()) return {};
     if (!v.is_array()) return fail("\"values\" must be an array, got ", v);
-    for (element e : array_of(v)) {
+    simdjson::dom::array entries = array_of(v);
+    stream.entries.reserve(stream.entries.size() + entries.size());  // size() is read off the tape
+    for (element e : entries) {
       if (auto st = entry(e, stream); !st) return st;
     }
     return {};
