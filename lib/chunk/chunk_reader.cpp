@@ -7,6 +7,7 @@
 
 #include "chunk/coding.h"
 #include "chunk/crc32c.h"
+#include "chunk/zstd_context_pool.h"
 #include "fsutil/mapped_file.h"
 
 namespace chunk {
@@ -152,19 +153,16 @@ util::Status ChunkReader::read_block_with(size_t i, std::string& payload, Decode
 }
 
 util::Status ChunkReader::read_block(size_t i, std::string& payload, DecodedBlock& out) const {
-  ZSTD_DCtx* dctx = ZSTD_createDCtx();
-  auto s = read_block_with(i, payload, out, dctx);
-  ZSTD_freeDCtx(dctx);
-  return s;
+  ZstdDecompressorLease dctx;
+  return read_block_with(i, payload, out, dctx.get());
 }
 
 util::Status ChunkReader::verify() const {
-  ZSTD_DCtx* dctx = ZSTD_createDCtx();
+  ZstdDecompressorLease dctx;
   std::string payload;
   DecodedBlock block;
   util::Status s;
-  for (size_t i = 0; i < blocks_.size() && s.ok(); ++i) s = read_block_with(i, payload, block, dctx);
-  ZSTD_freeDCtx(dctx);
+  for (size_t i = 0; i < blocks_.size() && s.ok(); ++i) s = read_block_with(i, payload, block, dctx.get());
   return s;
 }
 
@@ -172,14 +170,11 @@ util::Result<std::vector<model::Entry>> ChunkReader::read_all() const {
   // Block by block rather than through an iterator: no half-open range holds INT64_MAX.
   std::vector<model::Entry> out;
   out.reserve(std::min<uint64_t>(header_.entries, 1 << 20));
-  ZSTD_DCtx* dctx = ZSTD_createDCtx();
+  ZstdDecompressorLease dctx;
   std::string payload;
   DecodedBlock block;
   for (size_t i = 0; i < blocks_.size(); ++i) {
-    if (auto s = read_block_with(i, payload, block, dctx); !s.ok()) {
-      ZSTD_freeDCtx(dctx);
-      return util::Error{s.error()};
-    }
+    if (auto s = read_block_with(i, payload, block, dctx.get()); !s.ok()) return util::Error{s.error()};
     for (const auto& v : block.entries()) {
       model::Entry e;
       e.timestamp = v.timestamp;
@@ -195,7 +190,6 @@ util::Result<std::vector<model::Entry>> ChunkReader::read_all() const {
       out.push_back(std::move(e));
     }
   }
-  ZSTD_freeDCtx(dctx);
   return out;
 }
 
@@ -206,8 +200,8 @@ EntryIterator ChunkReader::entries(int64_t start, int64_t end, Direction dir) co
 // ---------------------------------------------------------------------------------------------
 
 struct EntryIterator::Dctx {
-  ZSTD_DCtx* ctx = ZSTD_createDCtx();
-  ~Dctx() { ZSTD_freeDCtx(ctx); }
+  ZstdDecompressorLease lease;
+  ZSTD_DCtx* ctx = lease.get();
 };
 
 EntryIterator::EntryIterator(const ChunkReader* reader, int64_t start, int64_t end, Direction dir)

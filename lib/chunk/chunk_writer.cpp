@@ -4,12 +4,13 @@
 
 #include "chunk/coding.h"
 #include "chunk/crc32c.h"
+#include "chunk/zstd_context_pool.h"
 
 namespace chunk {
 
 struct ChunkWriter::ZstdContext {
-  ZSTD_CCtx* cctx = ZSTD_createCCtx();
-  ~ZstdContext() { ZSTD_freeCCtx(cctx); }
+  ZstdCompressorLease lease;
+  ZSTD_CCtx* cctx = lease.get();
 };
 
 util::Result<std::unique_ptr<ChunkWriter>> ChunkWriter::create(std::string tenant, model::LabelSet labels,

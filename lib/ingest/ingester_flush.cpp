@@ -12,7 +12,9 @@ namespace ingest {
 
 namespace {
 
-constexpr size_t kMaxBatchChunks = 256;
+// A batch is one syncfs and one index file per period: many small chunks (a flush of 100k
+// streams) should share few batches; the byte cap bounds what a batch holds.
+constexpr size_t kMaxBatchChunks = 4096;
 constexpr uint64_t kMaxBatchBytes = 64u << 20;
 constexpr int64_t kMinBackoff = 1'000'000'000;         // 1s
 constexpr int64_t kMaxBackoff = 5LL * 60 * 1'000'000'000;  // 5m
