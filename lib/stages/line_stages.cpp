@@ -126,7 +126,7 @@ std::unique_ptr<Stage> compile_template(const YAML::Node& node, const CompileCon
   std::string source = cfg.required_string("source");
   std::string text = cfg.required_string("template");
   cfg.finish();
-  auto t = logql::tmpl::Template::parse(text);
+  auto t = logql::tmpl::Template::parse(text, "pipeline_template", logql::tmpl::FunctionSet::kPromtail);
   if (!t.ok()) cfg.fail("invalid template: " + t.error());
   return std::make_unique<TemplateStage>(std::move(source), std::move(t).value());
 }

@@ -119,7 +119,7 @@ std::unique_ptr<Stage> compile_replace(const YAML::Node& node, const CompileCont
   auto re = compile_re2(cfg, expression);
   std::optional<logql::tmpl::Template> tmpl;
   if (!is_plain_text(replace)) {
-    auto t = logql::tmpl::Template::parse(replace);
+    auto t = logql::tmpl::Template::parse(replace, "pipeline_template", logql::tmpl::FunctionSet::kPromtail);
     if (!t.ok()) cfg.fail("invalid template in \"replace\": " + t.error());
     tmpl.emplace(std::move(t).value());
   }

@@ -1,4 +1,5 @@
 // template stage and templated replace, with the examples of Promtail's template stage docs.
+#include "logql/template/template.h"
 #include "stages_test_util.h"
 
 using stages_test::Harness;
@@ -57,4 +58,20 @@ TEST_CASE("template stage: configuration errors") {
   CHECK(stages_test::compile_error("- template: {source: a, template: '{{ .Value '}").find("template") !=
         std::string::npos);
   CHECK(stages_test::compile_error("- template: {template: x}").find("\"source\"") != std::string::npos);
+}
+
+TEST_CASE("template stage: Promtail's Hash (SHA3-256) and Sha2Hash (SHA-256), not in LogQL") {
+  // The values of Promtail's own template stage tests.
+  Harness h(R"y(
+- regex: {expression: '^(?P<testval>.*)$'}
+- template: {source: sha3, template: '{{ Hash .testval "salt" }}'}
+- template: {source: sha2, template: '{{ Sha2Hash .testval "salt" }}'}
+)y");
+  auto e = h.one("this is PII data");
+  CHECK(str(e, "sha3") == "0807ea24e992127128b38e4930f7155013786a4999c73a25910318a793847658");
+  CHECK(str(e, "sha2") == "5526fd6f8ad457279cf8ff06453c6cb61bf479fa826e3b099caa6c846f9376f2");
+  CHECK(stages_test::compile_error("- template: {source: a, template: '{{ Nope .Value }}'}")
+            .find("template: pipeline_template:1: function \"Nope\" not defined") != std::string::npos);
+  // LogQL's line_format has no such functions, as in Loki.
+  CHECK_FALSE(logql::tmpl::Template::parse("{{ Hash .a \"s\" }}").ok());
 }

@@ -6,8 +6,8 @@
 
 namespace logql::tmpl {
 
-const FuncTable& function_table() {
-  static const FuncTable kTable = [] {
+const FuncTable& function_table(FunctionSet set) {
+  static const FuncTable kLoki = [] {
     FuncTable t;
     register_builtin_functions(t);
     register_string_functions(t);
@@ -16,11 +16,16 @@ const FuncTable& function_table() {
     register_encoding_functions(t);
     return t;
   }();
-  return kTable;
+  static const FuncTable kPromtail = [] {
+    FuncTable t = kLoki;
+    register_promtail_functions(t);
+    return t;
+  }();
+  return set == FunctionSet::kPromtail ? kPromtail : kLoki;
 }
 
-const FuncSpec* find_function(std::string_view name) {
-  const FuncTable& t = function_table();
+const FuncSpec* find_function(std::string_view name, FunctionSet set) {
+  const FuncTable& t = function_table(set);
   auto it = t.find(name);
   return it == t.end() ? nullptr : &it->second;
 }

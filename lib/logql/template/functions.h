@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "logql/template/function_set.h"
 #include "logql/template/value.h"
 #include "util/result.h"
 
@@ -33,9 +34,9 @@ struct FuncSpec {
 
 using FuncTable = std::unordered_map<std::string_view, FuncSpec>;
 
-// All functions, by name.
-const FuncTable& function_table();
-const FuncSpec* find_function(std::string_view name);
+// All functions of a set, by name.
+const FuncTable& function_table(FunctionSet set = FunctionSet::kLoki);
+const FuncSpec* find_function(std::string_view name, FunctionSet set = FunctionSet::kLoki);
 
 // Per-area registration, one per source file.
 void register_builtin_functions(FuncTable& t);
@@ -43,6 +44,7 @@ void register_string_functions(FuncTable& t);
 void register_math_functions(FuncTable& t);
 void register_time_functions(FuncTable& t);
 void register_encoding_functions(FuncTable& t);
+void register_promtail_functions(FuncTable& t);
 
 // sprig's cast-based conversions of interface{} values (strings are parsed, failures give 0).
 int64_t to_int64(const Value& v);

@@ -58,7 +58,8 @@ bool parse_go_int(std::string_view text, int64_t& out, bool& fits_unsigned_only)
 
 class Parser {
  public:
-  Parser(Tree& tree, std::vector<Token> toks) : tree_(tree), toks_(std::move(toks)) {}
+  Parser(Tree& tree, std::vector<Token> toks, FunctionSet functions)
+      : tree_(tree), toks_(std::move(toks)), functions_(functions) {}
 
   void parse() {
     tree_.root = std::make_unique<ListNode>();
@@ -384,7 +385,7 @@ class Parser {
       case Tok::kIdentifier: {
         a->kind = Arg::Kind::kIdentifier;
         a->name = a->text;
-        a->func = find_function(a->name);
+        a->func = find_function(a->name, functions_);
         if (!a->func) error("function \"" + a->name + "\" not defined");
         if (a->name == "__line__") tree_.uses_line = true;
         if (a->name == "__timestamp__") tree_.uses_timestamp = true;
@@ -472,6 +473,7 @@ class Parser {
 
   Tree& tree_;
   std::vector<Token> toks_;
+  FunctionSet functions_;
   size_t i_ = 0, last_ = 0;
   int range_depth_ = 0;
   std::vector<std::string> vars_{"$"};
@@ -479,7 +481,8 @@ class Parser {
 
 }  // namespace
 
-util::Result<std::unique_ptr<Tree>> parse_tree(std::string_view name, std::string_view text) {
+util::Result<std::unique_ptr<Tree>> parse_tree(std::string_view name, std::string_view text,
+                                               FunctionSet functions) {
   auto tree = std::make_unique<Tree>();
   tree->name = std::string(name);
   tree->source = std::string(text);
@@ -488,7 +491,7 @@ util::Result<std::unique_ptr<Tree>> parse_tree(std::string_view name, std::strin
   if (!lex_err.message.empty())
     return util::Error{"template: " + tree->name + ":" + std::to_string(lex_err.line) + ": " + lex_err.message};
   try {
-    Parser p(*tree, std::move(toks));
+    Parser p(*tree, std::move(toks), functions);
     p.parse();
   } catch (const ParseError& e) {
     return util::Error{"template: " + tree->name + ":" + std::to_string(e.line) + ": " + e.message};

@@ -6,11 +6,13 @@
 #include <memory>
 #include <string_view>
 
+#include "logql/template/function_set.h"
 #include "logql/template/node.h"
 #include "util/result.h"
 
 namespace logql::tmpl {
 
-util::Result<std::unique_ptr<Tree>> parse_tree(std::string_view name, std::string_view text);
+util::Result<std::unique_ptr<Tree>> parse_tree(std::string_view name, std::string_view text,
+                                               FunctionSet functions = FunctionSet::kLoki);
 
 }  // namespace logql::tmpl

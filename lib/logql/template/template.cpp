@@ -13,7 +13,11 @@ struct Template::Impl {
 util::Result<Template> Template::parse(std::string_view text) { return parse(text, "line"); }
 
 util::Result<Template> Template::parse(std::string_view text, std::string_view name) {
-  auto tree = parse_tree(name, text);
+  return parse(text, name, FunctionSet::kLoki);
+}
+
+util::Result<Template> Template::parse(std::string_view text, std::string_view name, FunctionSet functions) {
+  auto tree = parse_tree(name, text, functions);
   if (!tree.ok()) return util::Error{tree.error()};
   auto impl = std::make_unique<Impl>();
   impl->tree = std::move(*tree);

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "logql/template/function_set.h"
 #include "util/result.h"
 
 namespace logql::tmpl {
@@ -37,6 +38,8 @@ class Template {
   // `name` appears in error messages as Go prints it: Loki names line_format templates "line"
   // and label_format templates "label".
   static util::Result<Template> parse(std::string_view text, std::string_view name);
+  // With Promtail's function set (its template and replace stages).
+  static util::Result<Template> parse(std::string_view text, std::string_view name, FunctionSet functions);
 
   // Runs the template. A runtime failure (bad function argument, ...) returns an error, which the
   // caller turns into `__error__="TemplateFormatErr"` as Loki does.
