@@ -6,6 +6,7 @@
 
 #include "fsutil/atomic_file.h"
 #include "logd/logger.h"
+#include "maint/retention.h"
 #include "logtail/config_env.h"
 #include "logtail/config_fields.h"
 
@@ -49,7 +50,7 @@ util::Status parse_common(const YAML::Node& node, CommonConfig& c) {
   r.reject("ring", "logd is a single process and needs no ring", true);
   r.reject("instance_addr", "logd is a single process", true);
   r.reject("instance_interface_names", "logd is a single process", true);
-  r.reject("compactor_address", "logd has no compactor yet");
+  r.reject("compactor_address", "logd runs its compactor itself (compactor.retention_enabled)", true);
   return r.finish();
 }
 
@@ -126,18 +127,45 @@ util::Status parse_limits(const YAML::Node& node, LimitsConfig& l) {
   r.read_duration("query_timeout", l.query_timeout);
   r.read_duration("max_query_length", l.max_query_length);
   r.read_duration("retention_period", l.retention_period);
-  if (l.retention_period != 0) {
-    r.fail("limits_config.retention_period: not supported yet: logd keeps data until it is deleted (use 0)");
+  if (YAML::Node rs = r.child("retention_stream"); rs.IsDefined()) {
+    if (!rs.IsSequence()) {
+      r.fail("limits_config.retention_stream: expected a list");
+    } else {
+      for (size_t i = 0; i < rs.size(); ++i) {
+        FieldReader e(rs[i], "limits_config.retention_stream[" + std::to_string(i) + "]");
+        LimitsConfig::RetentionStream stream;
+        e.read_string("selector", stream.selector);
+        e.read_int("priority", stream.priority, INT32_MIN, INT32_MAX);
+        e.read_duration("period", stream.period);
+        if (auto st = e.finish(); !st.ok()) {
+          r.fail(st.error());
+          break;
+        }
+        l.retention_stream.push_back(std::move(stream));
+      }
+    }
   }
   r.reject("per_stream_rate_limit", "");
   r.reject("per_stream_rate_limit_burst", "");
-  r.reject("retention_stream", "");
   r.reject("per_tenant_override_config", "");
   r.reject("ruler_remote_write_url", "logd has no ruler", true);
   r.reject("shard_streams", "");
   r.reject("volume_enabled", "");
   r.reject_unless("split_queries_by_interval", "0", "logd splits metric queries over its own workers");
   r.reject_unless("max_cache_freshness_per_query", "0", "logd has no results cache");
+  return r.finish();
+}
+
+util::Status parse_compactor(const YAML::Node& node, CompactorConfig& c) {
+  FieldReader r(node, "compactor");
+  r.read_bool("retention_enabled", c.retention_enabled);
+  r.read_duration("compaction_interval", c.compaction_interval);
+  r.read_duration("retention_delete_delay", c.retention_delete_delay);
+  r.read_string("working_directory", c.working_directory);
+  r.read_string("delete_request_store", c.delete_request_store);
+  r.read_int("retention_delete_worker_count", c.retention_delete_worker_count, 0, kMaxInt);
+  r.reject_unless("shared_store", "", "logd's store is common.path_prefix", true);
+  r.reject_unless("compactor_ring", "", "logd is a single process", true);
   return r.finish();
 }
 
@@ -195,10 +223,11 @@ util::Result<Config> parse_config(std::string_view yaml) {
   section(parse_ingester(r.child("ingester"), c.ingester));
   section(parse_limits(r.child("limits_config"), c.limits_config));
   section(parse_querier(r.child("querier"), c.querier));
+  section(parse_compactor(r.child("compactor"), c.compactor));
   section(parse_query_range(r.child("query_range")));
   const char* kSingleProcess = "logd is a single process; its store is common.path_prefix";
   for (const char* key : {"schema_config", "storage_config", "memberlist", "distributor", "frontend",
-                          "frontend_worker", "query_scheduler", "compactor", "ruler", "index_gateway",
+                          "frontend_worker", "query_scheduler", "ruler", "index_gateway",
                           "bloom_build", "bloom_gateway", "pattern_ingester", "chunk_store_config",
                           "table_manager", "runtime_config", "tracing", "analytics", "operational_config",
                           "ingester_client", "overrides_exporter", "kafka_config"}) {
@@ -239,6 +268,20 @@ util::Status check_config(const Config& c) {
     return util::Error{"server.log_level: " + level.error()};
   }
   if (c.common.path_prefix.empty()) return util::Error{"common.path_prefix: must not be empty"};
+  // Loki's minimum: shorter periods would delete chunks an ingester may still be completing.
+  constexpr int64_t kMinRetention = 24 * model::kNanosPerHour;
+  const LimitsConfig& l = c.limits_config;
+  if (l.retention_period < 0 || (l.retention_period > 0 && l.retention_period < kMinRetention)) {
+    return util::Error{"limits_config.retention_period: must be 0 (keep forever) or at least 24h"};
+  }
+  for (size_t i = 0; i < l.retention_stream.size(); ++i) {
+    const auto& rs = l.retention_stream[i];
+    std::string where = "limits_config.retention_stream[" + std::to_string(i) + "]";
+    if (rs.period < kMinRetention) return util::Error{where + ".period: must be at least 24h"};
+    if (auto m = maint::parse_selector(rs.selector); !m.ok()) return util::Error{where + ".selector: " + m.error()};
+  }
+  if (c.compactor.compaction_interval <= 0) return util::Error{"compactor.compaction_interval: must be positive"};
+  if (c.compactor.retention_delete_delay < 0) return util::Error{"compactor.retention_delete_delay: must not be negative"};
   if (c.ingester.chunk_target_size <= 0 || c.ingester.chunk_block_size <= 0) {
     return util::Error{"ingester: chunk_target_size and chunk_block_size must be positive"};
   }

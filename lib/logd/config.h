@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "model/time.h"
@@ -61,7 +62,14 @@ struct LimitsConfig {
   int64_t max_query_series = 500;
   int64_t query_timeout = model::kNanosPerMinute;
   int64_t max_query_length = 721 * model::kNanosPerHour;  // 30d1h; 0 = unlimited
-  int64_t retention_period = 0;  // 0: keep forever (retention is applied by the store, later)
+  // Retention, applied by the compactor when compactor.retention_enabled (as in Loki).
+  int64_t retention_period = 0;  // 0: keep forever; else at least 24h
+  struct RetentionStream {
+    std::string selector;  // a LogQL stream selector
+    int64_t priority = 0;
+    int64_t period = 0;  // at least 24h
+  };
+  std::vector<RetentionStream> retention_stream;
 
   // The effective per-tenant stream limit (the smaller non-zero of the two), 0 = unlimited.
   uint64_t max_streams() const;
@@ -74,6 +82,18 @@ struct QuerierConfig {
   int64_t tail_max_duration = model::kNanosPerHour;
 };
 
+// Loki's compactor block, for retention: logd deletes expired chunks in place (no separate
+// working copy, no delete-request API).
+struct CompactorConfig {
+  bool retention_enabled = false;
+  int64_t compaction_interval = 10 * model::kNanosPerMinute;
+  int64_t retention_delete_delay = 2 * model::kNanosPerHour;  // a chunk goes this long after it expired
+  // Accepted so that Loki configs load; logd logs at start that they have no effect.
+  std::string working_directory;             // logd deletes in place
+  std::string delete_request_store;          // logd serves no delete API (`logidx delete` instead)
+  int64_t retention_delete_worker_count = 0;  // deletes are local unlinks
+};
+
 struct Config {
   std::string target = "all";  // only `all`: logd is a single process
   bool auth_enabled = false;
@@ -82,6 +102,7 @@ struct Config {
   IngesterConfig ingester;
   LimitsConfig limits_config;
   QuerierConfig querier;
+  CompactorConfig compactor;
 
   std::string wal_dir() const;    // ingester.wal.dir or <path_prefix>/wal
   std::string store_dir() const;  // <path_prefix>/store

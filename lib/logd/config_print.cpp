@@ -60,7 +60,23 @@ std::string print_config(const Config& c) {
   lc["query_timeout"] = duration(l.query_timeout);
   lc["max_query_length"] = duration(l.max_query_length);
   lc["retention_period"] = duration(l.retention_period);
+  for (const auto& rs : l.retention_stream) {
+    YAML::Node r;
+    r["selector"] = rs.selector;
+    r["priority"] = rs.priority;
+    r["period"] = duration(rs.period);
+    lc["retention_stream"].push_back(r);
+  }
   n["limits_config"] = lc;
+  const CompactorConfig& cc = c.compactor;
+  n["compactor"]["retention_enabled"] = cc.retention_enabled;
+  n["compactor"]["compaction_interval"] = duration(cc.compaction_interval);
+  n["compactor"]["retention_delete_delay"] = duration(cc.retention_delete_delay);
+  if (!cc.working_directory.empty()) n["compactor"]["working_directory"] = cc.working_directory;
+  if (!cc.delete_request_store.empty()) n["compactor"]["delete_request_store"] = cc.delete_request_store;
+  if (cc.retention_delete_worker_count != 0) {
+    n["compactor"]["retention_delete_worker_count"] = cc.retention_delete_worker_count;
+  }
   n["querier"]["max_concurrent"] = c.querier.max_concurrent;
   n["querier"]["tail_max_duration"] = duration(c.querier.tail_max_duration);
   YAML::Emitter out;

@@ -92,6 +92,22 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                                                   return parse_int(v, c.limits_config.max_global_streams_per_user, 0,
                                                                    INT64_MAX);
                                                 }}},
+      {"compactor.retention-enabled", {true, "Delete chunks past limits_config retention (Loki's compactor)",
+                                       [](Config& c, const std::string& v) {
+                                         return parse_bool(v, c.compactor.retention_enabled);
+                                       }}},
+      {"compactor.compaction-interval", {false, "How often retention runs (default 10m)",
+                                         [](Config& c, const std::string& v) {
+                                           return parse_dur(v, c.compactor.compaction_interval);
+                                         }}},
+      {"compactor.retention-delete-delay", {false, "Delete a chunk this long after it expired (default 2h)",
+                                            [](Config& c, const std::string& v) {
+                                              return parse_dur(v, c.compactor.retention_delete_delay);
+                                            }}},
+      {"store.retention", {false, "Retention period for every stream no retention_stream rule matches (0: keep)",
+                           [](Config& c, const std::string& v) {
+                             return parse_dur(v, c.limits_config.retention_period);
+                           }}},
       {"querier.query-timeout", {false, "Query timeout",
                                  [](Config& c, const std::string& v) { return parse_dur(v, c.limits_config.query_timeout); }}},
   };

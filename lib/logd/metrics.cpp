@@ -142,7 +142,12 @@ Metrics::Metrics()
       request_duration("loki_request_duration_seconds", "Time (in seconds) spent serving HTTP requests.",
                        {"route", "status_code"}, duration_buckets()),
       query_duration("logd_query_duration_seconds", "Time (in seconds) spent evaluating LogQL queries.", {"type"},
-                     duration_buckets()) {}
+                     duration_buckets()),
+      retention_runs("loki_compactor_apply_retention_operation_total",
+                     "Retention passes by outcome (success, failure, skipped: another maintenance run held the lock).",
+                     {"status"}),
+      retention_deleted("logd_retention_chunks_deleted_total", "Chunks deleted by retention, per tenant.",
+                        {"tenant"}) {}
 
 void Metrics::set_collector(std::function<void(std::string&)> collector) {
   std::lock_guard lock(mu_);
@@ -158,6 +163,8 @@ std::string Metrics::render() const {
   requests.render(out);
   request_duration.render(out);
   query_duration.render(out);
+  retention_runs.render(out);
+  retention_deleted.render(out);
   std::function<void(std::string&)> collector;
   {
     std::lock_guard lock(mu_);

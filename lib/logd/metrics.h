@@ -64,6 +64,8 @@ class Metrics {
   CounterFamily requests;           // loki_request_total{route,status_code} (logd's name)
   HistogramFamily request_duration; // loki_request_duration_seconds{route,status_code}
   HistogramFamily query_duration;   // logd_query_duration_seconds{type}: range, instant, tail
+  CounterFamily retention_runs;     // loki_compactor_apply_retention_operation_total{status}
+  CounterFamily retention_deleted;  // logd_retention_chunks_deleted_total{tenant}
 
   // Extra text appended at render time (the ingester's counters, read when scraped).
   void set_collector(std::function<void(std::string&)> collector);

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include "model/time.h"
+
 namespace logd {
 namespace {
 
@@ -98,12 +100,45 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   if (auto started = s->http_->start(); !started.ok()) {
     return util::Error{"listening on " + ho.host + ":" + std::to_string(ho.port) + ": " + started.error()};
   }
+  if (auto st = s->start_retention(); !st.ok()) return util::Error{st.error()};
   return s;
+}
+
+util::Status LogdServer::start_retention() {
+  const CompactorConfig& cc = config_.compactor;
+  const LimitsConfig& l = config_.limits_config;
+  for (const auto& [key, set] : {std::pair<const char*, bool>{"working_directory", !cc.working_directory.empty()},
+                                 {"delete_request_store", !cc.delete_request_store.empty()},
+                                 {"retention_delete_worker_count", cc.retention_delete_worker_count != 0}}) {
+    if (set) {
+      logger_.log(LogLevel::kInfo, std::string("compactor.") + key + " has no effect in logd",
+                  "reason=\"retention deletes local files in place; deletes by request are logidx delete\"");
+    }
+  }
+  const bool has_rules = l.retention_period > 0 || !l.retention_stream.empty();
+  if (!cc.retention_enabled) {
+    if (has_rules) {
+      logger_.log(LogLevel::kWarn, "limits_config retention is set but compactor.retention_enabled is false: "
+                                   "nothing will be deleted (as in Loki)");
+    }
+    return {};
+  }
+  auto runner = RetentionRunner::create(config_, logger_, metrics_);
+  if (!runner.ok()) return util::Error{runner.error()};
+  retention_ = std::move(*runner);
+  retention_->start();
+  logger_.log(LogLevel::kInfo, "retention enabled",
+              "retention_period=" + model::format_duration_prometheus(l.retention_period) +
+                  " retention_streams=" + std::to_string(l.retention_stream.size()) +
+                  " compaction_interval=" + model::format_duration_prometheus(cc.compaction_interval) +
+                  " retention_delete_delay=" + model::format_duration_prometheus(cc.retention_delete_delay));
+  return {};
 }
 
 util::Status LogdServer::shutdown() {
   if (stopped_) return {};
   stopped_ = true;
+  if (retention_) retention_->stop();
   if (http_) http_->stop();
   util::Status flushed;
   if (ingester_) flushed = ingester_->flush_all();

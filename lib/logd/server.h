@@ -21,6 +21,7 @@
 #include "logd/distributor.h"
 #include "logd/logger.h"
 #include "logd/metrics.h"
+#include "logd/retention_runner.h"
 #include "query/querier.h"
 #include "store/store.h"
 #include "util/result.h"
@@ -40,6 +41,7 @@ class LogdServer {
 
  private:
   LogdServer() = default;
+  util::Status start_retention();
 
   Config config_;
   Logger logger_;
@@ -51,6 +53,7 @@ class LogdServer {
   std::unique_ptr<query::Querier> querier_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<http::Server> http_;
+  std::unique_ptr<RetentionRunner> retention_;  // with compactor.retention_enabled
   bool stopped_ = false;
 };
 

@@ -182,3 +182,57 @@ TEST_CASE("logd flags: errors name the flag") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().find("server.log_level") == 0);
 }
+
+TEST_CASE("logd config: retention as Loki configures it (limits_config and the compactor block)") {
+  auto c = parse_config(R"(
+limits_config:
+  retention_period: 744h
+  retention_stream:
+    - selector: '{namespace="dev"}'
+      priority: 1
+      period: 24h
+compactor:
+  working_directory: /loki/compactor
+  compaction_interval: 10m
+  retention_enabled: true
+  retention_delete_delay: 2h
+  retention_delete_worker_count: 150
+  delete_request_store: filesystem
+)");
+  REQUIRE_MESSAGE(c.ok(), c.error());
+  CHECK(c->limits_config.retention_period == 744 * model::kNanosPerHour);
+  REQUIRE(c->limits_config.retention_stream.size() == 1);
+  CHECK(c->limits_config.retention_stream[0].selector == "{namespace=\"dev\"}");
+  CHECK(c->limits_config.retention_stream[0].priority == 1);
+  CHECK(c->limits_config.retention_stream[0].period == 24 * model::kNanosPerHour);
+  CHECK(c->compactor.retention_enabled);
+  CHECK(c->compactor.compaction_interval == 10 * model::kNanosPerMinute);
+  CHECK(c->compactor.retention_delete_delay == 2 * model::kNanosPerHour);
+  CHECK(c->compactor.delete_request_store == "filesystem");
+
+  // Loki's minimum of 24h, a selector LogQL refuses, keys logd cannot honour.
+  auto bad = parse_config("limits_config:\n  retention_period: 12h\n");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error() == "limits_config.retention_period: must be 0 (keep forever) or at least 24h");
+  bad = parse_config("limits_config:\n  retention_stream: [{selector: '{app=~\".*\"}', period: 48h}]\n");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().find("limits_config.retention_stream[0].selector: ") == 0);
+  bad = parse_config("limits_config:\n  retention_stream: [{selector: '{app=\"x\"}', period: 1h}]\n");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error() == "limits_config.retention_stream[0].period: must be at least 24h");
+  bad = parse_config("limits_config:\n  retention_stream: [{selector: '{app=\"x\"}', period: 48h, prio: 1}]\n");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().find("limits_config.retention_stream[0]: unknown field \"prio\"") == 0);
+  bad = parse_config("compactor:\n  shared_store: s3\n");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().find("compactor.shared_store: not supported") == 0);
+
+  // The flags Loki has for the same settings.
+  auto cl = parse_command_line({"-compactor.retention-enabled", "-store.retention=48h",
+                                "-compactor.retention-delete-delay=0s", "-compactor.compaction-interval=1m"});
+  REQUIRE_MESSAGE(cl.ok(), cl.error());
+  CHECK(cl->config.compactor.retention_enabled);
+  CHECK(cl->config.limits_config.retention_period == 48 * model::kNanosPerHour);
+  CHECK(cl->config.compactor.retention_delete_delay == 0);
+  CHECK(cl->config.compactor.compaction_interval == model::kNanosPerMinute);
+}
