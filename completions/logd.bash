@@ -3,10 +3,11 @@ _logd() {
   local cur prev words cword
   _init_completion -n = || return
   local flags="-config.file= -config.expand-env -print-config -version -auth.enabled -common.path-prefix=
+    -compactor.compaction-interval= -compactor.retention-delete-delay= -compactor.retention-enabled
     -distributor.ingestion-burst-size-mb= -distributor.ingestion-rate-limit-mb= -ingester.chunks-idle-period=
     -ingester.max-chunk-age= -ingester.max-global-streams-per-user= -ingester.wal-dir= -ingester.wal-enabled
     -log.level= -querier.query-timeout= -server.grpc-listen-port= -server.http-listen-address=
-    -server.http-listen-port= -target= -help"
+    -server.http-listen-port= -store.retention= -target= -help"
   case "$cur" in
     -config.file=*|-common.path-prefix=*|-ingester.wal-dir=*)
       local prefix=${cur%%=*}= ; COMPREPLY=($(compgen -f -P "$prefix" -- "${cur#*=}")); return ;;
