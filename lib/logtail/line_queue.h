@@ -6,18 +6,19 @@
 // close_input() refuses every line from then on (shutdown: stop reading, keep the tailers'
 // positions intact until the clients have settled).
 //
+// The queueing itself is tail::BoundedQueue's; this class adds the scrape index per producer.
+//
 // Thread-safe: any number of producers (through consumer_for()) and consumers.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "tail/bounded_queue.h"
 #include "tail/tailed_line.h"
 
 namespace logtail {
@@ -39,28 +40,23 @@ class ScrapeLineQueue {
   tail::LineConsumer* consumer_for(size_t scrape_index);
 
   // Moves up to `max` lines into `out` (appended), waiting up to `timeout_ms` for the first.
-  size_t pop(std::vector<QueuedScrapeLine>& out, size_t max, int64_t timeout_ms);
+  size_t pop(std::vector<QueuedScrapeLine>& out, size_t max, int64_t timeout_ms) {
+    return queue_.pop(out, max, timeout_ms);
+  }
 
   // Called outside the lock when a pop() made room after a refusal (wire to TargetManager::wake).
-  void set_space_callback(std::function<void()> callback);
+  void set_space_callback(std::function<void()> callback) { queue_.set_space_callback(std::move(callback)); }
 
   // From now on every line is refused; lines already queued can still be popped.
-  void close_input();
-  size_t size() const;
+  void close_input() { queue_.close(); }
+  size_t size() const { return queue_.size(); }
 
  private:
   class Producer;
-  bool offer(size_t scrape_index, const tail::TailedLine& line);
 
-  const size_t max_lines_, max_bytes_;
-  mutable std::mutex mu_;
-  std::condition_variable not_empty_;
-  std::deque<QueuedScrapeLine> lines_;  // guarded by mu_
-  size_t bytes_ = 0;                    // guarded by mu_
-  bool refused_ = false;                // guarded by mu_
-  bool closed_ = false;                 // guarded by mu_
-  std::function<void()> on_space_;      // guarded by mu_
-  std::vector<std::unique_ptr<Producer>> producers_;  // guarded by mu_
+  tail::BoundedQueue<QueuedScrapeLine> queue_;
+  std::mutex producers_mu_;
+  std::vector<std::unique_ptr<Producer>> producers_;  // guarded by producers_mu_
 };
 
 }  // namespace logtail

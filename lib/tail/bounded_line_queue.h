@@ -1,20 +1,19 @@
 // BoundedLineQueue: a LineConsumer that buffers at most `max_lines` lines / `max_bytes` bytes for
 // a shipping thread (the push client). When it is full, try_consume() refuses and tailers stop
 // reading: memory stays bounded whatever the state of logd. The shipper pops lines, ships them,
-// then acknowledges each through its cursor (QueuedLine::acknowledge()).
+// then acknowledges each through its cursor (QueuedLine::acknowledge()). The queueing itself is
+// BoundedQueue's (bounded_queue.h).
 //
 // Thread-safe: any number of producers and consumers.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "tail/bounded_queue.h"
 #include "tail/tailed_line.h"
 
 namespace tail {
@@ -30,28 +29,22 @@ struct QueuedLine {
 
 class BoundedLineQueue final : public LineConsumer {
  public:
-  BoundedLineQueue(size_t max_lines, size_t max_bytes) : max_lines_(max_lines), max_bytes_(max_bytes) {}
+  BoundedLineQueue(size_t max_lines, size_t max_bytes) : queue_(max_lines, max_bytes) {}
 
   bool try_consume(const TailedLine& line) override;
 
   // Moves up to `max` lines into `out` (appended), waiting up to `timeout_ms` for the first one.
   // Returns the number moved. Calls the space callback when room was made.
-  size_t pop(std::vector<QueuedLine>& out, size_t max, int64_t timeout_ms);
+  size_t pop(std::vector<QueuedLine>& out, size_t max, int64_t timeout_ms) { return queue_.pop(out, max, timeout_ms); }
 
   // Called (outside the lock) whenever pop() frees room after a refusal: wire it to
   // TargetManager::wake() so blocked tailers resume at once instead of at the next poll tick.
-  void set_space_callback(std::function<void()> callback);
+  void set_space_callback(std::function<void()> callback) { queue_.set_space_callback(std::move(callback)); }
 
-  size_t size() const;
+  size_t size() const { return queue_.size(); }
 
  private:
-  const size_t max_lines_, max_bytes_;
-  mutable std::mutex mu_;
-  std::condition_variable not_empty_;
-  std::deque<QueuedLine> lines_;  // guarded by mu_
-  size_t bytes_ = 0;              // guarded by mu_
-  bool refused_ = false;          // guarded by mu_: a producer was turned away since the last pop
-  std::function<void()> on_space_;
+  BoundedQueue<QueuedLine> queue_;
 };
 
 }  // namespace tail
