@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "logql/eval/merge.h"
+#include "logql/eval/merge_iterators.h"
 
 namespace ingest {
 
@@ -92,17 +92,6 @@ class CutChunkIterator : public logql::EntryIterator {
   util::Status status_;
 };
 
-class EmptyIterator : public logql::EntryIterator {
- public:
-  bool next() override { return false; }
-  const model::LabelSet& labels() const override { return labels_; }
-  const model::Entry& entry() const override { return entry_; }
-
- private:
-  model::LabelSet labels_;
-  model::Entry entry_;
-};
-
 }  // namespace
 
 std::unique_ptr<logql::EntryIterator> make_snapshot_iterator(std::vector<StreamSnapshot> snapshots, int64_t start,
@@ -123,9 +112,7 @@ std::unique_ptr<logql::EntryIterator> make_snapshot_iterator(std::vector<StreamS
       parts.push_back(std::make_unique<CutChunkIterator>(s.stream, std::move(c), start, end, direction));
     }
   }
-  if (parts.empty()) return std::make_unique<EmptyIterator>();
-  if (parts.size() == 1) return std::move(parts.front());
-  return std::make_unique<logql::MergeIterator>(std::move(parts), direction);
+  return logql::merge_iterators(std::move(parts), direction);
 }
 
 }  // namespace ingest

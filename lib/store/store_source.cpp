@@ -2,24 +2,13 @@
 // matching series, merged across series in direction order.
 #include <variant>
 
-#include "logql/eval/merge.h"
+#include "logql/eval/merge_iterators.h"
 #include "store/layout.h"
 #include "store/local_store.h"
 #include "store/stream_iterator.h"
 
 namespace store {
 namespace {
-
-class EmptyIterator : public logql::EntryIterator {
- public:
-  bool next() override { return false; }
-  const model::LabelSet& labels() const override { return labels_; }
-  const model::Entry& entry() const override { return entry_; }
-
- private:
-  model::LabelSet labels_;
-  model::Entry entry_;
-};
 
 // Literal `|=` filters that every returned line must contain: those before the first stage that
 // rewrites the line (line_format, decolorize). Parsers and label stages leave the line alone.
@@ -47,7 +36,7 @@ class StoreSource : public logql::LogSource {
   util::Result<std::unique_ptr<logql::EntryIterator>> select(const logql::SelectParams& params) override {
     auto series = state_->series_chunks(tenant_, to_index_matchers(params.matchers), params.start, params.end);
     if (!series.ok()) return util::Error{series.error()};
-    if (series->empty()) return std::unique_ptr<logql::EntryIterator>(new EmptyIterator);
+    if (series->empty()) return logql::merge_iterators({}, params.direction);
     auto ctx = std::make_shared<ReadContext>();
     ctx->tenant = tenant_;
     ctx->chunks_dir = tenant_paths(state_->root, tenant_).chunks;
@@ -65,8 +54,7 @@ class StoreSource : public logql::LogSource {
     for (auto& [labels, chunks] : *series) {
       streams.push_back(std::make_unique<StreamIterator>(labels, std::move(chunks), shared));
     }
-    if (streams.size() == 1) return std::move(streams[0]);
-    return std::unique_ptr<logql::EntryIterator>(new logql::MergeIterator(std::move(streams), params.direction));
+    return logql::merge_iterators(std::move(streams), params.direction);
   }
 
  private:
