@@ -1,49 +1,37 @@
 #include "logd/flags.h"
-#include "util/go_bool.h"
 
-#include <charconv>
-#include <functional>
-#include <map>
+#include "flags/go_flags.h"
 
 namespace logd {
 namespace {
 
-struct FlagSpec {
-  bool is_bool;
-  const char* help;
-  // Applies the value to the config; returns an error message or "".
-  std::function<std::string(Config&, const std::string&)> apply;
+using FlagSpec = flags::Flag<Config>;
+using flags::parse_bool;
+using flags::parse_dur;
+using flags::parse_float;
+using flags::parse_int;
+
+// The flags that set the command line itself, not the config: taken before the file is read.
+struct ParseState {
+  CommandLine cl;
+  std::string config_file;
+  bool expand_env = false;
 };
 
-std::string parse_bool(const std::string& v, bool& out) {
-  auto b = util::parse_go_bool(v);
-  if (!b) return "invalid boolean value " + model::quote_go_string(v);
-  out = *b;
-  return "";
-}
-
-std::string parse_int(const std::string& v, int64_t& out, int64_t min, int64_t max) {
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec != std::errc() || end != v.data() + v.size()) return "invalid integer value " + model::quote_go_string(v);
-  if (n < min || n > max) return v + " is out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]";
-  out = n;
-  return "";
-}
-
-std::string parse_float(const std::string& v, double& out) {
-  char* end = nullptr;
-  double d = std::strtod(v.c_str(), &end);
-  if (v.empty() || end != v.c_str() + v.size() || d < 0) return "invalid value " + model::quote_go_string(v);
-  out = d;
-  return "";
-}
-
-std::string parse_dur(const std::string& v, int64_t& out) {
-  auto d = model::parse_duration(v);
-  if (!d.ok()) return d.error();
-  out = *d;
-  return "";
+const flags::FlagTable<ParseState>& command_specs() {
+  static const flags::FlagTable<ParseState> specs = {
+      {"h", {true, nullptr, [](ParseState& s, const std::string&) { s.cl.show_help = true; return std::string(); }}},
+      {"help", {true, nullptr, [](ParseState& s, const std::string&) { s.cl.show_help = true; return std::string(); }}},
+      {"version", {true, nullptr, [](ParseState& s, const std::string& v) { return parse_bool(v, s.cl.show_version); }}},
+      {"print-config", {true, nullptr,
+                        [](ParseState& s, const std::string& v) { return parse_bool(v, s.cl.print_config); }}},
+      {"print-config-stderr", {true, nullptr,
+                               [](ParseState& s, const std::string& v) { return parse_bool(v, s.cl.print_config); }}},
+      {"config.expand-env", {true, nullptr,
+                             [](ParseState& s, const std::string& v) { return parse_bool(v, s.expand_env); }}},
+      {"config.file", {false, nullptr, [](ParseState& s, const std::string& v) { s.config_file = v; return std::string(); }}},
+  };
+  return specs;
 }
 
 const std::map<std::string, FlagSpec>& flag_specs() {
@@ -117,85 +105,39 @@ const std::map<std::string, FlagSpec>& flag_specs() {
 }  // namespace
 
 std::string usage() {
-  std::string out =
-      "Usage: logd [flags]\n"
-      "A Loki-compatible log server. With no flags it serves 127.0.0.1:3100 with its data under ./data.\n\n"
-      "  -config.file <path>       YAML configuration file (Loki's key names)\n"
-      "  -config.expand-env        Replace ${VAR} references in the configuration file\n"
-      "  -print-config             Print the effective configuration as YAML and exit\n"
-      "  -version                  Print the version and exit\n";
-  for (const auto& [name, spec] : flag_specs()) {
-    std::string left = "  -" + name + (spec.is_bool ? "" : " <value>");
-    if (left.size() < 28) left.resize(28, ' ');
-    else left += ' ';
-    out += left + spec.help + "\n";
-  }
-  return out;
+  // The command flags are listed by hand: they name their values (<path>) and come first.
+  return "Usage: logd [flags]\n"
+         "A Loki-compatible log server. With no flags it serves 127.0.0.1:3100 with its data under ./data.\n\n"
+         "  -config.file <path>       YAML configuration file (Loki's key names)\n"
+         "  -config.expand-env        Replace ${VAR} references in the configuration file\n"
+         "  -print-config             Print the effective configuration as YAML and exit\n"
+         "  -version                  Print the version and exit\n" +
+         flags::format_usage(flag_specs(), flags::UsageLayout::kColumns);
 }
 
 util::Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
-  CommandLine cl;
-  std::string config_file;
-  bool expand_env = false;
-  std::vector<std::pair<std::string, std::string>> overrides;  // applied after the file, in order
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string arg = args[i];
-    if (arg.size() < 2 || arg[0] != '-') return util::Error{"unexpected argument " + model::quote_go_string(arg)};
-    std::string body = arg.substr(arg[1] == '-' ? 2 : 1);
-    std::string name = body, value;
-    bool has_value = false;
-    if (auto eq = body.find('='); eq != std::string::npos) {
-      name = body.substr(0, eq);
-      value = body.substr(eq + 1);
-      has_value = true;
-    }
-    auto need_value = [&]() -> util::Status {
-      if (has_value) return {};
-      if (i + 1 >= args.size()) return util::Error{"-" + name + ": flag needs an argument"};
-      value = args[++i];
-      return {};
-    };
-    auto bool_value = [&](bool& out) -> util::Status {
-      if (!has_value) {
-        out = true;
-        return {};
-      }
-      if (auto e = parse_bool(value, out); !e.empty()) return util::Error{"-" + name + ": " + e};
-      return {};
-    };
-    util::Status st;
-    if (name == "h" || name == "help") {
-      cl.show_help = true;
-    } else if (name == "version") {
-      st = bool_value(cl.show_version);
-    } else if (name == "print-config" || name == "print-config-stderr") {
-      st = bool_value(cl.print_config);
-    } else if (name == "config.expand-env") {
-      st = bool_value(expand_env);
-    } else if (name == "config.file") {
-      st = need_value();
-      config_file = value;
-    } else if (auto it = flag_specs().find(name); it != flag_specs().end()) {
-      if (it->second.is_bool && !has_value) {
-        value = "true";
-      } else {
-        st = need_value();
-      }
-      overrides.emplace_back(name, value);
-    } else {
-      return util::Error{"flag provided but not defined: -" + name};
-    }
-    if (!st.ok()) return util::Error{st.error()};
+  ParseState state;
+  std::vector<flags::Arg> overrides;  // config flags, applied over the file in order
+  auto is_bool = [](const std::string& name) {
+    if (auto b = flags::bool_in(command_specs(), name)) return b;
+    return flags::bool_in(flag_specs(), name);
+  };
+  auto take = [&](const flags::Arg& arg) -> util::Status {
+    if (command_specs().count(arg.name)) return flags::apply_arg(command_specs(), arg, state);
+    overrides.push_back(arg);
+    return {};
+  };
+  if (auto st = flags::visit_args(args, is_bool, take, flags::MissingValueWording::kNameFirst); !st.ok()) {
+    return util::Error{st.error()};
   }
-  if (!config_file.empty()) {
-    auto c = load_config_file(config_file, expand_env);
+  CommandLine cl = std::move(state.cl);
+  if (!state.config_file.empty()) {
+    auto c = load_config_file(state.config_file, state.expand_env);
     if (!c.ok()) return util::Error{c.error()};
     cl.config = std::move(*c);
   }
-  for (const auto& [name, value] : overrides) {
-    if (auto e = flag_specs().at(name).apply(cl.config, value); !e.empty()) {
-      return util::Error{"-" + name + ": " + e};
-    }
+  for (const auto& arg : overrides) {
+    if (auto st = flags::apply_arg(flag_specs(), arg, cl.config); !st.ok()) return util::Error{st.error()};
   }
   if (auto st = check_config(cl.config); !st.ok()) return util::Error{st.error()};
   return cl;

@@ -1,41 +1,29 @@
 // logtail's command line (see flags.h).
 #include "logtail/flags.h"
-#include "util/go_bool.h"
 
 #include <charconv>
-#include <functional>
-#include <map>
+
+#include "flags/go_flags.h"
 
 namespace logtail {
 namespace {
 
-struct FlagSpec {
-  bool is_bool;
-  const char* help;
-  std::function<std::string(CommandLine&, const std::string&)> apply;  // error message or ""
-};
+using flags::parse_bool;
 
-std::string set_bool(const std::string& v, bool& out) {
-  auto b = util::parse_go_bool(v);
-  if (!b) return "invalid boolean value " + model::quote_go_string(v);
-  out = *b;
-  return "";
-}
-
-const std::map<std::string, FlagSpec>& specs() {
-  static const std::map<std::string, FlagSpec> s = {
+const flags::FlagTable<CommandLine>& specs() {
+  static const flags::FlagTable<CommandLine> s = {
       {"config.file", {false, "Configuration file to load (promtail.yaml)",
                        [](CommandLine& c, const std::string& v) { c.config_file = v; return std::string(); }}},
       {"config.expand-env", {true, "Expand ${VAR} references in the config file",
-                             [](CommandLine& c, const std::string& v) { return set_bool(v, c.expand_env); }}},
+                             [](CommandLine& c, const std::string& v) { return parse_bool(v, c.expand_env); }}},
       {"dry-run", {true, "Print processed entries to stdout instead of pushing; positions are not updated",
-                   [](CommandLine& c, const std::string& v) { return set_bool(v, c.dry_run); }}},
+                   [](CommandLine& c, const std::string& v) { return parse_bool(v, c.dry_run); }}},
       {"print-config-stderr", {true, "Print the effective configuration on stderr at start",
-                               [](CommandLine& c, const std::string& v) { return set_bool(v, c.print_config_stderr); }}},
+                               [](CommandLine& c, const std::string& v) { return parse_bool(v, c.print_config_stderr); }}},
       {"check-syntax", {true, "Check the config file's syntax and exit",
-                        [](CommandLine& c, const std::string& v) { return set_bool(v, c.check_syntax); }}},
+                        [](CommandLine& c, const std::string& v) { return parse_bool(v, c.check_syntax); }}},
       {"stdin", {true, "Read lines from standard input instead of the scrape configs' files",
-                 [](CommandLine& c, const std::string& v) { return set_bool(v, c.read_stdin); }}},
+                 [](CommandLine& c, const std::string& v) { return parse_bool(v, c.read_stdin); }}},
       {"client.url", {false, "URL of the push endpoint (adds a client, or overrides the one with this URL)",
                       [](CommandLine& c, const std::string& v) { c.client_url = v; return std::string(); }}},
       {"client.tenant-id", {false, "Tenant ID for the -client.url client",
@@ -64,9 +52,9 @@ const std::map<std::string, FlagSpec>& specs() {
       {"log.level", {false, "Log level: debug, info, warn, error",
                      [](CommandLine& c, const std::string& v) { c.log_level = v; return std::string(); }}},
       {"version", {true, "Print the version and exit",
-                   [](CommandLine& c, const std::string& v) { return set_bool(v, c.show_version); }}},
-      {"help", {true, "Print this help", [](CommandLine& c, const std::string& v) { return set_bool(v, c.show_help); }}},
-      {"h", {true, "Print this help", [](CommandLine& c, const std::string& v) { return set_bool(v, c.show_help); }}},
+                   [](CommandLine& c, const std::string& v) { return parse_bool(v, c.show_version); }}},
+      {"help", {true, "Print this help", [](CommandLine& c, const std::string& v) { return parse_bool(v, c.show_help); }}},
+      {"h", {true, nullptr, [](CommandLine& c, const std::string& v) { return parse_bool(v, c.show_help); }}},
   };
   return s;
 }
@@ -94,29 +82,7 @@ util::Result<model::LabelSet> parse_external_labels(std::string_view text) {
 
 util::Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
   CommandLine cl;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string a = args[i];
-    if (a.size() < 2 || a[0] != '-') return util::Error{"unexpected argument " + model::quote_go_string(a)};
-    std::string body = a.substr(a[1] == '-' ? 2 : 1);
-    std::string name = body, value;
-    bool has_value = false;
-    if (auto eq = body.find('='); eq != std::string::npos) {
-      name = body.substr(0, eq);
-      value = body.substr(eq + 1);
-      has_value = true;
-    }
-    auto it = specs().find(name);
-    if (it == specs().end()) return util::Error{"flag provided but not defined: -" + name};
-    if (!has_value) {
-      if (it->second.is_bool) {
-        value = "true";
-      } else {
-        if (i + 1 >= args.size()) return util::Error{"flag needs an argument: -" + name};
-        value = args[++i];
-      }
-    }
-    if (std::string err = it->second.apply(cl, value); !err.empty()) return util::Error{"-" + name + ": " + err};
-  }
+  if (auto st = flags::parse_args(args, specs(), cl); !st.ok()) return util::Error{st.error()};
   return cl;
 }
 
@@ -147,12 +113,8 @@ util::Status apply_command_line(const CommandLine& cl, Config& config) {
 }
 
 std::string usage() {
-  std::string out = "Usage of logtail (Promtail-compatible log collector):\n";
-  for (const auto& [name, spec] : specs()) {
-    if (name == "h") continue;
-    out += "  -" + name + (spec.is_bool ? "" : " value") + "\n    \t" + spec.help + "\n";
-  }
-  return out;
+  return "Usage of logtail (Promtail-compatible log collector):\n" +
+         flags::format_usage(specs(), flags::UsageLayout::kGo);
 }
 
 }  // namespace logtail
