@@ -2,7 +2,8 @@
 //
 // One HttpSession per connection, its operations serialized on a strand; WebSocket connections
 // become a WsSession (strand too) driven by a dedicated handler thread through the
-// http::WebSocket interface.
+// http::WebSocket interface. Both are templates over the byte stream, plain TCP or TLS over TCP
+// (OpenSSL via Beast's ssl_stream), so HTTPS serves the same code paths as HTTP.
 #include <utility>  // before Asio: Boost 1.74 with g++ 12 needs it
 
 // Beast 1.74's websocket read asserts that a read resumed after suspension can only fail with
@@ -24,7 +25,9 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <openssl/ssl.h>
 
 #include "http/body_decoder.h"
 #include "http/url.h"
@@ -64,6 +67,7 @@ class Server::Impl {
   std::map<std::string, WebSocketHandler, std::less<>> ws_routes;
   net::io_context ioc;
   tcp::acceptor acceptor;
+  std::optional<net::ssl::context> ssl_ctx;  // set by start() when options.tls is enabled
   std::vector<std::thread> threads;
   std::atomic<uint16_t> bound_port{0};
   std::atomic<bool> stopping{false};
@@ -91,9 +95,11 @@ namespace {
 
 // --- WebSocket -------------------------------------------------------------------------------
 
-class WsSession : public Session, public WebSocket, public std::enable_shared_from_this<WsSession> {
+template <class Stream>
+class WsSession : public Session, public WebSocket, public std::enable_shared_from_this<WsSession<Stream>> {
  public:
-  WsSession(Server::Impl& server, beast::tcp_stream stream) : server_(server), ws_(std::move(stream)) {}
+  using std::enable_shared_from_this<WsSession<Stream>>::shared_from_this;
+  WsSession(Server::Impl& server, Stream stream) : server_(server), ws_(std::move(stream)) {}
   ~WsSession() override { server_.remove_session(this); }
 
   void run(bhttp::request<bhttp::string_body> upgrade, Request request, WebSocketHandler handler) {
@@ -222,7 +228,7 @@ class WsSession : public Session, public WebSocket, public std::enable_shared_fr
   }
 
   Server::Impl& server_;
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Stream> ws_;
   bhttp::request<bhttp::string_body> upgrade_;
   beast::flat_buffer read_buffer_;
   std::atomic<bool> open_{false};
@@ -237,37 +243,93 @@ class WsSession : public Session, public WebSocket, public std::enable_shared_fr
 
 // --- HTTP ------------------------------------------------------------------------------------
 
-class HttpSession : public Session, public std::enable_shared_from_this<HttpSession> {
+template <bool kTls>
+class HttpSession : public Session, public std::enable_shared_from_this<HttpSession<kTls>> {
  public:
-  HttpSession(Server::Impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {}
+  using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+  using std::enable_shared_from_this<HttpSession<kTls>>::shared_from_this;
+
+  HttpSession(Server::Impl& server, tcp::socket socket) : server_(server), stream_(make_stream(server, std::move(socket))) {}
   ~HttpSession() override { server_.remove_session(this); }
 
   void start() {
     server_.add_session(shared_from_this());
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = tcp().socket().remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if constexpr (kTls) {
+        self->detect_tls();
+      } else {
+        self->read_header();
+      }
+    });
   }
 
   void post_server_stop() override {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
       if (self->idle_ && !self->upgraded_) {  // waiting for a next request that will not be served
         beast::error_code ec;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-        self->stream_.close();
+        self->tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
+        self->tcp().close();
       }
     });
   }
 
  private:
+  static Stream make_stream(Server::Impl& server, tcp::socket socket) {
+    if constexpr (kTls) {
+      return Stream(beast::tcp_stream(std::move(socket)), *server.ssl_ctx);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+  beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
+
+  // TLS: the first bytes decide. A client speaking plain HTTP gets Go's answer (400 and a
+  // sentence saying why) rather than a handshake failure it cannot explain; any failure ends
+  // this connection only.
+  void detect_tls() {
+    idle_ = true;  // stop() may close a connection that has not sent a request yet
+    tcp().expires_after(server_.options.read_timeout);
+    beast::async_detect_ssl(tcp(), buffer_, [self = shared_from_this()](beast::error_code ec, bool is_tls) {
+      if (ec) return self->tcp().close();
+      if (!is_tls) return self->reject_plain_http();
+      self->handshake();
+    });
+  }
+
+  void handshake() {
+    if constexpr (kTls) {
+      stream_.async_handshake(net::ssl::stream_base::server, buffer_.data(),
+                              [self = shared_from_this()](beast::error_code ec, size_t used) {
+                                if (ec) return self->tcp().close();
+                                self->buffer_.consume(used);
+                                self->tls_ready_ = true;
+                                self->read_header();
+                              });
+    }
+  }
+
+  void reject_plain_http() {
+    idle_ = false;
+    static const std::string kAnswer =
+        "HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n"
+        "Client sent an HTTP request to an HTTPS server.\n";
+    tcp().expires_after(server_.options.write_timeout);
+    net::async_write(tcp(), net::buffer(kAnswer), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->tcp().close();
+      self->linger_close();
+    });
+  }
+
   void read_header() {
-    if (server_.stopping) return stream_.close();
+    if (server_.stopping) return tcp().close();
     idle_ = true;
     parser_.emplace();
     parser_->body_limit(server_.options.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(server_.options.max_header_bytes));
-    stream_.expires_after(server_.options.idle_timeout);
+    tcp().expires_after(server_.options.idle_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
       self->on_header(ec);
     });
@@ -279,9 +341,9 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
     auto& req = parser_->get();
     if (bhttp::token_list(req[bhttp::field::expect]).exists("100-continue") && !parser_->is_done()) {
       static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      stream_.expires_after(server_.options.write_timeout);
+      tcp().expires_after(server_.options.write_timeout);
       net::async_write(stream_, net::buffer(kContinue), [self = shared_from_this()](beast::error_code ec, size_t) {
-        if (ec) return self->stream_.close();
+        if (ec) return self->tcp().close();
         self->read_body();
       });
       return;
@@ -290,7 +352,7 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
   }
 
   void read_body() {
-    stream_.expires_after(server_.options.read_timeout);
+    tcp().expires_after(server_.options.read_timeout);
     bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
       if (ec) return self->on_read_error(ec);
       self->on_request();
@@ -308,8 +370,8 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
     }
     // end of stream, timeout, reset, cancelled by stop(): nothing to answer.
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.close();
+    tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    tcp().close();
   }
 
   void on_request() {
@@ -328,7 +390,7 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
         req.query = std::move(*query);
       }
       upgraded_ = true;
-      auto ws = std::make_shared<WsSession>(server_, std::move(stream_));
+      auto ws = std::make_shared<WsSession<Stream>>(server_, std::move(stream_));
       ws->run(std::move(breq), std::move(req), it->second);
       return;
     }
@@ -385,9 +447,9 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
     out->body() = std::move(res.body);
     out->keep_alive(keep_alive);
     out->prepare_payload();
-    stream_.expires_after(server_.options.write_timeout);
+    tcp().expires_after(server_.options.write_timeout);
     bhttp::async_write(stream_, *out, [self = shared_from_this(), out, keep_alive](beast::error_code ec, size_t) {
-      if (ec) return self->stream_.close();
+      if (ec) return self->tcp().close();
       if (keep_alive) return self->read_header();
       self->linger_close();
     });
@@ -395,33 +457,86 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
 
   // Closing a socket with unread request bytes makes the kernel send a reset, which can destroy
   // the response before the client reads it. So: stop sending, drain for a while, then close.
+  // Over TLS the stop is a close_notify (TLS's end of data), answered or not within 2 s.
   void linger_close() {
+    if constexpr (kTls) {
+      if (tls_ready_) {
+        tcp().expires_after(std::chrono::seconds(2));
+        stream_.async_shutdown([self = shared_from_this()](beast::error_code) { self->tcp().close(); });
+        return;
+      }
+    }
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    if (ec) return stream_.close();
-    stream_.expires_after(std::chrono::seconds(2));
+    tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return tcp().close();
+    tcp().expires_after(std::chrono::seconds(2));
     drained_ = 0;
     drain();
   }
   void drain() {
-    stream_.async_read_some(net::buffer(drain_buf_), [self = shared_from_this()](beast::error_code ec, size_t n) {
+    tcp().async_read_some(net::buffer(drain_buf_), [self = shared_from_this()](beast::error_code ec, size_t n) {
       self->drained_ += n;
-      if (ec || self->drained_ > (1u << 20)) return self->stream_.close();
+      if (ec || self->drained_ > (1u << 20)) return self->tcp().close();
       self->drain();
     });
   }
 
   Server::Impl& server_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string remote_;
   bool keep_alive_ = false;
   bool idle_ = false;      // strand-only
   bool upgraded_ = false;  // the socket now belongs to a WsSession
+  bool tls_ready_ = false;  // the TLS handshake is done (TLS only)
   char drain_buf_[8192];
   size_t drained_ = 0;
 };
+
+// The server's TLS context: certificate and key, the client certificate policy (Go's
+// tls.ClientAuthType in OpenSSL's terms) and the minimum protocol version.
+util::Result<net::ssl::context> make_tls_context(const TlsOptions& tls) {
+  if (auto st = validate(tls, "TLS"); !st.ok()) return util::Error{st.error()};
+  net::ssl::context ctx(net::ssl::context::tls_server);
+  ctx.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                  net::ssl::context::no_sslv3 | net::ssl::context::single_dh_use);
+  beast::error_code ec;
+  ctx.use_certificate_chain_file(tls.cert_file, ec);
+  if (ec) return util::Error{"cannot load the TLS certificate " + tls.cert_file + ": " + ec.message()};
+  ctx.use_private_key_file(tls.key_file, net::ssl::context::pem, ec);
+  if (ec) return util::Error{"cannot load the TLS key " + tls.key_file + ": " + ec.message()};
+  if (SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
+    return util::Error{"the TLS key " + tls.key_file + " does not match the certificate " + tls.cert_file};
+  }
+  if (tls.min_version != 0 && SSL_CTX_set_min_proto_version(ctx.native_handle(), tls.min_version) != 1) {
+    return util::Error{"cannot set the minimum TLS version"};
+  }
+  // Sessions resumed with a client certificate need an id context, or OpenSSL refuses them.
+  static const unsigned char kSessionContext[] = "logd";
+  SSL_CTX_set_session_id_context(ctx.native_handle(), kSessionContext, sizeof kSessionContext - 1);
+  if (tls.client_auth == ClientAuth::kNoClientCert) {
+    ctx.set_verify_mode(net::ssl::verify_none);
+    return ctx;
+  }
+  if (!tls.client_ca_file.empty()) {
+    ctx.load_verify_file(tls.client_ca_file, ec);
+    if (ec) return util::Error{"cannot load the client CA file " + tls.client_ca_file + ": " + ec.message()};
+    // Named in the certificate request, so a client with several certificates picks the right one.
+    if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(tls.client_ca_file.c_str())) {
+      SSL_CTX_set_client_CA_list(ctx.native_handle(), names);
+    }
+  } else {
+    ctx.set_default_verify_paths(ec);  // as Go, which verifies against the system's roots then
+  }
+  const bool required = tls.client_auth == ClientAuth::kRequireAnyClientCert ||
+                        tls.client_auth == ClientAuth::kRequireAndVerifyClientCert;
+  const bool verified = tls.client_auth == ClientAuth::kVerifyClientCertIfGiven ||
+                        tls.client_auth == ClientAuth::kRequireAndVerifyClientCert;
+  ctx.set_verify_mode(net::ssl::verify_peer | (required ? net::ssl::verify_fail_if_no_peer_cert : 0));
+  if (!verified) ctx.set_verify_callback([](bool, net::ssl::verify_context&) { return true; });
+  return ctx;
+}
 
 }  // namespace
 
@@ -431,7 +546,11 @@ void Server::Impl::do_accept() {
       if (stopping || !acceptor.is_open()) return;
       return do_accept();  // e.g. too many open files: keep serving the others
     }
-    std::make_shared<HttpSession>(*this, std::move(socket))->start();
+    if (ssl_ctx) {
+      std::make_shared<HttpSession<true>>(*this, std::move(socket))->start();
+    } else {
+      std::make_shared<HttpSession<false>>(*this, std::move(socket))->start();
+    }
     do_accept();
   });
 }
@@ -480,6 +599,11 @@ void Server::websocket(std::string path, WebSocketHandler handler) {
 util::Status Server::start() {
   auto& im = *impl_;
   if (im.started) return util::Error{"server already started"};
+  if (im.options.tls.enabled()) {
+    auto ctx = make_tls_context(im.options.tls);
+    if (!ctx) return util::Error{ctx.error()};
+    im.ssl_ctx.emplace(std::move(*ctx));
+  }
   beast::error_code ec;
   auto address = net::ip::make_address(im.options.host, ec);
   if (ec) return util::Error{"invalid listen address \"" + im.options.host + "\": " + ec.message()};

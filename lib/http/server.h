@@ -16,6 +16,7 @@
 #include <string>
 
 #include "http/message.h"
+#include "http/tls_options.h"
 #include "http/websocket.h"
 #include "util/result.h"
 
@@ -32,6 +33,9 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{30'000};   // reading one request's header and body
   std::chrono::milliseconds write_timeout{60'000};
   std::chrono::milliseconds shutdown_timeout{30'000};  // stop() waits this long for in-flight work
+  // When enabled, every connection must start with a TLS handshake (finished within read_timeout);
+  // plain HTTP there is answered 400 and closed. Routes and WebSockets work the same over TLS.
+  TlsOptions tls{};
 };
 
 using Handler = std::function<Response(const Request&)>;
@@ -52,7 +56,8 @@ class Server {
   // A GET upgrade to WebSocket at exactly `path`; a plain GET there is answered 400.
   void websocket(std::string path, WebSocketHandler handler);
 
-  // Binds, listens and starts the I/O threads. Errors: address in use, bad host, ...
+  // Loads the TLS certificate, key and client CAs (if any), binds, listens and starts the I/O
+  // threads. Errors: unreadable or mismatched certificate and key, address in use, bad host, ...
   util::Status start();
   // The bound port (useful with port 0); 0 before start().
   uint16_t port() const;

@@ -1,7 +1,5 @@
 #include "logcli/tail_command.h"
 
-#include <signal.h>
-
 #include <algorithm>
 #include <cstring>
 
@@ -13,18 +11,6 @@
 namespace logcli {
 
 namespace {
-
-void on_stop_signal(int) {}  // only interrupts the blocking read (no SA_RESTART)
-
-void install_stop_handlers() {
-  struct sigaction sa;
-  std::memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
 
 model::LabelSet visible_labels(const model::LabelSet& labels, const OutputOptions& opts) {
   if (opts.include_labels.empty() && opts.exclude_labels.empty()) return labels;
@@ -97,9 +83,8 @@ int run_tail(const ClientOptions& client, const QueryOptions& q, int64_t delay_f
     std::fprintf(err, "Tailing logs failed: %s\n", headers.error().c_str());
     return 1;
   }
-  install_stop_handlers();
-  WebSocketClient ws;
-  if (auto s = ws.connect(*target, *headers); !s) {
+  WebSocketClient ws(/*stop_on_signals=*/true);  // SIGINT/SIGTERM end the tail with a normal close
+  if (auto s = ws.connect(*target, *headers, client); !s) {
     if (s.error() == "interrupted") return 0;
     std::fprintf(err, "Tailing logs failed: %s\n", s.error().c_str());
     return 1;

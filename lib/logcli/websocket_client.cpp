@@ -1,55 +1,293 @@
+// WebSocketClient over Boost.Beast. Every operation is asynchronous on a private io_context that
+// the calling thread runs until the operation completes, so a signal (through an Asio
+// signal_set) can end any wait, including DNS resolution and the TLS handshake, without races
+// between checking a flag and blocking in a system call.
+#include <utility>  // before Asio: Boost 1.74 with g++ 12 needs it
+
+// As in lib/http/server.cpp: Beast 1.74 asserts wrongly when a websocket read is resumed with a
+// timeout error (here: a close handshake timing out while a read is pending).
+#define BOOST_DISABLE_ASSERTS 1
+
 #include "logcli/websocket_client.h"
 
-#include <netdb.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <signal.h>
 
-#include <cerrno>
-#include <cstring>
-#include <random>
+#include <chrono>
+#include <optional>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 namespace logcli {
 
+namespace beast = boost::beast;
+namespace net = boost::asio;
+namespace websocket = boost::beast::websocket;
+using tcp = net::ip::tcp;
+
 namespace {
 
-constexpr size_t kMaxHeaderBytes = 64 * 1024;
 constexpr uint64_t kMaxMessageBytes = 64ull << 20;
+constexpr auto kConnectTimeout = std::chrono::seconds(30);
+// Bounds the opening handshake and our closing handshake; the tail itself may idle for hours.
+constexpr auto kHandshakeTimeout = std::chrono::seconds(30);
 
-std::string base64_key() {
-  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::random_device rd;
-  unsigned char raw[16];
-  for (auto& b : raw) b = static_cast<unsigned char>(rd());
-  std::string out;
-  for (int i = 0; i < 15; i += 3) {
-    uint32_t v = (raw[i] << 16) | (raw[i + 1] << 8) | raw[i + 2];
-    for (int k = 18; k >= 0; k -= 6) out += kAlphabet[(v >> k) & 63];
-  }
-  uint32_t v = raw[15] << 16;
-  out += kAlphabet[(v >> 18) & 63];
-  out += kAlphabet[(v >> 12) & 63];
-  out += "==";
-  return out;
+using PlainWs = websocket::stream<beast::tcp_stream>;
+using TlsWs = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+
+std::string trim(std::string s) {
+  auto sp = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
+  while (!s.empty() && sp(s.back())) s.pop_back();
+  size_t b = 0;
+  while (b < s.size() && sp(s[b])) ++b;
+  return s.substr(b);
+}
+
+bool is_ip_address(const std::string& host) {
+  beast::error_code ec;
+  net::ip::make_address(host, ec);
+  return !ec;
 }
 
 }  // namespace
 
+class WebSocketClient::Impl {
+ public:
+  explicit Impl(bool stop_on_signals) {
+    if (!stop_on_signals) return;
+    signals.emplace(ioc, SIGINT, SIGTERM);
+    wait_for_signal();
+  }
+
+  ~Impl() { drop_connection(); }
+
+  util::Status connect(const WebSocketTarget& target, const std::vector<std::string>& headers,
+                       const ClientOptions& tls) {
+    if (!target.tls) {
+      plain = std::make_unique<PlainWs>(ioc);
+      return connect_ws(*plain, target, headers, tls);
+    }
+    if (auto st = make_tls_context(tls); !st.ok()) return st;
+    secure = std::make_unique<TlsWs>(ioc, *ssl_ctx);
+    return connect_ws(*secure, target, headers, tls);
+  }
+
+  util::Result<std::string> read_message(bool& closed) {
+    if (plain) return read_ws(*plain, closed);
+    if (secure) return read_ws(*secure, closed);
+    return util::Error{"not connected"};
+  }
+
+  void close() {
+    if (plain) close_ws(*plain);
+    if (secure) close_ws(*secure);
+  }
+
+  std::string close_reason;
+
+ private:
+  // The first signal ends the current wait (and the caller closes politely); a second one also
+  // drops the connection, for a server that does not answer the close.
+  void wait_for_signal() {
+    signals->async_wait([this](beast::error_code ec, int) {
+      if (ec) return;
+      if (interrupted) drop_connection();
+      interrupted = true;
+      wait_for_signal();
+    });
+  }
+
+  void drop_connection() {
+    beast::error_code ignored;
+    if (plain) beast::get_lowest_layer(*plain).socket().close(ignored);
+    if (secure) beast::get_lowest_layer(*secure).socket().close(ignored);
+  }
+
+  // Runs handlers until `done`, or until a signal arrived (unless `even_if_interrupted`).
+  void run_until(const bool& done, bool even_if_interrupted = false) {
+    ioc.restart();
+    while (!done && (even_if_interrupted || !interrupted)) {
+      if (ioc.run_one() == 0) break;
+    }
+  }
+
+  util::Status make_tls_context(const ClientOptions& tls) {
+    ssl_ctx.emplace(net::ssl::context::tls_client);
+    beast::error_code ec;
+    if (!tls.ca_cert.empty()) {
+      ssl_ctx->load_verify_file(tls.ca_cert, ec);
+      if (ec) return util::Error{"cannot load the CA certificate " + tls.ca_cert + ": " + ec.message()};
+    } else {
+      ssl_ctx->set_default_verify_paths(ec);
+    }
+    if (!tls.cert.empty()) {
+      ssl_ctx->use_certificate_chain_file(tls.cert, ec);
+      if (ec) return util::Error{"cannot load the client certificate " + tls.cert + ": " + ec.message()};
+    }
+    if (!tls.key.empty()) {
+      ssl_ctx->use_private_key_file(tls.key, net::ssl::context::pem, ec);
+      if (ec) return util::Error{"cannot load the client key " + tls.key + ": " + ec.message()};
+    }
+    ssl_ctx->set_verify_mode(tls.tls_skip_verify ? net::ssl::verify_none : net::ssl::verify_peer);
+    return {};
+  }
+
+  template <class Ws>
+  util::Status connect_ws(Ws& ws, const WebSocketTarget& t, const std::vector<std::string>& headers,
+                          const ClientOptions& tls) {
+    auto& tcp_stream = beast::get_lowest_layer(ws);
+    tcp::resolver resolver(ioc);
+    tcp::resolver::results_type endpoints;
+    bool done = false;
+    beast::error_code ec;
+    resolver.async_resolve(t.host, t.port, [&](beast::error_code e, tcp::resolver::results_type r) {
+      ec = e;
+      endpoints = std::move(r);
+      done = true;
+    });
+    run_until(done);
+    if (interrupted) return util::Error{"interrupted"};
+    if (ec) return util::Error{"cannot resolve " + t.host + ": " + ec.message()};
+
+    done = false;
+    tcp_stream.expires_after(kConnectTimeout);
+    tcp_stream.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) {
+      ec = e;
+      done = true;
+    });
+    run_until(done);
+    if (interrupted) return util::Error{"interrupted"};
+    if (ec) return util::Error{"cannot connect to " + t.host + ":" + t.port + ": " + ec.message()};
+
+    if constexpr (std::is_same_v<Ws, TlsWs>) {
+      SSL* ssl = ws.next_layer().native_handle();
+      const bool ip = is_ip_address(t.host);
+      // SNI carries names only; the certificate must name the host (or IP) we dialled.
+      if (!ip) SSL_set_tlsext_host_name(ssl, t.host.c_str());
+      if (!tls.tls_skip_verify) {
+        X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+        if (ip) {
+          X509_VERIFY_PARAM_set1_ip_asc(param, t.host.c_str());
+        } else {
+          X509_VERIFY_PARAM_set1_host(param, t.host.c_str(), 0);
+        }
+      }
+      done = false;
+      ws.next_layer().async_handshake(net::ssl::stream_base::client, [&](beast::error_code e) {
+        ec = e;
+        done = true;
+      });
+      run_until(done);
+      if (interrupted) return util::Error{"interrupted"};
+      if (ec) return util::Error{"TLS handshake with " + t.host + ":" + t.port + " failed: " + ec.message()};
+    } else {
+      (void)tls;
+    }
+
+    tcp_stream.expires_never();  // the websocket stream keeps its own timers from here on
+    websocket::stream_base::timeout timeouts{kHandshakeTimeout, websocket::stream_base::none(), false};
+    ws.set_option(timeouts);
+    ws.read_message_max(kMaxMessageBytes);
+    ws.set_option(websocket::stream_base::decorator([headers](websocket::request_type& req) {
+      for (const auto& h : headers) {
+        size_t colon = h.find(':');
+        if (colon == std::string::npos) continue;
+        req.set(trim(h.substr(0, colon)), trim(h.substr(colon + 1)));
+      }
+    }));
+    std::string host = t.host.find(':') != std::string::npos ? "[" + t.host + "]" : t.host;
+    websocket::response_type res;
+    done = false;
+    ws.async_handshake(res, host + ":" + t.port, t.target, [&](beast::error_code e) {
+      ec = e;
+      done = true;
+    });
+    run_until(done);
+    if (interrupted) return util::Error{"interrupted"};
+    if (ec == websocket::error::upgrade_declined ||
+        (ec && res.result() != beast::http::status::unknown && res.result_int() != 101)) {
+      return util::Error{"Error response from server: " + trim(res.body()) + " (" + std::to_string(res.result_int()) +
+                         " " + std::string(res.reason()) + ")"};
+    }
+    if (ec) return util::Error{"WebSocket handshake failed: " + ec.message()};
+    upgraded = true;
+    return {};
+  }
+
+  template <class Ws>
+  util::Result<std::string> read_ws(Ws& ws, bool& closed) {
+    closed = false;
+    if (finished) return util::Error{"the connection is closed"};
+    if (!read_pending) {  // after an interruption the earlier read may still be running
+      buffer.clear();
+      read_done = false;
+      read_pending = true;
+      ws.async_read(buffer, [this](beast::error_code e, size_t) {
+        read_ec = e;
+        read_done = true;
+        read_pending = false;
+      });
+    }
+    run_until(read_done);
+    if (interrupted) return util::Error{"interrupted"};
+    if (read_ec == websocket::error::closed) {
+      closed = true;
+      finished = true;
+      close_reason = std::string(ws.reason().reason.c_str());
+      return std::string();
+    }
+    if (read_ec == websocket::error::message_too_big) return util::Error{"WebSocket message too large"};
+    if (read_ec == beast::http::error::end_of_stream || read_ec == net::error::eof)
+      return util::Error{"the server closed the connection"};
+    if (read_ec) return util::Error{"error reading the stream: " + read_ec.message()};
+    return beast::buffers_to_string(buffer.data());
+  }
+
+  template <class Ws>
+  void close_ws(Ws& ws) {
+    if (!upgraded || finished) return;
+    finished = true;
+    bool done = false;
+    // Allowed while a read is pending: the read then ends with the server's closing answer.
+    ws.async_close(websocket::close_code::normal, [&](beast::error_code) { done = true; });
+    run_until(done, true);
+  }
+
+  net::io_context ioc;
+  std::optional<net::signal_set> signals;
+  std::optional<net::ssl::context> ssl_ctx;
+  std::unique_ptr<PlainWs> plain;
+  std::unique_ptr<TlsWs> secure;
+  beast::flat_buffer buffer;
+  beast::error_code read_ec;
+  bool read_done = false, read_pending = false;
+  bool interrupted = false;
+  bool upgraded = false;  // the opening handshake succeeded
+  bool finished = false;  // closed by either side
+};
+
 util::Result<WebSocketTarget> websocket_target(const std::string& addr, const std::string& path,
                                                const std::string& query) {
+  WebSocketTarget t;
   std::string rest;
   std::string default_port;
-  if (addr.rfind("http://", 0) == 0) {
-    rest = addr.substr(7);
-    default_port = "80";
-  } else if (addr.rfind("ws://", 0) == 0) {
-    rest = addr.substr(5);
-    default_port = "80";
-  } else if (addr.rfind("https://", 0) == 0 || addr.rfind("wss://", 0) == 0) {
-    return util::Error{"tailing over TLS (" + addr + ") is not supported yet; use an http:// address"};
-  } else {
-    return util::Error{"invalid address \"" + addr + "\": expected http://host[:port]"};
+  for (const auto& [scheme, tls, port] : {std::tuple<const char*, bool, const char*>{"http://", false, "80"},
+                                          {"ws://", false, "80"},
+                                          {"https://", true, "443"},
+                                          {"wss://", true, "443"}}) {
+    std::string_view s(scheme);
+    if (addr.compare(0, s.size(), s) == 0) {
+      rest = addr.substr(s.size());
+      t.tls = tls;
+      default_port = port;
+      break;
+    }
   }
-  WebSocketTarget t;
+  if (default_port.empty()) return util::Error{"invalid address \"" + addr + "\": expected http[s]://host[:port]"};
   size_t slash = rest.find('/');
   std::string hostport = rest.substr(0, slash);
   std::string prefix = slash == std::string::npos ? "" : rest.substr(slash);
@@ -70,176 +308,19 @@ util::Result<WebSocketTarget> websocket_target(const std::string& addr, const st
   return t;
 }
 
-WebSocketClient::~WebSocketClient() {
-  if (fd_ >= 0) ::close(fd_);
+WebSocketClient::WebSocketClient(bool stop_on_signals) : impl_(std::make_unique<Impl>(stop_on_signals)) {}
+
+WebSocketClient::~WebSocketClient() = default;
+
+util::Status WebSocketClient::connect(const WebSocketTarget& target, const std::vector<std::string>& headers,
+                                      const ClientOptions& tls) {
+  return impl_->connect(target, headers, tls);
 }
 
-util::Status WebSocketClient::connect(const WebSocketTarget& target, const std::vector<std::string>& headers) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  if (int rc = ::getaddrinfo(target.host.c_str(), target.port.c_str(), &hints, &res); rc != 0)
-    return util::Error{"cannot resolve " + target.host + ": " + gai_strerror(rc)};
-  std::string last_error = "no address";
-  for (addrinfo* a = res; a; a = a->ai_next) {
-    int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
-    if (fd < 0) continue;
-    if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
-      fd_ = fd;
-      break;
-    }
-    last_error = std::strerror(errno);
-    ::close(fd);
-  }
-  ::freeaddrinfo(res);
-  if (fd_ < 0) return util::Error{"cannot connect to " + target.host + ":" + target.port + ": " + last_error};
+util::Result<std::string> WebSocketClient::read_message(bool& closed) { return impl_->read_message(closed); }
 
-  std::string req = "GET " + target.target + " HTTP/1.1\r\nHost: " + target.host + ":" + target.port +
-                    "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + base64_key() +
-                    "\r\nSec-WebSocket-Version: 13\r\n";
-  for (const auto& h : headers) req += h + "\r\n";
-  req += "\r\n";
-  for (size_t sent = 0; sent < req.size();) {
-    ssize_t n = ::send(fd_, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return util::Error{std::string("cannot send the WebSocket handshake: ") + std::strerror(errno)};
-    sent += static_cast<size_t>(n);
-  }
+const std::string& WebSocketClient::close_reason() const { return impl_->close_reason; }
 
-  // Read the answer's head (bounded), keeping whatever follows it for the frame reader.
-  std::string head;
-  size_t end;
-  while ((end = head.find("\r\n\r\n")) == std::string::npos) {
-    if (head.size() > kMaxHeaderBytes) return util::Error{"the server's WebSocket answer has oversized headers"};
-    char buf[4096];
-    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-    if (n < 0 && errno == EINTR) return util::Error{"interrupted"};
-    if (n <= 0) return util::Error{"the server closed the connection during the WebSocket handshake"};
-    head.append(buf, static_cast<size_t>(n));
-  }
-  buffered_ = head.substr(end + 4);
-  head.resize(end);
-  std::string status_line = head.substr(0, head.find("\r\n"));
-  if (status_line.find(" 101") == std::string::npos) {
-    // Not upgraded: the server's message is the body (bounded read, until close).
-    std::string body = buffered_;
-    char buf[4096];
-    ssize_t n;
-    while (body.size() < kMaxHeaderBytes && (n = ::recv(fd_, buf, sizeof buf, 0)) > 0) {
-      body.append(buf, static_cast<size_t>(n));
-      // Stop once a Content-Length body is complete (the server may keep the connection open).
-      std::string lower = head;
-      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (size_t p = lower.find("content-length:"); p != std::string::npos &&
-                                                    body.size() >= std::strtoull(lower.c_str() + p + 15, nullptr, 10))
-        break;
-    }
-    while (!body.empty() && (body.back() == '\n' || body.back() == '\r')) body.pop_back();
-    std::string status = status_line.size() > 9 ? status_line.substr(9) : status_line;
-    return util::Error{"Error response from server: " + body + " (" + status + ")"};
-  }
-  // The Sec-WebSocket-Accept check guards against caching proxies answering for the server; a
-  // wrong answer would show up as a protocol error on the first frame anyway.
-  return {};
-}
-
-util::Status WebSocketClient::read_exact(char* out, size_t n) {
-  size_t got = 0;
-  size_t from_buffer = std::min(n, buffered_.size());
-  std::memcpy(out, buffered_.data(), from_buffer);
-  buffered_.erase(0, from_buffer);
-  got = from_buffer;
-  while (got < n) {
-    ssize_t r = ::recv(fd_, out + got, n - got, 0);
-    if (r < 0 && errno == EINTR) return util::Error{"interrupted"};
-    if (r < 0) return util::Error{std::string("error reading the stream: ") + std::strerror(errno)};
-    if (r == 0) return util::Error{"the server closed the connection"};
-    got += static_cast<size_t>(r);
-  }
-  return {};
-}
-
-util::Result<std::string> WebSocketClient::read_message(bool& closed) {
-  closed = false;
-  std::string message;
-  bool in_fragmented = false;
-  for (;;) {
-    unsigned char hdr[2];
-    if (auto s = read_exact(reinterpret_cast<char*>(hdr), 2); !s) return util::Error{s.error()};
-    bool fin = hdr[0] & 0x80;
-    uint8_t opcode = hdr[0] & 0x0f;
-    if (hdr[0] & 0x70) return util::Error{"WebSocket protocol error: reserved bits set"};
-    if (hdr[1] & 0x80) return util::Error{"WebSocket protocol error: masked frame from the server"};
-    uint64_t len = hdr[1] & 0x7f;
-    if (len == 126 || len == 127) {
-      unsigned char ext[8];
-      size_t n = len == 126 ? 2 : 8;
-      if (auto s = read_exact(reinterpret_cast<char*>(ext), n); !s) return util::Error{s.error()};
-      len = 0;
-      for (size_t i = 0; i < n; ++i) len = (len << 8) | ext[i];
-    }
-    bool control = opcode & 0x8;
-    if (control && (len > 125 || !fin)) return util::Error{"WebSocket protocol error: bad control frame"};
-    if (message.size() + len > kMaxMessageBytes) return util::Error{"WebSocket message too large"};
-    std::string payload(len, '\0');
-    if (len) {
-      if (auto s = read_exact(payload.data(), len); !s) return util::Error{s.error()};
-    }
-    switch (opcode) {
-      case 0x8:  // close
-        closed = true;
-        close_reason_ = payload.size() > 2 ? payload.substr(2) : "";
-        close();
-        return std::string();
-      case 0x9:  // ping
-        if (auto s = send_frame(0xA, payload); !s) return util::Error{s.error()};
-        continue;
-      case 0xA:  // pong
-        continue;
-      case 0x0:  // continuation
-        if (!in_fragmented) return util::Error{"WebSocket protocol error: unexpected continuation"};
-        message += payload;
-        break;
-      case 0x1:
-      case 0x2:
-        if (in_fragmented) return util::Error{"WebSocket protocol error: interleaved message"};
-        message = std::move(payload);
-        in_fragmented = true;
-        break;
-      default:
-        return util::Error{"WebSocket protocol error: unknown opcode " + std::to_string(opcode)};
-    }
-    if (fin) return message;
-  }
-}
-
-util::Status WebSocketClient::send_frame(uint8_t opcode, const std::string& payload) {
-  if (fd_ < 0) return util::Error{"not connected"};
-  std::string frame;
-  frame += static_cast<char>(0x80 | opcode);
-  // Client frames are always masked (RFC 6455 5.3); control payloads are at most 125 bytes.
-  frame += static_cast<char>(0x80 | payload.size());
-  std::random_device rd;
-  unsigned char mask[4];
-  for (auto& m : mask) m = static_cast<unsigned char>(rd());
-  frame.append(reinterpret_cast<char*>(mask), 4);
-  for (size_t i = 0; i < payload.size(); ++i) frame += static_cast<char>(payload[i] ^ mask[i % 4]);
-  for (size_t sent = 0; sent < frame.size();) {
-    ssize_t n = ::send(fd_, frame.data() + sent, frame.size() - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return util::Error{std::string("cannot write to the WebSocket: ") + std::strerror(errno)};
-    sent += static_cast<size_t>(n);
-  }
-  return {};
-}
-
-void WebSocketClient::close() {
-  if (fd_ < 0) return;
-  (void)send_frame(0x8, std::string("\x03\xe8", 2));  // 1000: normal closure
-  ::shutdown(fd_, SHUT_WR);
-  ::close(fd_);
-  fd_ = -1;
-}
+void WebSocketClient::close() { impl_->close(); }
 
 }  // namespace logcli

@@ -33,7 +33,16 @@ util::Status parse_server(const YAML::Node& node, ServerConfig& s) {
   r.reject_unless("grpc_listen_address", "", "logd has no gRPC server", true);
   r.reject_unless("http_listen_network", "tcp", "logd listens on TCP only", true);
   r.reject_unless("http_path_prefix", "", "", false);
-  r.reject("http_tls_config", "put a TLS-terminating proxy in front of logd");
+  {
+    FieldReader tls(r.child("http_tls_config"), r.path_of("http_tls_config"));
+    tls.read_string("cert_file", s.http_tls_config.cert_file);
+    tls.read_string("key_file", s.http_tls_config.key_file);
+    tls.read_string("client_auth_type", s.http_tls_config.client_auth_type);
+    tls.read_string("client_ca_file", s.http_tls_config.client_ca_file);
+    if (auto st = tls.finish(); !st.ok()) r.fail(st.error());
+  }
+  r.read_string("tls_min_version", s.tls_min_version);
+  r.reject("tls_cipher_suites", "logd uses OpenSSL's default cipher suites", true);
   r.reject("grpc_tls_config", "logd has no gRPC server", true);
   r.reject("grpc_server_max_recv_msg_size", "logd has no gRPC server", true);
   r.reject("grpc_server_max_send_msg_size", "logd has no gRPC server", true);
@@ -267,6 +276,7 @@ util::Status check_config(const Config& c) {
   if (auto level = parse_log_level(c.server.log_level); !level.ok()) {
     return util::Error{"server.log_level: " + level.error()};
   }
+  if (auto tls = http_tls_options(c.server); !tls.ok()) return util::Error{tls.error()};
   if (c.common.path_prefix.empty()) return util::Error{"common.path_prefix: must not be empty"};
   // Loki's minimum: shorter periods would delete chunks an ingester may still be completing.
   constexpr int64_t kMinRetention = 24 * model::kNanosPerHour;
@@ -287,6 +297,22 @@ util::Status check_config(const Config& c) {
   }
   if (c.ingester.flush_check_period <= 0) return util::Error{"ingester.flush_check_period: must be positive"};
   return {};
+}
+
+util::Result<http::TlsOptions> http_tls_options(const ServerConfig& server) {
+  const auto& c = server.http_tls_config;
+  http::TlsOptions tls;
+  tls.cert_file = c.cert_file;
+  tls.key_file = c.key_file;
+  tls.client_ca_file = c.client_ca_file;
+  auto auth = http::parse_client_auth(c.client_auth_type);
+  if (!auth.ok()) return util::Error{"server.http_tls_config.client_auth_type: " + auth.error()};
+  tls.client_auth = *auth;
+  auto version = http::parse_tls_min_version(server.tls_min_version);
+  if (!version.ok()) return util::Error{"server.tls_min_version: " + version.error()};
+  tls.min_version = *version;
+  if (auto st = http::validate(tls, "server.http_tls_config"); !st.ok()) return util::Error{st.error()};
+  return tls;
 }
 
 }  // namespace logd

@@ -14,6 +14,7 @@
 #include <vector>
 #include <string_view>
 
+#include "http/tls_options.h"
 #include "model/time.h"
 #include "push/validate.h"
 #include "util/result.h"
@@ -30,6 +31,13 @@ struct ServerConfig {
   int64_t graceful_shutdown_timeout = 30 * model::kNanosPerSecond;
   int64_t http_server_threads = 2;  // logd's own key: request-handling threads
   std::string log_level = "info";   // debug, info, warn, error
+  // server.http_tls_config (dskit's names): with cert_file and key_file the port speaks HTTPS only.
+  struct HttpTlsConfig {
+    std::string cert_file, key_file;
+    std::string client_auth_type;  // Go's tls.ClientAuthType name; "" is NoClientCert
+    std::string client_ca_file;
+  } http_tls_config;
+  std::string tls_min_version;  // "" or VersionTLS10 .. VersionTLS13
 };
 
 struct CommonConfig {
@@ -118,6 +126,9 @@ util::Result<Config> load_config_file(const std::string& path, bool expand_env =
 // Cross-field checks that must also hold after flags override the file (port range, target,
 // log level, positive sizes).
 util::Status check_config(const Config& config);
+
+// server.http_tls_config and server.tls_min_version as the HTTP server takes them (checked).
+util::Result<http::TlsOptions> http_tls_options(const ServerConfig& server);
 
 // The effective configuration as YAML (for -print-config), every default spelled out, so that
 // parse_config(print_config(c)) == c.

@@ -25,6 +25,11 @@ std::string print_config(const Config& c) {
   s["graceful_shutdown_timeout"] = duration(c.server.graceful_shutdown_timeout);
   s["http_server_threads"] = c.server.http_server_threads;
   s["log_level"] = c.server.log_level;
+  s["http_tls_config"]["cert_file"] = c.server.http_tls_config.cert_file;
+  s["http_tls_config"]["key_file"] = c.server.http_tls_config.key_file;
+  s["http_tls_config"]["client_auth_type"] = c.server.http_tls_config.client_auth_type;
+  s["http_tls_config"]["client_ca_file"] = c.server.http_tls_config.client_ca_file;
+  s["tls_min_version"] = c.server.tls_min_version;
   n["server"] = s;
   n["common"]["path_prefix"] = c.common.path_prefix;
   YAML::Node in;

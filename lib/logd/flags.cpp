@@ -53,6 +53,31 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                                    [](Config& c, const std::string& v) {
                                      return parse_int(v, c.server.grpc_listen_port, 0, 65535);
                                    }}},
+      {"server.http-tls-cert-path", {false, "HTTPS certificate (PEM); with the key, the port speaks TLS only",
+                                     [](Config& c, const std::string& v) {
+                                       c.server.http_tls_config.cert_file = v;
+                                       return std::string();
+                                     }}},
+      {"server.http-tls-key-path", {false, "HTTPS private key (PEM)",
+                                    [](Config& c, const std::string& v) {
+                                      c.server.http_tls_config.key_file = v;
+                                      return std::string();
+                                    }}},
+      {"server.http-tls-client-auth", {false, "Client certificates: NoClientCert, ..., RequireAndVerifyClientCert",
+                                       [](Config& c, const std::string& v) {
+                                         c.server.http_tls_config.client_auth_type = v;
+                                         return std::string();
+                                       }}},
+      {"server.http-tls-ca-path", {false, "CA certificates (PEM) client certificates are verified against",
+                                   [](Config& c, const std::string& v) {
+                                     c.server.http_tls_config.client_ca_file = v;
+                                     return std::string();
+                                   }}},
+      {"server.tls-min-version", {false, "Minimum TLS version: VersionTLS10 .. VersionTLS13",
+                                  [](Config& c, const std::string& v) {
+                                    c.server.tls_min_version = v;
+                                    return std::string();
+                                  }}},
       {"log.level", {false, "Log level: debug, info, warn, error",
                      [](Config& c, const std::string& v) { c.server.log_level = v; return std::string(); }}},
       {"common.path-prefix", {false, "Data directory (default ./data)",

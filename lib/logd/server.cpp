@@ -95,6 +95,9 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ho.write_timeout = ms(config.server.http_server_write_timeout);
   ho.idle_timeout = ms(config.server.http_server_idle_timeout);
   ho.shutdown_timeout = ms(config.server.graceful_shutdown_timeout);
+  auto tls = http_tls_options(config.server);
+  if (!tls.ok()) return util::Error{tls.error()};
+  ho.tls = std::move(*tls);
   s->http_ = std::make_unique<http::Server>(ho);
   s->api_->register_routes(*s->http_);
   if (auto started = s->http_->start(); !started.ok()) {

@@ -236,3 +236,76 @@ compactor:
   CHECK(cl->config.compactor.retention_delete_delay == 0);
   CHECK(cl->config.compactor.compaction_interval == model::kNanosPerMinute);
 }
+
+TEST_CASE("logd config: server.http_tls_config and its flags, as dskit names them") {
+  auto c = parse_config(R"(
+server:
+  http_tls_config:
+    cert_file: /etc/logd/server.crt
+    key_file: /etc/logd/server.key
+    client_auth_type: RequireAndVerifyClientCert
+    client_ca_file: /etc/logd/ca.crt
+  tls_min_version: VersionTLS12
+)");
+  REQUIRE_MESSAGE(c.ok(), c.error());
+  CHECK(c->server.http_tls_config.cert_file == "/etc/logd/server.crt");
+  CHECK(c->server.http_tls_config.key_file == "/etc/logd/server.key");
+  CHECK(c->server.http_tls_config.client_ca_file == "/etc/logd/ca.crt");
+  auto tls = logd::http_tls_options(c->server);
+  REQUIRE_MESSAGE(tls.ok(), tls.error());
+  CHECK(tls->enabled());
+  CHECK(tls->client_auth == http::ClientAuth::kRequireAndVerifyClientCert);
+  CHECK(tls->min_version == 0x0303);
+  // print_config keeps the block, so -print-config output is a config logd accepts again.
+  auto again = parse_config(logd::print_config(*c));
+  REQUIRE_MESSAGE(again.ok(), again.error());
+  CHECK(again->server.http_tls_config.client_auth_type == "RequireAndVerifyClientCert");
+  CHECK(again->server.tls_min_version == "VersionTLS12");
+  // No block: plain HTTP, as before.
+  auto plain = logd::http_tls_options(parse_config("")->server);
+  REQUIRE(plain.ok());
+  CHECK_FALSE(plain->enabled());
+
+  auto cl = parse_command_line({"-server.http-tls-cert-path=/c.pem", "-server.http-tls-key-path", "/k.pem",
+                                "-server.http-tls-client-auth=VerifyClientCertIfGiven", "-server.http-tls-ca-path=/ca.pem",
+                                "-server.tls-min-version=VersionTLS13"});
+  REQUIRE_MESSAGE(cl.ok(), cl.error());
+  CHECK(cl->config.server.http_tls_config.cert_file == "/c.pem");
+  CHECK(cl->config.server.http_tls_config.key_file == "/k.pem");
+  CHECK(cl->config.server.http_tls_config.client_auth_type == "VerifyClientCertIfGiven");
+  CHECK(cl->config.server.http_tls_config.client_ca_file == "/ca.pem");
+  CHECK(cl->config.server.tls_min_version == "VersionTLS13");
+}
+
+TEST_CASE("logd config: http_tls_config mistakes are errors naming the key") {
+  auto error_of = [](const std::string& yaml) {
+    auto c = parse_config(yaml);
+    return c.ok() ? std::string("(accepted)") : c.error();
+  };
+  CHECK(error_of("server:\n  http_tls_config:\n    cert_file: a\n    key_file: b\n    min_version: VersionTLS12\n")
+            .find("server.http_tls_config: unknown field \"min_version\"") == 0);
+  CHECK(error_of("server:\n  http_tls_config:\n    cipher_suites: x\n")
+            .find("server.http_tls_config: unknown field \"cipher_suites\"") == 0);
+  CHECK(error_of("server:\n  tls_cipher_suites: TLS_AES_128_GCM_SHA256\n")
+            .find("server.tls_cipher_suites: not supported") == 0);
+  CHECK(error_of("server:\n  tls_min_version: TLS12\n").find("server.tls_min_version: unknown TLS version \"TLS12\"") == 0);
+  CHECK(error_of("server:\n  http_tls_config:\n    cert_file: a\n    key_file: b\n    client_auth_type: Sometimes\n")
+            .find("server.http_tls_config.client_auth_type: invalid client auth type \"Sometimes\"") == 0);
+  CHECK(error_of("server:\n  http_tls_config:\n    cert_file: a\n") ==
+        "server.http_tls_config: cert_file and key_file must be set together");
+  CHECK(error_of("server:\n  http_tls_config:\n    cert_file: a\n    key_file: b\n    client_ca_file: ca\n")
+            .find("server.http_tls_config: client_ca_file is set without a client_auth_type") == 0);
+  CHECK(error_of("server:\n  http_tls_config:\n    client_auth_type: RequireAndVerifyClientCert\n")
+            .find("server.http_tls_config: client_auth_type and client_ca_file need cert_file and key_file") == 0);
+  // Go's names, including the exporter-toolkit's old spelling; a null block is no TLS.
+  for (const char* name : {"NoClientCert", "RequestClientCert", "RequireAnyClientCert", "RequireClientCert",
+                           "VerifyClientCertIfGiven", "RequireAndVerifyClientCert"}) {
+    CHECK_MESSAGE(error_of(std::string("server:\n  http_tls_config:\n    cert_file: a\n    key_file: b\n"
+                                       "    client_auth_type: ") + name + "\n") == "(accepted)", name);
+  }
+  CHECK(error_of("server:\n  http_tls_config:\n") == "(accepted)");
+  // Flags are checked after they override the file.
+  auto cl = parse_command_line({"-server.http-tls-cert-path=/c.pem"});
+  REQUIRE_FALSE(cl.ok());
+  CHECK(cl.error() == "server.http_tls_config: cert_file and key_file must be set together");
+}
