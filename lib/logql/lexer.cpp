@@ -89,6 +89,7 @@ LineCol line_col(std::string_view query, size_t offset) {
 }
 
 std::string format_parse_error(std::string_view query, size_t offset, std::string_view message) {
+  if (offset == SIZE_MAX) return "parse error : " + std::string(message);  // Loki's line 0, col 0
   LineCol lc = line_col(query, offset);
   return "parse error at line " + std::to_string(lc.line) + ", col " + std::to_string(lc.col) + ": " +
          std::string(message);

@@ -63,6 +63,7 @@ struct LineCol {
 LineCol line_col(std::string_view query, size_t offset);
 
 // "parse error at line L, col C: message".
+// `offset` SIZE_MAX: no position, as Loki prints errors found while building the AST.
 std::string format_parse_error(std::string_view query, size_t offset, std::string_view message);
 
 }  // namespace logql

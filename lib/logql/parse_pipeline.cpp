@@ -62,8 +62,8 @@ ast::LabelFilter binary(bool is_and, ast::LabelFilter lhs, ast::LabelFilter rhs)
 
 }  // namespace
 
-void Parser::check_selector(const ast::LogSelector& s, size_t offset) const {
-  if (auto err = check_selector_matchers(s.matchers)) fail_at(offset, *err);
+void Parser::check_selector(const ast::LogSelector& s) const {
+  if (auto err = check_selector_matchers(s.matchers)) fail_semantic(*err);
 }
 
 ast::LogSelector Parser::parse_selector() {
@@ -78,7 +78,7 @@ ast::LogSelector Parser::parse_selector() {
     while (accept(Tok::Comma)) s.matchers.push_back(parse_matcher());
   }
   expect(close, angle ? "> or ," : "} or ,");
-  check_selector(s, offset);
+  check_selector(s);
   return s;
 }
 
@@ -95,7 +95,7 @@ ast::Matcher Parser::parse_matcher() {
   }
   next();
   m.value = expect(Tok::String, "STRING").text;
-  if (auto err = check_matcher(m)) fail_at(name.offset, *err);
+  if (auto err = check_matcher(m)) fail_semantic(*err);
   return m;
 }
 
@@ -298,7 +298,7 @@ ast::LabelFilter Parser::parse_label_filter_primary() {
       m.op = op == Tok::Eq ? ast::MatchOp::Eq : op == Tok::Neq ? ast::MatchOp::Neq
                                                : op == Tok::Re ? ast::MatchOp::Re : ast::MatchOp::Nre;
       m.value = expect(Tok::String, "STRING").text;
-      if (auto err = check_matcher(m)) fail_at(name.offset, *err);
+      if (auto err = check_matcher(m)) fail_semantic(*err);
       return ast::LabelFilter{ast::StringLabelFilter{std::move(m)}};
     }
   }
@@ -315,7 +315,7 @@ ast::LabelFilter Parser::parse_label_filter_primary() {
   }
   if (!at(Tok::Number)) unexpected(op == Tok::Eq || op == Tok::Neq ? "STRING, NUMBER, DURATION, BYTES or ip"
                                                                    : "NUMBER, DURATION or BYTES");
-  double v = std::strtod(next().text.c_str(), nullptr);
+  double v = number_value(next(), "float");
   return ast::LabelFilter{ast::NumericLabelFilter{name.text, cmp, negative ? -v : v}};
 }
 

@@ -4,6 +4,8 @@
 // logql::parse; they never escape the public API. One instance per parse; not thread-safe.
 #pragma once
 
+#include <cstdint>
+
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -16,6 +18,7 @@
 namespace logql::detail {
 
 struct ParseFailure {
+  static constexpr size_t kNoPosition = SIZE_MAX;  // Loki's semantic errors carry no position
   size_t offset;
   std::string message;
 };
@@ -46,6 +49,11 @@ class Parser {
   const Token& expect(Tok k, std::string_view expecting);
   [[noreturn]] void unexpected(std::string_view expecting) const;
   [[noreturn]] void fail_at(size_t offset, std::string message) const;
+  // Errors Loki raises while building the AST rather than while reading tokens (invalid
+  // parameters, leg types, matchers): Loki prints them without a position ("parse error : ...").
+  [[noreturn]] void fail_semantic(std::string message) const { fail_at(ParseFailure::kNoPosition, std::move(message)); }
+  // A NUMBER token's value; Go's ParseFloat refuses values out of range, and so does Loki.
+  double number_value(const Token& t, std::string_view what) const;
   ast::Pos pos_of(size_t offset) const;
 
   // ---- expressions (parser.cpp) ----
@@ -58,7 +66,7 @@ class Parser {
   ast::Expr parse_vector(const Token& name);
   ast::Grouping parse_grouping();
   std::vector<std::string> parse_label_list();  // `(a, b)` including the parens
-  ast::Expr make_binary(ast::BinOp op, size_t op_offset, bool return_bool,
+  ast::Expr make_binary(ast::BinOp op, bool return_bool,
                         std::optional<ast::VectorMatching> matching, ast::Expr lhs, ast::Expr rhs);
   ast::Expr expect_metric(ast::Expr e, std::string_view context);
 
@@ -77,7 +85,7 @@ class Parser {
   ast::Unwrap parse_unwrap();
   ast::LogRange parse_log_range();
   void parse_range_tail(ast::LogRange& r, bool& have_range);
-  void check_selector(const ast::LogSelector& s, size_t offset) const;
+  void check_selector(const ast::LogSelector& s) const;
 
   std::string_view query_;
   std::vector<Token> toks_;

@@ -2,6 +2,7 @@
 // literals and functions. Selectors, pipelines and log ranges live in parse_pipeline.cpp.
 #include "logql/parser.h"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include "logql/parse_state.h"
 #include "logql/validate.h"
 #include "logql/printer.h"
+#include "model/go_string.h"
 
 namespace logql {
 
@@ -135,6 +137,16 @@ void Parser::unexpected(std::string_view expecting) const {
 
 void Parser::fail_at(size_t offset, std::string message) const { throw ParseFailure{offset, std::move(message)}; }
 
+double Parser::number_value(const Token& t, std::string_view what) const {
+  errno = 0;
+  double v = std::strtod(t.text.c_str(), nullptr);
+  if (errno == ERANGE && std::isinf(v)) {
+    fail_semantic("unable to parse " + std::string(what) + ": strconv.ParseFloat: parsing " +
+                  model::quote_go_string(t.text) + ": value out of range");
+  }
+  return v;
+}
+
 ast::Pos Parser::pos_of(size_t offset) const {
   LineCol lc = line_col(query_, offset);
   return ast::Pos{lc.line, lc.byte_col};
@@ -160,7 +172,7 @@ ast::Expr Parser::parse_expr(int min_prec) {
     ast::BinOp op;
     int prec = binop_precedence(peek(), op);
     if (prec < 0 || prec < min_prec) break;
-    size_t op_offset = next().offset;
+    next();
     bool return_bool = false;
     if (at_keyword("bool")) {
       next();
@@ -181,26 +193,26 @@ ast::Expr Parser::parse_expr(int min_prec) {
       if (vm.on || !vm.labels.empty() || vm.card != ast::Cardinality::OneToOne) matching = std::move(vm);
     }
     ast::Expr rhs = parse_expr(op == ast::BinOp::Pow ? prec : prec + 1);
-    lhs = make_binary(op, op_offset, return_bool, std::move(matching), std::move(lhs), std::move(rhs));
+    lhs = make_binary(op, return_bool, std::move(matching), std::move(lhs), std::move(rhs));
   }
   return lhs;
 }
 
-ast::Expr Parser::make_binary(ast::BinOp op, size_t op_offset, bool return_bool,
+ast::Expr Parser::make_binary(ast::BinOp op, bool return_bool,
                               std::optional<ast::VectorMatching> matching, ast::Expr lhs, ast::Expr rhs) {
   std::string name = bin_op_symbol(op);
   if (lhs.is_log_query())
-    fail_at(op_offset, "unexpected type for left leg of binary operation (" + name + "): " + log_expr_type(lhs));
+    fail_semantic("unexpected type for left leg of binary operation (" + name + "): " + log_expr_type(lhs));
   if (rhs.is_log_query())
-    fail_at(op_offset, "unexpected type for right leg of binary operation (" + name + "): " + log_expr_type(rhs));
+    fail_semantic("unexpected type for right leg of binary operation (" + name + "): " + log_expr_type(rhs));
   auto* l = std::get_if<ast::Literal>(&lhs.node);
   auto* r = std::get_if<ast::Literal>(&rhs.node);
   if (op == ast::BinOp::Or || op == ast::BinOp::And || op == ast::BinOp::Unless) {
     if (l)
-      fail_at(op_offset, "unexpected literal for left leg of logical/set binary operation (" + name +
+      fail_semantic("unexpected literal for left leg of logical/set binary operation (" + name +
                              "): " + go_percent_f(l->value));
     if (r)
-      fail_at(op_offset, "unexpected literal for right leg of logical/set binary operation (" + name +
+      fail_semantic("unexpected literal for right leg of logical/set binary operation (" + name +
                              "): " + go_percent_f(r->value));
   }
   ast::Expr out;
@@ -249,7 +261,7 @@ ast::Expr Parser::parse_operand() {
         if (!at(Tok::Number)) unexpected("NUMBER");
       }
       const Token& num = next();
-      double v = std::strtod(num.text.c_str(), nullptr);
+      double v = number_value(num, "literal as a float");
       e.node = ast::Literal{negative ? -v : v};
       return e;
     }
@@ -323,11 +335,16 @@ ast::Expr Parser::parse_range_aggregation(const Token& name, ast::RangeOp op) {
     if (agg.grouping) unexpected("a binary operator or $end (grouping given twice)");
     agg.grouping = parse_grouping();
   }
-  auto fail = [&](std::string msg) { fail_at(name.offset, std::move(msg)); };
+  auto fail = [&](std::string msg) { fail_semantic(std::move(msg)); };
   if (!param_text.empty()) {
     if (op != ast::RangeOp::QuantileOverTime)
       fail("parameter " + param_text + " not supported for operation " + opname);
+    errno = 0;
     agg.param = std::strtod(param_text.c_str(), nullptr);
+    if (errno == ERANGE && std::isinf(*agg.param)) {
+      fail("invalid parameter for operation " + opname + ": strconv.ParseFloat: parsing " +
+           model::quote_go_string(param_text) + ": value out of range");
+    }
   } else if (op == ast::RangeOp::QuantileOverTime) {
     fail("parameter required for operation " + opname);
   }
@@ -383,7 +400,7 @@ ast::Expr Parser::parse_vector_aggregation(const Token& name, ast::VectorOp op) 
     if (agg.grouping) unexpected("a binary operator or $end (grouping given twice)");
     agg.grouping = parse_grouping();
   }
-  auto fail = [&](std::string msg) { fail_at(name.offset, std::move(msg)); };
+  auto fail = [&](std::string msg) { fail_semantic(std::move(msg)); };
   if (op == ast::VectorOp::Topk || op == ast::VectorOp::Bottomk) {
     if (param_text.empty()) fail("parameter required for operation " + opname);
     char* end = nullptr;
@@ -415,7 +432,7 @@ ast::Expr Parser::parse_label_replace(const Token& name) {
     *f = expect(Tok::String, "STRING").text;
   }
   expect(Tok::RParen, ")");
-  if (auto err = check_label_replace_regex(lr.regex)) fail_at(name.offset, *err);
+  if (auto err = check_label_replace_regex(lr.regex)) fail_semantic(*err);
   ast::Expr e;
   e.pos = pos_of(name.offset);
   e.node = std::move(lr);
@@ -424,7 +441,7 @@ ast::Expr Parser::parse_label_replace(const Token& name) {
 
 ast::Expr Parser::parse_vector(const Token& name) {
   expect(Tok::LParen, "(");
-  double v = std::strtod(expect(Tok::Number, "NUMBER").text.c_str(), nullptr);
+  double v = number_value(expect(Tok::Number, "NUMBER"), "vectorExpr as a float");
   expect(Tok::RParen, ")");
   ast::Expr e;
   e.pos = pos_of(name.offset);
