@@ -208,8 +208,7 @@ class WebSocketClient::Impl {
     });
     run_until(done);
     if (interrupted) return util::Error{"interrupted"};
-    if (ec == websocket::error::upgrade_declined ||
-        (ec && res.result() != beast::http::status::unknown && res.result_int() != 101)) {
+    if (ec == websocket::error::upgrade_declined) {
       return util::Error{"Error response from server: " + trim(res.body()) + " (" + std::to_string(res.result_int()) +
                          " " + std::string(res.reason()) + ")"};
     }

@@ -143,7 +143,8 @@ expect_eq "logd tls: mTLS push with a client certificate" 204 \
 out=$(logcli --addr "$murl" --ca-cert "$t/ca.crt" --cert "$t/client.crt" --key "$t/client.key" query -q -o raw --since 1h '{app="tls"}' 2>&1)
 expect_eq "logd tls: logcli query with --cert/--key under mTLS" "mutual" "$out"
 out=$(logcli --addr "$murl" --ca-cert "$t/ca.crt" query --tail -q '{app="tls"}' 2>&1)
-expect_contains "logd tls: logcli --tail without a client certificate is refused" "Tailing logs failed:" "$out"
+expect_contains "logd tls: logcli --tail without a client certificate is refused" \
+  "Tailing logs failed: WebSocket handshake failed: tlsv13 alert certificate required" "$out"
 logcli --addr "$murl" --ca-cert "$t/ca.crt" --cert "$t/client.crt" --key "$t/client.key" \
   query --tail -q -o raw --since 1h '{app="tls"}' >"$t/mtail.out" 2>"$t/mtail.err" &
 tail_pid=$!
