@@ -15,6 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto expr = logql::parse(std::string_view(reinterpret_cast<const char*>(data), size));
   if (!expr.ok()) return 0;
   std::string printed = logql::print(*expr);
+  // Constant folding can make NaN or +Inf (`0/0`), which Loki prints the same way and cannot
+  // read back either: only finite results must round-trip.
+  if (printed.find("NaN") != std::string::npos || printed.find("Inf") != std::string::npos) return 0;
   auto again = logql::parse(printed);
   if (!again.ok() || logql::print(*again) != printed) std::abort();  // printing must round-trip
   (void)logql::prettify(*expr);

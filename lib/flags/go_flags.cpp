@@ -11,7 +11,7 @@
 namespace flags {
 
 util::Status visit_args(const std::vector<std::string>& args, const BoolLookup& is_bool,
-                        const std::function<util::Status(const Arg&)>& on_arg, MissingValueWording wording) {
+                        const std::function<util::Status(const Arg&)>& on_arg) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a.size() < 2 || a[0] != '-') return util::Error{"unexpected argument " + model::quote_go_string(a)};
@@ -31,10 +31,8 @@ util::Status visit_args(const std::vector<std::string>& args, const BoolLookup& 
         arg.value = "true";
       } else if (i + 1 < args.size()) {
         arg.value = args[++i];
-      } else if (wording == MissingValueWording::kGo) {
-        return util::Error{"flag needs an argument: -" + arg.name};
       } else {
-        return util::Error{"-" + arg.name + ": flag needs an argument"};
+        return util::Error{"flag needs an argument: -" + arg.name};
       }
     }
     if (auto st = on_arg(arg); !st.ok()) return st;

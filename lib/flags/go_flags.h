@@ -37,21 +37,15 @@ struct Arg {
   std::string value;
 };
 
-// How "a value is missing" is worded. Go's flag package (so Promtail, and logtail) says
-// "flag needs an argument: -x"; logd has always said "-x: flag needs an argument", like its other
-// flag errors, and its tests pin that.
-enum class MissingValueWording { kGo, kNameFirst };
-
 // Whether flag `name` is boolean; nullopt when no such flag is defined.
 using BoolLookup = std::function<std::optional<bool>(const std::string& name)>;
 
 // Calls on_arg for each flag of args in order, stopping at the first error (so, as in Go, an
 // earlier flag's bad value is reported before a later flag's typo). Errors besides on_arg's:
-// "unexpected argument ...", "flag provided but not defined: -x", or a missing value (worded per
-// `wording`).
+// "unexpected argument ...", "flag provided but not defined: -x", or, worded as Go's flag package
+// words it (Loki and Promtail are Go programs), "flag needs an argument: -x".
 util::Status visit_args(const std::vector<std::string>& args, const BoolLookup& is_bool,
-                        const std::function<util::Status(const Arg&)>& on_arg,
-                        MissingValueWording wording = MissingValueWording::kGo);
+                        const std::function<util::Status(const Arg&)>& on_arg);
 
 // A BoolLookup over one table.
 template <class Target>

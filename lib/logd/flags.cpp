@@ -152,7 +152,7 @@ util::Result<CommandLine> parse_command_line(const std::vector<std::string>& arg
     overrides.push_back(arg);
     return {};
   };
-  if (auto st = flags::visit_args(args, is_bool, take, flags::MissingValueWording::kNameFirst); !st.ok()) {
+  if (auto st = flags::visit_args(args, is_bool, take); !st.ok()) {
     return util::Error{st.error()};
   }
   CommandLine cl = std::move(state.cl);

@@ -51,19 +51,6 @@ TEST_CASE("go flags: errors name the flag, the first in argument order wins") {
   CHECK(error_of({"-"}) == "unexpected argument \"-\"");
 }
 
-TEST_CASE("go flags: the missing-value wording logd keeps") {
-  std::vector<std::string> names;
-  auto st = flags::visit_args(
-      {"-name", "a", "-port"}, [](const std::string& n) { return flags::bool_in(table(), n); },
-      [&](const flags::Arg& a) {
-        names.push_back(a.name + "=" + a.value);
-        return util::Status{};
-      },
-      flags::MissingValueWording::kNameFirst);
-  CHECK(st.error() == "-port: flag needs an argument");
-  CHECK(names == std::vector<std::string>{"name=a"});
-}
-
 TEST_CASE("go flags: usage lists flags sorted, hides those without help, in either layout") {
   CHECK(flags::format_usage(table(), flags::UsageLayout::kGo) ==
         "  -name value\n    \tName\n  -port value\n    \tPort\n  -verbose\n    \tSay more\n");

@@ -55,6 +55,9 @@ TEST_CASE("logcli url: WebSocket targets from the address") {
   REQUIRE(v6.ok());
   CHECK(v6->host == "::1");
   CHECK(v6->port == "9000");
-  CHECK_FALSE(websocket_target("https://x", "/t", "").ok());
+  auto tls = websocket_target("https://x", "/t", "");  // wss://
+  REQUIRE(tls.ok());
+  CHECK(tls->port == "443");
+  CHECK(tls->tls);
   CHECK_FALSE(websocket_target("localhost:3100", "/t", "").ok());
 }

@@ -174,7 +174,7 @@ TEST_CASE("logd flags: errors name the flag") {
   CHECK(r.error() == "flag provided but not defined: -no.such-flag");
   r = parse_command_line({"-config.file"});
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error() == "-config.file: flag needs an argument");
+  CHECK(r.error() == "flag needs an argument: -config.file");  // Go's flag package wording, as Loki
   r = parse_command_line({"-config.file=/nonexistent/logd.yaml"});
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().find("reading config file") == 0);
