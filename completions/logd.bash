@@ -7,9 +7,10 @@ _logd() {
     -distributor.ingestion-burst-size-mb= -distributor.ingestion-rate-limit-mb= -ingester.chunks-idle-period=
     -ingester.max-chunk-age= -ingester.max-global-streams-per-user= -ingester.wal-dir= -ingester.wal-enabled
     -log.level= -querier.query-timeout= -server.grpc-listen-port= -server.http-listen-address=
-    -server.http-listen-port= -store.retention= -target= -help"
+    -server.http-listen-port= -server.http-tls-ca-path= -server.http-tls-cert-path= -server.http-tls-client-auth=
+    -server.http-tls-key-path= -server.tls-min-version= -store.retention= -target= -help"
   case "$cur" in
-    -config.file=*|-common.path-prefix=*|-ingester.wal-dir=*)
+    -config.file=*|-common.path-prefix=*|-ingester.wal-dir=*|-server.http-tls-*-path=*)
       local prefix=${cur%%=*}= ; COMPREPLY=($(compgen -f -P "$prefix" -- "${cur#*=}")); return ;;
     -log.level=*) COMPREPLY=($(compgen -P "-log.level=" -W "debug info warn error" -- "${cur#*=}")); return ;;
     -target=*) COMPREPLY=($(compgen -P "-target=" -W "all" -- "${cur#*=}")); return ;;
