@@ -6,6 +6,7 @@
 
 #include "logql/eval/matchers.h"
 #include "logql/eval/merge.h"
+#include "logql/eval/merge_iterators.h"
 #include "store/dedup_merge_source.h"
 
 namespace query {
@@ -57,8 +58,7 @@ class MultiTenantSource : public logql::LogSource {
       if (!it.ok()) return util::Error{it.error()};
       children.push_back(std::make_unique<TenantLabelIterator>(std::move(*it), tenants_[i]));
     }
-    return std::unique_ptr<logql::EntryIterator>(
-        std::make_unique<logql::MergeIterator>(std::move(children), params.direction));
+    return logql::merge_iterators(std::move(children), params.direction);
   }
 
  private:
@@ -76,9 +76,7 @@ class MergedSource : public logql::LogSource {
       if (!it.ok()) return util::Error{it.error()};
       children.push_back(std::move(*it));
     }
-    if (children.size() == 1) return std::move(children[0]);
-    return std::unique_ptr<logql::EntryIterator>(
-        std::make_unique<logql::MergeIterator>(std::move(children), params.direction));
+    return logql::merge_iterators(std::move(children), params.direction);
   }
 
  private:
@@ -89,8 +87,7 @@ class MergedSource : public logql::LogSource {
 class EmptySource : public logql::LogSource {
  public:
   util::Result<std::unique_ptr<logql::EntryIterator>> select(const logql::SelectParams& params) override {
-    return std::unique_ptr<logql::EntryIterator>(
-        std::make_unique<logql::MergeIterator>(std::vector<std::unique_ptr<logql::EntryIterator>>{}, params.direction));
+    return logql::merge_iterators({}, params.direction);
   }
 };
 
