@@ -256,6 +256,7 @@ bool Parser::at_label_filter_start() const {
 // Mirrors the precedence Loki's yacc grammar ends up with: `or` binds loosest, `and` tighter, and
 // `,` or plain juxtaposition take everything to their right (yacc shifts on them).
 ast::LabelFilter Parser::parse_label_filter(int min_prec) {
+  DepthGuard guard(*this);
   ast::LabelFilter lhs = parse_label_filter_primary();
   if (at(Tok::Comma) || at_label_filter_start()) {
     accept(Tok::Comma);
@@ -265,9 +266,11 @@ ast::LabelFilter Parser::parse_label_filter(int min_prec) {
     if (at_keyword("or") && min_prec <= 1) {
       next();
       lhs = binary(false, std::move(lhs), parse_label_filter(2));
+      guard.one_more();
     } else if (at_keyword("and") && min_prec <= 2) {
       next();
       lhs = binary(true, std::move(lhs), parse_label_filter(3));
+      guard.one_more();
     } else {
       return lhs;
     }

@@ -90,6 +90,27 @@ class Parser {
   std::string_view query_;
   std::vector<Token> toks_;
   size_t pos_ = 0;
+
+  // The parser, the printer and the evaluator all recurse on the tree: a query nested (or
+  // chained) deeper than this is refused rather than allowed to exhaust a thread's stack.
+  static constexpr int kMaxDepth = 512;
+  int depth_ = 0;
+  // Counts one more level while alive; `extra` levels already built at this one (a chain of
+  // binary operators nests its left operand once per operator) count too.
+  class DepthGuard {
+   public:
+    explicit DepthGuard(Parser& p) : p_(p) { p_.enter(1); }
+    ~DepthGuard() { p_.depth_ -= 1 + extra_; }
+    void one_more() {
+      ++extra_;
+      p_.enter(1);
+    }
+
+   private:
+    Parser& p_;
+    int extra_ = 0;
+  };
+  void enter(int levels);
 };
 
 }  // namespace logql::detail

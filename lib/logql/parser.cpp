@@ -166,7 +166,16 @@ std::vector<ast::Matcher> Parser::parse_selector_only() {
   return std::move(s.matchers);
 }
 
+void Parser::enter(int levels) {
+  depth_ += levels;
+  if (depth_ > kMaxDepth) {
+    fail_semantic("query is nested too deeply (more than " + std::to_string(kMaxDepth) +
+                  " levels of parentheses, functions or chained operators)");
+  }
+}
+
 ast::Expr Parser::parse_expr(int min_prec) {
+  DepthGuard guard(*this);
   ast::Expr lhs = parse_operand();
   while (true) {
     ast::BinOp op;
@@ -194,6 +203,7 @@ ast::Expr Parser::parse_expr(int min_prec) {
     }
     ast::Expr rhs = parse_expr(op == ast::BinOp::Pow ? prec : prec + 1);
     lhs = make_binary(op, return_bool, std::move(matching), std::move(lhs), std::move(rhs));
+    guard.one_more();
   }
   return lhs;
 }

@@ -244,3 +244,23 @@ TEST_CASE("parse_matchers") {
   CHECK_FALSE(logql::parse_matchers(R"({app="foo"} |= "x")").ok());
   CHECK_FALSE(logql::parse_matchers(R"({app=~".*"})").ok());
 }
+
+TEST_CASE("parser: nesting and chains deeper than the parser, printer and evaluator may recurse are refused") {
+  // Found by fuzzing: thousands of parentheses overflowed the stack.
+  std::string deep = std::string(5000, '(') + "1" + std::string(5000, ')');
+  auto e = logql::parse(deep);
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().rfind("parse error : query is nested too deeply (more than 512 levels", 0) == 0);
+  std::string chain = "1";
+  for (int i = 0; i < 2000; ++i) chain += " + 1";
+  CHECK_FALSE(logql::parse(chain).ok());
+  std::string filters = "{app=\"x\"} | logfmt | a=\"1\"";
+  for (int i = 0; i < 2000; ++i) filters += ", a=\"1\"";
+  CHECK_FALSE(logql::parse(filters).ok());
+  // Ordinary depth is fine.
+  std::string fine = std::string(100, '(') + "1" + std::string(100, ')');
+  for (int i = 0; i < 100; ++i) fine += " + 1";
+  auto ok = logql::parse(fine);
+  REQUIRE_MESSAGE(ok.ok(), ok.error());
+  CHECK(logql::print(*ok) == "101");  // literals fold, as in Loki
+}

@@ -204,6 +204,14 @@ class Parser {
   }
 
   Node control(Node::Kind kind, const char* context, size_t pos) {
+    // Go does not bound this nesting (its stacks grow); ours do not, and the executor recurses
+    // as deeply as the parser, so refuse what no real template needs.
+    if (control_depth_ >= kMaxControlDepth) error("max control structure depth exceeded");
+    ++control_depth_;
+    struct Leave {
+      int& depth;
+      ~Leave() { --depth; }
+    } leave{control_depth_};
     size_t saved_vars = vars_.size();
     Node n;
     n.kind = kind;
@@ -410,12 +418,17 @@ class Parser {
         a->kind = Arg::Kind::kNumber;
         number(*a, t);
         return a;
-      case Tok::kLeftParen:
+      case Tok::kLeftParen: {
+        // Go's text/template limit and message (maxStackDepth).
+        if (paren_depth_ >= kMaxParenDepth) error("max expression depth exceeded");
+        ++paren_depth_;
         a->kind = Arg::Kind::kPipe;
         a->pipe = pipeline("parenthesized pipeline", Tok::kRightParen);
+        --paren_depth_;
         a->pos = a->pipe->pos;
         a->text = pipe_string(*a->pipe);
         return a;
+      }
       case Tok::kString:
       case Tok::kRawString: {
         auto s = model::unquote_go_string(t.text);
@@ -476,6 +489,10 @@ class Parser {
   FunctionSet functions_;
   size_t i_ = 0, last_ = 0;
   int range_depth_ = 0;
+  static constexpr int kMaxParenDepth = 10000;
+  static constexpr int kMaxControlDepth = 1000;
+  int paren_depth_ = 0;
+  int control_depth_ = 0;
   std::vector<std::string> vars_{"$"};
 };
 

@@ -147,3 +147,24 @@ TEST_CASE("template: execute_into appends and the template is reusable") {
   REQUIRE(t->execute_into(c2, out).ok());
   CHECK(out == "pre:1!2!");
 }
+
+TEST_CASE("template: nesting limits (Go's for parentheses; ours for control structures)") {
+  std::string parens = "{{ " + std::string(10001, '(') + "1" + std::string(10001, ')') + " }}";
+  auto p = logql::tmpl::Template::parse(parens);
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.error() == "template: line:1: max expression depth exceeded");
+  std::string ifs;
+  for (int i = 0; i < 1001; ++i) ifs += "{{ if 1 }}";
+  ifs += "x";
+  for (int i = 0; i < 1001; ++i) ifs += "{{ end }}";
+  auto c = logql::tmpl::Template::parse(ifs);
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error() == "template: line:1: max control structure depth exceeded");
+  // Within the limits, deep templates parse and run.
+  std::string ok_ifs;
+  for (int i = 0; i < 200; ++i) ok_ifs += "{{ if 1 }}";
+  ok_ifs += "x";
+  for (int i = 0; i < 200; ++i) ok_ifs += "{{ end }}";
+  auto ok = logql::tmpl::Template::parse(ok_ifs);
+  REQUIRE_MESSAGE(ok.ok(), ok.error());
+}
