@@ -11,12 +11,18 @@ namespace {
 // Not an error: returned by the walker to stop once every required label is extracted.
 constexpr const char* kFoundAllLabels = "found all required labels";
 
+// Objects nested deeper than this are an error instead of a deeper recursion (Loki's parser
+// has no bound, but its goroutine stacks grow; a crafted log line must not crash a query).
+constexpr int kMaxObjectDepth = 1000;
+constexpr const char* kTooDeep = "Value is nested too deeply (more than 1000 objects)";
+
 struct JsonWalker {
   LabelsBuilder& lbs;
   std::string& prefix;
   std::string& value_buf;
   std::string& name;
   std::string& key_buf;
+  int depth = 0;
 
   const char* object(std::string_view data) {
     return json::object_each(data, key_buf, [this](std::string_view key, std::string_view value, json::Type type) {
@@ -34,9 +40,12 @@ struct JsonWalker {
           prefix.resize(keep);
           return nullptr;
         }
+        if (depth == kMaxObjectDepth) return kTooDeep;
         std::string saved_key_buf;
         saved_key_buf.swap(key_buf);  // the nested walk reuses the key buffer
+        ++depth;
         const char* err = object(value);
+        --depth;
         key_buf.swap(saved_key_buf);
         prefix.resize(keep);
         return err;

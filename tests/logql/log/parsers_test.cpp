@@ -129,3 +129,20 @@ TEST_CASE("structured metadata joins the labels; a clash with a stream label get
   o = run(stages(json()), R"({app="a"})", R"({"trace_id":"zz"})", model::LabelSet{{"trace_id", "abc"}});
   CHECK(o.labels == R"({app="a", trace_id="abc", trace_id_extracted="zz"})");
 }
+
+TEST_CASE("json: objects nested deeper than 1000 levels are an error, not a crash") {
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += R"({"a":)";
+  deep += "1";
+  deep += std::string(100000, '}');
+  auto o = run(stages(json()), R"({app="a"})", deep);
+  REQUIRE(o.kept);
+  CHECK(o.labels.find(R"(__error_details__="Value is nested too deeply (more than 1000 objects)")") != std::string::npos);
+  std::string fine;
+  for (int i = 0; i < 50; ++i) fine += R"({"a":)";
+  fine += "1";
+  fine += std::string(50, '}');
+  o = run(stages(json()), "{}", fine);
+  CHECK(o.labels.find("__error__") == std::string::npos);
+  CHECK(o.labels.find(R"(="1")") != std::string::npos);
+}
