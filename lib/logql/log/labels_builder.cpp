@@ -188,12 +188,13 @@ void LabelsBuilder::collect(std::vector<std::pair<std::string_view, std::string_
   if (!err_details_.empty()) out.emplace_back(kErrorDetailsLabel, err_details_);
 }
 
-const ResultLabels* LabelsBuilder::intern(std::vector<std::pair<std::string_view, std::string_view>>& v) {
+const ResultLabels* LabelsBuilder::intern(std::vector<std::pair<std::string_view, std::string_view>>& v, bool keep) {
   // Empty values are no labels (Prometheus convention, and model::LabelSet drops them).
   std::erase_if(v, [](const auto& p) { return p.second.empty(); });
   const uint64_t key = hash_pairs(v);
   uint32_t* link = nullptr;
-  if (interned_.size() < max_interned_) {
+  const bool full = interned_.size() >= max_interned_ && !keep;
+  if (!full) {
     link = &intern_index_.try_emplace(key, kNoIntern).first->second;
   } else if (auto head = intern_index_.find(key); head != intern_index_.end()) {
     link = &head->second;
@@ -205,7 +206,7 @@ const ResultLabels* LabelsBuilder::intern(std::vector<std::pair<std::string_view
   std::vector<model::Label> labels;
   labels.reserve(v.size());
   for (const auto& [n, val] : v) labels.push_back({std::string(n), std::string(val)});
-  if (interned_.size() >= max_interned_) {
+  if (full) {
     scratch_result_.labels = model::LabelSet::from_sorted(std::move(labels));
     scratch_result_.hash = key;
     return &scratch_result_;
@@ -223,7 +224,7 @@ const ResultLabels* LabelsBuilder::result() {
     if (!base_result_) {
       buf_.clear();
       for (const auto& l : *base_) buf_.emplace_back(l.name, l.value);
-      base_result_ = intern(buf_);
+      base_result_ = intern(buf_, /*keep=*/true);  // cached by pointer: never the scratch slot
     }
     return base_result_;
   }
@@ -240,7 +241,7 @@ const ResultLabels* LabelsBuilder::base_group_result() {
     bool listed = std::find(grouping_.groups.begin(), grouping_.groups.end(), l.name) != grouping_.groups.end();
     if (listed != grouping_.without) buf_.emplace_back(l.name, l.value);
   }
-  base_group_result_ = intern(buf_);
+  base_group_result_ = intern(buf_, /*keep=*/true);
   return base_group_result_;
 }
 

@@ -124,7 +124,9 @@ class LabelsBuilder {
   void erase(LabelCategory c, std::string_view name);
   bool deleted(std::string_view name) const;
   bool unchanged() const;
-  const ResultLabels* intern(std::vector<std::pair<std::string_view, std::string_view>>& sorted_unique);
+  // `keep`: intern even past max_interned_ (the base sets, which are cached by pointer).
+  const ResultLabels* intern(std::vector<std::pair<std::string_view, std::string_view>>& sorted_unique,
+                             bool keep = false);
   const ResultLabels* base_group_result();
 
   const model::LabelSet* base_;

@@ -119,6 +119,13 @@ TEST_CASE("past the interning bound, new label sets are still right (one per ent
     REQUIRE(r->labels == model::LabelSet{{"app", "a"}, {"id", std::to_string(i)}});
     REQUIRE(r->hash == r->labels.fingerprint());
   }
+  // Past the bound, an entry that keeps the stream's own labels gets exactly those (the base
+  // set is never the scratch slot, which the next new set overwrites).
+  REQUIRE(sp->process(7000, "no pairs here", {}, out, r));
+  CHECK(r->labels == stream);
+  REQUIRE(sp->process(7001, "id=new", {}, out, r));
+  REQUIRE(sp->process(7002, "still no pairs", {}, out, r));
+  CHECK(r->labels == stream);
   // A set interned early is still found, and is the same object as before.
   const ResultLabels *first, *again;
   REQUIRE(sp->process(0, "id=0", {}, out, first));
