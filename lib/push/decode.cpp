@@ -45,7 +45,15 @@ util::Status check_content_encoding(std::string_view content_encoding) {
 }
 
 util::Result<PushRequest> decode_body(BodyFormat format, std::string_view body, const DecodeOptions& options) {
-  if (format == BodyFormat::Json) return decode_json(body);
+  if (format == BodyFormat::Json) {
+    // The same bound as a snappy body's decompressed size: the JSON parser needs several bytes
+    // of memory per body byte.
+    if (body.size() > options.max_decompressed_bytes) {
+      return util::Error{"request body too large: " + std::to_string(body.size()) +
+                         " bytes, limit: " + std::to_string(options.max_decompressed_bytes) + " bytes"};
+    }
+    return decode_json(body);
+  }
   return decode_protobuf_snappy(body, ProtobufLimits{options.max_decompressed_bytes});
 }
 

@@ -25,7 +25,7 @@ util::Result<BodyFormat> body_format(std::string_view content_type);
 util::Status check_content_encoding(std::string_view content_encoding);
 
 struct DecodeOptions {
-  size_t max_decompressed_bytes = 100 << 20;  // bound on the snappy-decompressed protobuf
+  size_t max_decompressed_bytes = 100 << 20;  // bound on a JSON body or the snappy-decompressed protobuf
 };
 
 // Malformed bodies (bad JSON, truncated protobuf, corrupt snappy, invalid UTF-8) are errors the

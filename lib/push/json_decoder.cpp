@@ -124,7 +124,8 @@ class Walker {
     if (v.is_null()) return {};
     if (!v.is_array()) return fail("\"values\" must be an array, got ", v);
     simdjson::dom::array entries = array_of(v);
-    stream.entries.reserve(stream.entries.size() + entries.size());  // size() is read off the tape
+    // size() is read off the tape; capped, as a long array of junk is refused at its first element.
+    stream.entries.reserve(stream.entries.size() + std::min<size_t>(entries.size(), 1 << 16));
     for (element e : entries) {
       if (auto st = entry(e, stream); !st) return st;
     }
@@ -215,6 +216,7 @@ std::string parse_failure(simdjson::error_code code) {
     case simdjson::STRING_ERROR: return "invalid string (bad escape or unpaired UTF-16 surrogate)";
     case simdjson::UNESCAPED_CHARS: return "unescaped control character in a string";
     case simdjson::NUMBER_ERROR: return "invalid number";
+    case simdjson::DEPTH_ERROR: return "nested deeper than 1024 levels";
     case simdjson::T_ATOM_ERROR:
     case simdjson::F_ATOM_ERROR:
     case simdjson::N_ATOM_ERROR: return "invalid literal (true, false or null)";
@@ -222,26 +224,6 @@ std::string parse_failure(simdjson::error_code code) {
   }
 }
 
-// The deepest container nesting in `body`, brackets inside strings not counted. Used only when
-// the parser's default depth was too small, to size a parser for this one body.
-size_t nesting_depth(std::string_view body) {
-  size_t depth = 0, deepest = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < body.size(); ++i) {
-    char c = body[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
 
 // simdjson refuses integers beyond 64 bits, which JSON allows (nlohmann and Go read them as
 // floats). No number in a push body is ever used (wanted values are strings; a number anywhere
@@ -286,30 +268,20 @@ bool neutralize_big_integers(std::string& body) {
   return changed;
 }
 
-// Parses with `parser`, retrying with a deeper parser for deeply nested (skipped) values and
-// without big integers, which simdjson alone would refuse.
+// Parses with `parser`, retrying once without big integers, which simdjson alone would refuse.
+// Nesting deeper than simdjson's default (1024) is refused rather than given a deeper parser:
+// a parser's memory grows with its depth, and no push body nests beyond a handful of levels.
 simdjson::error_code parse(simdjson::dom::parser& parser, std::string_view body, element& root,
-                           simdjson::dom::parser& deep_parser, std::string& rewritten) {
+                           std::string& rewritten) {
   // A UTF-8 byte order mark is tolerated, as nlohmann and Go's decoders tolerate it.
   if (body.size() >= 3 && std::memcmp(body.data(), "\xEF\xBB\xBF", 3) == 0) body.remove_prefix(3);
   // The body is copied into the parser's reused buffer, which has the padding simdjson reads
   // past the end into (http::Request::body is a std::string we may not grow).
   auto err = parser.parse(body.data(), body.size()).get(root);
-  simdjson::dom::parser* used = &parser;
-  // Each remedy is tried at most once; the two can be needed together, in either order.
-  for (int attempt = 0; attempt < 2 && err; ++attempt) {
-    if (err == simdjson::NUMBER_ERROR && rewritten.empty()) {
-      rewritten.assign(body);
-      if (!neutralize_big_integers(rewritten)) return err;
-      body = rewritten;
-    } else if (err == simdjson::DEPTH_ERROR && used == &parser) {
-      // The thread's parser stays at the default depth: depth costs memory for every body.
-      if (auto e = deep_parser.allocate(body.size(), nesting_depth(body) + 1); e) return e;
-      used = &deep_parser;
-    } else {
-      break;
-    }
-    err = used->parse(body.data(), body.size()).get(root);
+  if (err == simdjson::NUMBER_ERROR) {
+    rewritten.assign(body);
+    if (!neutralize_big_integers(rewritten)) return err;
+    err = parser.parse(rewritten.data(), rewritten.size()).get(root);
   }
   return err;
 }
@@ -318,12 +290,11 @@ simdjson::error_code parse(simdjson::dom::parser& parser, std::string_view body,
 
 util::Result<PushRequest> decode_json(std::string_view body) {
   thread_local simdjson::dom::parser parser;
-  simdjson::dom::parser deep_parser;  // allocates nothing unless used
   std::string rewritten;
   element root;
   PushRequest out;
   util::Status walked;
-  auto err = parse(parser, body, root, deep_parser, rewritten);
+  auto err = parse(parser, body, root, rewritten);
   if (!err) walked = Walker(out).document(root);
   if (parser.capacity() > kRetainedCapacity) parser = simdjson::dom::parser{};
   if (err) return util::Error{"malformed JSON push request: parse error: " + parse_failure(err)};

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "push/decode.h"
 #include "push/json_decoder.h"
 
 using push::decode_json;
@@ -85,7 +86,9 @@ TEST_CASE("push json: malformed bodies are clear errors") {
 
 TEST_CASE("push json: deep nesting and truncation never crash") {
   std::string deep = R"({"x":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
-  CHECK(decode_json(deep).ok());
+  auto d = decode_json(deep);
+  REQUIRE_FALSE(d.ok());
+  CHECK(d.error() == "malformed JSON push request: parse error: nested deeper than 1024 levels");
   std::string body = R"({"streams":[{"stream":{"a":"b"},"values":[["1","line one"],["2","line two",{"k":"v"}]]}]})";
   for (size_t n = 0; n < body.size(); ++n) {
     auto r = decode_json(std::string_view(body).substr(0, n));
@@ -208,11 +211,19 @@ TEST_CASE("push json: large bodies, reused across calls on one thread") {
     REQUIRE(small.ok());
     CHECK(small->streams[0].entries[0].line == "x");
   }
-  // Deep nesting inside a skipped key, beyond the parser's default depth, next to a big integer.
-  std::string deep = R"({"x":)" + std::string(5000, '[') + "12345678901234567890123" + std::string(5000, ']') +
+  // Nesting inside a skipped key, within the parser's depth, next to a big integer.
+  std::string deep = R"({"x":)" + std::string(500, '[') + "12345678901234567890123" + std::string(500, ']') +
                      R"(,"streams":[{"stream":{"a":"b"},"values":[["1","x"]]}]})";
   auto d = decode_json(deep);
   REQUIRE(d.ok());
   CHECK(d->streams.size() == 1);
-  CHECK_FALSE(decode_json(R"({"x":)" + std::string(5000, '[') + std::string(4999, ']') + "}").ok());
+  CHECK_FALSE(decode_json(R"({"x":)" + std::string(500, '[') + std::string(499, ']') + "}").ok());
+}
+
+TEST_CASE("push json: bodies past the decoded-size bound are refused before parsing (413 in logd)") {
+  std::string body = R"({"streams":[{"stream":{"a":"b"},"values":[["1","x"]]}]})";
+  auto r = push::decode_body(push::BodyFormat::Json, body, push::DecodeOptions{16});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error() == "request body too large: " + std::to_string(body.size()) + " bytes, limit: 16 bytes");
+  CHECK(push::decode_body(push::BodyFormat::Json, body, push::DecodeOptions{body.size()}).ok());
 }
