@@ -65,7 +65,7 @@ void FileTailer::set_labels(model::LabelSet labels) {
   std::lock_guard lock(cursor_mu_);
   if (!cursor_) return;  // not opened yet: open_file() uses the new labels
   // Same file, new labels: a new cursor from the first byte not yet emitted.
-  std::weak_ptr<const FileCursor> before;
+  std::shared_ptr<const FileCursor> before;
   if (cursor_->acknowledged() < line_start_) before = cursor_;
   cursor_ = std::make_shared<FileCursor>(path_, id_, labels_, line_start_, std::move(before));
 }

@@ -3,12 +3,14 @@
 // positions file may record, so a crash or an outage of logd never skips unshipped lines.
 //
 // Thread-safety: FileCursor::acknowledge() and acknowledged() may be called from any thread
-// (the client acknowledges from its own); the rest of a cursor is immutable after creation.
+// (the client acknowledges from its own); the rest of a cursor is immutable after creation,
+// except the predecessor link, which acknowledged() drops under its own mutex.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -23,12 +25,14 @@ namespace tail {
 //
 // A target whose labels change (a Kubernetes pod relabelled) goes on reading the same file with a
 // new cursor starting where the old one stopped; the old one is its `predecessor`, whose lines
-// may still be in flight: until they are all acknowledged, the old cursor's offset is the safe
-// one. The link is weak: the ack router keeps a cursor alive while any of its lines is in flight.
+// may still be in flight (queued, in a client batch, or held by a multiline stage): until they
+// are all acknowledged, the old cursor's offset is the safe one. The link is owning, so that a
+// chain of relabels keeps every unfinished cursor alive, and is dropped once the predecessor is
+// fully acknowledged.
 class FileCursor {
  public:
   FileCursor(std::string path, positions::FileId id, model::LabelSet labels, int64_t start_offset,
-             std::weak_ptr<const FileCursor> predecessor = {})
+             std::shared_ptr<const FileCursor> predecessor = {})
       : path_(std::move(path)), id_(id), labels_(std::move(labels)), start_(start_offset),
         predecessor_(std::move(predecessor)), acked_(start_offset) {}
 
@@ -46,9 +50,16 @@ class FileCursor {
   }
   // The offset safe to persist: every line before it was acknowledged.
   int64_t acknowledged() const {
-    if (auto before = predecessor_.lock()) {
+    std::shared_ptr<const FileCursor> before;
+    {
+      std::lock_guard lock(predecessor_mu_);
+      before = predecessor_;
+    }
+    if (before) {
       int64_t theirs = before->acknowledged();
       if (theirs < start_) return theirs;
+      std::lock_guard lock(predecessor_mu_);
+      if (predecessor_ == before) predecessor_.reset();  // all of it acknowledged: let it go
     }
     return acked_.load(std::memory_order_acquire);
   }
@@ -58,7 +69,8 @@ class FileCursor {
   const positions::FileId id_;
   const model::LabelSet labels_;
   const int64_t start_;
-  const std::weak_ptr<const FileCursor> predecessor_;
+  mutable std::mutex predecessor_mu_;
+  mutable std::shared_ptr<const FileCursor> predecessor_;
   std::atomic<int64_t> acked_;
 };
 

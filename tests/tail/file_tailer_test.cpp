@@ -219,6 +219,19 @@ TEST_CASE("tail file: new labels apply to lines read afterwards; the position wa
   before->acknowledge(8);
   CHECK(t.cursor()->acknowledged() == 14);
 
+  // Two relabels before anything more is read: the newest cursor still waits for the oldest
+  // lines (the middle cursor is owned by its successor, not just by the tailer).
+  append(f.path, "four\n");
+  f.poll(t);  // read under `relabelled`, not acknowledged
+  auto middle_lines = t.cursor();
+  t.set_labels(model::LabelSet{{"filename", f.path}, {"job", "a"}});
+  t.set_labels(model::LabelSet{{"filename", f.path}, {"job", "b"}});
+  middle_lines.reset();
+  CHECK(t.cursor()->acknowledged() == 14);  // "four" (14..19) is still in flight
+  f.consumer.cursors.back()->acknowledge(19);
+  CHECK(t.cursor()->acknowledged() == 19);
+  t.set_labels(relabelled);
+
   // Same labels again: the cursor is kept.
   auto now = t.cursor();
   t.set_labels(relabelled);
