@@ -235,7 +235,12 @@ void KubernetesDiscovery::apply_event(const std::string& ns, KubernetesRole kind
 
 void KubernetesDiscovery::run(const std::string& ns, KubernetesRole kind) {
   while (!stopping_) {
-    list_and_watch(ns, kind);
+    try {
+      list_and_watch(ns, kind);
+    } catch (const std::exception& e) {
+      // An object whose fields have unexpected JSON types (nlohmann throws on them): list again.
+      log_error(ns, kind, std::string("malformed API response: ") + e.what());
+    }
     if (!sleep_unless_stopped(options_.retry_interval)) return;
   }
 }
@@ -264,20 +269,36 @@ void KubernetesDiscovery::list_and_watch(const std::string& ns, KubernetesRole k
   std::string rv = resource_version(list);
   while (!stopping_) {
     bool relist = false;
-    auto on_line = [&](std::string_view line) {
-      nlohmann::json event = nlohmann::json::parse(line, nullptr, false);
-      if (event.is_discarded() || !event.is_object()) return true;  // not an event: skip it
-      const std::string type = event.value("type", "");
-      const nlohmann::json& obj = event.contains("object") ? event["object"] : nlohmann::json();
-      if (type == "ERROR") {
-        // A Status object; 410 Gone means our resourceVersion is too old: list again.
-        log_error(ns, kind, "watch: " + obj.value("message", std::string("error event")));
+    // Runs inside libcurl's C callback: nothing may throw out of it.
+    auto on_line = [&](std::string_view line) noexcept {
+      try {
+        nlohmann::json event = nlohmann::json::parse(line, nullptr, false);
+        if (event.is_discarded() || !event.is_object()) return true;  // not an event: skip it
+        auto t = event.find("type");
+        auto o = event.find("object");
+        if (t == event.end() || !t->is_string() || o == event.end() || !o->is_object()) {
+          log_error(ns, kind, "watch: malformed event (no type or object); listing again");
+          relist = true;
+          return false;
+        }
+        const std::string type = t->get<std::string>();
+        const nlohmann::json& obj = *o;
+        if (type == "ERROR") {
+          // A Status object; 410 Gone means our resourceVersion is too old: list again.
+          auto m = obj.find("message");
+          log_error(ns, kind, "watch: " + (m != obj.end() && m->is_string() ? m->get<std::string>()
+                                                                             : std::string("error event")));
+          relist = true;
+          return false;
+        }
+        if (std::string v = resource_version(obj); !v.empty()) rv = v;
+        if (type != "BOOKMARK") apply_event(ns, kind, type, obj);
+        return true;
+      } catch (const std::exception& e) {
+        log_error(ns, kind, std::string("watch: malformed event: ") + e.what() + "; listing again");
         relist = true;
         return false;
       }
-      if (std::string v = resource_version(obj); !v.empty()) rv = v;
-      if (type != "BOOKMARK") apply_event(ns, kind, type, obj);
-      return true;
     };
     std::string extra = "watch=1&allowWatchBookmarks=true&timeoutSeconds=" +
                         std::to_string(options_.watch_timeout_seconds);

@@ -141,6 +141,35 @@ TEST_CASE("kubernetes_sd: list then watch; pods added, changed and deleted; 410 
   CHECK(resumed_after_bookmark);
 }
 
+TEST_CASE("kubernetes_sd: malformed watch events and objects make it list again, never crash") {
+  FakeApiServer api;
+  api.set_list(json::array({pod("a", "uid-a", "web", "5")}), "10");
+  discovery::KubernetesSdConfig config;
+  config.api_server = api.url();
+  config.bearer_token = "s3cret";
+  config.namespaces.names = {"default"};
+  auto kd = discovery::KubernetesDiscovery::create(config, {.retry_interval = std::chrono::milliseconds(50)});
+  REQUIRE_MESSAGE(kd.ok(), kd.error());
+  std::vector<std::unique_ptr<discovery::Discoverer>> ds;
+  ds.push_back(std::move(*kd));
+  discovery::DiscoverySet set({}, std::move(ds));
+  Observed seen;
+  set.start([&](const std::vector<discovery::TargetGroup>& all) { seen.update(all); });
+  CHECK(seen.wait_for({"a web"}));
+  // A type that is not a string, an ERROR without a Status object, an object whose metadata
+  // has the wrong JSON types: each one ends the watch; the list after it is the truth.
+  api.set_list(json::array({pod("b", "uid-b", "db", "20")}), "21");
+  api.push_events({{{"type", 1}, {"object", pod("x", "uid-x", "web", "11")}}});
+  CHECK(seen.wait_for({"b db"}));
+  api.set_list(json::array({pod("c", "uid-c", "db", "30")}), "31");
+  api.push_events({{{"type", "ERROR"}, {"object", nullptr}}});
+  CHECK(seen.wait_for({"c db"}));
+  api.push_events({{{"type", "ADDED"}, {"object", {{"metadata", {{"name", 7}, {"namespace", json::array()}}}}}},
+                   {{"type", "ADDED"}, {"object", pod("e", "uid-e", "web", "32")}}});
+  CHECK(seen.wait_for({"c db", "e web"}));  // the malformed object gave no target; discovery goes on
+  set.stop();
+}
+
 TEST_CASE("kubernetes_sd: kubeconfig, in-cluster and own_namespace") {
   std::string dir = std::filesystem::temp_directory_path() / "kubeconfig_test";
   std::filesystem::create_directories(dir);
