@@ -88,10 +88,12 @@ util::Result<std::vector<std::string>> parse_journal_matches(const std::string& 
     // sd_journal_add_match's rule for the field: A-Z, 0-9 and "_", not starting with "__".
     size_t eq = term.find('=');
     std::string field = term.substr(0, eq);
-    bool valid = eq != std::string::npos && !field.empty() && !field.starts_with("__");
+    // Promtail splits each term on '=' and wants exactly two parts: a value with '=' is refused.
+    bool valid = eq != std::string::npos && term.find('=', eq + 1) == std::string::npos && !field.empty() &&
+                 !field.starts_with("__");
     for (char c : field) valid = valid && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
     if (!valid) {
-      return util::Error{"\"" + term + "\" is not a journal match (FIELD=value, FIELD of A-Z, 0-9 and _)"};
+      return util::Error{"\"" + term + "\" is not a journal match (FIELD=value, FIELD of A-Z, 0-9 and _, one =)"};
     }
     terms.push_back(std::move(term));
   }
