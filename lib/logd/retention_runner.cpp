@@ -81,6 +81,11 @@ size_t RetentionRunner::run_once() {
   size_t deleted = 0;
   bool failed = false;
   for (const std::string& tenant : maint::list_tenants(store_root_)) {
+    {
+      // Shutdown does not wait for the rest of a long pass: the next start picks it up.
+      std::lock_guard stop_lock(mu_);
+      if (stopping_) break;
+    }
     auto report = maint::apply_retention(store_root_, tenant, options);
     if (!report.ok()) {
       failed = true;

@@ -86,7 +86,7 @@ class Executor {
     at_pos_ = n->pos;
   }
   std::string at_context() const {
-    if (at_arg_) return at_arg_->kind == Arg::Kind::kPipe ? pipe_string(*at_arg_->pipe) : arg_string(*at_arg_);
+    if (at_arg_) return at_arg_->kind == Arg::Kind::kPipe ? at_arg_->text : arg_string(*at_arg_);
     if (at_cmd_) return command_string(*at_cmd_);
     if (at_node_) return node_string(*at_node_);
     return "";

@@ -8,7 +8,7 @@ namespace logql::tmpl {
 std::string arg_string(const Arg& a) {
   switch (a.kind) {
     case Arg::Kind::kString: return a.text;
-    case Arg::Kind::kPipe: return "(" + pipe_string(*a.pipe) + ")";
+    case Arg::Kind::kPipe: return "(" + a.text + ")";  // the parser keeps the pipe's text: no re-rendering
     default: return a.text;
   }
 }

@@ -419,7 +419,7 @@ class Parser {
         number(*a, t);
         return a;
       case Tok::kLeftParen: {
-        // Go's text/template limit and message (maxStackDepth).
+        // Go's text/template message (maxStackDepth), at a tenth of its limit.
         if (paren_depth_ >= kMaxParenDepth) error("max expression depth exceeded");
         ++paren_depth_;
         a->kind = Arg::Kind::kPipe;
@@ -489,7 +489,7 @@ class Parser {
   FunctionSet functions_;
   size_t i_ = 0, last_ = 0;
   int range_depth_ = 0;
-  static constexpr int kMaxParenDepth = 10000;
+  static constexpr int kMaxParenDepth = 1000;  // Go: 10000; each level keeps its text, so N² bytes
   static constexpr int kMaxControlDepth = 1000;
   int paren_depth_ = 0;
   int control_depth_ = 0;
