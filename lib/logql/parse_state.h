@@ -93,7 +93,7 @@ class Parser {
 
   // The parser, the printer and the evaluator all recurse on the tree: a query nested (or
   // chained) deeper than this is refused rather than allowed to exhaust a thread's stack.
-  static constexpr int kMaxDepth = 512;
+  static constexpr int kMaxDepth = 1000;  // about 2 MB of stack in the parser (8 MB threads)
   int depth_ = 0;
   // Counts one more level while alive; `extra` levels already built at this one (a chain of
   // binary operators nests its left operand once per operator) count too.
