@@ -45,18 +45,24 @@ Client::Client(const logtail::ClientConfig& config, ClientOptions options, std::
 
 Client::~Client() { stop(std::chrono::milliseconds(0)); }
 
-Client::PushStatus Client::push(Entry&& entry) {
+Client::PushStatus Client::push(Entry&& entry, const std::atomic<bool>* cancel) {
   size_t cost = queued_cost(entry);
   std::unique_lock lock(mu_);
+  auto cancelled = [&] { return cancel && cancel->load(std::memory_order_acquire); };
   not_full_.wait(lock, [&] {
-    return stopping_ || queue_.empty() || queued_bytes_ + cost <= options_.max_queued_bytes;
+    return stopping_ || cancelled() || queue_.empty() || queued_bytes_ + cost <= options_.max_queued_bytes;
   });
-  if (stopping_) return PushStatus::kStopped;
+  if (stopping_ || cancelled()) return PushStatus::kStopped;
   bool was_empty = queue_.empty();
   queue_.push_back(std::move(entry));
   queued_bytes_ += cost;
   if (was_empty) not_empty_.notify_one();
   return PushStatus::kQueued;
+}
+
+void Client::wake_producers() {
+  std::lock_guard lock(mu_);
+  not_full_.notify_all();
 }
 
 Client::PushStatus Client::try_push(Entry& entry) {

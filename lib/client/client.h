@@ -58,8 +58,11 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   enum class PushStatus { kQueued, kFull, kStopped };
-  // Blocks while the queue is full. kStopped once stop() has begun (the entry is not taken).
-  PushStatus push(Entry&& entry);
+  // Blocks while the queue is full. kStopped once stop() has begun, or once `*cancel` is true
+  // and wake_producers() was called (the entry is not taken either way).
+  PushStatus push(Entry&& entry, const std::atomic<bool>* cancel = nullptr);
+  // Wakes producers blocked in push() so that they see their cancel flag.
+  void wake_producers();
   // Never blocks: kFull leaves `entry` untouched for a later retry.
   PushStatus try_push(Entry& entry);
 

@@ -98,7 +98,7 @@ util::Status start_listening_sources(App::Impl& m) {
       o.labels = c.labels;
       o.relabel_rules = sc.relabel_configs;
       auto l = sources::SyslogListener::start(std::move(o), [&m, i](model::LabelSet labels, model::Entry e) {
-        m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp);
+        m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp, {}, /*cancellable=*/true);
       });
       if (!l.ok()) return util::Error{where + l.error()};
       m.syslog_listeners.push_back(std::move(*l));
@@ -141,7 +141,8 @@ util::Status start_listening_sources(App::Impl& m) {
       auto j = sources::JournalReader::start(std::move(o), [&m, i, source](model::LabelSet labels, model::Entry e,
                                                                          uint64_t sequence) {
         m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp,
-                                   client::SourcePosition{source, static_cast<int64_t>(sequence)});
+                                   client::SourcePosition{source, static_cast<int64_t>(sequence)},
+                                   /*cancellable=*/true);
       });
       if (!j.ok()) return util::Error{where + j.error()};
       m.journal_readers.push_back(std::move(*j));
@@ -332,7 +333,9 @@ bool App::stop_locked() {
     if (ds) ds->stop();  // no target changes while shutting down
   }
   // 1. Stop reading, but keep the tailers: their positions are recorded only once the clients
-  //    have settled what was read.
+  //    have settled what was read. Sources that push directly give up a push blocked on a full
+  //    client queue (logd down) first, or stopping them would wait for logd.
+  m.runner->cancel_unqueued();
   for (auto& l : m.syslog_listeners) l->stop();  // no more unqueued entries after these
   for (auto& r : m.push_receivers) r->stop();
   for (auto& j : m.journal_readers) j->stop();

@@ -121,15 +121,21 @@ void PipelineRunner::ship(stages::Entry& e, client::SourcePosition position) {
   client::Entry out{std::move(e.labels), model::Entry{e.timestamp, std::move(e.line), std::move(e.metadata)},
                     std::move(e.tenant), position};
   const size_t n = clients_->size();
+  const std::atomic<bool>* cancel = shipping_cancellable_ ? &unqueued_cancel_ : nullptr;
   for (size_t i = 0; i < n; ++i) {
     acks_->pushed(i, position);
     if (i + 1 < n) {
       client::Entry copy = out;
-      (*clients_)[i]->push(std::move(copy));
+      (*clients_)[i]->push(std::move(copy), cancel);
     } else {
-      (*clients_)[i]->push(std::move(out));
+      (*clients_)[i]->push(std::move(out), cancel);
     }
   }
+}
+
+void PipelineRunner::cancel_unqueued() {
+  unqueued_cancel_.store(true, std::memory_order_release);
+  for (auto& c : *clients_) c->wake_producers();
 }
 
 void PipelineRunner::flush_buffered(int64_t now) {
@@ -146,7 +152,7 @@ void PipelineRunner::drain_all() {
 }
 
 void PipelineRunner::process_unqueued(size_t scrape_index, const model::LabelSet& labels, std::string line,
-                                      int64_t read_time_ns, client::SourcePosition position) {
+                                      int64_t read_time_ns, client::SourcePosition position, bool cancellable) {
   std::lock_guard lock(run_mu_);
   stages::Pipeline& pipeline = (*pipelines_)[scrape_index];
   stages::Entry& e = scratch_;
@@ -156,7 +162,9 @@ void PipelineRunner::process_unqueued(size_t scrape_index, const model::LabelSet
   e.line = std::move(line);
   e.metadata = model::LabelSet();
   e.tenant.clear();
+  shipping_cancellable_ = cancellable;
   run_pipeline(pipeline, e, position);
+  shipping_cancellable_ = false;
 }
 
 void PipelineRunner::acknowledge_all_fed() {

@@ -47,14 +47,20 @@ class PipelineRunner {
   // Runs one line that does not come through the queue (stdin, syslog, pushes, the journal),
   // from any thread. `position` (source 0: none) is acknowledged like a file line's: the
   // journal registers a source with the AckRouter and numbers its entries as offsets.
+  // `cancellable`: cancel_unqueued() may make its pushes give up (sources that lose nothing by
+  // it: the journal re-reads from its cursor, syslog senders get no acknowledgement anyway).
   void process_unqueued(size_t scrape_index, const model::LabelSet& labels, std::string line, int64_t read_time_ns,
-                        client::SourcePosition position = {});
+                        client::SourcePosition position = {}, bool cancellable = false);
   // Drains the pipelines' held entries (stdin reader at end of input).
   void drain_all();
 
   // After every client settled everything: acknowledge the last line fed of every source that
   // went through a buffering pipeline.
   void acknowledge_all_fed();
+  // Shutdown: cancellable pushes from process_unqueued() that wait for room in a client queue
+  // give up (the entry is not acknowledged; a journal cursor stays before it), so that those
+  // sources can be stopped while the clients still drain what the tailers read.
+  void cancel_unqueued();
 
  private:
   void run();
@@ -71,6 +77,8 @@ class PipelineRunner {
   std::FILE* const dry_run_out_;
 
   std::mutex run_mu_;  // one thread at a time drives the pipelines
+  bool shipping_cancellable_ = false;  // guarded by run_mu_: a cancellable process_unqueued runs
+  std::atomic<bool> unqueued_cancel_{false};
   stages::Entry scratch_;
   struct Fed {
     int64_t last_fed = 0;     // end offset of the last line fed to a buffering pipeline

@@ -405,3 +405,45 @@ TEST_CASE("client: an invalid URL is refused at creation") {
   REQUIRE_FALSE(made.ok());
   CHECK(made.error().find("scheme") != std::string::npos);
 }
+
+TEST_CASE("client: a push blocked on a full queue gives up when its cancel flag is set and producers are woken") {
+  uint16_t port;
+  {
+    Receiver probe;  // nothing listens there: the queue fills and stays full
+    port = probe.port();
+  }
+  logtail::ClientConfig c;
+  c.url = "http://127.0.0.1:" + std::to_string(port) + "/loki/api/v1/push";
+  c.batchsize = 100;
+  c.batchwait = 10 * model::kNanosPerMilli;
+  c.backoff_config.min_period = 5 * model::kNanosPerMilli;
+  c.backoff_config.max_period = 20 * model::kNanosPerMilli;
+  c.backoff_config.max_retries = 0;
+  client::ClientOptions o;
+  o.max_queued_bytes = 500;
+  auto cl = make_client(c, std::move(o));
+  int n = 0;
+  auto fill = [&] {
+    for (;; ++n) {
+      auto e = entry("line-" + std::to_string(n), {{"job", "x"}}, 1, n + 1);
+      if (cl->try_push(e) == client::Client::PushStatus::kFull) return;
+    }
+  };
+  fill();
+  // Once the sender holds a batch it keeps retrying, nothing leaves the queue any more.
+  CHECK(eventually([&] { return cl->metrics().value("promtail_batch_retries_total", {cl->host(), ""}) >= 1; }));
+  fill();
+  std::atomic<bool> cancel{false};
+  std::atomic<int> result{-1};
+  std::thread producer([&] {
+    auto st = cl->push(entry("blocked", {{"job", "x"}}, 1, n + 1), &cancel);
+    result = static_cast<int>(st);
+  });
+  std::this_thread::sleep_for(50ms);  // the producer is blocked (nothing frees room)
+  CHECK(result.load() == -1);
+  cancel = true;
+  cl->wake_producers();
+  producer.join();
+  CHECK(result.load() == static_cast<int>(client::Client::PushStatus::kStopped));
+  cl->stop(0ms);
+}
