@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "model/time.h"
+#include "store/stale_temporaries.h"
 
 namespace logd {
 namespace {
@@ -52,6 +53,10 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   store::LocalStoreOptions so;
   so.dir = config.store_dir();
   so.warn = [l = &s->logger_](const std::string& m) { l->log(LogLevel::kWarn, m, "component=store"); };
+  if (size_t n = store::remove_stale_temporaries(so.dir); n > 0) {
+    s->logger_.log(LogLevel::kInfo, "removed temporary files left by a crashed writer",
+                   "files=" + std::to_string(n));
+  }
   auto st = store::open_local_store(so);
   if (!st.ok()) return util::Error{"opening the store: " + st.error()};
   s->store_ = std::move(*st);
