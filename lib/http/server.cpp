@@ -65,6 +65,14 @@ class Server::Impl {
   ServerOptions options;
   std::vector<Route> routes;
   std::map<std::string, WebSocketHandler, std::less<>> ws_routes;
+
+  // Declared before the io_context so that they outlive it: handlers the io_context destroys
+  // when it goes own sessions, whose destructors deregister from `sessions` under `mu`.
+  std::mutex mu;  // guards sessions, ws_threads
+  std::condition_variable sessions_cv;
+  std::map<Session*, std::weak_ptr<Session>> sessions;
+  std::vector<std::thread> ws_threads;
+
   net::io_context ioc;
   tcp::acceptor acceptor;
   std::optional<net::ssl::context> ssl_ctx;  // set by start() when options.tls is enabled
@@ -72,11 +80,6 @@ class Server::Impl {
   std::atomic<uint16_t> bound_port{0};
   std::atomic<bool> stopping{false};
   bool started = false;
-
-  std::mutex mu;  // guards sessions, ws_threads
-  std::condition_variable sessions_cv;
-  std::map<Session*, std::weak_ptr<Session>> sessions;
-  std::vector<std::thread> ws_threads;
 
   void add_session(const std::shared_ptr<Session>& s) {
     std::lock_guard lock(mu);

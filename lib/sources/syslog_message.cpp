@@ -105,7 +105,10 @@ std::optional<int64_t> read_bsd_timestamp(std::string_view s, int year) {
     return {};
   }
   int64_t days = model::days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  return ((days * 24 + hh) * 60 + mm) * 60 * model::kNanosPerSecond + ss * model::kNanosPerSecond;
+  // Year 0 (RFC 3164 has no year, and rfc3164_default_to_current_year is off, as in Promtail) is
+  // beyond int64 nanoseconds: wrap as Go's UnixNano does, rather than overflow (undefined in C++).
+  uint64_t seconds = static_cast<uint64_t>(((days * 24 + hh) * 60 + mm) * 60 + ss);
+  return static_cast<int64_t>(seconds * static_cast<uint64_t>(model::kNanosPerSecond));
 }
 
 }  // namespace
