@@ -1,0 +1,15 @@
+// RFC 4648 base64 (the standard alphabet, with padding): HTTP basic auth, etcd's JSON gateway,
+// kubeconfig *-data fields, S3's Content-MD5.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace util {
+
+std::string base64_encode(std::string_view data);
+// nullopt on a character outside the alphabet or bad padding; ASCII whitespace is skipped.
+std::optional<std::string> base64_decode(std::string_view text);
+
+}  // namespace util

@@ -1,0 +1,38 @@
+#include <doctest/doctest.h>
+
+#include "util/base64.h"
+#include "util/result.h"
+
+TEST_CASE("base64: RFC 4648 test vectors both ways") {
+  const char* vectors[][2] = {{"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},        {"foo", "Zm9v"},
+                              {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  for (auto& [plain, encoded] : vectors) {
+    CHECK(util::base64_encode(plain) == encoded);
+    CHECK(util::base64_decode(encoded) == std::string(plain));
+  }
+  CHECK(util::base64_encode(std::string("\xff\x00\x80", 3)) == "/wCA");
+}
+
+TEST_CASE("base64: bad input is refused, whitespace skipped") {
+  CHECK(util::base64_decode("Zm9v\nYmFy") == std::string("foobar"));
+  CHECK_FALSE(util::base64_decode("Zm9v!"));
+  CHECK_FALSE(util::base64_decode("Zg==Zg=="));  // data after padding
+  CHECK_FALSE(util::base64_decode("Zg="));       // padding does not complete the quantum
+  CHECK_FALSE(util::base64_decode("Z"));         // six bits are no byte
+}
+
+TEST_CASE("error codes map once to HTTP statuses and exit codes") {
+  CHECK(util::http_status_of(util::ErrorCode::kInvalidArgument) == 400);
+  CHECK(util::http_status_of(util::ErrorCode::kTooLarge) == 413);
+  CHECK(util::http_status_of(util::ErrorCode::kRateLimited) == 429);
+  CHECK(util::http_status_of(util::ErrorCode::kUnauthenticated) == 401);
+  CHECK(util::http_status_of(util::ErrorCode::kUnavailable) == 503);
+  CHECK(util::exit_code_of(util::ErrorCode::kInvalidArgument) == 2);
+  CHECK(util::exit_code_of(util::ErrorCode::kCorruption) == 1);
+  util::Status s = util::too_large("body too big");
+  CHECK(s.code() == util::ErrorCode::kTooLarge);
+  util::Result<int> r = util::Error{"plain"};
+  CHECK(r.code() == util::ErrorCode::kInvalidArgument);
+  util::Status passed_up = r.status_error();
+  CHECK(passed_up.error() == "plain");
+}
