@@ -14,6 +14,7 @@ PKGS += libcurl  # lib/client (logtail's push client)
 PKGS += libsystemd  # lib/sources (logtail's journal reader, sd-journal)
 PKGS += openssl  # lib/sources (logtail's syslog listener over TLS)
 PKGS += simdjson  # lib/push (JSON push bodies)
+PKGS += pugixml  # lib/objstore (S3's XML answers)
 OPT ?= -O2
 SAN ?=
 CXXFLAGS ?= $(OPT) -g1
