@@ -56,6 +56,18 @@ TEST_CASE("s3 bucket: ranges are asked as bytes=a-b, never bytes=0-0, and the an
   server.script({answer_with(partial("4567", "nonsense"))});
   CHECK(bucket->get_range("k", 4, 4).code() == ErrorCode::kCorruption);
 
+  // s3rver's answer to any range of an empty object: 206 "bytes 0-0/0" announcing a byte it
+  // never sends. Empty, not truncated, and not retried.
+  RawServer quirk({RawServer::reply("HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-0/0\r\nContent-Length: "
+                                    "1\r\nConnection: close\r\n\r\n")});
+  auto quirk_config = server.config();
+  quirk_config.endpoint = "http://127.0.0.1:" + std::to_string(quirk.port());
+  auto quirky = make_bucket(quirk_config, clock);
+  auto empty = quirky->get_range("empty", 0, 5);
+  REQUIRE_MESSAGE(empty.ok(), empty.error());
+  CHECK(empty->empty());
+  CHECK(quirk.connections() == 1);
+
   // 416 at or past the end: the object's size decides between "" and kInvalidArgument.
   http::Response head = http::Response::text(200, "");
   head.headers.set("Last-Modified", "Mon, 12 Oct 2009 17:50:30 GMT");
