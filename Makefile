@@ -36,6 +36,7 @@ TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/obj/%.o)
 TOOL_BINS := $(TOOLS:%=$(BUILD)/bin/%)
 # Stand-ins the end-to-end tests drive (tests/tools/<name>.cpp -> $(BUILD)/bin/<name with dashes>).
 TEST_TOOLS := fake-kube-apiserver
+TEST_TOOLS += objstore-tool  # drives lib/objstore in tests/e2e/objstore_s3_test.sh
 TEST_TOOL_BINS := $(TEST_TOOLS:%=$(BUILD)/bin/%)
 # Protocol buffers: proto/*.proto -> $(BUILD)/gen/*.pb.{h,cc} (protoc), compiled into liblog.a.
 PROTO_SRCS := $(wildcard proto/*.proto)
@@ -91,6 +92,11 @@ $(BUILD)/bin/fake-kube-apiserver: $(BUILD)/obj/tests/tools/fake_kube_apiserver.o
 	@echo "  LD  $@"
 	@$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/bin/objstore-tool: $(BUILD)/obj/tests/tools/objstore_tool.o $(BUILD)/liblog.a
+	@mkdir -p $(@D)
+	@echo "  LD  $@"
+	@$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # The one test command: unit tests, then end-to-end tests against the built tools, one summary line.
 test: setup
 	@$(MAKE) --no-print-directory $(JOBS) $(BUILD)/bin/unit-tests $(TOOL_BINS) $(TEST_TOOL_BINS)
@@ -99,7 +105,8 @@ test: setup
 unit: $(BUILD)/bin/unit-tests
 	@$(BUILD)/bin/unit-tests $(TEST_ARGS)
 
-e2e: $(TOOL_BINS) $(TEST_TOOL_BINS)
+# objstore_s3_test.sh runs the unit tests' bucket conformance suite against s3rver.
+e2e: $(TOOL_BINS) $(TEST_TOOL_BINS) $(BUILD)/bin/unit-tests
 	@BIN=$(abspath $(BUILD)/bin) bash tests/e2e/run.sh
 
 # Unit and end-to-end tests under AddressSanitizer and UndefinedBehaviorSanitizer, in their own build tree.
