@@ -43,8 +43,12 @@ struct Quirks {
   // (S3 sorts them before), and with a delimiter it misses the common prefix of objects nested
   // two levels below it ("b/" for "b/x/y/z").
   bool directory_walk_listing = false;
-  // Overwrites an object in place, so a concurrent reader can get part of it.
+  // Overwrites an object in place, so a concurrent reader can get part of it (or an answer
+  // announcing more bytes than it sends, which stalls until the server drops the connection).
   bool non_atomic_overwrite = false;
+  // Answers any range of an empty object with 206 "bytes 0-0/0" announcing one byte it never
+  // sends; the client reads that as empty, but only once the server drops the connection (5 s).
+  bool empty_object_ranges_stall = false;
 };
 
 using objstore::Bucket;
@@ -141,7 +145,7 @@ inline void check_missing_keys(Bucket& b) {
   }
 }
 
-inline void check_get_range(Bucket& b) {
+inline void check_get_range(Bucket& b, const Quirks& quirks) {
   const std::string data = "0123456789abcdefghij";  // 20 bytes
   put_ok(b, "range/obj", data);
   struct Case {
@@ -168,9 +172,13 @@ inline void check_get_range(Bucket& b) {
   CHECK(past.code() == ErrorCode::kInvalidArgument);
 
   put_ok(b, "range/empty", "");
-  auto empty = b.get_range("range/empty", 0, 5);
-  REQUIRE_MESSAGE(empty.ok(), empty.error());
-  CHECK(empty->empty());
+  if (quirks.empty_object_ranges_stall) {
+    MESSAGE("quirk: skipping a range of an empty object (the answer stalls until the server drops the connection)");
+  } else {
+    auto empty = b.get_range("range/empty", 0, 5);
+    REQUIRE_MESSAGE(empty.ok(), empty.error());
+    CHECK(empty->empty());
+  }
 
   std::string big = binary_data(1 << 20);
   put_ok(b, "range/big", big);
@@ -338,10 +346,14 @@ inline void check_cancelled(Bucket& b) {
 }
 
 // Writers replace one key while readers read it: every read is one whole version. Other
-// writers put keys of their own at the same time.
+// writers put keys of their own at the same time. (Against a server that overwrites in place,
+// the readers read a key nobody rewrites.)
 inline void check_concurrent_puts(Bucket& b, const Quirks& quirks) {
   const std::string a(200'000, 'a'), z(300'000, 'z');
   put_ok(b, "hot/key", a);
+  put_ok(b, "cold/key", z);
+  const std::string read_key = quirks.non_atomic_overwrite ? "cold/key" : "hot/key";
+  if (quirks.non_atomic_overwrite) MESSAGE("quirk: readers read a key no writer rewrites");
   std::atomic<int> torn{0}, failures{0};
   std::vector<std::thread> threads;
   for (int w = 0; w < 3; ++w) {
@@ -355,7 +367,7 @@ inline void check_concurrent_puts(Bucket& b, const Quirks& quirks) {
   for (int r = 0; r < 2; ++r) {
     threads.emplace_back([&] {
       for (int i = 0; i < 12; ++i) {
-        auto got = b.get("hot/key");
+        auto got = b.get(read_key);
         if (!got.ok()) {
           ++failures;
         } else if (*got != a && *got != z) {
@@ -366,12 +378,11 @@ inline void check_concurrent_puts(Bucket& b, const Quirks& quirks) {
   }
   for (auto& t : threads) t.join();
   CHECK(failures == 0);
-  if (quirks.non_atomic_overwrite) {
-    if (torn > 0) MESSAGE("quirk: " << torn.load() << " read(s) saw a partly overwritten object");
-  } else {
-    CHECK(torn == 0);
-  }
+  CHECK(torn == 0);
   CHECK(list_all(b, "own/").size() == 24);
+  auto last = b.get("hot/key");
+  REQUIRE(last.ok());
+  CHECK((*last == a || *last == z));
 }
 
 using BucketFactory = std::function<std::unique_ptr<Bucket>()>;
@@ -380,7 +391,7 @@ using BucketFactory = std::function<std::unique_ptr<Bucket>()>;
 inline void run_conformance(const BucketFactory& make, const Quirks& quirks = {}) {
   SUBCASE("put and get") { check_put_get(*make()); }
   SUBCASE("missing keys") { check_missing_keys(*make()); }
-  SUBCASE("get_range") { check_get_range(*make()); }
+  SUBCASE("get_range") { check_get_range(*make(), quirks); }
   SUBCASE("list order, prefix, start-after and delimiter") { check_list_order_and_delimiter(*make(), quirks); }
   SUBCASE("list pagination and early stop") { check_list_pagination(*make()); }
   SUBCASE("remove") { check_remove(*make(), quirks); }

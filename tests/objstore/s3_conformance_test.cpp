@@ -57,7 +57,7 @@ TEST_CASE("bucket conformance: s3" * doctest::skip(!s3_configured())) {
   REQUIRE_MESSAGE(check.ok(), check.error());
 
   Quirks quirks;
-  if (env("LOGKIT_TEST_S3_QUIRKS") == "s3rver") quirks = {true, true};
+  if (env("LOGKIT_TEST_S3_QUIRKS") == "s3rver") quirks = {true, true, true};
   std::vector<std::string> prefixes;
   run_conformance([&]() -> std::unique_ptr<Bucket> {
     auto inner = objstore::S3Bucket::create(test_config());
