@@ -166,9 +166,18 @@ util::Status S3Bucket::do_list(const ListOptions& options, const ListCallback& c
 }
 
 util::Status S3Bucket::do_remove(const std::string& key, std::stop_token stop) {
-  auto answer = client_.perform({S3Operation::kDeleteObject, "DELETE", key, {}, {}, {}}, stop);
-  if (!answer.ok() && answer.code() != util::ErrorCode::kNotFound) return answer.status_error();
-  return {};  // some S3-compatible stores answer 404 for a missing key; gone is gone
+  auto answer = client_.perform({S3Operation::kDeleteObject, "DELETE", key, {}, {}, {}}, stop, 404);
+  if (!answer.ok()) return answer.status_error();
+  if (answer->status == 404) {
+    // Some S3-compatible stores answer 404 NoSuchKey for a missing key: gone is gone. A missing
+    // bucket is another matter.
+    auto e = parse_error(answer->body);
+    if (e.ok() && e->code == "NoSuchBucket") {
+      return util::not_found("s3 DeleteObject " + client_.config().bucket + "/" + key + ": 404 NoSuchBucket: " +
+                             e->message);
+    }
+  }
+  return {};
 }
 
 void S3Bucket::delete_chunk(const std::vector<std::string>& keys, size_t begin, size_t end, RemoveBatchResult& result,

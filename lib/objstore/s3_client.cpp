@@ -105,7 +105,7 @@ util::Result<httpclient::Response> S3Client::perform(const S3Request& request, s
 
     verdict = classify_attempt(response, request.method);
     if (also_accept != 0 && response.transport_ok() && response.status == also_accept) {
-      metrics_.request(op, Outcome::kClientError);
+      metrics_.request(op, verdict.outcome);
       return response;
     }
     if (cancel.load() && verdict.kind != AttemptVerdict::kDone) {

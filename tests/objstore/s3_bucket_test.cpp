@@ -171,3 +171,14 @@ TEST_CASE("s3 bucket: head reads size and Last-Modified; remove of a missing key
   CHECK(bucket->head("missing").code() == ErrorCode::kNotFound);
   CHECK(bucket->remove("missing").ok());
 }
+
+TEST_CASE("s3 bucket: removing from a missing bucket is not success") {
+  ScriptedS3 server;
+  util::FakeClock clock;
+  auto bucket = make_bucket(server.config(), clock);
+  server.script({answer_with(s3_error(404, "NoSuchKey")), answer_with(s3_error(404, "NoSuchBucket"))});
+  CHECK(bucket->remove("gone").ok());
+  auto s = bucket->remove("gone");
+  CHECK(s.code() == ErrorCode::kNotFound);
+  CHECK(s.error().find("NoSuchBucket") != std::string::npos);
+}
