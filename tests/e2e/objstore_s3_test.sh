@@ -57,9 +57,15 @@ os_tool() {
   os_rc=$?
   os_err=$(cat "$os_dir/tool.err")
 }
-# os_expect_suite NAME OUTPUT: the S3 conformance case ran (not skipped) and passed.
+# os_expect_suite NAME OUTPUT: the S3 conformance case ran (not skipped) and passed. On failure
+# the output is shown without doctest's summary lines, which scripts/test.sh would take for the
+# unit tests' own.
 os_expect_suite() {
-  if grep -qE 'test cases: +1 \| +1 passed \| +0 failed' <<<"$2"; then pass "$1"; else fail "$1" "$(tail -30 <<<"$2")"; fi
+  if grep -qE 'test cases: +1 \| +1 passed \| +0 failed' <<<"$2"; then
+    pass "$1"
+  else
+    fail "$1" "$(grep -v '^\[doctest\]' <<<"$2" | tail -30)"
+  fi
 }
 os_fault() { curl -sf -X POST -d "$1" "http://127.0.0.1:$os_proxy_port/__proxy/fault" >/dev/null; }
 os_proxy_stat() { curl -sf "http://127.0.0.1:$os_proxy_port/__proxy/stats" | jq -r ".$1"; }

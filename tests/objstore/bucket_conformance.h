@@ -380,9 +380,11 @@ inline void check_concurrent_puts(Bucket& b, const Quirks& quirks) {
   CHECK(failures == 0);
   CHECK(torn == 0);
   CHECK(list_all(b, "own/").size() == 24);
-  auto last = b.get("hot/key");
-  REQUIRE(last.ok());
-  CHECK((*last == a || *last == z));
+  if (!quirks.non_atomic_overwrite) {  // concurrent in-place overwrites leave a mix
+    auto last = b.get("hot/key");
+    REQUIRE(last.ok());
+    CHECK((*last == a || *last == z));
+  }
 }
 
 using BucketFactory = std::function<std::unique_ptr<Bucket>()>;
