@@ -11,7 +11,7 @@
 namespace idx {
 namespace {
 
-util::Error corrupt(const std::string& what) { return util::Error{"corrupt index: " + what}; }
+util::Error corrupt(const std::string& what) { return util::corruption("corrupt index: " + what); }
 
 const char* const kSectionNames[kSectionCount] = {"symbols", "series", "series offsets", "postings", "label index"};
 
@@ -19,12 +19,19 @@ const char* const kSectionNames[kSectionCount] = {"symbols", "series", "series o
 
 util::Result<IndexReader> IndexReader::open(const std::string& path) {
   auto f = fsutil::MappedFile::open(path);
-  if (!f.ok()) return util::Error{f.error()};
+  if (!f.ok()) return f.status_error();
+  auto file = std::make_shared<const fsutil::MappedFile>(std::move(*f));
+  std::string_view bytes = file->data();
+  return open_owned(bytes, std::move(file), path);
+}
+
+util::Result<IndexReader> IndexReader::open_owned(std::string_view bytes, std::shared_ptr<const void> owner,
+                                                  std::string name) {
   IndexReader r;
-  r.file_ = std::make_shared<const fsutil::MappedFile>(std::move(*f));
-  r.bytes_ = r.file_->data();
-  r.path_ = path;
-  if (auto s = r.parse(); !s.ok()) return util::Error{path + ": " + s.error()};
+  r.owner_ = std::move(owner);
+  r.bytes_ = bytes;
+  r.path_ = std::move(name);
+  if (auto s = r.parse(); !s.ok()) return util::Error{r.path_ + ": " + s.error(), s.code()};
   return r;
 }
 

@@ -5,7 +5,7 @@
 
 #include "logql/parser.h"
 #include "model/time.h"
-#include "store/local_store.h"
+#include "store/bucket_store.h"
 
 namespace maint {
 
