@@ -21,6 +21,7 @@ namespace {
 struct GlobalFlags {
   logcli::ClientOptions client;
   std::string store_dir;
+  std::string cache_dir;
   std::string output = "default";
   std::string timezone = "Local";
   bool quiet = false;
@@ -50,7 +51,11 @@ void add_global_flags(CLI::App& app, GlobalFlags& g) {
   app.add_option("--bearer-token-file", g.client.bearer_token_file, "File holding the bearer token")
       ->envname("LOKI_BEARER_TOKEN_FILE");
   app.add_option("--store", g.store_dir,
-                 "Query a logd data directory (or a copy of one) directly, read-only, instead of a server");
+                 "Query a logd store directly, read-only, instead of a server: a data directory (or a copy of "
+                 "one), or s3://bucket/prefix (endpoint and credentials from AWS_*)");
+  app.add_option("--cache-dir", g.cache_dir,
+                 "With --store s3://...: keep downloaded chunks and index files here between runs "
+                 "(default: $XDG_CACHE_HOME/logkit/<bucket>; \"none\": no cache)");
   app.add_flag("-q,--quiet", g.quiet, "Suppress query metadata");
   app.add_flag("--stats", g.stats, "Show query statistics");
   app.add_option("-o,--output", g.output, "Output format: default, raw, jsonl")
@@ -131,7 +136,11 @@ int run_fmt(const std::string& arg) {
 std::unique_ptr<logcli::QueryBackend> open_backend(GlobalFlags& g) {
   g.client.quiet = g.quiet;
   if (g.store_dir.empty()) return logcli::make_http_backend(g.client);
-  auto b = logcli::open_store_backend(g.store_dir, g.client.org_id);
+  logcli::StoreBackendOptions so;
+  so.location = g.store_dir;
+  so.org_id = g.client.org_id;
+  so.cache_dir = g.cache_dir == "none" ? "" : g.cache_dir.empty() ? logcli::default_store_cache_dir(g.store_dir) : g.cache_dir;
+  auto b = logcli::open_store_backend(so);
   if (!b) {
     std::fprintf(stderr, "logcli: %s\n", b.error().c_str());
     return nullptr;

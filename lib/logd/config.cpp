@@ -210,7 +210,16 @@ uint64_t LimitsConfig::max_streams() const {
 }
 
 std::string Config::wal_dir() const { return ingester.wal.dir.empty() ? common.path_prefix + "/wal" : ingester.wal.dir; }
-std::string Config::store_dir() const { return common.path_prefix + "/store"; }
+std::string Config::store_dir() const {
+  return storage.filesystem_directory.empty() ? common.path_prefix + "/store" : storage.filesystem_directory;
+}
+std::string Config::active_index_dir() const {
+  return storage.active_index_directory.empty() ? common.path_prefix + "/tsdb-shipper-active"
+                                                : storage.active_index_directory;
+}
+std::string Config::cache_dir() const {
+  return storage.cache_location.empty() ? common.path_prefix + "/tsdb-shipper-cache" : storage.cache_location;
+}
 std::string Config::lock_path() const { return common.path_prefix + "/logd.lock"; }
 
 util::Result<Config> parse_config(std::string_view yaml) {

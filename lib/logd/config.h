@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "http/tls_options.h"
+#include "logd/storage_config.h"
 #include "model/time.h"
 #include "push/validate.h"
 #include "util/result.h"
@@ -111,9 +112,12 @@ struct Config {
   LimitsConfig limits_config;
   QuerierConfig querier;
   CompactorConfig compactor;
+  StorageConfig storage;  // schema_config, storage_config, common.storage
 
   std::string wal_dir() const;    // ingester.wal.dir or <path_prefix>/wal
-  std::string store_dir() const;  // <path_prefix>/store
+  std::string store_dir() const;  // storage_config.filesystem.directory or <path_prefix>/store
+  std::string active_index_dir() const;  // tsdb_shipper.active_index_directory or <path_prefix>/tsdb-shipper-active
+  std::string cache_dir() const;         // tsdb_shipper.cache_location or <path_prefix>/tsdb-shipper-cache
   std::string lock_path() const;  // <path_prefix>/logd.lock
 };
 

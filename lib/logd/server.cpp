@@ -1,10 +1,18 @@
 #include "logd/server.h"
 
 #include <filesystem>
+#include <tuple>
 #include <iostream>
 
+#include "fsutil/atomic_file.h"
+#include "maint/retention.h"
+#include "model/go_string.h"
 #include "model/time.h"
+#include "objstore/open_bucket.h"
+#include "store/layout.h"
+#include "store/period_store.h"
 #include "store/stale_temporaries.h"
+#include "store/writer_id.h"
 
 namespace logd {
 namespace {
@@ -33,6 +41,39 @@ void render_backend_metrics(std::string& out, const ingest::Ingester& ingester, 
                 static_cast<double>(c.index_files_written));
   render_single(out, "logd_store_corrupt_chunks_skipped_total", "counter",
                 "Missing or corrupt chunks skipped by queries.", static_cast<double>(c.corrupt_chunks_skipped));
+  render_single(out, "logd_store_corrupt_index_files_total", "counter",
+                "Index files that did not validate and were skipped.", static_cast<double>(c.corrupt_index_files));
+  render_single(out, "logd_store_index_uploads_pending", "gauge",
+                "Index files written locally and not yet uploaded to the object store.",
+                static_cast<double>(c.index_uploads_pending));
+  CounterFamily hits("logd_store_cache_hits_total", "Reads answered by the local cache of a remote store.", {"kind"});
+  CounterFamily misses("logd_store_cache_misses_total", "Reads the local cache of a remote store could not answer.",
+                       {"kind"});
+  CounterFamily evictions("logd_store_cache_evictions_total", "Files evicted from the local cache (size limit, TTL).",
+                          {"kind"});
+  for (size_t k = 0; k < 2; ++k) {
+    std::string kind = k == 0 ? "chunk" : "index";
+    hits.add({kind}, static_cast<double>(c.cache_hits[k]));
+    misses.add({kind}, static_cast<double>(c.cache_misses[k]));
+    evictions.add({kind}, static_cast<double>(c.cache_evictions[k]));
+  }
+  hits.render(out);
+  misses.render(out);
+  evictions.render(out);
+  render_single(out, "logd_store_cache_bytes", "gauge", "Bytes held by the local cache.", static_cast<double>(c.cache_bytes));
+  render_single(out, "logd_store_cache_max_bytes", "gauge", "The local cache's byte limit.",
+                static_cast<double>(c.cache_max_bytes));
+  objstore::BucketMetrics b = store.bucket_metrics();
+  CounterFamily requests("logd_objstore_requests_total",
+                         "Object store requests (S3: per HTTP attempt) by operation and outcome.",
+                         {"operation", "outcome"});
+  for (const auto& r : b.requests) requests.add({r.operation, r.outcome}, static_cast<double>(r.count));
+  requests.render(out);
+  render_single(out, "logd_objstore_retries_total", "counter", "Object store requests sent again after a failure.",
+                static_cast<double>(b.retries));
+  render_single(out, "logd_objstore_bytes_read_total", "counter", "Object bytes downloaded.", static_cast<double>(b.bytes_in));
+  render_single(out, "logd_objstore_bytes_written_total", "counter", "Object bytes uploaded.",
+                static_cast<double>(b.bytes_out));
 }
 
 }  // namespace
@@ -50,16 +91,7 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   if (!lock.ok()) return util::Error{lock.error()};
   s->lock_ = std::move(*lock);
 
-  store::LocalStoreOptions so;
-  so.dir = config.store_dir();
-  so.warn = [l = &s->logger_](const std::string& m) { l->log(LogLevel::kWarn, m, "component=store"); };
-  if (size_t n = store::remove_stale_temporaries(so.dir); n > 0) {
-    s->logger_.log(LogLevel::kInfo, "removed temporary files left by a crashed writer",
-                   "files=" + std::to_string(n));
-  }
-  auto st = store::open_local_store(so);
-  if (!st.ok()) return util::Error{"opening the store: " + st.error()};
-  s->store_ = std::move(*st);
+  if (auto st = s->open_stores(); !st.ok()) return st.status_error();
 
   ingest::IngesterOptions io;
   io.wal_dir = config.wal_dir();
@@ -108,45 +140,145 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   if (auto started = s->http_->start(); !started.ok()) {
     return util::Error{"listening on " + ho.host + ":" + std::to_string(ho.port) + ": " + started.error()};
   }
-  if (auto st = s->start_retention(); !st.ok()) return util::Error{st.error()};
+  if (auto st = s->start_compactors(); !st.ok()) return st.status_error();
+  // Remote stores: index periods listed again when due, index uploads a failure left behind,
+  // cache files past their TTL. Cheap for a local store (nothing to do).
+  s->upkeep_ = std::jthread([store = s->store_.get(), logger = &s->logger_](std::stop_token stop) {
+    while (util::system_clock().sleep_for(10 * model::kNanosPerSecond, stop)) {
+      if (auto st = store->maintain(); !st.ok()) {
+        logger->log(LogLevel::kWarn, "store upkeep failed (retried)", "err=" + model::quote_go_string(st.error()));
+      }
+    }
+  });
   return s;
 }
 
-util::Status LogdServer::start_retention() {
+util::Status LogdServer::open_stores() {
+  const StorageConfig& sc = config_.storage;
+  for (const auto& key : sc.accepted_no_effect) {
+    logger_.log(LogLevel::kInfo, "config key accepted, no effect in logd", "key=" + model::quote_go_string(key));
+  }
+  // The writer id names every index file this process writes (docs/data-layout.md).
+  if (!sc.instance_id.empty()) {
+    writer_id_ = store::sanitize_writer_id(sc.instance_id);
+  } else {
+    auto id = store::load_or_create_writer_id(config_.common.path_prefix + "/writer-id");
+    if (!id.ok()) return id.status_error();
+    writer_id_ = *id;
+  }
+  if (auto st = store::check_writer_id(writer_id_); !st.ok()) return util::invalid_argument("writer id: " + st.error());
+  auto specs = resolve_stores(sc, config_.common.path_prefix);
+  if (!specs.ok()) return specs.status_error();
+  std::vector<store::PeriodStoreEntry> entries;
+  auto warn = [l = &logger_](const std::string& m) { l->log(LogLevel::kWarn, m, "component=store"); };
+  for (const auto& spec : *specs) {
+    if (spec.location.kind == objstore::StoreLocation::Kind::kFilesystem) {
+      const std::string& dir = spec.location.directory;
+      if (auto st = fsutil::create_directories(dir); !st.ok()) return util::Error{"opening the store: " + st.error(), st.code()};
+      if (size_t n = store::remove_stale_temporaries(dir); n > 0) {
+        logger_.log(LogLevel::kInfo, "removed temporary files left by a crashed writer", "files=" + std::to_string(n));
+      }
+    }
+    auto bucket = objstore::open_bucket(spec.location);
+    if (!bucket.ok()) return util::Error{"opening the store: " + bucket.error(), bucket.code()};
+    std::shared_ptr<objstore::Bucket> b(std::move(*bucket));
+    if (auto st = b->check(); !st.ok()) {
+      // A store that does not answer yet is waited for (pushes go to the WAL); a bucket that is
+      // not there or refuses our credentials is a configuration error.
+      if (st.code() != util::ErrorCode::kUnavailable) return util::Error{"object store: " + st.error(), st.code()};
+      logger_.log(LogLevel::kWarn, "object store does not answer yet; flushes retry until it does",
+                  "store=" + model::quote_go_string(b->name()) + " err=" + model::quote_go_string(st.error()));
+    }
+    store::StoreOptions so;
+    so.bucket = b;
+    so.writer_id = writer_id_;
+    so.active_index_dir = config_.active_index_dir();
+    so.cache_dir = config_.cache_dir();
+    so.cache_max_bytes = static_cast<uint64_t>(sc.cache_max_size);
+    so.cache_ttl_ns = sc.cache_ttl;
+    so.resync_interval_ns = sc.resync_interval;
+    so.warn = warn;
+    if (spec.location.kind == objstore::StoreLocation::Kind::kFilesystem) {
+      (void)store::remove_stale_temporaries(so.active_index_dir);
+    }
+    auto st = store::open_store(std::move(so));
+    if (!st.ok()) return util::Error{"opening the store: " + st.error(), st.code()};
+    bool local = spec.location.kind == objstore::StoreLocation::Kind::kFilesystem;
+    stores_.push_back(OpenStore{spec.from_day, b, local ? config_.common.path_prefix : ""});
+    entries.push_back(store::PeriodStoreEntry{spec.from_day, std::move(*st)});
+    logger_.log(LogLevel::kInfo, "store opened",
+                "store=" + model::quote_go_string(b->name()) + " from=" + store::period_dir_name(spec.from_day) +
+                    " writer_id=" + writer_id_);
+  }
+  if (entries.size() == 1) {
+    store_ = std::move(entries.front().store);
+  } else {
+    store_ = std::make_unique<store::PeriodStore>(std::move(entries));
+  }
+  return {};
+}
+
+util::Status LogdServer::start_compactors() {
   const CompactorConfig& cc = config_.compactor;
   const LimitsConfig& l = config_.limits_config;
-  for (const auto& [key, set] : {std::pair<const char*, bool>{"working_directory", !cc.working_directory.empty()},
-                                 {"delete_request_store", !cc.delete_request_store.empty()},
-                                 {"retention_delete_worker_count", cc.retention_delete_worker_count != 0}}) {
+  for (const auto& [key, set, why] :
+       {std::tuple<const char*, bool, const char*>{"working_directory", !cc.working_directory.empty(),
+                                                   "pending deletions are marker objects in the store itself"},
+        {"delete_request_store", !cc.delete_request_store.empty(), "deletes by request are logidx delete"},
+        {"retention_delete_worker_count", cc.retention_delete_worker_count != 0, "deletes are batched per tenant"}}) {
     if (set) {
-      logger_.log(LogLevel::kInfo, std::string("compactor.") + key + " has no effect in logd",
-                  "reason=\"retention deletes local files in place; deletes by request are logidx delete\"");
+      logger_.log(LogLevel::kInfo, std::string("config key accepted, no effect in logd"),
+                  std::string("key=compactor.") + key + " reason=" + model::quote_go_string(why));
     }
   }
   const bool has_rules = l.retention_period > 0 || !l.retention_stream.empty();
-  if (!cc.retention_enabled) {
-    if (has_rules) {
-      logger_.log(LogLevel::kWarn, "limits_config retention is set but compactor.retention_enabled is false: "
-                                   "nothing will be deleted (as in Loki)");
-    }
-    return {};
+  if (!cc.retention_enabled && has_rules) {
+    logger_.log(LogLevel::kWarn, "limits_config retention is set but compactor.retention_enabled is false: "
+                                 "nothing will be deleted (as in Loki)");
   }
-  auto runner = RetentionRunner::create(config_, logger_, metrics_);
-  if (!runner.ok()) return util::Error{runner.error()};
-  retention_ = std::move(*runner);
-  retention_->start();
-  logger_.log(LogLevel::kInfo, "retention enabled",
-              "retention_period=" + model::format_duration_prometheus(l.retention_period) +
-                  " retention_streams=" + std::to_string(l.retention_stream.size()) +
-                  " compaction_interval=" + model::format_duration_prometheus(cc.compaction_interval) +
-                  " retention_delete_delay=" + model::format_duration_prometheus(cc.retention_delete_delay));
+  maint::RetentionOptions retention;
+  retention.retention_period = l.retention_period;
+  for (const auto& rs : l.retention_stream) {
+    auto matchers = maint::parse_selector(rs.selector);
+    if (!matchers.ok()) return util::Error{"limits_config.retention_stream: " + rs.selector + ": " + matchers.error()};
+    maint::RetentionRule rule;
+    rule.selector = rs.selector;
+    rule.matchers = std::move(*matchers);
+    rule.period = rs.period;
+    rule.priority = static_cast<int>(rs.priority);
+    retention.rules.push_back(std::move(rule));
+  }
+  for (const auto& st : stores_) {
+    CompactorOptions co;
+    co.target.bucket = st.bucket;
+    co.target.writer_id = writer_id_;
+    // Readers of a shared bucket may hold a listing of what is replaced: they get the delay.
+    co.target.delete_delay_ns = st.data_dir.empty() ? cc.retention_delete_delay : 0;
+    co.data_dir = st.data_dir;
+    co.owner = writer_id_;
+    co.interval_ns = cc.compaction_interval;
+    co.retention_enabled = cc.retention_enabled;
+    co.retention = retention;
+    co.retention_delete_delay_ns = cc.retention_delete_delay;
+    compactors_.push_back(std::make_unique<Compactor>(std::move(co), logger_, metrics_));
+    compactors_.back()->start();
+  }
+  if (cc.retention_enabled) {
+    logger_.log(LogLevel::kInfo, "retention enabled",
+                "retention_period=" + model::format_duration_prometheus(l.retention_period) +
+                    " retention_streams=" + std::to_string(l.retention_stream.size()) +
+                    " compaction_interval=" + model::format_duration_prometheus(cc.compaction_interval) +
+                    " retention_delete_delay=" + model::format_duration_prometheus(cc.retention_delete_delay));
+  }
   return {};
 }
 
 util::Status LogdServer::shutdown() {
   if (stopped_) return {};
   stopped_ = true;
-  if (retention_) retention_->stop();
+  for (auto& c : compactors_) c->stop();
+  upkeep_.request_stop();
+  if (upkeep_.joinable()) upkeep_.join();
   if (http_) http_->stop();
   util::Status flushed;
   if (ingester_) flushed = ingester_->flush_all();

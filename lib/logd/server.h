@@ -1,6 +1,7 @@
 // LogdServer: one logd process assembled from its parts, in dependency order:
-//   data-dir lock -> chunk store -> ingester (replays the WAL) -> distributor, querier
-//   -> API routes on the HTTP server.
+//   data-dir lock -> writer id -> chunk stores (local directory or S3 bucket per schema period,
+//   checked: a missing bucket or wrong credentials refuse to start) -> ingester (replays the
+//   WAL) -> distributor, querier -> API routes on the HTTP server -> compactor, store upkeep.
 // shutdown() reverses it: stop accepting (in-flight requests finish), flush every stream to the
 // store, release the lock.
 //
@@ -12,6 +13,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "fsutil/file_lock.h"
 #include "http/server.h"
@@ -21,7 +24,7 @@
 #include "logd/distributor.h"
 #include "logd/logger.h"
 #include "logd/metrics.h"
-#include "logd/retention_runner.h"
+#include "logd/compactor.h"
 #include "query/querier.h"
 #include "store/store.h"
 #include "util/result.h"
@@ -41,7 +44,8 @@ class LogdServer {
 
  private:
   LogdServer() = default;
-  util::Status start_retention();
+  util::Status open_stores();
+  util::Status start_compactors();
 
   Config config_;
   Logger logger_;
@@ -53,7 +57,15 @@ class LogdServer {
   std::unique_ptr<query::Querier> querier_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<http::Server> http_;
-  std::unique_ptr<RetentionRunner> retention_;  // with compactor.retention_enabled
+  struct OpenStore {
+    int64_t from_day = 0;
+    std::shared_ptr<objstore::Bucket> bucket;
+    std::string data_dir;  // a local store's data directory (its maint.lock), "" for S3
+  };
+  std::string writer_id_;
+  std::vector<OpenStore> stores_;                     // one per schema period, oldest first
+  std::vector<std::unique_ptr<Compactor>> compactors_;  // one per store
+  std::jthread upkeep_;                               // store maintenance: index resync, uploads, cache TTL
   bool stopped_ = false;
 };
 

@@ -48,11 +48,11 @@ struct RewriteReport {
 
 // Merges runs of consecutive chunks (by time) of one stream stored in the same period that are
 // each smaller than the target size into chunks of about the target size. `dry_run` plans only.
-util::Result<RewriteReport> compact_tenant(const std::string& store_root, const std::string& tenant,
+util::Result<RewriteReport> compact_tenant(const Target& target, const std::string& tenant,
                                            const RewriteOptions& options, bool dry_run, const Progress& progress = {});
 
 // Re-encodes every chunk of the tenant at options.zstd_level (one chunk in, one chunk out).
-util::Result<RewriteReport> recompress_tenant(const std::string& store_root, const std::string& tenant,
+util::Result<RewriteReport> recompress_tenant(const Target& target, const std::string& tenant,
                                               const RewriteOptions& options, const Progress& progress = {});
 
 }  // namespace maint

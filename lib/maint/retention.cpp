@@ -63,10 +63,10 @@ int64_t retention_for(const model::LabelSet& labels, const RetentionOptions& opt
   return best ? best->period : options.retention_period;
 }
 
-util::Result<RetentionReport> apply_retention(const std::string& store_root, const std::string& tenant,
+util::Result<RetentionReport> apply_retention(const Target& target, const std::string& tenant,
                                               const RetentionOptions& options) {
-  auto snap = load_tenant_index(store_root, tenant);
-  if (!snap.ok()) return util::Error{snap.error()};
+  auto snap = load_tenant_index(target, tenant);
+  if (!snap.ok()) return snap.status_error();
   RetentionReport report;
   ChunkChange change;
   std::map<model::LabelSet, int64_t> retention_cache;
@@ -81,19 +81,19 @@ util::Result<RetentionReport> apply_retention(const std::string& store_root, con
     change.removed.insert(file);
   }
   if (options.dry_run || change.empty()) return report;
-  auto applied = apply_change(*snap, change);
-  if (!applied.ok()) return util::Error{applied.error()};
+  auto applied = apply_change(target, *snap, change);
+  if (!applied.ok()) return applied.status_error();
   report.applied = std::move(*applied);
   return report;
 }
 
-util::Result<DeleteReport> delete_entries(const std::string& store_root, const std::string& tenant,
+util::Result<DeleteReport> delete_entries(const Target& target, const std::string& tenant,
                                           const DeleteOptions& options, const Progress& progress) {
   if (options.start >= options.end) return util::Error{"delete: empty time range"};
   auto compiled = idx::compile_matchers(options.matchers);
   if (!compiled.ok()) return util::Error{compiled.error()};
-  auto snap = load_tenant_index(store_root, tenant);
-  if (!snap.ok()) return util::Error{snap.error()};
+  auto snap = load_tenant_index(target, tenant);
+  if (!snap.ok()) return snap.status_error();
   DeleteReport report;
   ChunkChange change;
   auto chunks = indexed_chunks(*snap);
@@ -113,8 +113,11 @@ util::Result<DeleteReport> delete_entries(const std::string& store_root, const s
       continue;
     }
     // Partly inside: rewrite without the range (never from a corrupt source).
-    auto reader = chunk::ChunkReader::open_file(snap->paths.chunks + "/" + file);
-    util::Status ok = reader.ok() ? reader->verify() : util::Status(util::Error{reader.error()});
+    auto reader = open_chunk(target, tenant, file);
+    util::Status ok = reader.ok() ? reader->verify() : util::Status(reader.status_error());
+    if (!ok.ok() && ok.code() != util::ErrorCode::kCorruption && ok.code() != util::ErrorCode::kNotFound) {
+      return ok.status_error();  // the store does not answer: nothing is changed
+    }
     if (!ok.ok()) {
       report.skipped.push_back(file + ": " + ok.error());
       continue;
@@ -131,16 +134,16 @@ util::Result<DeleteReport> delete_entries(const std::string& store_root, const s
     auto rewritten = merge_chunks({&*reader}, one, in_range);
     if (!rewritten.ok()) return util::Error{rewritten.error()};
     for (const auto& data : *rewritten) {
-      auto w = write_chunk(snap->paths, data);
-      if (!w.ok()) return util::Error{w.error()};
+      auto w = write_chunk(target, tenant, data);
+      if (!w.ok()) return w.status_error();
       change.added.push_back(std::move(*w));
     }
     change.removed.insert(file);
   }
   if (progress) progress(chunks.size(), chunks.size());
   if (options.dry_run || change.empty()) return report;
-  auto applied = apply_change(*snap, change);
-  if (!applied.ok()) return util::Error{applied.error()};
+  auto applied = apply_change(target, *snap, change);
+  if (!applied.ok()) return applied.status_error();
   report.applied = std::move(*applied);
   return report;
 }

@@ -56,7 +56,7 @@ struct RetentionReport {
   ApplyResult applied;
 };
 
-util::Result<RetentionReport> apply_retention(const std::string& store_root, const std::string& tenant,
+util::Result<RetentionReport> apply_retention(const Target& target, const std::string& tenant,
                                               const RetentionOptions& options);
 
 struct DeleteOptions {
@@ -75,7 +75,7 @@ struct DeleteReport {
   ApplyResult applied;
 };
 
-util::Result<DeleteReport> delete_entries(const std::string& store_root, const std::string& tenant,
+util::Result<DeleteReport> delete_entries(const Target& target, const std::string& tenant,
                                           const DeleteOptions& options, const Progress& progress = {});
 
 }  // namespace maint
