@@ -29,7 +29,7 @@ size_t queued_cost(const Entry& e) {
 
 util::Result<std::unique_ptr<Client>> Client::create(const logtail::ClientConfig& config, ClientOptions options) {
   auto settings = transport_settings(config);
-  if (!settings.ok()) return util::Error{settings.error()};
+  if (!settings.ok()) return settings.status_error();
   std::string host = settings->host;
   if (!options.transport) options.transport = std::make_unique<CurlTransport>(std::move(*settings));
   if (!options.metrics) options.metrics = std::make_shared<ClientMetrics>();

@@ -49,19 +49,19 @@ util::Result<TimeRange> resolve_range(const std::optional<std::string>& since, c
   r.end = now_ns;
   if (to) {
     auto t = model::parse_time(*to);
-    if (!t) return util::Error{"--to: " + t.error()};
+    if (!t) return util::prefixed("--to: ", t.status_error());
     r.end = *t;
   }
   int64_t lookback = model::kNanosPerHour;
   if (since) {
     auto d = model::parse_duration(*since);
-    if (!d) return util::Error{"--since: " + d.error()};
+    if (!d) return util::prefixed("--since: ", d.status_error());
     lookback = *d;
   }
   r.start = r.end - lookback;
   if (from) {
     auto t = model::parse_time(*from);
-    if (!t) return util::Error{"--from: " + t.error()};
+    if (!t) return util::prefixed("--from: ", t.status_error());
     r.start = *t;
   }
   if (r.end < r.start) return util::Error{"the end of the range is before its start"};

@@ -179,7 +179,7 @@ util::Result<std::unique_ptr<StdinSource>> StdinSource::load(InputBuffer input, 
   src->input_ = std::move(input);
   src->data_ = src->input_.view();
   util::Status st = format == StdinFormat::Raw ? src->split_raw(arrivals) : src->parse_jsonl();
-  if (!st) return util::Error{st.error()};
+  if (!st) return st.status_error();
   src->finish();
   return src;
 }
@@ -195,7 +195,7 @@ util::Result<std::unique_ptr<StdinSource>> StdinSource::read(int fd, StdinFormat
   // inputs get meaningful times; a mapped file arrives all at once.
   std::vector<std::pair<size_t, int64_t>> arrivals;
   auto input = InputBuffer::read_all(fd, [&](size_t end) { arrivals.emplace_back(end, now_ns()); });
-  if (!input) return util::Error{input.error()};
+  if (!input) return input.status_error();
   if (arrivals.empty() || arrivals.back().first != input->view().size())
     arrivals.emplace_back(input->view().size(), now_ns());
   return load(std::move(*input), format, arrivals);
@@ -205,7 +205,7 @@ util::Result<std::unique_ptr<logql::EntryIterator>> StdinSource::select(const lo
   std::vector<bool> stream_ok(streams_.size(), true);
   if (format_ == StdinFormat::Jsonl) {
     auto filter = logql::LabelMatchers::compile(params.matchers);
-    if (!filter) return util::Error{filter.error()};
+    if (!filter) return filter.status_error();
     for (size_t i = 0; i < streams_.size(); ++i) stream_ok[i] = filter->matches(streams_[i]);
   }
   auto lo = std::lower_bound(entries_.begin(), entries_.end(), params.start,

@@ -62,14 +62,9 @@ class Api {
   http::Response buildinfo(const http::Request& req);
   void tail(const http::Request& req, http::WebSocket& ws);
 
-  // The tenant IDs of a request: ["fake"] without auth; the validated X-Scope-OrgID otherwise.
-  // Errors carry the status (401 or 400) in `status`.
-  struct Tenants {
-    int status = 200;
-    std::string error;
-    std::vector<std::string> ids;
-  };
-  Tenants tenants(const http::Request& req, bool allow_multiple) const;
+  // The tenant IDs of a request: ["fake"] without auth; the validated X-Scope-OrgID otherwise
+  // (kUnauthenticated without one, kInvalidArgument for a bad one).
+  util::Result<std::vector<std::string>> tenants(const http::Request& req, bool allow_multiple) const;
 
  private:
   http::Response run_query(const http::Request& req, bool instant);
@@ -84,7 +79,8 @@ class Api {
   Clock clock_;
 };
 
-// Loki's error answer: the message as a plain-text body (with the newline Go's http.Error adds).
-http::Response error_response(int status, const std::string& message);
+// Loki's error answer: the status of the error's code, the message as a plain-text body (with
+// the newline Go's http.Error adds).
+http::Response error_response(const util::Error& error);
 
 }  // namespace logd

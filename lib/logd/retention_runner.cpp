@@ -22,7 +22,7 @@ util::Result<std::unique_ptr<RetentionRunner>> RetentionRunner::create(const Con
   options.retention_period = config.limits_config.retention_period;
   for (const auto& rs : config.limits_config.retention_stream) {
     auto matchers = maint::parse_selector(rs.selector);
-    if (!matchers.ok()) return util::Error{"limits_config.retention_stream: " + rs.selector + ": " + matchers.error()};
+    if (!matchers.ok()) return util::prefixed("limits_config.retention_stream: " + rs.selector + ": ", matchers.status_error());
     maint::RetentionRule rule;
     rule.selector = rs.selector;
     rule.matchers = std::move(*matchers);

@@ -67,8 +67,8 @@ util::Result<std::unique_ptr<discovery::DiscoverySet>> make_discovery(const Scra
   for (size_t k = 0; k < sc.kubernetes_sd_configs.size(); ++k) {
     auto d = discovery::KubernetesDiscovery::create(sc.kubernetes_sd_configs[k]);
     if (!d.ok()) {
-      return util::Error{"scrape_configs[" + std::to_string(index) + "].kubernetes_sd_configs[" + std::to_string(k) +
-                         "]: " + d.error()};
+      return util::prefixed("scrape_configs[" + std::to_string(index) + "].kubernetes_sd_configs[" + std::to_string(k) +
+                         "]: ", d.status_error());
     }
     discoverers.push_back(std::move(*d));
   }
@@ -100,7 +100,7 @@ util::Status start_listening_sources(App::Impl& m) {
       auto l = sources::SyslogListener::start(std::move(o), [&m, i](model::LabelSet labels, model::Entry e) {
         m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp, {}, /*cancellable=*/true);
       });
-      if (!l.ok()) return util::Error{where + l.error()};
+      if (!l.ok()) return util::prefixed(where, l.status_error());
       m.syslog_listeners.push_back(std::move(*l));
     }
     if (sc.loki_push_api) {
@@ -115,7 +115,7 @@ util::Status start_listening_sources(App::Impl& m) {
                                                                  std::vector<model::Entry> entries) {
         for (model::Entry& e : entries) m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp);
       });
-      if (!r.ok()) return util::Error{where + r.error()};
+      if (!r.ok()) return util::prefixed(where, r.status_error());
       m.push_receivers.push_back(std::move(*r));
     }
     if (sc.journal) {
@@ -144,7 +144,7 @@ util::Status start_listening_sources(App::Impl& m) {
                                    client::SourcePosition{source, static_cast<int64_t>(sequence)},
                                    /*cancellable=*/true);
       });
-      if (!j.ok()) return util::Error{where + j.error()};
+      if (!j.ok()) return util::prefixed(where, j.status_error());
       m.journal_readers.push_back(std::move(*j));
     }
   }
@@ -171,7 +171,7 @@ bool App::stdin_finished() const {
 
 util::Result<std::unique_ptr<App>> App::create(Config config, AppOptions options) {
   auto impl = build_impl(std::move(config), std::move(options));
-  if (!impl.ok()) return util::Error{impl.error()};
+  if (!impl.ok()) return impl.status_error();
   return std::unique_ptr<App>(new App(std::move(*impl)));
 }
 
@@ -221,11 +221,11 @@ util::Result<std::unique_ptr<App::Impl>> build_impl(Config config, AppOptions op
     const ScrapeConfig& sc = c.scrape_configs[i];
     YAML::Node node = sc.pipeline_stages ? YAML::Node(*sc.pipeline_stages) : YAML::Node();
     auto p = stages::Pipeline::compile(node, {.registry = impl->registry, .job_name = sc.job_name});
-    if (!p.ok()) return util::Error{"scrape_configs[" + std::to_string(i) + "].pipeline_stages: " + p.error()};
+    if (!p.ok()) return util::prefixed("scrape_configs[" + std::to_string(i) + "].pipeline_stages: ", p.status_error());
     impl->pipelines.push_back(std::move(*p));
     impl->targets.push_back(build_file_targets(sc, impl->hostname));
     auto ds = make_discovery(sc, i, options.use_inotify);
-    if (!ds.ok()) return util::Error{ds.error()};
+    if (!ds.ok()) return ds.status_error();
     impl->discovery.push_back(std::move(*ds));
   }
   if (impl->pipelines.empty()) {
@@ -238,7 +238,7 @@ util::Result<std::unique_ptr<App::Impl>> build_impl(Config config, AppOptions op
   auto store = positions::PositionsStore::open({.filename = c.positions.filename,
                                                 .ignore_invalid_yaml = c.positions.ignore_invalid_yaml,
                                                 .read_only = options.dry_run});
-  if (!store.ok()) return util::Error{store.error()};
+  if (!store.ok()) return store.status_error();
   impl->positions = std::move(*store);
   impl->acks = std::make_unique<AckRouter>(nclients);
   App::Impl* raw = impl.get();
@@ -251,7 +251,7 @@ util::Result<std::unique_ptr<App::Impl>> build_impl(Config config, AppOptions op
     co.metrics = impl->client_metrics;
     co.on_ack = [raw, i](const client::BatchOutcome& outcome) { raw->acks->on_outcome(i, outcome); };
     auto cl = client::Client::create(c.clients[i], std::move(co));
-    if (!cl.ok()) return util::Error{"clients[" + std::to_string(i) + "]: " + cl.error()};
+    if (!cl.ok()) return util::prefixed("clients[" + std::to_string(i) + "]: ", cl.status_error());
     impl->clients.push_back(std::move(*cl));
   }
   impl->queue = std::make_unique<ScrapeLineQueue>(options.queue_max_lines, options.queue_max_bytes);
@@ -282,8 +282,8 @@ util::Status App::start_locked() {
     for (size_t i = 0; i < m.config.scrape_configs.size(); ++i) {
       auto tm = std::make_unique<tail::TargetManager>(to, m.positions.get(), m.queue->consumer_for(i));
       if (auto st = tm->set_targets(m.targets[i].active); !st.ok()) {
-        return util::Error{"scrape_configs[" + std::to_string(i) + "] (" + m.config.scrape_configs[i].job_name +
-                           "): " + st.error()};
+        return util::prefixed("scrape_configs[" + std::to_string(i) + "] (" + m.config.scrape_configs[i].job_name +
+                           "): ", st.status_error());
       }
       m.managers.push_back(std::move(tm));
     }

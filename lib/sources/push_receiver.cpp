@@ -37,11 +37,12 @@ struct PushReceiver::Impl {
 
   http::Response handle_push(const http::Request& req) {
     auto format = push::body_format(req.headers.get_or("Content-Type", ""));
-    if (!format.ok()) return http::Response::text(415, format.error() + "\n");
+    if (!format.ok()) return http::Response::text(util::http_status_of(format.code()), format.error() + "\n");
     if (auto st = push::check_content_encoding(req.headers.get_or("Content-Encoding", "")); !st.ok()) {
       return http::Response::text(400, st.error() + "\n");
     }
     auto decoded = push::decode_body(*format, req.body);
+    // Promtail answers every decode failure 400, an over-large body included.
     if (!decoded.ok()) return http::Response::text(400, decoded.error() + "\n");
     int64_t now = now_ns();
     for (push::Stream& s : decoded->streams) {
@@ -95,7 +96,7 @@ util::Result<std::unique_ptr<PushReceiver>> PushReceiver::start(PushReceiverOpti
   impl->server->route("POST", "/promtail/api/v1/raw", [p](const http::Request& r) { return p->handle_raw(r); });
   impl->server->route("GET", "/ready", [](const http::Request&) { return http::Response::text(200, "ready\n"); });
   if (auto st = impl->server->start(); !st.ok()) {
-    return util::Error{"loki_push_api: cannot listen on " + so.host + ":" + std::to_string(so.port) + ": " + st.error()};
+    return util::prefixed("loki_push_api: cannot listen on " + so.host + ":" + std::to_string(so.port) + ": ", st.status_error());
   }
   return std::unique_ptr<PushReceiver>(new PushReceiver(std::move(impl)));
 }

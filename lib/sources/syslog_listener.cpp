@@ -290,12 +290,12 @@ util::Result<std::unique_ptr<SyslogListener>> SyslogListener::start(SyslogListen
   if (options.tls.enabled()) {
     if (udp) return util::Error{"syslog: tls_config needs listen_protocol tcp"};
     auto ctx = TlsServerContext::create(options.tls);
-    if (!ctx.ok()) return util::Error{"syslog: " + ctx.error()};
+    if (!ctx.ok()) return util::prefixed("syslog: ", ctx.status_error());
     impl->tls = std::move(*ctx);
   }
   std::string host, port;
   if (auto st = split_host_port(options.listen_address, host, port); !st.ok()) {
-    return util::Error{"syslog: " + st.error()};
+    return util::prefixed("syslog: ", st.status_error());
   }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;

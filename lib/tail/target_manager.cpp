@@ -42,7 +42,7 @@ std::string parent_dir(const std::string& path) {
 // Validates a glob without touching the file system.
 util::Status check_glob(const std::string& pattern) {
   auto m = glob_match(pattern, "");
-  if (!m.ok()) return util::Error{m.error()};
+  if (!m.ok()) return m.status_error();
   return util::Status::Ok();
 }
 
@@ -67,9 +67,9 @@ util::Status TargetManager::set_targets(const std::vector<model::LabelSet>& targ
     Target t;
     t.path_pattern = std::string(*path);
     t.exclude_pattern = std::string(labels.get("__path_exclude__").value_or(""));
-    if (auto st = check_glob(t.path_pattern); !st.ok()) return util::Error{"__path__: " + st.error()};
+    if (auto st = check_glob(t.path_pattern); !st.ok()) return util::prefixed("__path__: ", st.status_error());
     if (!t.exclude_pattern.empty()) {
-      if (auto st = check_glob(t.exclude_pattern); !st.ok()) return util::Error{"__path_exclude__: " + st.error()};
+      if (auto st = check_glob(t.exclude_pattern); !st.ok()) return util::prefixed("__path_exclude__: ", st.status_error());
     }
     std::vector<model::Label> kept;
     for (const auto& l : labels) {
