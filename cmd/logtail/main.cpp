@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   logtail::AppOptions options;
   options.dry_run = cl->dry_run;
   options.read_stdin = config->target_config.stdin;
+  options.clock = &util::system_clock();  // the one source of time, passed down
   auto app = logtail::App::create(*config, options);
   if (!app.ok()) return fail(app.error());
 

@@ -60,23 +60,18 @@ IngesterImpl::IngesterImpl(const IngesterOptions& options, store::ChunkStore& st
            .idle_period = options.chunk_idle_period,
            .block_size = options.chunk_block_size,
            .zstd_level = options.zstd_level},
-      store_(store) {}
+      store_(store),
+      clock_(options.clock ? *options.clock : util::system_clock()) {}
 
 IngesterImpl::~IngesterImpl() {
-  {
-    std::lock_guard lock(loop_mu_);
-    stop_ = true;
+  if (loop_.joinable()) {
+    loop_.request_stop();
+    loop_.join();
   }
-  loop_cv_.notify_all();
-  if (loop_.joinable()) loop_.join();
   if (wal_) (void)wal_->close();
 }
 
-int64_t IngesterImpl::now() const {
-  if (options_.now) return options_.now();
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t IngesterImpl::now() const { return clock_.now_ns(); }
 
 util::Status IngesterImpl::start() {
   if (options_.wal_enabled) {
@@ -90,7 +85,7 @@ util::Status IngesterImpl::start() {
     wal_ = std::move(*writer);
   }
   last_checkpoint_ = now();
-  if (options_.background_flush) loop_ = std::thread([this] { background_loop(); });
+  if (options_.background_flush) loop_ = std::jthread([this](std::stop_token stop) { background_loop(stop); });
   return {};
 }
 

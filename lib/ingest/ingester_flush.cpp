@@ -200,13 +200,9 @@ util::Status IngesterImpl::checkpoint() {
   return {};
 }
 
-void IngesterImpl::background_loop() {
-  auto period = std::chrono::nanoseconds(std::max<int64_t>(options_.flush_check_period, 1'000'000));
-  for (;;) {
-    {
-      std::unique_lock lock(loop_mu_);
-      if (loop_cv_.wait_for(lock, period, [&] { return stop_; })) return;
-    }
+void IngesterImpl::background_loop(std::stop_token stop) {
+  const int64_t period = std::max<int64_t>(options_.flush_check_period, 1'000'000);
+  while (clock_.sleep_for(period, stop)) {
     // Errors are counted in the stats (flush_failures) and retried on the next pass.
     (void)flush_due();
     if (!wal_) continue;

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -14,11 +13,6 @@
 namespace logcli {
 
 namespace {
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 class SliceIterator : public logql::EntryIterator {
  public:
@@ -190,14 +184,14 @@ util::Result<std::unique_ptr<StdinSource>> StdinSource::from_buffer(std::string 
   return load(InputBuffer::from_string(std::move(data)), format, {{size, read_time_ns}});
 }
 
-util::Result<std::unique_ptr<StdinSource>> StdinSource::read(int fd, StdinFormat format) {
+util::Result<std::unique_ptr<StdinSource>> StdinSource::read(int fd, StdinFormat format, util::Clock& clock) {
   // Raw lines are stamped with the time they arrive, so `tail -f app.log | logcli ...` style
   // inputs get meaningful times; a mapped file arrives all at once.
   std::vector<std::pair<size_t, int64_t>> arrivals;
-  auto input = InputBuffer::read_all(fd, [&](size_t end) { arrivals.emplace_back(end, now_ns()); });
+  auto input = InputBuffer::read_all(fd, [&](size_t end) { arrivals.emplace_back(end, clock.now_ns()); });
   if (!input) return input.status_error();
   if (arrivals.empty() || arrivals.back().first != input->view().size())
-    arrivals.emplace_back(input->view().size(), now_ns());
+    arrivals.emplace_back(input->view().size(), clock.now_ns());
   return load(std::move(*input), format, arrivals);
 }
 

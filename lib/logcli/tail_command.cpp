@@ -58,12 +58,12 @@ std::string format_tail_entry(const model::LabelSet& labels, const model::Entry&
 }
 
 int run_tail(const ClientOptions& client, const QueryOptions& q, int64_t delay_for_seconds, std::FILE* out,
-             std::FILE* err) {
+             std::FILE* err, util::Clock& clock) {
   if (auto e = logql::parse(q.query); !e) {
     std::fprintf(err, "Tailing logs failed: %s\n", e.error().c_str());
     return 1;
   }
-  auto range = resolve_range(q.since, q.from, q.to, now_nanos());
+  auto range = resolve_range(q.since, q.from, q.to, clock.now_ns());
   if (!range) {
     std::fprintf(err, "Tailing logs failed: %s\n", range.error().c_str());
     return 1;

@@ -15,11 +15,6 @@
 namespace logd {
 namespace {
 
-int64_t wall_clock_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 constexpr const char* kFakeTenant = "fake";  // Loki's tenant when auth_enabled is false
 constexpr int64_t kLabelsLookback = 6 * model::kNanosPerHour;  // Loki's default for label/series APIs
 
@@ -30,13 +25,13 @@ http::Response error_response(const util::Error& error) {
 }
 
 Api::Api(ApiOptions options, query::Querier& querier, Distributor& distributor, ingest::Ingester* ingester,
-         Metrics& metrics, Clock clock)
+         Metrics& metrics, util::Clock& clock)
     : options_(std::move(options)),
       querier_(querier),
       distributor_(distributor),
       ingester_(ingester),
       metrics_(metrics),
-      clock_(clock ? std::move(clock) : Clock(wall_clock_ns)) {}
+      clock_(clock) {}
 
 util::Result<std::vector<std::string>> Api::tenants(const http::Request& req, bool allow_multiple) const {
   if (!options_.auth_enabled) return std::vector<std::string>{kFakeTenant};
@@ -109,7 +104,7 @@ http::Response Api::run_query(const http::Request& req, bool instant) {
   if (!t.ok()) return error_response(t.status_error());
   auto p = params(req);
   if (!p.ok()) return error_response(p.status_error());
-  const int64_t now = clock_();
+  const int64_t now = clock_.now_ns();
   auto q = instant ? parse_instant_query(*p, now) : parse_range_query(*p, now);
   if (!q.ok()) return error_response(q.status_error());
   auto started = std::chrono::steady_clock::now();
@@ -129,7 +124,7 @@ http::Response Api::labels(const http::Request& req) {
   if (!t.ok()) return error_response(t.status_error());
   auto p = params(req);
   if (!p.ok()) return error_response(p.status_error());
-  auto range = parse_time_range(*p, clock_(), kLabelsLookback);
+  auto range = parse_time_range(*p, clock_.now_ns(), kLabelsLookback);
   if (!range.ok()) return error_response(range.status_error());
   auto names = querier_.label_names(*t, range->start, range->end);
   if (!names.ok()) return error_response(util::internal(names.error()));
@@ -148,7 +143,7 @@ http::Response Api::label_values(const http::Request& req) {
   std::string name(rest.substr(0, rest.size() - kSuffix.size()));
   auto p = params(req);
   if (!p.ok()) return error_response(p.status_error());
-  auto range = parse_time_range(*p, clock_(), kLabelsLookback);
+  auto range = parse_time_range(*p, clock_.now_ns(), kLabelsLookback);
   if (!range.ok()) return error_response(range.status_error());
   std::vector<logql::ast::Matcher> matchers;
   if (std::string q = param(*p, "query"); !q.empty()) {
@@ -166,7 +161,7 @@ http::Response Api::series(const http::Request& req) {
   if (!t.ok()) return error_response(t.status_error());
   auto p = params(req);
   if (!p.ok()) return error_response(p.status_error());
-  auto range = parse_time_range(*p, clock_(), kLabelsLookback);
+  auto range = parse_time_range(*p, clock_.now_ns(), kLabelsLookback);
   if (!range.ok()) return error_response(range.status_error());
   auto groups = parse_match_params(*p);
   if (!groups.ok()) return error_response(groups.status_error());
@@ -185,7 +180,7 @@ http::Response Api::index_stats(const http::Request& req) {
   if (!t.ok()) return error_response(t.status_error());
   auto p = params(req);
   if (!p.ok()) return error_response(p.status_error());
-  auto range = parse_time_range(*p, clock_(), model::kNanosPerHour);
+  auto range = parse_time_range(*p, clock_.now_ns(), model::kNanosPerHour);
   if (!range.ok()) return error_response(range.status_error());
   auto expr = logql::parse(param(*p, "query"));
   if (!expr.ok()) return error_response(expr.status_error());

@@ -25,6 +25,7 @@
 #include "logd/metrics.h"
 #include "query/executor.h"
 #include "query/querier.h"
+#include "util/clock.h"
 #include "util/result.h"
 
 namespace logd {
@@ -40,11 +41,10 @@ struct ApiOptions {
 
 class Api {
  public:
-  using Clock = std::function<int64_t()>;  // ns since the epoch
-
-  // `ingester` may be null (no tail); the others must outlive the Api.
+  // `ingester` may be null (no tail); the others must outlive the Api. `clock` gives "now" for
+  // default query ranges.
   Api(ApiOptions options, query::Querier& querier, Distributor& distributor, ingest::Ingester* ingester,
-      Metrics& metrics, Clock clock = {});
+      Metrics& metrics, util::Clock& clock);
 
   // Registers every route on `server` (before it starts).
   void register_routes(http::Server& server);
@@ -76,7 +76,7 @@ class Api {
   Distributor& distributor_;
   ingest::Ingester* ingester_;
   Metrics& metrics_;
-  Clock clock_;
+  util::Clock& clock_;
 };
 
 // Loki's error answer: the status of the error's code, the message as a plain-text body (with

@@ -57,7 +57,7 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
     delay_for = std::atoll(d.c_str());
     if (delay_for < 0 || delay_for > kMaxDelayFor) return fail("delay_for can't be greater than 5");
   }
-  const int64_t now = clock_();
+  const int64_t now = clock_.now_ns();
   http::Params hist = p;
   hist.erase("end");
   auto range = parse_range_query(hist, now);

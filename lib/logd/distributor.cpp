@@ -1,6 +1,5 @@
 #include "logd/distributor.h"
 
-#include <chrono>
 #include <limits>
 
 #include "push/decode.h"
@@ -8,11 +7,6 @@
 
 namespace logd {
 namespace {
-
-int64_t wall_clock_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Loki refreshes nothing here; we refresh the known-stream set from the ingester at most this
 // often, and only when a tenant is at its limit.
@@ -40,11 +34,12 @@ void merge_repeated_streams(push::PushRequest& request) {
   request.streams.resize(kept);
 }
 
-Distributor::Distributor(ingest::Ingester& ingester, const LimitsConfig& limits, Metrics& metrics, Clock clock)
+Distributor::Distributor(ingest::Ingester& ingester, const LimitsConfig& limits, Metrics& metrics,
+                         util::Clock& clock)
     : ingester_(ingester),
       limits_(limits),
       metrics_(metrics),
-      clock_(clock ? std::move(clock) : Clock(wall_clock_ns)),
+      clock_(clock),
       rate_limiter_(limits.ingestion_rate_bytes(), limits.ingestion_burst_bytes()) {}
 
 void Distributor::discard(const std::string& reason, const std::string& tenant, size_t entries, size_t bytes) {
@@ -64,7 +59,7 @@ util::Status Distributor::push(const std::string& tenant, std::string_view conte
 }
 
 util::Status Distributor::push_request(const std::string& tenant, push::PushRequest request) {
-  const int64_t now = clock_();
+  const int64_t now = clock_.now_ns();
   push::ValidationReport report = push::validate(request, limits_.push, now);
   for (const auto& d : report.discarded) discard(d.reason, tenant, d.entries, d.bytes);
   if (report.status.code() == util::ErrorCode::kUnprocessable) return report.status;
@@ -108,7 +103,7 @@ std::string Distributor::apply_stream_limit(const std::string& tenant, push::Pus
     bool ok = limit == 0 || known.count(fp) || known.size() < limit;
     if (!ok) {
       // At the limit: what the ingester really holds may be less (flushed idle streams).
-      const int64_t now = clock_();
+      const int64_t now = clock_.now_ns();
       int64_t& last = last_refresh_[tenant];
       if (now - last >= kStreamRefreshInterval) {
         last = now;

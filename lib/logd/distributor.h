@@ -12,7 +12,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -24,14 +23,14 @@
 #include "logd/metrics.h"
 #include "logd/rate_limiter.h"
 #include "push/push_request.h"
+#include "util/clock.h"
 
 namespace logd {
 
 class Distributor {
  public:
-  using Clock = std::function<int64_t()>;  // ns since the epoch; the wall clock by default
-
-  Distributor(ingest::Ingester& ingester, const LimitsConfig& limits, Metrics& metrics, Clock clock = {});
+  // `clock` times the rate limiter, the validation of timestamps and the stream-set refreshes.
+  Distributor(ingest::Ingester& ingester, const LimitsConfig& limits, Metrics& metrics, util::Clock& clock);
 
   // Handles one push for an already validated tenant ID. `body` is the identity body (the HTTP
   // layer has undone gzip/deflate).
@@ -52,7 +51,7 @@ class Distributor {
   ingest::Ingester& ingester_;
   LimitsConfig limits_;
   Metrics& metrics_;
-  Clock clock_;
+  util::Clock& clock_;
   RateLimiter rate_limiter_;
 
   // Fingerprints of the streams each tenant has in the ingester, as far as we know. Streams the

@@ -37,7 +37,7 @@ void render_backend_metrics(std::string& out, const ingest::Ingester& ingester, 
 
 }  // namespace
 
-util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config) {
+util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config, util::Clock& clock) {
   std::unique_ptr<LogdServer> s(new LogdServer());
   s->config_ = config;
   auto level = parse_log_level(config.server.log_level);
@@ -70,11 +70,12 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   io.max_chunk_age = config.ingester.max_chunk_age;
   io.chunk_idle_period = config.ingester.chunk_idle_period;
   io.flush_check_period = config.ingester.flush_check_period;
+  io.clock = &clock;
   auto ing = ingest::Ingester::open(io, *s->store_);
   if (!ing.ok()) return util::prefixed("opening the ingester: ", ing.status_error());
   s->ingester_ = std::move(*ing);
 
-  s->distributor_ = std::make_unique<Distributor>(*s->ingester_, config.limits_config, s->metrics_);
+  s->distributor_ = std::make_unique<Distributor>(*s->ingester_, config.limits_config, s->metrics_, clock);
   s->querier_ = std::make_unique<query::Querier>(s->ingester_.get(), s->store_.get());
   ApiOptions ao;
   ao.logger = &s->logger_;
@@ -86,7 +87,7 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ao.query_limits.max_query_length = l.max_query_length;
   ao.query_limits.max_concurrent = static_cast<int>(config.querier.max_concurrent);
   ao.tail_max_duration = config.querier.tail_max_duration;
-  s->api_ = std::make_unique<Api>(ao, *s->querier_, *s->distributor_, s->ingester_.get(), s->metrics_);
+  s->api_ = std::make_unique<Api>(ao, *s->querier_, *s->distributor_, s->ingester_.get(), s->metrics_, clock);
   s->metrics_.set_collector([ing = s->ingester_.get(), store = s->store_.get()](std::string& out) {
     render_backend_metrics(out, *ing, *store);
   });
@@ -108,11 +109,11 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   if (auto started = s->http_->start(); !started.ok()) {
     return util::prefixed("listening on " + ho.host + ":" + std::to_string(ho.port) + ": ", started.status_error());
   }
-  if (auto st = s->start_retention(); !st.ok()) return st.status_error();
+  if (auto st = s->start_retention(clock); !st.ok()) return st.status_error();
   return s;
 }
 
-util::Status LogdServer::start_retention() {
+util::Status LogdServer::start_retention(util::Clock& clock) {
   const CompactorConfig& cc = config_.compactor;
   const LimitsConfig& l = config_.limits_config;
   for (const auto& [key, set] : {std::pair<const char*, bool>{"working_directory", !cc.working_directory.empty()},
@@ -131,7 +132,7 @@ util::Status LogdServer::start_retention() {
     }
     return {};
   }
-  auto runner = RetentionRunner::create(config_, logger_, metrics_);
+  auto runner = RetentionRunner::create(config_, logger_, metrics_, clock);
   if (!runner.ok()) return runner.status_error();
   retention_ = std::move(*runner);
   retention_->start();

@@ -15,11 +15,6 @@
 namespace logtail {
 namespace {
 
-int64_t wall_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Promtail's stdin reader: lines without their trailing "\r\n", empty lines skipped.
 void read_stdin(App::Impl& impl, const model::LabelSet& labels) {
   std::string pending;
@@ -27,7 +22,7 @@ void read_stdin(App::Impl& impl, const model::LabelSet& labels) {
   auto emit = [&](std::string_view line) {
     while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
     if (line.empty()) return;
-    impl.runner->process_unqueued(0, labels, std::string(line), wall_ns());
+    impl.runner->process_unqueued(0, labels, std::string(line), impl.options.clock->now_ns());
   };
   while (!impl.stdin_stop.load()) {
     // poll with a timeout so that stop() is not held up by a terminal that never sends EOF.
@@ -97,6 +92,7 @@ util::Status start_listening_sources(App::Impl& m) {
       o.tls = {c.tls_config.cert_file, c.tls_config.key_file, c.tls_config.ca_file};
       o.labels = c.labels;
       o.relabel_rules = sc.relabel_configs;
+      o.clock = m.options.clock;
       auto l = sources::SyslogListener::start(std::move(o), [&m, i](model::LabelSet labels, model::Entry e) {
         m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp, {}, /*cancellable=*/true);
       });
@@ -111,6 +107,7 @@ util::Status start_listening_sources(App::Impl& m) {
       o.labels = c.labels;
       o.use_incoming_timestamp = c.use_incoming_timestamp;
       o.relabel_rules = sc.relabel_configs;
+      o.clock = m.options.clock;
       auto r = sources::PushReceiver::start(std::move(o), [&m, i](model::LabelSet labels,
                                                                  std::vector<model::Entry> entries) {
         for (model::Entry& e : entries) m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp);
@@ -127,6 +124,7 @@ util::Status start_listening_sources(App::Impl& m) {
       o.json = c.json;
       o.labels = c.labels;
       o.relabel_rules = sc.relabel_configs;
+      o.clock = m.options.clock;
       // Promtail's positions key for the journal. Its cursor advances only once every client
       // acknowledged the entries before it, like file offsets: the journal is one AckRouter
       // source (a FileCursor named after the key) whose "offsets" are the entries' numbers.
@@ -214,13 +212,16 @@ util::Result<std::unique_ptr<App::Impl>> build_impl(Config config, AppOptions op
   impl->stdin_mode = options.read_stdin || config.target_config.stdin;
   impl->config = std::move(config);
   impl->options = options;
+  if (!impl->options.clock) impl->options.clock = &util::system_clock();
+  util::Clock& clock = *impl->options.clock;
+  impl->registry = std::make_shared<stages::MetricRegistry>(clock);
   const Config& c = impl->config;
 
   // Pipelines: one per scrape config (stdin uses the first; without one, an empty pipeline).
   for (size_t i = 0; i < c.scrape_configs.size(); ++i) {
     const ScrapeConfig& sc = c.scrape_configs[i];
     YAML::Node node = sc.pipeline_stages ? YAML::Node(*sc.pipeline_stages) : YAML::Node();
-    auto p = stages::Pipeline::compile(node, {.registry = impl->registry, .job_name = sc.job_name});
+    auto p = stages::Pipeline::compile(node, {.registry = impl->registry, .job_name = sc.job_name, .clock = &clock});
     if (!p.ok()) return util::prefixed("scrape_configs[" + std::to_string(i) + "].pipeline_stages: ", p.status_error());
     impl->pipelines.push_back(std::move(*p));
     impl->targets.push_back(build_file_targets(sc, impl->hostname));
@@ -229,7 +230,7 @@ util::Result<std::unique_ptr<App::Impl>> build_impl(Config config, AppOptions op
     impl->discovery.push_back(std::move(*ds));
   }
   if (impl->pipelines.empty()) {
-    auto p = stages::Pipeline::compile(YAML::Node(), {.registry = impl->registry});
+    auto p = stages::Pipeline::compile(YAML::Node(), {.registry = impl->registry, .clock = &clock});
     impl->pipelines.push_back(std::move(*p));
   }
 
@@ -256,7 +257,7 @@ util::Result<std::unique_ptr<App::Impl>> build_impl(Config config, AppOptions op
   }
   impl->queue = std::make_unique<ScrapeLineQueue>(options.queue_max_lines, options.queue_max_bytes);
   impl->runner = std::make_unique<PipelineRunner>(&impl->pipelines, &impl->clients, impl->acks.get(),
-                                                  impl->queue.get(), options.dry_run_out);
+                                                  impl->queue.get(), options.dry_run_out, clock);
   return impl;
 }
 
@@ -279,6 +280,7 @@ util::Status App::start_locked() {
     to.min_poll_ns = m.config.file_watch_config.min_poll_frequency;
     to.max_poll_ns = m.config.file_watch_config.max_poll_frequency;
     to.use_inotify = m.options.use_inotify;
+    to.clock = m.options.clock;
     for (size_t i = 0; i < m.config.scrape_configs.size(); ++i) {
       auto tm = std::make_unique<tail::TargetManager>(to, m.positions.get(), m.queue->consumer_for(i));
       if (auto st = tm->set_targets(m.targets[i].active); !st.ok()) {
@@ -307,15 +309,8 @@ util::Status App::start_locked() {
       });
     }
   }
-  m.syncer = std::thread([&m] {
-    std::unique_lock lock(m.sync_mu);
-    const auto period = std::chrono::nanoseconds(std::max<int64_t>(m.config.positions.sync_period, 1'000'000));
-    while (!m.sync_cv.wait_for(lock, period, [&] { return m.stopping; })) {
-      lock.unlock();
-      (void)m.positions->sync();  // a failed sync is retried at the next period and at stop()
-      lock.lock();
-    }
-  });
+  m.syncer = std::make_unique<positions::PositionsSyncer>(*m.positions, m.config.positions.sync_period,
+                                                          *m.options.clock);
   return {};
 }
 
@@ -357,12 +352,7 @@ bool App::stop_locked() {
   // 4. Record acknowledged positions, then write them.
   for (auto& tm : m.managers) tm->stop();
   for (auto& j : m.journal_readers) j->save_acknowledged_cursor();
-  {
-    std::lock_guard lock(m.sync_mu);
-    m.stopping = true;
-  }
-  m.sync_cv.notify_all();
-  if (m.syncer.joinable()) m.syncer.join();
+  if (m.syncer) m.syncer->stop();
   bool synced = m.positions->close().ok();
   return ran_all && delivered && synced;
 }

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -14,15 +13,11 @@
 #include "chunk/crc32c.h"
 #include "fsutil/atomic_file.h"
 #include "index/index_writer.h"
+#include "util/clock.h"
 
 namespace maint {
 
 namespace {
-
-int64_t wall_nanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 util::Status remove_file(const std::string& path) {
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
@@ -77,7 +72,7 @@ util::Result<std::string> publish_index_file(const std::string& dir,
   std::snprintf(tmp_name, sizeof tmp_name, "maint.idx.tmp.%d", static_cast<int>(::getpid()));
   std::string tmp = dir + "/" + tmp_name;
   if (auto s = writer.write(tmp); !s.ok()) return s.status_error();
-  for (int64_t seq = wall_nanos();; ++seq) {
+  for (int64_t seq = util::system_clock().now_ns();; ++seq) {
     char name[40];
     std::snprintf(name, sizeof name, "%020" PRId64 ".idx", seq);
     std::string path = dir + "/" + name;

@@ -1,24 +1,13 @@
 #include "sources/push_receiver.h"
 
-#include <chrono>
-
 #include "http/server.h"
 #include "push/decode.h"
 #include "relabel/relabel.h"
 
 namespace sources {
-namespace {
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 struct PushReceiver::Impl {
   PushReceiverOptions options;
+  util::Clock& clock() const { return options.clock ? *options.clock : util::system_clock(); }
   Sink sink;
   std::unique_ptr<http::Server> server;
   std::atomic<uint64_t> entries{0};
@@ -44,7 +33,7 @@ struct PushReceiver::Impl {
     auto decoded = push::decode_body(*format, req.body);
     // Promtail answers every decode failure 400, an over-large body included.
     if (!decoded.ok()) return http::Response::text(400, decoded.error() + "\n");
-    int64_t now = now_ns();
+    int64_t now = clock().now_ns();
     for (push::Stream& s : decoded->streams) {
       auto labels = stream_labels(std::move(s.labels));
       if (!labels) continue;
@@ -64,7 +53,7 @@ struct PushReceiver::Impl {
     auto labels = stream_labels(model::LabelSet{});
     if (!labels) return http::Response::text(400, "no labels: set `labels` for raw pushes\n");
     std::vector<model::Entry> batch;
-    int64_t now = now_ns();
+    int64_t now = clock().now_ns();
     std::string_view body = req.body;
     while (!body.empty()) {
       size_t nl = body.find('\n');

@@ -27,11 +27,6 @@
 namespace sources {
 namespace {
 
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 int current_utc_year() {
   std::time_t t = std::time(nullptr);
@@ -125,7 +120,8 @@ struct SyslogListener::Impl {
       return;
     }
     model::Entry entry;
-    entry.timestamp = options.use_incoming_timestamp && m->timestamp ? *m->timestamp : now_ns();
+    util::Clock& clock = options.clock ? *options.clock : util::system_clock();
+    entry.timestamp = options.use_incoming_timestamp && m->timestamp ? *m->timestamp : clock.now_ns();
     std::string_view line = options.use_rfc5424_message ? frame : m->message;
     // rsyslog's octet-counted forwarding templates end each frame with a newline; it is framing
     // residue, not part of the line.

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <set>
@@ -13,6 +12,7 @@
 #include "fsutil/atomic_file.h"
 #include "index/index_writer.h"
 #include "store/layout.h"
+#include "util/clock.h"
 
 namespace store {
 namespace {
@@ -20,11 +20,6 @@ namespace {
 std::function<void(const std::string&)> default_warn(std::function<void(const std::string&)> warn) {
   if (warn) return warn;
   return [](const std::string& msg) { std::fprintf(stderr, "warning: %s\n", msg.c_str()); };
-}
-
-int64_t wall_nanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 void sort_unique(std::vector<std::string>& v) {
@@ -93,7 +88,7 @@ std::string LocalStore::next_index_file_name(const std::string& dir) {
   // The existence check covers a clock that went back across a restart: an index file must
   // never be replaced.
   for (;;) {
-    int64_t now = wall_nanos();
+    int64_t now = util::system_clock().now_ns();
     int64_t last = state_->last_index_name.load();
     int64_t next = std::max(now, last + 1);
     if (!state_->last_index_name.compare_exchange_weak(last, next)) continue;

@@ -22,11 +22,6 @@ int64_t monotonic_ns() {
       .count();
 }
 
-int64_t wall_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string absolute_path(const std::string& path) {
   if (!path.empty() && path[0] == '/') return path;
   std::error_code ec;
@@ -149,7 +144,7 @@ void TargetManager::run() {
     {
       std::lock_guard lock(mu_);
       std::span<char> scratch(buffer.data(), buffer.size());
-      int64_t now = wall_ns();
+      int64_t now = (options_.clock ? *options_.clock : util::system_clock()).now_ns();
       auto poll_one = [&](FileTailer& t) {
         int64_t before = t.read_offset();
         uint64_t lines_before = t.lines_read();

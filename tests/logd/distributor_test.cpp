@@ -27,9 +27,9 @@ struct Fixture {
   FakeIngester ingester;
   logd::Metrics metrics;
   logd::LimitsConfig limits;
-  int64_t now = kNow;
+  util::FakeClock clock{kNow};
   std::unique_ptr<Distributor> make() {
-    return std::make_unique<Distributor>(ingester, limits, metrics, [this] { return now; });
+    return std::make_unique<Distributor>(ingester, limits, metrics, clock);
   }
 };
 
@@ -85,7 +85,7 @@ TEST_CASE("distributor: per-tenant ingestion rate limit with burst, Loki's messa
   CHECK(f.metrics.discarded_samples.value({"rate_limited", "t"}) == 1);
   // Other tenants have their own bucket; and tokens refill with time.
   CHECK(d->push("u", "application/json", "", json_push(R"({"app":"x"})", {{kNow, line}})).ok());
-  f.now += 2 * model::kNanosPerSecond;
+  f.clock.advance(2 * model::kNanosPerSecond);
   CHECK(d->push("t", "application/json", "", json_push(R"({"app":"x"})", {{kNow + 2, line}})).ok());
   CHECK(f.ingester.entries("t") == 2);
 }
@@ -116,6 +116,23 @@ TEST_CASE("distributor: max streams per tenant, Loki's message; known streams st
   CHECK(f.ingester.entries("t") == 2);  // {app="a"} kept its new entry
   CHECK(f.metrics.discarded_samples.value({"stream_limit", "t"}) == 1);
   CHECK(d->push("other", "application/json", "", json_push(R"({"app":"b"})", {{kNow, "1"}})).ok());
+}
+
+TEST_CASE("distributor: at the stream limit, the known streams are refreshed at most once a second") {
+  Fixture f;
+  f.limits.max_global_streams_per_user = 1;
+  auto d = f.make();
+  auto push = [&](const char* app) {
+    return http_status(d->push("t", "application/json", "", json_push(std::string(R"({"app":")") + app + "\"}",
+                                                                       {{kNow, "1"}})));
+  };
+  CHECK(push("a") == 204);
+  f.ingester.forget("t");     // {app="a"} was flushed away
+  CHECK(push("b") == 204);    // at the limit: the first refresh finds room
+  f.ingester.forget("t");
+  CHECK(push("c") == 429);    // within a second of that refresh: the known set stands
+  f.clock.advance(model::kNanosPerSecond);
+  CHECK(push("c") == 204);    // a second later it is refreshed again
 }
 
 TEST_CASE("distributor: repeated label sets within one request merge into one stream") {
