@@ -9,9 +9,11 @@
 
 #include "kv/memory_kv.h"
 #include "ring/lifecycler.h"
+#include "wait.h"
 #include "ring/tokens.h"
 
 using ring::InstanceState;
+using ring_test::eventually;
 
 namespace {
 
@@ -37,16 +39,6 @@ std::optional<ring::InstanceDesc> stored(kv::KvClient& kv, const std::string& id
   auto d = ring::decode_instance((*v)->value);
   REQUIRE(d.ok());
   return *d;
-}
-
-// Waits in real time for a condition another thread makes true (never a timing assertion).
-template <class Pred>
-bool eventually(Pred pred) {
-  for (int i = 0; i < 10'000; ++i) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return pred();
 }
 
 // Delegates to a store, and runs `before_txn` once just before the first transaction: another

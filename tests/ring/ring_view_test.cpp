@@ -6,10 +6,12 @@
 
 #include "kv/memory_kv.h"
 #include "ring/lifecycler.h"
+#include "wait.h"
 #include "ring/ring.h"
 #include "ring/ring_page.h"
 
 using ring::InstanceState;
+using ring_test::eventually;
 
 namespace {
 
@@ -34,15 +36,6 @@ ring::RingConfig view_config() {
   c.replication_factor = 3;
   c.heartbeat_timeout_ns = 10 * kSecond;
   return c;
-}
-
-template <class Pred>
-bool eventually(Pred pred) {
-  for (int i = 0; i < 10'000; ++i) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return pred();
 }
 
 // Three members and a view over one in-memory store.
