@@ -98,7 +98,7 @@ test: setup
 unit: $(BUILD)/bin/unit-tests
 	@$(BUILD)/bin/unit-tests $(TEST_ARGS)
 
-e2e: $(TOOL_BINS) $(TEST_TOOL_BINS)
+e2e: $(TOOL_BINS) $(TEST_TOOL_BINS) $(BUILD)/bin/unit-tests  # ring_etcd_test.sh runs the "real etcd" suite
 	@BIN=$(abspath $(BUILD)/bin) bash tests/e2e/run.sh
 
 # Unit and end-to-end tests under AddressSanitizer and UndefinedBehaviorSanitizer, in their own build tree.

@@ -17,6 +17,7 @@ packages=(
   systemd-journal-remote  # logtail journal tests: journal files written from export-format input
   rsyslog  # logtail syslog e2e: rsyslog forwarding to logtail (run unprivileged in the foreground)
   rsyslog-gnutls  # logtail syslog e2e: rsyslog forwarding over TLS (omfwd with the gtls driver)
+  etcd-server etcd-client  # the ring's key-value store (lib/kv) and its e2e test (tests/e2e/ring_etcd_test.sh)
 )
 
 missing=()
