@@ -24,6 +24,7 @@
 #include "ring/lifecycler.h"
 #include "ring/ring.h"
 #include "ring/tokens.h"
+#include "../kv/watch_recorder.h"
 #include "wait.h"
 
 using ring_test::eventually;
@@ -94,47 +95,9 @@ ring::RingConfig view_of(const std::string& prefix) {
   return c;
 }
 
-// Collects a prefix watch's deliveries.
-struct Recorder {
-  std::mutex mu;
-  std::map<std::string, std::string> contents;
-  std::vector<std::string> log;
-  int snapshots = 0, errors = 0;
-
-  kv::PrefixWatchHandler handler() {
-    kv::PrefixWatchHandler h;
-    h.on_snapshot = [this](const kv::RangeResult& r) {
-      std::lock_guard lock(mu);
-      contents.clear();
-      for (const auto& kv : r.kvs) contents[kv.key] = kv.value;
-      ++snapshots;
-    };
-    h.on_events = [this](const std::vector<kv::WatchEvent>& events, int64_t) {
-      std::lock_guard lock(mu);
-      for (const auto& e : events) {
-        bool del = e.type == kv::WatchEvent::Type::kDelete;
-        log.push_back((del ? "delete " : "put ") + e.kv.key);
-        if (del) {
-          contents.erase(e.kv.key);
-        } else {
-          contents[e.kv.key] = e.kv.value;
-        }
-      }
-    };
-    h.on_error = [this](const util::Error&) {
-      std::lock_guard lock(mu);
-      ++errors;
-    };
-    return h;
-  }
-  template <class F>
-  auto with(F f) {
-    std::lock_guard lock(mu);
-    return f();
-  }
-};
-
 }  // namespace
+
+using Recorder = kv_test::WatchRecorder;
 
 TEST_SUITE("real etcd") {
 
