@@ -3,7 +3,8 @@
 # suite (tests/ring/etcd_real_test.cpp) twice: without auth (CAS, leases, watches, three
 # lifecyclers and a view, a killed member's lease expiring, a watch resumed across an etcd restart,
 # etcd away for a few seconds), then with auth enabled by etcdctl (a root user and a ring user
-# limited to the test prefix). etcd is started and stopped by PID through a small control script
+# limited to the test prefix), then against a second etcd serving https with client certificates
+# (made here by the openssl CLI). etcd is started and stopped by PID through a small control script
 # the suite also calls to restart it.
 ring_dir=$TMPDIR_E2E/ring-etcd
 mkdir -p "$ring_dir"
@@ -14,9 +15,11 @@ ring_endpoint=127.0.0.1:$ring_cport
 ring_ctl=$ring_dir/etcd-ctl.sh
 
 # etcd is started by the control script, so it is not this shell's child: stop it by PID here.
+ring_tls_pid=
 ring_cleanup() {
   local pid
   pid=$(cat "$ring_dir/etcd.pid" 2>/dev/null) && kill -9 "$pid" 2>/dev/null
+  [ -n "$ring_tls_pid" ] && kill -9 "$ring_tls_pid" 2>/dev/null
   return 0
 }
 trap 'ring_cleanup; rm -rf "$TMPDIR_E2E"' EXIT
@@ -90,5 +93,43 @@ else
 
   bash "$ring_ctl" stop
   expect_eq "ring etcd: etcd stops" 0 $?
+
+  # A second etcd serving https, wanting client certificates; its certificate names etcd.test.
+  t=$ring_dir/tls
+  mkdir -p "$t"
+  (
+    cd "$t" || exit 1
+    key="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+    openssl req -x509 $key -keyout ca.key -out ca.crt -days 2 -subj /CN=ring-e2e-ca
+    printf 'subjectAltName=DNS:etcd.test\n' >server.ext
+    printf 'subjectAltName=DNS:ring-client\n' >client.ext
+    for n in server client; do
+      openssl req $key -keyout $n.key -out $n.csr -subj /CN=$n
+      openssl x509 -req -in $n.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile $n.ext -out $n.crt
+    done
+  ) >/dev/null 2>&1
+  ring_tls_port=$(free_port)
+  ring_tls_peer=$(free_port)
+  etcd --name ring-tls --data-dir "$t/data" \
+    --listen-client-urls "https://127.0.0.1:$ring_tls_port" --advertise-client-urls "https://127.0.0.1:$ring_tls_port" \
+    --listen-peer-urls "http://127.0.0.1:$ring_tls_peer" --initial-advertise-peer-urls "http://127.0.0.1:$ring_tls_peer" \
+    --initial-cluster "ring-tls=http://127.0.0.1:$ring_tls_peer" --initial-cluster-state new \
+    --cert-file "$t/server.crt" --key-file "$t/server.key" --client-cert-auth --trusted-ca-file "$t/ca.crt" \
+    --log-outputs stderr </dev/null >/dev/null 2>>"$t/etcd.log" &
+  ring_tls_pid=$!
+  ring_tls_up=1
+  for _ in $(seq 1 400); do
+    curl -s --max-time 1 --cacert "$t/ca.crt" --cert "$t/client.crt" --key "$t/client.key" \
+      --resolve "etcd.test:$ring_tls_port:127.0.0.1" "https://etcd.test:$ring_tls_port/health" 2>/dev/null |
+      grep -q '"health":"true"' && { ring_tls_up=0; break; }
+    sleep 0.05
+  done
+  expect_eq "ring etcd: an etcd with TLS and client certificates starts" 0 "$ring_tls_up"
+  LOGKIT_TEST_ETCD_ENDPOINTS=127.0.0.1:$ring_tls_port LOGKIT_TEST_ETCD_TLS_CA=$t/ca.crt \
+    LOGKIT_TEST_ETCD_TLS_CERT=$t/client.crt LOGKIT_TEST_ETCD_TLS_KEY=$t/client.key LOGKIT_TEST_ETCD_TLS_SERVER_NAME=etcd.test \
+    ring_suite "ring etcd: TLS (CA, client certificate, server name, insecure_skip_verify)" 2 \
+    -tc="*TLS*,*compare-and-swap*"
+  kill "$ring_tls_pid" 2>/dev/null
+  wait "$ring_tls_pid" 2>/dev/null
 fi
 ring_cleanup

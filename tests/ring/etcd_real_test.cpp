@@ -6,6 +6,9 @@
 //   LOGKIT_TEST_ETCD_USER / LOGKIT_TEST_ETCD_PASSWORD
 //                               etcd has auth enabled: every client uses them, and the
 //                               authentication case runs (its etcd has --auth-token-ttl 2)
+//   LOGKIT_TEST_ETCD_TLS_CA / _CERT / _KEY / _SERVER_NAME
+//                               etcd serves https and wants a client certificate: every client
+//                               uses them (tls_enabled), and the TLS case runs
 // Real waits happen here (lease expiry, restarts), always as "eventually" with generous bounds;
 // nothing asserts how long anything took.
 #include <doctest/doctest.h>
@@ -42,6 +45,7 @@ std::string env(const char* name) {
 bool no_etcd() { return env("LOGKIT_TEST_ETCD_ENDPOINTS").empty(); }
 bool no_ctl() { return no_etcd() || env("LOGKIT_TEST_ETCD_CTL").empty(); }
 bool no_auth() { return no_etcd() || env("LOGKIT_TEST_ETCD_USER").empty(); }
+bool no_tls() { return no_etcd() || env("LOGKIT_TEST_ETCD_TLS_CA").empty(); }
 
 kv::EtcdConfig etcd_config(std::string user = env("LOGKIT_TEST_ETCD_USER"),
                            std::string password = env("LOGKIT_TEST_ETCD_PASSWORD")) {
@@ -56,6 +60,13 @@ kv::EtcdConfig etcd_config(std::string user = env("LOGKIT_TEST_ETCD_USER"),
   c.dial_timeout_ns = 2'000 * kMilli;
   c.username = std::move(user);
   c.password = std::move(password);
+  if (!env("LOGKIT_TEST_ETCD_TLS_CA").empty()) {
+    c.tls_enabled = true;
+    c.tls_ca_path = env("LOGKIT_TEST_ETCD_TLS_CA");
+    c.tls_cert_path = env("LOGKIT_TEST_ETCD_TLS_CERT");
+    c.tls_key_path = env("LOGKIT_TEST_ETCD_TLS_KEY");
+    c.tls_server_name = env("LOGKIT_TEST_ETCD_TLS_SERVER_NAME");
+  }
   return c;
 }
 
@@ -362,6 +373,29 @@ TEST_CASE("real etcd: authentication, and a token refreshed after it expired" * 
   CHECK(anonymous->get(p + "a").code() == util::ErrorCode::kUnauthenticated);
   auto outside = kv->put("not-the-ring-prefix", "x");
   CHECK(outside.code() == util::ErrorCode::kPermissionDenied);
+}
+
+TEST_CASE("real etcd: TLS with a client certificate, a CA and a server name" * doctest::skip(no_tls())) {
+  std::string p = prefix_for("tls");
+  auto kv = client();  // CA, client certificate and server name from the environment
+  REQUIRE(kv->put(p + "a", "1").ok());
+  CHECK(kv->get(p + "a")->value().value == "1");
+
+  // The certificate names the server name, not the address: without it verification fails.
+  auto no_name = etcd_config();
+  no_name.tls_server_name.clear();
+  CHECK(client(no_name)->get(p + "a").code() == util::ErrorCode::kUnavailable);
+  auto skip_verify = no_name;
+  skip_verify.tls_ca_path.clear();
+  skip_verify.tls_insecure_skip_verify = true;
+  auto unverified = client(skip_verify)->get(p + "a");
+  REQUIRE(unverified.ok());
+  CHECK(unverified->has_value());
+  // etcd wants a client certificate.
+  auto anonymous = etcd_config();
+  anonymous.tls_cert_path.clear();
+  anonymous.tls_key_path.clear();
+  CHECK(client(anonymous)->get(p + "a").code() == util::ErrorCode::kUnavailable);
 }
 
 }  // TEST_SUITE
