@@ -117,6 +117,13 @@ util::Status Lifecycler::register_locked() {
     if (mine) {
       if (auto d = decode_instance(mine->value); d.ok()) previous = std::move(*d);
     }
+    if (previous && previous->addr != config_.instance_addr &&
+        clock_.now_ns() / kNanosPerMilli - previous->heartbeat_unix_ms <= config_.heartbeat_timeout_ns / kNanosPerMilli) {
+      // Another live process has this id: two processes sharing a key would overwrite each other.
+      return util::invalid_argument("ring " + config_.prefix + ": instance id " + config_.instance_id +
+                                    " is in use by " + previous->addr +
+                                    " (heartbeating); every process needs its own common.ring.instance_id");
+    }
 
     std::vector<uint32_t> tokens;
     int64_t registered_ms = 0;
@@ -159,19 +166,17 @@ util::Status Lifecycler::register_locked() {
       desc = desc_locked(clock_.now_ns() / kNanosPerMilli);
     }
     auto txn = kv_.txn({kv::none_created_after(prefix, ring->revision)},
-                       {kv::put_op(key, encode_instance(desc), lease->id), kv::get_op(key)}, {});
+                       {kv::put_op(key, encode_instance(desc), lease->id)}, {});
     if (!txn.ok() || !txn->succeeded) (void)kv_.lease_revoke(lease->id);  // unused: let it go now
     if (!txn.ok()) return txn.status_error();
     if (!txn->succeeded) continue;  // someone joined meanwhile: read the ring again
 
-    int64_t create_revision = 0;
-    if (!txn->gets.empty() && !txn->gets[0].kvs.empty()) create_revision = txn->gets[0].kvs[0].create_revision;
     {
       std::lock_guard lock(mu_);
       registered_ = true;
       lease_ = lease->id;
       lease_ttl_ = lease->ttl_seconds;
-      key_create_revision_ = create_revision;
+      key_mod_revision_ = txn->revision;
       ++stats_.registrations;
     }
     if (!config_.tokens_file_path.empty()) {
@@ -184,11 +189,11 @@ util::Status Lifecycler::register_locked() {
 }
 
 util::Status Lifecycler::heartbeat_locked() {
-  int64_t lease, create_revision;
+  int64_t lease, mod_revision;
   {
     std::lock_guard lock(mu_);
     lease = lease_;
-    create_revision = key_create_revision_;
+    mod_revision = key_mod_revision_;
   }
   auto lost = [&] {
     {
@@ -208,12 +213,13 @@ util::Status Lifecycler::heartbeat_locked() {
     desc = desc_locked(clock_.now_ns() / kNanosPerMilli);
   }
   const std::string key = this->key();
-  kv::Compare ours{key, "", kv::Compare::Target::kCreateRevision, kv::Compare::Op::kEqual, create_revision};
-  auto txn = kv_.txn({ours}, {kv::put_op(key, encode_instance(desc), lease)}, {});
+  // Only over our own last write: a key deleted or written by someone else is not ours any more.
+  auto txn = kv_.txn({kv::mod_revision_is(key, mod_revision)}, {kv::put_op(key, encode_instance(desc), lease)}, {});
   if (!txn.ok() && txn.code() == util::ErrorCode::kNotFound) return lost();  // the lease went meanwhile
   if (!txn.ok()) return txn.status_error();
-  if (!txn->succeeded) return lost();  // our key was deleted (or replaced)
+  if (!txn->succeeded) return lost();
   std::lock_guard lock(mu_);
+  key_mod_revision_ = txn->revision;
   ++stats_.heartbeats;
   return {};
 }
@@ -275,15 +281,14 @@ util::Status Lifecycler::stop() {
     registered_ = false;
   }
   if (!registered) return status;
-  // Deleting only our own key: one the store re-created for another process stays.
-  int64_t create_revision;
+  // Deleting only our own key: one another process wrote since stays.
+  int64_t mod_revision;
   {
     std::lock_guard lock(mu_);
-    create_revision = key_create_revision_;
+    mod_revision = key_mod_revision_;
   }
   const std::string key = this->key();
-  kv::Compare ours{key, "", kv::Compare::Target::kCreateRevision, kv::Compare::Op::kEqual, create_revision};
-  auto deleted = kv_.txn({ours}, {kv::delete_op(key)}, {});
+  auto deleted = kv_.txn({kv::mod_revision_is(key, mod_revision)}, {kv::delete_op(key)}, {});
   if (!deleted.ok()) status = deleted.status_error();
   auto revoked = kv_.lease_revoke(lease);
   if (!revoked.ok() && revoked.code() != util::ErrorCode::kNotFound && status.ok()) status = revoked;

@@ -9,7 +9,8 @@
 // - Lease TTL: 2 x heartbeat_timeout (rounded up to seconds): a dead instance shows as unhealthy
 //   after heartbeat_timeout, and its key disappears after the TTL.
 // - When the lease is lost (the process was paused past the TTL, the store lost it) or its key was
-//   deleted, the next heartbeat registers again with the same tokens.
+//   deleted or written by someone else, the next heartbeat registers again with the same tokens.
+//   An id whose key another address keeps heartbeating is refused (two processes with one id).
 // - When the store is away, every failed heartbeat counts in stats() and calls on_kv_error; the
 //   loop goes on at the same period and on_kv_recovered says when the store answers again.
 // All waits use the util::Clock given (a FakeClock in tests).
@@ -123,7 +124,7 @@ class Lifecycler {
   bool stopped_ = false;
   int64_t lease_ = 0;
   int64_t lease_ttl_ = 0;
-  int64_t key_create_revision_ = 0;  // identifies our key: a re-created key is not ours
+  int64_t key_mod_revision_ = 0;  // our last write of the key: a change by anyone else makes it not ours
   int64_t registered_unix_ms_ = 0;
   LifecyclerStats stats_;
   std::jthread thread_;

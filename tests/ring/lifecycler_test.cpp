@@ -166,6 +166,33 @@ TEST_CASE("lifecycler: registers again with the same tokens after its lease or k
   CHECK(l.tokens() == tokens);
 }
 
+TEST_CASE("lifecycler: an id another live process uses is refused, and taken over once that one is gone") {
+  util::FakeClock clock;
+  kv::MemoryKv store(clock);
+  ring::Lifecycler first(store, clock, config_for("same", 1));
+  REQUIRE(first.tick().ok());
+  auto other = config_for("same", 2);  // another address
+  ring::Lifecycler second(store, clock, other);
+  auto refused = second.tick();
+  CHECK(refused.code() == util::ErrorCode::kInvalidArgument);
+  CHECK(refused.error().find("instance id same is in use by 127.0.0.1:3101") != std::string::npos);
+  CHECK_FALSE(second.registered());
+  CHECK(stored(store, "same")->addr == "127.0.0.1:3101");
+
+  // The first one's key written behind its back: its next heartbeat does not overwrite it.
+  auto theirs = *stored(store, "same");
+  theirs.addr = "10.0.0.9:3100";
+  REQUIRE(store.put(first.key(), ring::encode_instance(theirs)).ok());
+  CHECK(first.tick().error().find("in use by 10.0.0.9:3100") != std::string::npos);
+  CHECK(stored(store, "same")->addr == "10.0.0.9:3100");
+
+  first.halt();
+  clock.advance(11 * kSecond);  // the other one's heartbeat is past the 10 s timeout
+  REQUIRE(second.tick().ok());
+  CHECK(stored(store, "same")->addr == "127.0.0.1:3102");
+  CHECK(second.tokens() == theirs.tokens);
+}
+
 TEST_CASE("lifecycler: counts store failures, reports them, and recovers") {
   util::FakeClock clock;
   kv::MemoryKv store(clock);
@@ -213,7 +240,9 @@ TEST_CASE("lifecycler: a restart keeps the tokens of its key or of its tokens fi
     first.halt();  // killed: the key stays until its lease expires
   }
   clock.advance(3 * kSecond);
-  ring::Lifecycler second(store, clock, config_for("i", 2));
+  auto restarted = config_for("i", 2);  // another random seed, the same address
+  restarted.instance_addr = config_for("i", 1).instance_addr;
+  ring::Lifecycler second(store, clock, restarted);
   REQUIRE(second.tick().ok());
   CHECK(second.tokens() == tokens);
   CHECK(stored(store, "i")->registered_unix_ms == registered_ms);
