@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <thread>
 
 #include "kv/memory_kv.h"
@@ -43,8 +44,8 @@ struct Cluster {
   util::FakeClock clock;
   kv::MemoryKv store{clock};
   std::vector<std::unique_ptr<ring::Lifecycler>> members;
-  int stale_calls = 0;
-  int fresh_calls = 0;
+  std::atomic<int> stale_calls{0};
+  std::atomic<int> fresh_calls{0};
   ring::Ring view{store, clock, view_config(), ring::RingHooks{[this](const util::Error&) { ++stale_calls; },
                                                               [this](int64_t) { ++fresh_calls; }}};
 
