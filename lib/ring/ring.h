@@ -68,6 +68,8 @@ class Ring {
 
   // Validates and starts watching; the first copy arrives asynchronously (wait_synced).
   util::Status start();
+  // Ends the watch. With etcd this takes up to about a second: an idle HTTP stream notices the
+  // request at libcurl's next progress check.
   void stop();
   // Waits (real time) until the copy reflects at least `min_revision` (0: any first copy).
   bool wait_synced(int64_t min_revision, std::chrono::milliseconds timeout) const;
