@@ -105,7 +105,7 @@ test: setup
 unit: $(BUILD)/bin/unit-tests
 	@$(BUILD)/bin/unit-tests $(TEST_ARGS)
 
-# objstore_s3_test.sh runs the unit tests' bucket conformance suite against s3rver.
+# objstore_s3_test.sh and ring_etcd_test.sh run suites of the unit-test binary against s3rver and etcd.
 e2e: $(TOOL_BINS) $(TEST_TOOL_BINS) $(BUILD)/bin/unit-tests
 	@BIN=$(abspath $(BUILD)/bin) bash tests/e2e/run.sh
 
