@@ -2,7 +2,6 @@
 // delete), on a data directory or an S3 bucket, safe to run from cron beside running logd
 // processes. Flag parsing only; the logic is lib/maint.
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <cstdio>
 #include <functional>
 #include <string>

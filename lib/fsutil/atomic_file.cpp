@@ -18,7 +18,7 @@ namespace fsutil {
 namespace {
 
 util::Error errno_error(std::string_view what, const std::string& path, int err) {
-  return util::Error{std::string(what) + " " + path + ": " + std::strerror(err)};
+  return util::internal(std::string(what) + " " + path + ": " + std::strerror(err));
 }
 
 // Writes all of `data`, retrying short writes and EINTR.
@@ -217,7 +217,7 @@ util::Status create_directories(const std::string& dir) {
   struct stat st;
   if (::stat(dir.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return {};
-    return util::Error{"create directory " + dir + ": exists and is not a directory"};
+    return util::internal("create directory " + dir + ": exists and is not a directory");
   }
   std::string parent = parent_directory(dir);
   if (parent != dir && parent != "." && parent != "/") {

@@ -15,17 +15,17 @@ util::Result<MappedFile> MappedFile::open(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     std::string message = "open " + path + ": " + std::strerror(errno);
-    return errno == ENOENT ? util::not_found(std::move(message)) : util::unavailable(std::move(message));
+    return errno == ENOENT ? util::not_found(std::move(message)) : util::internal(std::move(message));
   }
   struct stat st;
   if (::fstat(fd, &st) != 0) {
     int err = errno;
     ::close(fd);
-    return util::Error{"stat " + path + ": " + std::strerror(err)};
+    return util::internal("stat " + path + ": " + std::strerror(err));
   }
   if (!S_ISREG(st.st_mode)) {
     ::close(fd);
-    return util::Error{"open " + path + ": not a regular file"};
+    return util::internal("open " + path + ": not a regular file");
   }
   MappedFile f;
   f.path_ = path;
@@ -35,7 +35,7 @@ util::Result<MappedFile> MappedFile::open(const std::string& path) {
     if (addr == MAP_FAILED) {
       int err = errno;
       ::close(fd);
-      return util::Error{"mmap " + path + ": " + std::strerror(err)};
+      return util::internal("mmap " + path + ": " + std::strerror(err));
     }
     f.addr_ = addr;
   }

@@ -1,7 +1,5 @@
 #include "logd/compactor.h"
 
-#include <chrono>
-
 #include "maint/index_compact.h"
 #include "maint/maintenance_lock.h"
 #include "maint/pending_deletions.h"
@@ -17,28 +15,21 @@ Compactor::~Compactor() { stop(); }
 
 void Compactor::start() {
   if (thread_.joinable()) return;
-  stopping_ = false;
   // A pass at once (the WAL is replayed and logd serves by now), then one per interval.
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
+  thread_ = std::jthread([this](std::stop_token stop) {
     do {
-      lock.unlock();
-      run_once();
-      lock.lock();
-    } while (!cv_.wait_for(lock, std::chrono::nanoseconds(options_.interval_ns), [this] { return stopping_; }));
+      run_once(stop);
+    } while (options_.target.clock->sleep_for(options_.interval_ns, stop));
   });
 }
 
 void Compactor::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return;
+  thread_.request_stop();
+  thread_.join();
 }
 
-size_t Compactor::run_once() {
+size_t Compactor::run_once(std::stop_token stop) {
   auto skipped = [&](const std::string& why) {
     if (options_.retention_enabled) metrics_.retention_runs.add({"skipped"}, 1);
     if (options_.compact_index) metrics_.compactions.add({"skipped"}, 1);
@@ -56,11 +47,8 @@ size_t Compactor::run_once() {
   size_t deleted = 0;
   bool retention_failed = false, compaction_failed = false;
   for (const std::string& tenant : *tenants) {
-    {
-      // Shutdown does not wait for the rest of a long pass: the next start picks it up.
-      std::lock_guard stop_lock(mu_);
-      if (stopping_) break;
-    }
+    // Shutdown does not wait for the rest of a long pass: the next start picks it up.
+    if (stop.stop_requested()) break;
     if (lock->lease && lock->lease->lost()) break;
     std::string who = "tenant=" + model::quote_go_string(tenant);
     if (auto settled = maint::settle_pending_deletions(options_.target, tenant); !settled.ok()) {

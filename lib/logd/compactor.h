@@ -14,10 +14,9 @@
 // Thread-safety: start()/stop() from one thread; run_once() may be called while stopped.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
 
@@ -30,7 +29,7 @@
 namespace logd {
 
 struct CompactorOptions {
-  maint::Target target;        // the store; target.clock is the time
+  maint::Target target;        // the store; target.clock is the time and paces the passes
   std::string data_dir;        // a local store's data directory (its maint.lock); "" for a bucket (lease)
   std::string owner;           // names the lease holder: the writer id
   int64_t interval_ns = 10LL * 60 * 1'000'000'000;
@@ -47,18 +46,16 @@ class Compactor {
 
   void start();
   void stop();
-  // One pass over every tenant. Returns the chunks retention deleted.
-  size_t run_once();
+  // One pass over every tenant. Returns the chunks retention deleted. A stop request ends the
+  // pass between tenants (the next start picks up the rest).
+  size_t run_once(std::stop_token stop = {});
 
  private:
   CompactorOptions options_;
   const Logger& logger_;
   Metrics& metrics_;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::jthread thread_;
 };
 
 }  // namespace logd

@@ -78,20 +78,20 @@ void render_backend_metrics(std::string& out, const ingest::Ingester& ingester, 
 
 }  // namespace
 
-util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config) {
+util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config, util::Clock& clock) {
   std::unique_ptr<LogdServer> s(new LogdServer());
   s->config_ = config;
   auto level = parse_log_level(config.server.log_level);
-  if (!level.ok()) return util::Error{"server.log_level: " + level.error()};
+  if (!level.ok()) return util::prefixed("server.log_level: ", level.status_error());
   s->logger_ = Logger(*level);
   std::error_code ec;
   std::filesystem::create_directories(config.common.path_prefix, ec);
   if (ec) return util::Error{"creating " + config.common.path_prefix + ": " + ec.message()};
   auto lock = fsutil::FileLock::acquire(config.lock_path());
-  if (!lock.ok()) return util::Error{lock.error()};
+  if (!lock.ok()) return lock.status_error();
   s->lock_ = std::move(*lock);
 
-  if (auto st = s->open_stores(); !st.ok()) return st.status_error();
+  if (auto st = s->open_stores(clock); !st.ok()) return st.status_error();
 
   ingest::IngesterOptions io;
   io.wal_dir = config.wal_dir();
@@ -102,11 +102,12 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   io.max_chunk_age = config.ingester.max_chunk_age;
   io.chunk_idle_period = config.ingester.chunk_idle_period;
   io.flush_check_period = config.ingester.flush_check_period;
+  io.clock = &clock;
   auto ing = ingest::Ingester::open(io, *s->store_);
-  if (!ing.ok()) return util::Error{"opening the ingester: " + ing.error()};
+  if (!ing.ok()) return util::prefixed("opening the ingester: ", ing.status_error());
   s->ingester_ = std::move(*ing);
 
-  s->distributor_ = std::make_unique<Distributor>(*s->ingester_, config.limits_config, s->metrics_);
+  s->distributor_ = std::make_unique<Distributor>(*s->ingester_, config.limits_config, s->metrics_, clock);
   s->querier_ = std::make_unique<query::Querier>(s->ingester_.get(), s->store_.get());
   ApiOptions ao;
   ao.logger = &s->logger_;
@@ -118,7 +119,7 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ao.query_limits.max_query_length = l.max_query_length;
   ao.query_limits.max_concurrent = static_cast<int>(config.querier.max_concurrent);
   ao.tail_max_duration = config.querier.tail_max_duration;
-  s->api_ = std::make_unique<Api>(ao, *s->querier_, *s->distributor_, s->ingester_.get(), s->metrics_);
+  s->api_ = std::make_unique<Api>(ao, *s->querier_, *s->distributor_, s->ingester_.get(), s->metrics_, clock);
   s->metrics_.set_collector([ing = s->ingester_.get(), store = s->store_.get()](std::string& out) {
     render_backend_metrics(out, *ing, *store);
   });
@@ -133,18 +134,18 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ho.idle_timeout = ms(config.server.http_server_idle_timeout);
   ho.shutdown_timeout = ms(config.server.graceful_shutdown_timeout);
   auto tls = http_tls_options(config.server);
-  if (!tls.ok()) return util::Error{tls.error()};
+  if (!tls.ok()) return tls.status_error();
   ho.tls = std::move(*tls);
   s->http_ = std::make_unique<http::Server>(ho);
   s->api_->register_routes(*s->http_);
   if (auto started = s->http_->start(); !started.ok()) {
-    return util::Error{"listening on " + ho.host + ":" + std::to_string(ho.port) + ": " + started.error()};
+    return util::prefixed("listening on " + ho.host + ":" + std::to_string(ho.port) + ": ", started.status_error());
   }
-  if (auto st = s->start_compactors(); !st.ok()) return st.status_error();
+  if (auto st = s->start_compactors(clock); !st.ok()) return st.status_error();
   // Remote stores: index periods listed again when due, index uploads a failure left behind,
   // cache files past their TTL. Cheap for a local store (nothing to do).
-  s->upkeep_ = std::jthread([store = s->store_.get(), logger = &s->logger_](std::stop_token stop) {
-    while (util::system_clock().sleep_for(10 * model::kNanosPerSecond, stop)) {
+  s->upkeep_ = std::jthread([store = s->store_.get(), logger = &s->logger_, &clock](std::stop_token stop) {
+    while (clock.sleep_for(10 * model::kNanosPerSecond, stop)) {
       if (auto st = store->maintain(); !st.ok()) {
         logger->log(LogLevel::kWarn, "store upkeep failed (retried)", "err=" + model::quote_go_string(st.error()));
       }
@@ -153,7 +154,7 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   return s;
 }
 
-util::Status LogdServer::open_stores() {
+util::Status LogdServer::open_stores(util::Clock& clock) {
   const StorageConfig& sc = config_.storage;
   for (const auto& key : sc.accepted_no_effect) {
     logger_.log(LogLevel::kInfo, "config key accepted, no effect in logd", "key=" + model::quote_go_string(key));
@@ -198,6 +199,7 @@ util::Status LogdServer::open_stores() {
     so.cache_ttl_ns = sc.cache_ttl;
     so.resync_interval_ns = sc.resync_interval;
     so.warn = warn;
+    so.clock = &clock;
     if (spec.location.kind == objstore::StoreLocation::Kind::kFilesystem) {
       (void)store::remove_stale_temporaries(so.active_index_dir);
     }
@@ -218,7 +220,7 @@ util::Status LogdServer::open_stores() {
   return {};
 }
 
-util::Status LogdServer::start_compactors() {
+util::Status LogdServer::start_compactors(util::Clock& clock) {
   const CompactorConfig& cc = config_.compactor;
   const LimitsConfig& l = config_.limits_config;
   for (const auto& [key, set, why] :
@@ -240,7 +242,7 @@ util::Status LogdServer::start_compactors() {
   retention.retention_period = l.retention_period;
   for (const auto& rs : l.retention_stream) {
     auto matchers = maint::parse_selector(rs.selector);
-    if (!matchers.ok()) return util::Error{"limits_config.retention_stream: " + rs.selector + ": " + matchers.error()};
+    if (!matchers.ok()) return util::prefixed("limits_config.retention_stream: " + rs.selector + ": ", matchers.status_error());
     maint::RetentionRule rule;
     rule.selector = rs.selector;
     rule.matchers = std::move(*matchers);
@@ -252,6 +254,7 @@ util::Status LogdServer::start_compactors() {
     CompactorOptions co;
     co.target.bucket = st.bucket;
     co.target.writer_id = writer_id_;
+    co.target.clock = &clock;
     // Readers of a shared bucket may hold a listing of what is replaced: they get the delay.
     co.target.delete_delay_ns = st.data_dir.empty() ? cc.retention_delete_delay : 0;
     co.data_dir = st.data_dir;

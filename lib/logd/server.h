@@ -27,14 +27,16 @@
 #include "logd/compactor.h"
 #include "query/querier.h"
 #include "store/store.h"
+#include "util/clock.h"
 #include "util/result.h"
 
 namespace logd {
 
 class LogdServer {
  public:
-  // Opens everything and starts serving; logs at config.server.log_level.
-  static util::Result<std::unique_ptr<LogdServer>> start(const Config& config);
+  // Opens everything and starts serving; logs at config.server.log_level. `clock` is the one
+  // source of time of every part (main passes the system clock, tests a FakeClock).
+  static util::Result<std::unique_ptr<LogdServer>> start(const Config& config, util::Clock& clock);
   const Logger& logger() const { return logger_; }
   ~LogdServer();
 
@@ -44,8 +46,8 @@ class LogdServer {
 
  private:
   LogdServer() = default;
-  util::Status open_stores();
-  util::Status start_compactors();
+  util::Status open_stores(util::Clock& clock);
+  util::Status start_compactors(util::Clock& clock);
 
   Config config_;
   Logger logger_;

@@ -54,7 +54,7 @@ util::Result<std::vector<std::string>> merge_chunks(const std::vector<const chun
       return util::Error{"merge: chunks of different streams (" + first.labels.to_string() + ", " +
                          h.labels.to_string() + ")"};
     auto entries = sources[s]->read_all();
-    if (!entries.ok()) return util::Error{entries.error()};
+    if (!entries.ok()) return entries.status_error();
     for (auto& e : *entries) {
       if (drop && drop(e.timestamp)) continue;
       all.push_back(SourceEntry{e.timestamp, s, std::move(e.line), std::move(e.metadata)});
@@ -78,7 +78,7 @@ util::Result<std::vector<std::string>> merge_chunks(const std::vector<const chun
   std::unique_ptr<chunk::ChunkWriter> writer;
   auto finish = [&]() -> util::Status {
     auto data = writer->finish();
-    if (!data.ok()) return util::Error{data.error()};
+    if (!data.ok()) return data.status_error();
     out.push_back(std::move(*data));
     writer.reset();
     return {};
@@ -86,15 +86,15 @@ util::Result<std::vector<std::string>> merge_chunks(const std::vector<const chun
   for (const auto& e : merged) {
     if (!writer) {
       auto w = chunk::ChunkWriter::create(first.tenant, first.labels, wopts);
-      if (!w.ok()) return util::Error{w.error()};
+      if (!w.ok()) return w.status_error();
       writer = std::move(*w);
     }
-    if (auto s = writer->append(e.ts, e.line, e.metadata); !s.ok()) return util::Error{s.error()};
+    if (auto s = writer->append(e.ts, e.line, e.metadata); !s.ok()) return s.status_error();
     if (writer->estimated_size() >= options.target_chunk_size)
-      if (auto s = finish(); !s.ok()) return util::Error{s.error()};
+      if (auto s = finish(); !s.ok()) return s.status_error();
   }
   if (writer && !writer->empty())
-    if (auto s = finish(); !s.ok()) return util::Error{s.error()};
+    if (auto s = finish(); !s.ok()) return s.status_error();
   return out;
 }
 
@@ -139,7 +139,7 @@ util::Status rewrite_group(const Target& target, const TenantIndex& snap, const 
   std::vector<const chunk::ChunkReader*> ptrs;
   for (const auto& r : readers) ptrs.push_back(&r);
   auto merged = merge_chunks(ptrs, options);
-  if (!merged.ok()) return util::Error{merged.error()};
+  if (!merged.ok()) return merged.status_error();
   std::vector<IndexedChunk> written;
   for (const auto& data : *merged) {
     auto c = write_chunk(target, snap.tenant, data);

@@ -11,7 +11,7 @@ namespace maint {
 
 util::Result<std::vector<idx::Matcher>> parse_selector(std::string_view selector) {
   auto ms = logql::parse_matchers(selector);
-  if (!ms.ok()) return util::Error{"selector " + std::string(selector) + ": " + ms.error()};
+  if (!ms.ok()) return util::prefixed("selector " + std::string(selector) + ": ", ms.status_error());
   return store::to_index_matchers(*ms);
 }
 
@@ -32,11 +32,11 @@ util::Result<RetentionRule> parse_retention_rule(std::string_view text) {
     rest = rest.substr(0, at);
   }
   auto period = model::parse_duration(rest);
-  if (!period.ok()) return util::Error{"retention rule " + std::string(text) + ": " + period.error()};
+  if (!period.ok()) return util::prefixed("retention rule " + std::string(text) + ": ", period.status_error());
   if (*period <= 0) return util::Error{"retention rule " + std::string(text) + ": the period must be positive"};
   rule.period = *period;
   auto ms = parse_selector(rule.selector);
-  if (!ms.ok()) return util::Error{ms.error()};
+  if (!ms.ok()) return ms.status_error();
   rule.matchers = std::move(*ms);
   return rule;
 }
@@ -91,7 +91,7 @@ util::Result<DeleteReport> delete_entries(const Target& target, const std::strin
                                           const DeleteOptions& options, const Progress& progress) {
   if (options.start >= options.end) return util::Error{"delete: empty time range"};
   auto compiled = idx::compile_matchers(options.matchers);
-  if (!compiled.ok()) return util::Error{compiled.error()};
+  if (!compiled.ok()) return compiled.status_error();
   auto snap = load_tenant_index(target, tenant);
   if (!snap.ok()) return snap.status_error();
   DeleteReport report;
@@ -123,7 +123,7 @@ util::Result<DeleteReport> delete_entries(const Target& target, const std::strin
       continue;
     }
     auto all = reader->read_all();
-    if (!all.ok()) return util::Error{all.error()};
+    if (!all.ok()) return all.status_error();
     uint64_t n = std::count_if(all->begin(), all->end(), [&](const model::Entry& e) { return in_range(e.timestamp); });
     if (n == 0) continue;
     report.entries_deleted += n;
@@ -132,7 +132,7 @@ util::Result<DeleteReport> delete_entries(const Target& target, const std::strin
     RewriteOptions one = options.rewrite;
     one.target_chunk_size = SIZE_MAX;
     auto rewritten = merge_chunks({&*reader}, one, in_range);
-    if (!rewritten.ok()) return util::Error{rewritten.error()};
+    if (!rewritten.ok()) return rewritten.status_error();
     for (const auto& data : *rewritten) {
       auto w = write_chunk(target, tenant, data);
       if (!w.ok()) return w.status_error();
