@@ -45,6 +45,7 @@ void register_math_functions(FuncTable& t);
 void register_time_functions(FuncTable& t);
 void register_encoding_functions(FuncTable& t);
 void register_promtail_functions(FuncTable& t);
+void register_prometheus_functions(FuncTable& t);
 
 // sprig's cast-based conversions of interface{} values (strings are parsed, failures give 0).
 int64_t to_int64(const Value& v);
