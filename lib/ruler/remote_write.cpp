@@ -82,6 +82,7 @@ void RemoteWriteQueue::append(const std::vector<Sample>& samples) {
     counters_.samples_dropped += samples.size();
     return;
   }
+  if (queue_.empty() && !samples.empty()) wake_.request_stop();  // the sender now has a deadline
   for (const Sample& s : samples) {
     if (queue_.size() >= config_.capacity) {
       ++counters_.samples_dropped;

@@ -178,8 +178,10 @@ RuleGroup parse_group(const YAML::Node& n, ErrorSink& errs) {
         const YAML::Node& rn = rules[i];
         std::string name;
         if (rn.IsMap()) {
-          if (rn["alert"].IsScalar()) name = rn["alert"].Scalar();
-          else if (rn["record"].IsScalar()) name = rn["record"].Scalar();
+          for (const char* key : {"alert", "record"}) {
+            YAML::Node v = rn[key];
+            if (name.empty() && v.IsDefined() && v.IsScalar()) name = v.Scalar();
+          }
         }
         errs.enter_rule(static_cast<int>(i), name);
         g.rules.push_back(parse_rule(rn, errs));

@@ -342,7 +342,8 @@ void register_prometheus_functions(FuncTable& t) {
   t["humanizeTimestamp"] = {{P::kAny}, false, fn_humanize_timestamp};
   t["toTime"] = {{P::kAny}, false, fn_to_time};
   // Go's strings functions under Prometheus's names: the same implementations as Loki's.
-  const FuncTable& loki = function_table(FunctionSet::kLoki);
+  FuncTable loki;
+  register_string_functions(loki);
   t["title"] = loki.at("title");
   t["toUpper"] = loki.at("ToUpper");
   t["toLower"] = loki.at("ToLower");
