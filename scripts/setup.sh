@@ -17,6 +17,7 @@ packages=(
   systemd-journal-remote  # logtail journal tests: journal files written from export-format input
   rsyslog  # logtail syslog e2e: rsyslog forwarding to logtail (run unprivileged in the foreground)
   rsyslog-gnutls  # logtail syslog e2e: rsyslog forwarding over TLS (omfwd with the gtls driver)
+  prometheus prometheus-alertmanager  # ruler e2e: remote-write receiver and Alertmanager (started on loopback by the test)
 )
 
 missing=()

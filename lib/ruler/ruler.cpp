@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "model/go_string.h"
 #include "ruler/rule_compile.h"
 
 namespace ruler {
@@ -53,7 +54,7 @@ void Ruler::start() {
         std::lock_guard lock(mu_);
         restored_[t] = std::move(*st);
       } else if (st.code() != util::ErrorCode::kNotFound) {
-        log("warn", "alert state not restored", "tenant=" + t + " err=\"" + st.error() + "\"");
+        log("warn", "alert state not restored", "tenant=" + t + " err=" + model::quote_go_string(st.error()));
       }
     }
   }
@@ -88,7 +89,7 @@ void Ruler::sync() {
   std::lock_guard sync_lock(sync_mu_);
   auto tenants = store_.list_tenants();
   if (!tenants.ok()) {
-    log("error", "listing rule tenants failed", "err=\"" + tenants.error() + "\"");
+    log("error", "listing rule tenants failed", "err=" + model::quote_go_string(tenants.error()));
     return;
   }
   std::map<std::string, std::pair<std::string, std::shared_ptr<const CompiledGroup>>> desired;
@@ -98,7 +99,7 @@ void Ruler::sync() {
     if (!tenant_enabled(tenant)) continue;
     auto namespaces = store_.list_namespaces(tenant);
     if (!namespaces.ok()) {
-      log("error", "listing rule namespaces failed", "tenant=" + tenant + " err=\"" + namespaces.error() + "\"");
+      log("error", "listing rule namespaces failed", "tenant=" + tenant + " err=" + model::quote_go_string(namespaces.error()));
       continue;
     }
     for (const std::string& ns : *namespaces) {
@@ -114,10 +115,15 @@ void Ruler::sync() {
       } else {
         groups = compile_rule_file(*text, store_.location(tenant, ns), ns, errs);
       }
-      if (!errs.empty()) {
+      std::string joined;
+      for (const RuleError& e : errs) joined += e.to_string() + "\n";
+      if (logged_errors_[{tenant, ns}] != joined) {  // each problem is logged once, not every poll
         for (const RuleError& e : errs) {
-          log("error", "rule file not loaded", "tenant=" + tenant + " err=\"" + e.to_string() + "\"");
+          log("error", "rule file not loaded", "tenant=" + tenant + " err=" + model::quote_go_string(e.to_string()));
         }
+        logged_errors_[{tenant, ns}] = joined;
+      }
+      if (!errs.empty()) {
         auto& tenant_errs = errors[tenant];
         tenant_errs.insert(tenant_errs.end(), errs.begin(), errs.end());
         std::lock_guard lock(mu_);
@@ -139,6 +145,9 @@ void Ruler::sync() {
     std::lock_guard lock(mu_);
     for (auto it = last_good_.begin(); it != last_good_.end();) {
       it = present.count(it->first) ? std::next(it) : last_good_.erase(it);
+    }
+    for (auto it = logged_errors_.begin(); it != logged_errors_.end();) {
+      it = present.count(it->first) ? std::next(it) : logged_errors_.erase(it);
     }
     for (auto it = groups_.begin(); it != groups_.end();) {
       if (desired.count(it->first)) {
@@ -193,7 +202,7 @@ void Ruler::sync() {
           }
           ag->evaluator->restore(rules);
           log("info", "alert state restored",
-              "tenant=" + tenant + " namespace=\"" + sg.name_space + "\" group=\"" + sg.group + "\"");
+              "tenant=" + tenant + " namespace=" + model::quote_go_string(sg.name_space) + " group=" + model::quote_go_string(sg.group));
         }
       }
       ag->stats.rules = compiled->rules.size();
@@ -272,7 +281,7 @@ void Ruler::save_state(const std::string& tenant) {
     }
   }
   if (auto st = save_alert_state(path, state); !st.ok()) {
-    log("warn", "saving alert state failed", "tenant=" + tenant + " err=\"" + st.error() + "\"");
+    log("warn", "saving alert state failed", "tenant=" + tenant + " err=" + model::quote_go_string(st.error()));
   }
 }
 

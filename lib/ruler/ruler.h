@@ -121,6 +121,7 @@ class Ruler final : private SampleSink, private AlertSink {
   GroupScheduler scheduler_;
   std::mutex store_mu_;
   std::mutex sync_mu_;  // one sync at a time
+  std::map<std::pair<std::string, std::string>, std::string> logged_errors_;  // (tenant, ns); under sync_mu_
 
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<ActiveGroup>> groups_;  // by key: tenant \0 namespace \0 group
