@@ -71,10 +71,8 @@ void RulerApi::register_routes(http::Server& server, bool rules_api) {
       server.route_prefix("DELETE", prefix + "/", change);
     }
   }
-  for (const std::string prefix : {"/prometheus/api/v1", "/api/prom/api/v1"}) {
-    server.route("GET", prefix + "/rules", [this](const http::Request& r) { return prometheus_rules(r); });
-    server.route("GET", prefix + "/alerts", [this](const http::Request& r) { return prometheus_alerts(r); });
-  }
+  server.route("GET", "/prometheus/api/v1/rules", [this](const http::Request& r) { return prometheus_rules(r); });
+  server.route("GET", "/prometheus/api/v1/alerts", [this](const http::Request& r) { return prometheus_alerts(r); });
 }
 
 http::Response RulerApi::list(const http::Request& req, const std::string& prefix) {

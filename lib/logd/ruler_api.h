@@ -7,7 +7,7 @@
 //   DELETE /loki/api/v1/rules/{namespace}/{group}     -> 202
 //   DELETE /loki/api/v1/rules/{namespace}             -> 202
 //   GET    /prometheus/api/v1/rules, /prometheus/api/v1/alerts   Prometheus's JSON shapes
-// (also under Loki's legacy /api/prom/rules prefix). A change is validated first (400 with every
+// (the /rules routes also under Loki's legacy /api/prom/rules prefix). A change is validated first (400 with every
 // problem), written to the rule store, and takes effect at once.
 //
 // Thread-safety: handlers run concurrently; store changes are serialized by the ruler's mutex.
