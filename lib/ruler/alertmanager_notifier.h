@@ -13,6 +13,7 @@
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
