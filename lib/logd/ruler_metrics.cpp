@@ -3,6 +3,7 @@
 #include <functional>
 #include <vector>
 
+#include "logd/metrics.h"
 #include "model/go_float.h"
 
 namespace logd {
@@ -10,12 +11,7 @@ namespace {
 
 std::string escape(const std::string& v) {
   std::string out;
-  for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
-  }
+  append_label_value(out, v);
   return out;
 }
 

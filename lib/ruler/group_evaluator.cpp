@@ -3,6 +3,8 @@
 #include <chrono>
 #include <map>
 
+#include "logql/template/functions.h"
+
 
 namespace ruler {
 namespace {
@@ -17,18 +19,7 @@ std::vector<logql::VectorSample> samples_of(const logql::QueryResult& r) {
 std::string generator_url(const std::string& external_url, const std::string& expr) {
   std::string base = external_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  std::string q;
-  for (unsigned char c : expr) {  // Go's url.QueryEscape
-    static const char* hex = "0123456789ABCDEF";
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') q += static_cast<char>(c);
-    else if (c == ' ') q += '+';
-    else {
-      q += '%';
-      q += hex[c >> 4];
-      q += hex[c & 15];
-    }
-  }
-  return base + "/graph?g0.expr=" + q + "&g0.tab=1";
+  return base + "/graph?g0.expr=" + logql::tmpl::url_query_escape(expr) + "&g0.tab=1";
 }
 
 GroupEvaluator::GroupEvaluator(std::shared_ptr<const CompiledGroup> group, GroupEvalOptions options)

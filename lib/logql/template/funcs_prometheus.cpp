@@ -227,27 +227,11 @@ R fn_match(Args& a, const Context&) {
 
 R fn_safe_html(Args& a, const Context&) { return Value::string(std::string(a[0].as_string())); }
 
-// Go's url.QueryEscape.
-std::string query_escape(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
-    else if (c == ' ') out += '+';
-    else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 R fn_graph_link(Args& a, const Context&) {
-  return Value::string("/graph?g0.expr=" + query_escape(a[0].as_string()) + "&g0.tab=0");
+  return Value::string("/graph?g0.expr=" + url_query_escape(a[0].as_string()) + "&g0.tab=0");
 }
 R fn_table_link(Args& a, const Context&) {
-  return Value::string("/graph?g0.expr=" + query_escape(a[0].as_string()) + "&g0.tab=1");
+  return Value::string("/graph?g0.expr=" + url_query_escape(a[0].as_string()) + "&g0.tab=1");
 }
 
 std::string external_url(const Context& ctx) {
