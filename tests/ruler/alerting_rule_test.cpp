@@ -189,6 +189,27 @@ TEST_CASE("alert state file: round trip and the restore policy") {
   CHECK(shifted[0].active_at == kT0 + 60 * kS);
 }
 
+TEST_CASE("alerting rule: a restored firing alert is not re-sent before resend_delay, nor reset") {
+  auto g = compile(kRule);
+  ruler::AlertingRule rule(&g.rules[0]);
+  model::LabelSet app{{"app", "some-app"}};
+  ruler::AlertEvalEnv env;
+  std::vector<ruler::Sample> out;
+  REQUIRE(rule.apply(vec({{app, 1}}), kT0, 0, env, out).ok());
+  REQUIRE(rule.apply(vec({{app, 1}}), kT0 + 10 * kS, 0, env, out).ok());
+  REQUIRE(rule.alerts_to_send(kT0 + 10 * kS, 60 * kS, 10 * kS).size() == 1);
+  auto saved = rule.alerts();
+
+  ruler::AlertingRule after_restart(&g.rules[0]);  // a new process
+  after_restart.restore(saved);
+  REQUIRE(after_restart.apply(vec({{app, 1}}), kT0 + 20 * kS, 0, env, out).ok());
+  CHECK(after_restart.state() == ruler::AlertState::kFiring);
+  CHECK(after_restart.alerts()[0].active_at == kT0);
+  CHECK(after_restart.alerts()[0].fired_at == kT0 + 10 * kS);
+  CHECK(after_restart.alerts_to_send(kT0 + 20 * kS, 60 * kS, 10 * kS).empty());
+  CHECK(after_restart.alerts_to_send(kT0 + 71 * kS, 60 * kS, 10 * kS).size() == 1);
+}
+
 TEST_CASE("staleness marker is Prometheus's NaN") {
   CHECK(std::isnan(ruler::stale_nan()));
   CHECK(ruler::is_stale_nan(ruler::stale_nan()));
