@@ -106,12 +106,12 @@ int run_stdin_query(logcli::QueryOptions& q) {
     std::fprintf(stderr, "Query failed: %s\n", e.error().c_str());
     return 1;
   }
-  auto source = logcli::StdinSource::read(STDIN_FILENO, q.stdin_format);
+  auto source = logcli::StdinSource::read(STDIN_FILENO, q.stdin_format, util::system_clock());
   if (!source) {
     std::fprintf(stderr, "logcli: %s\n", source.error().c_str());
     return 1;
   }
-  int rc = logcli::run_query(q, **source, stdout, stderr);
+  int rc = logcli::run_query(q, **source, stdout, stderr, util::system_clock());
   std::fflush(stdout);
   return rc;
 }
@@ -149,7 +149,7 @@ int run_query_command(QueryFlags& f, GlobalFlags& g) {
       return 2;
     }
     g.client.quiet = g.quiet;
-    return logcli::run_tail(g.client, f.q, f.delay_for, stdout, stderr);
+    return logcli::run_tail(g.client, f.q, f.delay_for, stdout, stderr, util::system_clock());
   }
   auto backend = open_backend(g);
   if (!backend) return 1;
@@ -157,7 +157,7 @@ int run_query_command(QueryFlags& f, GlobalFlags& g) {
   s.batch = f.batch;
   s.stats = g.stats;
   s.progress = isatty(STDERR_FILENO) && (f.q.limit == 0 || f.q.limit > f.batch);
-  int rc = logcli::run_server_query(*backend, f.q, s, stdout, stderr);
+  int rc = logcli::run_server_query(*backend, f.q, s, stdout, stderr, util::system_clock());
   std::fflush(stdout);
   return rc;
 }
@@ -244,12 +244,13 @@ int main(int argc, char** argv) {
   if (*labels) {
     std::optional<std::string> name;
     if (!label_name.empty()) name = label_name;
-    return logcli::run_labels(*backend, name, labels_opts, stdout, stderr);
+    return logcli::run_labels(*backend, name, labels_opts, stdout, stderr, util::system_clock());
   }
-  if (*series) return logcli::run_series(*backend, series_matchers, series_opts, stdout, stderr);
+  if (*series) return logcli::run_series(*backend, series_matchers, series_opts, stdout, stderr, util::system_clock());
   if (*stats) {
     stats_opts.color = isatty(STDOUT_FILENO);
-    return logcli::run_index_stats(*backend, stats_query, stats_opts, stdout, stderr);
+    return logcli::run_index_stats(*backend, stats_query, stats_opts, stdout, stderr,
+                                    util::system_clock());
   }
   return 0;
 }

@@ -104,7 +104,7 @@ std::string base64_encode(std::string_view data) {
 
 util::Result<TransportSettings> transport_settings(const logtail::ClientConfig& config) {
   auto parts = split_url(config.url);
-  if (!parts.ok()) return util::Error{parts.error()};
+  if (!parts.ok()) return parts.status_error();
   TransportSettings s;
   s.url = config.url;
   s.host = parts->port.empty() ? parts->host : parts->host + ":" + parts->port;
@@ -154,7 +154,7 @@ util::Result<std::vector<std::string>> request_headers(const TransportSettings& 
       std::string token = s.bearer_token;
       if (!s.bearer_token_file.empty()) {
         auto t = read_trimmed(s.bearer_token_file, "authorization credentials");
-        if (!t.ok()) return util::Error{t.error()};
+        if (!t.ok()) return t.status_error();
         token = std::move(*t);
       }
       lines.push_back("Authorization: Bearer " + token);
@@ -162,7 +162,7 @@ util::Result<std::vector<std::string>> request_headers(const TransportSettings& 
       std::string password = s.basic_password;
       if (!s.basic_password_file.empty()) {
         auto p = read_trimmed(s.basic_password_file, "basic auth password");
-        if (!p.ok()) return util::Error{p.error()};
+        if (!p.ok()) return p.status_error();
         password = std::move(*p);
       }
       lines.push_back("Authorization: Basic " + base64_encode(s.basic_username + ":" + password));

@@ -137,7 +137,7 @@ util::Result<HttpReply> perform(const KubernetesConnection& conn, const std::str
   std::string token = conn.bearer_token;
   if (!conn.bearer_token_file.empty()) {
     auto t = fsutil::read_file(conn.bearer_token_file);
-    if (!t.ok()) return util::Error{"reading bearer token: " + t.error()};
+    if (!t.ok()) return util::prefixed("reading bearer token: ", t.status_error());
     token = trim(*t);
   }
   curl_slist* headers = curl_slist_append(nullptr, "Accept: application/json");
@@ -176,7 +176,7 @@ util::Result<KubernetesConnection> in_cluster_connection(const std::string& sa_d
   conn.server = "https://" + (h.find(':') != std::string::npos ? "[" + h + "]" : h) + ":" + port;
   conn.bearer_token_file = sa_dir + "/token";
   if (auto t = fsutil::read_file(conn.bearer_token_file); !t.ok()) {
-    return util::Error{"in-cluster configuration: " + t.error()};
+    return util::prefixed("in-cluster configuration: ", t.status_error());
   }
   conn.ca_file = sa_dir + "/ca.crt";
   if (auto ns = fsutil::read_file(sa_dir + "/namespace"); ns.ok()) conn.default_namespace = trim(*ns);
@@ -185,7 +185,7 @@ util::Result<KubernetesConnection> in_cluster_connection(const std::string& sa_d
 
 util::Result<KubernetesConnection> kubeconfig_connection(const std::string& path) {
   auto text = fsutil::read_file(path);
-  if (!text.ok()) return util::Error{"kubeconfig: " + text.error()};
+  if (!text.ok()) return util::prefixed("kubeconfig: ", text.status_error());
   const std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/'));
   KubernetesConnection conn;
   try {
@@ -227,7 +227,7 @@ util::Result<KubernetesConnection> kubeconfig_connection(const std::string& path
       std::string encoded = scalar(f.node, f.key);
       if (encoded.empty()) continue;
       auto decoded = base64_decode(encoded);
-      if (!decoded.ok()) return util::Error{"kubeconfig " + path + ": " + f.key + ": " + decoded.error()};
+      if (!decoded.ok()) return util::prefixed("kubeconfig " + path + ": " + f.key + ": ", decoded.status_error());
       *f.out = std::move(*decoded);
     }
   } catch (const YAML::Exception& e) {

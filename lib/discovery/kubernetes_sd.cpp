@@ -92,7 +92,7 @@ std::string kubernetes_list_path(const KubernetesSdConfig& c, KubernetesRole kin
 util::Result<std::unique_ptr<KubernetesDiscovery>> KubernetesDiscovery::create(KubernetesSdConfig config,
                                                                                KubernetesDiscoveryOptions options) {
   auto conn = resolve_connection(config);
-  if (!conn.ok()) return util::Error{conn.error()};
+  if (!conn.ok()) return conn.status_error();
   std::vector<std::string> namespaces;
   if (config.role != KubernetesRole::kNode) {
     std::set<std::string> names(config.namespaces.names.begin(), config.namespaces.names.end());

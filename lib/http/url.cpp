@@ -45,11 +45,11 @@ util::Result<Params> parse_query(std::string_view query) {
     if (piece.empty()) continue;
     size_t eq = piece.find('=');
     auto name = percent_decode(piece.substr(0, eq), true);
-    if (!name) return util::Error{name.error()};
+    if (!name) return name.status_error();
     std::string value;
     if (eq != std::string_view::npos) {
       auto v = percent_decode(piece.substr(eq + 1), true);
-      if (!v) return util::Error{v.error()};
+      if (!v) return v.status_error();
       value = std::move(*v);
     }
     params.emplace(std::move(*name), std::move(value));
@@ -63,7 +63,7 @@ util::Status merge_form_body(const Request& request, Params& params) {
   while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
   if (!iequals(type, "application/x-www-form-urlencoded")) return {};
   auto form = parse_query(request.body);
-  if (!form) return util::Error{form.error()};
+  if (!form) return form.status_error();
   params.merge(*form);
   return {};
 }

@@ -92,7 +92,7 @@ HttpClient::~HttpClient() {
 
 util::Result<std::string> HttpClient::get(const std::string& path, const std::string& query) {
   auto headers = request_headers(opts_);
-  if (!headers) return util::Error{headers.error()};
+  if (!headers) return headers.status_error();
   CURL* c = static_cast<CURL*>(curl_);
   if (!c) return util::Error{"cannot initialise libcurl"};
   std::string url = build_url(opts_.addr, path, query);

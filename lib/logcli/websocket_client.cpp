@@ -150,7 +150,7 @@ class WebSocketClient::Impl {
       done = true;
     });
     run_until(done);
-    if (interrupted) return util::Error{"interrupted"};
+    if (interrupted) return util::cancelled("interrupted");
     if (ec) return util::Error{"cannot resolve " + t.host + ": " + ec.message()};
 
     done = false;
@@ -160,7 +160,7 @@ class WebSocketClient::Impl {
       done = true;
     });
     run_until(done);
-    if (interrupted) return util::Error{"interrupted"};
+    if (interrupted) return util::cancelled("interrupted");
     if (ec) return util::Error{"cannot connect to " + t.host + ":" + t.port + ": " + ec.message()};
 
     if constexpr (std::is_same_v<Ws, TlsWs>) {
@@ -182,7 +182,7 @@ class WebSocketClient::Impl {
         done = true;
       });
       run_until(done);
-      if (interrupted) return util::Error{"interrupted"};
+      if (interrupted) return util::cancelled("interrupted");
       if (ec) return util::Error{"TLS handshake with " + t.host + ":" + t.port + " failed: " + ec.message()};
     } else {
       (void)tls;
@@ -207,7 +207,7 @@ class WebSocketClient::Impl {
       done = true;
     });
     run_until(done);
-    if (interrupted) return util::Error{"interrupted"};
+    if (interrupted) return util::cancelled("interrupted");
     if (ec == websocket::error::upgrade_declined) {
       return util::Error{"Error response from server: " + trim(res.body()) + " (" + std::to_string(res.result_int()) +
                          " " + std::string(res.reason()) + ")"};
@@ -232,7 +232,7 @@ class WebSocketClient::Impl {
       });
     }
     run_until(read_done);
-    if (interrupted) return util::Error{"interrupted"};
+    if (interrupted) return util::cancelled("interrupted");
     if (read_ec == websocket::error::closed) {
       closed = true;
       finished = true;

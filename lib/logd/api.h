@@ -25,6 +25,7 @@
 #include "logd/metrics.h"
 #include "query/executor.h"
 #include "query/querier.h"
+#include "util/clock.h"
 #include "util/result.h"
 
 namespace logd {
@@ -40,11 +41,10 @@ struct ApiOptions {
 
 class Api {
  public:
-  using Clock = std::function<int64_t()>;  // ns since the epoch
-
-  // `ingester` may be null (no tail); the others must outlive the Api.
+  // `ingester` may be null (no tail); the others must outlive the Api. `clock` gives "now" for
+  // default query ranges.
   Api(ApiOptions options, query::Querier& querier, Distributor& distributor, ingest::Ingester* ingester,
-      Metrics& metrics, Clock clock = {});
+      Metrics& metrics, util::Clock& clock);
 
   // Registers every route on `server` (before it starts).
   void register_routes(http::Server& server);
@@ -62,14 +62,9 @@ class Api {
   http::Response buildinfo(const http::Request& req);
   void tail(const http::Request& req, http::WebSocket& ws);
 
-  // The tenant IDs of a request: ["fake"] without auth; the validated X-Scope-OrgID otherwise.
-  // Errors carry the status (401 or 400) in `status`.
-  struct Tenants {
-    int status = 200;
-    std::string error;
-    std::vector<std::string> ids;
-  };
-  Tenants tenants(const http::Request& req, bool allow_multiple) const;
+  // The tenant IDs of a request: ["fake"] without auth; the validated X-Scope-OrgID otherwise
+  // (kUnauthenticated without one, kInvalidArgument for a bad one).
+  util::Result<std::vector<std::string>> tenants(const http::Request& req, bool allow_multiple) const;
 
  private:
   http::Response run_query(const http::Request& req, bool instant);
@@ -81,10 +76,11 @@ class Api {
   Distributor& distributor_;
   ingest::Ingester* ingester_;
   Metrics& metrics_;
-  Clock clock_;
+  util::Clock& clock_;
 };
 
-// Loki's error answer: the message as a plain-text body (with the newline Go's http.Error adds).
-http::Response error_response(int status, const std::string& message);
+// Loki's error answer: the status of the error's code, the message as a plain-text body (with
+// the newline Go's http.Error adds).
+http::Response error_response(const util::Error& error);
 
 }  // namespace logd

@@ -44,8 +44,8 @@ std::vector<logql::Stream> ascending(std::vector<logql::Stream> streams) {
 
 void Api::tail(const http::Request& req, http::WebSocket& ws) {
   auto fail = [&](const std::string& message) { ws.close(1011, message); };
-  Tenants t = tenants(req, true);
-  if (t.status != 200) return fail(t.error);
+  auto t = tenants(req, true);
+  if (!t.ok()) return fail(t.error());
   const http::Params& p = req.query;
   std::string query = param(p, "query");
   auto expr = logql::parse(query);
@@ -57,12 +57,12 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
     delay_for = std::atoll(d.c_str());
     if (delay_for < 0 || delay_for > kMaxDelayFor) return fail("delay_for can't be greater than 5");
   }
-  const int64_t now = clock_();
+  const int64_t now = clock_.now_ns();
   http::Params hist = p;
   hist.erase("end");
   auto range = parse_range_query(hist, now);
   if (!range.ok()) return fail(range.error());
-  const bool multi = t.ids.size() > 1;
+  const bool multi = t->size() > 1;
   auto matchers = logql::LabelMatchers::compile(selector->matchers);
   if (!matchers.ok()) return fail(matchers.error());
 
@@ -70,7 +70,7 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
   auto buffer = std::make_shared<TailBuffer>();
   std::vector<uint64_t> subscriptions;
   if (ingester_) {
-    for (const auto& tenant : t.ids) {
+    for (const auto& tenant : *t) {
       auto* m = &*matchers;
       subscriptions.push_back(ingester_->subscribe(
           tenant, [buffer, m, multi, tenant](const model::LabelSet& stream, const model::Entry& entry) {
@@ -96,11 +96,11 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
     logql::QueryParams hp = range->params;
     hp.end = backfill_end;
     hp.direction = logql::Direction::Backward;
-    query::SourceFactory sources = [&]() { return querier_.source(t.ids); };
+    query::SourceFactory sources = [&]() { return querier_.source(*t); };
     query::Outcome out = query::execute(query, hp, sources, options_.query_limits);
-    if (out.status != 200) {
+    if (!out.status.ok()) {
       unsubscribe();
-      return fail(out.error);
+      return fail(out.status.error());
     }
     if (!out.result.streams.empty() && !ws.send_text(encode_tail(ascending(std::move(out.result.streams)), {}))) {
       unsubscribe();

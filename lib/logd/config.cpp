@@ -249,22 +249,22 @@ util::Result<Config> parse_config(std::string_view yaml) {
                           "ingester_client", "overrides_exporter", "kafka_config"}) {
     r.reject(key, kSingleProcess, true);
   }
-  if (auto st = r.finish(); !st.ok()) return util::Error{st.error()};
-  if (auto st = check_config(c); !st.ok()) return util::Error{st.error()};
+  if (auto st = r.finish(); !st.ok()) return st.status_error();
+  if (auto st = check_config(c); !st.ok()) return st.status_error();
   return c;
 }
 
 util::Result<Config> load_config_file(const std::string& path, bool expand_env) {
   auto text = fsutil::read_file(path);
-  if (!text.ok()) return util::Error{"reading config file: " + text.error()};
+  if (!text.ok()) return util::prefixed("reading config file: ", text.status_error());
   std::string yaml = std::move(*text);
   if (expand_env) {
     auto expanded = logtail::expand_env(yaml);
-    if (!expanded.ok()) return util::Error{path + ": " + expanded.error()};
+    if (!expanded.ok()) return util::prefixed(path + ": ", expanded.status_error());
     yaml = std::move(*expanded);
   }
   auto config = parse_config(yaml);
-  if (!config.ok()) return util::Error{path + ": " + config.error()};
+  if (!config.ok()) return util::prefixed(path + ": ", config.status_error());
   return config;
 }
 
@@ -281,9 +281,9 @@ util::Status check_config(const Config& c) {
     return util::Error{"server.grpc_listen_port: not supported: logd has no gRPC server (set it to 0)"};
   }
   if (auto level = parse_log_level(c.server.log_level); !level.ok()) {
-    return util::Error{"server.log_level: " + level.error()};
+    return util::prefixed("server.log_level: ", level.status_error());
   }
-  if (auto tls = http_tls_options(c.server); !tls.ok()) return util::Error{tls.error()};
+  if (auto tls = http_tls_options(c.server); !tls.ok()) return tls.status_error();
   if (c.common.path_prefix.empty()) return util::Error{"common.path_prefix: must not be empty"};
   // Loki's minimum: shorter periods would delete chunks an ingester may still be completing.
   constexpr int64_t kMinRetention = 24 * model::kNanosPerHour;
@@ -295,7 +295,7 @@ util::Status check_config(const Config& c) {
     const auto& rs = l.retention_stream[i];
     std::string where = "limits_config.retention_stream[" + std::to_string(i) + "]";
     if (rs.period < kMinRetention) return util::Error{where + ".period: must be at least 24h"};
-    if (auto m = maint::parse_selector(rs.selector); !m.ok()) return util::Error{where + ".selector: " + m.error()};
+    if (auto m = maint::parse_selector(rs.selector); !m.ok()) return util::prefixed(where + ".selector: ", m.status_error());
   }
   if (c.compactor.compaction_interval <= 0) return util::Error{"compactor.compaction_interval: must be positive"};
   if (c.compactor.retention_delete_delay < 0) return util::Error{"compactor.retention_delete_delay: must not be negative"};
@@ -314,12 +314,12 @@ util::Result<http::TlsOptions> http_tls_options(const ServerConfig& server) {
   tls.key_file = c.key_file;
   tls.client_ca_file = c.client_ca_file;
   auto auth = http::parse_client_auth(c.client_auth_type);
-  if (!auth.ok()) return util::Error{"server.http_tls_config.client_auth_type: " + auth.error()};
+  if (!auth.ok()) return util::prefixed("server.http_tls_config.client_auth_type: ", auth.status_error());
   tls.client_auth = *auth;
   auto version = http::parse_tls_min_version(server.tls_min_version);
-  if (!version.ok()) return util::Error{"server.tls_min_version: " + version.error()};
+  if (!version.ok()) return util::prefixed("server.tls_min_version: ", version.status_error());
   tls.min_version = *version;
-  if (auto st = http::validate(tls, "server.http_tls_config"); !st.ok()) return util::Error{st.error()};
+  if (auto st = http::validate(tls, "server.http_tls_config"); !st.ok()) return st.status_error();
   return tls;
 }
 

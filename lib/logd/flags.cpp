@@ -192,18 +192,18 @@ util::Result<CommandLine> parse_command_line(const std::vector<std::string>& arg
     return {};
   };
   if (auto st = flags::visit_args(args, is_bool, take); !st.ok()) {
-    return util::Error{st.error()};
+    return st.status_error();
   }
   CommandLine cl = std::move(state.cl);
   if (!state.config_file.empty()) {
     auto c = load_config_file(state.config_file, state.expand_env);
-    if (!c.ok()) return util::Error{c.error()};
+    if (!c.ok()) return c.status_error();
     cl.config = std::move(*c);
   }
   for (const auto& arg : overrides) {
-    if (auto st = flags::apply_arg(flag_specs(), arg, cl.config); !st.ok()) return util::Error{st.error()};
+    if (auto st = flags::apply_arg(flag_specs(), arg, cl.config); !st.ok()) return st.status_error();
   }
-  if (auto st = check_config(cl.config); !st.ok()) return util::Error{st.error()};
+  if (auto st = check_config(cl.config); !st.ok()) return st.status_error();
   return cl;
 }
 

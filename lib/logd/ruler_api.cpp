@@ -33,8 +33,6 @@ void split_path(const std::string& path, const std::string& prefix, std::string&
   while (!group.empty() && group.back() == '/') group.pop_back();
 }
 
-int status_of(util::ErrorCode code) { return util::http_status_of(code); }
-
 // Go's time.Time JSON (RFC 3339 with nanoseconds); the zero time for "never".
 std::string go_time(int64_t ns) { return ns == 0 ? "0001-01-01T00:00:00Z" : model::format_rfc3339nano(ns); }
 
@@ -76,27 +74,27 @@ void RulerApi::register_routes(http::Server& server, bool rules_api) {
 }
 
 http::Response RulerApi::list(const http::Request& req, const std::string& prefix) {
-  Api::Tenants t = api_.tenants(req, false);
-  if (t.status != 200) return error_response(t.status, t.error);
-  const std::string& tenant = t.ids[0];
+  auto t = api_.tenants(req, false);
+  if (!t.ok()) return error_response(t.status_error());
+  const std::string& tenant = (*t)[0];
   std::string ns, group;
   split_path(req.path, prefix, ns, group);
   ruler::RuleStore& store = ruler_.store();
   std::lock_guard lock(ruler_.store_mutex());
   if (!group.empty()) {
     auto groups = ruler::read_rule_groups(store, tenant, ns);
-    if (!groups.ok()) return error_response(status_of(groups.code()), groups.error());
+    if (!groups.ok()) return error_response(groups.status_error());
     for (const auto& g : *groups) {
       if (g.name == group) return yaml_response(ruler::format_rule_group(g));
     }
-    return error_response(404, "group does not exist");
+    return error_response(util::not_found("group does not exist"));
   }
   std::vector<std::string> namespaces;
   if (!ns.empty()) {
     namespaces = {ns};
   } else {
     auto all = store.list_namespaces(tenant);
-    if (!all.ok()) return error_response(status_of(all.code()), all.error());
+    if (!all.ok()) return error_response(all.status_error());
     namespaces = std::move(*all);
   }
   std::vector<std::pair<std::string, std::vector<ruler::RuleGroup>>> out;
@@ -104,32 +102,32 @@ http::Response RulerApi::list(const http::Request& req, const std::string& prefi
     auto groups = ruler::read_rule_groups(store, tenant, n);
     if (!groups.ok()) {
       if (groups.code() == util::ErrorCode::kNotFound) continue;
-      return error_response(status_of(groups.code()), groups.error());
+      return error_response(groups.status_error());
     }
     if (!groups->empty()) out.emplace_back(n, std::move(*groups));
   }
-  if (out.empty()) return error_response(404, "no rule groups found");
+  if (out.empty()) return error_response(util::not_found("no rule groups found"));
   return yaml_response(ruler::format_namespaces(out));
 }
 
 http::Response RulerApi::change(const http::Request& req, const std::string& prefix) {
-  Api::Tenants t = api_.tenants(req, false);
-  if (t.status != 200) return error_response(t.status, t.error);
-  const std::string& tenant = t.ids[0];
+  auto t = api_.tenants(req, false);
+  if (!t.ok()) return error_response(t.status_error());
+  const std::string& tenant = (*t)[0];
   std::string ns, group;
   split_path(req.path, prefix, ns, group);
-  if (ns.empty()) return error_response(400, "a namespace must be provided in the request");
-  if (auto st = ruler::check_store_name("namespace", ns); !st.ok()) return error_response(400, st.error());
+  if (ns.empty()) return error_response(util::invalid_argument("a namespace must be provided in the request"));
+  if (auto st = ruler::check_store_name("namespace", ns); !st.ok()) return error_response(st.status_error());
   util::Status st;
   if (req.method == "POST") {
-    if (!group.empty()) return error_response(405, "method not allowed: POST a group to /rules/{namespace}");
+    if (!group.empty()) return http::Response::text(405, "method not allowed: POST a group to /rules/{namespace}\n");
     std::vector<ruler::RuleError> errors;
     auto parsed = ruler::parse_rule_group(req.body, &errors);
-    if (!parsed.ok()) return error_response(400, parsed.error());
+    if (!parsed.ok()) return error_response(parsed.status_error());
     if (!ruler::compile_group(*parsed, ns, errors)) {
       std::string msg;
       for (const auto& e : errors) msg += (msg.empty() ? "" : ", ") + e.to_string();
-      return error_response(400, msg);
+      return error_response(util::invalid_argument(msg));
     }
     std::lock_guard lock(ruler_.store_mutex());
     st = ruler::set_rule_group(ruler_.store(), tenant, ns, *parsed);
@@ -138,20 +136,20 @@ http::Response RulerApi::change(const http::Request& req, const std::string& pre
     st = group.empty() ? ruler_.store().delete_namespace(tenant, ns)
                        : ruler::delete_rule_group(ruler_.store(), tenant, ns, group);
   }
-  if (!st.ok()) return error_response(status_of(st.code()), st.error());
+  if (!st.ok()) return error_response(st.status_error());
   ruler_.sync();
   return accepted();
 }
 
 http::Response RulerApi::prometheus_rules(const http::Request& req) {
-  Api::Tenants t = api_.tenants(req, false);
-  if (t.status != 200) return error_response(t.status, t.error);
+  auto t = api_.tenants(req, false);
+  if (!t.ok()) return error_response(t.status_error());
   std::string type(req.param("type").value_or(""));
   if (!type.empty() && type != "alert" && type != "record") {
     return http::Response::json(400, json{{"status", "error"}, {"errorType", "bad_data"},
                                           {"error", "unsupported rule type " + type}}.dump());
   }
-  auto groups = ruler_.groups(t.ids[0]);
+  auto groups = ruler_.groups((*t)[0]);
   std::sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
     return std::tie(a.name_space, a.name) < std::tie(b.name_space, b.name);
   });
@@ -196,10 +194,10 @@ http::Response RulerApi::prometheus_rules(const http::Request& req) {
 }
 
 http::Response RulerApi::prometheus_alerts(const http::Request& req) {
-  Api::Tenants t = api_.tenants(req, false);
-  if (t.status != 200) return error_response(t.status, t.error);
+  auto t = api_.tenants(req, false);
+  if (!t.ok()) return error_response(t.status_error());
   json alerts = json::array();
-  for (const ruler::GroupStatus& g : ruler_.groups(t.ids[0])) {
+  for (const ruler::GroupStatus& g : ruler_.groups((*t)[0])) {
     for (const ruler::RuleStatus& rs : g.rules) {
       for (const auto& a : rs.alerts) {
         if (a.state != ruler::AlertState::kInactive) alerts.push_back(alert_json(a));

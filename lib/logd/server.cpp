@@ -39,17 +39,17 @@ void render_backend_metrics(std::string& out, const ingest::Ingester& ingester, 
 
 }  // namespace
 
-util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config) {
+util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config, util::Clock& clock) {
   std::unique_ptr<LogdServer> s(new LogdServer());
   s->config_ = config;
   auto level = parse_log_level(config.server.log_level);
-  if (!level.ok()) return util::Error{"server.log_level: " + level.error()};
+  if (!level.ok()) return util::prefixed("server.log_level: ", level.status_error());
   s->logger_ = Logger(*level);
   std::error_code ec;
   std::filesystem::create_directories(config.common.path_prefix, ec);
   if (ec) return util::Error{"creating " + config.common.path_prefix + ": " + ec.message()};
   auto lock = fsutil::FileLock::acquire(config.lock_path());
-  if (!lock.ok()) return util::Error{lock.error()};
+  if (!lock.ok()) return lock.status_error();
   s->lock_ = std::move(*lock);
 
   store::LocalStoreOptions so;
@@ -60,7 +60,7 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
                    "files=" + std::to_string(n));
   }
   auto st = store::open_local_store(so);
-  if (!st.ok()) return util::Error{"opening the store: " + st.error()};
+  if (!st.ok()) return util::prefixed("opening the store: ", st.status_error());
   s->store_ = std::move(*st);
 
   ingest::IngesterOptions io;
@@ -72,11 +72,12 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   io.max_chunk_age = config.ingester.max_chunk_age;
   io.chunk_idle_period = config.ingester.chunk_idle_period;
   io.flush_check_period = config.ingester.flush_check_period;
+  io.clock = &clock;
   auto ing = ingest::Ingester::open(io, *s->store_);
-  if (!ing.ok()) return util::Error{"opening the ingester: " + ing.error()};
+  if (!ing.ok()) return util::prefixed("opening the ingester: ", ing.status_error());
   s->ingester_ = std::move(*ing);
 
-  s->distributor_ = std::make_unique<Distributor>(*s->ingester_, config.limits_config, s->metrics_);
+  s->distributor_ = std::make_unique<Distributor>(*s->ingester_, config.limits_config, s->metrics_, clock);
   s->querier_ = std::make_unique<query::Querier>(s->ingester_.get(), s->store_.get());
   ApiOptions ao;
   ao.logger = &s->logger_;
@@ -88,8 +89,8 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ao.query_limits.max_query_length = l.max_query_length;
   ao.query_limits.max_concurrent = static_cast<int>(config.querier.max_concurrent);
   ao.tail_max_duration = config.querier.tail_max_duration;
-  s->api_ = std::make_unique<Api>(ao, *s->querier_, *s->distributor_, s->ingester_.get(), s->metrics_);
-  s->start_ruler();
+  s->api_ = std::make_unique<Api>(ao, *s->querier_, *s->distributor_, s->ingester_.get(), s->metrics_, clock);
+  s->start_ruler(clock);
   s->metrics_.set_collector([ing = s->ingester_.get(), store = s->store_.get(), r = s->ruler_.get()](std::string& out) {
     render_backend_metrics(out, *ing, *store);
     render_ruler_metrics(out, r->stats());
@@ -105,22 +106,22 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ho.idle_timeout = ms(config.server.http_server_idle_timeout);
   ho.shutdown_timeout = ms(config.server.graceful_shutdown_timeout);
   auto tls = http_tls_options(config.server);
-  if (!tls.ok()) return util::Error{tls.error()};
+  if (!tls.ok()) return tls.status_error();
   ho.tls = std::move(*tls);
   s->http_ = std::make_unique<http::Server>(ho);
   s->api_->register_routes(*s->http_);
   s->ruler_api_ = std::make_unique<RulerApi>(*s->ruler_, *s->api_);
   s->ruler_api_->register_routes(*s->http_, config.ruler.enable_api);
   if (auto started = s->http_->start(); !started.ok()) {
-    return util::Error{"listening on " + ho.host + ":" + std::to_string(ho.port) + ": " + started.error()};
+    return util::prefixed("listening on " + ho.host + ":" + std::to_string(ho.port) + ": ", started.status_error());
   }
-  if (auto st = s->start_retention(); !st.ok()) return util::Error{st.error()};
+  if (auto st = s->start_retention(clock); !st.ok()) return st.status_error();
   s->ruler_->start();
   return s;
 }
 
 // The ruler over this process's querier; evaluations start with start() once HTTP listens.
-void LogdServer::start_ruler() {
+void LogdServer::start_ruler(util::Clock& clock) {
   const RulerConfig& rc = config_.ruler;
   rule_store_ = std::make_unique<ruler::LocalRuleStore>(config_.rules_dir());
   query::Limits limits;
@@ -196,10 +197,10 @@ void LogdServer::start_ruler() {
     LogLevel lv = level == "error" ? LogLevel::kError : level == "warn" ? LogLevel::kWarn : LogLevel::kInfo;
     l->log(lv, msg, "component=ruler " + fields);
   };
-  ruler_ = std::make_unique<ruler::Ruler>(std::move(o), *rule_store_, *rule_engine_, util::system_clock());
+  ruler_ = std::make_unique<ruler::Ruler>(std::move(o), *rule_store_, *rule_engine_, clock);
 }
 
-util::Status LogdServer::start_retention() {
+util::Status LogdServer::start_retention(util::Clock& clock) {
   const CompactorConfig& cc = config_.compactor;
   const LimitsConfig& l = config_.limits_config;
   for (const auto& [key, set] : {std::pair<const char*, bool>{"working_directory", !cc.working_directory.empty()},
@@ -218,8 +219,8 @@ util::Status LogdServer::start_retention() {
     }
     return {};
   }
-  auto runner = RetentionRunner::create(config_, logger_, metrics_);
-  if (!runner.ok()) return util::Error{runner.error()};
+  auto runner = RetentionRunner::create(config_, logger_, metrics_, clock);
+  if (!runner.ok()) return runner.status_error();
   retention_ = std::move(*runner);
   retention_->start();
   logger_.log(LogLevel::kInfo, "retention enabled",

@@ -29,14 +29,16 @@
 #include "ruler/rule_store.h"
 #include "ruler/ruler.h"
 #include "store/store.h"
+#include "util/clock.h"
 #include "util/result.h"
 
 namespace logd {
 
 class LogdServer {
  public:
-  // Opens everything and starts serving; logs at config.server.log_level.
-  static util::Result<std::unique_ptr<LogdServer>> start(const Config& config);
+  // Opens everything and starts serving; logs at config.server.log_level. `clock` is the one
+  // source of time of every part (main passes the system clock, tests a FakeClock).
+  static util::Result<std::unique_ptr<LogdServer>> start(const Config& config, util::Clock& clock);
   const Logger& logger() const { return logger_; }
   ~LogdServer();
 
@@ -46,8 +48,8 @@ class LogdServer {
 
  private:
   LogdServer() = default;
-  util::Status start_retention();
-  void start_ruler();
+  util::Status start_retention(util::Clock& clock);
+  void start_ruler(util::Clock& clock);
 
   Config config_;
   Logger logger_;

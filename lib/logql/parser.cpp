@@ -463,7 +463,7 @@ ast::Expr Parser::parse_vector(const Token& name) {
 
 util::Result<ast::Expr> parse(std::string_view query) {
   auto tokens = tokenize(query);
-  if (!tokens.ok()) return util::Error{tokens.error()};
+  if (!tokens.ok()) return tokens.status_error();
   detail::Parser p(query, std::move(tokens.value()));
   try {
     return p.parse_query();
@@ -474,7 +474,7 @@ util::Result<ast::Expr> parse(std::string_view query) {
 
 util::Result<std::vector<ast::Matcher>> parse_matchers(std::string_view selector) {
   auto tokens = tokenize(selector);
-  if (!tokens.ok()) return util::Error{tokens.error()};
+  if (!tokens.ok()) return tokens.status_error();
   detail::Parser p(selector, std::move(tokens.value()));
   try {
     return p.parse_selector_only();

@@ -286,7 +286,7 @@ util::Result<Config> parse_config(std::string_view yaml, const ParseOptions& opt
   std::string text(yaml);
   if (options.expand_env) {
     auto expanded = expand_env(text, options.env_lookup);
-    if (!expanded.ok()) return util::Error{expanded.error()};
+    if (!expanded.ok()) return expanded.status_error();
     text = std::move(*expanded);
   }
   YAML::Node root;
@@ -324,15 +324,15 @@ util::Result<Config> parse_config(std::string_view yaml, const ParseOptions& opt
              c.scrape_configs[i].job_name + "\"");
     }
   }
-  if (auto st = r.finish(); !st.ok()) return util::Error{st.error()};
+  if (auto st = r.finish(); !st.ok()) return st.status_error();
   return c;
 }
 
 util::Result<Config> load_config_file(const std::string& path, const ParseOptions& options) {
   auto text = fsutil::read_file(path);
-  if (!text.ok()) return util::Error{"reading config file: " + text.error()};
+  if (!text.ok()) return util::prefixed("reading config file: ", text.status_error());
   auto config = parse_config(*text, options);
-  if (!config.ok()) return util::Error{path + ": " + config.error()};
+  if (!config.ok()) return util::prefixed(path + ": ", config.status_error());
   return config;
 }
 

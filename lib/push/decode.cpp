@@ -34,8 +34,8 @@ util::Result<BodyFormat> body_format(std::string_view content_type) {
       iequals(media, "application/octet-stream")) {
     return BodyFormat::Protobuf;
   }
-  return util::Error{"unsupported Content-Type \"" + std::string(content_type) +
-                     "\": push bodies are application/json or application/x-protobuf (snappy-compressed)"};
+  return util::unsupported_format("unsupported Content-Type \"" + std::string(content_type) +
+                     "\": push bodies are application/json or application/x-protobuf (snappy-compressed)");
 }
 
 util::Status check_content_encoding(std::string_view content_encoding) {
@@ -49,8 +49,8 @@ util::Result<PushRequest> decode_body(BodyFormat format, std::string_view body, 
     // The same bound as a snappy body's decompressed size: the JSON parser needs several bytes
     // of memory per body byte.
     if (body.size() > options.max_decompressed_bytes) {
-      return util::Error{"request body too large: " + std::to_string(body.size()) +
-                         " bytes, limit: " + std::to_string(options.max_decompressed_bytes) + " bytes"};
+      return util::too_large("request body too large: " + std::to_string(body.size()) +
+                         " bytes, limit: " + std::to_string(options.max_decompressed_bytes) + " bytes");
     }
     return decode_json(body);
   }

@@ -36,7 +36,7 @@ class GuardedIterator : public logql::EntryIterator {
       flush();
       if (SteadyClock::now() > ctx_.deadline) {
         ctx_.timed_out = true;
-        status_ = util::Error{kDeadlineExceeded};
+        status_ = util::deadline_exceeded(kDeadlineExceeded);
         return false;
       }
     }
@@ -69,7 +69,7 @@ class GuardedSource : public logql::LogSource {
   GuardedSource(std::unique_ptr<logql::LogSource> inner, QueryContext& ctx) : inner_(std::move(inner)), ctx_(ctx) {}
   util::Result<std::unique_ptr<logql::EntryIterator>> select(const logql::SelectParams& params) override {
     auto it = inner_->select(params);
-    if (!it.ok()) return util::Error{it.error()};
+    if (!it.ok()) return it.status_error();
     return std::unique_ptr<logql::EntryIterator>(std::make_unique<GuardedIterator>(std::move(*it), ctx_));
   }
 
@@ -93,7 +93,7 @@ util::Result<logql::QueryResult> evaluate_split(const logql::ast::Expr& expr, co
   splits = static_cast<uint64_t>(n);
   if (n == 1) {
     auto src = sources();
-    if (!src.ok()) return util::Error{src.error()};
+    if (!src.ok()) return src.status_error();
     GuardedSource guarded(std::move(*src), ctx);
     return logql::evaluate(expr, params, guarded);
   }
@@ -108,7 +108,7 @@ util::Result<logql::QueryResult> evaluate_split(const logql::ast::Expr& expr, co
     threads.emplace_back([&, i, p] {
       auto src = sources();
       if (!src.ok()) {
-        parts[i] = util::Error{src.error()};
+        parts[i] = src.status_error();
         return;
       }
       GuardedSource guarded(std::move(*src), ctx);
@@ -117,7 +117,7 @@ util::Result<logql::QueryResult> evaluate_split(const logql::ast::Expr& expr, co
   }
   for (auto& t : threads) t.join();
   for (auto& part : parts) {
-    if (!part.ok()) return util::Error{part.error()};
+    if (!part.ok()) return part.status_error();
   }
   logql::QueryResult merged = std::move(*parts[0]);
   if (merged.type != logql::ResultType::Matrix) return merged;  // scalars: a matrix from the engine anyway
@@ -148,22 +148,19 @@ Outcome execute(const std::string& query, const logql::QueryParams& params, cons
   const auto started = SteadyClock::now();
   auto expr = logql::parse(query);
   if (!expr.ok()) {
-    out.status = 400;
-    out.error = expr.error();
+    out.status = expr.status_error();
     return out;
   }
   out.is_log_query = expr->is_log_query();
   if (out.is_log_query && limits.max_entries_limit_per_query != 0 && params.limit > limits.max_entries_limit_per_query) {
-    out.status = 400;
-    out.error = "max entries limit per query exceeded, limit > max_entries_limit_per_query (" +
-                std::to_string(params.limit) + " > " + std::to_string(limits.max_entries_limit_per_query) + ")";
+    out.status = util::invalid_argument("max entries limit per query exceeded, limit > max_entries_limit_per_query (" +
+                std::to_string(params.limit) + " > " + std::to_string(limits.max_entries_limit_per_query) + ")");
     return out;
   }
   if (limits.max_query_length > 0 && params.end - params.start > limits.max_query_length) {
-    out.status = 400;
-    out.error = "the query time range exceeds the limit (query length: " +
-                model::format_duration_go(params.end - params.start) +
-                ", limit: " + model::format_duration_go(limits.max_query_length) + ")";
+    out.status = util::invalid_argument("the query time range exceeds the limit (query length: " +
+                                        model::format_duration_go(params.end - params.start) +
+                                        ", limit: " + model::format_duration_go(limits.max_query_length) + ")");
     return out;
   }
   QueryContext ctx;
@@ -173,15 +170,13 @@ Outcome execute(const std::string& query, const logql::QueryParams& params, cons
   out.stats.bytes_processed = ctx.bytes;
   out.stats.exec_seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
   if (ctx.timed_out) {
-    out.status = 504;
-    out.error = kDeadlineExceeded;
+    out.status = util::deadline_exceeded(kDeadlineExceeded);
     return out;
   }
   if (!result.ok()) {
     // Evaluation errors are the query's fault (Loki answers them 400), except storage failures,
-    // which reach us as iterator errors mentioning what broke.
-    out.status = 400;
-    out.error = result.error();
+    // which reach us as iterator errors with their own code (kCorruption, kInternal: 500).
+    out.status = result.status_error();
     return out;
   }
   out.result = std::move(*result);
@@ -189,11 +184,10 @@ Outcome execute(const std::string& query, const logql::QueryParams& params, cons
                   : out.result.type == logql::ResultType::Vector ? out.result.vector.size()
                                                                  : 0;
   if (limits.max_query_series != 0 && series > limits.max_query_series) {
-    out.status = 400;
-    out.error = "maximum number of series (" + std::to_string(limits.max_query_series) +
-                ") reached for a single query; consider reducing query cardinality by adding more specific stream "
-                "selectors, reducing the time range, or aggregating results with functions like sum(), count() or "
-                "topk()";
+    out.status = util::invalid_argument(
+        "maximum number of series (" + std::to_string(limits.max_query_series) +
+        ") reached for a single query; consider reducing query cardinality by adding more specific stream "
+        "selectors, reducing the time range, or aggregating results with functions like sum(), count() or topk()");
     out.result = {};
     return out;
   }

@@ -46,7 +46,7 @@ util::Result<RelabelRule> parse_relabel_rule(const YAML::Node& node, const std::
       continue;
     }
     auto text = scalar(value, where, key);
-    if (!text.ok()) return util::Error{text.error()};
+    if (!text.ok()) return text.status_error();
     if (key == "separator") {
       c.separator = *text;
     } else if (key == "regex") {
@@ -72,7 +72,7 @@ util::Result<RelabelRule> parse_relabel_rule(const YAML::Node& node, const std::
     }
   }
   auto rule = RelabelRule::compile(std::move(c));
-  if (!rule.ok()) return util::Error{where + ": " + rule.error()};
+  if (!rule.ok()) return util::prefixed(where + ": ", rule.status_error());
   return rule;
 }
 
@@ -83,7 +83,7 @@ util::Result<std::vector<RelabelRule>> parse_relabel_rules(const YAML::Node& nod
   if (!node.IsSequence()) return util::Error{where + ": expected a list of relabel_config"};
   for (size_t i = 0; i < node.size(); ++i) {
     auto rule = parse_relabel_rule(node[i], where + "[" + std::to_string(i) + "]");
-    if (!rule.ok()) return util::Error{rule.error()};
+    if (!rule.ok()) return rule.status_error();
     rules.push_back(std::move(*rule));
   }
   return rules;

@@ -10,12 +10,7 @@ util::Result<logql::QueryResult> ExecutorQueryEngine::instant_query(const std::s
   p.limit = 0;
   query::SourceFactory factory = [&]() { return sources_(tenant); };
   query::Outcome out = query::execute(query, p, factory, limits_);
-  if (out.status != 200) {
-    util::ErrorCode code = out.status == 504 ? util::ErrorCode::kDeadlineExceeded
-                           : out.status >= 500 ? util::ErrorCode::kUnavailable
-                                               : util::ErrorCode::kInvalidArgument;
-    return util::Error{out.error, code};
-  }
+  if (!out.status.ok()) return out.status.status_error();
   return std::move(out.result);
 }
 

@@ -24,7 +24,7 @@ namespace stages {
 struct CompileContext {
   std::shared_ptr<MetricRegistry> registry;
   std::optional<std::string> job_name;
-  Clock clock;
+  util::Clock* clock = nullptr;  // never null once compiling
 };
 
 // Compiles a `pipeline_stages` list. Throws ConfigError naming the stage (and its position).

@@ -2,9 +2,7 @@
 // optionally per label value) and sampling. Every drop is counted in the registry's
 // logentry_dropped_lines_total{reason}.
 #include <algorithm>
-#include <chrono>
 #include <random>
-#include <thread>
 #include <unordered_map>
 
 #include <re2/re2.h>
@@ -27,8 +25,8 @@ class DropStage final : public Stage {
     std::optional<uint64_t> longer_than;
     std::string reason = "drop_stage";
   };
-  DropStage(Config cfg, std::shared_ptr<MetricRegistry> registry, Clock clock)
-      : cfg_(std::move(cfg)), registry_(std::move(registry)), clock_(std::move(clock)) {}
+  DropStage(Config cfg, std::shared_ptr<MetricRegistry> registry, util::Clock& clock)
+      : cfg_(std::move(cfg)), registry_(std::move(registry)), clock_(clock) {}
   std::string_view name() const override { return "drop"; }
 
   bool process(Entry& e) override {
@@ -41,7 +39,7 @@ class DropStage final : public Stage {
   // Every configured condition must hold; the cheap ones are checked first.
   bool should_drop(const Entry& e) {
     if (cfg_.longer_than && e.line.size() <= *cfg_.longer_than) return false;
-    if (cfg_.older_than_ns && e.timestamp >= clock_() - *cfg_.older_than_ns) return false;
+    if (cfg_.older_than_ns && e.timestamp >= clock_.now_ns() - *cfg_.older_than_ns) return false;
     if (!cfg_.sources.empty()) {
       joined_.clear();
       for (size_t i = 0; i < cfg_.sources.size(); ++i) {
@@ -60,7 +58,7 @@ class DropStage final : public Stage {
 
   Config cfg_;
   std::shared_ptr<MetricRegistry> registry_;
-  Clock clock_;
+  util::Clock& clock_;
   std::string joined_;
 };
 
@@ -98,11 +96,11 @@ class LimitStage final : public Stage {
     std::optional<std::string> by_label_name;
     size_t max_distinct_labels = 10000;
   };
-  LimitStage(Config cfg, std::shared_ptr<MetricRegistry> registry, Clock clock)
+  LimitStage(Config cfg, std::shared_ptr<MetricRegistry> registry, util::Clock& clock)
       : cfg_(std::move(cfg)),
         registry_(std::move(registry)),
-        clock_(std::move(clock)),
-        bucket_(cfg_.rate, static_cast<double>(cfg_.burst), clock_()) {
+        clock_(clock),
+        bucket_(cfg_.rate, static_cast<double>(cfg_.burst), clock_.now_ns()) {
     if (cfg_.by_label_name) {
       by_label_ = registry_
                       ->family("logentry_dropped_lines_by_label_total",
@@ -113,7 +111,7 @@ class LimitStage final : public Stage {
   std::string_view name() const override { return "limit"; }
 
   bool process(Entry& e) override {
-    int64_t now = clock_();
+    int64_t now = clock_.now_ns();
     if (cfg_.by_label_name) {
       auto v = e.labels.get(*cfg_.by_label_name);
       if (!v) return true;  // entries without the label are not limited
@@ -136,8 +134,8 @@ class LimitStage final : public Stage {
     // Without drop, back-pressure: wait for a token (this blocks the pipeline's thread, which is
     // what stops the reader, as in Promtail).
     while (!bucket_.allow(now)) {
-      std::this_thread::sleep_for(std::chrono::nanoseconds(std::max<int64_t>(bucket_.wait_ns(now), 1000)));
-      now = clock_();
+      clock_.sleep_for(std::max<int64_t>(bucket_.wait_ns(now), 1000), {});
+      now = clock_.now_ns();
     }
     return true;
   }
@@ -145,7 +143,7 @@ class LimitStage final : public Stage {
  private:
   Config cfg_;
   std::shared_ptr<MetricRegistry> registry_;
-  Clock clock_;
+  util::Clock& clock_;
   TokenBucket bucket_;
   std::unordered_map<std::string, TokenBucket> per_value_;
   std::shared_ptr<MetricFamily> by_label_;
@@ -202,7 +200,7 @@ std::unique_ptr<Stage> compile_drop(const YAML::Node& node, const CompileContext
     c.longer_than = *b;
   }
   if (reason && !reason->empty()) c.reason = *reason;
-  return std::make_unique<DropStage>(std::move(c), ctx.registry, ctx.clock);
+  return std::make_unique<DropStage>(std::move(c), ctx.registry, *ctx.clock);
 }
 
 std::unique_ptr<Stage> compile_limit(const YAML::Node& node, const CompileContext& ctx) {
@@ -219,7 +217,7 @@ std::unique_ptr<Stage> compile_limit(const YAML::Node& node, const CompileContex
   if (c.by_label_name && !c.drop) cfg.fail("when rate limiting by label, \"drop\" must be true");
   // Promtail raises smaller values to 10000, its minimal reasonable size.
   if (max_distinct) c.max_distinct_labels = static_cast<size_t>(std::max<int64_t>(*max_distinct, 10000));
-  return std::make_unique<LimitStage>(std::move(c), ctx.registry, ctx.clock);
+  return std::make_unique<LimitStage>(std::move(c), ctx.registry, *ctx.clock);
 }
 
 std::unique_ptr<Stage> compile_sampling(const YAML::Node& node, const CompileContext& ctx) {

@@ -56,8 +56,8 @@ class TemplateStage final : public Stage {
 // labels leave the label set. Loki's `| unpack` reverses it.
 class PackStage final : public Stage {
  public:
-  PackStage(std::vector<std::string> names, bool ingest_timestamp, Clock clock)
-      : names_(std::move(names)), ingest_timestamp_(ingest_timestamp), clock_(std::move(clock)) {
+  PackStage(std::vector<std::string> names, bool ingest_timestamp, util::Clock& clock)
+      : names_(std::move(names)), ingest_timestamp_(ingest_timestamp), clock_(clock) {
     std::sort(names_.begin(), names_.end());
     names_.erase(std::unique(names_.begin(), names_.end()), names_.end());
   }
@@ -83,14 +83,14 @@ class PackStage final : public Stage {
     model::append_json_string(out_, e.line);
     out_ += '}';
     e.line.swap(out_);
-    if (ingest_timestamp_) e.timestamp = clock_();
+    if (ingest_timestamp_) e.timestamp = clock_.now_ns();
     return true;
   }
 
  private:
   std::vector<std::string> names_;
   bool ingest_timestamp_;
-  Clock clock_;
+  util::Clock& clock_;
   std::string out_, value_;
 };
 
@@ -137,7 +137,7 @@ std::unique_ptr<Stage> compile_pack(const YAML::Node& node, const CompileContext
   bool ingest = cfg.boolean("ingest_timestamp").value_or(true);
   cfg.finish();
   if (!labels || labels->empty()) cfg.fail("missing required key \"labels\"");
-  return std::make_unique<PackStage>(std::move(*labels), ingest, ctx.clock);
+  return std::make_unique<PackStage>(std::move(*labels), ingest, *ctx.clock);
 }
 
 std::unique_ptr<Stage> compile_decolorize(const YAML::Node& node, const CompileContext&) {

@@ -17,9 +17,10 @@ Pipeline::~Pipeline() = default;
 
 util::Result<Pipeline> Pipeline::compile(const YAML::Node& stages_node, PipelineOptions options) {
   CompileContext ctx;
-  ctx.registry = options.registry ? options.registry : std::make_shared<MetricRegistry>(options.clock);
+  util::Clock& clock = options.clock ? *options.clock : util::system_clock();
+  ctx.registry = options.registry ? options.registry : std::make_shared<MetricRegistry>(clock);
   ctx.job_name = options.job_name;
-  ctx.clock = options.clock ? options.clock : Clock(wall_clock_ns);
+  ctx.clock = &clock;
   try {
     return Pipeline(compile_stage_list(stages_node, ctx), ctx.registry);
   } catch (const ConfigError& e) {

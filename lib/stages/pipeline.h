@@ -32,8 +32,9 @@ struct PipelineOptions {
   std::shared_ptr<MetricRegistry> registry;
   // The scrape config's job_name (match stages name their nested pipelines after it).
   std::optional<std::string> job_name;
-  // "Now" for older_than, pack's ingest timestamp, limit, multiline's max_wait_time.
-  Clock clock = wall_clock_ns;
+  // "Now" for older_than, pack's ingest timestamp, limit, multiline's max_wait_time, and the
+  // private registry's. Null: the system clock. Must outlive the pipeline.
+  util::Clock* clock = nullptr;
 };
 
 class Pipeline {

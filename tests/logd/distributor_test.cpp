@@ -11,6 +11,9 @@ namespace {
 
 constexpr int64_t kNow = 1700000000LL * 1000000000LL;
 
+// The status logd's API answers for a push outcome.
+int http_status(const util::Status& s) { return s.ok() ? 204 : util::http_status_of(s.code()); }
+
 std::string json_push(const std::string& labels_json, const std::vector<std::pair<int64_t, std::string>>& values) {
   std::string out = R"({"streams":[{"stream":)" + labels_json + R"(,"values":[)";
   for (size_t i = 0; i < values.size(); ++i) {
@@ -24,9 +27,9 @@ struct Fixture {
   FakeIngester ingester;
   logd::Metrics metrics;
   logd::LimitsConfig limits;
-  int64_t now = kNow;
+  util::FakeClock clock{kNow};
   std::unique_ptr<Distributor> make() {
-    return std::make_unique<Distributor>(ingester, limits, metrics, [this] { return now; });
+    return std::make_unique<Distributor>(ingester, limits, metrics, clock);
   }
 };
 
@@ -36,8 +39,7 @@ TEST_CASE("distributor: a valid JSON push is ingested and answered 204") {
   Fixture f;
   auto d = f.make();
   auto out = d->push("t1", "application/json", "", json_push(R"({"app":"x"})", {{kNow, "a"}, {kNow, "b"}}));
-  CHECK(out.status == 204);
-  CHECK(out.body.empty());
+  CHECK(out.ok());
   CHECK(f.ingester.entries("t1") == 2);
   CHECK(f.metrics.lines_received.value({"t1"}) == 2);
   CHECK(f.metrics.bytes_received.value({"t1"}) == 2);
@@ -46,13 +48,13 @@ TEST_CASE("distributor: a valid JSON push is ingested and answered 204") {
 TEST_CASE("distributor: content type, encoding and malformed bodies") {
   Fixture f;
   auto d = f.make();
-  CHECK(d->push("t", "text/plain", "", "x").status == 415);
-  CHECK(d->push("t", "application/json", "br", "{}").status == 400);
+  CHECK(http_status(d->push("t", "text/plain", "", "x")) == 415);
+  CHECK(http_status(d->push("t", "application/json", "br", "{}")) == 400);
   auto bad = d->push("t", "application/json", "", "{\"streams\": [");
-  CHECK(bad.status == 400);
-  CHECK_FALSE(bad.body.empty());
-  CHECK(d->push("t", "application/x-protobuf", "", "\xff\xff\xff garbage").status == 400);
-  CHECK(d->push("t", "application/json", "", R"({"streams":[]})").status == 422);
+  CHECK(http_status(bad) == 400);
+  CHECK_FALSE(bad.error().empty());
+  CHECK(http_status(d->push("t", "application/x-protobuf", "", "\xff\xff\xff garbage")) == 400);
+  CHECK(http_status(d->push("t", "application/json", "", R"({"streams":[]})")) == 422);
   CHECK(f.ingester.pushes == 0);
 }
 
@@ -61,8 +63,8 @@ TEST_CASE("distributor: a partially invalid request ingests the valid part and a
   f.limits.push.max_line_size = 5;
   auto d = f.make();
   auto out = d->push("t", "application/json", "", json_push(R"({"app":"x"})", {{kNow, "ok"}, {kNow, "far too long"}}));
-  CHECK(out.status == 400);
-  CHECK(out.body.find("Max entry size '5' bytes exceeded for stream '{app=\"x\"}'") != std::string::npos);
+  CHECK(http_status(out) == 400);
+  CHECK(out.error().find("Max entry size '5' bytes exceeded for stream '{app=\"x\"}'") != std::string::npos);
   CHECK(f.ingester.entries("t") == 1);
   CHECK(f.metrics.discarded_samples.value({"line_too_long", "t"}) == 1);
   CHECK(f.metrics.discarded_bytes.value({"line_too_long", "t"}) == 12);
@@ -74,17 +76,17 @@ TEST_CASE("distributor: per-tenant ingestion rate limit with burst, Loki's messa
   f.limits.ingestion_burst_size_mb = 20.0 / (1024 * 1024);  // 20 bytes of burst
   auto d = f.make();
   std::string line(15, 'a');
-  CHECK(d->push("t", "application/json", "", json_push(R"({"app":"x"})", {{kNow, line}})).status == 204);
+  CHECK(d->push("t", "application/json", "", json_push(R"({"app":"x"})", {{kNow, line}})).ok());
   auto out = d->push("t", "application/json", "", json_push(R"({"app":"x"})", {{kNow + 1, line}}));
-  CHECK(out.status == 429);
-  CHECK(out.body ==
+  CHECK(http_status(out) == 429);
+  CHECK(out.error() ==
         "Ingestion rate limit exceeded for user t (limit: 10 bytes/sec) while attempting to ingest '1' lines totaling "
         "'15' bytes, reduce log volume or contact your Loki administrator to see if the limit can be increased");
   CHECK(f.metrics.discarded_samples.value({"rate_limited", "t"}) == 1);
   // Other tenants have their own bucket; and tokens refill with time.
-  CHECK(d->push("u", "application/json", "", json_push(R"({"app":"x"})", {{kNow, line}})).status == 204);
-  f.now += 2 * model::kNanosPerSecond;
-  CHECK(d->push("t", "application/json", "", json_push(R"({"app":"x"})", {{kNow + 2, line}})).status == 204);
+  CHECK(d->push("u", "application/json", "", json_push(R"({"app":"x"})", {{kNow, line}})).ok());
+  f.clock.advance(2 * model::kNanosPerSecond);
+  CHECK(d->push("t", "application/json", "", json_push(R"({"app":"x"})", {{kNow + 2, line}})).ok());
   CHECK(f.ingester.entries("t") == 2);
 }
 
@@ -102,18 +104,35 @@ TEST_CASE("distributor: max streams per tenant, Loki's message; known streams st
   Fixture f;
   f.limits.max_global_streams_per_user = 1;
   auto d = f.make();
-  CHECK(d->push("t", "application/json", "", json_push(R"({"app":"a"})", {{kNow, "1"}})).status == 204);
+  CHECK(d->push("t", "application/json", "", json_push(R"({"app":"a"})", {{kNow, "1"}})).ok());
   auto out = d->push("t", "application/json", "",
                      R"({"streams":[{"stream":{"app":"a"},"values":[[")" + std::to_string(kNow + 1) +
                          R"(","2"]]},{"stream":{"app":"b"},"values":[[")" + std::to_string(kNow) + R"(","3"]]}]})");
-  CHECK(out.status == 429);
-  CHECK(out.body ==
+  CHECK(http_status(out) == 429);
+  CHECK(out.error() ==
         "Maximum active stream limit exceeded when trying to create stream {app=\"b\"}, reduce the number of active "
         "streams (reduce labels or reduce label values), or contact your Loki administrator to see if the limit can "
         "be increased, user: 't'");
   CHECK(f.ingester.entries("t") == 2);  // {app="a"} kept its new entry
   CHECK(f.metrics.discarded_samples.value({"stream_limit", "t"}) == 1);
-  CHECK(d->push("other", "application/json", "", json_push(R"({"app":"b"})", {{kNow, "1"}})).status == 204);
+  CHECK(d->push("other", "application/json", "", json_push(R"({"app":"b"})", {{kNow, "1"}})).ok());
+}
+
+TEST_CASE("distributor: at the stream limit, the known streams are refreshed at most once a second") {
+  Fixture f;
+  f.limits.max_global_streams_per_user = 1;
+  auto d = f.make();
+  auto push = [&](const char* app) {
+    return http_status(d->push("t", "application/json", "", json_push(std::string(R"({"app":")") + app + "\"}",
+                                                                       {{kNow, "1"}})));
+  };
+  CHECK(push("a") == 204);
+  f.ingester.forget("t");     // {app="a"} was flushed away
+  CHECK(push("b") == 204);    // at the limit: the first refresh finds room
+  f.ingester.forget("t");
+  CHECK(push("c") == 429);    // within a second of that refresh: the known set stands
+  f.clock.advance(model::kNanosPerSecond);
+  CHECK(push("c") == 204);    // a second later it is refreshed again
 }
 
 TEST_CASE("distributor: repeated label sets within one request merge into one stream") {

@@ -28,10 +28,10 @@ struct Fixture {
   Fixture()
       : dir(std::filesystem::temp_directory_path() / ("ruler-api-test-" + std::to_string(::getpid()))),
         store(dir.string()),
-        querier(&ingester, nullptr),
-        distributor(ingester, logd::LimitsConfig{}, metrics),
-        api(options(), querier, distributor, nullptr, metrics),
         clock(1000 * kS),
+        querier(&ingester, nullptr),
+        distributor(ingester, logd::LimitsConfig{}, metrics, clock),
+        api(options(), querier, distributor, nullptr, metrics, clock),
         ruler(ruler_options(), store, engine, clock),
         rapi(ruler, api) {
     ruler.start();
@@ -63,13 +63,13 @@ struct Fixture {
   }
   std::filesystem::path dir;
   ruler::LocalRuleStore store;
+  util::FakeClock clock;
   logd_test::FakeIngester ingester;
   query::Querier querier;
   logd::Metrics metrics;
   logd::Distributor distributor;
   logd::Api api;
   ConstEngine engine;
-  util::FakeClock clock;
   ruler::Ruler ruler;
   logd::RulerApi rapi;
 };

@@ -53,6 +53,17 @@ bool missed_reaches(const ruler::GroupScheduler& s, uint64_t n) {
   return true;
 }
 
+// Waits until `n` evaluations of a group have finished (the group is idle again), so that the
+// next tick finds it free.
+bool iterations_reach(const ruler::GroupScheduler& s, uint64_t n, const std::string& key = "g") {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (s.counters(key).iterations < n) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
 }  // namespace
 
 TEST_CASE("group scheduler: ticks are aligned to the interval plus a per-group offset") {
@@ -76,6 +87,7 @@ TEST_CASE("group scheduler: evaluates at each tick on the fake clock, and counts
   clock.set(first);
   REQUIRE(r.wait_ticks(1));
   CHECK(r.ticks[0] == first);
+  REQUIRE(iterations_reach(s, 1));
 
   // The next evaluation hangs; two more ticks pass meanwhile: both are missed.
   {
@@ -95,6 +107,7 @@ TEST_CASE("group scheduler: evaluates at each tick on the fake clock, and counts
   REQUIRE(r.wait_ticks(2));
   CHECK(r.ticks[1] == first + 10 * kS);
   CHECK(s.counters("g").missed == 2);
+  REQUIRE(iterations_reach(s, 2));
 
   // A stalled process: 35s pass at once; the latest tick runs, the three before it are missed.
   REQUIRE(clock.wait_for_sleepers(1));
@@ -123,6 +136,7 @@ TEST_CASE("group scheduler: groups run concurrently; removed groups stop") {
   REQUIRE(b.wait_ticks(1));
   a.release();
   REQUIRE(a.wait_ticks(1));
+  REQUIRE(iterations_reach(s, 1, "a"));
   s.remove("b");
   CHECK(s.keys() == std::vector<std::string>{"a"});
   REQUIRE(clock.wait_for_sleepers(1));

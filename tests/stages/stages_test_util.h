@@ -15,17 +15,18 @@ namespace stages_test {
 inline constexpr int64_t kNow = 1'700'000'000'000'000'000;  // 2023-11-14T22:13:20Z
 
 struct Harness {
+  util::FakeClock clock{kNow};
   std::shared_ptr<stages::MetricRegistry> registry;
-  int64_t now = kNow;
   stages::Pipeline pipeline;
 
   explicit Harness(const std::string& yaml)
-      : registry(std::make_shared<stages::MetricRegistry>([this] { return now; })), pipeline(compile(yaml)) {}
+      : registry(std::make_shared<stages::MetricRegistry>(clock)), pipeline(compile(yaml)) {}
+  int64_t now() const { return clock.now_ns(); }
 
   stages::Pipeline compile(const std::string& yaml) {
     stages::PipelineOptions opts;
     opts.registry = registry;
-    opts.clock = [this] { return now; };
+    opts.clock = &clock;
     auto p = stages::Pipeline::compile(YAML::Load(yaml), opts);
     REQUIRE_MESSAGE(p.ok(), (p.ok() ? "" : p.error()));
     return std::move(p).value();

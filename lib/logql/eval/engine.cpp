@@ -125,7 +125,7 @@ util::Result<QueryResult> evaluate(const ast::Expr& expr, const QueryParams& par
   range.end = instant ? params.start : params.end;
   range.step = instant ? 1 : params.step;
   auto ev_or = new_step_evaluator(expr, range, source);
-  if (!ev_or.ok()) return util::Error{ev_or.error()};
+  if (!ev_or.ok()) return ev_or.status_error();
   StepEvaluator& ev = **ev_or;
 
   QueryResult result;
@@ -136,7 +136,7 @@ util::Result<QueryResult> evaluate(const ast::Expr& expr, const QueryParams& par
     if (ev.next(t, vec)) {
       for (auto& s : vec) result.vector.push_back(VectorSample{std::move(s.labels), Point{params.start, s.v}});
     }
-    if (!ev.status().ok()) return util::Error{ev.status().error()};
+    if (!ev.status().ok()) return ev.status().status_error();
     if (!uses_sort(expr)) {
       std::stable_sort(result.vector.begin(), result.vector.end(),
                        [](const VectorSample& a, const VectorSample& b) { return a.labels < b.labels; });
@@ -149,7 +149,7 @@ util::Result<QueryResult> evaluate(const ast::Expr& expr, const QueryParams& par
   while (ev.next(t, vec)) {
     for (auto& s : vec) series[s.labels].push_back(Point{t, s.v});
   }
-  if (!ev.status().ok()) return util::Error{ev.status().error()};
+  if (!ev.status().ok()) return ev.status().status_error();
   result.matrix.reserve(series.size());
   for (auto& [labels, points] : series) result.matrix.push_back(Series{labels, std::move(points)});
   return result;

@@ -25,7 +25,7 @@ util::Status for_each_log_entry(const ast::LogSelector& selector, const QueryPar
   std::optional<log::Pipeline> pipeline;
   auto compile = [&]() -> util::Status {
     auto compiled = log::Pipeline::compile(selector.stages);
-    if (!compiled.ok()) return util::Error{compiled.error()};
+    if (!compiled.ok()) return compiled.status_error();
     pipeline.emplace(std::move(compiled).value());
     return {};
   };
@@ -40,7 +40,7 @@ util::Status for_each_log_entry(const ast::LogSelector& selector, const QueryPar
   sp.direction = params.direction;
   sp.stages = &selector.stages;
   auto it_or = source.select(sp);
-  if (!it_or.ok()) return util::Error{it_or.error()};
+  if (!it_or.ok()) return it_or.status_error();
   EntryIterator& it = **it_or;
 
   std::unordered_map<const model::LabelSet*, std::unique_ptr<log::StreamPipeline>> stream_pipelines;
@@ -124,7 +124,7 @@ util::Result<QueryResult> evaluate_log_query(const ast::LogSelector& selector, c
           model::Entry{e.timestamp, std::string(line), e.metadata});
     }
   });
-  if (!st.ok()) return util::Error{st.error()};
+  if (!st.ok()) return st.status_error();
 
   // Loki sorts result streams by their label string. Plain sets compare without rendering
   // them (a `| json` query can return a stream per entry); otherwise render each set once.

@@ -125,7 +125,7 @@ class RangeAggregationEvaluator : public StepEvaluator {
         if (!extractor_) {
           auto compiled = log::SampleExtractor::compile(agg_.range, agg_.op, grouping_);
           if (!compiled.ok()) {
-            status_ = util::Error{compiled.error()};
+            status_ = compiled.status_error();
             return false;
           }
           extractor_.emplace(std::move(compiled).value());
@@ -236,7 +236,7 @@ util::Result<StepEvaluatorPtr> new_range_aggregation_evaluator(const ast::RangeA
   std::optional<log::SampleExtractor> extractor;
   if (!agg.range.selector.stages.empty() || agg.range.unwrap) {
     auto compiled = log::SampleExtractor::compile(agg.range, agg.op, grouping);
-    if (!compiled.ok()) return util::Error{compiled.error()};
+    if (!compiled.ok()) return compiled.status_error();
     extractor.emplace(std::move(compiled).value());
   }
   SelectParams sp;
@@ -247,7 +247,7 @@ util::Result<StepEvaluatorPtr> new_range_aggregation_evaluator(const ast::RangeA
   sp.direction = Direction::Forward;
   sp.stages = &agg.range.selector.stages;
   auto it = source.select(sp);
-  if (!it.ok()) return util::Error{it.error()};
+  if (!it.ok()) return it.status_error();
   return StepEvaluatorPtr(
       std::make_unique<RangeAggregationEvaluator>(agg, range, std::move(it).value(), std::move(extractor),
                                                   std::move(grouping)));

@@ -170,7 +170,7 @@ R fn_from_json(Args& a, const Context&) {
 
 R fn_bytes(Args& a, const Context&) {
   auto r = model::parse_bytes(a[0].as_string());
-  if (!r.ok()) return util::Error{r.error()};
+  if (!r.ok()) return r.status_error();
   return Value::floating(static_cast<double>(*r));
 }
 
