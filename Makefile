@@ -10,7 +10,7 @@ CCACHE := $(shell command -v ccache 2>/dev/null)
 PKGS := re2 yaml-cpp
 PKGS += protobuf snappy zlib  # lib/push (protobuf + snappy bodies) and lib/http (gzip bodies)
 PKGS += libzstd  # lib/chunk (block compression)
-PKGS += libcurl  # lib/client (logtail's push client)
+PKGS += libcurl  # lib/httpclient (the one HTTP client: push client, discovery, logcli, object store, ring)
 PKGS += libsystemd  # lib/sources (logtail's journal reader, sd-journal)
 PKGS += openssl  # lib/sources (logtail's syslog listener over TLS)
 PKGS += simdjson  # lib/push (JSON push bodies)
@@ -105,7 +105,7 @@ test: setup
 unit: $(BUILD)/bin/unit-tests
 	@$(BUILD)/bin/unit-tests $(TEST_ARGS)
 
-# objstore_s3_test.sh runs the unit tests' bucket conformance suite against s3rver.
+# objstore_s3_test.sh and ring_etcd_test.sh run suites of the unit-test binary against s3rver and etcd.
 e2e: $(TOOL_BINS) $(TEST_TOOL_BINS) $(BUILD)/bin/unit-tests
 	@BIN=$(abspath $(BUILD)/bin) bash tests/e2e/run.sh
 

@@ -20,6 +20,7 @@ packages=(
   rsyslog-gnutls  # logtail syslog e2e: rsyslog forwarding over TLS (omfwd with the gtls driver)
   prometheus prometheus-alertmanager  # ruler e2e: remote-write receiver and Alertmanager (started on loopback by the test)
   python3-botocore  # object-store e2e: the SigV4 checking sink (tests/tools/s3_sigv4_sink.py)
+  etcd-server etcd-client  # the ring's key-value store (lib/kv) and its e2e test (tests/e2e/ring_etcd_test.sh)
 )
 # The object-store tests run s3rver (npm) under Node; Debian's nodejs and npm when node is missing.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
