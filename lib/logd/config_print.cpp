@@ -84,6 +84,9 @@ std::string print_config(const Config& c) {
   }
   n["querier"]["max_concurrent"] = c.querier.max_concurrent;
   n["querier"]["tail_max_duration"] = duration(c.querier.tail_max_duration);
+  YAML::Node ruler;
+  print_ruler_config(c.ruler, ruler);
+  n["ruler"] = ruler;
   YAML::Emitter out;
   out << n;
   return std::string(out.c_str()) + "\n";
