@@ -4,16 +4,15 @@
 
 #include <limits>
 
-#include "fsutil/atomic_file.h"
+#include "config/field_reader.h"
+#include "config/yaml_document.h"
 #include "logd/logger.h"
 #include "maint/retention.h"
-#include "logtail/config_env.h"
-#include "logtail/config_fields.h"
 
 namespace logd {
 namespace {
 
-using logtail::FieldReader;
+using config::FieldReader;
 constexpr int64_t kMaxInt = std::numeric_limits<int64_t>::max();
 
 util::Status parse_server(const YAML::Node& node, ServerConfig& s) {
@@ -220,14 +219,10 @@ std::string Config::rule_path() const {
 }
 
 util::Result<Config> parse_config(std::string_view yaml) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    return util::Error{"invalid YAML: " + std::string(e.what())};
-  }
+  auto root = config::parse_document(yaml);
+  if (!root.ok()) return root.status_error();
   Config c;
-  FieldReader r(root, "");
+  FieldReader r(*root, "");
   auto section = [&](util::Status st) {
     if (!st.ok()) r.fail(st.error());
   };
@@ -255,17 +250,17 @@ util::Result<Config> parse_config(std::string_view yaml) {
 }
 
 util::Result<Config> load_config_file(const std::string& path, bool expand_env) {
-  auto text = fsutil::read_file(path);
-  if (!text.ok()) return util::prefixed("reading config file: ", text.status_error());
+  auto text = config::read_config_file(path);
+  if (!text.ok()) return text.status_error();
   std::string yaml = std::move(*text);
   if (expand_env) {
-    auto expanded = logtail::expand_env(yaml);
+    auto expanded = config::expand_env(yaml);
     if (!expanded.ok()) return util::prefixed(path + ": ", expanded.status_error());
     yaml = std::move(*expanded);
   }
-  auto config = parse_config(yaml);
-  if (!config.ok()) return util::prefixed(path + ": ", config.status_error());
-  return config;
+  auto parsed = parse_config(yaml);
+  if (!parsed.ok()) return util::prefixed(path + ": ", parsed.status_error());
+  return parsed;
 }
 
 util::Status check_config(const Config& c) {

@@ -4,13 +4,13 @@
 
 #include <limits>
 
-#include "logtail/config_fields.h"
+#include "config/field_reader.h"
 #include "relabel/relabel_yaml.h"
 
 namespace logd {
 namespace {
 
-using logtail::FieldReader;
+using config::FieldReader;
 constexpr int64_t kMaxInt = std::numeric_limits<int64_t>::max();
 const char* kSingle = "logd runs one ruler in its process";
 
