@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "http/tls_options.h"
+#include "logd/ruler_config.h"
 #include "logd/storage_config.h"
 #include "model/time.h"
 #include "push/validate.h"
@@ -113,12 +114,15 @@ struct Config {
   QuerierConfig querier;
   CompactorConfig compactor;
   StorageConfig storage;  // schema_config, storage_config, common.storage
+  RulerConfig ruler;
 
   std::string wal_dir() const;    // ingester.wal.dir or <path_prefix>/wal
   std::string store_dir() const;  // storage_config.filesystem.directory or <path_prefix>/store
   std::string active_index_dir() const;  // tsdb_shipper.active_index_directory or <path_prefix>/tsdb-shipper-active
   std::string cache_dir() const;         // tsdb_shipper.cache_location or <path_prefix>/tsdb-shipper-cache
   std::string lock_path() const;  // <path_prefix>/logd.lock
+  std::string rules_dir() const;  // ruler.storage.local.directory or <path_prefix>/rules
+  std::string rule_path() const;  // ruler.rule_path or <path_prefix>/rules-temp
 };
 
 // Parses YAML text (an empty document gives the defaults). Errors name the key path.

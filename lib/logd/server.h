@@ -1,9 +1,11 @@
 // LogdServer: one logd process assembled from its parts, in dependency order:
 //   data-dir lock -> writer id -> chunk stores (local directory or S3 bucket per schema period,
 //   checked: a missing bucket or wrong credentials refuse to start) -> ingester (replays the
-//   WAL) -> distributor, querier -> API routes on the HTTP server -> compactor, store upkeep.
-// shutdown() reverses it: stop accepting (in-flight requests finish), flush every stream to the
-// store, release the lock.
+//   WAL) -> distributor, querier -> ruler (its rule store and an in-process query engine over
+//   the querier) -> API routes on the HTTP server -> compactor, store upkeep.
+// shutdown() reverses it: stop the ruler (its alert state is saved), stop the compactors and
+// upkeep, stop accepting (in-flight requests finish), flush every stream to the store, release
+// the lock.
 //
 // Thread-safety: start/shutdown from one thread (main); the running server is driven by its
 // HTTP threads.
@@ -25,7 +27,11 @@
 #include "logd/logger.h"
 #include "logd/metrics.h"
 #include "logd/compactor.h"
+#include "logd/ruler_api.h"
 #include "query/querier.h"
+#include "ruler/query_engine.h"
+#include "ruler/rule_store.h"
+#include "ruler/ruler.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/result.h"
@@ -48,6 +54,7 @@ class LogdServer {
   LogdServer() = default;
   util::Status open_stores(util::Clock& clock);
   util::Status start_compactors(util::Clock& clock);
+  void start_ruler(util::Clock& clock);
 
   Config config_;
   Logger logger_;
@@ -68,6 +75,10 @@ class LogdServer {
   std::vector<OpenStore> stores_;                     // one per schema period, oldest first
   std::vector<std::unique_ptr<Compactor>> compactors_;  // one per store
   std::jthread upkeep_;                               // store maintenance: index resync, uploads, cache TTL
+  std::unique_ptr<ruler::RuleStore> rule_store_;
+  std::unique_ptr<ruler::QueryEngine> rule_engine_;
+  std::unique_ptr<ruler::Ruler> ruler_;
+  std::unique_ptr<RulerApi> ruler_api_;
   bool stopped_ = false;
 };
 
