@@ -50,13 +50,30 @@ util::Status parse_server(const YAML::Node& node, ServerConfig& s) {
   return r.finish();
 }
 
-util::Status parse_common(const YAML::Node& node, CommonConfig& c) {
+util::Status parse_common(const YAML::Node& node, CommonConfig& c, StorageConfig& storage) {
   FieldReader r(node, "common");
   r.read_string("path_prefix", c.path_prefix);
   r.reject_unless("replication_factor", "1", "logd is a single process (use 1)", true);
-  r.reject("storage", "logd stores chunks and index under common.path_prefix", true);
-  r.reject("ring", "logd is a single process and needs no ring", true);
-  r.reject("instance_addr", "logd is a single process", true);
+  if (r.child("storage").IsDefined()) {
+    if (auto st = parse_common_storage(r.child("storage"), storage); !st.ok()) r.fail(st.error());
+  }
+  {
+    // Loki's single-binary examples name an in-memory ring for their one instance.
+    FieldReader ring(r.child("ring"), r.path_of("ring"));
+    ring.read_string("instance_id", storage.instance_id);
+    if (ring.child("instance_addr").IsDefined()) {
+      storage.accepted_no_effect.push_back(ring.path_of("instance_addr") + ": logd is a single process");
+    }
+    {
+      FieldReader kv(ring.child("kvstore"), ring.path_of("kvstore"));
+      kv.reject_unless("store", "inmemory", "logd is a single process (use inmemory)", true);
+      if (auto st = kv.finish(); !st.ok()) ring.fail(st.error());
+    }
+    if (auto st = ring.finish(); !st.ok()) r.fail(st.error());
+  }
+  if (r.child("instance_addr").IsDefined()) {
+    storage.accepted_no_effect.push_back(r.path_of("instance_addr") + ": logd is a single process");
+  }
   r.reject("instance_interface_names", "logd is a single process", true);
   r.reject("compactor_address", "logd runs its compactor itself (compactor.retention_enabled)", true);
   return r.finish();
@@ -238,7 +255,9 @@ util::Result<Config> parse_config(std::string_view yaml) {
   r.read_string("target", c.target);
   r.read_bool("auth_enabled", c.auth_enabled);
   section(parse_server(r.child("server"), c.server));
-  section(parse_common(r.child("common"), c.common));
+  section(parse_common(r.child("common"), c.common, c.storage));
+  if (r.child("schema_config").IsDefined()) section(parse_schema_config(r.child("schema_config"), c.storage));
+  if (r.child("storage_config").IsDefined()) section(parse_storage_config(r.child("storage_config"), c.storage));
   section(parse_ingester(r.child("ingester"), c.ingester));
   section(parse_limits(r.child("limits_config"), c.limits_config));
   section(parse_querier(r.child("querier"), c.querier));
@@ -246,7 +265,7 @@ util::Result<Config> parse_config(std::string_view yaml) {
   section(parse_query_range(r.child("query_range")));
   section(parse_ruler_config(r.child("ruler"), c.ruler));
   const char* kSingleProcess = "logd is a single process; its store is common.path_prefix";
-  for (const char* key : {"schema_config", "storage_config", "memberlist", "distributor", "frontend",
+  for (const char* key : {"memberlist", "distributor", "frontend",
                           "frontend_worker", "query_scheduler", "index_gateway",
                           "bloom_build", "bloom_gateway", "pattern_ingester", "chunk_store_config",
                           "table_manager", "runtime_config", "tracing", "analytics", "operational_config",

@@ -8,6 +8,55 @@ namespace logd {
 // Durations print in Go's time.Duration form, as Loki prints them ("1m0s", "168h0m0s").
 using config::print_duration;
 
+namespace {
+
+// schema_config and storage_config as logd resolved them (defaults filled in, secrets masked as
+// Loki prints them).
+void print_storage(const Config& c, YAML::Node& n) {
+  const StorageConfig& sc = c.storage;
+  std::vector<SchemaPeriod> periods = sc.schema;
+  if (periods.empty()) periods.push_back(SchemaPeriod{});
+  for (const SchemaPeriod& p : periods) {
+    YAML::Node e;
+    e["from"] = p.from;
+    e["store"] = p.store;
+    e["object_store"] = p.object_store;
+    e["schema"] = p.schema;
+    e["index"]["prefix"] = p.index_prefix;
+    e["index"]["period"] = print_duration(p.index_period);
+    n["schema_config"]["configs"].push_back(e);
+  }
+  YAML::Node st;
+  st["filesystem"]["directory"] = c.store_dir();
+  if (sc.s3_configured) {
+    const objstore::S3Config& s3 = sc.s3;
+    YAML::Node a;
+    a["endpoint"] = s3.endpoint;
+    a["region"] = s3.region;
+    a["bucketnames"] = s3.bucket;
+    a["access_key_id"] = s3.access_key_id;
+    a["secret_access_key"] = s3.secret_access_key.empty() ? "" : "<secret>";
+    a["session_token"] = s3.session_token.empty() ? "" : "<secret>";
+    a["insecure"] = s3.insecure;
+    a["s3forcepathstyle"] = s3.force_path_style;
+    a["http_config"]["response_header_timeout"] = print_duration(s3.request_timeout_ms * 1'000'000);
+    a["http_config"]["insecure_skip_verify"] = s3.tls.insecure_skip_verify;
+    a["http_config"]["ca_file"] = s3.tls.ca_file;
+    a["backoff_config"]["min_period"] = print_duration(s3.retry.min_backoff_ms * 1'000'000);
+    a["backoff_config"]["max_period"] = print_duration(s3.retry.max_backoff_ms * 1'000'000);
+    a["backoff_config"]["max_retries"] = s3.retry.max_attempts;
+    st["aws"] = a;
+  }
+  st["tsdb_shipper"]["active_index_directory"] = c.active_index_dir();
+  st["tsdb_shipper"]["cache_location"] = c.cache_dir();
+  st["tsdb_shipper"]["cache_ttl"] = print_duration(sc.cache_ttl);
+  st["tsdb_shipper"]["resync_interval"] = print_duration(sc.resync_interval);
+  st["tsdb_shipper"]["cache_max_size"] = sc.cache_max_size;
+  n["storage_config"] = st;
+}
+
+}  // namespace
+
 std::string print_config(const Config& c) {
   YAML::Node n;
   n["target"] = c.target;
@@ -81,6 +130,7 @@ std::string print_config(const Config& c) {
   }
   n["querier"]["max_concurrent"] = c.querier.max_concurrent;
   n["querier"]["tail_max_duration"] = print_duration(c.querier.tail_max_duration);
+  print_storage(c, n);
   YAML::Node ruler;
   print_ruler_config(c.ruler, ruler);
   n["ruler"] = ruler;

@@ -1,7 +1,7 @@
 // logd's storage configuration: Loki's schema_config, storage_config (aws, filesystem,
 // tsdb_shipper), common.storage and the writer id, as plain values, and what they resolve to:
 // one store per schema period (a local directory or an S3 bucket), the active index and cache
-// directories. Parsing is in storage_config.cpp (the YAML blocks) beside config.cpp.
+// directories, and the readers of those YAML blocks (called by config.cpp).
 //
 // Thread-safe: values and pure functions.
 #pragma once
@@ -14,6 +14,10 @@
 #include "objstore/open_bucket.h"
 #include "objstore/s3_config.h"
 #include "util/result.h"
+
+namespace YAML {
+class Node;
+}
 
 namespace logd {
 
@@ -58,8 +62,17 @@ struct StoreSpec {
   objstore::StoreLocation location;
 };
 
-// The stores of `storage`, oldest period first, with `path_prefix` for the defaults. Errors: a
-// period on s3 without storage_config.aws, periods not in increasing order.
-util::Result<std::vector<StoreSpec>> resolve_stores(const StorageConfig& storage, const std::string& path_prefix);
+// The stores of `storage`, oldest period first, with `path_prefix` for the defaults and the AWS_*
+// environment filling what storage_config.aws leaves empty. Errors: a period on s3 without
+// storage_config.aws, an S3 config that does not validate, periods not in increasing order.
+util::Result<std::vector<StoreSpec>> resolve_stores(const StorageConfig& storage, const std::string& path_prefix,
+                                                    const objstore::EnvLookup& env = objstore::process_environment());
+
+// The YAML blocks, strictly: unknown keys and keys logd cannot honour are errors naming the key
+// path; keys meaningful only to Loki's internals are recorded in accepted_no_effect.
+// common.storage is read first; storage_config.aws, when present, replaces common.storage.s3.
+util::Status parse_schema_config(const YAML::Node& node, StorageConfig& out);   // schema_config
+util::Status parse_storage_config(const YAML::Node& node, StorageConfig& out);  // storage_config
+util::Status parse_common_storage(const YAML::Node& node, StorageConfig& out);  // common.storage
 
 }  // namespace logd

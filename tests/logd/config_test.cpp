@@ -95,9 +95,9 @@ TEST_CASE("logd config: unknown keys are errors naming their path") {
 }
 
 TEST_CASE("logd config: known but unsupported Loki keys say so") {
-  auto c = parse_config("schema_config:\n  configs: []\n");
+  auto c = parse_config("memberlist:\n  join_members: [a]\n");
   REQUIRE_FALSE(c.ok());
-  CHECK(c.error().find("schema_config: not supported") == 0);
+  CHECK(c.error().find("memberlist: not supported") == 0);
   c = parse_config("server:\n  grpc_listen_port: 9095\n");
   REQUIRE_FALSE(c.ok());
   CHECK(c.error() == "server.grpc_listen_port: not supported: logd has no gRPC server (set it to 0)");
