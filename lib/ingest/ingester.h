@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,9 @@ struct IngesterOptions {
   // Run flush checks and checkpoints on a background thread every flush_check_period (on
   // `clock`). Tests may turn it off and call flush_due()/checkpoint() themselves.
   bool background_flush = true;
+  // Called from the background thread with each failed flush pass (the chunks stay in memory
+  // and the WAL, and are tried again after a backoff). Null: failures are only counted.
+  std::function<void(const util::Status&)> on_flush_error;
 };
 
 // Counters for /metrics.

@@ -105,6 +105,10 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   io.chunk_idle_period = config.ingester.chunk_idle_period;
   io.flush_check_period = config.ingester.flush_check_period;
   io.clock = &clock;
+  io.on_flush_error = [l = &s->logger_](const util::Status& st) {
+    l->log(LogLevel::kWarn, "flushing chunks to the store failed; they stay in memory and the WAL and are retried",
+           "err=" + model::quote_go_string(st.error()));
+  };
   auto ing = ingest::Ingester::open(io, *s->store_);
   if (!ing.ok()) return util::prefixed("opening the ingester: ", ing.status_error());
   s->ingester_ = std::move(*ing);
