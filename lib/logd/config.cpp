@@ -15,11 +15,21 @@ namespace {
 using config::FieldReader;
 constexpr int64_t kMaxInt = std::numeric_limits<int64_t>::max();
 
-util::Status parse_server(const YAML::Node& node, ServerConfig& s) {
+// Claims `key`; when set (and not `harmless`), records it as accepted without effect.
+void note_no_effect(FieldReader& r, const std::string& key, const std::string& why, std::vector<std::string>& notes,
+                    const std::string& harmless = "") {
+  YAML::Node n = r.child(key);
+  if (!n.IsDefined()) return;
+  if (!harmless.empty() && n.IsScalar() && n.Scalar() == harmless) return;
+  notes.push_back(r.path_of(key) + ": " + why);
+}
+
+util::Status parse_server(const YAML::Node& node, ServerConfig& s, std::vector<std::string>& notes) {
   FieldReader r(node, "server");
   r.read_string("http_listen_address", s.http_listen_address);
   r.read_int("http_listen_port", s.http_listen_port, 0, 65535);
   r.read_int("grpc_listen_port", s.grpc_listen_port, 0, 65535);
+  if (s.grpc_listen_port != 0) notes.push_back("server.grpc_listen_port: logd has no gRPC server; it listens on HTTP only");
   r.read_duration("http_server_read_timeout", s.http_server_read_timeout);
   r.read_duration("http_server_write_timeout", s.http_server_write_timeout);
   r.read_duration("http_server_idle_timeout", s.http_server_idle_timeout);
@@ -45,7 +55,7 @@ util::Status parse_server(const YAML::Node& node, ServerConfig& s) {
   r.reject("grpc_tls_config", "logd has no gRPC server", true);
   r.reject("grpc_server_max_recv_msg_size", "logd has no gRPC server", true);
   r.reject("grpc_server_max_send_msg_size", "logd has no gRPC server", true);
-  r.reject("grpc_server_max_concurrent_streams", "logd has no gRPC server", true);
+  note_no_effect(r, "grpc_server_max_concurrent_streams", "logd has no gRPC server", notes);
   r.reject_unless("register_instrumentation", "true", "/metrics is always served");
   return r.finish();
 }
@@ -110,7 +120,7 @@ util::Status parse_ingester(const YAML::Node& node, IngesterConfig& in) {
   return r.finish();
 }
 
-util::Status parse_limits(const YAML::Node& node, LimitsConfig& l) {
+util::Status parse_limits(const YAML::Node& node, LimitsConfig& l, std::vector<std::string>& notes) {
   FieldReader r(node, "limits_config");
   r.read_double("ingestion_rate_mb", l.ingestion_rate_mb);
   r.read_double("ingestion_burst_size_mb", l.ingestion_burst_size_mb);
@@ -176,8 +186,9 @@ util::Status parse_limits(const YAML::Node& node, LimitsConfig& l) {
   r.reject("ruler_remote_write_url", "set ruler.remote_write.clients instead");
   r.reject("shard_streams", "");
   r.reject("volume_enabled", "");
-  r.reject_unless("split_queries_by_interval", "0", "logd splits metric queries over its own workers");
-  r.reject_unless("max_cache_freshness_per_query", "0", "logd has no results cache");
+  note_no_effect(r, "split_queries_by_interval", "logd splits metric queries over its own workers", notes, "0");
+  note_no_effect(r, "max_cache_freshness_per_query", "logd has no results cache", notes, "0");
+  note_no_effect(r, "metric_aggregation_enabled", "logd has no pattern ingester", notes, "false");
   return r.finish();
 }
 
@@ -203,14 +214,13 @@ util::Status parse_querier(const YAML::Node& node, QuerierConfig& q) {
   return r.finish();
 }
 
-util::Status parse_query_range(const YAML::Node& node) {
+util::Status parse_query_range(const YAML::Node& node, std::vector<std::string>& notes) {
   FieldReader r(node, "query_range");
-  bool cache = false;
-  r.read_bool("cache_results", cache);
-  if (cache) r.fail("query_range.cache_results: not supported: logd has no results cache (use false)");
-  r.reject("results_cache", "logd has no results cache", true);
+  // A results cache only saves work: answers are the same without one.
+  note_no_effect(r, "cache_results", "logd has no results cache", notes, "false");
+  note_no_effect(r, "results_cache", "logd has no results cache", notes);
   r.reject_unless("parallelise_shardable_queries", "true", "");
-  r.reject_unless("align_queries_with_step", "false", "");
+  note_no_effect(r, "align_queries_with_step", "logd evaluates at the start, end and step as given", notes, "false");
   r.reject_unless("max_retries", "5", "");
   return r.finish();
 }
@@ -254,20 +264,23 @@ util::Result<Config> parse_config(std::string_view yaml) {
   };
   r.read_string("target", c.target);
   r.read_bool("auth_enabled", c.auth_enabled);
-  section(parse_server(r.child("server"), c.server));
+  section(parse_server(r.child("server"), c.server, c.accepted_no_effect));
   section(parse_common(r.child("common"), c.common, c.storage));
   if (r.child("schema_config").IsDefined()) section(parse_schema_config(r.child("schema_config"), c.storage));
   if (r.child("storage_config").IsDefined()) section(parse_storage_config(r.child("storage_config"), c.storage));
   section(parse_ingester(r.child("ingester"), c.ingester));
-  section(parse_limits(r.child("limits_config"), c.limits_config));
+  section(parse_limits(r.child("limits_config"), c.limits_config, c.accepted_no_effect));
   section(parse_querier(r.child("querier"), c.querier));
   section(parse_compactor(r.child("compactor"), c.compactor));
-  section(parse_query_range(r.child("query_range")));
+  section(parse_query_range(r.child("query_range"), c.accepted_no_effect));
+  // Blocks of Loki's single-binary example for components logd does not have.
+  note_no_effect(r, "pattern_ingester", "logd has no pattern ingester", c.accepted_no_effect);
+  note_no_effect(r, "frontend", "logd answers queries itself, without a query frontend", c.accepted_no_effect);
   section(parse_ruler_config(r.child("ruler"), c.ruler));
-  const char* kSingleProcess = "logd is a single process; its store is common.path_prefix";
-  for (const char* key : {"memberlist", "distributor", "frontend",
+  const char* kSingleProcess = "logd is a single process";
+  for (const char* key : {"memberlist", "distributor",
                           "frontend_worker", "query_scheduler", "index_gateway",
-                          "bloom_build", "bloom_gateway", "pattern_ingester", "chunk_store_config",
+                          "bloom_build", "bloom_gateway", "chunk_store_config",
                           "table_manager", "runtime_config", "tracing", "analytics", "operational_config",
                           "ingester_client", "overrides_exporter", "kafka_config"}) {
     r.reject(key, kSingleProcess, true);
@@ -299,9 +312,6 @@ util::Status check_config(const Config& c) {
   if (c.server.http_listen_port < 0 || c.server.http_listen_port > 65535) {
     return util::Error{"server.http_listen_port: " + std::to_string(c.server.http_listen_port) +
                        " is out of range [0, 65535]"};
-  }
-  if (c.server.grpc_listen_port != 0) {
-    return util::Error{"server.grpc_listen_port: not supported: logd has no gRPC server (set it to 0)"};
   }
   if (auto level = parse_log_level(c.server.log_level); !level.ok()) {
     return util::prefixed("server.log_level: ", level.status_error());

@@ -115,6 +115,9 @@ struct Config {
   CompactorConfig compactor;
   StorageConfig storage;  // schema_config, storage_config, common.storage
   RulerConfig ruler;
+  // Loki keys read but without effect in logd ("path: why"), logged once at start (the storage
+  // blocks' own are in storage.accepted_no_effect).
+  std::vector<std::string> accepted_no_effect;
 
   std::string wal_dir() const;    // ingester.wal.dir or <path_prefix>/wal
   std::string store_dir() const;  // storage_config.filesystem.directory or <path_prefix>/store

@@ -167,6 +167,9 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
 
 util::Status LogdServer::open_stores(util::Clock& clock) {
   const StorageConfig& sc = config_.storage;
+  for (const auto& key : config_.accepted_no_effect) {
+    logger_.log(LogLevel::kInfo, "config key accepted, no effect in logd", "key=" + model::quote_go_string(key));
+  }
   for (const auto& key : sc.accepted_no_effect) {
     logger_.log(LogLevel::kInfo, "config key accepted, no effect in logd", "key=" + model::quote_go_string(key));
   }

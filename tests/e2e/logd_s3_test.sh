@@ -122,6 +122,73 @@ elif start_s3rver "$s3d_dir/s3rver"; then
     fail "logd s3: logd starts with Loki's S3 example" "$(tail -5 "$d.log")"
   fi
 
+  # --- Loki's single-binary example (cmd/loki/loki-local-config.yaml), only /tmp/loki moved
+  # under the test's directory and the port taken from the flag.
+  ld=$s3d_dir/loki-local
+  cat >"$s3d_dir/loki-local.yaml" <<YAML
+auth_enabled: false
+
+server:
+  http_listen_port: 3100
+  grpc_listen_port: 9096
+  log_level: debug
+  grpc_server_max_concurrent_streams: 1000
+
+common:
+  instance_addr: 127.0.0.1
+  path_prefix: $ld
+  storage:
+    filesystem:
+      chunks_directory: $ld/chunks
+      rules_directory: $ld/rules
+  replication_factor: 1
+  ring:
+    kvstore:
+      store: inmemory
+
+query_range:
+  align_queries_with_step: true
+  results_cache:
+    cache:
+      embedded_cache:
+        enabled: true
+        max_size_mb: 100
+
+limits_config:
+  metric_aggregation_enabled: true
+  split_queries_by_interval: 15m
+
+schema_config:
+  configs:
+    - from: 2020-10-24
+      store: tsdb
+      object_store: filesystem
+      schema: v13
+      index:
+        prefix: index_
+        period: 24h
+
+pattern_ingester:
+  enabled: true
+  metric_aggregation:
+    loki_address: localhost:3100
+
+ruler:
+  alertmanager_url: http://localhost:9093
+
+frontend:
+  encoding: protobuf
+YAML
+  if s3d_start "$ld" "$port" "$s3d_dir/loki-local.yaml"; then
+    expect_eq "logd s3: Loki's single-binary example starts logd; a push is acknowledged" 1 "$(s3d_push "$url" 1 1)"
+    expect_contains "logd s3: ... its gRPC port named as without effect" 'key="server.grpc_listen_port: ' "$(cat "$ld.log")"
+    s3d_stop "$s3d_pid" 60
+    expect_eq "logd s3: ... and its SIGTERM flushes to common.storage.filesystem.chunks_directory" \
+      "0 1" "$s3d_rc $(find "$ld/chunks/fake/chunks" -name '*.chunk' | wc -l)"
+  else
+    fail "logd s3: logd starts with Loki's single-binary example" "$(tail -5 "$ld.log")"
+  fi
+
   # --- Refusing to start: a missing bucket, wrong credentials.
   s3d_config "$s3d_dir/nobucket.yaml" "$s3d_dir/nb" "$s3" no-such-bucket
   out=$(timeout 30 logd -config.file="$s3d_dir/nobucket.yaml" -server.http-listen-port="$(free_port)" 2>&1)

@@ -234,3 +234,74 @@ TEST_CASE("storage config: -print-config shows the effective storage, secrets ma
   auto again = parse_config(printed);
   CHECK_MESSAGE(again.ok(), again.error());
 }
+
+TEST_CASE("storage config: Loki's single-binary example (cmd/loki/loki-local-config.yaml) is read as written") {
+  auto c = parse_config(R"(
+auth_enabled: false
+
+server:
+  http_listen_port: 3100
+  grpc_listen_port: 9096
+  log_level: debug
+  grpc_server_max_concurrent_streams: 1000
+
+common:
+  instance_addr: 127.0.0.1
+  path_prefix: /tmp/loki
+  storage:
+    filesystem:
+      chunks_directory: /tmp/loki/chunks
+      rules_directory: /tmp/loki/rules
+  replication_factor: 1
+  ring:
+    kvstore:
+      store: inmemory
+
+query_range:
+  align_queries_with_step: true
+  results_cache:
+    cache:
+      embedded_cache:
+        enabled: true
+        max_size_mb: 100
+
+limits_config:
+  metric_aggregation_enabled: true
+  split_queries_by_interval: 15m
+
+schema_config:
+  configs:
+    - from: 2020-10-24
+      store: tsdb
+      object_store: filesystem
+      schema: v13
+      index:
+        prefix: index_
+        period: 24h
+
+pattern_ingester:
+  enabled: true
+  metric_aggregation:
+    loki_address: localhost:3100
+
+ruler:
+  alertmanager_url: http://localhost:9093
+
+frontend:
+  encoding: protobuf
+)");
+  REQUIRE_MESSAGE(c.ok(), c.error());
+  CHECK(c->store_dir() == "/tmp/loki/chunks");
+  CHECK(c->storage.schema.size() == 1);
+  // Every key without effect is named (logged once at start).
+  for (const char* key : {"server.grpc_listen_port", "server.grpc_server_max_concurrent_streams",
+                          "query_range.align_queries_with_step", "query_range.results_cache",
+                          "limits_config.metric_aggregation_enabled", "limits_config.split_queries_by_interval",
+                          "pattern_ingester", "frontend"}) {
+    CAPTURE(key);
+    CHECK(std::any_of(c->accepted_no_effect.begin(), c->accepted_no_effect.end(),
+                      [&](const std::string& s) { return s.rfind(std::string(key) + ":", 0) == 0; }));
+  }
+  CHECK(has_no_effect(*c, "common.instance_addr"));
+  CHECK(has_no_effect(*c, "common.storage.filesystem.rules_directory"));
+}
