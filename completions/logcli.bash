@@ -4,7 +4,7 @@ _logcli() {
   _init_completion || return
   local cmds="query instant-query labels series stats fmt rules"
   local global="--addr --org-id --username --password --bearer-token --bearer-token-file --ca-cert --cert --key
-    --tls-skip-verify --store --quiet -q --stats --output -o --timezone -z --help"
+    --tls-skip-verify --store --cache-dir --quiet -q --stats --output -o --timezone -z --help"
   local query="--limit --batch --forward --since --from --to --step --interval --tail -t --delay-for --no-labels
     --include-label --exclude-label --labels-length --colored-output --stdin --stdin-format"
   local instant="--limit --now --forward --no-labels --include-label --exclude-label --labels-length
@@ -14,7 +14,7 @@ _logcli() {
     -o|--output) COMPREPLY=($(compgen -W "default raw jsonl" -- "$cur")); return ;;
     --stdin-format) COMPREPLY=($(compgen -W "raw jsonl" -- "$cur")); return ;;
     -z|--timezone) COMPREPLY=($(compgen -W "Local UTC" -- "$cur")); return ;;
-    --store) _filedir -d; return ;;
+    --store|--cache-dir) _filedir -d; return ;;
     --ca-cert|--cert|--key|--bearer-token-file) _filedir; return ;;
   esac
   local cmd="" w
