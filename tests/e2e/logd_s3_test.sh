@@ -251,6 +251,35 @@ YAML
     expect_contains "logd s3 outage: ... naming the store" "s3" "$(cat "$s3d_dir/q.out")"
     s3d_fault '{"mode":"pass"}'
     s3d_stop "$s3d_pid" 60
+    # Reset connections and slow answers (seconds each): retried, the flushes succeed.
+    s3d_start "$d2" "$port" "$s3d_dir/outage.yaml"
+    s3d_flushed_after() {  # N: waits (30 s at most) until more than N chunks were flushed
+      local n=0
+      for _ in $(seq 1 150); do
+        n=$(s3d_metric "$url" loki_ingester_chunks_flushed_total)
+        [ "${n:-0}" -gt "$1" ] 2>/dev/null && return 0
+        sleep 0.2
+      done
+      return 1
+    }
+    s3d_fault '{"mode":"reset","count":3,"methods":["PUT"]}'
+    expect_eq "logd s3 faults: pushes acknowledged while uploads are reset" 5 "$(s3d_push "$url" 201 205)"
+    s3d_flushed_after 0
+    expect_eq "logd s3 faults: reset uploads retried, the flush succeeds" 0 $?
+    retries=$(s3d_metric "$url" logd_objstore_retries_total)
+    [ "${retries:-0}" -ge 3 ] 2>/dev/null
+    expect_eq "logd s3 faults: ... the 3 resets were retried ($retries retries)" 0 $?
+    flushed=$(s3d_metric "$url" loki_ingester_chunks_flushed_total)
+    s3d_fault '{"mode":"delay","seconds":2,"count":2,"methods":["PUT"]}'
+    expect_eq "logd s3 faults: pushes acknowledged while uploads are slow" 5 "$(s3d_push "$url" 206 210)"
+    s3d_flushed_after "$flushed"
+    expect_eq "logd s3 faults: slow uploads wait, the flush succeeds" 0 $?
+    s3d_fault '{"mode":"pass"}'
+    s3d_stop "$s3d_pid" 60
+    rm -rf "$d2"
+    s3d_start "$d2" "$port" "$s3d_dir/outage.yaml"
+    expect_eq "logd s3 faults: the bucket holds every acknowledged line (60)" 60 "$(s3d_count "$url")"
+    s3d_stop "$s3d_pid" 60
   else
     fail "logd s3 outage: logd starts through the proxy" "$(tail -5 "$d2.log")"
   fi
