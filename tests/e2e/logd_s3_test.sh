@@ -287,6 +287,30 @@ YAML
   else
     fail "logd s3 outage: logd starts through the proxy" "$(tail -5 "$d2.log")"
   fi
+
+  # --- The CLI tools on the bucket (--store s3://, endpoint and keys from AWS_*), and a corrupt
+  # chunk object: named by logidx verify and logchunk verify, skipped with a warning by queries.
+  s3env() { AWS_ENDPOINT_URL=http://$s3 AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1 timeout 60 "$@"; }
+  q=(query --since=1h --limit=0 -o raw -q '{job="s3"}')
+  expect_eq "logd s3 tools: logcli --store s3:// reads every line from the bucket" 60 \
+    "$(s3env logcli --store s3://e2e-bucket --cache-dir none "${q[@]}" 2>/dev/null | wc -l)"
+  s3env logidx verify --store s3://e2e-bucket --grace 0s >"$s3d_dir/verify.out" 2>&1
+  expect_eq "logd s3 tools: logidx verify finds the bucket sound" "0" "$?"
+  obj=$(find "$s3d_dir/s3rver/e2e-bucket/fake/chunks" -name '*.chunk._S3rver_object' | head -1)
+  key=${obj#"$s3d_dir/s3rver/e2e-bucket/"}
+  key=${key%._S3rver_object}
+  size=$(stat -c %s "$obj")
+  printf 'XXXXXXXX' | dd of="$obj" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+  s3env logidx verify --store s3://e2e-bucket --grace 0s >"$s3d_dir/verify.out" 2>&1
+  expect_eq "logd s3 tools: logidx verify fails on a corrupt chunk object" "1" "$?"
+  expect_contains "logd s3 tools: ... naming it" "$(basename "$key")" "$(cat "$s3d_dir/verify.out")"
+  s3env logchunk verify --store s3://e2e-bucket "$key" >"$s3d_dir/cverify.out" 2>&1
+  expect_eq "logd s3 tools: logchunk verify --store s3:// fails on it" "1" "$?"
+  expect_contains "logd s3 tools: ... naming it" "$(basename "$key")" "$(cat "$s3d_dir/cverify.out")"
+  n=$(s3env logcli --store s3://e2e-bucket --cache-dir none "${q[@]}" 2>"$s3d_dir/q.err" | wc -l)
+  [ "$n" -gt 0 ] && [ "$n" -lt 60 ]
+  expect_eq "logd s3 tools: a query skips the corrupt chunk and answers the rest ($n of 60)" 0 $?
+  expect_contains "logd s3 tools: ... with a warning naming it" "$(basename "$key")" "$(cat "$s3d_dir/q.err")"
 else
   fail "logd s3: s3rver started"
 fi
