@@ -311,6 +311,43 @@ YAML
   [ "$n" -gt 0 ] && [ "$n" -lt 60 ]
   expect_eq "logd s3 tools: a query skips the corrupt chunk and answers the rest ($n of 60)" 0 $?
   expect_contains "logd s3 tools: ... with a warning naming it" "$(basename "$key")" "$(cat "$s3d_dir/q.err")"
+
+  # --- A schema period switching from the filesystem to s3 yesterday: a line of two days ago goes
+  # to the local directory, one of now to the bucket, and both are read back from where they are.
+  sw=$s3d_dir/switch
+  cat >"$s3d_dir/switch.yaml" <<YAML
+common:
+  path_prefix: $sw
+schema_config:
+  configs:
+    - {from: 2020-01-01, store: tsdb, object_store: filesystem, schema: v13, index: {prefix: index_, period: 24h}}
+    - {from: $(date -u -d '1 day ago' +%F), store: tsdb, object_store: s3, schema: v13, index: {prefix: index_, period: 24h}}
+storage_config:
+  aws: {s3: "s3://S3RVER:S3RVER@$s3/e2e-bucket", s3forcepathstyle: true}
+YAML
+  sw_count() {
+    curl -s -G "$url/loki/api/v1/query" --data-urlencode 'query=sum(count_over_time({job="switch"}[4d]))' |
+      grep -o '"value":\[[0-9.]*,"[0-9]*"' | sed 's/.*,"//; s/"//'
+  }
+  if s3d_start "$sw" "$port" "$s3d_dir/switch.yaml"; then
+    old=$(( $(date +%s%N) - 2 * 86400 * 1000000000 ))
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary \
+      '{"streams":[{"stream":{"job":"switch"},"values":[["'$old'","two days ago"],["'$(date +%s%N)'","now"]]}]}' "$url/loki/api/v1/push")
+    expect_eq "logd s3 periods: a push spanning both periods is acknowledged" 204 "$code"
+    s3d_stop "$s3d_pid" 60
+    expect_eq "logd s3 periods: SIGTERM flushes both stores" 0 "$s3d_rc"
+    local_day=$(date -u -d '2 days ago' +%F)
+    n_local=$(find "$sw/store/fake/chunks/$local_day" -name '*.chunk' 2>/dev/null | wc -l)
+    n_bucket=$(find "$s3d_dir/s3rver/e2e-bucket/fake/chunks/$local_day" -name '*._S3rver_object' 2>/dev/null | wc -l)
+    expect_eq "logd s3 periods: the old line's chunk is in the local directory, not the bucket" "1 0" "$n_local $n_bucket"
+    n_today=$(find "$sw/store/fake/chunks" -name '*.chunk' | wc -l)
+    expect_eq "logd s3 periods: the line of now is not in the local directory (it went to the bucket)" 1 "$n_today"
+    s3d_start "$sw" "$port" "$s3d_dir/switch.yaml"
+    expect_eq "logd s3 periods: after a restart both lines are read, each from its store" 2 "$(sw_count)"
+    s3d_stop "$s3d_pid" 60
+  else
+    fail "logd s3 periods: logd starts with two periods" "$(tail -5 "$sw.log")"
+  fi
 else
   fail "logd s3: s3rver started"
 fi
