@@ -117,6 +117,14 @@ elif start_s3rver "$s3d_dir/s3rver"; then
     expect_contains "logd s3: a line filter over chunks downloaded from the bucket" '"line 17"' "$out"
     misses=$(curl -s "$url/metrics" | awk '$1 ~ /^logd_store_cache_misses_total/ { s += $2 } END { print s + 0 }')
     [ "$misses" -gt 0 ]; expect_eq "logd s3: the cold query missed the local cache ($misses)" 0 $?
+    s3d_requests() { curl -s "$url/metrics" | awk '$1 ~ /^logd_objstore_requests_total/ { s += $2 } END { print s + 0 }'; }
+    before=$(s3d_requests)
+    hits_before=$(curl -s "$url/metrics" | awk '$1 ~ /^logd_store_cache_hits_total/ { s += $2 } END { print s + 0 }')
+    out=$(curl -s -G "$url/loki/api/v1/query_range" --data-urlencode 'query={job="s3"} |= "line 17"' --data-urlencode limit=5)
+    expect_contains "logd s3: the same query again (warm)" '"line 17"' "$out"
+    expect_eq "logd s3: ... answered without a request to the bucket" "$before" "$(s3d_requests)"
+    hits=$(curl -s "$url/metrics" | awk '$1 ~ /^logd_store_cache_hits_total/ { s += $2 } END { print s + 0 }')
+    [ "$hits" -gt "$hits_before" ]; expect_eq "logd s3: ... from the cache ($hits_before -> $hits hits)" 0 $?
     s3d_stop "$s3d_pid" 60
   else
     fail "logd s3: logd starts with Loki's S3 example" "$(tail -5 "$d.log")"
