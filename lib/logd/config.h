@@ -17,6 +17,7 @@
 #include "http/tls_options.h"
 #include "logd/ruler_config.h"
 #include "model/time.h"
+#include "otlp/otlp_config.h"
 #include "push/validate.h"
 #include "util/result.h"
 
@@ -79,6 +80,9 @@ struct LimitsConfig {
     int64_t period = 0;  // at least 24h
   };
   std::vector<RetentionStream> retention_stream;
+  // OTLP ingest: which attributes become labels, structured metadata or nothing. Its
+  // default_index_labels come from distributor.otlp_config.
+  otlp::OtlpConfig otlp_config;
 
   // The effective per-tenant stream limit (the smaller non-zero of the two), 0 = unlimited.
   uint64_t max_streams() const;
@@ -103,12 +107,18 @@ struct CompactorConfig {
   int64_t retention_delete_worker_count = 0;  // deletes are local unlinks
 };
 
+// Loki's distributor block: only its otlp_config (the push path itself has no settings here).
+struct DistributorConfig {
+  std::vector<std::string> otlp_default_resource_attributes_as_index_labels = otlp::default_index_label_attributes();
+};
+
 struct Config {
   std::string target = "all";  // only `all`: logd is a single process
   bool auth_enabled = false;
   ServerConfig server;
   CommonConfig common;
   IngesterConfig ingester;
+  DistributorConfig distributor;
   LimitsConfig limits_config;
   QuerierConfig querier;
   CompactorConfig compactor;

@@ -3,6 +3,7 @@
 
 #include "config/yaml_print.h"
 #include "logd/config.h"
+#include "logd/otlp_config_yaml.h"
 
 namespace logd {
 // Durations print in Go's time.Duration form, as Loki prints them ("1m0s", "168h0m0s").
@@ -69,7 +70,10 @@ std::string print_config(const Config& c) {
     r["period"] = print_duration(rs.period);
     lc["retention_stream"].push_back(r);
   }
+  lc["otlp_config"] = print_otlp_config(l.otlp_config);
   n["limits_config"] = lc;
+  n["distributor"]["otlp_config"]["default_resource_attributes_as_index_labels"] =
+      c.distributor.otlp_default_resource_attributes_as_index_labels;
   const CompactorConfig& cc = c.compactor;
   n["compactor"]["retention_enabled"] = cc.retention_enabled;
   n["compactor"]["compaction_interval"] = print_duration(cc.compaction_interval);
