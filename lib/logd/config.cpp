@@ -154,6 +154,11 @@ util::Status parse_limits(const YAML::Node& node, LimitsConfig& l) {
       }
     }
   }
+  r.read_string("deletion_mode", l.deletion_mode);
+  if (l.deletion_mode != "filter-and-delete" && l.deletion_mode != "filter-only" && l.deletion_mode != "disabled") {
+    r.fail("limits_config.deletion_mode: must be one of filter-and-delete, filter-only, disabled: \"" +
+           l.deletion_mode + "\"");
+  }
   if (YAML::Node o = r.child("otlp_config"); o.IsDefined()) {
     if (auto st = parse_otlp_config(o, "limits_config.otlp_config", l.otlp_config); !st.ok()) r.fail(st.error());
   }
@@ -173,6 +178,7 @@ util::Status parse_compactor(const YAML::Node& node, CompactorConfig& c) {
   r.read_bool("retention_enabled", c.retention_enabled);
   r.read_duration("compaction_interval", c.compaction_interval);
   r.read_duration("retention_delete_delay", c.retention_delete_delay);
+  r.read_duration("delete_request_cancel_period", c.delete_request_cancel_period);
   r.read_string("working_directory", c.working_directory);
   r.read_string("delete_request_store", c.delete_request_store);
   r.read_int("retention_delete_worker_count", c.retention_delete_worker_count, 0, kMaxInt);

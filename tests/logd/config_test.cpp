@@ -361,3 +361,14 @@ limits_config:
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.error().find("ignore_default") != std::string::npos);
 }
+
+TEST_CASE("logd config: deletion_mode and delete_request_cancel_period") {
+  auto c = parse_config("limits_config: {deletion_mode: filter-only}\ncompactor: {delete_request_cancel_period: 1h}\n");
+  REQUIRE(c.ok());
+  CHECK(c->limits_config.deletion_mode == "filter-only");
+  CHECK(c->compactor.delete_request_cancel_period == 3600LL * 1'000'000'000);
+  CHECK(parse_config("").value().limits_config.deletion_mode == "filter-and-delete");
+  auto bad = parse_config("limits_config: {deletion_mode: everything}\n");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().find("limits_config.deletion_mode") != std::string::npos);
+}
