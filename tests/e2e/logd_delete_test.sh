@@ -64,13 +64,17 @@ expect_eq "delete: a parser stage is 400" "400" \
 expect_eq "delete: a missing start is 400" "400" "$(dl_delete "$url" t1 POST --data-urlencode 'query={app="web"}')"
 expect_eq "delete: no tenant is 401" "401" "$(curl -s -o /dev/null -w '%{http_code}' "$url/loki/api/v1/delete")"
 
-# Cancel: a second request, cancelled, stops hiding its lines; an unknown id is 404.
-dl_delete "$url" t1 POST --data-urlencode 'query={app="db"}' --data-urlencode "start=$hour_ago" >/dev/null
+# Cancel: a second request (made with logcli), cancelled, stops hiding its lines; an unknown id is 404.
+expect_eq "delete: logcli delete create" "delete request created" \
+  "$(logcli --addr="$url" --org-id=t1 --quiet delete create --query='{app="db"}' --since=1h 2>&1)"
 expect_eq "delete: the db request hides db lines" "GET /home" "$(dl_lines "$url" t1 '{app=~"web|db"}')"
-db_id=$(curl -s -H 'X-Scope-OrgID: t1' "$url/loki/api/v1/delete" |
-  python3 -c 'import json,sys; print([r["request_id"] for r in json.load(sys.stdin) if "db" in r["query"]][0])')
+listed=$(logcli --addr="$url" --org-id=t1 --quiet delete list)
+expect_contains "delete: logcli delete list shows it" "$(printf 'received\t')" "$(grep 'app="db"' <<<"$listed")"
+db_id=$(grep 'app="db"' <<<"$listed" | cut -f1)
 expect_eq "delete: another tenant cannot cancel it" "404" "$(dl_delete "$url" t2 DELETE --data-urlencode "request_id=$db_id")"
-expect_eq "delete: cancel is 204" "204" "$(dl_delete "$url" t1 DELETE --data-urlencode "request_id=$db_id")"
+expect_eq "delete: logcli delete cancel" "delete request $db_id cancelled" \
+  "$(logcli --addr="$url" --org-id=t1 --quiet delete cancel "$db_id" 2>&1)"
+expect_status "delete: logcli cancel of an unknown id fails" 1 logcli --addr="$url" --org-id=t1 --quiet delete cancel nope
 expect_eq "delete: the cancelled request hides nothing" "$(printf 'GET /home\npassword=db')" \
   "$(dl_lines "$url" t1 '{app=~"web|db"}')"
 expect_eq "delete: unknown id is 404" "404" "$(dl_delete "$url" t1 DELETE --data-urlencode "request_id=nope")"
