@@ -74,6 +74,7 @@ void Api::register_routes(http::Server& server) {
     };
   };
   server.route("POST", "/loki/api/v1/push", timed("loki_api_v1_push", &Api::push));
+  server.route("POST", "/otlp/v1/logs", timed("otlp_v1_logs", &Api::otlp_push));
   for (const char* method : {"GET", "POST"}) {
     server.route(method, "/loki/api/v1/query_range", timed("loki_api_v1_query_range", &Api::query_range));
     server.route(method, "/loki/api/v1/query", timed("loki_api_v1_query", &Api::query));

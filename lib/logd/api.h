@@ -23,6 +23,7 @@
 #include "logd/distributor.h"
 #include "logd/logger.h"
 #include "logd/metrics.h"
+#include "otlp/otlp_config.h"
 #include "query/executor.h"
 #include "query/querier.h"
 #include "util/clock.h"
@@ -35,6 +36,7 @@ struct ApiOptions {
   query::Limits query_limits;
   int64_t tail_max_duration = 3600LL * 1'000'000'000;  // ns a tail connection may stay open
   std::string version = "3.0.0-logd";
+  otlp::OtlpConfig otlp_config;  // limits_config.otlp_config
   // Request lines: every request at debug, 5xx answers at warn. Null: none.
   const Logger* logger = nullptr;
 };
@@ -50,6 +52,8 @@ class Api {
   void register_routes(http::Server& server);
 
   http::Response push(const http::Request& req);
+  // POST /otlp/v1/logs (otlp_api.cpp): OTLP logs, protobuf or JSON; 204, or an OTLP error.
+  http::Response otlp_push(const http::Request& req);
   http::Response query_range(const http::Request& req);
   http::Response query(const http::Request& req);
   http::Response labels(const http::Request& req);

@@ -7,6 +7,7 @@
 #include "config/field_reader.h"
 #include "config/yaml_document.h"
 #include "logd/logger.h"
+#include "logd/otlp_config_yaml.h"
 #include "maint/retention.h"
 
 namespace logd {
@@ -153,6 +154,14 @@ util::Status parse_limits(const YAML::Node& node, LimitsConfig& l) {
       }
     }
   }
+  r.read_string("deletion_mode", l.deletion_mode);
+  if (l.deletion_mode != "filter-and-delete" && l.deletion_mode != "filter-only" && l.deletion_mode != "disabled") {
+    r.fail("limits_config.deletion_mode: must be one of filter-and-delete, filter-only, disabled: \"" +
+           l.deletion_mode + "\"");
+  }
+  if (YAML::Node o = r.child("otlp_config"); o.IsDefined()) {
+    if (auto st = parse_otlp_config(o, "limits_config.otlp_config", l.otlp_config); !st.ok()) r.fail(st.error());
+  }
   r.reject("per_stream_rate_limit", "");
   r.reject("per_stream_rate_limit_burst", "");
   r.reject("per_tenant_override_config", "");
@@ -169,6 +178,7 @@ util::Status parse_compactor(const YAML::Node& node, CompactorConfig& c) {
   r.read_bool("retention_enabled", c.retention_enabled);
   r.read_duration("compaction_interval", c.compaction_interval);
   r.read_duration("retention_delete_delay", c.retention_delete_delay);
+  r.read_duration("delete_request_cancel_period", c.delete_request_cancel_period);
   r.read_string("working_directory", c.working_directory);
   r.read_string("delete_request_store", c.delete_request_store);
   r.read_int("retention_delete_worker_count", c.retention_delete_worker_count, 0, kMaxInt);
@@ -231,13 +241,16 @@ util::Result<Config> parse_config(std::string_view yaml) {
   section(parse_server(r.child("server"), c.server));
   section(parse_common(r.child("common"), c.common));
   section(parse_ingester(r.child("ingester"), c.ingester));
+  section(parse_distributor_config(r.child("distributor"),
+                                   c.distributor.otlp_default_resource_attributes_as_index_labels));
   section(parse_limits(r.child("limits_config"), c.limits_config));
+  c.limits_config.otlp_config.default_index_labels = c.distributor.otlp_default_resource_attributes_as_index_labels;
   section(parse_querier(r.child("querier"), c.querier));
   section(parse_compactor(r.child("compactor"), c.compactor));
   section(parse_query_range(r.child("query_range")));
   section(parse_ruler_config(r.child("ruler"), c.ruler));
   const char* kSingleProcess = "logd is a single process; its store is common.path_prefix";
-  for (const char* key : {"schema_config", "storage_config", "memberlist", "distributor", "frontend",
+  for (const char* key : {"schema_config", "storage_config", "memberlist", "frontend",
                           "frontend_worker", "query_scheduler", "index_gateway",
                           "bloom_build", "bloom_gateway", "pattern_ingester", "chunk_store_config",
                           "table_manager", "runtime_config", "tracing", "analytics", "operational_config",

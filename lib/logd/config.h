@@ -17,6 +17,7 @@
 #include "http/tls_options.h"
 #include "logd/ruler_config.h"
 #include "model/time.h"
+#include "otlp/otlp_config.h"
 #include "push/validate.h"
 #include "util/result.h"
 
@@ -79,6 +80,12 @@ struct LimitsConfig {
     int64_t period = 0;  // at least 24h
   };
   std::vector<RetentionStream> retention_stream;
+  // OTLP ingest: which attributes become labels, structured metadata or nothing. Its
+  // default_index_labels come from distributor.otlp_config.
+  otlp::OtlpConfig otlp_config;
+  // The delete API: "filter-and-delete" (Loki's default: hidden at query time, then removed from
+  // the chunks by the compactor), "filter-only" (hidden only), "disabled" (the API answers 403).
+  std::string deletion_mode = "filter-and-delete";
 
   // The effective per-tenant stream limit (the smaller non-zero of the two), 0 = unlimited.
   uint64_t max_streams() const;
@@ -99,8 +106,16 @@ struct CompactorConfig {
   int64_t retention_delete_delay = 2 * model::kNanosPerHour;  // a chunk goes this long after it expired
   // Accepted so that Loki configs load; logd logs at start that they have no effect.
   std::string working_directory;             // logd deletes in place
-  std::string delete_request_store;          // logd serves no delete API (`logidx delete` instead)
+  std::string delete_request_store;          // delete requests live in <path_prefix>/compactor
   int64_t retention_delete_worker_count = 0;  // deletes are local unlinks
+  // Delete requests may be cancelled this long after they were made; the compactor carries them
+  // out afterwards (filter-and-delete).
+  int64_t delete_request_cancel_period = 24 * model::kNanosPerHour;
+};
+
+// Loki's distributor block: only its otlp_config (the push path itself has no settings here).
+struct DistributorConfig {
+  std::vector<std::string> otlp_default_resource_attributes_as_index_labels = otlp::default_index_label_attributes();
 };
 
 struct Config {
@@ -109,6 +124,7 @@ struct Config {
   ServerConfig server;
   CommonConfig common;
   IngesterConfig ingester;
+  DistributorConfig distributor;
   LimitsConfig limits_config;
   QuerierConfig querier;
   CompactorConfig compactor;

@@ -1,6 +1,7 @@
 #include "logd/retention_runner.h"
 
 #include "maint/store_snapshot.h"
+#include "store/local_store.h"
 #include "model/go_string.h"
 #include "model/time.h"
 
@@ -78,8 +79,43 @@ size_t RetentionRunner::run_once(std::stop_token stop) {
     logger_.log(LogLevel::kInfo, "retention deleted expired chunks",
                 "tenant=" + model::quote_go_string(tenant) + " chunks=" + std::to_string(report->expired.size()));
   }
+  if (deletes_ && !stop.stop_requested()) process_delete_requests(stop);
   metrics_.retention_runs.add({failed ? "failure" : "success"}, 1);
   return deleted;
+}
+
+uint64_t RetentionRunner::process_delete_requests(std::stop_token stop) {
+  uint64_t entries = 0;
+  for (const std::string& tenant : deletes_->tenants()) {
+    for (const deletion::DeleteRequest& shard : deletes_->due(tenant, clock_.now_ns(), cancel_period_)) {
+      if (stop.stop_requested()) return entries;
+      auto query = deletion::DeleteQuery::compile(shard.query);
+      if (!query.ok()) continue;  // checked when the request was made
+      maint::DeleteOptions o;
+      o.matchers = store::to_index_matchers((*query)->matchers());
+      o.start = shard.start;
+      o.end = shard.end + 1;  // the request's end is inclusive
+      if ((*query)->has_line_filters()) {
+        o.entry_filter = [q = *query](const model::Entry& e) { return q->matches_line(e.line); };
+      }
+      auto report = maint::delete_entries(store_root_, tenant, o);
+      std::string fields = "tenant=" + model::quote_go_string(tenant) + " request_id=" + shard.request_id;
+      if (!report.ok()) {
+        logger_.log(LogLevel::kError, "delete request failed", fields + " err=" + model::quote_go_string(report.error()));
+        continue;
+      }
+      if (auto st = deletes_->mark_processed(tenant, shard); !st.ok()) {
+        logger_.log(LogLevel::kWarn, "delete request not marked processed", fields + " err=" + model::quote_go_string(st.error()));
+        continue;
+      }
+      entries += report->entries_deleted;
+      logger_.log(LogLevel::kInfo, "delete request processed",
+                  fields + " entries=" + std::to_string(report->entries_deleted) +
+                      " chunks_deleted=" + std::to_string(report->chunks_deleted.size()) +
+                      " chunks_rewritten=" + std::to_string(report->chunks_rewritten.size()));
+    }
+  }
+  return entries;
 }
 
 }  // namespace logd

@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "deletion/delete_store.h"
 #include "logd/config.h"
 #include "logd/logger.h"
 #include "logd/metrics.h"
@@ -38,6 +39,17 @@ class RetentionRunner {
   // request ends it between tenants.
   size_t run_once(std::stop_token stop = {});
 
+  // Delete requests (the delete API, filter-and-delete): each pass also carries out the requests
+  // whose cancel period has passed, removing their entries from the stored chunks, and marks them
+  // processed. Set before start().
+  void set_delete_requests(deletion::DeleteRequestStore* store, int64_t cancel_period) {
+    deletes_ = store;
+    cancel_period_ = cancel_period;
+  }
+  // The delete-request part of a pass (under the maintenance lock run_once holds). Returns the
+  // entries deleted.
+  uint64_t process_delete_requests(std::stop_token stop);
+
  private:
   RetentionRunner(std::string data_dir, std::string store_root, int64_t interval, int64_t delete_delay,
                   maint::RetentionOptions options, const Logger& logger, Metrics& metrics, util::Clock& clock);
@@ -49,6 +61,8 @@ class RetentionRunner {
   Metrics& metrics_;
   util::Clock& clock_;
 
+  deletion::DeleteRequestStore* deletes_ = nullptr;
+  int64_t cancel_period_ = 0;
   std::jthread thread_;
 };
 

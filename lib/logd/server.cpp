@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "deletion/delete_filter_source.h"
 #include "logd/ruler_metrics.h"
 #include "model/time.h"
 #include "store/stale_temporaries.h"
@@ -79,6 +80,15 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
 
   s->distributor_ = std::make_unique<Distributor>(*s->ingester_, config.limits_config, s->metrics_, clock);
   s->querier_ = std::make_unique<query::Querier>(s->ingester_.get(), s->store_.get());
+  auto deletes = deletion::DeleteRequestStore::open(config.common.path_prefix + "/compactor/delete_requests.yaml");
+  if (!deletes.ok()) return util::prefixed("reading the delete requests: ", deletes.status_error());
+  s->delete_requests_ = std::move(*deletes);
+  if (config.limits_config.deletion_mode != "disabled") {
+    s->querier_->set_source_wrapper([d = s->delete_requests_.get()](const std::string& tenant,
+                                                                    std::unique_ptr<logql::LogSource> src) {
+      return deletion::filter_deleted(std::move(src), *d, tenant);
+    });
+  }
   ApiOptions ao;
   ao.logger = &s->logger_;
   ao.auth_enabled = config.auth_enabled;
@@ -89,6 +99,7 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ao.query_limits.max_query_length = l.max_query_length;
   ao.query_limits.max_concurrent = static_cast<int>(config.querier.max_concurrent);
   ao.tail_max_duration = config.querier.tail_max_duration;
+  ao.otlp_config = l.otlp_config;
   s->api_ = std::make_unique<Api>(ao, *s->querier_, *s->distributor_, s->ingester_.get(), s->metrics_, clock);
   s->start_ruler(clock);
   s->metrics_.set_collector([ing = s->ingester_.get(), store = s->store_.get(), r = s->ruler_.get()](std::string& out) {
@@ -112,6 +123,11 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   s->api_->register_routes(*s->http_);
   s->ruler_api_ = std::make_unique<RulerApi>(*s->ruler_, *s->api_);
   s->ruler_api_->register_routes(*s->http_, config.ruler.enable_api);
+  DeleteApiOptions dopt;
+  dopt.deletion_mode = config.limits_config.deletion_mode;
+  dopt.cancel_period = config.compactor.delete_request_cancel_period;
+  s->delete_api_ = std::make_unique<DeleteApi>(*s->delete_requests_, *s->api_, dopt, clock);
+  s->delete_api_->register_routes(*s->http_);
   if (auto started = s->http_->start(); !started.ok()) {
     return util::prefixed("listening on " + ho.host + ":" + std::to_string(ho.port) + ": ", started.status_error());
   }
@@ -208,7 +224,7 @@ util::Status LogdServer::start_retention(util::Clock& clock) {
                                  {"retention_delete_worker_count", cc.retention_delete_worker_count != 0}}) {
     if (set) {
       logger_.log(LogLevel::kInfo, std::string("compactor.") + key + " has no effect in logd",
-                  "reason=\"retention deletes local files in place; deletes by request are logidx delete\"");
+                  "reason=\"retention and delete requests rewrite local files in place\"");
     }
   }
   const bool has_rules = l.retention_period > 0 || !l.retention_stream.empty();
@@ -222,6 +238,9 @@ util::Status LogdServer::start_retention(util::Clock& clock) {
   auto runner = RetentionRunner::create(config_, logger_, metrics_, clock);
   if (!runner.ok()) return runner.status_error();
   retention_ = std::move(*runner);
+  if (l.deletion_mode == "filter-and-delete") {
+    retention_->set_delete_requests(delete_requests_.get(), cc.delete_request_cancel_period);
+  }
   retention_->start();
   logger_.log(LogLevel::kInfo, "retention enabled",
               "retention_period=" + model::format_duration_prometheus(l.retention_period) +

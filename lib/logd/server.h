@@ -22,6 +22,7 @@
 #include "logd/distributor.h"
 #include "logd/logger.h"
 #include "logd/metrics.h"
+#include "logd/delete_api.h"
 #include "logd/retention_runner.h"
 #include "logd/ruler_api.h"
 #include "query/querier.h"
@@ -62,6 +63,8 @@ class LogdServer {
   std::unique_ptr<Api> api_;
   std::unique_ptr<http::Server> http_;
   std::unique_ptr<RetentionRunner> retention_;  // with compactor.retention_enabled
+  std::unique_ptr<deletion::DeleteRequestStore> delete_requests_;
+  std::unique_ptr<DeleteApi> delete_api_;
   std::unique_ptr<ruler::RuleStore> rule_store_;
   std::unique_ptr<ruler::QueryEngine> rule_engine_;
   std::unique_ptr<ruler::Ruler> ruler_;

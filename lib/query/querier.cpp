@@ -141,10 +141,17 @@ util::Result<std::unique_ptr<logql::LogSource>> Querier::tenant_source(const std
     if (!s.ok()) return s.status_error();
     stored = std::move(*s);
   }
-  if (mem && stored) return merger_(std::move(mem), std::move(stored));
-  if (mem) return mem;
-  if (stored) return stored;
-  return std::unique_ptr<logql::LogSource>(std::make_unique<EmptySource>());
+  return merged_source(tenant, std::move(mem), std::move(stored));
+}
+
+std::unique_ptr<logql::LogSource> Querier::merged_source(const std::string& tenant,
+                                                         std::unique_ptr<logql::LogSource> mem,
+                                                         std::unique_ptr<logql::LogSource> stored) {
+  std::unique_ptr<logql::LogSource> merged = mem && stored ? merger_(std::move(mem), std::move(stored))
+                                             : mem         ? std::move(mem)
+                                             : stored      ? std::move(stored)
+                                                           : std::make_unique<EmptySource>();
+  return wrapper_ ? wrapper_(tenant, std::move(merged)) : std::move(merged);
 }
 
 util::Result<std::unique_ptr<logql::LogSource>> Querier::source(const std::vector<std::string>& tenants) {

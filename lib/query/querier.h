@@ -30,9 +30,16 @@ inline constexpr const char* kTenantLabel = "__tenant_id__";
 using SourceMerger = std::function<std::unique_ptr<logql::LogSource>(std::unique_ptr<logql::LogSource> ingester,
                                                                      std::unique_ptr<logql::LogSource> store)>;
 
+// Wraps a tenant's merged source before a query reads it (logd: hiding deleted entries).
+using TenantSourceWrapper =
+    std::function<std::unique_ptr<logql::LogSource>(const std::string& tenant, std::unique_ptr<logql::LogSource>)>;
+
 class Querier {
  public:
   Querier(ingest::Ingester* ingester, store::ChunkStore* store, SourceMerger merger = {});
+
+  // Set before the first query (not synchronized).
+  void set_source_wrapper(TenantSourceWrapper wrapper) { wrapper_ = std::move(wrapper); }
 
   // `tenants` is sorted and de-duplicated (push::split_tenant_ids); one tenant reads as is.
   util::Result<std::unique_ptr<logql::LogSource>> source(const std::vector<std::string>& tenants);
@@ -52,10 +59,13 @@ class Querier {
 
  private:
   util::Result<std::unique_ptr<logql::LogSource>> tenant_source(const std::string& tenant);
+  std::unique_ptr<logql::LogSource> merged_source(const std::string& tenant, std::unique_ptr<logql::LogSource> mem,
+                                                  std::unique_ptr<logql::LogSource> stored);
 
   ingest::Ingester* ingester_;
   store::ChunkStore* store_;
   SourceMerger merger_;
+  TenantSourceWrapper wrapper_;
 };
 
 // Splits the `__tenant_id__` matchers off `matchers` and returns the tenants they accept
