@@ -88,6 +88,9 @@ class Ingester : public PushTarget, public TailSource {
                                       int64_t start, int64_t end) override = 0;
   virtual store::IndexStats stats(const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers,
                                   int64_t start, int64_t end) = 0;
+  // The same per stream (each with `streams` 1), for a querier that merges replicas' answers.
+  virtual std::vector<std::pair<model::LabelSet, store::IndexStats>> stream_stats(
+      const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers, int64_t start, int64_t end) = 0;
 
   // Live tail (TailSource): callbacks run on the pushing threads.
 

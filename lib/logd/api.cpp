@@ -84,7 +84,7 @@ void Api::register_routes(http::Server& server) {
   };
   if (distributor_) server.route("POST", "/loki/api/v1/push", timed("loki_api_v1_push", &Api::push));
   for (const char* method : {"GET", "POST"}) {
-    if (!querier_) break;
+    if (!querier_ || !options_.serve_queries) break;
     server.route(method, "/loki/api/v1/query_range", timed("loki_api_v1_query_range", &Api::query_range));
     server.route(method, "/loki/api/v1/query", timed("loki_api_v1_query", &Api::query));
     server.route(method, "/loki/api/v1/labels", timed("loki_api_v1_labels", &Api::labels));

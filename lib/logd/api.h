@@ -41,6 +41,9 @@ struct ApiOptions {
   // /ready: an error (answered 503 with its message) while the process cannot serve yet, or no
   // longer can (an ingester replaying its WAL, a role without its ring). Empty: always ready.
   std::function<util::Status()> ready;
+  // False: the query routes are served by someone else (a query-frontend in this process); the
+  // querier is then used for tails only.
+  bool serve_queries = true;
 };
 
 class Api {

@@ -84,6 +84,7 @@ std::string print_config(const Config& c) {
   }
   n["querier"]["max_concurrent"] = c.querier.max_concurrent;
   n["querier"]["tail_max_duration"] = duration(c.querier.tail_max_duration);
+  print_cluster_config(c, n);
   YAML::Emitter out;
   out << n;
   return std::string(out.c_str()) + "\n";

@@ -42,6 +42,10 @@ Distributor::Distributor(ingest::PushTarget& ingester, const LimitsConfig& limit
       clock_(clock),
       rate_limiter_(limits.ingestion_rate_bytes(), limits.ingestion_burst_bytes()) {}
 
+void Distributor::set_ingestion_rate_share(double share) {
+  rate_limiter_.set_rate(limits_.ingestion_rate_bytes() * share);
+}
+
 void Distributor::discard(const std::string& reason, const std::string& tenant, size_t entries, size_t bytes) {
   if (entries == 0 && bytes == 0) return;
   metrics_.discarded_samples.add({reason, tenant}, static_cast<double>(entries));

@@ -42,6 +42,10 @@ class Distributor {
   // themselves and for tests.
   util::Status push_request(const std::string& tenant, push::PushRequest request);
 
+  // Loki's `global` ingestion rate strategy: this distributor enforces `share` (1/n with n healthy
+  // distributors) of each tenant's ingestion_rate_mb; the burst is not divided.
+  void set_ingestion_rate_share(double share);
+
  private:
   // Drops the streams that would exceed the tenant's active-stream limit; returns Loki's message
   // for the first of them, or "".

@@ -1,8 +1,13 @@
-// LogdServer: one logd process assembled from its parts, in dependency order:
+// LogdServer: one logd process assembled from the parts its roles (-target) need, in dependency
+// order:
 //   data-dir lock -> chunk store -> ingester (replays the WAL) -> distributor, querier
 //   -> API routes on the HTTP server.
+// The single process (`all`) wires the distributor and the querier to its own ingester; cluster
+// roles wire them to the ring's ingesters through ClusterRoles, which also registers the ingester
+// in the ring once its port is known.
 // shutdown() reverses it: stop accepting (in-flight requests finish), flush every stream to the
-// store, release the lock.
+// store, release the lock. A cluster ingester first leaves the ring's write path, flushes while
+// queriers can still read it, then deregisters.
 //
 // Thread-safety: start/shutdown from one thread (main); the running server is driven by its
 // HTTP threads.
@@ -17,11 +22,13 @@
 #include "http/server.h"
 #include "ingest/ingester.h"
 #include "logd/api.h"
+#include "logd/cluster_roles.h"
 #include "logd/config.h"
 #include "logd/distributor.h"
 #include "logd/logger.h"
 #include "logd/metrics.h"
 #include "logd/retention_runner.h"
+#include "logd/target.h"
 #include "query/querier.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -38,14 +45,21 @@ class LogdServer {
   ~LogdServer();
 
   uint16_t port() const { return http_->port(); }
+  // The port of the roles' internal API (the HTTP port when grpc_listen_port is 0).
+  uint16_t internal_port() const { return internal_ ? internal_->port() : http_->port(); }
   // Graceful stop: HTTP first, then flush_all. Idempotent. Returns the flush status.
   util::Status shutdown();
 
  private:
   LogdServer() = default;
+  util::Status open_store();
+  util::Status open_ingester(util::Clock& clock);
+  // Starts the HTTP server(s) and, for cluster roles, joins the rings. Takes ownership of this.
+  util::Result<std::unique_ptr<LogdServer>> serve(util::Clock& clock);
   util::Status start_retention(util::Clock& clock);
 
   Config config_;
+  Targets targets_;
   Logger logger_;
   fsutil::FileLock lock_;
   Metrics metrics_;
@@ -54,7 +68,9 @@ class LogdServer {
   std::unique_ptr<Distributor> distributor_;
   std::unique_ptr<query::Querier> querier_;
   std::unique_ptr<Api> api_;
+  std::unique_ptr<ClusterRoles> cluster_;  // cluster roles only
   std::unique_ptr<http::Server> http_;
+  std::unique_ptr<http::Server> internal_;  // on grpc_listen_port, when set
   std::unique_ptr<RetentionRunner> retention_;  // with compactor.retention_enabled
   bool stopped_ = false;
 };
