@@ -10,7 +10,7 @@ CCACHE := $(shell command -v ccache 2>/dev/null)
 PKGS := re2 yaml-cpp
 PKGS += protobuf snappy zlib  # lib/push (protobuf + snappy bodies) and lib/http (gzip bodies)
 PKGS += libzstd  # lib/chunk (block compression)
-PKGS += libcurl  # lib/client (logtail's push client)
+PKGS += libcurl  # lib/httpclient (the one HTTP client: push client, discovery, logcli, object store, ring)
 PKGS += libsystemd  # lib/sources (logtail's journal reader, sd-journal)
 PKGS += openssl  # lib/sources (logtail's syslog listener over TLS)
 PKGS += simdjson  # lib/push (JSON push bodies)
@@ -121,6 +121,7 @@ bench: setup
 	@BIN=$(abspath $(BUILD)/bin) bash bench/run.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/logd.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/logtail.sh
+	@BIN=$(abspath $(BUILD)/bin) bash bench/ruler.sh
 
 # bench/loadgen: the push load generator (and null receiver) that bench/logd.sh drives.
 .PHONY: bench-tools

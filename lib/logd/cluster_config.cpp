@@ -4,12 +4,13 @@
 
 #include "logd/config.h"
 #include "logd/target.h"
-#include "logtail/config_fields.h"
+#include "config/field_reader.h"
+#include "config/yaml_print.h"
 
 namespace logd {
 namespace {
 
-using logtail::FieldReader;
+using config::FieldReader;
 constexpr int64_t kMaxInt = std::numeric_limits<int64_t>::max();
 
 bool present(const YAML::Node& node, const char* key) {
@@ -74,7 +75,7 @@ void read_ring(const YAML::Node& node, const std::string& path, RingSection sect
   if (auto st = r.finish(); !st.ok()) parent.fail(st.error());
 }
 
-std::string duration(int64_t ns) { return model::format_duration_go(ns); }
+std::string duration(int64_t ns) { return config::print_duration(ns); }
 
 void print_ring(const RingBlock& ring, RingSection section, YAML::Node& out) {
   if (ring.kvstore_set) {
@@ -383,6 +384,10 @@ util::Status check_cluster_config(const Config& config) {
   const RingBlock* rings[] = {&c.common_ring, &c.lifecycler.ring, &c.distributor_ring};
   const char* paths[] = {"common.ring.kvstore", "ingester.lifecycler.ring.kvstore", "distributor.ring.kvstore"};
   if (targets->all) return {};  // check_single_process() runs at start, after every flag
+  if (config.ruler_section_set) {
+    return util::invalid_argument("ruler: not supported with target " + config.target +
+                                  ": logd's ruler runs in the single process (-target=all) only");
+  }
   for (size_t i = 0; i < 3; ++i) {
     if (rings[i]->kvstore_set) {
       if (auto st = kv::validate_kv_config(rings[i]->kvstore, paths[i]); !st.ok()) return st;

@@ -21,7 +21,7 @@
 #include "ring/ring.h"
 #include "util/result.h"
 
-namespace logtail {
+namespace config {
 class FieldReader;
 }
 namespace YAML {
@@ -92,14 +92,14 @@ struct ClusterConfig {
 };
 
 // Readers of the cluster keys inside sections config.cpp parses (each claims its keys).
-void read_common_cluster_keys(logtail::FieldReader& common, ClusterConfig& c);
-void read_ingester_cluster_keys(logtail::FieldReader& ingester, ClusterConfig& c);
-void read_querier_cluster_keys(logtail::FieldReader& querier, ClusterConfig& c);
-void read_limits_cluster_keys(logtail::FieldReader& limits, ClusterConfig& c);
-void read_query_range_cluster_keys(logtail::FieldReader& query_range, ClusterConfig& c);
+void read_common_cluster_keys(config::FieldReader& common, ClusterConfig& c);
+void read_ingester_cluster_keys(config::FieldReader& ingester, ClusterConfig& c);
+void read_querier_cluster_keys(config::FieldReader& querier, ClusterConfig& c);
+void read_limits_cluster_keys(config::FieldReader& limits, ClusterConfig& c);
+void read_query_range_cluster_keys(config::FieldReader& query_range, ClusterConfig& c);
 // The top-level blocks only a cluster has: distributor, frontend, frontend_worker,
 // query_scheduler, ingester_client, and storage_config's filesystem directory.
-void read_cluster_sections(logtail::FieldReader& root, ClusterConfig& c);
+void read_cluster_sections(config::FieldReader& root, ClusterConfig& c);
 // The keys above for -print-config.
 void print_cluster_config(const Config& config, YAML::Node& out);
 

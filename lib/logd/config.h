@@ -17,6 +17,7 @@
 
 #include "http/tls_options.h"
 #include "logd/cluster_config.h"
+#include "logd/ruler_config.h"
 #include "model/time.h"
 #include "push/validate.h"
 #include "util/result.h"
@@ -115,10 +116,14 @@ struct Config {
   QuerierConfig querier;
   CompactorConfig compactor;
   ClusterConfig cluster;  // rings, replication, query-frontend and workers (cluster_config.h)
+  RulerConfig ruler;
+  bool ruler_section_set = false;  // the ruler runs with -target=all only
 
   std::string wal_dir() const;    // ingester.wal.dir or <path_prefix>/wal
   std::string store_dir() const;  // storage_config.filesystem.directory, else <path_prefix>/store
   std::string lock_path() const;  // <path_prefix>/logd.lock
+  std::string rules_dir() const;  // ruler.storage.local.directory or <path_prefix>/rules
+  std::string rule_path() const;  // ruler.rule_path or <path_prefix>/rules-temp
 };
 
 // Parses YAML text (an empty document gives the defaults). Errors name the key path.

@@ -1,12 +1,13 @@
 // LogdServer: one logd process assembled from the parts its roles (-target) need, in dependency
 // order:
 //   data-dir lock -> chunk store -> ingester (replays the WAL) -> distributor, querier
+//   -> ruler (single process only: its rule store and an in-process query engine over the querier)
 //   -> API routes on the HTTP server.
 // The single process (`all`) wires the distributor and the querier to its own ingester; cluster
 // roles wire them to the ring's ingesters through ClusterRoles, which also registers the ingester
 // in the ring once its port is known.
-// shutdown() reverses it: stop accepting (in-flight requests finish), flush every stream to the
-// store, release the lock. A cluster ingester first leaves the ring's write path, flushes while
+// shutdown() reverses it: stop the ruler (its alert state is saved), stop accepting (in-flight
+// requests finish), flush every stream to the store, release the lock. A cluster ingester first leaves the ring's write path, flushes while
 // queriers can still read it, then deregisters.
 //
 // Thread-safety: start/shutdown from one thread (main); the running server is driven by its
@@ -29,7 +30,11 @@
 #include "logd/metrics.h"
 #include "logd/retention_runner.h"
 #include "logd/target.h"
+#include "logd/ruler_api.h"
 #include "query/querier.h"
+#include "ruler/query_engine.h"
+#include "ruler/rule_store.h"
+#include "ruler/ruler.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/result.h"
@@ -57,6 +62,7 @@ class LogdServer {
   // Starts the HTTP server(s) and, for cluster roles, joins the rings. Takes ownership of this.
   util::Result<std::unique_ptr<LogdServer>> serve(util::Clock& clock);
   util::Status start_retention(util::Clock& clock);
+  void start_ruler(util::Clock& clock);
 
   Config config_;
   Targets targets_;
@@ -72,6 +78,10 @@ class LogdServer {
   std::unique_ptr<http::Server> http_;
   std::unique_ptr<http::Server> internal_;  // on grpc_listen_port, when set
   std::unique_ptr<RetentionRunner> retention_;  // with compactor.retention_enabled
+  std::unique_ptr<ruler::RuleStore> rule_store_;
+  std::unique_ptr<ruler::QueryEngine> rule_engine_;
+  std::unique_ptr<ruler::Ruler> ruler_;
+  std::unique_ptr<RulerApi> ruler_api_;
   bool stopped_ = false;
 };
 
