@@ -78,6 +78,11 @@ void Api::add_route(http::Server& server, const std::string& method, const std::
   server.route(method, path, timed(name, std::move(handler)));
 }
 
+void Api::add_route_prefix(http::Server& server, const std::string& method, const std::string& prefix,
+                           const std::string& name, http::Handler handler) {
+  server.route_prefix(method, prefix, timed(name, std::move(handler)));
+}
+
 void Api::register_routes(http::Server& server) {
   auto timed = [this](std::string route, http::Response (Api::*handler)(const http::Request&)) {
     return this->timed(std::move(route), [this, handler](const http::Request& req) { return (this->*handler)(req); });

@@ -59,6 +59,8 @@ class Api {
   // Registers another route, timed and logged as the API's own are (the /ring page, ...).
   void add_route(http::Server& server, const std::string& method, const std::string& path, const std::string& name,
                  http::Handler handler);
+  void add_route_prefix(http::Server& server, const std::string& method, const std::string& prefix,
+                        const std::string& name, http::Handler handler);
 
   http::Response push(const http::Request& req);
   http::Response query_range(const http::Request& req);
@@ -76,12 +78,13 @@ class Api {
   // The tenant IDs of a request: ["fake"] without auth; the validated X-Scope-OrgID otherwise
   // (kUnauthenticated without one, kInvalidArgument for a bad one).
   util::Result<std::vector<std::string>> tenants(const http::Request& req, bool allow_multiple) const;
+  // Query and form-body parameters merged (Loki accepts both on GET and POST).
+  util::Result<http::Params> params(const http::Request& req) const;
+  const ApiOptions& options() const { return options_; }
 
  private:
   http::Response run_query(const http::Request& req, bool instant);
   http::Handler timed(std::string route, http::Handler handler);
-  // Query and form-body parameters merged (Loki accepts both on GET and POST).
-  util::Result<http::Params> params(const http::Request& req) const;
 
   ApiOptions options_;
   query::Querier* querier_;

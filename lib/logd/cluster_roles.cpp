@@ -6,12 +6,16 @@
 #include <thread>
 
 #include "cluster/call_pool.h"
+#include "cluster/frontend.h"
+#include "cluster/frontend_worker.h"
 #include "cluster/ingester_client.h"
 #include "cluster/ingester_service.h"
 #include "cluster/remote_ingesters.h"
 #include "cluster/remote_tail.h"
 #include "cluster/ring_push_target.h"
 #include "kv/kv_config.h"
+#include "logd/frontend_api.h"
+#include "logd/work_executor.h"
 #include "model/go_string.h"
 #include "ring/lifecycler.h"
 #include "ring/ring.h"
@@ -127,7 +131,12 @@ class ClusterRoles::Impl {
   std::unique_ptr<cluster::IngesterService> ingester_service;
   std::unique_ptr<kv::KvClient> member_kv, distributor_member_kv;
   std::unique_ptr<ring::Lifecycler> ingester_member, distributor_member;
+  std::unique_ptr<cluster::Frontend> frontend;
+  std::unique_ptr<FrontendApi> frontend_api;
+  std::unique_ptr<cluster::FrontendWorker> worker;
   Distributor* distributor = nullptr;
+  Api* api = nullptr;
+  query::Querier* querier = nullptr;
   std::atomic<bool> leaving{false};
   std::atomic<int64_t> active_since{0};
   std::jthread rate_follower;
@@ -181,10 +190,27 @@ ingest::TailSource& ClusterRoles::tail_source() { return *impl_->tail; }
 util::Status ClusterRoles::serve(http::Server& public_server, http::Server& internal, Api& api,
                                  ingest::Ingester* ingester, Distributor* distributor, query::Querier* querier,
                                  Metrics& metrics) {
-  (void)querier;
   (void)metrics;
   Impl& m = *impl_;
   m.distributor = distributor;
+  m.api = &api;
+  m.querier = querier;
+  if (m.targets.query_frontend) {
+    cluster::FrontendOptions fo;
+    fo.max_outstanding_per_tenant = static_cast<size_t>(m.config.cluster.max_outstanding_per_tenant);
+    fo.max_retries = static_cast<int>(m.config.cluster.max_retries);
+    fo.max_parallelism = static_cast<size_t>(m.config.cluster.max_query_parallelism);
+    // A piece may run for query_timeout on its querier; past that and a margin it is given again.
+    fo.piece_timeout_ns = m.config.limits_config.query_timeout + 5 * model::kNanosPerSecond;
+    fo.clock = &m.clock;
+    m.frontend = std::make_unique<cluster::Frontend>(fo);
+    m.frontend->register_routes(internal);
+    FrontendApiOptions ao;
+    ao.split_queries_by_interval = m.config.cluster.split_queries_by_interval;
+    ao.query_timeout = m.config.limits_config.query_timeout;
+    m.frontend_api = std::make_unique<FrontendApi>(ao, *m.frontend, api, m.clock);
+    m.frontend_api->register_routes(public_server);
+  }
   if (ingester) {
     cluster::IngesterServiceOptions so;
     so.clock = &m.clock;
@@ -210,6 +236,9 @@ util::Status ClusterRoles::serve(http::Server& public_server, http::Server& inte
 util::Status ClusterRoles::ready() const {
   const Impl& m = *impl_;
   if (!m.ingesters->view->status().synced) return util::unavailable("not ready: the ingester ring has not been read yet");
+  if (m.frontend) {
+    if (auto st = m.frontend->ready(); !st.ok()) return st;
+  }
   if (m.ingester_member) {
     if (m.leaving.load()) return util::unavailable("Ingester not ready: the ingester is shutting down");
     if (m.ingester_member->state() != ring::InstanceState::kActive || !m.ingester_member->registered()) {
@@ -282,6 +311,22 @@ util::Status ClusterRoles::Impl::join_distributor(int64_t port) {
 
 util::Status ClusterRoles::join(int64_t internal_port) {
   Impl& m = *impl_;
+  if (m.targets.querier && m.querier && m.api && (!m.config.cluster.frontend_address.empty() || m.frontend)) {
+    cluster::FrontendWorkerOptions wo;
+    wo.frontend_address = m.config.cluster.frontend_address;
+    if (wo.frontend_address.empty()) {  // the frontend of this process
+      std::string host = m.config.server.http_listen_address;
+      if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
+      wo.frontend_address = host + ":" + std::to_string(internal_port);
+    }
+    wo.parallelism = static_cast<int>(m.config.cluster.worker_match_max_concurrent ? m.config.querier.max_concurrent
+                                                                                   : m.config.cluster.worker_parallelism);
+    wo.worker_id = m.host + "-" + std::to_string(internal_port);
+    m.worker = std::make_unique<cluster::FrontendWorker>(wo, make_work_executor(*m.api, *m.querier));
+    m.worker->start();
+    m.logger.log(LogLevel::kInfo, "querier takes work from the query-frontend",
+                 "frontend=" + wo.frontend_address + " parallelism=" + std::to_string(wo.parallelism));
+  }
   if (m.targets.ingester) {
     if (auto st = m.join_ingester(internal_port); !st.ok()) return st;
   }
@@ -302,6 +347,8 @@ void ClusterRoles::leave() {
 
 void ClusterRoles::stop() {
   Impl& m = *impl_;
+  // Background work only: what HTTP handlers use stays until the servers are gone (~ClusterRoles).
+  if (m.worker) m.worker->stop();
   if (m.rate_follower.joinable()) {
     m.rate_follower.request_stop();
     m.rate_follower.join();
@@ -314,8 +361,6 @@ void ClusterRoles::stop() {
     }
   }
   if (m.distributor_member) (void)m.distributor_member->stop();
-  m.tail.reset();
-  m.ingester_service.reset();
   if (m.ingesters) m.ingesters->view->stop();
   if (m.distributors) m.distributors->view->stop();
 }
@@ -358,6 +403,33 @@ void ClusterRoles::render_metrics(std::string& out) const {
                   static_cast<double>(s.selects));
     render_single(out, "logd_querier_ingester_failures_total", "counter", "Calls to ingesters that failed.",
                   static_cast<double>(s.ingester_failures));
+  }
+  if (m.frontend) {
+    cluster::FrontendStats s = m.frontend->stats();
+    out += "# HELP loki_query_frontend_queue_length Query pieces waiting for a querier, per tenant.\n"
+           "# TYPE loki_query_frontend_queue_length gauge\n";
+    for (const auto& [tenant, n] : s.queued) {
+      out += "loki_query_frontend_queue_length{user=\"" + tenant + "\"} " + std::to_string(n) + "\n";
+    }
+    render_single(out, "loki_query_frontend_connected_clients", "gauge", "Querier workers polling this frontend.",
+                  static_cast<double>(s.workers));
+    render_single(out, "logd_query_frontend_in_flight", "gauge", "Query pieces running on queriers.",
+                  static_cast<double>(s.in_flight));
+    render_single(out, "logd_query_frontend_requests_total", "counter", "Requests the frontend scheduled.",
+                  static_cast<double>(s.requests));
+    render_single(out, "logd_query_frontend_rejected_total", "counter",
+                  "Requests refused for max_outstanding_per_tenant (429).", static_cast<double>(s.rejected));
+    render_single(out, "logd_query_frontend_pieces_total", "counter", "Query pieces queued.",
+                  static_cast<double>(s.pieces));
+    render_single(out, "logd_query_frontend_retries_total", "counter", "Query pieces queued again after a failure.",
+                  static_cast<double>(s.retries));
+  }
+  if (m.worker) {
+    cluster::FrontendWorkerStats s = m.worker->stats();
+    render_single(out, "logd_querier_worker_items_total", "counter", "Work items taken from the query-frontend.",
+                  static_cast<double>(s.items));
+    render_single(out, "logd_querier_worker_poll_failures_total", "counter",
+                  "Polls of the query-frontend that failed.", static_cast<double>(s.poll_failures));
   }
   if (m.ingester_service) {
     cluster::IngesterServiceStats s = m.ingester_service->service_stats();

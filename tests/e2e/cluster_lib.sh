@@ -115,7 +115,8 @@ ingester:
   lifecycler: {id: $name, min_ready_duration: 0s, tokens_file_path: $cl_dir/$name/tokens.json}
   chunk_idle_period: 1h
 ingester_client: {remote_timeout: 2s}
-limits_config: {max_entries_limit_per_query: 100000, ingestion_rate_mb: 64, ingestion_burst_size_mb: 64}
+limits_config: {max_entries_limit_per_query: 100000, ingestion_rate_mb: 64, ingestion_burst_size_mb: 64,
+                split_queries_by_interval: 10m}
 $(cl_storage_yaml)
 $extra
 EOF

@@ -11,12 +11,21 @@ if ! command -v etcd >/dev/null; then
 elif cl_init repl; then
   for i in 1 2 3; do cl_config "ingester-$i" ingester; done
   for i in 1 2; do cl_config "distributor-$i" distributor; done
-  cl_config querier querier
+  cl_config frontend query-frontend
+  cl_config querier querier "frontend_worker: {frontend_address: \"127.0.0.1:${cl_grpc[frontend]}\"}"
   started=0
-  for n in ingester-1 ingester-2 ingester-3 distributor-1 distributor-2 querier; do
+  for n in ingester-1 ingester-2 ingester-3 distributor-1 distributor-2 frontend querier; do
+    if [ "$n" == frontend ]; then
+      # Not ready before a querier takes work from it.
+      logd -config.file="$cl_dir/frontend.yaml" 2>>"$cl_dir/frontend.log" &
+      cl_pid[frontend]=$!
+      started=$((started + 1))
+      continue
+    fi
     cl_start "$n" && started=$((started + 1))
   done
-  expect_eq "cluster: 3 ingesters, 2 distributors and a querier start and are ready" 6 "$started"
+  cl_wait_ready frontend 30 && started=$((started + 1))
+  expect_eq "cluster: 3 ingesters, 2 distributors, a query-frontend and a querier start and are ready" 8 "$started"
   all3="ingester-1=ACTIVE ingester-2=ACTIVE ingester-3=ACTIVE"
   cl_wait_ring distributor-1 "$all3"
   expect_eq "cluster: the distributor's /ring shows three ACTIVE ingesters (JSON)" "$all3" "$(cl_ring_states distributor-1)"
@@ -39,7 +48,7 @@ elif cl_init repl; then
   wait "$pusher"
   push_out=$(cat "$cl_dir/push.out")
   expect_contains "cluster: with one ingester killed (-9) the pushes still succeed" "failed=0" "$push_out"
-  cl_verify "$(cl_url querier)" t1,t2,t3 "$acked" "cluster: every line answered 204 is queryable once (one ingester down)"
+  cl_verify "$(cl_url frontend)" t1,t2,t3 "$acked" "cluster: every line answered 204 is queryable once through the frontend (one ingester down)"
   cl_wait_ring querier "ingester-1=ACTIVE ingester-2=UNHEALTHY ingester-3=ACTIVE" 20
   expect_eq "cluster: the killed ingester shows UNHEALTHY" "ingester-1=ACTIVE ingester-2=UNHEALTHY ingester-3=ACTIVE" \
     "$(cl_ring_states querier)"
@@ -51,7 +60,8 @@ elif cl_init repl; then
   expect_eq "cluster: it is ACTIVE in the ring again" "$all3" "$(cl_ring_states distributor-2)"
   expect_contains "cluster: it replayed its WAL" "loki_ingester_wal_records_replayed_total" \
     "$(curl -s "$(cl_url ingester-2)/metrics" | grep -v '^#' | grep 'wal_records_replayed_total [1-9]')"
-  cl_verify "$(cl_url querier)" t1,t2,t3 "$acked" "cluster: after the restart, counts unchanged and no duplicates"
+  cl_verify "$(cl_url frontend)" t1,t2,t3 "$acked" "cluster: after the restart, counts unchanged and no duplicates"
+  cl_verify "$(cl_url querier)" t1,t2,t3 "$acked" "cluster: the querier answers the API directly too"
 
   # Per-role metrics.
   expect_contains "cluster: distributors count their calls to ingesters" "loki_distributor_ingester_appends_total" \
