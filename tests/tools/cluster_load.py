@@ -4,9 +4,16 @@
   push   --distributors URL[,URL...] --tenants a,b --acked FILE [--batches N] [--lines K]
          [--streams S] [--stop-file FILE] [--pause SECONDS]
       Pushes batches of K lines (JSON, one request per tenant and batch, distributors taken in
-      turn) until N batches were sent or STOP-FILE exists. Every line is unique
-      ("<tenant> <batch> <i>"); the lines of each request answered 204 are appended to ACKED as
+      turn) until N batches were sent or STOP-FILE exists. Every line is unique, across runs too
+      ("<tenant> <run>.<batch> <i>"); the lines of each request answered 204 are appended to ACKED as
       "<tenant>\t<line>", the others are counted as failed. Prints "sent=.. acked=.. failed=..".
+
+      With --spread SECONDS (and --batches) the lines' timestamps are spread evenly over the
+      last SECONDS instead of being "now", so range queries cross split intervals.
+
+  compare --a URL --b URL --tenant T --since SECONDS
+      Runs the same log and metric queries (range and instant) against both URLs and compares
+      their data.result exactly; prints one line per query and exits 1 on any difference.
 
   verify --url URL --tenants a,b --acked FILE [--since SECONDS] [--selector SEL]
       Queries every tenant's lines (query_range, forward, in pieces of at most 5000 lines) and
@@ -40,17 +47,23 @@ def push(args):
     tenants = args.tenants.split(",")
     sent = acked = failed = 0
     turn = 0
+    run = "%d-%d" % (os.getpid(), time.time_ns() % 10**9)  # lines stay unique across runs
+    spread_ns = int(args.spread * 10**9)
+    start_ns = time.time_ns() - spread_ns
+    total = max(1, args.batches * len(tenants) * args.lines)
     with open(args.acked, "a") as out:
         batch = 0
         while args.batches == 0 or batch < args.batches:
             if args.stop_file and os.path.exists(args.stop_file):
                 break
-            for tenant in tenants:
+            for ti, tenant in enumerate(tenants):
                 now = time.time_ns()
+                if spread_ns:
+                    now = start_ns + (batch * len(tenants) + ti) * args.lines * spread_ns // total
                 streams = {}
                 lines = []
                 for i in range(args.lines):
-                    line = "%s %d %d" % (tenant, batch, i)
+                    line = "%s %s.%d %d" % (tenant, run, batch, i)
                     lines.append(line)
                     key = "s%d" % (i % args.streams)
                     streams.setdefault(key, []).append([str(now + i), line])
@@ -99,6 +112,46 @@ def query_lines(url, tenant, selector, start, end):
         cursor = last
 
 
+def get_json(url, path, params, tenant):
+    req = urllib.request.Request(url.rstrip("/") + path + "?" + urllib.parse.urlencode(params),
+                                 headers={"X-Scope-OrgID": tenant})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace")
+
+
+def compare(args):
+    end = time.time_ns() + 10**9
+    start = end - args.since * 10**9
+    rng = {"start": str(start), "end": str(end)}
+    cases = [
+        ("/loki/api/v1/query_range", dict(rng, query='{app="load"}', direction="backward", limit="100")),
+        ("/loki/api/v1/query_range", dict(rng, query='{app="load"}', direction="forward", limit="250")),
+        ("/loki/api/v1/query_range", dict(rng, query='{app="load", s="s3"} |= " 7"', limit="5000")),
+        ("/loki/api/v1/query_range", dict(rng, query='sum by (s) (count_over_time({app="load"}[5m]))', step="60")),
+        ("/loki/api/v1/query_range", dict(rng, query='sum(rate({app="load"}[1m]))', step="37")),
+        ("/loki/api/v1/query", {"query": 'sum by (s) (count_over_time({app="load"}[1h]))', "time": str(end)}),
+        ("/loki/api/v1/labels", dict(rng)),
+        ("/loki/api/v1/label/s/values", dict(rng)),
+        ("/loki/api/v1/series", dict(rng, **{"match[]": '{app="load"}'})),
+    ]
+    bad = 0
+    for path, params in cases:
+        sa, a = get_json(args.a, path, params, args.tenant)
+        sb, b = get_json(args.b, path, params, args.tenant)
+        ra = a["data"]["result"] if isinstance(a, dict) and "result" in a.get("data", {}) else a.get("data") if isinstance(a, dict) else a
+        rb = b["data"]["result"] if isinstance(b, dict) and "result" in b.get("data", {}) else b.get("data") if isinstance(b, dict) else b
+        same = sa == 200 and sb == 200 and ra == rb and ra
+        size = len(json.dumps(ra))
+        print("%s %s %s: %s (%d bytes)" % ("same" if same else "DIFFERENT", path, params.get("query", ""),
+                                           "%d/%d" % (sa, sb), size))
+        if not same:
+            bad += 1
+    sys.exit(1 if bad else 0)
+
+
 def verify(args):
     tenants = args.tenants.split(",")
     acked = {t: set() for t in tenants}
@@ -143,6 +196,12 @@ def main():
     a.add_argument("--streams", type=int, default=3)
     a.add_argument("--stop-file")
     a.add_argument("--pause", type=float, default=0.0)
+    a.add_argument("--spread", type=float, default=0.0)
+    c = sub.add_parser("compare")
+    c.add_argument("--a", required=True)
+    c.add_argument("--b", required=True)
+    c.add_argument("--tenant", required=True)
+    c.add_argument("--since", type=int, default=3600)
     v = sub.add_parser("verify")
     v.add_argument("--url", required=True)
     v.add_argument("--tenants", required=True)
@@ -150,7 +209,7 @@ def main():
     v.add_argument("--since", type=int, default=3600)
     v.add_argument("--selector", default='{app="load"}')
     args = p.parse_args()
-    push(args) if args.cmd == "push" else verify(args)
+    {"push": push, "verify": verify, "compare": compare}[args.cmd](args)
 
 
 if __name__ == "__main__":
