@@ -8,7 +8,8 @@
 #   logd_ring_store_stale say so; etcd back: the ring is fresh and heartbeats resume;
 # - a rolling restart (SIGTERM, restart) of the three ingesters one at a time under a steady push:
 #   every line answered 204 is queryable exactly once;
-# - tenant isolation and the 400/401 answers through the distributors and the frontend.
+# - tenant isolation and the 400/401 answers through the distributors and the frontend;
+# - logcli queries and tails (WebSocket) through the frontend.
 source "$here/cluster_lib.sh"
 trap 'cl_cleanup; rm -rf "$TMPDIR_E2E"' EXIT
 
@@ -51,6 +52,23 @@ elif cl_init fail; then
   expect_eq "cluster failures: the frontend split the range queries into pieces ($pieces)" 1 \
     "$([ "${pieces:-0}" -ge 35 ] && echo 1 || echo 0)"
   cl_verify "$fe" t1,t2 "$acked" "cluster failures: every line through the frontend, once"
+
+  # A live tail through the frontend (WebSocket), fed through the distributors.
+  timeout 30 logcli --addr="$fe" --org-id=t1 -q -o raw query --tail '{app="load"}' >"$cl_dir/tail.out" 2>&1 &
+  tailer=$!
+  sleep 2
+  cl_load push --distributors "$dists" --tenants t1 --acked "$cl_dir/tail.acked" --batches 3 --lines 5 >/dev/null
+  want=$(cut -f2 "$cl_dir/tail.acked" | sort)
+  for _ in $(seq 1 100); do
+    got=$(grep -F -x -f <(cut -f2 "$cl_dir/tail.acked") "$cl_dir/tail.out" | sort -u)
+    [ "$got" == "$want" ] && break
+    sleep 0.1
+  done
+  kill "$tailer" 2>/dev/null
+  wait "$tailer" 2>/dev/null
+  expect_eq "cluster failures: logcli --tail through the frontend sees each line pushed meanwhile ($(wc -l <"$cl_dir/tail.acked"))" \
+    "$want" "$(grep -F -x -f <(cut -f2 "$cl_dir/tail.acked") "$cl_dir/tail.out" | sort)"
+  cat "$cl_dir/tail.acked" >>"$acked"
 
   # A stuck ingester.
   kill -STOP "${cl_pid[ingester-3]}"
