@@ -169,6 +169,10 @@ TEST_CASE("cluster config: errors name the key") {
             .find("query_scheduler.max_outstanding_requests_per_tenant: differs") == 0);
   CHECK(error_of(with_ring("target: ingester\nserver:\n  http_tls_config:\n    cert_file: a\n    key_file: b\n"))
             .find("server.grpc_listen_port: with server.http_tls_config") == 0);
+  // The ruler runs in the single process only: with a cluster role its section is refused.
+  CHECK(error_of(with_ring("target: read\nruler:\n  enable_api: true\n")).find("ruler: not supported with target read") ==
+        0);
+  CHECK(parse_config("ruler:\n  enable_api: true\n").ok());
   auto c = parse_config(std::string(kRing) + "  instance_addr: 0.0.0.0\ntarget: querier\n");
   REQUIRE(c.ok());
   auto r = logd::resolve_ring(*c, logd::RingKind::kIngester, 9000, "h");
