@@ -1,10 +1,11 @@
 // logd's configuration: Loki's YAML schema (the subset logd implements) as plain structs, with
 // Loki's key names and defaults, parsed strictly. Every key is either understood, or an error
 // naming its path: unknown keys ("ingester.chunk_taget_size: unknown field") and known Loki keys
-// logd does not implement ("storage_config: not supported: ..."). Durations are int64 ns.
+// logd does not implement ("schema_config: not supported: ..."). Durations are int64 ns.
 //
 // Defaults are logd's embedded single-process setup: 127.0.0.1:3100, data under ./data, no
-// authentication (tenant "fake"). See docs/logd.md for the list of keys.
+// authentication (tenant "fake"). See docs/logd.md for the list of keys, docs/scaling.md for the
+// cluster's.
 //
 // Thread-safe: parsing is a pure function; a Config is a value.
 #pragma once
@@ -15,6 +16,7 @@
 #include <string_view>
 
 #include "http/tls_options.h"
+#include "logd/cluster_config.h"
 #include "logd/ruler_config.h"
 #include "model/time.h"
 #include "otlp/otlp_config.h"
@@ -26,7 +28,8 @@ namespace logd {
 struct ServerConfig {
   std::string http_listen_address = "127.0.0.1";  // Loki listens on all interfaces; we embed safely
   int64_t http_listen_port = 3100;
-  int64_t grpc_listen_port = 0;  // logd has no gRPC server: only 0 is accepted
+  // The roles' internal API (protobuf over HTTP/1.1, not gRPC) listens here; 0: on the HTTP port.
+  int64_t grpc_listen_port = 0;
   int64_t http_server_read_timeout = 30 * model::kNanosPerSecond;
   int64_t http_server_write_timeout = 30 * model::kNanosPerSecond;
   int64_t http_server_idle_timeout = 120 * model::kNanosPerSecond;
@@ -119,7 +122,7 @@ struct DistributorConfig {
 };
 
 struct Config {
-  std::string target = "all";  // only `all`: logd is a single process
+  std::string target = "all";  // Loki's -target (logd/target.h): the single process, or cluster roles
   bool auth_enabled = false;
   ServerConfig server;
   CommonConfig common;
@@ -128,10 +131,12 @@ struct Config {
   LimitsConfig limits_config;
   QuerierConfig querier;
   CompactorConfig compactor;
+  ClusterConfig cluster;  // rings, replication, query-frontend and workers (cluster_config.h)
   RulerConfig ruler;
+  bool ruler_section_set = false;  // the ruler runs with -target=all only
 
   std::string wal_dir() const;    // ingester.wal.dir or <path_prefix>/wal
-  std::string store_dir() const;  // <path_prefix>/store
+  std::string store_dir() const;  // storage_config.filesystem.directory, else <path_prefix>/store
   std::string lock_path() const;  // <path_prefix>/logd.lock
   std::string rules_dir() const;  // ruler.storage.local.directory or <path_prefix>/rules
   std::string rule_path() const;  // ruler.rule_path or <path_prefix>/rules-temp

@@ -4,6 +4,7 @@
 #include "config/yaml_print.h"
 #include "logd/config.h"
 #include "logd/otlp_config_yaml.h"
+#include "logd/target.h"
 
 namespace logd {
 // Durations print in Go's time.Duration form, as Loki prints them ("1m0s", "168h0m0s").
@@ -87,9 +88,13 @@ std::string print_config(const Config& c) {
   }
   n["querier"]["max_concurrent"] = c.querier.max_concurrent;
   n["querier"]["tail_max_duration"] = print_duration(c.querier.tail_max_duration);
-  YAML::Node ruler;
-  print_ruler_config(c.ruler, ruler);
-  n["ruler"] = ruler;
+  print_cluster_config(c, n);
+  auto targets = parse_target(c.target);
+  if (c.ruler_section_set || !targets.ok() || targets->all) {  // cluster roles refuse a ruler section
+    YAML::Node ruler;
+    print_ruler_config(c.ruler, ruler);
+    n["ruler"] = ruler;
+  }
   return config::emit_document(n);
 }
 

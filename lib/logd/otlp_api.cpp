@@ -27,7 +27,7 @@ http::Response Api::otlp_push(const http::Request& req) {
   auto request = otlp::parse_logs_request(*encoding, req.body, options_.otlp_config, clock_.now_ns());
   if (!request.ok()) return otlp_error(request.status_error());
   if (request->streams.empty()) return http::Response::empty(204);  // no records: nothing to do, as Loki
-  util::Status st = distributor_.push_request((*t)[0], std::move(*request));
+  util::Status st = distributor_->push_request((*t)[0], std::move(*request));
   if (!st.ok()) return otlp_error(st.status_error());
   return http::Response::empty(204);
 }

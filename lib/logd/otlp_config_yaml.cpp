@@ -77,17 +77,10 @@ YAML::Node print_otlp_config(const otlp::OtlpConfig& c) {
   return n;
 }
 
-util::Status parse_distributor_config(const YAML::Node& node, std::vector<std::string>& default_index_labels) {
-  FieldReader r(node, "distributor");
-  {
-    FieldReader o(r.child("otlp_config"), "distributor.otlp_config");
-    o.read_string_list("default_resource_attributes_as_index_labels", default_index_labels);
-    if (auto st = o.finish(); !st.ok()) r.fail(st.error());
-  }
-  r.reject("ring", "logd is a single process and needs no ring", true);
-  r.reject("rate_store", "", true);
-  r.reject("write_failures_logging", "");
-  return r.finish();
+void read_distributor_otlp_keys(config::FieldReader& distributor, std::vector<std::string>& default_index_labels) {
+  FieldReader o(distributor.child("otlp_config"), "distributor.otlp_config");
+  o.read_string_list("default_resource_attributes_as_index_labels", default_index_labels);
+  if (auto st = o.finish(); !st.ok()) distributor.fail(st.error());
 }
 
 }  // namespace logd

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "config/field_reader.h"
 #include "otlp/otlp_config.h"
 #include "util/result.h"
 
@@ -17,7 +18,8 @@ namespace logd {
 util::Status parse_otlp_config(const YAML::Node& node, const std::string& path, otlp::OtlpConfig& out);
 YAML::Node print_otlp_config(const otlp::OtlpConfig& config);
 
-// distributor.otlp_config: default_resource_attributes_as_index_labels.
-util::Status parse_distributor_config(const YAML::Node& node, std::vector<std::string>& default_index_labels);
+// distributor.otlp_config: default_resource_attributes_as_index_labels, read from the distributor
+// block's reader (the cluster reads its ring from the same block).
+void read_distributor_otlp_keys(config::FieldReader& distributor, std::vector<std::string>& default_index_labels);
 
 }  // namespace logd
