@@ -2,7 +2,7 @@
 _logcli() {
   local cur prev words cword
   _init_completion || return
-  local cmds="query instant-query labels series stats fmt rules"
+  local cmds="query instant-query labels series stats fmt rules delete"
   local global="--addr --org-id --username --password --bearer-token --bearer-token-file --ca-cert --cert --key
     --tls-skip-verify --store --cache-dir --quiet -q --stats --output -o --timezone -z --help"
   local query="--limit --batch --forward --since --from --to --step --interval --tail -t --delay-for --no-labels
@@ -19,7 +19,7 @@ _logcli() {
   esac
   local cmd="" w
   for w in "${words[@]:1:cword-1}"; do
-    case "$w" in query|instant-query|labels|series|stats|fmt|rules) cmd=$w; break ;; esac
+    case "$w" in query|instant-query|labels|series|stats|fmt|rules|delete) cmd=$w; break ;; esac
   done
   if [ "$cmd" == rules ]; then
     local sub="" x
@@ -30,6 +30,17 @@ _logcli() {
     else
       _filedir 'y?(a)ml'
     fi
+    return
+  fi
+  if [ "$cmd" == delete ]; then
+    local dsub="" y
+    for y in "${words[@]:1:cword-1}"; do case "$y" in create|list|cancel) dsub=$y ;; esac; done
+    if [ -z "$dsub" ]; then COMPREPLY=($(compgen -W "create list cancel" -- "$cur")); return; fi
+    case "$dsub" in
+      create) COMPREPLY=($(compgen -W "$global --query $range --max-interval" -- "$cur")) ;;
+      cancel) COMPREPLY=($(compgen -W "$global --force" -- "$cur")) ;;
+      *) COMPREPLY=($(compgen -W "$global" -- "$cur")) ;;
+    esac
     return
   fi
   if [ -z "$cmd" ]; then

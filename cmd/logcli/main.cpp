@@ -8,6 +8,7 @@
 #include <iterator>
 #include <memory>
 
+#include "logcli/delete_command.h"
 #include "logcli/query_backend.h"
 #include "logcli/query_command.h"
 #include "logcli/rules_command.h"
@@ -229,6 +230,20 @@ int main(int argc, char** argv) {
                    "Evaluation time: RFC3339, unix seconds or ns (default: now, or just after the last stdin entry)");
   eval->add_option("--external-url", eval_opts.external_url, "$externalURL and generatorURL base in templates");
 
+  auto* del = app.add_subcommand("delete", "Create, list or cancel delete requests (the server's delete API)");
+  del->require_subcommand(1);
+  logcli::DeleteCreateOptions del_opts;
+  auto* del_create = del->add_subcommand("create", "Request the deletion of the lines a selector and line filters match");
+  del_create->add_option("--query", del_opts.query, "Stream selector with optional line filters")->required();
+  add_range_flags(del_create, del_opts.range);
+  del_create->add_option("--max-interval", del_opts.max_interval, "Split the request into shards of this duration");
+  auto* del_list = del->add_subcommand("list", "List the tenant's delete requests: id, status, start, end, query");
+  std::string del_id;
+  bool del_force = false;
+  auto* del_cancel = del->add_subcommand("cancel", "Cancel a delete request within its cancel period");
+  del_cancel->add_option("request-id", del_id, "The request's id (from `delete list`)")->required();
+  del_cancel->add_flag("--force", del_force, "Cancel even after the cancel period");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -247,6 +262,13 @@ int main(int argc, char** argv) {
     eval_opts.store_dir = g.store_dir;
     eval_opts.org_id = g.client.org_id;
     return logcli::run_rules_eval(eval_opts, stdout, stderr);
+  }
+  if (*del) {
+    g.client.quiet = g.quiet;
+    logcli::HttpClient client(g.client);
+    if (*del_create) return logcli::run_delete_create(client, del_opts, stdout, stderr);
+    if (*del_list) return logcli::run_delete_list(client, stdout, stderr);
+    return logcli::run_delete_cancel(client, del_id, del_force, stdout, stderr);
   }
   auto backend = open_backend(g);
   if (!backend) return 1;

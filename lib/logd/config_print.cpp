@@ -3,6 +3,8 @@
 
 #include "config/yaml_print.h"
 #include "logd/config.h"
+#include "logd/otlp_config_yaml.h"
+#include "logd/target.h"
 
 namespace logd {
 // Durations print in Go's time.Duration form, as Loki prints them ("1m0s", "168h0m0s").
@@ -111,6 +113,7 @@ std::string print_config(const Config& c) {
   lc["query_timeout"] = print_duration(l.query_timeout);
   lc["max_query_length"] = print_duration(l.max_query_length);
   lc["retention_period"] = print_duration(l.retention_period);
+  lc["deletion_mode"] = l.deletion_mode;
   for (const auto& rs : l.retention_stream) {
     YAML::Node r;
     r["selector"] = rs.selector;
@@ -118,11 +121,15 @@ std::string print_config(const Config& c) {
     r["period"] = print_duration(rs.period);
     lc["retention_stream"].push_back(r);
   }
+  lc["otlp_config"] = print_otlp_config(l.otlp_config);
   n["limits_config"] = lc;
+  n["distributor"]["otlp_config"]["default_resource_attributes_as_index_labels"] =
+      c.distributor.otlp_default_resource_attributes_as_index_labels;
   const CompactorConfig& cc = c.compactor;
   n["compactor"]["retention_enabled"] = cc.retention_enabled;
   n["compactor"]["compaction_interval"] = print_duration(cc.compaction_interval);
   n["compactor"]["retention_delete_delay"] = print_duration(cc.retention_delete_delay);
+  n["compactor"]["delete_request_cancel_period"] = print_duration(cc.delete_request_cancel_period);
   if (!cc.working_directory.empty()) n["compactor"]["working_directory"] = cc.working_directory;
   if (!cc.delete_request_store.empty()) n["compactor"]["delete_request_store"] = cc.delete_request_store;
   if (cc.retention_delete_worker_count != 0) {
@@ -131,9 +138,13 @@ std::string print_config(const Config& c) {
   n["querier"]["max_concurrent"] = c.querier.max_concurrent;
   n["querier"]["tail_max_duration"] = print_duration(c.querier.tail_max_duration);
   print_storage(c, n);
-  YAML::Node ruler;
-  print_ruler_config(c.ruler, ruler);
-  n["ruler"] = ruler;
+  print_cluster_config(c, n);
+  auto targets = parse_target(c.target);
+  if (c.ruler_section_set || !targets.ok() || targets->all) {  // cluster roles refuse a ruler section
+    YAML::Node ruler;
+    print_ruler_config(c.ruler, ruler);
+    n["ruler"] = ruler;
+  }
   return config::emit_document(n);
 }
 

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "fsutil/atomic_file.h"
+#include "deletion/delete_filter_source.h"
 #include "logd/ruler_metrics.h"
 #include "maint/retention.h"
 #include "model/go_string.h"
@@ -19,8 +20,8 @@
 namespace logd {
 namespace {
 
-// The ingester's and store's counters, read at scrape time.
-void render_backend_metrics(std::string& out, const ingest::Ingester& ingester, const store::ChunkStore& store) {
+// The ingester's counters, read at scrape time.
+void render_ingester_metrics(std::string& out, const ingest::Ingester& ingester) {
   ingest::IngesterStats s = ingester.stats_snapshot();
   render_single(out, "loki_ingester_memory_streams", "gauge", "The total number of streams in memory.",
                 static_cast<double>(s.streams));
@@ -34,6 +35,10 @@ void render_backend_metrics(std::string& out, const ingest::Ingester& ingester, 
                 static_cast<double>(s.wal_records_replayed));
   render_single(out, "loki_ingester_checkpoint_creations_total", "counter", "Total WAL checkpoints written.",
                 static_cast<double>(s.checkpoints));
+}
+
+// The store's counters.
+void render_store_metrics(std::string& out, const store::ChunkStore& store) {
   store::StoreCounters c = store.counters();
   render_single(out, "logd_store_chunks_written_total", "counter", "Chunk files written to the store.",
                 static_cast<double>(c.chunks_written));
@@ -86,35 +91,59 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   auto level = parse_log_level(config.server.log_level);
   if (!level.ok()) return util::prefixed("server.log_level: ", level.status_error());
   s->logger_ = Logger(*level);
-  std::error_code ec;
-  std::filesystem::create_directories(config.common.path_prefix, ec);
-  if (ec) return util::Error{"creating " + config.common.path_prefix + ": " + ec.message()};
-  auto lock = fsutil::FileLock::acquire(config.lock_path());
-  if (!lock.ok()) return lock.status_error();
-  s->lock_ = std::move(*lock);
+  auto targets = parse_target(config.target);
+  if (!targets.ok()) return targets.status_error();
+  const Targets& t = s->targets_ = *targets;
+  if (t.all) {
+    if (auto st = check_single_process(config); !st.ok()) return st.status_error();
+    if (config.server.grpc_listen_port != 0) {
+      s->logger_.log(LogLevel::kInfo, "config key accepted, no effect in logd",
+                     "key=\"server.grpc_listen_port: target all serves no internal API\"");
+    }
+  }
+  // The data directory belongs to the process that writes the WAL; queriers and compactors only
+  // read and clean the store.
+  if (t.ingester) {
+    std::error_code ec;
+    std::filesystem::create_directories(config.common.path_prefix, ec);
+    if (ec) return util::Error{"creating " + config.common.path_prefix + ": " + ec.message()};
+    auto lock = fsutil::FileLock::acquire(config.lock_path());
+    if (!lock.ok()) return lock.status_error();
+    s->lock_ = std::move(*lock);
+  }
+  if (t.ingester || t.querier || t.query_frontend || t.compactor) {
+    // Every role with a store keeps its writer id (and a local cache) under path_prefix.
+    if (auto st = fsutil::create_directories(config.common.path_prefix); !st.ok()) {
+      return util::Error{"creating " + config.common.path_prefix + ": " + st.error(), st.code()};
+    }
+    if (auto st = s->open_stores(clock); !st.ok()) return st.status_error();
+  }
+  if (t.clustered()) {
+    auto roles = ClusterRoles::create(config, t, s->logger_, clock);
+    if (!roles.ok()) return roles.status_error();
+    s->cluster_ = std::move(*roles);
+  }
+  if (t.ingester) {
+    if (auto st = s->open_ingester(clock); !st.ok()) return st.status_error();
+  }
 
-  if (auto st = s->open_stores(clock); !st.ok()) return st.status_error();
-
-  ingest::IngesterOptions io;
-  io.wal_dir = config.wal_dir();
-  io.wal_enabled = config.ingester.wal.enabled;
-  io.checkpoint_duration = config.ingester.wal.checkpoint_duration;
-  io.chunk_target_size = static_cast<uint64_t>(config.ingester.chunk_target_size);
-  io.chunk_block_size = static_cast<uint64_t>(config.ingester.chunk_block_size);
-  io.max_chunk_age = config.ingester.max_chunk_age;
-  io.chunk_idle_period = config.ingester.chunk_idle_period;
-  io.flush_check_period = config.ingester.flush_check_period;
-  io.clock = &clock;
-  io.on_flush_error = [l = &s->logger_](const util::Status& st) {
-    l->log(LogLevel::kWarn, "flushing chunks to the store failed; they stay in memory and the WAL and are retried",
-           "err=" + model::quote_go_string(st.error()));
-  };
-  auto ing = ingest::Ingester::open(io, *s->store_);
-  if (!ing.ok()) return util::prefixed("opening the ingester: ", ing.status_error());
-  s->ingester_ = std::move(*ing);
-
-  s->distributor_ = std::make_unique<Distributor>(*s->ingester_, config.limits_config, s->metrics_, clock);
-  s->querier_ = std::make_unique<query::Querier>(s->ingester_.get(), s->store_.get());
+  if (t.distributor) {
+    ingest::PushTarget& target = s->cluster_ ? s->cluster_->push_target() : *s->ingester_;
+    s->distributor_ = std::make_unique<Distributor>(target, config.limits_config, s->metrics_, clock);
+  }
+  if (t.querier || t.query_frontend) {
+    s->querier_ = s->cluster_ ? std::make_unique<query::Querier>(s->cluster_->ingester_reader(), s->store_.get())
+                              : std::make_unique<query::Querier>(s->ingester_.get(), s->store_.get());
+  }
+  auto deletes = deletion::DeleteRequestStore::open(config.common.path_prefix + "/compactor/delete_requests.yaml");
+  if (!deletes.ok()) return util::prefixed("reading the delete requests: ", deletes.status_error());
+  s->delete_requests_ = std::move(*deletes);
+  if (s->querier_ && config.limits_config.deletion_mode != "disabled") {
+    s->querier_->set_source_wrapper([d = s->delete_requests_.get()](const std::string& tenant,
+                                                                    std::unique_ptr<logql::LogSource> src) {
+      return deletion::filter_deleted(std::move(src), *d, tenant);
+    });
+  }
   ApiOptions ao;
   ao.logger = &s->logger_;
   ao.auth_enabled = config.auth_enabled;
@@ -125,13 +154,49 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ao.query_limits.max_query_length = l.max_query_length;
   ao.query_limits.max_concurrent = static_cast<int>(config.querier.max_concurrent);
   ao.tail_max_duration = config.querier.tail_max_duration;
-  s->api_ = std::make_unique<Api>(ao, *s->querier_, *s->distributor_, s->ingester_.get(), s->metrics_, clock);
-  s->start_ruler(clock);
-  s->metrics_.set_collector([ing = s->ingester_.get(), store = s->store_.get(), r = s->ruler_.get()](std::string& out) {
-    render_backend_metrics(out, *ing, *store);
-    render_ruler_metrics(out, r->stats());
+  ao.otlp_config = l.otlp_config;
+  ao.serve_queries = !t.query_frontend;
+  if (s->cluster_) ao.ready = [c = s->cluster_.get()] { return c->ready(); };
+  ingest::TailSource* tail = s->cluster_ ? (t.querier || t.query_frontend ? &s->cluster_->tail_source() : nullptr)
+                                         : s->ingester_.get();
+  s->api_ = std::make_unique<Api>(ao, s->querier_.get(), s->distributor_.get(), tail, s->metrics_, clock);
+  // The ruler runs in the single process only (see docs/scaling.md).
+  if (t.all) s->start_ruler(clock);
+  s->metrics_.set_collector([ing = s->ingester_.get(), store = s->store_.get(), c = s->cluster_.get(),
+                             r = s->ruler_.get()](std::string& out) {
+    if (ing) render_ingester_metrics(out, *ing);
+    if (store) render_store_metrics(out, *store);
+    if (c) c->render_metrics(out);
+    if (r) render_ruler_metrics(out, r->stats());
   });
+  return s.release()->serve(clock);
+}
 
+util::Status LogdServer::open_ingester(util::Clock& clock) {
+  const Config& config = config_;
+  ingest::IngesterOptions io;
+  io.wal_dir = config.wal_dir();
+  io.wal_enabled = config.ingester.wal.enabled;
+  io.checkpoint_duration = config.ingester.wal.checkpoint_duration;
+  io.chunk_target_size = static_cast<uint64_t>(config.ingester.chunk_target_size);
+  io.chunk_block_size = static_cast<uint64_t>(config.ingester.chunk_block_size);
+  io.max_chunk_age = config.ingester.max_chunk_age;
+  io.chunk_idle_period = config.ingester.chunk_idle_period;
+  io.flush_check_period = config.ingester.flush_check_period;
+  io.clock = &clock;
+  io.on_flush_error = [l = &logger_](const util::Status& st) {
+    l->log(LogLevel::kWarn, "flushing chunks to the store failed; they stay in memory and the WAL and are retried",
+           "err=" + model::quote_go_string(st.error()));
+  };
+  auto ing = ingest::Ingester::open(io, *store_);
+  if (!ing.ok()) return util::prefixed("opening the ingester: ", ing.status_error());
+  ingester_ = std::move(*ing);
+  return {};
+}
+
+util::Result<std::unique_ptr<LogdServer>> LogdServer::serve(util::Clock& clock) {
+  const Config& config = config_;
+  std::unique_ptr<LogdServer> s(this);  // start() handed itself over
   http::ServerOptions ho;
   ho.host = config.server.http_listen_address;
   ho.port = static_cast<uint16_t>(config.server.http_listen_port);
@@ -146,22 +211,59 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ho.tls = std::move(*tls);
   s->http_ = std::make_unique<http::Server>(ho);
   s->api_->register_routes(*s->http_);
-  s->ruler_api_ = std::make_unique<RulerApi>(*s->ruler_, *s->api_);
-  s->ruler_api_->register_routes(*s->http_, config.ruler.enable_api);
+  if (s->ruler_) {
+    s->ruler_api_ = std::make_unique<RulerApi>(*s->ruler_, *s->api_);
+    s->ruler_api_->register_routes(*s->http_, config.ruler.enable_api);
+  }
+  DeleteApiOptions dopt;
+  dopt.deletion_mode = config.limits_config.deletion_mode;
+  dopt.cancel_period = config.compactor.delete_request_cancel_period;
+  s->delete_api_ = std::make_unique<DeleteApi>(*s->delete_requests_, *s->api_, dopt, clock);
+  s->delete_api_->register_routes(*s->http_);
+  if (s->cluster_) {
+    http::Server* internal = s->http_.get();
+    if (config.server.grpc_listen_port > 0) {
+      http::ServerOptions io = ho;
+      io.port = static_cast<uint16_t>(config.server.grpc_listen_port);
+      io.tls = {};
+      // Other roles hold calls open here (select sessions, tails, workers waiting for work).
+      io.threads = std::max(8, 2 * ho.threads);
+      s->internal_ = std::make_unique<http::Server>(io);
+      internal = s->internal_.get();
+    }
+    if (auto st = s->cluster_->serve(*s->http_, *internal, *s->api_, s->ingester_.get(), s->distributor_.get(),
+                                     s->querier_.get(), s->metrics_);
+        !st.ok()) {
+      return st.status_error();
+    }
+  }
   if (auto started = s->http_->start(); !started.ok()) {
     return util::prefixed("listening on " + ho.host + ":" + std::to_string(ho.port) + ": ", started.status_error());
   }
-  if (auto st = s->start_compactors(clock); !st.ok()) return st.status_error();
-  // Remote stores: index periods listed again when due, index uploads a failure left behind,
-  // cache files past their TTL. Cheap for a local store (nothing to do).
-  s->upkeep_ = std::jthread([store = s->store_.get(), logger = &s->logger_, &clock](std::stop_token stop) {
-    while (clock.sleep_for(10 * model::kNanosPerSecond, stop)) {
-      if (auto st = store->maintain(); !st.ok()) {
-        logger->log(LogLevel::kWarn, "store upkeep failed (retried)", "err=" + model::quote_go_string(st.error()));
-      }
+  if (s->internal_) {
+    if (auto started = s->internal_->start(); !started.ok()) {
+      return util::prefixed("listening on " + ho.host + ":" + std::to_string(config.server.grpc_listen_port) + ": ",
+                            started.status_error());
     }
-  });
-  s->ruler_->start();
+  }
+  if (s->cluster_) {
+    if (auto st = s->cluster_->join(s->internal_port()); !st.ok()) return st.status_error();
+  }
+  if (s->targets_.compactor) {
+    if (auto st = s->start_compactors(clock); !st.ok()) return st.status_error();
+  }
+  if (!s->stores_.empty()) {
+    // Remote stores: index periods listed again when due, index uploads a failure left behind,
+    // cache files past their TTL. Cheap for a local store (nothing to do).
+    s->upkeep_ = std::jthread([store = s->store_.get(), logger = &s->logger_, &clock](std::stop_token stop) {
+      while (clock.sleep_for(10 * model::kNanosPerSecond, stop)) {
+        if (auto st = store->maintain(); !st.ok()) {
+          logger->log(LogLevel::kWarn, "store upkeep failed (retried)", "err=" + model::quote_go_string(st.error()));
+        }
+      }
+    });
+  }
+  if (s->ruler_) s->ruler_->start();
   return s;
 }
 
@@ -367,6 +469,23 @@ util::Status LogdServer::start_compactors(util::Clock& clock) {
                     " compaction_interval=" + model::format_duration_prometheus(cc.compaction_interval) +
                     " retention_delete_delay=" + model::format_duration_prometheus(cc.retention_delete_delay));
   }
+  if (cc.retention_enabled && l.deletion_mode == "filter-and-delete") {
+    DeleteProcessorOptions dp;
+    for (const auto& st : stores_) {
+      DeleteProcessorOptions::Store ds;
+      ds.target.bucket = st.bucket;
+      ds.target.writer_id = writer_id_;
+      ds.target.clock = &clock;
+      ds.target.delete_delay_ns = st.data_dir.empty() ? cc.retention_delete_delay : 0;
+      ds.data_dir = st.data_dir;
+      dp.stores.push_back(std::move(ds));
+    }
+    dp.owner = writer_id_;
+    dp.interval_ns = cc.compaction_interval;
+    dp.cancel_period_ns = cc.delete_request_cancel_period;
+    delete_processor_ = std::make_unique<DeleteProcessor>(std::move(dp), *delete_requests_, logger_, clock);
+    delete_processor_->start();
+  }
   return {};
 }
 
@@ -375,10 +494,20 @@ util::Status LogdServer::shutdown() {
   stopped_ = true;
   if (ruler_) ruler_->stop();
   for (auto& c : compactors_) c->stop();
+  if (delete_processor_) delete_processor_->stop();
   upkeep_.request_stop();
   if (upkeep_.joinable()) upkeep_.join();
-  if (http_) http_->stop();
   util::Status flushed;
+  if (cluster_) {
+    // Off the write path first; queriers keep reading this ingester while it flushes.
+    cluster_->leave();
+    if (ingester_) flushed = ingester_->flush_all();
+    cluster_->stop();
+    if (http_) http_->stop();
+    if (internal_) internal_->stop();
+    return flushed;
+  }
+  if (http_) http_->stop();
   if (ingester_) flushed = ingester_->flush_all();
   return flushed;
 }

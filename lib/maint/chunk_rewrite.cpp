@@ -43,7 +43,7 @@ void append_deduplicated(std::vector<SourceEntry>& group, std::vector<SourceEntr
 
 util::Result<std::vector<std::string>> merge_chunks(const std::vector<const chunk::ChunkReader*>& sources,
                                                     const RewriteOptions& options,
-                                                    const std::function<bool(int64_t ts)>& drop) {
+                                                    const std::function<bool(const model::Entry&)>& drop) {
   std::vector<std::string> out;
   if (sources.empty()) return out;
   const chunk::ChunkHeader& first = sources[0]->header();
@@ -56,7 +56,7 @@ util::Result<std::vector<std::string>> merge_chunks(const std::vector<const chun
     auto entries = sources[s]->read_all();
     if (!entries.ok()) return entries.status_error();
     for (auto& e : *entries) {
-      if (drop && drop(e.timestamp)) continue;
+      if (drop && drop(e)) continue;
       all.push_back(SourceEntry{e.timestamp, s, std::move(e.line), std::move(e.metadata)});
     }
   }

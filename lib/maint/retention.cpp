@@ -98,7 +98,9 @@ util::Result<DeleteReport> delete_entries(const Target& target, const std::strin
   ChunkChange change;
   auto chunks = indexed_chunks(*snap);
   size_t done = 0;
-  auto in_range = [&](int64_t ts) { return ts >= options.start && ts < options.end; };
+  auto in_range = [&](const model::Entry& e) {
+    return e.timestamp >= options.start && e.timestamp < options.end && (!options.entry_filter || options.entry_filter(e));
+  };
   for (const auto& [file, c] : chunks) {
     if (progress) progress(done++, chunks.size());
     if (!c.ref.overlaps(options.start, options.end)) continue;
@@ -106,7 +108,7 @@ util::Result<DeleteReport> delete_entries(const Target& target, const std::strin
     for (const auto& m : *compiled)
       if (!m.matches(c.labels.get(m.matcher().name).value_or(""))) match = false;
     if (!match) continue;
-    if (options.start <= c.ref.min_time && c.ref.max_time < options.end) {
+    if (!options.entry_filter && options.start <= c.ref.min_time && c.ref.max_time < options.end) {
       report.chunks_deleted.push_back(file);
       report.entries_deleted += c.ref.entries;
       change.removed.insert(file);
@@ -124,7 +126,7 @@ util::Result<DeleteReport> delete_entries(const Target& target, const std::strin
     }
     auto all = reader->read_all();
     if (!all.ok()) return all.status_error();
-    uint64_t n = std::count_if(all->begin(), all->end(), [&](const model::Entry& e) { return in_range(e.timestamp); });
+    uint64_t n = std::count_if(all->begin(), all->end(), in_range);
     if (n == 0) continue;
     report.entries_deleted += n;
     report.chunks_rewritten.push_back(file);

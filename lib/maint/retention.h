@@ -65,6 +65,9 @@ struct DeleteOptions {
   int64_t end = 0;    // exclusive, ns
   bool dry_run = false;
   RewriteOptions rewrite;  // encoding of rewritten chunks
+  // When set, only the entries in the range it returns true for go (the delete API's line
+  // filters); chunks are then never dropped whole without reading them.
+  std::function<bool(const model::Entry&)> entry_filter;
 };
 
 struct DeleteReport {

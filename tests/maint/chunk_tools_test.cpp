@@ -113,11 +113,11 @@ TEST_CASE("merge_chunks keeps each entry as often as the chunk holding it most o
   std::vector<model::Entry> want{E(1, "a"), E(2, "b"), E(2, "b"), E(3, "c"), E(4, "d"), E(4, "e")};
   CHECK(*all == want);
   // Dropping a range; an empty result is no chunk at all.
-  auto dropped = maint::merge_chunks({&ra}, o, [](int64_t ts) { return ts >= 2; });
+  auto dropped = maint::merge_chunks({&ra}, o, [](const model::Entry& e) { return e.timestamp >= 2; });
   REQUIRE(dropped.ok());
   REQUIRE(dropped->size() == 1);
   CHECK(open_bytes((*dropped)[0]).header().entries == 1);
-  auto none = maint::merge_chunks({&ra}, o, [](int64_t) { return true; });
+  auto none = maint::merge_chunks({&ra}, o, [](const model::Entry&) { return true; });
   REQUIRE(none.ok());
   CHECK(none->empty());
   // Chunks of different streams never merge.
