@@ -154,7 +154,7 @@ clean:
 FUZZ_CXX ?= clang++
 FUZZ_FLAGS := -std=c++20 -g -O1 -fno-omit-frame-pointer -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -Ilib $(shell pkg-config --cflags re2 libzstd simdjson snappy 2>/dev/null)
 # Every target links the modules any decoder needs (push bodies, LogQL queries, chunks, indexes).
-FUZZ_LIB_SRCS := $(sort $(wildcard lib/chunk/*.cpp lib/index/*.cpp lib/fsutil/*.cpp lib/model/*.cpp lib/push/*.cpp lib/logql/*.cpp))
+FUZZ_LIB_SRCS := $(sort $(wildcard lib/util/*.cpp lib/golang/*.cpp lib/chunk/*.cpp lib/index/*.cpp lib/fsutil/*.cpp lib/model/*.cpp lib/push/*.cpp lib/logql/*.cpp))
 FUZZ_LIBS = $(shell pkg-config --libs re2 libzstd simdjson snappy)
 .PHONY: fuzz
 fuzz:

@@ -6,6 +6,7 @@
 
 #include "config/field_reader.h"
 #include "config/yaml_document.h"
+#include "golang/quote.h"
 #include "logd/logger.h"
 #include "maint/retention.h"
 
@@ -82,7 +83,7 @@ util::Status parse_ingester(const YAML::Node& node, IngesterConfig& in) {
   r.read_duration("flush_check_period", in.flush_check_period);
   r.read_string("chunk_encoding", in.chunk_encoding);
   if (in.chunk_encoding != "zstd") {
-    r.fail("ingester.chunk_encoding: not supported: " + model::quote_go_string(in.chunk_encoding) +
+    r.fail("ingester.chunk_encoding: not supported: " + golang::quote(in.chunk_encoding) +
            " (logd writes zstd chunks only)");
   }
   if (auto st = parse_wal(r.child("wal"), in.wal); !st.ok()) r.fail(st.error());
@@ -258,7 +259,7 @@ util::Result<Config> load_config_file(const std::string& path, bool expand_env) 
 
 util::Status check_config(const Config& c) {
   if (c.target != "all") {
-    return util::Error{"target: " + model::quote_go_string(c.target) +
+    return util::Error{"target: " + golang::quote(c.target) +
                        " is not supported: logd runs every Loki component in one process (use \"all\")"};
   }
   if (c.server.http_listen_port < 0 || c.server.http_listen_port > 65535) {

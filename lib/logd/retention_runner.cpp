@@ -1,7 +1,7 @@
 #include "logd/retention_runner.h"
 
 #include "maint/store_snapshot.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "model/time.h"
 
 namespace logd {
@@ -53,7 +53,7 @@ size_t RetentionRunner::run_once(std::stop_token stop) {
   auto lock = maint::acquire_maintenance_lock(data_dir_);
   if (!lock.ok()) {
     metrics_.retention_runs.add({"skipped"}, 1);
-    logger_.log(LogLevel::kInfo, "retention: skipped this round", "reason=" + model::quote_go_string(lock.error()));
+    logger_.log(LogLevel::kInfo, "retention: skipped this round", "reason=" + golang::quote(lock.error()));
     return 0;
   }
   // A chunk goes retention_delete_delay after it expired, as Loki's compactor deletes marked
@@ -69,14 +69,14 @@ size_t RetentionRunner::run_once(std::stop_token stop) {
     if (!report.ok()) {
       failed = true;
       logger_.log(LogLevel::kError, "retention failed",
-                  "tenant=" + model::quote_go_string(tenant) + " err=" + model::quote_go_string(report.error()));
+                  "tenant=" + golang::quote(tenant) + " err=" + golang::quote(report.error()));
       continue;
     }
     if (report->expired.empty()) continue;
     deleted += report->expired.size();
     metrics_.retention_deleted.add({tenant}, static_cast<double>(report->expired.size()));
     logger_.log(LogLevel::kInfo, "retention deleted expired chunks",
-                "tenant=" + model::quote_go_string(tenant) + " chunks=" + std::to_string(report->expired.size()));
+                "tenant=" + golang::quote(tenant) + " chunks=" + std::to_string(report->expired.size()));
   }
   metrics_.retention_runs.add({failed ? "failure" : "success"}, 1);
   return deleted;

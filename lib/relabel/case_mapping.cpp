@@ -3,7 +3,8 @@
 #include <locale.h>
 #include <wctype.h>
 
-#include "model/go_string.h"
+#include "golang/quote.h"
+#include "golang/utf8.h"
 
 namespace relabel {
 namespace {
@@ -37,13 +38,13 @@ std::string map_case(std::string_view s) {
   locale_t loc = unicode_locale();
   for (size_t i = 0; i < s.size();) {
     size_t len = 1;
-    int32_t cp = model::decode_utf8(s, i, len);
+    int32_t cp = golang::decode_utf8(s, i, len);
     if (cp < 0) {
-      model::append_utf8(out, 0xFFFD);
+      golang::append_utf8(out, 0xFFFD);
     } else if (loc != static_cast<locale_t>(0)) {
       wint_t mapped = kUpper ? towupper_l(static_cast<wint_t>(cp), loc)
                              : towlower_l(static_cast<wint_t>(cp), loc);
-      model::append_utf8(out, static_cast<uint32_t>(mapped));
+      golang::append_utf8(out, static_cast<uint32_t>(mapped));
     } else {
       out.append(s.substr(i, len));
     }

@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 
+#include "golang/quote.h"
 #include "relabel/case_mapping.h"
 #include "relabel/md5.h"
 
@@ -44,7 +45,7 @@ bool is_templated_label(std::string_view s) {
 }
 
 util::Error invalid_field(const RelabelConfig& c, std::string_view value, std::string_view field) {
-  return util::Error{model::quote_go_string(value) + " is invalid '" + std::string(field) +
+  return util::Error{golang::quote(value) + " is invalid '" + std::string(field) +
                      "' for " + std::string(action_name(c.action)) + " action"};
 }
 
@@ -145,7 +146,7 @@ util::Result<RelabelRule> RelabelRule::compile(RelabelConfig config) {
   auto regex = std::make_shared<const RE2>("^(?:" + config.regex + ")$", go_regexp_options());
   if (!regex->ok()) {
     return util::Error{"error parsing regexp: " + regex->error() + ": " +
-                       model::quote_go_string(config.regex)};
+                       golang::quote(config.regex)};
   }
   RelabelRule rule;
   rule.target_template_ = ReplacementTemplate::compile(config.target_label, *regex);

@@ -2,7 +2,8 @@
 
 #include <map>
 
-#include "model/go_string.h"
+#include "golang/quote.h"
+#include "golang/utf8.h"
 #include "relabel/case_mapping.h"
 
 namespace relabel {
@@ -21,7 +22,7 @@ Reference read_reference(std::string_view s) {
   size_t i = start;
   while (i < s.size()) {
     size_t len = 1;
-    int32_t cp = model::decode_utf8(s, i, len);
+    int32_t cp = golang::decode_utf8(s, i, len);
     if (cp < 0 || !is_template_name_char(cp)) break;
     i += len;
   }

@@ -1,9 +1,0 @@
-// Which functions a template may call: Loki's (line_format, label_format) or Promtail's
-// (template and replace stages), which adds Hash and Sha2Hash.
-#pragma once
-
-namespace logql::tmpl {
-
-enum class FunctionSet { kLoki, kPromtail };
-
-}  // namespace logql::tmpl
