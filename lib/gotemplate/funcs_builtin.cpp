@@ -10,7 +10,6 @@
 
 namespace gotemplate {
 
-std::string url_query_escape(std::string_view s);  // funcs_encoding.cpp
 
 namespace {
 

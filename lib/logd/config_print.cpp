@@ -81,6 +81,9 @@ std::string print_config(const Config& c) {
   }
   n["querier"]["max_concurrent"] = c.querier.max_concurrent;
   n["querier"]["tail_max_duration"] = print_duration(c.querier.tail_max_duration);
+  YAML::Node ruler;
+  print_ruler_config(c.ruler, ruler);
+  n["ruler"] = ruler;
   return config::emit_document(n);
 }
 

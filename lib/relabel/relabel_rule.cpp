@@ -4,7 +4,7 @@
 #include <string>
 
 #include "golang/quote.h"
-#include "relabel/case_mapping.h"
+#include "golang/unicode_locale.h"
 #include "relabel/md5.h"
 
 namespace relabel {
@@ -134,7 +134,7 @@ std::string_view action_name(Action action) {
 }
 
 std::optional<Action> parse_action(std::string_view text) {
-  std::string lower = go_to_lower(text);
+  std::string lower = golang::to_lower_unicode(text);
   for (const auto& a : kActions) {
     if (a.name == lower) return a.action;
   }
@@ -149,8 +149,8 @@ util::Result<RelabelRule> RelabelRule::compile(RelabelConfig config) {
                        golang::quote(config.regex)};
   }
   RelabelRule rule;
-  rule.target_template_ = ReplacementTemplate::compile(config.target_label, *regex);
-  rule.replacement_template_ = ReplacementTemplate::compile(config.replacement, *regex);
+  rule.target_template_ = golang::ExpandTemplate::compile(config.target_label, *regex);
+  rule.replacement_template_ = golang::ExpandTemplate::compile(config.replacement, *regex);
   rule.groups_needed_ =
       std::max(rule.target_template_.groups_needed(), rule.replacement_template_.groups_needed());
   rule.regex_ = std::move(regex);
@@ -176,10 +176,10 @@ bool RelabelRule::apply(model::LabelSet& labels) const {
       apply_replace(value, labels);
       return true;
     case Action::kLowercase:
-      labels.set(config_.target_label, go_to_lower(value));
+      labels.set(config_.target_label, golang::to_lower_unicode(value));
       return true;
     case Action::kUppercase:
-      labels.set(config_.target_label, go_to_upper(value));
+      labels.set(config_.target_label, golang::to_upper_unicode(value));
       return true;
     case Action::kHashMod: {
       // Prometheus hashes with MD5 and keeps the last 8 bytes, read big-endian, so shards

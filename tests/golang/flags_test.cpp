@@ -65,8 +65,4 @@ TEST_CASE("go flags: value parsers") {
   CHECK(golang::parse_float_flag("1.5", f).empty());
   CHECK(f == 1.5);
   CHECK(golang::parse_float_flag("-1", f) == "invalid value \"-1\"");
-  int64_t d = 0;
-  CHECK(golang::parse_dur("1m30s", d).empty());
-  CHECK(d == 90'000'000'000);
-  CHECK_FALSE(golang::parse_dur("soon", d).empty());
 }

@@ -309,3 +309,15 @@ TEST_CASE("logd config: http_tls_config mistakes are errors naming the key") {
   REQUIRE_FALSE(cl.ok());
   CHECK(cl.error() == "server.http_tls_config: cert_file and key_file must be set together");
 }
+
+TEST_CASE("logd flags: duration flags take Prometheus' syntax and name the flag when bad") {
+  auto cl = parse_command_line({"-ingester.max-chunk-age=1m30s"});
+  REQUIRE(cl.ok());
+  CHECK(cl->config.ingester.max_chunk_age == 90'000'000'000);
+  cl = parse_command_line({"-ingester.max-chunk-age=1d"});
+  REQUIRE(cl.ok());
+  CHECK(cl->config.ingester.max_chunk_age == 86'400'000'000'000);
+  auto bad = parse_command_line({"-ingester.max-chunk-age=soon"});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().find("-ingester.max-chunk-age: ") == 0);
+}

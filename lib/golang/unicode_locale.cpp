@@ -1,4 +1,4 @@
-#include "relabel/case_mapping.h"
+#include "golang/unicode_locale.h"
 
 #include <locale.h>
 #include <wctype.h>
@@ -6,7 +6,7 @@
 #include "golang/quote.h"
 #include "golang/utf8.h"
 
-namespace relabel {
+namespace golang {
 namespace {
 
 // The process locale stays untouched: we read C.UTF-8's tables through a private handle.
@@ -55,8 +55,8 @@ std::string map_case(std::string_view s) {
 
 }  // namespace
 
-std::string go_to_lower(std::string_view s) { return map_case<false>(s); }
-std::string go_to_upper(std::string_view s) { return map_case<true>(s); }
+std::string to_lower_unicode(std::string_view s) { return map_case<false>(s); }
+std::string to_upper_unicode(std::string_view s) { return map_case<true>(s); }
 
 bool is_template_name_char(int32_t cp) {
   if (cp < 0x80) {
@@ -67,4 +67,4 @@ bool is_template_name_char(int32_t cp) {
   return loc != static_cast<locale_t>(0) && iswalnum_l(static_cast<wint_t>(cp), loc);
 }
 
-}  // namespace relabel
+}  // namespace golang

@@ -1,12 +1,12 @@
-#include "relabel/replacement_template.h"
+#include "golang/regexp_expand.h"
 
 #include <map>
 
 #include "golang/quote.h"
 #include "golang/utf8.h"
-#include "relabel/case_mapping.h"
+#include "golang/unicode_locale.h"
 
-namespace relabel {
+namespace golang {
 namespace {
 
 struct Reference {
@@ -49,8 +49,8 @@ int group_number(std::string_view name) {
 
 }  // namespace
 
-ReplacementTemplate ReplacementTemplate::compile(std::string_view text, const RE2& regex) {
-  ReplacementTemplate t;
+ExpandTemplate ExpandTemplate::compile(std::string_view text, const RE2& regex) {
+  ExpandTemplate t;
   t.text_ = std::string(text);
   const std::map<std::string, int>& named = regex.NamedCapturingGroups();
   const int last_group = regex.NumberOfCapturingGroups();
@@ -90,7 +90,7 @@ ReplacementTemplate ReplacementTemplate::compile(std::string_view text, const RE
   return t;
 }
 
-void ReplacementTemplate::expand_to(std::string& out, const re2::StringPiece* groups,
+void ExpandTemplate::expand_to(std::string& out, const re2::StringPiece* groups,
                                     int ngroups) const {
   for (const Piece& p : pieces_) {
     out.append(p.literal);
@@ -100,4 +100,4 @@ void ReplacementTemplate::expand_to(std::string& out, const re2::StringPiece* gr
   }
 }
 
-}  // namespace relabel
+}  // namespace golang

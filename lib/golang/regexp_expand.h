@@ -1,6 +1,6 @@
-// ReplacementTemplate: a `replacement` or `target_label` template in the syntax of Go's
-// regexp.Expand, compiled once against the rule's regex so that expanding it per label set is
-// a walk over literal pieces and capture-group indices.
+// ExpandTemplate: a template in the syntax of Go's regexp.Expand (relabel's `replacement` and
+// `target_label`, Prometheus' reReplaceAll), compiled once against its regex so that expanding it
+// is a walk over literal pieces and capture-group indices.
 //
 // Go's rules, which Prometheus inherits: `$$` is a literal `$`; `$name` takes the longest run of
 // letters, digits and `_` (so `$1x` names the group "1x", not group 1 followed by "x");
@@ -17,13 +17,13 @@
 #include <string_view>
 #include <vector>
 
-namespace relabel {
+namespace golang {
 
-class ReplacementTemplate {
+class ExpandTemplate {
  public:
-  ReplacementTemplate() = default;
+  ExpandTemplate() = default;
   // Never fails: malformed references are literal text, as in Go.
-  static ReplacementTemplate compile(std::string_view text, const RE2& regex);
+  static ExpandTemplate compile(std::string_view text, const RE2& regex);
 
   // Capture groups needed to expand this template, counting group 0 (the whole match).
   int groups_needed() const { return groups_needed_; }
@@ -45,4 +45,4 @@ class ReplacementTemplate {
   int groups_needed_ = 0;
 };
 
-}  // namespace relabel
+}  // namespace golang
