@@ -1,6 +1,6 @@
 // logidx: index maintenance for a logd data directory (rebuild, verify, stats, retention,
-// delete), safe to run from cron beside a running logd. Flag parsing only; the logic is
-// lib/maint.
+// delete), safe to run from cron beside a running logd. Flag parsing only; the logic and the
+// report wording are lib/maint.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <functional>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "maint/index_rebuild.h"
+#include "maint/index_report.h"
 #include "maint/index_stats.h"
 #include "maint/index_verify.h"
 #include "maint/progress.h"
@@ -20,6 +21,13 @@ namespace {
 int fail(const std::string& msg) {
   std::fprintf(stderr, "logidx: %s\n", msg.c_str());
   return 1;
+}
+
+// Prints one tenant's report; returns the exit code it asks for.
+int print(const maint::TenantReportText& text) {
+  std::fputs(text.err.c_str(), stderr);
+  std::fputs(text.out.c_str(), stdout);
+  return text.failed ? 1 : 0;
 }
 
 }  // namespace
@@ -106,11 +114,7 @@ int main(int argc, char** argv) {
         rc = fail("rebuild: tenant " + tenant + ": " + r.error());
         continue;
       }
-      for (const auto& s : r->skipped) std::fprintf(stderr, "logidx: rebuild: skipped chunk %s\n", s.c_str());
-      std::printf("rebuild: tenant %s: %zu chunks of %zu series %s; %zu index files written, %zu removed\n",
-                  tenant.c_str(), r->chunks_indexed, r->series, dry_run ? "would be indexed" : "indexed",
-                  r->applied.index_files_written, r->applied.index_files_removed);
-      if (!r->skipped.empty()) rc = 1;
+      if (print(maint::format_rebuild_report(tenant, *r, dry_run)) != 0) rc = 1;
     }
     return rc;
   }
@@ -130,14 +134,7 @@ int main(int argc, char** argv) {
         rc = fail("verify: tenant " + tenant + ": " + r.error());
         continue;
       }
-      for (const auto& p : r->problems) std::printf("tenant %s: %s\n", tenant.c_str(), p.c_str());
-      for (const auto& o : r->orphans)
-        std::printf("tenant %s: chunk %s: not indexed%s\n", tenant.c_str(), o.c_str(),
-                    remove_orphans ? " (removed)" : "");
-      std::printf("verify: tenant %s: %zu index files, %zu chunk refs, %zu chunk files: %zu problems, %zu unindexed\n",
-                  tenant.c_str(), r->index_files, r->refs, r->chunk_files, r->problems.size(), r->orphans.size());
-      // Orphans that were removed are repaired; everything else makes the run fail.
-      if (!r->problems.empty() || (!r->orphans.empty() && !remove_orphans)) rc = 1;
+      if (print(maint::format_verify_report(tenant, *r, remove_orphans)) != 0) rc = 1;
     }
     return rc;
   }
@@ -168,17 +165,7 @@ int main(int argc, char** argv) {
         rc = fail("retention: tenant " + tenant + ": " + r.error());
         continue;
       }
-      uint64_t entries = 0;
-      for (const auto& e : r->expired) {
-        entries += e.ref.entries;
-        std::printf("%s %s %s through %s (retention %s)\n", dry_run ? "would delete" : "deleted", tenant.c_str(),
-                    e.ref.file.c_str(), model::format_rfc3339nano(e.ref.max_time).c_str(),
-                    model::format_duration_prometheus(e.retention).c_str());
-      }
-      std::printf("retention: tenant %s: %zu chunks (%llu entries) %s\n", tenant.c_str(), r->expired.size(),
-                  static_cast<unsigned long long>(entries), dry_run ? "would be deleted" : "deleted");
-      for (const auto& k : r->applied.chunks_kept)
-        std::fprintf(stderr, "logidx: retention: kept %s (an index file written meanwhile refers to it)\n", k.c_str());
+      print(maint::format_retention_report(tenant, *r, dry_run));
     }
     return rc;
   }
@@ -202,14 +189,7 @@ int main(int argc, char** argv) {
       rc = fail("delete: tenant " + tenant + ": " + r.error());
       continue;
     }
-    const char* verb = dry_run ? "would " : "";
-    for (const auto& f : r->chunks_deleted) std::printf("%sdelete %s %s\n", verb, tenant.c_str(), f.c_str());
-    for (const auto& f : r->chunks_rewritten) std::printf("%srewrite %s %s\n", verb, tenant.c_str(), f.c_str());
-    for (const auto& s : r->skipped) std::fprintf(stderr, "logidx: delete: skipped corrupt chunk %s\n", s.c_str());
-    std::printf("delete: tenant %s: %llu entries %s (%zu chunks deleted, %zu rewritten)\n", tenant.c_str(),
-                static_cast<unsigned long long>(r->entries_deleted), dry_run ? "would be deleted" : "deleted",
-                r->chunks_deleted.size(), r->chunks_rewritten.size());
-    if (!r->skipped.empty()) rc = 1;
+    if (print(maint::format_delete_report(tenant, *r, dry_run)) != 0) rc = 1;
   }
   return rc;
 }
