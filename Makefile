@@ -73,7 +73,20 @@ $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.cc
 # Generated headers exist before anything that may include them is compiled.
 $(LIB_OBJS) $(TEST_OBJS): | $(PROTO_HDRS)
 
-$(BUILD)/liblog.a: $(LIB_OBJS)
+# The include graph points only downward (docs/architecture.md's layer table): checked whenever a
+# lib/ file or the table changes, so a lower module including a higher one fails the build.
+LIB_HDRS := $(shell find lib -name '*.h' | sort)
+$(BUILD)/layers.ok: scripts/check_layers.py docs/architecture.md $(LIB_SRCS) $(LIB_HDRS)
+	@mkdir -p $(@D)
+	@echo "  CHECK include layers"
+	@python3 scripts/check_layers.py .
+	@touch $@
+
+.PHONY: check-layers
+check-layers:
+	@python3 scripts/check_layers.py .
+
+$(BUILD)/liblog.a: $(LIB_OBJS) | $(BUILD)/layers.ok
 	@rm -f $@
 	@ar rcs $@ $^
 
