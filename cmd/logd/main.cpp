@@ -7,7 +7,7 @@
 
 #include "logd/flags.h"
 #include "logd/server.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "util/clock.h"
 
 int main(int argc, char** argv) {
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   const logd::Logger& log = (*server)->logger();
   log.log(logd::LogLevel::kInfo, "logd listening",
           "address=" + c.server.http_listen_address + ":" + std::to_string((*server)->port()) +
-              " data=" + model::quote_go_string(c.common.path_prefix) + " auth_enabled=" + (c.auth_enabled ? "true" : "false"));
+              " data=" + golang::quote(c.common.path_prefix) + " auth_enabled=" + (c.auth_enabled ? "true" : "false"));
 
   int sig = 0;
   sigwait(&signals, &sig);

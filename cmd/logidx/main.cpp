@@ -1,6 +1,6 @@
 // logidx: index maintenance for a logd store (rebuild, verify, stats, compact, retention,
 // delete), on a data directory or an S3 bucket, safe to run from cron beside running logd
-// processes. Flag parsing only; the logic is lib/maint.
+// processes. Flag parsing only; the logic and the report wording are lib/maint.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <functional>
@@ -9,6 +9,7 @@
 
 #include "maint/index_compact.h"
 #include "maint/index_rebuild.h"
+#include "maint/index_report.h"
 #include "maint/index_stats.h"
 #include "maint/index_verify.h"
 #include "maint/maintenance_lock.h"
@@ -25,10 +26,11 @@ int fail(const std::string& msg, int code = 1) {
   return code;
 }
 
-void print_applied(const char* what, const std::string& tenant, const maint::ApplyResult& a) {
-  if (a.index_files_deferred + a.chunks_deferred == 0) return;
-  std::printf("%s: tenant %s: %zu index files and %zu chunks to be deleted after the delete delay\n", what,
-              tenant.c_str(), a.index_files_deferred, a.chunks_deferred);
+// Prints one tenant's report; returns the exit code it asks for.
+int print(const maint::TenantReportText& text) {
+  std::fputs(text.err.c_str(), stderr);
+  std::fputs(text.out.c_str(), stdout);
+  return text.failed ? 1 : 0;
 }
 
 }  // namespace
@@ -155,7 +157,7 @@ int main(int argc, char** argv) {
         }
         std::printf("compact: tenant %s: %zu index files of %zu days %s; %zu index files written\n", tenant.c_str(),
                     r->files_in, r->periods, dry_run ? "would be merged" : "merged", r->applied.index_files_written);
-        print_applied("compact", tenant, r->applied);
+        std::fputs(maint::format_deferred("compact", tenant, r->applied).c_str(), stdout);
         continue;
       }
       maint::RebuildOptions options;
@@ -167,12 +169,7 @@ int main(int argc, char** argv) {
         rc = fail("rebuild: tenant " + tenant + ": " + r.error());
         continue;
       }
-      for (const auto& s : r->skipped) std::fprintf(stderr, "logidx: rebuild: skipped chunk %s\n", s.c_str());
-      std::printf("rebuild: tenant %s: %zu chunks of %zu series %s; %zu index files written, %zu removed\n",
-                  tenant.c_str(), r->chunks_indexed, r->series, dry_run ? "would be indexed" : "indexed",
-                  r->applied.index_files_written, r->applied.index_files_removed);
-      print_applied("rebuild", tenant, r->applied);
-      if (!r->skipped.empty()) rc = 1;
+      if (print(maint::format_rebuild_report(tenant, *r, dry_run)) != 0) rc = 1;
     }
     return rc;
   }
@@ -192,14 +189,7 @@ int main(int argc, char** argv) {
         rc = fail("verify: tenant " + tenant + ": " + r.error());
         continue;
       }
-      for (const auto& p : r->problems) std::printf("tenant %s: %s\n", tenant.c_str(), p.c_str());
-      for (const auto& o : r->orphans)
-        std::printf("tenant %s: chunk %s: not indexed%s\n", tenant.c_str(), o.c_str(),
-                    remove_orphans ? " (removed)" : "");
-      std::printf("verify: tenant %s: %zu index files, %zu chunk refs, %zu chunk files: %zu problems, %zu unindexed\n",
-                  tenant.c_str(), r->index_files, r->refs, r->chunk_files, r->problems.size(), r->orphans.size());
-      // Orphans that were removed are repaired; everything else makes the run fail.
-      if (!r->problems.empty() || (!r->orphans.empty() && !remove_orphans)) rc = 1;
+      if (print(maint::format_verify_report(tenant, *r, remove_orphans)) != 0) rc = 1;
     }
     return rc;
   }
@@ -230,18 +220,7 @@ int main(int argc, char** argv) {
         rc = fail("retention: tenant " + tenant + ": " + r.error());
         continue;
       }
-      uint64_t entries = 0;
-      for (const auto& e : r->expired) {
-        entries += e.ref.entries;
-        std::printf("%s %s %s through %s (retention %s)\n", dry_run ? "would delete" : "deleted", tenant.c_str(),
-                    e.ref.file.c_str(), model::format_rfc3339nano(e.ref.max_time).c_str(),
-                    model::format_duration_prometheus(e.retention).c_str());
-      }
-      std::printf("retention: tenant %s: %zu chunks (%llu entries) %s\n", tenant.c_str(), r->expired.size(),
-                  static_cast<unsigned long long>(entries), dry_run ? "would be deleted" : "deleted");
-      print_applied("retention", tenant, r->applied);
-      for (const auto& k : r->applied.chunks_kept)
-        std::fprintf(stderr, "logidx: retention: kept %s (an index file written meanwhile refers to it)\n", k.c_str());
+      print(maint::format_retention_report(tenant, *r, dry_run));
     }
     return rc;
   }
@@ -265,15 +244,7 @@ int main(int argc, char** argv) {
       rc = fail("delete: tenant " + tenant + ": " + r.error());
       continue;
     }
-    const char* verb = dry_run ? "would " : "";
-    for (const auto& f : r->chunks_deleted) std::printf("%sdelete %s %s\n", verb, tenant.c_str(), f.c_str());
-    for (const auto& f : r->chunks_rewritten) std::printf("%srewrite %s %s\n", verb, tenant.c_str(), f.c_str());
-    for (const auto& s : r->skipped) std::fprintf(stderr, "logidx: delete: skipped corrupt chunk %s\n", s.c_str());
-    std::printf("delete: tenant %s: %llu entries %s (%zu chunks deleted, %zu rewritten)\n", tenant.c_str(),
-                static_cast<unsigned long long>(r->entries_deleted), dry_run ? "would be deleted" : "deleted",
-                r->chunks_deleted.size(), r->chunks_rewritten.size());
-    print_applied("delete", tenant, r->applied);
-    if (!r->skipped.empty()) rc = 1;
+    if (print(maint::format_delete_report(tenant, *r, dry_run)) != 0) rc = 1;
   }
   return rc;
 }

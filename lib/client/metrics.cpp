@@ -1,6 +1,6 @@
 #include "client/metrics.h"
 
-#include "model/go_float.h"
+#include "golang/float_format.h"
 
 #include <array>
 #include <cstdio>
@@ -69,7 +69,7 @@ void append_labels(std::string& out, const std::array<const char*, 3>& names, co
 }
 
 // Prometheus' text format writes values as Go's strconv 'g' with the shortest precision.
-std::string format_number(double v) { return model::format_go_float(v); }
+std::string format_number(double v) { return golang::format_float(v); }
 
 }  // namespace
 

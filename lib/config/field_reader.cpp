@@ -3,9 +3,9 @@
 #include <charconv>
 #include <cstdlib>
 
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "model/time.h"
-#include "util/go_bool.h"
+#include "golang/bool.h"
 
 namespace config {
 
@@ -57,7 +57,7 @@ void FieldReader::read_string(const std::string& key, std::optional<std::string>
 void FieldReader::read_required_string(const std::string& key, std::string& out) {
   if (!scalar(key, out) || out.empty()) {
     fail((path_.empty() ? std::string("configuration") : path_) + ": missing required field " +
-         model::quote_go_string(key));
+         golang::quote(key));
   }
 }
 
@@ -71,10 +71,10 @@ void FieldReader::read_bool(const std::string& key, bool& out) {
     out = true;
   } else if (kFalse.count(s)) {
     out = false;
-  } else if (auto go = util::parse_go_bool(s); weak_ && go) {
+  } else if (auto go = golang::parse_bool(s); weak_ && go) {
     out = *go;
   } else {
-    fail(path_of(key) + ": cannot parse " + model::quote_go_string(s) + " as a boolean");
+    fail(path_of(key) + ": cannot parse " + golang::quote(s) + " as a boolean");
   }
 }
 
@@ -84,7 +84,7 @@ void FieldReader::read_int(const std::string& key, int64_t& out, int64_t min, in
   int64_t v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || end != s.data() + s.size()) {
-    fail(path_of(key) + ": cannot parse " + model::quote_go_string(s) + " as an integer");
+    fail(path_of(key) + ": cannot parse " + golang::quote(s) + " as an integer");
   } else if (v < min || v > max) {
     fail(path_of(key) + ": " + s + " is out of range [" + std::to_string(min) + ", " +
          std::to_string(max) + "]");
@@ -107,7 +107,7 @@ void FieldReader::read_double(const std::string& key, double& out) {
   char* end = nullptr;
   double v = std::strtod(s.c_str(), &end);
   if (s.empty() || end != s.c_str() + s.size()) {
-    fail(path_of(key) + ": cannot parse " + model::quote_go_string(s) + " as a number");
+    fail(path_of(key) + ": cannot parse " + golang::quote(s) + " as a number");
   } else {
     out = v;
   }
@@ -143,7 +143,7 @@ void FieldReader::read_bytes(const std::string& key, int64_t& out) {
   if (!scalar(key, s)) return;
   auto b = model::parse_bytes(s);
   if (!b.ok() || *b > uint64_t(INT64_MAX)) {
-    fail(path_of(key) + ": cannot parse " + model::quote_go_string(s) + " as a byte size");
+    fail(path_of(key) + ": cannot parse " + golang::quote(s) + " as a byte size");
   } else {
     out = static_cast<int64_t>(*b);
   }
@@ -207,7 +207,7 @@ void FieldReader::read_labels(const std::string& key, model::LabelSet& out) {
   std::vector<model::Label> labels;
   for (auto& [name, value] : m) {
     if (!model::is_valid_label_name(name)) {
-      fail(path_of(key) + ": " + model::quote_go_string(name) + " is not a valid label name");
+      fail(path_of(key) + ": " + golang::quote(name) + " is not a valid label name");
       return;
     }
     labels.push_back({name, std::move(value)});
@@ -239,7 +239,7 @@ util::Status FieldReader::finish() {
       std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("<complex key>");
       if (!claimed_.count(key)) {
         return util::Error{(path_.empty() ? std::string("configuration") : path_) +
-                           ": unknown field " + model::quote_go_string(key)};
+                           ": unknown field " + golang::quote(key)};
       }
     }
   }

@@ -1,10 +1,11 @@
 #include "config/yaml_print.h"
 
+#include "golang/duration.h"
 #include "model/time.h"
 
 namespace config {
 
-std::string print_duration(int64_t ns) { return model::format_duration_go(ns); }
+std::string print_duration(int64_t ns) { return golang::format_duration(ns); }
 
 std::string print_secret(const std::string& s) { return s.empty() ? std::string() : "<secret>"; }
 

@@ -7,7 +7,8 @@
 #include <vector>
 
 #include "jmespath/interpreter.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
+#include "golang/utf8.h"
 
 namespace jmespath {
 
@@ -86,7 +87,7 @@ size_t utf8_length(const std::string& s) {
   size_t n = 0;
   for (size_t i = 0; i < s.size();) {
     size_t len = 1;
-    model::decode_utf8(s, i, len);
+    golang::decode_utf8(s, i, len);
     i += len;
     ++n;
   }
@@ -231,7 +232,7 @@ Value fn_reverse(const Args& a, const std::string& f) {
     std::vector<std::string_view> chars;
     for (size_t i = 0; i < s.size();) {
       size_t len = 1;
-      model::decode_utf8(s, i, len);
+      golang::decode_utf8(s, i, len);
       chars.emplace_back(s.data() + i, len);
       i += len;
     }

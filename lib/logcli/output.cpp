@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <ctime>
 
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "model/json_string.h"
 #include "model/sample_format.h"
 #include "model/time.h"

@@ -6,8 +6,8 @@
 #include <memory>
 
 #include "fsutil/atomic_file.h"
-#include "model/go_float.h"
-#include "model/go_string.h"
+#include "golang/float_format.h"
+#include "golang/quote.h"
 #include "util/clock.h"
 #include "model/time.h"
 #include "push/tenant.h"
@@ -153,12 +153,12 @@ int run_rules_eval(const RulesEvalOptions& o, FILE* out, FILE* err) {
     eo.alerts = &capture;
     ruler::GroupEvaluator ev(std::make_shared<const ruler::CompiledGroup>(g), eo);
     ev.evaluate(ts);
-    std::fprintf(out, "group %s\n", model::quote_go_string(g.group.name).c_str());
+    std::fprintf(out, "group %s\n", golang::quote(g.group.name).c_str());
     for (const ruler::RuleStatus& rs : ev.status().rules) {
       const ruler::Rule& r = rs.rule->rule;
       if (rs.health != "ok") {
-        std::fprintf(err, "%s: group %s, %s %s: %s\n", o.file.c_str(), model::quote_go_string(g.group.name).c_str(),
-                     r.is_alert() ? "alert" : "record", model::quote_go_string(r.name()).c_str(), rs.last_error.c_str());
+        std::fprintf(err, "%s: group %s, %s %s: %s\n", o.file.c_str(), golang::quote(g.group.name).c_str(),
+                     r.is_alert() ? "alert" : "record", golang::quote(r.name()).c_str(), rs.last_error.c_str());
         rc = 1;
         continue;
       }
@@ -169,14 +169,14 @@ int run_rules_eval(const RulesEvalOptions& o, FILE* out, FILE* err) {
           model::LabelSet rest = s.labels;
           rest.erase("__name__");
           std::fprintf(out, "    %s%s %s\n", r.record.c_str(), rest.to_string().c_str(),
-                       model::format_go_float(s.v).c_str());
+                       golang::format_float(s.v).c_str());
         }
         continue;
       }
       std::fprintf(out, "  alert %s: %s\n", r.alert.c_str(), std::string(ruler::alert_state_name(rs.state)).c_str());
       for (const ruler::Alert& a : rs.alerts) {
         std::fprintf(out, "    %s %s value=%s\n", std::string(ruler::alert_state_name(a.state)).c_str(),
-                     a.labels.to_string().c_str(), model::format_go_float(a.value).c_str());
+                     a.labels.to_string().c_str(), golang::format_float(a.value).c_str());
         for (const auto& [k, v] : a.annotations) std::fprintf(out, "      %s: %s\n", k.c_str(), v.c_str());
       }
     }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "golang/duration.h"
 #include "logcli/batch_pager.h"
 #include "logql/parser.h"
 #include "model/time.h"
@@ -85,7 +86,7 @@ std::string format_query_stats(const std::string& stats_json) {
       {"Summary.TotalBytesProcessed", model::format_bytes(static_cast<uint64_t>(num("totalBytesProcessed")))},
       {"Summary.TotalLinesProcessed", std::to_string(static_cast<int64_t>(num("totalLinesProcessed")))},
       {"Summary.TotalEntriesReturned", std::to_string(static_cast<int64_t>(num("totalEntriesReturned")))},
-      {"Summary.ExecTime", model::format_duration_go(static_cast<int64_t>(num("execTime") * 1e9))},
+      {"Summary.ExecTime", golang::format_duration(static_cast<int64_t>(num("execTime") * 1e9))},
   };
   size_t width = 0;
   for (const auto& r : rows) width = std::max(width, r.first.size());

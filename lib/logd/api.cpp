@@ -3,12 +3,13 @@
 #include <chrono>
 #include <set>
 
+#include "golang/duration.h"
 #include "http/url.h"
 #include "logd/json_response.h"
 #include "logd/request_params.h"
 #include "logql/parser.h"
 #include "logql/printer.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "model/time.h"
 #include "push/tenant.h"
 
@@ -63,10 +64,10 @@ http::Handler Api::timed(std::string route, http::Handler handler) {
     metrics_.request_duration.observe({route, code}, secs);
     LogLevel level = resp.status >= 500 ? LogLevel::kWarn : LogLevel::kDebug;
     if (options_.logger && options_.logger->enabled(level)) {
-      std::string fields = "method=" + req.method + " path=" + model::quote_go_string(req.path) +
-                           " status=" + code + " duration=" + model::format_duration_go(
+      std::string fields = "method=" + req.method + " path=" + golang::quote(req.path) +
+                           " status=" + code + " duration=" + golang::format_duration(
                                static_cast<int64_t>(secs * 1e9));
-      if (resp.status >= 500) fields += " err=" + model::quote_go_string(resp.body);
+      if (resp.status >= 500) fields += " err=" + golang::quote(resp.body);
       options_.logger->log(level, "request", fields);
     }
     return resp;

@@ -13,10 +13,11 @@
 #include "cluster/remote_ingesters.h"
 #include "cluster/remote_tail.h"
 #include "cluster/ring_push_target.h"
+#include "golang/duration.h"
 #include "kv/kv_config.h"
 #include "logd/frontend_api.h"
 #include "logd/work_executor.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "ring/lifecycler.h"
 #include "ring/ring.h"
 #include "ring/ring_page.h"
@@ -52,11 +53,11 @@ util::Result<std::unique_ptr<WatchedRing>> watch_ring(const ResolvedRing& resolv
   hooks.on_stale = [raw, &logger](const util::Error& e) {
     raw->outages.fetch_add(1);
     logger.log(LogLevel::kWarn, "ring store unreachable: serving the last known ring",
-               "ring=" + raw->name + " err=" + model::quote_go_string(e.message));
+               "ring=" + raw->name + " err=" + golang::quote(e.message));
   };
   hooks.on_fresh = [raw, &logger](int64_t stale_for_ns) {
     logger.log(LogLevel::kInfo, "ring store reachable again",
-               "ring=" + raw->name + " stale_for=" + model::format_duration_go(stale_for_ns));
+               "ring=" + raw->name + " stale_for=" + golang::format_duration(stale_for_ns));
   };
   w->view = std::make_unique<ring::Ring>(*w->kv, clock, resolved.view, hooks);
   if (auto st = w->view->start(); !st.ok()) return st.status_error();
@@ -69,7 +70,7 @@ ring::LifecyclerHooks member_hooks(const Logger& logger, std::string what) {
     // The first failure and every tenth after: the store may stay away for a while.
     if (failures == 1 || failures % 10 == 0) {
       logger.log(LogLevel::kWarn, "ring heartbeat failed",
-                 "member=" + what + " failures=" + std::to_string(failures) + " err=" + model::quote_go_string(e.message));
+                 "member=" + what + " failures=" + std::to_string(failures) + " err=" + golang::quote(e.message));
     }
   };
   hooks.on_kv_recovered = [&logger, what](int64_t failures) {
@@ -247,7 +248,7 @@ util::Status ClusterRoles::ready() const {
     int64_t since = m.active_since.load();
     int64_t wait = m.config.cluster.lifecycler.min_ready_duration;
     if (since == 0 || m.clock.now_ns() - since < wait) {
-      return util::unavailable("Ingester not ready: waiting for " + model::format_duration_go(wait) +
+      return util::unavailable("Ingester not ready: waiting for " + golang::format_duration(wait) +
                                " after being ACTIVE");
     }
   }
@@ -271,7 +272,7 @@ util::Result<std::unique_ptr<ring::Lifecycler>> ClusterRoles::Impl::register_mem
   }
   if (!st.ok()) {
     logger.log(LogLevel::kWarn, "ring store unreachable: registering when it answers",
-               "member=" + resolved->member.instance_id + " err=" + model::quote_go_string(st.error()));
+               "member=" + resolved->member.instance_id + " err=" + golang::quote(st.error()));
   }
   if (auto s = member->start(); !s.ok()) return s.status_error();
   resolved_out = std::move(*resolved);
@@ -285,8 +286,8 @@ util::Status ClusterRoles::Impl::join_ingester(int64_t port) {
   ingester_member = std::move(*member);
   active_since = clock.now_ns();
   logger.log(LogLevel::kInfo, "ingester joined the ring",
-             "id=" + model::quote_go_string(resolved.member.instance_id) + " addr=" + resolved.member.instance_addr +
-                 " ring=" + model::quote_go_string(resolved.view.prefix) +
+             "id=" + golang::quote(resolved.member.instance_id) + " addr=" + resolved.member.instance_addr +
+                 " ring=" + golang::quote(resolved.view.prefix) +
                  " replication_factor=" + std::to_string(resolved.view.replication_factor));
   return {};
 }
@@ -340,7 +341,7 @@ void ClusterRoles::leave() {
   Impl& m = *impl_;
   if (m.ingester_member && !m.leaving.exchange(true)) {
     if (auto st = m.ingester_member->begin_leaving(); !st.ok()) {
-      m.logger.log(LogLevel::kWarn, "could not mark the ingester LEAVING", "err=" + model::quote_go_string(st.error()));
+      m.logger.log(LogLevel::kWarn, "could not mark the ingester LEAVING", "err=" + golang::quote(st.error()));
     }
   }
 }
@@ -357,7 +358,7 @@ void ClusterRoles::stop() {
     m.leaving = true;
     if (auto st = m.ingester_member->stop(); !st.ok()) {
       m.logger.log(LogLevel::kWarn, "leaving the ingester ring failed (the lease expires instead)",
-                   "err=" + model::quote_go_string(st.error()));
+                   "err=" + golang::quote(st.error()));
     }
   }
   if (m.distributor_member) (void)m.distributor_member->stop();

@@ -3,7 +3,7 @@
 #include "maint/index_compact.h"
 #include "maint/maintenance_lock.h"
 #include "maint/pending_deletions.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "model/time.h"
 
 namespace logd {
@@ -33,7 +33,7 @@ size_t Compactor::run_once(std::stop_token stop) {
   auto skipped = [&](const std::string& why) {
     if (options_.retention_enabled) metrics_.retention_runs.add({"skipped"}, 1);
     if (options_.compact_index) metrics_.compactions.add({"skipped"}, 1);
-    logger_.log(LogLevel::kInfo, "compactor: skipped this round", "reason=" + model::quote_go_string(why));
+    logger_.log(LogLevel::kInfo, "compactor: skipped this round", "reason=" + golang::quote(why));
     return 0;
   };
   auto lock = maint::lock_store(options_.target, options_.data_dir, options_.owner);
@@ -50,9 +50,9 @@ size_t Compactor::run_once(std::stop_token stop) {
     // Shutdown does not wait for the rest of a long pass: the next start picks it up.
     if (stop.stop_requested()) break;
     if (lock->lease && lock->lease->lost()) break;
-    std::string who = "tenant=" + model::quote_go_string(tenant);
+    std::string who = "tenant=" + golang::quote(tenant);
     if (auto settled = maint::settle_pending_deletions(options_.target, tenant); !settled.ok()) {
-      logger_.log(LogLevel::kWarn, "compactor: pending deletions failed", who + " err=" + model::quote_go_string(settled.error()));
+      logger_.log(LogLevel::kWarn, "compactor: pending deletions failed", who + " err=" + golang::quote(settled.error()));
     } else if (settled->markers > 0) {
       logger_.log(LogLevel::kInfo, "compactor: carried out pending deletions",
                   who + " index_files=" + std::to_string(settled->index_files_removed) +
@@ -62,7 +62,7 @@ size_t Compactor::run_once(std::stop_token stop) {
       auto compacted = maint::compact_index(options_.target, tenant, maint::IndexCompactOptions{});
       if (!compacted.ok()) {
         compaction_failed = true;
-        logger_.log(LogLevel::kError, "index compaction failed", who + " err=" + model::quote_go_string(compacted.error()));
+        logger_.log(LogLevel::kError, "index compaction failed", who + " err=" + golang::quote(compacted.error()));
       } else if (compacted->periods > 0) {
         metrics_.index_files_compacted.add({tenant}, static_cast<double>(compacted->files_in));
         logger_.log(LogLevel::kDebug, "compacted index",
@@ -73,7 +73,7 @@ size_t Compactor::run_once(std::stop_token stop) {
     auto report = maint::apply_retention(options_.target, tenant, retention);
     if (!report.ok()) {
       retention_failed = true;
-      logger_.log(LogLevel::kError, "retention failed", who + " err=" + model::quote_go_string(report.error()));
+      logger_.log(LogLevel::kError, "retention failed", who + " err=" + golang::quote(report.error()));
       continue;
     }
     if (report->expired.empty()) continue;

@@ -6,6 +6,7 @@
 
 #include "config/field_reader.h"
 #include "config/yaml_document.h"
+#include "golang/quote.h"
 #include "logd/logger.h"
 #include "logd/otlp_config_yaml.h"
 #include "maint/retention.h"
@@ -92,7 +93,7 @@ util::Status parse_ingester(const YAML::Node& node, IngesterConfig& in, ClusterC
   r.read_duration("flush_check_period", in.flush_check_period);
   r.read_string("chunk_encoding", in.chunk_encoding);
   if (in.chunk_encoding != "zstd") {
-    r.fail("ingester.chunk_encoding: not supported: " + model::quote_go_string(in.chunk_encoding) +
+    r.fail("ingester.chunk_encoding: not supported: " + golang::quote(in.chunk_encoding) +
            " (logd writes zstd chunks only)");
   }
   if (auto st = parse_wal(r.child("wal"), in.wal); !st.ok()) r.fail(st.error());

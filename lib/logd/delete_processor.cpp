@@ -3,7 +3,7 @@
 #include "deletion/delete_request.h"
 #include "maint/maintenance_lock.h"
 #include "maint/retention.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "store/bucket_store.h"
 
 namespace logd {
@@ -43,7 +43,7 @@ uint64_t DeleteProcessor::run_once(std::stop_token stop) {
       if ((*query)->has_line_filters()) {
         o.entry_filter = [q = *query](const model::Entry& e) { return q->matches_line(e.line); };
       }
-      std::string fields = "tenant=" + model::quote_go_string(tenant) + " request_id=" + shard.request_id;
+      std::string fields = "tenant=" + golang::quote(tenant) + " request_id=" + shard.request_id;
       bool failed = false;
       uint64_t deleted = 0;
       size_t chunks_deleted = 0, chunks_rewritten = 0;
@@ -52,13 +52,13 @@ uint64_t DeleteProcessor::run_once(std::stop_token stop) {
         if (!lock.ok()) {
           failed = true;
           logger_.log(LogLevel::kInfo, "delete request postponed: the store is busy",
-                      fields + " reason=" + model::quote_go_string(lock.error()));
+                      fields + " reason=" + golang::quote(lock.error()));
           break;
         }
         auto report = maint::delete_entries(st.target, tenant, o);
         if (!report.ok()) {
           failed = true;
-          logger_.log(LogLevel::kError, "delete request failed", fields + " err=" + model::quote_go_string(report.error()));
+          logger_.log(LogLevel::kError, "delete request failed", fields + " err=" + golang::quote(report.error()));
           break;
         }
         deleted += report->entries_deleted;
@@ -67,7 +67,7 @@ uint64_t DeleteProcessor::run_once(std::stop_token stop) {
       }
       if (failed) continue;
       if (auto st = requests_.mark_processed(tenant, shard); !st.ok()) {
-        logger_.log(LogLevel::kWarn, "delete request not marked processed", fields + " err=" + model::quote_go_string(st.error()));
+        logger_.log(LogLevel::kWarn, "delete request not marked processed", fields + " err=" + golang::quote(st.error()));
         continue;
       }
       entries += deleted;

@@ -1,15 +1,23 @@
 #include "logd/flags.h"
 
-#include "flags/go_flags.h"
+#include "golang/flags.h"
+#include "model/time.h"
 
 namespace logd {
 namespace {
 
-using FlagSpec = flags::Flag<Config>;
-using flags::parse_bool;
-using flags::parse_dur;
-using flags::parse_float;
-using flags::parse_int;
+using FlagSpec = golang::Flag<Config>;
+using golang::parse_bool_flag;
+using golang::parse_float_flag;
+using golang::parse_int_flag;
+
+// Loki's duration flags take Prometheus' syntax ("1d" too), not only Go's time.ParseDuration.
+std::string parse_dur(const std::string& v, int64_t& out) {
+  auto d = model::parse_duration(v);
+  if (!d.ok()) return d.error();
+  out = *d;
+  return "";
+}
 
 // The flags that set the command line itself, not the config: taken before the file is read.
 struct ParseState {
@@ -18,17 +26,17 @@ struct ParseState {
   bool expand_env = false;
 };
 
-const flags::FlagTable<ParseState>& command_specs() {
-  static const flags::FlagTable<ParseState> specs = {
+const golang::FlagTable<ParseState>& command_specs() {
+  static const golang::FlagTable<ParseState> specs = {
       {"h", {true, nullptr, [](ParseState& s, const std::string&) { s.cl.show_help = true; return std::string(); }}},
       {"help", {true, nullptr, [](ParseState& s, const std::string&) { s.cl.show_help = true; return std::string(); }}},
-      {"version", {true, nullptr, [](ParseState& s, const std::string& v) { return parse_bool(v, s.cl.show_version); }}},
+      {"version", {true, nullptr, [](ParseState& s, const std::string& v) { return parse_bool_flag(v, s.cl.show_version); }}},
       {"print-config", {true, nullptr,
-                        [](ParseState& s, const std::string& v) { return parse_bool(v, s.cl.print_config); }}},
+                        [](ParseState& s, const std::string& v) { return parse_bool_flag(v, s.cl.print_config); }}},
       {"print-config-stderr", {true, nullptr,
-                               [](ParseState& s, const std::string& v) { return parse_bool(v, s.cl.print_config); }}},
+                               [](ParseState& s, const std::string& v) { return parse_bool_flag(v, s.cl.print_config); }}},
       {"config.expand-env", {true, nullptr,
-                             [](ParseState& s, const std::string& v) { return parse_bool(v, s.expand_env); }}},
+                             [](ParseState& s, const std::string& v) { return parse_bool_flag(v, s.expand_env); }}},
       {"config.file", {false, nullptr, [](ParseState& s, const std::string& v) { s.config_file = v; return std::string(); }}},
   };
   return specs;
@@ -50,11 +58,11 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                                     }}},
       {"ingester.lifecycler.port", {false, "Port to advertise in the ring (default: the internal port)",
                                     [](Config& c, const std::string& v) {
-                                      return parse_int(v, c.cluster.lifecycler.port, 0, 65535);
+                                      return parse_int_flag(v, c.cluster.lifecycler.port, 0, 65535);
                                     }}},
       {"ingester.num-tokens", {false, "Tokens an ingester owns in the ring (default 128)",
                                [](Config& c, const std::string& v) {
-                                 return parse_int(v, c.cluster.lifecycler.num_tokens, 1, 1 << 20);
+                                 return parse_int_flag(v, c.cluster.lifecycler.num_tokens, 1, 1 << 20);
                                }}},
       {"ingester.heartbeat-period", {false, "Period of the ingester's ring heartbeats (default 5s)",
                                      [](Config& c, const std::string& v) {
@@ -72,7 +80,7 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                                      }}},
       {"ingester.unregister-on-shutdown", {true, "Remove the ingester from the ring when it stops (default true)",
                                            [](Config& c, const std::string& v) {
-                                             return parse_bool(v, c.cluster.lifecycler.unregister_on_shutdown);
+                                             return parse_bool_flag(v, c.cluster.lifecycler.unregister_on_shutdown);
                                            }}},
       {"ingester.min-ready-duration", {false, "Time an ingester is ACTIVE before /ready says so (default 15s)",
                                        [](Config& c, const std::string& v) {
@@ -85,7 +93,7 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                                   }}},
       {"distributor.replication-factor", {false, "Ingesters each stream is written to (default 3)",
                                           [](Config& c, const std::string& v) {
-                                            return parse_int(v, c.cluster.lifecycler.ring.replication_factor, 1, 1000);
+                                            return parse_int_flag(v, c.cluster.lifecycler.ring.replication_factor, 1, 1000);
                                           }}},
       {"ingester.client.timeout", {false, "Timeout of a distributor's or querier's call to an ingester (default 5s)",
                                    [](Config& c, const std::string& v) { return parse_dur(v, c.cluster.remote_timeout); }}},
@@ -96,7 +104,7 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                                     }}},
       {"querier.worker-parallelism", {false, "Queries a querier takes from the frontend at once",
                                       [](Config& c, const std::string& v) {
-                                        return parse_int(v, c.cluster.worker_parallelism, 1, 1024);
+                                        return parse_int_flag(v, c.cluster.worker_parallelism, 1, 1024);
                                       }}},
       {"querier.query-ingesters-within", {false, "Queries older than this skip the ingesters (default 3h)",
                                           [](Config& c, const std::string& v) {
@@ -109,11 +117,11 @@ const std::map<std::string, FlagSpec>& flag_specs() {
       {"querier.max-outstanding-requests-per-tenant", {false, "Queued query pieces per tenant past which the "
                                                               "query-frontend answers 429 (default 2048)",
                                                        [](Config& c, const std::string& v) {
-                                                         return parse_int(v, c.cluster.max_outstanding_per_tenant, 1,
+                                                         return parse_int_flag(v, c.cluster.max_outstanding_per_tenant, 1,
                                                                           INT64_MAX);
                                                        }}},
       {"auth.enabled", {true, "Require X-Scope-OrgID (multi-tenant mode)",
-                        [](Config& c, const std::string& v) { return parse_bool(v, c.auth_enabled); }}},
+                        [](Config& c, const std::string& v) { return parse_bool_flag(v, c.auth_enabled); }}},
       {"server.http-listen-address", {false, "HTTP listen address (default 127.0.0.1)",
                                       [](Config& c, const std::string& v) {
                                         c.server.http_listen_address = v;
@@ -121,11 +129,11 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                                       }}},
       {"server.http-listen-port", {false, "HTTP listen port (default 3100; 0 picks a free port)",
                                    [](Config& c, const std::string& v) {
-                                     return parse_int(v, c.server.http_listen_port, 0, 65535);
+                                     return parse_int_flag(v, c.server.http_listen_port, 0, 65535);
                                    }}},
       {"server.grpc-listen-port", {false, "Port of the roles' internal API (protobuf over HTTP; 0: the HTTP port)",
                                    [](Config& c, const std::string& v) {
-                                     return parse_int(v, c.server.grpc_listen_port, 0, 65535);
+                                     return parse_int_flag(v, c.server.grpc_listen_port, 0, 65535);
                                    }}},
       {"server.http-tls-cert-path", {false, "HTTPS certificate (PEM); with the key, the port speaks TLS only",
                                      [](Config& c, const std::string& v) {
@@ -157,7 +165,7 @@ const std::map<std::string, FlagSpec>& flag_specs() {
       {"common.path-prefix", {false, "Data directory (default ./data)",
                               [](Config& c, const std::string& v) { c.common.path_prefix = v; return std::string(); }}},
       {"ingester.wal-enabled", {true, "Write a WAL so acknowledged pushes survive a crash",
-                                [](Config& c, const std::string& v) { return parse_bool(v, c.ingester.wal.enabled); }}},
+                                [](Config& c, const std::string& v) { return parse_bool_flag(v, c.ingester.wal.enabled); }}},
       {"ingester.wal-dir", {false, "WAL directory (default <path_prefix>/wal)",
                             [](Config& c, const std::string& v) { c.ingester.wal.dir = v; return std::string(); }}},
       {"ingester.max-chunk-age", {false, "Maximum age of a chunk before it is flushed",
@@ -168,20 +176,20 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                                        }}},
       {"distributor.ingestion-rate-limit-mb", {false, "Per-tenant ingestion rate, MiB/s",
                                                [](Config& c, const std::string& v) {
-                                                 return parse_float(v, c.limits_config.ingestion_rate_mb);
+                                                 return parse_float_flag(v, c.limits_config.ingestion_rate_mb);
                                                }}},
       {"distributor.ingestion-burst-size-mb", {false, "Per-tenant ingestion burst, MiB",
                                                [](Config& c, const std::string& v) {
-                                                 return parse_float(v, c.limits_config.ingestion_burst_size_mb);
+                                                 return parse_float_flag(v, c.limits_config.ingestion_burst_size_mb);
                                                }}},
       {"ingester.max-global-streams-per-user", {false, "Maximum active streams per tenant (0: unlimited)",
                                                 [](Config& c, const std::string& v) {
-                                                  return parse_int(v, c.limits_config.max_global_streams_per_user, 0,
+                                                  return parse_int_flag(v, c.limits_config.max_global_streams_per_user, 0,
                                                                    INT64_MAX);
                                                 }}},
       {"compactor.retention-enabled", {true, "Delete chunks past limits_config retention (Loki's compactor)",
                                        [](Config& c, const std::string& v) {
-                                         return parse_bool(v, c.compactor.retention_enabled);
+                                         return parse_bool_flag(v, c.compactor.retention_enabled);
                                        }}},
       {"compactor.compaction-interval", {false, "How often retention runs (default 10m)",
                                          [](Config& c, const std::string& v) {
@@ -207,7 +215,7 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                                     return std::string();
                                   }}},
       {"ruler.alertmanager-use-v2", {true, "Use Alertmanager's v2 API (default true)",
-                                     [](Config& c, const std::string& v) { return parse_bool(v, c.ruler.enable_alertmanager_v2); }}},
+                                     [](Config& c, const std::string& v) { return parse_bool_flag(v, c.ruler.enable_alertmanager_v2); }}},
       {"ruler.external.url", {false, "URL alerts link back to (generatorURL, $externalURL)",
                               [](Config& c, const std::string& v) {
                                 c.ruler.external_url = v;
@@ -229,12 +237,12 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                              return std::string();
                            }}},
       {"ruler.enable-api", {true, "Serve the rules API (default true)",
-                            [](Config& c, const std::string& v) { return parse_bool(v, c.ruler.enable_api); }}},
+                            [](Config& c, const std::string& v) { return parse_bool_flag(v, c.ruler.enable_api); }}},
       {"ruler.resend-delay", {false, "Minimum time between resends of a firing alert (default 1m)",
                               [](Config& c, const std::string& v) { return parse_dur(v, c.ruler.resend_delay); }}},
       {"ruler.remote-write.enabled", {true, "Send recorded samples to ruler.remote_write.clients",
                                       [](Config& c, const std::string& v) {
-                                        return parse_bool(v, c.ruler.remote_write_enabled);
+                                        return parse_bool_flag(v, c.ruler.remote_write_enabled);
                                       }}},
   };
   return specs;
@@ -250,22 +258,22 @@ std::string usage() {
          "  -config.expand-env        Replace ${VAR} references in the configuration file\n"
          "  -print-config             Print the effective configuration as YAML and exit\n"
          "  -version                  Print the version and exit\n" +
-         flags::format_usage(flag_specs(), flags::UsageLayout::kColumns);
+         golang::format_usage(flag_specs(), golang::UsageLayout::kColumns);
 }
 
 util::Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
   ParseState state;
-  std::vector<flags::Arg> overrides;  // config flags, applied over the file in order
+  std::vector<golang::Arg> overrides;  // config flags, applied over the file in order
   auto is_bool = [](const std::string& name) {
-    if (auto b = flags::bool_in(command_specs(), name)) return b;
-    return flags::bool_in(flag_specs(), name);
+    if (auto b = golang::bool_in(command_specs(), name)) return b;
+    return golang::bool_in(flag_specs(), name);
   };
-  auto take = [&](const flags::Arg& arg) -> util::Status {
-    if (command_specs().count(arg.name)) return flags::apply_arg(command_specs(), arg, state);
+  auto take = [&](const golang::Arg& arg) -> util::Status {
+    if (command_specs().count(arg.name)) return golang::apply_arg(command_specs(), arg, state);
     overrides.push_back(arg);
     return {};
   };
-  if (auto st = flags::visit_args(args, is_bool, take); !st.ok()) {
+  if (auto st = golang::visit_args(args, is_bool, take); !st.ok()) {
     return st.status_error();
   }
   CommandLine cl = std::move(state.cl);
@@ -275,7 +283,7 @@ util::Result<CommandLine> parse_command_line(const std::vector<std::string>& arg
     cl.config = std::move(*c);
   }
   for (const auto& arg : overrides) {
-    if (auto st = flags::apply_arg(flag_specs(), arg, cl.config); !st.ok()) return st.status_error();
+    if (auto st = golang::apply_arg(flag_specs(), arg, cl.config); !st.ok()) return st.status_error();
   }
   if (auto st = check_config(cl.config); !st.ok()) return st.status_error();
   return cl;

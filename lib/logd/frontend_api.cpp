@@ -1,6 +1,7 @@
 #include "logd/frontend_api.h"
 
 #include "cluster/query_split.h"
+#include "golang/duration.h"
 #include "logd/json_response.h"
 #include "logd/request_params.h"
 #include "logql/parser.h"
@@ -50,8 +51,8 @@ http::Response FrontendApi::query_range(const http::Request& req) {
   if (limits.max_query_length > 0 && q->params.end - q->params.start > limits.max_query_length) {
     return error_response(util::invalid_argument(
         "the query time range exceeds the limit (query length: " +
-        model::format_duration_go(q->params.end - q->params.start) +
-        ", limit: " + model::format_duration_go(limits.max_query_length) + ")"));
+        golang::format_duration(q->params.end - q->params.start) +
+        ", limit: " + golang::format_duration(limits.max_query_length) + ")"));
   }
   const bool log_query = expr->is_log_query();
   std::vector<logql::QueryParams> pieces =

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "model/time.h"
 #include "util/clock.h"
 
@@ -14,7 +14,7 @@ util::Result<LogLevel> parse_log_level(std::string_view name) {
   if (name == "info") return LogLevel::kInfo;
   if (name == "warn") return LogLevel::kWarn;
   if (name == "error") return LogLevel::kError;
-  return util::Error{model::quote_go_string(name) + ": must be one of debug, info, warn, error"};
+  return util::Error{golang::quote(name) + ": must be one of debug, info, warn, error"};
 }
 
 void Logger::log(LogLevel level, std::string_view msg, std::string_view fields) const {
@@ -25,7 +25,7 @@ void Logger::log(LogLevel level, std::string_view msg, std::string_view fields) 
   line += " ts=";
   line += model::format_rfc3339nano(util::system_clock().now_ns());
   line += " msg=";
-  line += model::quote_go_string(msg);
+  line += golang::quote(msg);
   if (!fields.empty()) {
     line += ' ';
     line += fields;

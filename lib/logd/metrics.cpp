@@ -1,6 +1,6 @@
 #include "logd/metrics.h"
 
-#include "model/go_float.h"
+#include "golang/float_format.h"
 
 #include <cmath>
 #include <charconv>
@@ -32,7 +32,7 @@ void append_labels(std::string& out, const std::vector<std::string>& names, cons
 }
 
 // Prometheus' text format writes values as Go's strconv 'g' with the shortest precision.
-std::string format_value(double v) { return model::format_go_float(v); }
+std::string format_value(double v) { return golang::format_float(v); }
 
 void header(std::string& out, const std::string& name, const std::string& type, const std::string& help) {
   out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";

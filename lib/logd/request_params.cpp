@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "logql/parser.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "model/time.h"
 
 namespace logd {
@@ -18,7 +18,7 @@ util::Result<int64_t> parse_time_param(const http::Params& p, const std::string&
   std::string v = param(p, name);
   if (v.empty()) return fallback;
   auto t = model::parse_time(v);
-  if (!t.ok()) return util::Error{"invalid " + name + ": cannot parse " + model::quote_go_string(v) + " to a valid timestamp"};
+  if (!t.ok()) return util::Error{"invalid " + name + ": cannot parse " + golang::quote(v) + " to a valid timestamp"};
   return *t;
 }
 
@@ -28,7 +28,7 @@ util::Result<uint32_t> parse_limit(const http::Params& p) {
   int64_t n = 0;
   auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (ec != std::errc() || end != v.data() + v.size()) {
-    return util::Error{"strconv.Atoi: parsing " + model::quote_go_string(v) + ": invalid syntax"};
+    return util::Error{"strconv.Atoi: parsing " + golang::quote(v) + ": invalid syntax"};
   }
   if (n <= 0) return util::Error{"limit must be a positive value"};
   if (n > UINT32_MAX) n = UINT32_MAX;
@@ -40,7 +40,7 @@ util::Result<logql::Direction> parse_direction(const http::Params& p) {
   for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (v.empty() || v == "backward") return logql::Direction::Backward;
   if (v == "forward") return logql::Direction::Forward;
-  return util::Error{"invalid direction " + model::quote_go_string(param(p, "direction"))};
+  return util::Error{"invalid direction " + golang::quote(param(p, "direction"))};
 }
 
 }  // namespace
@@ -60,12 +60,12 @@ util::Result<int64_t> parse_step(const std::string& text) {
   double secs = std::strtod(text.c_str(), &end);
   if (!text.empty() && end == text.c_str() + text.size() && std::isfinite(secs)) {
     double ns = secs * 1e9;
-    if (std::fabs(ns) > 9.2e18) return util::Error{"cannot parse " + model::quote_go_string(text) + " to a valid duration. It overflows int64"};
+    if (std::fabs(ns) > 9.2e18) return util::Error{"cannot parse " + golang::quote(text) + " to a valid duration. It overflows int64"};
     return static_cast<int64_t>(std::llround(ns));
   }
   auto d = model::parse_duration(text);
   if (d.ok()) return *d;
-  return util::Error{"cannot parse " + model::quote_go_string(text) + " to a valid duration"};
+  return util::Error{"cannot parse " + golang::quote(text) + " to a valid duration"};
 }
 
 util::Result<TimeRange> parse_time_range(const http::Params& p, int64_t now, int64_t default_lookback) {
@@ -76,7 +76,7 @@ util::Result<TimeRange> parse_time_range(const http::Params& p, int64_t now, int
   int64_t lookback = default_lookback;
   if (std::string since = param(p, "since"); !since.empty()) {
     auto d = model::parse_duration(since);
-    if (!d.ok()) return util::Error{"invalid since: cannot parse " + model::quote_go_string(since) + " to a valid duration"};
+    if (!d.ok()) return util::Error{"invalid since: cannot parse " + golang::quote(since) + " to a valid duration"};
     lookback = *d;
   }
   auto start = parse_time_param(p, "start", r.end - lookback);

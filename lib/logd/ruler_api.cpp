@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "model/go_float.h"
+#include "golang/float_format.h"
 #include "model/time.h"
 #include "ruler/rule_compile.h"
 
@@ -53,7 +53,7 @@ json alert_json(const ruler::Alert& a) {
               {"annotations", map_json(a.annotations)},
               {"state", std::string(ruler::alert_state_name(a.state))},
               {"activeAt", go_time(a.active_at)},
-              {"value", model::format_go_float(a.value, 'e', -1)}};
+              {"value", golang::format_float(a.value, 'e', -1)}};
 }
 
 }  // namespace

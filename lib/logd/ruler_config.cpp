@@ -5,6 +5,8 @@
 #include <limits>
 
 #include "config/field_reader.h"
+#include "golang/duration.h"
+#include "golang/quote.h"
 #include "relabel/relabel_yaml.h"
 
 namespace logd {
@@ -14,7 +16,7 @@ using config::FieldReader;
 constexpr int64_t kMaxInt = std::numeric_limits<int64_t>::max();
 const char* kSingle = "logd runs one ruler in its process";
 
-std::string go_duration(int64_t ns) { return model::format_duration_go(ns); }
+std::string go_duration(int64_t ns) { return golang::format_duration(ns); }
 
 void parse_remote_write_client(const YAML::Node& node, const std::string& path, RulerRemoteWriteClient& c,
                                FieldReader& parent) {
@@ -192,16 +194,16 @@ util::Status check_ruler_config(const RulerConfig& c) {
   if (c.evaluation_interval <= 0) return util::invalid_argument("ruler.evaluation_interval: must be positive");
   if (c.poll_interval <= 0) return util::invalid_argument("ruler.poll_interval: must be positive");
   if (c.storage_type != "local") {
-    return util::invalid_argument("ruler.storage.type: " + model::quote_go_string(c.storage_type) +
+    return util::invalid_argument("ruler.storage.type: " + golang::quote(c.storage_type) +
                                   " is not supported yet (only \"local\"; object storage comes with lib/objstore)");
   }
   if (c.evaluation_mode != "local") {
-    return util::invalid_argument("ruler.evaluation.mode: " + model::quote_go_string(c.evaluation_mode) +
+    return util::invalid_argument("ruler.evaluation.mode: " + golang::quote(c.evaluation_mode) +
                                   " is not supported: logd evaluates rules in process (\"local\")");
   }
   for (const std::string& u : c.alertmanager_urls()) {
     if (u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0) {
-      return util::invalid_argument("ruler.alertmanager_url: " + model::quote_go_string(u) +
+      return util::invalid_argument("ruler.alertmanager_url: " + golang::quote(u) +
                                     " is not an http(s) URL");
     }
   }

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "logd/metrics.h"
-#include "model/go_float.h"
+#include "golang/float_format.h"
 
 namespace logd {
 namespace {
@@ -21,7 +21,7 @@ void family(std::string& out, const std::string& name, const char* type, const c
             const std::vector<Row>& rows, const std::function<std::string(const Row&)>& labels,
             const std::function<double(const Row&)>& value) {
   out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
-  for (const Row& r : rows) out += name + "{" + labels(r) + "} " + model::format_go_float(value(r)) + "\n";
+  for (const Row& r : rows) out += name + "{" + labels(r) + "} " + golang::format_float(value(r)) + "\n";
 }
 
 }  // namespace

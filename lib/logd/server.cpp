@@ -8,7 +8,7 @@
 #include "deletion/delete_filter_source.h"
 #include "logd/ruler_metrics.h"
 #include "maint/retention.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "model/time.h"
 #include "objstore/open_bucket.h"
 #include "store/layout.h"
@@ -186,7 +186,7 @@ util::Status LogdServer::open_ingester(util::Clock& clock) {
   io.clock = &clock;
   io.on_flush_error = [l = &logger_](const util::Status& st) {
     l->log(LogLevel::kWarn, "flushing chunks to the store failed; they stay in memory and the WAL and are retried",
-           "err=" + model::quote_go_string(st.error()));
+           "err=" + golang::quote(st.error()));
   };
   auto ing = ingest::Ingester::open(io, *store_);
   if (!ing.ok()) return util::prefixed("opening the ingester: ", ing.status_error());
@@ -258,7 +258,7 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::serve(util::Clock& clock) 
     s->upkeep_ = std::jthread([store = s->store_.get(), logger = &s->logger_, &clock](std::stop_token stop) {
       while (clock.sleep_for(10 * model::kNanosPerSecond, stop)) {
         if (auto st = store->maintain(); !st.ok()) {
-          logger->log(LogLevel::kWarn, "store upkeep failed (retried)", "err=" + model::quote_go_string(st.error()));
+          logger->log(LogLevel::kWarn, "store upkeep failed (retried)", "err=" + golang::quote(st.error()));
         }
       }
     });
@@ -270,10 +270,10 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::serve(util::Clock& clock) 
 util::Status LogdServer::open_stores(util::Clock& clock) {
   const StorageConfig& sc = config_.storage;
   for (const auto& key : config_.accepted_no_effect) {
-    logger_.log(LogLevel::kInfo, "config key accepted, no effect in logd", "key=" + model::quote_go_string(key));
+    logger_.log(LogLevel::kInfo, "config key accepted, no effect in logd", "key=" + golang::quote(key));
   }
   for (const auto& key : sc.accepted_no_effect) {
-    logger_.log(LogLevel::kInfo, "config key accepted, no effect in logd", "key=" + model::quote_go_string(key));
+    logger_.log(LogLevel::kInfo, "config key accepted, no effect in logd", "key=" + golang::quote(key));
   }
   // The writer id names every index file this process writes (docs/data-layout.md).
   if (!sc.instance_id.empty()) {
@@ -304,7 +304,7 @@ util::Status LogdServer::open_stores(util::Clock& clock) {
       // not there or refuses our credentials is a configuration error.
       if (st.code() != util::ErrorCode::kUnavailable) return util::Error{"object store: " + st.error(), st.code()};
       logger_.log(LogLevel::kWarn, "object store does not answer yet; flushes retry until it does",
-                  "store=" + model::quote_go_string(b->name()) + " err=" + model::quote_go_string(st.error()));
+                  "store=" + golang::quote(b->name()) + " err=" + golang::quote(st.error()));
     }
     store::StoreOptions so;
     so.bucket = b;
@@ -325,7 +325,7 @@ util::Status LogdServer::open_stores(util::Clock& clock) {
     stores_.push_back(OpenStore{spec.from_day, b, local ? config_.common.path_prefix : ""});
     entries.push_back(store::PeriodStoreEntry{spec.from_day, std::move(*st)});
     logger_.log(LogLevel::kInfo, "store opened",
-                "store=" + model::quote_go_string(b->name()) + " from=" + store::period_dir_name(spec.from_day) +
+                "store=" + golang::quote(b->name()) + " from=" + store::period_dir_name(spec.from_day) +
                     " writer_id=" + writer_id_);
   }
   if (entries.size() == 1) {
@@ -426,7 +426,7 @@ util::Status LogdServer::start_compactors(util::Clock& clock) {
         {"retention_delete_worker_count", cc.retention_delete_worker_count != 0, "deletes are batched per tenant"}}) {
     if (set) {
       logger_.log(LogLevel::kInfo, std::string("config key accepted, no effect in logd"),
-                  std::string("key=compactor.") + key + " reason=" + model::quote_go_string(why));
+                  std::string("key=compactor.") + key + " reason=" + golang::quote(why));
     }
   }
   const bool has_rules = l.retention_period > 0 || !l.retention_stream.empty();

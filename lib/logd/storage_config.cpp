@@ -4,7 +4,7 @@
 
 #include "config/field_reader.h"
 #include "http/url.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "store/layout.h"
 
 namespace logd {
@@ -58,7 +58,7 @@ void accept_no_effect(FieldReader& r, const std::string& key, const std::string&
 util::Status apply_s3_url(const std::string& text, const std::string& where, objstore::S3Config& s3) {
   constexpr std::string_view kScheme = "s3://";
   if (text.rfind(kScheme, 0) != 0) {
-    return util::invalid_argument(where + ": " + model::quote_go_string(text) +
+    return util::invalid_argument(where + ": " + golang::quote(text) +
                                   " is not an s3:// URL (logd has no in-memory store)");
   }
   std::string rest = text.substr(kScheme.size());
@@ -76,7 +76,7 @@ util::Status apply_s3_url(const std::string& text, const std::string& where, obj
     s3.access_key_id = *key;
     s3.secret_access_key = *secret;
   }
-  if (authority.empty()) return util::invalid_argument(where + ": no endpoint or region in " + model::quote_go_string(text));
+  if (authority.empty()) return util::invalid_argument(where + ": no endpoint or region in " + golang::quote(text));
   // As Loki's AWS config: a host with a dot (or a port) is an http endpoint, anything else a region.
   if (authority.find('.') != std::string::npos || authority.find(':') != std::string::npos) {
     s3.endpoint = "http://" + authority;
@@ -101,7 +101,7 @@ util::Status parse_aws(const YAML::Node& node, const std::string& path, StorageC
   if (!buckets.empty()) {
     if (buckets.find(',') != std::string::npos) {
       r.fail(r.path_of("bucketnames") + ": not supported: logd keeps its store in one bucket (got " +
-             model::quote_go_string(buckets) + ")");
+             golang::quote(buckets) + ")");
     }
     s3.bucket = buckets;
   }
@@ -169,19 +169,19 @@ util::Status parse_period(const YAML::Node& node, const std::string& path, Schem
   r.reject_unless("row_shards", "16", "logd's tsdb index has no row shards", true);
   if (auto st = r.finish(); !st.ok()) return st;
   auto day = store::parse_period_dir_name(p.from);
-  if (!day) return util::invalid_argument(path + ".from: " + model::quote_go_string(p.from) + " is not a date (YYYY-MM-DD)");
+  if (!day) return util::invalid_argument(path + ".from: " + golang::quote(p.from) + " is not a date (YYYY-MM-DD)");
   p.from_day = *day;
   if (p.store != "tsdb") {
-    return util::invalid_argument(path + ".store: " + model::quote_go_string(p.store) +
+    return util::invalid_argument(path + ".store: " + golang::quote(p.store) +
                                   " is not supported: logd's index is tsdb (use store: tsdb)");
   }
   if (p.object_store == "aws") p.object_store = "s3";
   if (p.object_store != "filesystem" && p.object_store != "s3") {
-    return util::invalid_argument(path + ".object_store: " + model::quote_go_string(p.object_store) +
+    return util::invalid_argument(path + ".object_store: " + golang::quote(p.object_store) +
                                   " is not supported: logd stores to filesystem or s3 (aws)");
   }
   if (p.schema != "v11" && p.schema != "v12" && p.schema != "v13") {
-    return util::invalid_argument(path + ".schema: " + model::quote_go_string(p.schema) +
+    return util::invalid_argument(path + ".schema: " + golang::quote(p.schema) +
                                   " is not supported (v11, v12 or v13; logd's own chunk and index formats are the same for each)");
   }
   if (p.index_period != 24 * model::kNanosPerHour) {

@@ -1,6 +1,6 @@
 #include "logd/target.h"
 
-#include "model/go_string.h"
+#include "golang/quote.h"
 
 namespace logd {
 
@@ -48,7 +48,7 @@ util::Result<Targets> parse_target(std::string_view target) {
       t.compactor = true;
     } else {
       return util::invalid_argument(
-          "target: unrecognised module name " + model::quote_go_string(name) +
+          "target: unrecognised module name " + golang::quote(name) +
           " (logd runs all, write, read, backend, distributor, ingester, querier, query-frontend, compactor)");
     }
     any = true;

@@ -2,7 +2,8 @@
 
 #include <cctype>
 
-#include "model/go_string.h"
+#include "golang/quote.h"
+#include "golang/utf8.h"
 #include "model/time.h"
 
 namespace logql {
@@ -157,11 +158,11 @@ util::Result<std::vector<Token>> tokenize(std::string_view q) {
       i += len;
     };
     if (c == '"' || c == '`') {
-      size_t len = model::go_string_literal_length(q.substr(i));
+      size_t len = golang::string_literal_length(q.substr(i));
       if (len == 0) return fail(i, c == '"' ? "literal not terminated" : "raw literal not terminated");
       std::string_view lit = q.substr(i, len);
-      if (!model::is_valid_utf8(lit)) return fail(i, "invalid UTF-8 rune");
-      auto v = model::unquote_go_string(lit);
+      if (!golang::is_valid_utf8(lit)) return fail(i, "invalid UTF-8 rune");
+      auto v = golang::unquote(lit);
       if (!v.ok()) return fail(i, v.error());
       t.kind = Tok::String;
       t.text = std::move(v.value());
@@ -277,7 +278,7 @@ util::Result<std::vector<Token>> tokenize(std::string_view q) {
         case '^': simple(Tok::Pow, 1); break;
         default: {
           size_t len = 1;
-          model::decode_utf8(q, i, len);
+          golang::decode_utf8(q, i, len);
           return fail(i, "syntax error: unexpected character \"" + std::string(q.substr(i, len)) + "\"");
         }
       }

@@ -11,7 +11,7 @@
 #include "logql/parse_state.h"
 #include "logql/validate.h"
 #include "logql/printer.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "util/strings.h"
 
 namespace logql {
@@ -138,7 +138,7 @@ double Parser::number_value(const Token& t, std::string_view what) const {
   double v = std::strtod(t.text.c_str(), nullptr);
   if (errno == ERANGE && std::isinf(v)) {
     fail_semantic("unable to parse " + std::string(what) + ": strconv.ParseFloat: parsing " +
-                  model::quote_go_string(t.text) + ": value out of range");
+                  golang::quote(t.text) + ": value out of range");
   }
   return v;
 }
@@ -349,7 +349,7 @@ ast::Expr Parser::parse_range_aggregation(const Token& name, ast::RangeOp op) {
     agg.param = std::strtod(param_text.c_str(), nullptr);
     if (errno == ERANGE && std::isinf(*agg.param)) {
       fail("invalid parameter for operation " + opname + ": strconv.ParseFloat: parsing " +
-           model::quote_go_string(param_text) + ": value out of range");
+           golang::quote(param_text) + ": value out of range");
     }
   } else if (op == ast::RangeOp::QuantileOverTime) {
     fail("parameter required for operation " + opname);

@@ -7,14 +7,15 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "model/go_string.h"
+#include "golang/duration.h"
+#include "golang/quote.h"
 #include "model/time.h"
 
 namespace logql {
 
 namespace {
 
-using model::quote_go_string;
+using golang::quote;
 
 constexpr size_t kMaxCharsPerLine = 100;  // Loki's prettier threshold
 // The threshold of the prettify() call running on this thread (tests use Loki's test value, 20).
@@ -191,7 +192,7 @@ std::string unwrap_head(const ast::Unwrap& u) {
 
 std::string extraction_params(const std::vector<ast::ExtractionParam>& params) {
   std::vector<std::string> xs;
-  for (const auto& p : params) xs.push_back(p.label + "=" + quote_go_string(p.expression));
+  for (const auto& p : params) xs.push_back(p.label + "=" + golang::quote(p.expression));
   return join(xs, ",");
 }
 
@@ -306,10 +307,10 @@ std::string pretty(const ast::Expr& e, int level) {
           },
           [&](const ast::LabelReplace& lr) {
             std::vector<std::string> params = {pretty(*lr.inner, level + 1),
-                                               indent(level + 1) + quote_go_string(lr.dst),
-                                               indent(level + 1) + quote_go_string(lr.replacement),
-                                               indent(level + 1) + quote_go_string(lr.src),
-                                               indent(level + 1) + quote_go_string(lr.regex)};
+                                               indent(level + 1) + golang::quote(lr.dst),
+                                               indent(level + 1) + golang::quote(lr.replacement),
+                                               indent(level + 1) + golang::quote(lr.src),
+                                               indent(level + 1) + golang::quote(lr.regex)};
             return indent(level) + "label_replace(\n" + join(params, ",\n") + "\n" + indent(level) + ")";
           },
           [&](const auto&) { return indent(level) + one; },
@@ -357,7 +358,7 @@ const char* bin_op_symbol(ast::BinOp op) {
   return "?";
 }
 
-std::string print(const ast::Matcher& m) { return m.name + match_op(m.op) + quote_go_string(m.value); }
+std::string print(const ast::Matcher& m) { return m.name + match_op(m.op) + golang::quote(m.value); }
 
 std::string print_matchers(const std::vector<ast::Matcher>& matchers) {
   std::vector<std::string> xs;
@@ -371,11 +372,11 @@ std::string print(const ast::LabelFilter& f) {
           [](const ast::StringLabelFilter& s) { return print(s.matcher); },
           [](const ast::NumericLabelFilter& n) { return n.name + cmp_op(n.op) + format_float_fixed(n.value); },
           [](const ast::DurationLabelFilter& d) {
-            return d.name + cmp_op(d.op) + model::format_duration_go(d.value_ns);
+            return d.name + cmp_op(d.op) + golang::format_duration(d.value_ns);
           },
           [](const ast::BytesLabelFilter& b) { return b.name + cmp_op(b.op) + format_bytes_exact(b.value); },
           [](const ast::IpLabelFilter& ip) {
-            return ip.name + (ip.op == ast::CmpOp::Neq ? "!=" : "=") + "ip(" + quote_go_string(ip.pattern) + ")";
+            return ip.name + (ip.op == ast::CmpOp::Neq ? "!=" : "=") + "ip(" + golang::quote(ip.pattern) + ")";
           },
           [](const ast::BinaryLabelFilter& b) {
             return "( " + print(*b.lhs) + (b.is_and ? " , " : " or ") + print(*b.rhs) + " )";
@@ -391,7 +392,7 @@ std::string print(const ast::Stage& stage) {
             std::string s = std::string(line_filter_op(f.op)) + " ";
             for (size_t i = 0; i < f.values.size(); ++i) {
               if (i) s += " or ";
-              s += f.ip ? "ip(" + quote_go_string(f.values[i]) + ")" : quote_go_string(f.values[i]);
+              s += f.ip ? "ip(" + golang::quote(f.values[i]) + ")" : golang::quote(f.values[i]);
             }
             return s;
           },
@@ -405,13 +406,13 @@ std::string print(const ast::Stage& stage) {
             return std::string("| logfmt ") + (p.strict ? "--strict " : "") + (p.keep_empty ? "--keep-empty " : "") +
                    extraction_params(p.params);
           },
-          [](const ast::RegexpParser& p) { return "| regexp " + quote_go_string(p.regex); },
-          [](const ast::PatternParser& p) { return "| pattern " + quote_go_string(p.pattern); },
+          [](const ast::RegexpParser& p) { return "| regexp " + golang::quote(p.regex); },
+          [](const ast::PatternParser& p) { return "| pattern " + golang::quote(p.pattern); },
           [](const ast::UnpackParser&) { return std::string("| unpack"); },
-          [](const ast::LineFormat& f) { return "| line_format " + quote_go_string(f.tmpl); },
+          [](const ast::LineFormat& f) { return "| line_format " + golang::quote(f.tmpl); },
           [](const ast::LabelFormat& f) {
             std::vector<std::string> xs;
-            for (const auto& it : f.items) xs.push_back(it.dst + "=" + (it.is_template ? quote_go_string(it.value) : it.value));
+            for (const auto& it : f.items) xs.push_back(it.dst + "=" + (it.is_template ? golang::quote(it.value) : it.value));
             return "| label_format " + join(xs, ",");
           },
           [](const ast::LabelFilterStage& f) { return "| " + print(f.filter); },
@@ -435,7 +436,7 @@ std::string print(const ast::LogRange& r) {
     for (const auto& f : r.unwrap->post_filters) s += " | " + print(f);
   }
   s += "[" + model::format_duration_prometheus(r.range_ns) + "]";
-  if (r.offset_ns != 0) s += " offset " + model::format_duration_go(r.offset_ns);
+  if (r.offset_ns != 0) s += " offset " + golang::format_duration(r.offset_ns);
   return s;
 }
 
@@ -463,8 +464,8 @@ std::string print(const ast::Expr& expr) {
           [](const ast::Literal& l) { return format_float_go(l.value); },
           [](const ast::VectorLiteral& v) { return "vector(" + percent_f(v.value) + ")"; },
           [](const ast::LabelReplace& lr) {
-            return "label_replace(" + print(*lr.inner) + "," + quote_go_string(lr.dst) + "," +
-                   quote_go_string(lr.replacement) + "," + quote_go_string(lr.src) + "," + quote_go_string(lr.regex) +
+            return "label_replace(" + print(*lr.inner) + "," + golang::quote(lr.dst) + "," +
+                   golang::quote(lr.replacement) + "," + golang::quote(lr.src) + "," + golang::quote(lr.regex) +
                    ")";
           },
       },

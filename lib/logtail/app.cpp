@@ -11,6 +11,9 @@
 #include "discovery/file_sd.h"
 #include "discovery/kubernetes_sd.h"
 #include "logtail/app_impl.h"
+#include "sources/journal_reader.h"
+#include "sources/push_receiver.h"
+#include "sources/syslog_listener.h"
 #include "stages/stages_yaml.h"
 
 namespace logtail {
@@ -98,7 +101,7 @@ util::Status start_listening_sources(App::Impl& m) {
         m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp, {}, /*cancellable=*/true);
       });
       if (!l.ok()) return util::prefixed(where, l.status_error());
-      m.syslog_listeners.push_back(std::move(*l));
+      m.sources.push_back(std::move(*l));
     }
     if (sc.loki_push_api) {
       const PushApiSourceConfig& c = *sc.loki_push_api;
@@ -114,7 +117,7 @@ util::Status start_listening_sources(App::Impl& m) {
         for (model::Entry& e : entries) m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp);
       });
       if (!r.ok()) return util::prefixed(where, r.status_error());
-      m.push_receivers.push_back(std::move(*r));
+      m.sources.push_back(std::move(*r));
     }
     if (sc.journal) {
       const JournalSourceConfig& c = *sc.journal;
@@ -144,7 +147,7 @@ util::Status start_listening_sources(App::Impl& m) {
                                    /*cancellable=*/true);
       });
       if (!j.ok()) return util::prefixed(where, j.status_error());
-      m.journal_readers.push_back(std::move(*j));
+      m.sources.push_back(std::move(*j));
     }
   }
   return {};
@@ -334,9 +337,7 @@ bool App::stop_locked() {
   //    have settled what was read. Sources that push directly give up a push blocked on a full
   //    client queue (logd down) first, or stopping them would wait for logd.
   m.runner->cancel_unqueued();
-  for (auto& l : m.syslog_listeners) l->stop();  // no more unqueued entries after these
-  for (auto& r : m.push_receivers) r->stop();
-  for (auto& j : m.journal_readers) j->stop();
+  for (auto& s : m.sources) s->stop();  // no more unqueued entries after these
   m.queue->close_input();
   m.stdin_stop = true;
   if (m.stdin_reader.joinable()) m.stdin_reader.join();
@@ -354,7 +355,7 @@ bool App::stop_locked() {
   if (ran_all && delivered) m.runner->acknowledge_all_fed();
   // 4. Record acknowledged positions, then write them.
   for (auto& tm : m.managers) tm->stop();
-  for (auto& j : m.journal_readers) j->save_acknowledged_cursor();
+  for (auto& s : m.sources) s->save_acknowledged_position();
   if (m.syncer) m.syncer->stop();
   bool synced = m.positions->close().ok();
   return ran_all && delivered && synced;
@@ -365,7 +366,7 @@ bool App::ready() const {
   const Impl& m = *impl_;
   if (!m.started) return false;
   if (m.stdin_mode || !m.config.server.health_check_target) return true;
-  if (!m.syslog_listeners.empty() || !m.push_receivers.empty() || !m.journal_readers.empty()) return true;
+  if (!m.sources.empty()) return true;
   for (const auto& tm : m.managers) {
     if (tm->files_active() > 0) return true;
   }

@@ -20,9 +20,7 @@
 #include "logtail/targets.h"
 #include "positions/positions_store.h"
 #include "positions/positions_syncer.h"
-#include "sources/journal_reader.h"
-#include "sources/push_receiver.h"
-#include "sources/syslog_listener.h"
+#include "sources/source.h"
 #include "stages/metric_registry.h"
 #include "stages/pipeline.h"
 #include "tail/target_manager.h"
@@ -47,10 +45,9 @@ struct App::Impl {
   // One per scrape config (null without file_sd/kubernetes_sd): feeds managers[i] as targets change.
   std::vector<std::unique_ptr<discovery::DiscoverySet>> discovery;
   std::unique_ptr<PipelineRunner> runner;
-  // Listening sources (syslog, loki_push_api): they feed the runner directly (no positions).
-  std::vector<std::unique_ptr<sources::SyslogListener>> syslog_listeners;
-  std::vector<std::unique_ptr<sources::PushReceiver>> push_receivers;
-  std::vector<std::unique_ptr<sources::JournalReader>> journal_readers;  // cursor: "journal-<job>"
+  // Sources that read by themselves (syslog, loki_push_api, journal), in config order: they feed
+  // the runner directly; the journal keeps its cursor under "journal-<job>".
+  std::vector<std::unique_ptr<sources::Source>> sources;
 
   std::unique_ptr<positions::PositionsSyncer> syncer;  // positions.sync_period, on options.clock
 

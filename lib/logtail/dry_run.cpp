@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "model/time.h"
+#include "util/civil_date.h"
 
 namespace logtail {
 
@@ -17,7 +18,7 @@ std::string format_dry_run_time(int64_t ns, int offset_seconds) {
   int64_t sod = secs - days * 86400;
   int64_t year = 0;
   unsigned month = 0, day = 0;
-  model::civil_from_days(days, year, month, day);
+  util::civil_from_days(days, year, month, day);
   char buf[64];
   int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld", static_cast<long long>(year), month, day,
                         static_cast<long long>(sod / 3600), static_cast<long long>(sod / 60 % 60),

@@ -3,27 +3,28 @@
 
 #include <charconv>
 
-#include "flags/go_flags.h"
+#include "golang/flags.h"
+#include "golang/quote.h"
 
 namespace logtail {
 namespace {
 
-using flags::parse_bool;
+using golang::parse_bool_flag;
 
-const flags::FlagTable<CommandLine>& specs() {
-  static const flags::FlagTable<CommandLine> s = {
+const golang::FlagTable<CommandLine>& specs() {
+  static const golang::FlagTable<CommandLine> s = {
       {"config.file", {false, "Configuration file to load (promtail.yaml)",
                        [](CommandLine& c, const std::string& v) { c.config_file = v; return std::string(); }}},
       {"config.expand-env", {true, "Expand ${VAR} references in the config file",
-                             [](CommandLine& c, const std::string& v) { return parse_bool(v, c.expand_env); }}},
+                             [](CommandLine& c, const std::string& v) { return parse_bool_flag(v, c.expand_env); }}},
       {"dry-run", {true, "Print processed entries to stdout instead of pushing; positions are not updated",
-                   [](CommandLine& c, const std::string& v) { return parse_bool(v, c.dry_run); }}},
+                   [](CommandLine& c, const std::string& v) { return parse_bool_flag(v, c.dry_run); }}},
       {"print-config-stderr", {true, "Print the effective configuration on stderr at start",
-                               [](CommandLine& c, const std::string& v) { return parse_bool(v, c.print_config_stderr); }}},
+                               [](CommandLine& c, const std::string& v) { return parse_bool_flag(v, c.print_config_stderr); }}},
       {"check-syntax", {true, "Check the config file's syntax and exit",
-                        [](CommandLine& c, const std::string& v) { return parse_bool(v, c.check_syntax); }}},
+                        [](CommandLine& c, const std::string& v) { return parse_bool_flag(v, c.check_syntax); }}},
       {"stdin", {true, "Read lines from standard input instead of the scrape configs' files",
-                 [](CommandLine& c, const std::string& v) { return parse_bool(v, c.read_stdin); }}},
+                 [](CommandLine& c, const std::string& v) { return parse_bool_flag(v, c.read_stdin); }}},
       {"client.url", {false, "URL of the push endpoint (adds a client, or overrides the one with this URL)",
                       [](CommandLine& c, const std::string& v) { c.client_url = v; return std::string(); }}},
       {"client.tenant-id", {false, "Tenant ID for the -client.url client",
@@ -40,7 +41,7 @@ const flags::FlagTable<CommandLine>& specs() {
                                      int64_t n = 0;
                                      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
                                      if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > 65535) {
-                                       return "invalid port " + model::quote_go_string(v);
+                                       return "invalid port " + golang::quote(v);
                                      }
                                      c.http_listen_port = n;
                                      return std::string();
@@ -52,9 +53,9 @@ const flags::FlagTable<CommandLine>& specs() {
       {"log.level", {false, "Log level: debug, info, warn, error",
                      [](CommandLine& c, const std::string& v) { c.log_level = v; return std::string(); }}},
       {"version", {true, "Print the version and exit",
-                   [](CommandLine& c, const std::string& v) { return parse_bool(v, c.show_version); }}},
-      {"help", {true, "Print this help", [](CommandLine& c, const std::string& v) { return parse_bool(v, c.show_help); }}},
-      {"h", {true, nullptr, [](CommandLine& c, const std::string& v) { return parse_bool(v, c.show_help); }}},
+                   [](CommandLine& c, const std::string& v) { return parse_bool_flag(v, c.show_version); }}},
+      {"help", {true, "Print this help", [](CommandLine& c, const std::string& v) { return parse_bool_flag(v, c.show_help); }}},
+      {"h", {true, nullptr, [](CommandLine& c, const std::string& v) { return parse_bool_flag(v, c.show_help); }}},
   };
   return s;
 }
@@ -69,9 +70,9 @@ util::Result<model::LabelSet> parse_external_labels(std::string_view text) {
     std::string_view pair = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     if (!pair.empty()) {
       size_t eq = pair.find('=');
-      if (eq == std::string_view::npos) return util::Error{"invalid label pair " + model::quote_go_string(pair) + ": want name=value"};
+      if (eq == std::string_view::npos) return util::Error{"invalid label pair " + golang::quote(pair) + ": want name=value"};
       std::string_view name = pair.substr(0, eq), value = pair.substr(eq + 1);
-      if (!model::is_valid_label_name(name)) return util::Error{"invalid label name " + model::quote_go_string(name)};
+      if (!model::is_valid_label_name(name)) return util::Error{"invalid label name " + golang::quote(name)};
       out.set(name, value);
     }
     if (comma == std::string_view::npos) break;
@@ -82,7 +83,7 @@ util::Result<model::LabelSet> parse_external_labels(std::string_view text) {
 
 util::Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
   CommandLine cl;
-  if (auto st = flags::parse_args(args, specs(), cl); !st.ok()) return st.status_error();
+  if (auto st = golang::parse_args(args, specs(), cl); !st.ok()) return st.status_error();
   return cl;
 }
 
@@ -114,7 +115,7 @@ util::Status apply_command_line(const CommandLine& cl, Config& config) {
 
 std::string usage() {
   return "Usage of logtail (Promtail-compatible log collector):\n" +
-         flags::format_usage(specs(), flags::UsageLayout::kGo);
+         golang::format_usage(specs(), golang::UsageLayout::kGo);
 }
 
 }  // namespace logtail

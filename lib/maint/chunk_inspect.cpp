@@ -5,6 +5,7 @@
 
 #include "chunk/chunk_reader.h"
 #include "chunk/crc32c.h"
+#include "golang/duration.h"
 #include "model/json_string.h"
 #include "model/time.h"
 
@@ -61,7 +62,7 @@ std::string describe_chunk(const std::string& path, const chunk::ChunkReader& r)
   }());
   line("from:", model::format_rfc3339nano(h.min_time) + " (" + std::to_string(h.min_time) + ")");
   line("through:", model::format_rfc3339nano(h.max_time) + " (" + std::to_string(h.max_time) + ")");
-  line("duration:", model::format_duration_go(h.max_time - h.min_time));
+  line("duration:", golang::format_duration(h.max_time - h.min_time));
   line("entries:", std::to_string(h.entries));
   line("file size:", std::to_string(reader->bytes().size()) + " B (" + model::format_bytes(reader->bytes().size()) + ")");
   line("uncompressed:", std::to_string(h.uncompressed_bytes) + " B (" + model::format_bytes(h.uncompressed_bytes) + ")");

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "maint/store_snapshot.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "model/json_string.h"
 #include "model/time.h"
 
@@ -79,7 +79,7 @@ std::string format_stats_text(const TenantStats& st) {
   }
   out += "  top label values by series count:\n";
   for (const auto& v : st.top_values) {
-    std::string pair = v.name + "=" + model::quote_go_string(v.value);
+    std::string pair = v.name + "=" + golang::quote(v.value);
     std::snprintf(buf, sizeof buf, "    %-50s %8zu\n", pair.c_str(), v.series);
     out += buf;
   }

@@ -1,6 +1,7 @@
 #include "model/json_string.h"
 
-#include "model/go_string.h"
+#include "golang/quote.h"
+#include "golang/utf8.h"
 
 namespace model {
 
@@ -30,7 +31,7 @@ void append_json_string(std::string& out, std::string_view s) {
       continue;
     }
     size_t len;
-    int32_t cp = model::decode_utf8(s, i, len);
+    int32_t cp = golang::decode_utf8(s, i, len);
     if (cp < 0) {
       out += "\\ufffd";
     } else if (cp == 0x2028 || cp == 0x2029) {

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "model/fingerprint.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 
 namespace model {
 
@@ -71,7 +71,7 @@ std::string LabelSet::to_string() const {
     if (i) out += ", ";
     out += labels_[i].name;
     out += '=';
-    out += quote_go_string(labels_[i].value);
+    out += golang::quote(labels_[i].value);
   }
   out += '}';
   return out;
@@ -158,9 +158,9 @@ util::Result<LabelSet> parse_label_set(std::string_view text) {
       if (i >= text.size() || text[i] != '=') return fail("expected '='");
       ++i;
       skip_ws();
-      size_t len = go_string_literal_length(text.substr(i));
+      size_t len = golang::string_literal_length(text.substr(i));
       if (len == 0) return fail("expected a quoted label value");
-      auto value = unquote_go_string(text.substr(i, len));
+      auto value = golang::unquote(text.substr(i, len));
       if (!value) return fail(value.error());
       i += len;
       out.push_back({std::string(name), std::move(*value)});

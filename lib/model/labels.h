@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "util/result.h"
 
 namespace model {

@@ -1,5 +1,8 @@
 #include "model/time.h"
 
+#include "golang/duration.h"
+#include "util/civil_date.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -10,28 +13,6 @@
 namespace model {
 
 // Howard Hinnant's algorithms.
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-}
-
 namespace {
 
 bool read_digits(std::string_view s, size_t& i, size_t n, int& out) {
@@ -93,7 +74,7 @@ util::Result<int64_t> parse_rfc3339(std::string_view s) {
     return bad();
   }
   if (i != s.size()) return bad();
-  int64_t days = days_from_civil(year, static_cast<unsigned>(mon), static_cast<unsigned>(day));
+  int64_t days = util::days_from_civil(year, static_cast<unsigned>(mon), static_cast<unsigned>(day));
   int64_t secs = days * 86400 + hh * 3600 + mm * 60 + ss - offset;
   return secs * kNanosPerSecond + frac;
 }
@@ -147,7 +128,7 @@ std::string format_rfc3339nano(int64_t ns, int offset_seconds) {
   }
   int64_t y;
   unsigned m, d;
-  civil_from_days(days, y, m, d);
+  util::civil_from_days(days, y, m, d);
   char buf[64];
   int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d", static_cast<long long>(y), m, d,
                         static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
@@ -210,41 +191,9 @@ util::Result<int64_t> parse_duration(std::string_view text) {
   return neg ? -ns : ns;
 }
 
-std::string format_duration_go(int64_t d) {
-  if (d == 0) return "0s";
-  std::string sign = d < 0 ? "-" : "";
-  uint64_t u = d < 0 ? static_cast<uint64_t>(-(d + 1)) + 1 : static_cast<uint64_t>(d);
-  // Prints v / 10^prec with trailing fractional zeros dropped.
-  auto fmt_frac = [](uint64_t v, int prec) {
-    uint64_t p = 1;
-    for (int k = 0; k < prec; ++k) p *= 10;
-    std::string out = std::to_string(v / p);
-    uint64_t frac = v % p;
-    if (frac) {
-      std::string f = std::to_string(frac);
-      f = std::string(static_cast<size_t>(prec) - f.size(), '0') + f;
-      while (f.back() == '0') f.pop_back();
-      out += "." + f;
-    }
-    return out;
-  };
-  if (u < 1000) return sign + std::to_string(u) + "ns";
-  if (u < 1000000) return sign + fmt_frac(u, 3) + "\xC2\xB5s";
-  if (u < 1000000000) return sign + fmt_frac(u, 6) + "ms";
-  uint64_t h = u / 3600000000000ull;
-  u -= h * 3600000000000ull;
-  uint64_t m = u / 60000000000ull;
-  u -= m * 60000000000ull;
-  std::string out = sign;
-  if (h) out += std::to_string(h) + "h";
-  if (h || m) out += std::to_string(m) + "m";
-  out += fmt_frac(u, 9) + "s";
-  return out;
-}
-
 std::string format_duration_prometheus(int64_t ns) {
   if (ns < 0) return "-" + format_duration_prometheus(-ns);
-  if (ns % kNanosPerMilli != 0) return format_duration_go(ns);  // below Prometheus' resolution
+  if (ns % kNanosPerMilli != 0) return golang::format_duration(ns);  // below Prometheus' resolution
   int64_t ms = ns / kNanosPerMilli;
   if (ms == 0) return "0s";
   std::string r;

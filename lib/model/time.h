@@ -35,12 +35,7 @@ std::string format_rfc3339nano(int64_t ns, int offset_seconds);
 util::Result<int64_t> parse_duration(std::string_view text);
 // Prometheus' model.Duration form used for ranges and steps: "5m", "1h30m", "1d", "1w", "250ms".
 std::string format_duration_prometheus(int64_t ns);
-// Go's time.Duration.String(): "1h0m0s", "250ms", "1.5s".
-std::string format_duration_go(int64_t ns);
 
-// Proleptic Gregorian calendar arithmetic: days since 1970-01-01 of a date, and back.
-int64_t days_from_civil(int64_t year, unsigned month, unsigned day);
-void civil_from_days(int64_t days, int64_t& year, unsigned& month, unsigned& day);
 
 // go-humanize ParseBytes: "20KB" (SI, 1000), "1.5MiB" (IEC, 1024), "42", "3 GB"; case-insensitive.
 util::Result<uint64_t> parse_bytes(std::string_view text);

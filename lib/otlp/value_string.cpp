@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "model/go_float.h"
+#include "golang/float_format.h"
 #include "model/json_string.h"
 #include "util/base64.h"
 
@@ -30,7 +30,7 @@ size_t rune_length(std::string_view s, size_t i) {
 void append_json_number(std::string& out, double f) {
   double a = std::fabs(f);
   char fmt = (a != 0 && (a < 1e-6 || a >= 1e21)) ? 'e' : 'f';
-  std::string s = model::format_go_float(f, fmt, -1);
+  std::string s = golang::format_float(f, fmt, -1);
   if (fmt == 'e') {
     size_t n = s.size();  // e-09 -> e-9
     if (n >= 4 && s[n - 4] == 'e' && s[n - 3] == '-' && s[n - 2] == '0') s.erase(n - 2, 1);
@@ -40,7 +40,7 @@ void append_json_number(std::string& out, double f) {
 
 void append_double(std::string& out, double f) {
   if (std::isnan(f) || std::isinf(f)) {
-    out += "json: unsupported value: " + model::format_go_float(f, 'g', -1);
+    out += "json: unsupported value: " + golang::format_float(f, 'g', -1);
     return;
   }
   append_json_number(out, f);

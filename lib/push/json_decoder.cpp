@@ -10,7 +10,7 @@
 // simdjson is a large header: it is included here only, so no other translation unit pays for it.
 #include <simdjson.h>
 
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "push/stream_labels.h"
 
 namespace push {
@@ -115,7 +115,7 @@ class Walker {
       }
       if (is_container(v)) return fail("unexpected ", v);
       return util::Error{"label and structured metadata values must be strings, got " + std::string(kind_of(v)) +
-                         " for " + model::quote_go_string(field.key)};
+                         " for " + golang::quote(field.key)};
     }
     return {};
   }
@@ -160,7 +160,7 @@ class Walker {
     std::string_view s = string_of(v);
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), entry.timestamp);
     if (ec != std::errc{} || end != s.data() + s.size()) {
-      return util::Error{"invalid entry timestamp " + model::quote_go_string(s) + ": expected Unix epoch nanoseconds"};
+      return util::Error{"invalid entry timestamp " + golang::quote(s) + ": expected Unix epoch nanoseconds"};
     }
     return {};
   }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "golang/quote.h"
 #include "push/stream_labels.h"
 #include "push/utf8.h"
 
@@ -128,7 +129,7 @@ util::Status decode_label_pair(std::string_view bytes, std::vector<model::Label>
     }
   }
   if (!is_valid_utf8_fast(name) || !is_valid_utf8_fast(value)) {
-    return util::Error{"invalid UTF-8 in structured metadata " + model::quote_go_string(name)};
+    return util::Error{"invalid UTF-8 in structured metadata " + golang::quote(name)};
   }
   out.push_back({std::string(name), std::string(value)});
   return {};

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "push/utf8.h"
 
 namespace push {
@@ -30,7 +30,7 @@ std::string_view duplicate_name(std::string_view text) {
     while (i < text.size() && text[i] != '=') ++i;
     ++i;
     while (i < text.size() && is_space(text[i])) ++i;
-    i += model::go_string_literal_length(text.substr(i));
+    i += golang::string_literal_length(text.substr(i));
   }
   std::sort(names.begin(), names.end());
   auto dup = std::adjacent_find(names.begin(), names.end());
@@ -58,10 +58,10 @@ util::Result<model::LabelSet> stream_labels_from_pairs(std::vector<model::Label>
       std::string text = "{";
       for (size_t i = 0; i < pairs.size(); ++i) {
         if (i) text += ", ";
-        text += pairs[i].name + "=" + model::quote_go_string(pairs[i].value);
+        text += pairs[i].name + "=" + golang::quote(pairs[i].value);
       }
       text += "}";
-      return util::Error{parse_error(text, "invalid label name " + model::quote_go_string(l.name))};
+      return util::Error{parse_error(text, "invalid label name " + golang::quote(l.name))};
     }
   }
   return model::LabelSet::from_unsorted(std::move(pairs));

@@ -1,5 +1,5 @@
 // UTF-8 validation tuned for log lines, which are nearly always ASCII: eight bytes are checked
-// at a time and only the first non-ASCII byte onwards goes through model::is_valid_utf8.
+// at a time and only the first non-ASCII byte onwards goes through golang::is_valid_utf8.
 // Pure function; thread-safe.
 #pragma once
 
@@ -7,7 +7,9 @@
 #include <cstring>
 #include <string_view>
 
-#include "model/go_string.h"
+#include "golang/quote.h"
+
+#include "golang/utf8.h"
 
 namespace push {
 
@@ -19,7 +21,7 @@ inline bool is_valid_utf8_fast(std::string_view s) {
     if (word & 0x8080808080808080ULL) break;
   }
   for (; i < s.size(); ++i) {
-    if (static_cast<unsigned char>(s[i]) & 0x80) return model::is_valid_utf8(s.substr(i));
+    if (static_cast<unsigned char>(s[i]) & 0x80) return golang::is_valid_utf8(s.substr(i));
   }
   return true;
 }

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <utility>
 
-#include "model/go_string.h"
+#include "golang/quote.h"
 
 namespace push {
 namespace {

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "golang/duration.h"
 #include "logql/parser.h"
 #include "model/time.h"
 #include "query/result_merge.h"
@@ -145,8 +146,8 @@ Outcome execute(const std::string& query, const logql::QueryParams& params, cons
   }
   if (limits.max_query_length > 0 && params.end - params.start > limits.max_query_length) {
     out.status = util::invalid_argument("the query time range exceeds the limit (query length: " +
-                                        model::format_duration_go(params.end - params.start) +
-                                        ", limit: " + model::format_duration_go(limits.max_query_length) + ")");
+                                        golang::format_duration(params.end - params.start) +
+                                        ", limit: " + golang::format_duration(limits.max_query_length) + ")");
     return out;
   }
   QueryContext ctx;

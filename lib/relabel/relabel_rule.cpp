@@ -3,7 +3,8 @@
 #include <array>
 #include <string>
 
-#include "relabel/case_mapping.h"
+#include "golang/quote.h"
+#include "golang/unicode_locale.h"
 #include "relabel/md5.h"
 
 namespace relabel {
@@ -44,7 +45,7 @@ bool is_templated_label(std::string_view s) {
 }
 
 util::Error invalid_field(const RelabelConfig& c, std::string_view value, std::string_view field) {
-  return util::Error{model::quote_go_string(value) + " is invalid '" + std::string(field) +
+  return util::Error{golang::quote(value) + " is invalid '" + std::string(field) +
                      "' for " + std::string(action_name(c.action)) + " action"};
 }
 
@@ -133,7 +134,7 @@ std::string_view action_name(Action action) {
 }
 
 std::optional<Action> parse_action(std::string_view text) {
-  std::string lower = go_to_lower(text);
+  std::string lower = golang::to_lower_unicode(text);
   for (const auto& a : kActions) {
     if (a.name == lower) return a.action;
   }
@@ -145,11 +146,11 @@ util::Result<RelabelRule> RelabelRule::compile(RelabelConfig config) {
   auto regex = std::make_shared<const RE2>("^(?:" + config.regex + ")$", go_regexp_options());
   if (!regex->ok()) {
     return util::Error{"error parsing regexp: " + regex->error() + ": " +
-                       model::quote_go_string(config.regex)};
+                       golang::quote(config.regex)};
   }
   RelabelRule rule;
-  rule.target_template_ = ReplacementTemplate::compile(config.target_label, *regex);
-  rule.replacement_template_ = ReplacementTemplate::compile(config.replacement, *regex);
+  rule.target_template_ = golang::ExpandTemplate::compile(config.target_label, *regex);
+  rule.replacement_template_ = golang::ExpandTemplate::compile(config.replacement, *regex);
   rule.groups_needed_ =
       std::max(rule.target_template_.groups_needed(), rule.replacement_template_.groups_needed());
   rule.regex_ = std::move(regex);
@@ -175,10 +176,10 @@ bool RelabelRule::apply(model::LabelSet& labels) const {
       apply_replace(value, labels);
       return true;
     case Action::kLowercase:
-      labels.set(config_.target_label, go_to_lower(value));
+      labels.set(config_.target_label, golang::to_lower_unicode(value));
       return true;
     case Action::kUppercase:
-      labels.set(config_.target_label, go_to_upper(value));
+      labels.set(config_.target_label, golang::to_upper_unicode(value));
       return true;
     case Action::kHashMod: {
       // Prometheus hashes with MD5 and keeps the last 8 bytes, read big-endian, so shards

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "model/labels.h"
-#include "relabel/replacement_template.h"
+#include "golang/regexp_expand.h"
 #include "util/result.h"
 
 namespace relabel {
@@ -79,8 +79,8 @@ class RelabelRule {
 
   RelabelConfig config_;
   std::shared_ptr<const RE2> regex_;
-  ReplacementTemplate target_template_;
-  ReplacementTemplate replacement_template_;
+  golang::ExpandTemplate target_template_;
+  golang::ExpandTemplate replacement_template_;
   int groups_needed_ = 0;  // capture groups either template uses, counting group 0
 };
 

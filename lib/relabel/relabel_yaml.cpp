@@ -5,7 +5,7 @@
 #include <charconv>
 
 #include "config/field_reader.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 
 namespace relabel {
 namespace {
@@ -27,7 +27,7 @@ util::Result<RelabelRule> parse_relabel_rule(const YAML::Node& node, const std::
     for (const auto& item : labels) {
       if (!item.IsScalar()) return field_error(where, "source_labels", "expected a list of label names");
       if (!model::is_valid_label_name(item.Scalar())) {
-        return field_error(where, "source_labels", model::quote_go_string(item.Scalar()) + " is not a valid label name");
+        return field_error(where, "source_labels", golang::quote(item.Scalar()) + " is not a valid label name");
       }
       c.source_labels.push_back(item.Scalar());
     }
@@ -41,7 +41,7 @@ util::Result<RelabelRule> parse_relabel_rule(const YAML::Node& node, const std::
     const std::string s = m.IsScalar() ? m.Scalar() : std::string();
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), c.modulus);
     if (!m.IsScalar() || ec != std::errc() || end != s.data() + s.size()) {
-      return field_error(where, "modulus", "cannot parse " + model::quote_go_string(s) + " as an unsigned integer");
+      return field_error(where, "modulus", "cannot parse " + golang::quote(s) + " as an unsigned integer");
     }
   }
   r.read_string("target_label", c.target_label);
@@ -51,7 +51,7 @@ util::Result<RelabelRule> parse_relabel_rule(const YAML::Node& node, const std::
   if (auto st = r.finish(); !st.ok()) return st.status_error();
   if (action) {
     auto parsed = parse_action(*action);
-    if (!parsed) return field_error(where, "action", "unknown relabel action " + model::quote_go_string(*action));
+    if (!parsed) return field_error(where, "action", "unknown relabel action " + golang::quote(*action));
     c.action = *parsed;
   }
   auto rule = RelabelRule::compile(std::move(c));

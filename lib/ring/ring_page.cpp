@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "golang/duration.h"
 #include "model/time.h"
 
 namespace ring {
@@ -44,7 +45,7 @@ std::string percent(double p) {
 
 std::string age(int64_t now_ns, int64_t unix_ms) {
   if (unix_ms == 0) return "never";
-  return model::format_duration_go((now_ns / kNanosPerMilli - unix_ms) * kNanosPerMilli) + " ago";
+  return golang::format_duration((now_ns / kNanosPerMilli - unix_ms) * kNanosPerMilli) + " ago";
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <map>
 
-#include "logql/template/functions.h"
+#include "gotemplate/functions.h"
 
 
 namespace ruler {
@@ -19,7 +19,7 @@ std::vector<logql::VectorSample> samples_of(const logql::QueryResult& r) {
 std::string generator_url(const std::string& external_url, const std::string& expr) {
   std::string base = external_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  return base + "/graph?g0.expr=" + logql::tmpl::url_query_escape(expr) + "&g0.tab=1";
+  return base + "/graph?g0.expr=" + gotemplate::url_query_escape(expr) + "&g0.tab=1";
 }
 
 GroupEvaluator::GroupEvaluator(std::shared_ptr<const CompiledGroup> group, GroupEvalOptions options)

@@ -1,7 +1,7 @@
 #include "ruler/rule_compile.h"
 
 #include "logql/parser.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "model/labels.h"
 
 namespace ruler {
@@ -31,7 +31,7 @@ void compile_templates(const TemplateMap& in, const char* what, const std::strin
                        const RuleContext& ctx, std::vector<std::pair<std::string, RuleTemplate>>& out) {
   for (const auto& [name, text] : in) {
     if (!model::is_valid_label_name(name)) {
-      ctx.add(std::string("invalid ") + what + " name: " + model::quote_go_string(name));
+      ctx.add(std::string("invalid ") + what + " name: " + golang::quote(name));
       continue;
     }
     if (!templated) {  // recording rules' labels are plain values in Prometheus
@@ -40,7 +40,7 @@ void compile_templates(const TemplateMap& in, const char* what, const std::strin
     }
     auto t = RuleTemplate::parse(text, tmpl_name);
     if (!t.ok()) {
-      ctx.add(std::string(what) + " " + model::quote_go_string(name) + ": " + t.error());
+      ctx.add(std::string(what) + " " + golang::quote(name) + ": " + t.error());
       continue;
     }
     out.emplace_back(name, std::move(*t));
@@ -84,14 +84,14 @@ std::optional<CompiledGroup> compile_group(const RuleGroup& group, const std::st
       if (!e.ok()) {
         ctx.add("expr: " + e.error());
       } else if (e->is_log_query()) {
-        ctx.add("expr: a rule needs a metric query; " + model::quote_go_string(r.expr) +
+        ctx.add("expr: a rule needs a metric query; " + golang::quote(r.expr) +
                 " is a log query (wrap it, e.g. in count_over_time(...[1m]))");
       } else {
         c.expr = std::make_shared<const logql::ast::Expr>(std::move(*e));
       }
     }
     if (!r.record.empty()) {
-      if (!is_valid_metric_name(r.record)) ctx.add("invalid recording rule name: " + model::quote_go_string(r.record));
+      if (!is_valid_metric_name(r.record)) ctx.add("invalid recording rule name: " + golang::quote(r.record));
       if (!r.annotations.empty()) ctx.add("invalid field 'annotations' in recording rule");
       if (r.for_ns != 0) ctx.add("invalid field 'for' in recording rule");
       if (r.keep_firing_for_ns != 0) ctx.add("invalid field 'keep_firing_for' in recording rule");

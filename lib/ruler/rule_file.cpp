@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <set>
 
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "model/time.h"
 
 namespace ruler {
@@ -91,7 +91,7 @@ void read_template_map(const YAML::Node& n, const char* key, TemplateMap& out, E
       continue;
     }
     if (!seen.insert(name).second) {
-      errs.add(kv.first, std::string(key) + ": duplicate name " + model::quote_go_string(name));
+      errs.add(kv.first, std::string(key) + ": duplicate name " + golang::quote(name));
       continue;
     }
     out.emplace_back(name, value);
@@ -128,7 +128,7 @@ Rule parse_rule(const YAML::Node& n, ErrorSink& errs) {
     } else if (key == "annotations") {
       read_template_map(v, "annotations", r.annotations, errs);
     } else {
-      errs.add(kv.first, "unknown field " + model::quote_go_string(key) + " in rule");
+      errs.add(kv.first, "unknown field " + golang::quote(key) + " in rule");
     }
   }
   return r;
@@ -167,7 +167,7 @@ RuleGroup parse_group(const YAML::Node& n, ErrorSink& errs) {
     } else if (key == "rules") {
       rules = v;
     } else {
-      errs.add(kv.first, "unknown field " + model::quote_go_string(key) + " in rule group");
+      errs.add(kv.first, "unknown field " + golang::quote(key) + " in rule group");
     }
   }
   if (rules.IsDefined() && !rules.IsNull()) {
@@ -235,10 +235,10 @@ std::string RuleError::to_string() const {
   if (line > 0) s += ":" + std::to_string(line) + ":" + std::to_string(col);
   s += ": ";
   if (!group.empty()) {
-    s += "group " + model::quote_go_string(group);
+    s += "group " + golang::quote(group);
     if (rule_index >= 0) {
       s += ", rule " + std::to_string(rule_index + 1);
-      if (!rule_name.empty()) s += " (" + model::quote_go_string(rule_name) + ")";
+      if (!rule_name.empty()) s += " (" + golang::quote(rule_name) + ")";
     }
     s += ": ";
   } else if (rule_index >= 0) {
@@ -273,7 +273,7 @@ ParsedRuleFile parse_rule_file(std::string_view yaml, const std::string& file_na
   YAML::Node groups;
   for (const auto& kv : root) {
     if (kv.first.Scalar() == "groups") groups = kv.second;
-    else errs.add(kv.first, "unknown field " + model::quote_go_string(kv.first.Scalar()) + " in rule file");
+    else errs.add(kv.first, "unknown field " + golang::quote(kv.first.Scalar()) + " in rule file");
   }
   if (!groups.IsDefined() || groups.IsNull()) return out;
   if (!groups.IsSequence()) {
@@ -285,7 +285,7 @@ ParsedRuleFile parse_rule_file(std::string_view yaml, const std::string& file_na
     RuleGroup g = parse_group(gn, errs);
     if (!g.name.empty() && !names.insert(g.name).second) {
       errs.enter_group(g.name);
-      errs.add(gn, "groupname: " + model::quote_go_string(g.name) + " is repeated in the same file");
+      errs.add(gn, "groupname: " + golang::quote(g.name) + " is repeated in the same file");
       continue;
     }
     out.file.groups.push_back(std::move(g));

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "fsutil/atomic_file.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 
 namespace ruler {
 namespace fs = std::filesystem;
@@ -28,7 +28,7 @@ bool has_rule_extension(const std::string& name, std::string& stem) {
 util::Status check_store_name(const std::string& what, const std::string& name) {
   if (name.empty()) return util::invalid_argument(what + " must not be empty");
   if (name == "." || name == ".." || name.find('/') != std::string::npos || name.find('\0') != std::string::npos) {
-    return util::invalid_argument("invalid " + what + " " + model::quote_go_string(name) +
+    return util::invalid_argument("invalid " + what + " " + golang::quote(name) +
                                   ": it must not contain '/' or be \".\" or \"..\"");
   }
   return {};

@@ -3,9 +3,9 @@
 namespace ruler {
 namespace {
 
-using logql::tmpl::Value;
-using logql::tmpl::ValueList;
-using logql::tmpl::ValueMap;
+using gotemplate::Value;
+using gotemplate::ValueList;
+using gotemplate::ValueMap;
 
 // Prometheus's template header: the variables every rule template may use.
 constexpr std::string_view kDefs =
@@ -20,7 +20,7 @@ Value label_map(const model::LabelSet* labels) {
   return Value::map(std::move(m));
 }
 
-class RuleContext final : public logql::tmpl::Context {
+class RuleContext final : public gotemplate::Context {
  public:
   explicit RuleContext(const TemplateData& d) : d_(d) {}
   std::optional<std::string_view> label(std::string_view) const override { return std::nullopt; }
@@ -70,9 +70,9 @@ util::Result<RuleTemplate> RuleTemplate::parse(std::string_view text, std::strin
   }
   std::string full(kDefs);
   full += text;
-  auto parsed = logql::tmpl::Template::parse(full, name, logql::tmpl::FunctionSet::kPrometheus);
+  auto parsed = gotemplate::Template::parse(full, name, gotemplate::FunctionSet::kPrometheus);
   if (!parsed.ok()) return util::invalid_argument(parsed.error());
-  t.tmpl_ = std::make_shared<const logql::tmpl::Template>(std::move(*parsed));
+  t.tmpl_ = std::make_shared<const gotemplate::Template>(std::move(*parsed));
   return t;
 }
 

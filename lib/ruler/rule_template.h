@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "logql/eval/engine.h"
-#include "logql/template/template.h"
+#include "gotemplate/template.h"
 #include "model/labels.h"
 #include "util/result.h"
 
@@ -43,7 +43,7 @@ class RuleTemplate {
  private:
   std::string text_;
   bool literal_ = false;  // no "{{": expands to itself
-  std::shared_ptr<const logql::tmpl::Template> tmpl_;
+  std::shared_ptr<const gotemplate::Template> tmpl_;
 };
 
 }  // namespace ruler

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "ruler/rule_compile.h"
 
 namespace ruler {
@@ -54,7 +54,7 @@ void Ruler::start() {
         std::lock_guard lock(mu_);
         restored_[t] = std::move(*st);
       } else if (st.code() != util::ErrorCode::kNotFound) {
-        log("warn", "alert state not restored", "tenant=" + t + " err=" + model::quote_go_string(st.error()));
+        log("warn", "alert state not restored", "tenant=" + t + " err=" + golang::quote(st.error()));
       }
     }
   }
@@ -89,7 +89,7 @@ void Ruler::sync() {
   std::lock_guard sync_lock(sync_mu_);
   auto tenants = store_.list_tenants();
   if (!tenants.ok()) {
-    log("error", "listing rule tenants failed", "err=" + model::quote_go_string(tenants.error()));
+    log("error", "listing rule tenants failed", "err=" + golang::quote(tenants.error()));
     return;
   }
   std::map<std::string, std::pair<std::string, std::shared_ptr<const CompiledGroup>>> desired;
@@ -99,7 +99,7 @@ void Ruler::sync() {
     if (!tenant_enabled(tenant)) continue;
     auto namespaces = store_.list_namespaces(tenant);
     if (!namespaces.ok()) {
-      log("error", "listing rule namespaces failed", "tenant=" + tenant + " err=" + model::quote_go_string(namespaces.error()));
+      log("error", "listing rule namespaces failed", "tenant=" + tenant + " err=" + golang::quote(namespaces.error()));
       continue;
     }
     for (const std::string& ns : *namespaces) {
@@ -119,7 +119,7 @@ void Ruler::sync() {
       for (const RuleError& e : errs) joined += e.to_string() + "\n";
       if (logged_errors_[{tenant, ns}] != joined) {  // each problem is logged once, not every poll
         for (const RuleError& e : errs) {
-          log("error", "rule file not loaded", "tenant=" + tenant + " err=" + model::quote_go_string(e.to_string()));
+          log("error", "rule file not loaded", "tenant=" + tenant + " err=" + golang::quote(e.to_string()));
         }
         logged_errors_[{tenant, ns}] = joined;
       }
@@ -202,7 +202,7 @@ void Ruler::sync() {
           }
           ag->evaluator->restore(rules);
           log("info", "alert state restored",
-              "tenant=" + tenant + " namespace=" + model::quote_go_string(sg.name_space) + " group=" + model::quote_go_string(sg.group));
+              "tenant=" + tenant + " namespace=" + golang::quote(sg.name_space) + " group=" + golang::quote(sg.group));
         }
       }
       ag->stats.rules = compiled->rules.size();
@@ -281,7 +281,7 @@ void Ruler::save_state(const std::string& tenant) {
     }
   }
   if (auto st = save_alert_state(path, state); !st.ok()) {
-    log("warn", "saving alert state failed", "tenant=" + tenant + " err=" + model::quote_go_string(st.error()));
+    log("warn", "saving alert state failed", "tenant=" + tenant + " err=" + golang::quote(st.error()));
   }
 }
 

@@ -29,6 +29,7 @@
 #include "model/labels.h"
 #include "relabel/relabel_rule.h"
 #include "util/clock.h"
+#include "sources/source.h"
 #include "util/result.h"
 
 namespace sources {
@@ -54,7 +55,7 @@ struct JournalReaderOptions {
 // Promtail's keywords for PRIORITY values "0".."7"; the value itself otherwise.
 std::string journal_priority_keyword(std::string_view priority);
 
-class JournalReader {
+class JournalReader final : public Source {
  public:
   // `sequence`: the entry's number, 1, 2, 3... in reading order.
   using Sink = std::function<void(model::LabelSet labels, model::Entry entry, uint64_t sequence)>;
@@ -66,10 +67,11 @@ class JournalReader {
   JournalReader& operator=(const JournalReader&) = delete;
 
   // Stops the thread; afterwards the sink is never called again.
-  void stop();
+  void stop() override;
   // Saves the cursor of what has been acknowledged since the reader last looked (after stop(),
   // once the clients have settled what they hold).
   void save_acknowledged_cursor();
+  void save_acknowledged_position() override { save_acknowledged_cursor(); }
   uint64_t entries() const;
 
   struct Impl;

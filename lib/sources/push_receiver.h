@@ -24,6 +24,7 @@
 #include "model/labels.h"
 #include "relabel/relabel_rule.h"
 #include "util/clock.h"
+#include "sources/source.h"
 #include "util/result.h"
 
 namespace sources {
@@ -38,7 +39,7 @@ struct PushReceiverOptions {
   util::Clock* clock = nullptr;  // entry timestamps; null: the system clock
 };
 
-class PushReceiver {
+class PushReceiver final : public Source {
  public:
   using Sink = std::function<void(model::LabelSet labels, std::vector<model::Entry> entries)>;
 
@@ -48,7 +49,7 @@ class PushReceiver {
   PushReceiver& operator=(const PushReceiver&) = delete;
 
   // Stops accepting, finishes in-flight requests; afterwards the sink is never called again.
-  void stop();
+  void stop() override;
   uint16_t port() const;
   uint64_t entries_received() const;
 

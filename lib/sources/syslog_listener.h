@@ -23,6 +23,7 @@
 #include "relabel/relabel_rule.h"
 #include "sources/syslog_tls.h"
 #include "util/clock.h"
+#include "sources/source.h"
 #include "util/result.h"
 
 namespace sources {
@@ -53,7 +54,7 @@ struct SyslogCounters {
   std::atomic<uint64_t> tls_handshake_errors{0};  // refused (e.g. no client certificate) or broken
 };
 
-class SyslogListener {
+class SyslogListener final : public Source {
  public:
   using Sink = std::function<void(model::LabelSet labels, model::Entry entry)>;
 
@@ -66,7 +67,7 @@ class SyslogListener {
 
   // Closes the listening socket and every connection, and waits for the threads: once it
   // returns the sink is never called again.
-  void stop();
+  void stop() override;
 
   uint16_t port() const;  // the bound port (useful with port 0)
   const SyslogCounters& counters() const;

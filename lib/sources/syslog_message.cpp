@@ -3,6 +3,7 @@
 #include <array>
 
 #include "model/time.h"
+#include "util/civil_date.h"
 
 namespace sources {
 namespace {
@@ -104,7 +105,7 @@ std::optional<int64_t> read_bsd_timestamp(std::string_view s, int year) {
       ss > 60) {
     return {};
   }
-  int64_t days = model::days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  int64_t days = util::days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   // Year 0 (RFC 3164 has no year, and rfc3164_default_to_current_year is off, as in Promtail) is
   // beyond int64 nanoseconds: wrap as Go's UnixNano does, rather than overflow (undefined in C++).
   uint64_t seconds = static_cast<uint64_t>(((days * 24 + hh) * 60 + mm) * 60 + ss);

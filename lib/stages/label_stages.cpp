@@ -4,6 +4,8 @@
 
 #include "stages/builtin.h"
 
+#include "golang/utf8.h"
+
 namespace stages {
 
 namespace {
@@ -35,7 +37,7 @@ class ExtractedToLabelsStage final : public Stage {
       const json* v = e.extracted.find(src);
       if (!v) continue;
       value_.clear();
-      if (!append_value_string(value_, *v) || !model::is_valid_utf8(value_)) continue;
+      if (!append_value_string(value_, *v) || !golang::is_valid_utf8(value_)) continue;
       (metadata_ ? e.metadata : e.labels).set(label, value_);
     }
     return true;

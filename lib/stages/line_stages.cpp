@@ -29,7 +29,7 @@ class OutputStage final : public Stage {
 // extracted values, and stores the result in the source key (creating it if needed).
 class TemplateStage final : public Stage {
  public:
-  TemplateStage(std::string source, logql::tmpl::Template tmpl) : source_(std::move(source)), tmpl_(std::move(tmpl)) {}
+  TemplateStage(std::string source, gotemplate::Template tmpl) : source_(std::move(source)), tmpl_(std::move(tmpl)) {}
   std::string_view name() const override { return "template"; }
   bool process(Entry& e) override {
     data_.reset(e.extracted);
@@ -45,7 +45,7 @@ class TemplateStage final : public Stage {
 
  private:
   std::string source_;
-  logql::tmpl::Template tmpl_;
+  gotemplate::Template tmpl_;
   TemplateData data_;
   std::string value_, out_;
 };
@@ -119,7 +119,7 @@ StageResult compile_output(const OutputSpec& spec, const std::string&, const Com
 }
 
 StageResult compile_template(const TemplateSpec& spec, const std::string& where, const CompileContext&) {
-  auto t = logql::tmpl::Template::parse(spec.text, "pipeline_template", logql::tmpl::FunctionSet::kPromtail);
+  auto t = gotemplate::Template::parse(spec.text, "pipeline_template", gotemplate::FunctionSet::kPromtail);
   if (!t.ok()) return stage_error(where, "invalid template: " + t.error());
   return std::unique_ptr<Stage>(std::make_unique<TemplateStage>(spec.source, std::move(t).value()));
 }

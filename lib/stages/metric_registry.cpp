@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "model/go_float.h"
+#include "golang/float_format.h"
 
 namespace stages {
 
@@ -16,7 +16,7 @@ void append_float(std::string& out, double v) {
   } else if (std::isnan(v)) {
     out += "NaN";
   } else {
-    model::append_go_float(out, v, 'g', -1);
+    golang::append_float(out, v, 'g', -1);
   }
 }
 

@@ -14,7 +14,7 @@ namespace {
 class ReplaceStage final : public Stage {
  public:
   ReplaceStage(std::unique_ptr<RE2> re, std::optional<std::string> source, std::string replace,
-               std::optional<logql::tmpl::Template> tmpl)
+               std::optional<gotemplate::Template> tmpl)
       : re_(std::move(re)), source_(std::move(source)), replace_(std::move(replace)), tmpl_(std::move(tmpl)) {
     groups_.resize(static_cast<size_t>(re_->NumberOfCapturingGroups()) + 1);
     names_.resize(groups_.size());
@@ -98,7 +98,7 @@ class ReplaceStage final : public Stage {
   std::unique_ptr<RE2> re_;
   std::optional<std::string> source_;
   std::string replace_;
-  std::optional<logql::tmpl::Template> tmpl_;  // unset when `replace` is plain text
+  std::optional<gotemplate::Template> tmpl_;  // unset when `replace` is plain text
   std::vector<re2::StringPiece> groups_;
   std::vector<std::string> names_;
   std::string input_, result_;
@@ -113,9 +113,9 @@ StageResult compile_replace(const ReplaceSpec& spec, const std::string& where, c
   if (spec.source && spec.source->empty()) return stage_error(where, "\"source\" cannot be empty");
   auto re = compile_re2(where, spec.expression);
   if (!re.ok()) return re.status_error();
-  std::optional<logql::tmpl::Template> tmpl;
+  std::optional<gotemplate::Template> tmpl;
   if (!is_plain_text(spec.replace)) {
-    auto t = logql::tmpl::Template::parse(spec.replace, "pipeline_template", logql::tmpl::FunctionSet::kPromtail);
+    auto t = gotemplate::Template::parse(spec.replace, "pipeline_template", gotemplate::FunctionSet::kPromtail);
     if (!t.ok()) return stage_error(where, "invalid template in \"replace\": " + t.error());
     tmpl.emplace(std::move(t).value());
   }

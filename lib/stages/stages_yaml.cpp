@@ -11,7 +11,7 @@
 
 #include "config/field_reader.h"
 #include "config/yaml_document.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "model/time.h"
 
 namespace stages {
@@ -21,7 +21,7 @@ using config::FieldReader;
 using Settings = decltype(StageSpec::settings);
 using Reader = util::Status (*)(const YAML::Node&, const std::string& where, const std::string& name, Settings&);
 
-std::string go_quoted(const std::string& s) { return model::quote_go_string(s); }
+std::string go_quoted(const std::string& s) { return golang::quote(s); }
 
 // A reader over one stage's settings mapping (null reads as empty), weakly typed as Promtail's.
 FieldReader settings_reader(const YAML::Node& node, const std::string& where) {

@@ -9,12 +9,12 @@
 #include <utility>
 #include <vector>
 
-#include "logql/template/template.h"
+#include "gotemplate/template.h"
 #include "stages/entry.h"
 
 namespace stages {
 
-class TemplateData final : public logql::tmpl::Context {
+class TemplateData final : public gotemplate::Context {
  public:
   void reset(const ExtractedMap& extracted);
   void set(std::string_view name, std::string_view value);

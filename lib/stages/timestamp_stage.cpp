@@ -5,7 +5,7 @@
 #include <charconv>
 #include <unordered_map>
 
-#include "logql/template/go_time.h"
+#include "golang/time.h"
 #include "model/time.h"
 #include "stages/builtin.h"
 
@@ -101,7 +101,7 @@ class TimeFormat {
   enum class Kind { kRfc3339, kUnix, kUnixScaled, kNamedLayout, kLayout, kYearlessLayout };
 
   static std::optional<int64_t> go_parse(std::string_view layout, std::string_view s, std::string_view zone) {
-    auto t = logql::tmpl::parse_go_time(layout, s, zone);
+    auto t = golang::parse_time(layout, s, zone);
     if (!t.ok()) return std::nullopt;
     return t->sec * model::kNanosPerSecond + t->nsec;
   }
@@ -110,20 +110,20 @@ class TimeFormat {
   // December stamp read in January belongs to last year and a January stamp read in December to
   // the next, as Promtail decides.
   std::optional<int64_t> parse_without_year(std::string_view s) const {
-    auto now = logql::tmpl::GoTime::from_unix_nanos(clock_.now_ns());
+    auto now = golang::Time::from_unix_nanos(clock_.now_ns());
     int64_t year = 0, now_month = 0;
-    parse_int(logql::tmpl::format_go_time(now, "2006"), year);
-    parse_int(logql::tmpl::format_go_time(now, "1"), now_month);
+    parse_int(golang::format_time(now, "2006"), year);
+    parse_int(golang::format_time(now, "1"), now_month);
     std::string layout = layout_ + " 2006";
     std::string zone = location_.value_or("UTC");
     auto attempt = [&](int64_t y) {
       std::string value = std::string(s) + " " + std::to_string(y);
-      return logql::tmpl::parse_go_time(layout, value, zone);
+      return golang::parse_time(layout, value, zone);
     };
     auto t = attempt(year);
     if (!t.ok()) return std::nullopt;
     int64_t month = 0;
-    parse_int(logql::tmpl::format_go_time(*t, "1"), month);
+    parse_int(golang::format_time(*t, "1"), month);
     if (month == 12 && now_month == 1) t = attempt(year - 1);
     if (month == 1 && now_month == 12) t = attempt(year + 1);
     if (!t.ok()) return std::nullopt;
@@ -182,7 +182,7 @@ class TimestampStage final : public Stage {
 }  // namespace
 
 StageResult compile_timestamp(const TimestampSpec& spec, const std::string& where, const CompileContext& ctx) {
-  if (spec.location && !logql::tmpl::go_zone_known(*spec.location)) {
+  if (spec.location && !golang::zone_known(*spec.location)) {
     return stage_error(where, "invalid location specified: unknown time zone " + *spec.location);
   }
   const std::string& action = spec.action_on_failure;

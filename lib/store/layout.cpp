@@ -4,13 +4,14 @@
 #include <cstdio>
 
 #include "model/time.h"
+#include "util/civil_date.h"
 
 namespace store {
 
 std::string period_dir_name(int64_t period) {
   int64_t year;
   unsigned month, day;
-  model::civil_from_days(period, year, month, day);
+  util::civil_from_days(period, year, month, day);
   char buf[48];
   std::snprintf(buf, sizeof buf, "%04" PRId64 "-%02u-%02u", year, month, day);
   return buf;
@@ -28,7 +29,7 @@ std::optional<int64_t> parse_period_dir_name(std::string_view name) {
   };
   unsigned month = num(5, 2), day = num(8, 2);
   if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
-  int64_t period = model::days_from_civil(num(0, 4), month, day);
+  int64_t period = util::days_from_civil(num(0, 4), month, day);
   // Rejects dates that do not exist (2023-02-29), which the arithmetic would roll over.
   if (period_dir_name(period) != name) return std::nullopt;
   return period;

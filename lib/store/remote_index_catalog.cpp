@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "golang/duration.h"
 #include "model/time.h"
 #include "store/layout.h"
 
@@ -83,7 +84,7 @@ util::Result<std::vector<int64_t>> RemoteIndexCatalog::periods(const std::string
     if (auto s = sync_tenant(tenant, t); !s.ok()) {
       if (!t.synced) return s.status_error();
       warn(s.error() + " (using the listing from " +
-           model::format_duration_go(options_.clock->now_ns() - t.synced_ns) + " ago)");
+           golang::format_duration(options_.clock->now_ns() - t.synced_ns) + " ago)");
     }
   }
   std::vector<int64_t> out;
@@ -176,7 +177,7 @@ util::Result<std::shared_ptr<const idx::IndexSet>> RemoteIndexCatalog::get(const
     if (auto s = sync_period(tenant, period, p); !s.ok()) {
       if (!p.synced) return s.status_error();
       warn(s.error() + " (answering from the index as listed " +
-           model::format_duration_go(options_.clock->now_ns() - p.synced_ns) + " ago)");
+           golang::format_duration(options_.clock->now_ns() - p.synced_ns) + " ago)");
     }
   }
   return p.set;

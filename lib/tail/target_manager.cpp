@@ -11,7 +11,7 @@
 #include <set>
 
 #include "tail/directory_watcher.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "tail/glob.h"
 
 namespace tail {
@@ -289,7 +289,7 @@ std::string TargetManager::render_metrics() const {
   auto family = [&](const char* name, const char* type, const char* help, auto value) {
     out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
     for (const auto& f : files) {
-      out += std::string(name) + "{path=" + model::quote_go_string(f.path) + "} " + std::to_string(value(f)) + "\n";
+      out += std::string(name) + "{path=" + golang::quote(f.path) + "} " + std::to_string(value(f)) + "\n";
     }
   };
   family("promtail_read_bytes_total", "gauge", "Number of bytes read.", [](const FileStats& f) { return f.read_offset; });

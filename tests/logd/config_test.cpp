@@ -372,3 +372,15 @@ TEST_CASE("logd config: deletion_mode and delete_request_cancel_period") {
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().find("limits_config.deletion_mode") != std::string::npos);
 }
+
+TEST_CASE("logd flags: duration flags take Prometheus' syntax and name the flag when bad") {
+  auto cl = parse_command_line({"-ingester.max-chunk-age=1m30s"});
+  REQUIRE(cl.ok());
+  CHECK(cl->config.ingester.max_chunk_age == 90'000'000'000);
+  cl = parse_command_line({"-ingester.max-chunk-age=1d"});
+  REQUIRE(cl.ok());
+  CHECK(cl->config.ingester.max_chunk_age == 86'400'000'000'000);
+  auto bad = parse_command_line({"-ingester.max-chunk-age=soon"});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().find("-ingester.max-chunk-age: ") == 0);
+}

@@ -4,6 +4,8 @@
 
 #include "model/labels.h"
 
+#include "golang/quote.h"
+
 using model::LabelSet;
 
 TEST_CASE("label sets are sorted, unique, and print with Go escaping") {
@@ -61,12 +63,12 @@ TEST_CASE("parse_label_set round-trips to_string") {
 }
 
 TEST_CASE("Go string literals") {
-  CHECK(*model::unquote_go_string(R"("a\tb\u00e9\x41\101")") == "a\tb\xc3\xa9" "AA");
-  CHECK(!model::unquote_go_string(R"("\q")").ok());
-  CHECK(!model::unquote_go_string(R"("abc)").ok());
-  CHECK(model::go_string_literal_length(R"("a\"b" rest)") == 6);
-  CHECK(model::go_string_literal_length("`a\\`x") == 4);
-  CHECK(model::go_string_literal_length("\"open") == 0);
+  CHECK(*golang::unquote(R"("a\tb\u00e9\x41\101")") == "a\tb\xc3\xa9" "AA");
+  CHECK(!golang::unquote(R"("\q")").ok());
+  CHECK(!golang::unquote(R"("abc)").ok());
+  CHECK(golang::string_literal_length(R"("a\"b" rest)") == 6);
+  CHECK(golang::string_literal_length("`a\\`x") == 4);
+  CHECK(golang::string_literal_length("\"open") == 0);
 }
 
 TEST_CASE("label name syntax") {

@@ -2,6 +2,8 @@
 
 #include "model/time.h"
 
+#include "golang/duration.h"
+
 using namespace model;
 
 TEST_CASE("parse_time accepts Loki's forms") {
@@ -39,10 +41,10 @@ TEST_CASE("durations: Go and Prometheus forms") {
   CHECK(format_duration_prometheus(14 * kNanosPerDay) == "2w");
   CHECK(format_duration_prometheus(250 * kNanosPerMilli) == "250ms");
   CHECK(format_duration_prometheus(0) == "0s");
-  CHECK(format_duration_go(kNanosPerHour) == "1h0m0s");
-  CHECK(format_duration_go(1500 * kNanosPerMilli) == "1.5s");
-  CHECK(format_duration_go(250 * kNanosPerMilli) == "250ms");
-  CHECK(format_duration_go(1500) == "1.5\xC2\xB5s");
+  CHECK(golang::format_duration(kNanosPerHour) == "1h0m0s");
+  CHECK(golang::format_duration(1500 * kNanosPerMilli) == "1.5s");
+  CHECK(golang::format_duration(250 * kNanosPerMilli) == "250ms");
+  CHECK(golang::format_duration(1500) == "1.5\xC2\xB5s");
 }
 
 TEST_CASE("byte sizes like go-humanize") {

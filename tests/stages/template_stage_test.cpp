@@ -1,5 +1,5 @@
 // template stage and templated replace, with the examples of Promtail's template stage docs.
-#include "logql/template/template.h"
+#include "gotemplate/template.h"
 #include "stages_test_util.h"
 
 using stages_test::Harness;
@@ -73,5 +73,5 @@ TEST_CASE("template stage: Promtail's Hash (SHA3-256) and Sha2Hash (SHA-256), no
   CHECK(stages_test::compile_error("- template: {source: a, template: '{{ Nope .Value }}'}")
             .find("template: pipeline_template:1: function \"Nope\" not defined") != std::string::npos);
   // LogQL's line_format has no such functions, as in Loki.
-  CHECK_FALSE(logql::tmpl::Template::parse("{{ Hash .a \"s\" }}").ok());
+  CHECK_FALSE(gotemplate::Template::parse("{{ Hash .a \"s\" }}").ok());
 }

@@ -8,7 +8,7 @@ namespace logql::log {
 namespace {
 
 // What templates see: the builder's labels (with `__error__`), or a snapshot of them.
-class EntryContext final : public tmpl::Context {
+class EntryContext final : public gotemplate::Context {
  public:
   EntryContext(const LabelsBuilder& lbs, std::string_view line, int64_t ts,
                const std::vector<std::pair<std::string, std::string>>* snapshot = nullptr, size_t n = 0)
@@ -43,7 +43,7 @@ class EntryContext final : public tmpl::Context {
 }  // namespace
 
 util::Result<std::unique_ptr<LineFormatStage>> LineFormatStage::compile(const ast::LineFormat& f) {
-  auto t = tmpl::Template::parse(f.tmpl);
+  auto t = gotemplate::Template::parse(f.tmpl);
   if (!t.ok()) return util::prefixed("invalid line template: ", t.status_error());
   return std::unique_ptr<LineFormatStage>(new LineFormatStage(std::move(*t)));
 }
@@ -70,7 +70,7 @@ util::Result<std::unique_ptr<LabelFormatStage>> LabelFormatStage::compile(const 
     Item item;
     item.dst = it.dst;
     if (it.is_template) {
-      auto t = tmpl::Template::parse(it.value);
+      auto t = gotemplate::Template::parse(it.value);
       if (!t.ok()) return util::prefixed("invalid template for label '" + it.dst + "': ", t.status_error());
       item.tmpl.emplace(std::move(*t));
     } else {

@@ -1,5 +1,5 @@
 // `| line_format "{{.a}}"` and `| label_format dst=src, dst="{{tmpl}}"`, as Loki's
-// LineFormatter and LabelsFormatter, on logql::tmpl::Template. A template failing at run time
+// LineFormatter and LabelsFormatter, on gotemplate::Template. A template failing at run time
 // sets `__error__=TemplateFormatErr` (details: the error) and leaves the line/label unchanged.
 // label_format: a label name may appear only once per stage; renames keep the source label's
 // category and delete the source; templates of one stage all see the labels as they were
@@ -13,7 +13,7 @@
 
 #include "logql/ast.h"
 #include "logql/log/stage.h"
-#include "logql/template/template.h"
+#include "gotemplate/template.h"
 #include "util/result.h"
 
 namespace logql::log {
@@ -24,8 +24,8 @@ class LineFormatStage final : public Stage {
   bool process(int64_t ts, std::string_view& line, LabelsBuilder& lbs, StageScratch& s) const override;
 
  private:
-  explicit LineFormatStage(tmpl::Template t) : tmpl_(std::move(t)) {}
-  tmpl::Template tmpl_;
+  explicit LineFormatStage(gotemplate::Template t) : tmpl_(std::move(t)) {}
+  gotemplate::Template tmpl_;
 };
 
 class LabelFormatStage final : public Stage {
@@ -36,7 +36,7 @@ class LabelFormatStage final : public Stage {
  private:
   struct Item {
     std::string dst, src;                // src: rename source
-    std::optional<tmpl::Template> tmpl;  // set for templates
+    std::optional<gotemplate::Template> tmpl;  // set for templates
   };
   std::vector<Item> items_;
 };

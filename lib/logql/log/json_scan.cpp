@@ -1,6 +1,7 @@
 #include "logql/log/json_scan.h"
 
-#include "model/go_string.h"
+#include "golang/quote.h"
+#include "golang/utf8.h"
 
 namespace logql::log::json {
 
@@ -152,7 +153,7 @@ bool unescape(std::string_view raw, std::string& out) {
         } else if (cp >= 0xDC00 && cp < 0xE000) {
           cp = 0xFFFD;
         }
-        model::append_utf8(out, static_cast<uint32_t>(cp));
+        golang::append_utf8(out, static_cast<uint32_t>(cp));
         break;
       }
       default:
@@ -169,7 +170,7 @@ void replace_invalid_utf8(std::string& s) {
       continue;
     }
     size_t len;
-    int32_t cp = model::decode_utf8(s, i, len);
+    int32_t cp = golang::decode_utf8(s, i, len);
     if (cp < 0 || cp == 0xFFFD) {
       // Go maps each invalid byte (or the whole U+FFFD sequence) to one space.
       s[i] = ' ';

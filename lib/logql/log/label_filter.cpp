@@ -1,6 +1,7 @@
 #include "logql/log/label_filter.h"
 
-#include "logql/log/go_strconv.h"
+#include "golang/duration.h"
+#include "golang/strconv.h"
 #include "model/time.h"
 
 namespace logql::log {
@@ -132,9 +133,9 @@ util::Result<std::unique_ptr<LabelFilterNode>> compile_label_filter(const ast::L
     return Ptr(std::make_unique<StringFilter>(std::move(*m)));
   }
   if (const auto* n = std::get_if<ast::NumericLabelFilter>(&f.node))
-    return converting<double>(n->name, n->op, n->value, [](std::string_view v) { return go_parse_float(v); });
+    return converting<double>(n->name, n->op, n->value, [](std::string_view v) { return golang::parse_float(v); });
   if (const auto* d = std::get_if<ast::DurationLabelFilter>(&f.node))
-    return converting<int64_t>(d->name, d->op, d->value_ns, [](std::string_view v) { return go_parse_duration(v); });
+    return converting<int64_t>(d->name, d->op, d->value_ns, [](std::string_view v) { return golang::parse_duration(v); });
   if (const auto* b = std::get_if<ast::BytesLabelFilter>(&f.node))
     return converting<uint64_t>(b->name, b->op, b->value, [](std::string_view v) { return model::parse_bytes(v); });
   if (const auto* ip = std::get_if<ast::IpLabelFilter>(&f.node)) {

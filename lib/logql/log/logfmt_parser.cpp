@@ -1,8 +1,9 @@
 #include "logql/log/logfmt_parser.h"
 
+#include "golang/utf8.h"
 #include "logql/log/json_scan.h"
 #include "logql/log/sanitize.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "model/labels.h"
 
 namespace logql::log {
@@ -22,7 +23,7 @@ bool has_invalid_utf8(std::string_view s) {
       continue;
     }
     size_t len;
-    int32_t cp = model::decode_utf8(s, i, len);
+    int32_t cp = golang::decode_utf8(s, i, len);
     if (cp < 0 || cp == 0xFFFD) return true;
     i += len;
   }

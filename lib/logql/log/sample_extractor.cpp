@@ -2,7 +2,8 @@
 // aggregation (Loki's lineSampleExtractor and labelSampleExtractor).
 #include <algorithm>
 
-#include "logql/log/go_strconv.h"
+#include "golang/strconv.h"
+#include "golang/duration.h"
 #include "logql/log/label_filter.h"
 #include "logql/log/labels_builder.h"
 #include "logql/log/pipeline.h"
@@ -25,10 +26,10 @@ namespace {
 util::Result<double> convert(ast::UnwrapConversion conv, std::string_view v) {
   switch (conv) {
     case ast::UnwrapConversion::None:
-      return go_parse_float(v);
+      return golang::parse_float(v);
     case ast::UnwrapConversion::Duration:
     case ast::UnwrapConversion::DurationSeconds: {
-      auto d = go_parse_duration(v);
+      auto d = golang::parse_duration(v);
       if (!d.ok()) return d.status_error();
       int64_t sec = *d / model::kNanosPerSecond, nsec = *d % model::kNanosPerSecond;
       return static_cast<double>(sec) + static_cast<double>(nsec) / 1e9;

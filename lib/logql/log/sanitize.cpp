@@ -1,6 +1,7 @@
 #include "logql/log/sanitize.h"
 
-#include "model/go_string.h"
+#include "golang/quote.h"
+#include "golang/utf8.h"
 
 namespace logql::log {
 
@@ -24,7 +25,7 @@ void append_sanitized(std::string& out, std::string_view key) {
       continue;
     }
     size_t len = 1;
-    if (static_cast<unsigned char>(c) >= 0x80) model::decode_utf8(key, i, len);
+    if (static_cast<unsigned char>(c) >= 0x80) golang::decode_utf8(key, i, len);
     out += '_';
     i += len;
   }

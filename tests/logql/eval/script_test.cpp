@@ -28,7 +28,7 @@
 #include "logql/eval/memory_source.h"
 #include "logql/log/pipeline.h"
 #include "logql/parser.h"
-#include "model/go_string.h"
+#include "golang/quote.h"
 #include "model/time.h"
 
 namespace {
@@ -56,7 +56,7 @@ std::string take_labels(std::string& rest) {
   size_t i = 1;
   while (i < rest.size() && rest[i] != '}') {
     if (rest[i] == '"' || rest[i] == '`') {
-      size_t n = model::go_string_literal_length(std::string_view(rest).substr(i));
+      size_t n = golang::string_literal_length(std::string_view(rest).substr(i));
       i += n ? n : 1;
     } else {
       ++i;

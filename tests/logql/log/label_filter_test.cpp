@@ -2,7 +2,8 @@
 
 #include <cmath>
 
-#include "logql/log/go_strconv.h"
+#include "golang/strconv.h"
+#include "golang/duration.h"
 #include "test_util.h"
 
 using namespace logql::log;
@@ -66,18 +67,18 @@ TEST_CASE("and/or trees") {
 }
 
 TEST_CASE("Go ParseFloat and ParseDuration") {
-  CHECK(*go_parse_float("1e3") == 1000);
-  CHECK(*go_parse_float("-0.5") == -0.5);
-  CHECK(*go_parse_float("0x1p-2") == 0.25);
-  CHECK(std::isinf(*go_parse_float("+Inf")));
-  CHECK_FALSE(go_parse_float("1_000").ok());
-  CHECK_FALSE(go_parse_float("").ok());
-  CHECK_FALSE(go_parse_float("1.2.3").ok());
-  CHECK(go_parse_float("1e400").error() == R"(strconv.ParseFloat: parsing "1e400": value out of range)");
-  CHECK(*go_parse_duration("1h30m") == 5400'000'000'000);
-  CHECK(*go_parse_duration("1.5s") == 1'500'000'000);
-  CHECK(*go_parse_duration("-2ms") == -2'000'000);
-  CHECK(*go_parse_duration("0") == 0);
-  CHECK(go_parse_duration("10").error() == R"(time: missing unit in duration "10")");
-  CHECK(go_parse_duration("").error() == R"(time: invalid duration "")");
+  CHECK(*golang::parse_float("1e3") == 1000);
+  CHECK(*golang::parse_float("-0.5") == -0.5);
+  CHECK(*golang::parse_float("0x1p-2") == 0.25);
+  CHECK(std::isinf(*golang::parse_float("+Inf")));
+  CHECK_FALSE(golang::parse_float("1_000").ok());
+  CHECK_FALSE(golang::parse_float("").ok());
+  CHECK_FALSE(golang::parse_float("1.2.3").ok());
+  CHECK(golang::parse_float("1e400").error() == R"(strconv.ParseFloat: parsing "1e400": value out of range)");
+  CHECK(*golang::parse_duration("1h30m") == 5400'000'000'000);
+  CHECK(*golang::parse_duration("1.5s") == 1'500'000'000);
+  CHECK(*golang::parse_duration("-2ms") == -2'000'000);
+  CHECK(*golang::parse_duration("0") == 0);
+  CHECK(golang::parse_duration("10").error() == R"(time: missing unit in duration "10")");
+  CHECK(golang::parse_duration("").error() == R"(time: invalid duration "")");
 }

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "logql/template/template.h"
+#include "gotemplate/template.h"
 #include "test_util.h"
 
 using namespace logql::log;
@@ -20,7 +20,7 @@ logql::ast::Stage relabel(std::string dst, std::string src) {
   f.items.push_back({std::move(dst), std::move(src), false});
   return f;
 }
-bool templates_available() { return logql::tmpl::Template::parse("{{.a}}").ok(); }
+bool templates_available() { return gotemplate::Template::parse("{{.a}}").ok(); }
 
 }  // namespace
 
