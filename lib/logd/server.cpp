@@ -96,9 +96,14 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   const Targets& t = s->targets_ = *targets;
   if (t.all) {
     if (auto st = check_single_process(config); !st.ok()) return st.status_error();
+    // Keys of Loki's single-binary examples that only cluster roles use.
     if (config.server.grpc_listen_port != 0) {
       s->logger_.log(LogLevel::kInfo, "config key accepted, no effect in logd",
                      "key=\"server.grpc_listen_port: target all serves no internal API\"");
+    }
+    if (!config.cluster.common_ring.instance_addr.empty()) {
+      s->logger_.log(LogLevel::kInfo, "config key accepted, no effect in logd",
+                     "key=\"common.ring.instance_addr: target all uses no ring\"");
     }
   }
   // The data directory belongs to the process that writes the WAL; queriers and compactors only

@@ -82,6 +82,9 @@ schema_config:
 storage_config:
   aws: {endpoint: "127.0.0.1:$cl_s3_port", bucketnames: chunks, access_key_id: S3RVER,
         secret_access_key: S3RVER, insecure: true, s3forcepathstyle: true}
+  # Queriers list the bucket's index files again this often: what a restarted ingester flushed
+  # is read from the bucket after at most this long (Loki's default is 5m; see docs/scaling.md).
+  tsdb_shipper: {resync_interval: 1s}
 EOF
   else
     printf 'storage_config:\n  filesystem:\n    directory: %s\n' "$cl_dir/shared"
