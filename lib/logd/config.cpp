@@ -20,6 +20,7 @@ util::Status parse_server(const YAML::Node& node, ServerConfig& s) {
   FieldReader r(node, "server");
   r.read_string("http_listen_address", s.http_listen_address);
   r.read_int("http_listen_port", s.http_listen_port, 0, 65535);
+  r.read_int("http_listen_conn_limit", s.http_listen_conn_limit, 0, 1 << 24);
   r.read_int("grpc_listen_port", s.grpc_listen_port, 0, 65535);
   r.read_duration("http_server_read_timeout", s.http_server_read_timeout);
   r.read_duration("http_server_write_timeout", s.http_server_write_timeout);

@@ -29,6 +29,10 @@ struct ServerConfig {
   int64_t http_server_write_timeout = 30 * model::kNanosPerSecond;
   int64_t http_server_idle_timeout = 120 * model::kNanosPerSecond;
   int64_t graceful_shutdown_timeout = 30 * model::kNanosPerSecond;
+  // Open HTTP connections (Loki's key, flag -server.http-conn-limit). Loki's 0 means no limit;
+  // logd's 0 means "derived from the descriptor limit" (http::effective_max_connections), so
+  // that connections can never take the descriptors the WAL and the store need.
+  int64_t http_listen_conn_limit = 0;
   int64_t http_server_threads = 2;  // logd's own key: request-handling threads
   std::string log_level = "info";   // debug, info, warn, error
   // server.http_tls_config (dskit's names): with cert_file and key_file the port speaks HTTPS only.

@@ -19,6 +19,7 @@ std::string print_config(const Config& c) {
   s["http_listen_address"] = c.server.http_listen_address;
   s["http_listen_port"] = c.server.http_listen_port;
   s["grpc_listen_port"] = c.server.grpc_listen_port;
+  s["http_listen_conn_limit"] = c.server.http_listen_conn_limit;
   s["http_server_read_timeout"] = duration(c.server.http_server_read_timeout);
   s["http_server_write_timeout"] = duration(c.server.http_server_write_timeout);
   s["http_server_idle_timeout"] = duration(c.server.http_server_idle_timeout);

@@ -49,6 +49,22 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                                    [](Config& c, const std::string& v) {
                                      return parse_int(v, c.server.http_listen_port, 0, 65535);
                                    }}},
+      {"server.http-conn-limit", {false, "Maximum open HTTP connections (0: derived from the descriptor limit)",
+                                  [](Config& c, const std::string& v) {
+                                    return parse_int(v, c.server.http_listen_conn_limit, 0, 1 << 24);
+                                  }}},
+      {"server.http-read-timeout", {false, "Read timeout for one HTTP request, header and body (default 30s)",
+                                    [](Config& c, const std::string& v) {
+                                      return parse_dur(v, c.server.http_server_read_timeout);
+                                    }}},
+      {"server.http-write-timeout", {false, "Write timeout for one HTTP response (default 30s)",
+                                     [](Config& c, const std::string& v) {
+                                       return parse_dur(v, c.server.http_server_write_timeout);
+                                     }}},
+      {"server.http-idle-timeout", {false, "Keep-alive wait for a connection's next request (default 2m)",
+                                    [](Config& c, const std::string& v) {
+                                      return parse_dur(v, c.server.http_server_idle_timeout);
+                                    }}},
       {"server.grpc-listen-port", {false, "gRPC port: only 0 (logd has no gRPC server)",
                                    [](Config& c, const std::string& v) {
                                      return parse_int(v, c.server.grpc_listen_port, 0, 65535);

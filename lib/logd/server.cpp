@@ -100,6 +100,10 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ho.write_timeout = ms(config.server.http_server_write_timeout);
   ho.idle_timeout = ms(config.server.http_server_idle_timeout);
   ho.shutdown_timeout = ms(config.server.graceful_shutdown_timeout);
+  ho.max_connections = static_cast<size_t>(config.server.http_listen_conn_limit);
+  ho.on_internal_error = [l = &s->logger_](std::string_view what) {
+    l->log(LogLevel::kError, std::string(what), "component=http");
+  };
   auto tls = http_tls_options(config.server);
   if (!tls.ok()) return util::Error{tls.error()};
   ho.tls = std::move(*tls);
