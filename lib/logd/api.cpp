@@ -69,7 +69,18 @@ Api::Tenants Api::tenants(const http::Request& req, bool allow_multiple) const {
   return t;
 }
 
+util::Status Api::check_query_size(const http::Request& req) const {
+  if (options_.max_query_bytes == 0) return {};
+  size_t q = req.target.find('?');
+  size_t n = q == std::string::npos ? 0 : req.target.size() - q - 1;
+  if (req.method == "POST") n += req.body.size();
+  if (n <= options_.max_query_bytes) return {};
+  return util::too_large("query request too large: " + std::to_string(n) + " bytes of parameters, the limit is " +
+                         std::to_string(options_.max_query_bytes) + " (server.http_max_query_bytes)");
+}
+
 util::Result<http::Params> Api::params(const http::Request& req) const {
+  if (auto st = check_query_size(req); !st.ok()) return st.status_error();
   http::Params p = req.query;
   if (req.method == "POST") {
     if (auto st = http::merge_form_body(req, p); !st.ok()) return util::Error{st.error()};
@@ -128,7 +139,7 @@ http::Response Api::run_query(const http::Request& req, bool instant) {
   Tenants t = tenants(req, /*allow_multiple=*/true);
   if (t.status != 200) return error_response(t.status, t.error);
   auto p = params(req);
-  if (!p.ok()) return error_response(400, p.error());
+  if (!p.ok()) return error_response(util::http_status_of(p.code()), p.error());
   const int64_t now = clock_();
   auto q = instant ? parse_instant_query(*p, now) : parse_range_query(*p, now);
   if (!q.ok()) return error_response(400, q.error());
@@ -148,7 +159,7 @@ http::Response Api::labels(const http::Request& req) {
   Tenants t = tenants(req, true);
   if (t.status != 200) return error_response(t.status, t.error);
   auto p = params(req);
-  if (!p.ok()) return error_response(400, p.error());
+  if (!p.ok()) return error_response(util::http_status_of(p.code()), p.error());
   auto range = parse_time_range(*p, clock_(), kLabelsLookback);
   if (!range.ok()) return error_response(400, range.error());
   auto names = querier_.label_names(t.ids, range->start, range->end);
@@ -167,7 +178,7 @@ http::Response Api::label_values(const http::Request& req) {
   }
   std::string name(rest.substr(0, rest.size() - kSuffix.size()));
   auto p = params(req);
-  if (!p.ok()) return error_response(400, p.error());
+  if (!p.ok()) return error_response(util::http_status_of(p.code()), p.error());
   auto range = parse_time_range(*p, clock_(), kLabelsLookback);
   if (!range.ok()) return error_response(400, range.error());
   std::vector<logql::ast::Matcher> matchers;
@@ -185,7 +196,7 @@ http::Response Api::series(const http::Request& req) {
   Tenants t = tenants(req, true);
   if (t.status != 200) return error_response(t.status, t.error);
   auto p = params(req);
-  if (!p.ok()) return error_response(400, p.error());
+  if (!p.ok()) return error_response(util::http_status_of(p.code()), p.error());
   auto range = parse_time_range(*p, clock_(), kLabelsLookback);
   if (!range.ok()) return error_response(400, range.error());
   auto groups = parse_match_params(*p);
@@ -204,7 +215,7 @@ http::Response Api::index_stats(const http::Request& req) {
   Tenants t = tenants(req, true);
   if (t.status != 200) return error_response(t.status, t.error);
   auto p = params(req);
-  if (!p.ok()) return error_response(400, p.error());
+  if (!p.ok()) return error_response(util::http_status_of(p.code()), p.error());
   auto range = parse_time_range(*p, clock_(), model::kNanosPerHour);
   if (!range.ok()) return error_response(400, range.error());
   auto expr = logql::parse(param(*p, "query"));
@@ -225,7 +236,7 @@ http::Response Api::index_stats(const http::Request& req) {
 
 http::Response Api::format_query(const http::Request& req) {
   auto p = params(req);
-  if (!p.ok()) return error_response(400, p.error());
+  if (!p.ok()) return error_response(util::http_status_of(p.code()), p.error());
   auto expr = logql::parse(param(*p, "query"));
   if (!expr.ok()) return error_response(400, expr.error());
   return http::Response::json(200, encode_format_query(logql::prettify(*expr)));

@@ -33,6 +33,9 @@ struct ApiOptions {
   bool auth_enabled = false;
   query::Limits query_limits;
   int64_t tail_max_duration = 3600LL * 1'000'000'000;  // ns a tail connection may stay open
+  // The largest query request the read endpoints take: the URL's query string plus, for a POST,
+  // the form body (the query, match[] and the other parameters). 0: unlimited.
+  size_t max_query_bytes = 64 << 10;
   std::string version = "3.0.0-logd";
   // Request lines: every request at debug, 5xx answers at warn. Null: none.
   const Logger* logger = nullptr;
@@ -73,8 +76,10 @@ class Api {
 
  private:
   http::Response run_query(const http::Request& req, bool instant);
-  // Query and form-body parameters merged (Loki accepts both on GET and POST).
+  // Query and form-body parameters merged (Loki accepts both on GET and POST); too large
+  // (413) past max_query_bytes.
   util::Result<http::Params> params(const http::Request& req) const;
+  util::Status check_query_size(const http::Request& req) const;
 
   ApiOptions options_;
   query::Querier& querier_;

@@ -27,6 +27,7 @@ util::Status parse_server(const YAML::Node& node, ServerConfig& s) {
   r.read_duration("http_server_idle_timeout", s.http_server_idle_timeout);
   r.read_duration("graceful_shutdown_timeout", s.graceful_shutdown_timeout);
   r.read_int("http_server_threads", s.http_server_threads, 1, 256);
+  r.read_bytes("http_max_query_bytes", s.http_max_query_bytes);
   r.read_string("log_level", s.log_level);
   std::string format = "logfmt";
   r.read_string("log_format", format);

@@ -34,6 +34,10 @@ struct ServerConfig {
   // that connections can never take the descriptors the WAL and the store need.
   int64_t http_listen_conn_limit = 0;
   int64_t http_server_threads = 2;  // logd's own key: request-handling threads
+  // logd's own key: the largest query string plus form body the read endpoints accept (the
+  // query text itself is parsed in linear time; this bounds the work and the memory one request
+  // can ask for). GET requests are also bounded by the 64 KiB header limit. 0: unlimited.
+  int64_t http_max_query_bytes = 64 << 10;
   std::string log_level = "info";   // debug, info, warn, error
   // server.http_tls_config (dskit's names): with cert_file and key_file the port speaks HTTPS only.
   struct HttpTlsConfig {

@@ -25,6 +25,7 @@ std::string print_config(const Config& c) {
   s["http_server_idle_timeout"] = duration(c.server.http_server_idle_timeout);
   s["graceful_shutdown_timeout"] = duration(c.server.graceful_shutdown_timeout);
   s["http_server_threads"] = c.server.http_server_threads;
+  s["http_max_query_bytes"] = c.server.http_max_query_bytes;
   s["log_level"] = c.server.log_level;
   s["http_tls_config"]["cert_file"] = c.server.http_tls_config.cert_file;
   s["http_tls_config"]["key_file"] = c.server.http_tls_config.key_file;

@@ -65,6 +65,10 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                                     [](Config& c, const std::string& v) {
                                       return parse_dur(v, c.server.http_server_idle_timeout);
                                     }}},
+      {"server.http-max-query-bytes", {false, "Largest query string plus form body of a query request, bytes (default 65536)",
+                                       [](Config& c, const std::string& v) {
+                                         return parse_int(v, c.server.http_max_query_bytes, 0, INT64_MAX);
+                                       }}},
       {"server.grpc-listen-port", {false, "gRPC port: only 0 (logd has no gRPC server)",
                                    [](Config& c, const std::string& v) {
                                      return parse_int(v, c.server.grpc_listen_port, 0, 65535);

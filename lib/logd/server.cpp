@@ -86,6 +86,7 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ao.query_limits.max_query_length = l.max_query_length;
   ao.query_limits.max_concurrent = static_cast<int>(config.querier.max_concurrent);
   ao.tail_max_duration = config.querier.tail_max_duration;
+  ao.max_query_bytes = static_cast<size_t>(config.server.http_max_query_bytes);
   s->api_ = std::make_unique<Api>(ao, *s->querier_, *s->distributor_, s->ingester_.get(), s->metrics_);
   s->metrics_.set_collector([ing = s->ingester_.get(), store = s->store_.get()](std::string& out) {
     render_backend_metrics(out, *ing, *store);
