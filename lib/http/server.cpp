@@ -22,6 +22,7 @@
 #include <mutex>
 #include <thread>
 
+#include <poll.h>
 #include <sys/resource.h>
 
 #include <boost/asio.hpp>
@@ -533,6 +534,12 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
     }
     keep_alive_ = breq.keep_alive();
     Request req = to_request(breq);
+    // The handler blocks this connection's strand, so nothing else reads the socket meanwhile:
+    // a peer that closed shows as POLLRDHUP (FIN) or an error, pipelined data as plain POLLIN.
+    req.client_gone = [fd = tcp().socket().native_handle()] {
+      pollfd p{fd, POLLRDHUP, 0};
+      return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+    };
     if (std::string_view enc = req.headers.get_or("Content-Encoding", ""); !enc.empty() && is_decodable_encoding(enc)) {
       auto decoded = decode_content(enc, req.body, server_.options.max_decoded_body_bytes);
       if (decoded.failure == DecodeFailure::TooLarge) return send_error(413, decoded.error);

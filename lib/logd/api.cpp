@@ -135,6 +135,12 @@ http::Response Api::push(const http::Request& req) {
   return error_response(out.status, out.body);
 }
 
+util::Cancellation Api::query_cancellation() const {
+  const util::Clock& clock = options_.deadline_clock ? *options_.deadline_clock : util::system_clock();
+  const int64_t timeout = options_.query_limits.query_timeout;
+  return util::Cancellation(clock, timeout > 0 ? clock.now_ns() + timeout : 0);
+}
+
 http::Response Api::run_query(const http::Request& req, bool instant) {
   Tenants t = tenants(req, /*allow_multiple=*/true);
   if (t.status != 200) return error_response(t.status, t.error);
@@ -145,7 +151,10 @@ http::Response Api::run_query(const http::Request& req, bool instant) {
   if (!q.ok()) return error_response(400, q.error());
   auto started = std::chrono::steady_clock::now();
   query::SourceFactory sources = [&]() { return querier_.source(t.ids); };
-  query::Outcome out = query::execute(q->query, q->params, sources, options_.query_limits);
+  // query_timeout and a client that hangs up both stop the evaluation where it is.
+  util::Cancellation cancel = query_cancellation();
+  if (req.client_gone) cancel.set_probe(req.client_gone);
+  query::Outcome out = query::execute(q->query, q->params, sources, options_.query_limits, &cancel);
   metrics_.query_duration.observe({instant ? "instant" : "range"},
                                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (out.status != 200) return error_response(out.status, out.error);

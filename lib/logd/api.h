@@ -25,6 +25,8 @@
 #include "logd/metrics.h"
 #include "query/executor.h"
 #include "query/querier.h"
+#include "util/cancellation.h"
+#include "util/clock.h"
 #include "util/result.h"
 
 namespace logd {
@@ -39,6 +41,8 @@ struct ApiOptions {
   std::string version = "3.0.0-logd";
   // Request lines: every request at debug, 5xx answers at warn. Null: none.
   const Logger* logger = nullptr;
+  // What query deadlines (query_timeout) are measured on. Null: the system clock.
+  const util::Clock* deadline_clock = nullptr;
 };
 
 class Api {
@@ -76,6 +80,8 @@ class Api {
 
  private:
   http::Response run_query(const http::Request& req, bool instant);
+  // A query's cancellation: its deadline query_timeout from now.
+  util::Cancellation query_cancellation() const;
   // Query and form-body parameters merged (Loki accepts both on GET and POST); too large
   // (413) past max_query_bytes.
   util::Result<http::Params> params(const http::Request& req) const;

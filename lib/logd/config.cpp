@@ -137,6 +137,9 @@ util::Status parse_limits(const YAML::Node& node, LimitsConfig& l) {
   r.read_int("max_query_series", l.max_query_series, 0, kMaxInt);
   r.read_duration("query_timeout", l.query_timeout);
   r.read_duration("max_query_length", l.max_query_length);
+  r.read_bytes("max_query_result_bytes", l.max_query_result_bytes);
+  r.read_bytes("max_template_output_bytes", l.max_template_output_bytes);
+  r.read_int("max_template_steps", l.max_template_steps, 1, kMaxInt);
   r.read_duration("retention_period", l.retention_period);
   if (YAML::Node rs = r.child("retention_stream"); rs.IsDefined()) {
     if (!rs.IsSequence()) {

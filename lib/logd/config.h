@@ -78,6 +78,10 @@ struct LimitsConfig {
   int64_t max_query_series = 500;
   int64_t query_timeout = model::kNanosPerMinute;
   int64_t max_query_length = 721 * model::kNanosPerHour;  // 30d1h; 0 = unlimited
+  // logd's own limits (Loki has none of these; docs/security.md). 0 = unlimited.
+  int64_t max_query_result_bytes = 256LL << 20;  // lines, labels and points a query result holds
+  int64_t max_template_output_bytes = 1 << 20;   // one line_format / label_format execution
+  int64_t max_template_steps = 100'000;          // actions and range iterations of one execution
   // Retention, applied by the compactor when compactor.retention_enabled (as in Loki).
   int64_t retention_period = 0;  // 0: keep forever; else at least 24h
   struct RetentionStream {

@@ -66,6 +66,9 @@ std::string print_config(const Config& c) {
   lc["max_query_series"] = l.max_query_series;
   lc["query_timeout"] = duration(l.query_timeout);
   lc["max_query_length"] = duration(l.max_query_length);
+  lc["max_query_result_bytes"] = l.max_query_result_bytes;
+  lc["max_template_output_bytes"] = l.max_template_output_bytes;
+  lc["max_template_steps"] = l.max_template_steps;
   lc["retention_period"] = duration(l.retention_period);
   for (const auto& rs : l.retention_stream) {
     YAML::Node r;

@@ -85,6 +85,10 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ao.query_limits.query_timeout = l.query_timeout;
   ao.query_limits.max_query_length = l.max_query_length;
   ao.query_limits.max_concurrent = static_cast<int>(config.querier.max_concurrent);
+  ao.query_limits.max_query_result_bytes = static_cast<uint64_t>(l.max_query_result_bytes);
+  ao.query_limits.templates.max_output_bytes =
+      l.max_template_output_bytes > 0 ? static_cast<size_t>(l.max_template_output_bytes) : SIZE_MAX;
+  ao.query_limits.templates.max_steps = static_cast<uint64_t>(l.max_template_steps);
   ao.tail_max_duration = config.querier.tail_max_duration;
   ao.max_query_bytes = static_cast<size_t>(config.server.http_max_query_bytes);
   s->api_ = std::make_unique<Api>(ao, *s->querier_, *s->distributor_, s->ingester_.get(), s->metrics_);

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -15,42 +16,28 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-// Shared by the iterators of one query: counters and the deadline.
+// Shared by the iterators of one query: what they read, for the response's stats.
 struct QueryContext {
   std::atomic<uint64_t> lines{0};
   std::atomic<uint64_t> bytes{0};
-  SteadyClock::time_point deadline = SteadyClock::time_point::max();
-  std::atomic<bool> timed_out{false};
 };
 
-constexpr const char* kDeadlineExceeded = "context deadline exceeded";
-
-// Counts entries and ends iteration with an error once the deadline has passed. The clock is
-// read every 1024 entries, which keeps its cost off the per-entry path.
+// Counts entries and their line bytes, flushed into the query's counters every 1024 entries.
+// (Cancellation is the engine's and the sources' business: see logql::QueryParams::cancel.)
 class GuardedIterator : public logql::EntryIterator {
  public:
   GuardedIterator(std::unique_ptr<logql::EntryIterator> inner, QueryContext& ctx) : inner_(std::move(inner)), ctx_(ctx) {}
   ~GuardedIterator() override { flush(); }
   bool next() override {
-    if ((++n_ & 1023) == 0) {
-      flush();
-      if (SteadyClock::now() > ctx_.deadline) {
-        ctx_.timed_out = true;
-        status_ = util::Error{kDeadlineExceeded};
-        return false;
-      }
-    }
-    if (!inner_->next()) {
-      status_ = inner_->status();
-      return false;
-    }
+    if ((++n_ & 1023) == 0) flush();
+    if (!inner_->next()) return false;
     ++lines_;
     bytes_ += inner_->entry().line.size();
     return true;
   }
   const model::LabelSet& labels() const override { return inner_->labels(); }
   const model::Entry& entry() const override { return inner_->entry(); }
-  util::Status status() const override { return status_; }
+  util::Status status() const override { return inner_->status(); }
 
  private:
   void flush() {
@@ -61,7 +48,6 @@ class GuardedIterator : public logql::EntryIterator {
   std::unique_ptr<logql::EntryIterator> inner_;
   QueryContext& ctx_;
   uint64_t n_ = 0, lines_ = 0, bytes_ = 0;
-  util::Status status_;
 };
 
 class GuardedSource : public logql::LogSource {
@@ -117,7 +103,7 @@ util::Result<logql::QueryResult> evaluate_split(const logql::ast::Expr& expr, co
   }
   for (auto& t : threads) t.join();
   for (auto& part : parts) {
-    if (!part.ok()) return util::Error{part.error()};
+    if (!part.ok()) return part.status_error();
   }
   logql::QueryResult merged = std::move(*parts[0]);
   if (merged.type != logql::ResultType::Matrix) return merged;  // scalars: a matrix from the engine anyway
@@ -143,9 +129,15 @@ util::Result<logql::QueryResult> evaluate_split(const logql::ast::Expr& expr, co
 }  // namespace
 
 Outcome execute(const std::string& query, const logql::QueryParams& params, const SourceFactory& sources,
-                const Limits& limits) {
+                const Limits& limits, const util::Cancellation* cancel) {
   Outcome out;
   const auto started = SteadyClock::now();
+  std::optional<util::Cancellation> own_cancel;
+  if (!cancel) {
+    const util::Clock& clock = util::system_clock();
+    own_cancel.emplace(clock, limits.query_timeout > 0 ? clock.now_ns() + limits.query_timeout : 0);
+    cancel = &*own_cancel;
+  }
   auto expr = logql::parse(query);
   if (!expr.ok()) {
     out.status = 400;
@@ -167,20 +159,28 @@ Outcome execute(const std::string& query, const logql::QueryParams& params, cons
     return out;
   }
   QueryContext ctx;
-  if (limits.query_timeout > 0) ctx.deadline = started + std::chrono::nanoseconds(limits.query_timeout);
-  auto result = evaluate_split(*expr, params, sources, ctx, limits.max_concurrent, out.stats.splits);
+  logql::QueryParams p = params;
+  p.cancel = cancel;
+  p.max_series = limits.max_query_series;
+  p.max_result_bytes = limits.max_query_result_bytes;
+  p.templates = limits.templates;
+  auto result = evaluate_split(*expr, p, sources, ctx, limits.max_concurrent, out.stats.splits);
   out.stats.lines_processed = ctx.lines;
   out.stats.bytes_processed = ctx.bytes;
   out.stats.exec_seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
-  if (ctx.timed_out) {
-    out.status = 504;
-    out.error = kDeadlineExceeded;
+  // A query its cancellation stopped fails with that, whatever an iterator made of the stop.
+  util::Status stopped = cancel->status();
+  if (!stopped.ok() || (!result.ok() && (result.code() == util::ErrorCode::kCancelled ||
+                                         result.code() == util::ErrorCode::kDeadlineExceeded))) {
+    const util::Error& e = stopped.ok() ? result.status_error() : stopped.status_error();
+    out.status = util::http_status_of(e.code);
+    out.error = e.message;
     return out;
   }
   if (!result.ok()) {
-    // Evaluation errors are the query's fault (Loki answers them 400), except storage failures,
-    // which reach us as iterator errors mentioning what broke.
-    out.status = 400;
+    // Evaluation errors are the query's fault (Loki answers them 400), except a result over its
+    // byte limit (413) and storage failures, which reach us as iterator errors mentioning what broke.
+    out.status = result.code() == util::ErrorCode::kTooLarge ? 413 : 400;
     out.error = result.error();
     return out;
   }
@@ -188,12 +188,10 @@ Outcome execute(const std::string& query, const logql::QueryParams& params, cons
   size_t series = out.result.type == logql::ResultType::Matrix   ? out.result.matrix.size()
                   : out.result.type == logql::ResultType::Vector ? out.result.vector.size()
                                                                  : 0;
+  // Each split kept under the limit; together they may not.
   if (limits.max_query_series != 0 && series > limits.max_query_series) {
     out.status = 400;
-    out.error = "maximum number of series (" + std::to_string(limits.max_query_series) +
-                ") reached for a single query; consider reducing query cardinality by adding more specific stream "
-                "selectors, reducing the time range, or aggregating results with functions like sum(), count() or "
-                "topk()";
+    out.error = logql::max_series_message(limits.max_query_series);
     out.result = {};
     return out;
   }

@@ -65,5 +65,50 @@ code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -H 'X-Scope-OrgID: t
 expect_eq "hostile: a 40 KB GET query string is 413 too" 413 "$code"
 expect_eq "hostile: logd still ready after the query floods" 200 "$(alive)"
 
+# query_timeout reaches into evaluation: a template-heavy query answered 504 only after 37 s with
+# query_timeout 5s, and ran on after its client had gone.
+qd=$TMPDIR_E2E/hostile-query
+qport=$(free_port)
+cat > "$qd.yaml" <<YAML
+limits_config:
+  query_timeout: 5s
+  max_template_steps: 100000000
+  max_entries_limit_per_query: 100000
+YAML
+start_logd "$qd" "$qport" -config.file="$qd.yaml" -log.level=debug
+hostile_pids+=("$started_logd_pid")
+qurl="http://127.0.0.1:$qport"
+python3 - "$TMPDIR_E2E/many.json" <<'PY'
+import json, sys, time
+now = time.time_ns()
+values = [[str(now - 60_000_000_000 + i * 1000), "line %d" % i] for i in range(3000)]
+json.dump({"streams": [{"stream": {"app": "heavy"}, "values": values}]}, open(sys.argv[1], "w"))
+PY
+expect_eq "hostile: 3000 entries pushed" 204 "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+  --data-binary @"$TMPDIR_E2E/many.json" "$qurl/loki/api/v1/push")"
+heavy='{app="heavy"} | line_format "{{range 1000}}{{range 1000}}{{end}}{{end}}"'
+code=$(curl -s -o "$TMPDIR_E2E/heavy.out" -w '%{http_code}' --max-time 60 -G "$qurl/loki/api/v1/query_range" \
+  --data-urlencode "query=$heavy" --data-urlencode limit=5000)
+expect_eq "hostile: a template-heavy query stops at query_timeout with 504" 504 "$code"
+expect_eq "hostile: its answer is the deadline" "context deadline exceeded" "$(cat "$TMPDIR_E2E/heavy.out")"
+# The default template bound turns the same template into a per-line TemplateFormatErr at once.
+dport=$(free_port)
+start_logd "$qd-default" "$dport" -querier.query-timeout=2s
+hostile_pids+=("$started_logd_pid")
+curl -s -o /dev/null -H 'Content-Type: application/json' --data-binary @"$TMPDIR_E2E/many.json" "http://127.0.0.1:$dport/loki/api/v1/push"
+out=$(curl -s --max-time 60 -G "http://127.0.0.1:$dport/loki/api/v1/query_range" --data-urlencode "query=$heavy" --data-urlencode limit=3)
+expect_contains "hostile: past max_template_steps a line is a TemplateFormatErr" '"__error__":"TemplateFormatErr"' "$out"
+# A client that hangs up cancels its query: the request line logs 499 (not 504 four seconds on).
+curl -s -o /dev/null --max-time 1 -G "$qurl/loki/api/v1/query_range" --data-urlencode "query=$heavy" --data-urlencode limit=5000
+logged=""
+for _ in $(seq 1 100); do
+  logged=$(grep 'path="/loki/api/v1/query_range"' "$qd.log" | grep -c 'status=499')
+  [ "$logged" -ge 1 ] && break
+  sleep 0.1
+done
+expect_eq "hostile: a query whose client hung up ends as 499 (cancelled)" 1 "$logged"
+expect_eq "hostile: logd still ready after the heavy queries" 200 \
+  "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$qurl/ready")"
+
 for p in "${hostile_pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 hostile_pids=()

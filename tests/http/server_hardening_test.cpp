@@ -4,7 +4,9 @@
 #include <doctest/doctest.h>
 #include <sys/resource.h>
 
+#include <atomic>
 #include <chrono>
+#include <future>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -159,4 +161,33 @@ TEST_CASE("http hardening: the default connection cap leaves descriptors for the
     CHECK(derived < nofile.rlim_cur);
     CHECK(derived + 64 <= nofile.rlim_cur);
   }
+}
+
+TEST_CASE("http hardening: a handler sees when its client has hung up") {
+  http::Server server(http::ServerOptions{});
+  std::promise<bool> saw;
+  auto seen = saw.get_future();
+  server.route("GET", "/work", [&](const http::Request& r) {
+    REQUIRE(r.client_gone);
+    bool gone = false;
+    // The work a query does, checking now and then whether anyone still waits for it.
+    for (int i = 0; i < 2000 && !gone; ++i) {
+      gone = r.client_gone();
+      if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    saw.set_value(gone);
+    return http::Response::text(200, "late");
+  });
+  server.route("GET", "/here", [](const http::Request& r) {
+    return http::Response::text(200, r.client_gone() ? "gone" : "here");
+  });
+  REQUIRE(server.start().ok());
+  {
+    Connection c(server.port());
+    c.send("GET /work HTTP/1.1\r\nHost: t\r\n\r\n");
+  }  // closed right away: the request is read, its answer never will be
+  REQUIRE(seen.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+  CHECK(seen.get());
+  Connection stays(server.port());  // a client still waiting for its answer is not gone
+  CHECK(stays.request("GET", "/here").body == "here");
 }

@@ -40,7 +40,9 @@ class RangeAggregationEvaluator : public StepEvaluator {
         end_(range.end - agg.range.offset_ns),
         current_(range.start - agg.range.offset_ns - step_),
         fast_path_(agg.range.selector.stages.empty() && !agg.range.unwrap),
-        bytes_(agg.op == ast::RangeOp::BytesOverTime || agg.op == ast::RangeOp::BytesRate) {
+        bytes_(agg.op == ast::RangeOp::BytesOverTime || agg.op == ast::RangeOp::BytesRate),
+        cancel_(range.cancel),
+        pipeline_options_(range.pipeline) {
     if (agg.op == ast::RangeOp::AbsentOverTime) absent_labels_ = absent_labels(agg.range.selector.matchers);
   }
 
@@ -111,6 +113,12 @@ class RangeAggregationEvaluator : public StepEvaluator {
   bool fetch() {
     while (it_->next()) {
       const model::Entry& e = it_->entry();
+      if (cancel_ && (cancel_->stopped() || check_interval_.due(e.line.size()))) {
+        if (auto st = cancel_->check(); !st.ok()) {
+          status_ = st;
+          return false;
+        }
+      }
       const model::LabelSet& stream = it_->labels();
       if (fast_path_ && e.metadata.empty()) {
         // Consecutive entries often come from the same stream: skip the hash lookup then.
@@ -123,7 +131,7 @@ class RangeAggregationEvaluator : public StepEvaluator {
         pending_value_ = bytes_ ? static_cast<double>(e.line.size()) : 1.0;
       } else {
         if (!extractor_) {
-          auto compiled = log::SampleExtractor::compile(agg_.range, agg_.op, grouping_);
+          auto compiled = log::SampleExtractor::compile(agg_.range, agg_.op, grouping_, pipeline_options_);
           if (!compiled.ok()) {
             status_ = util::Error{compiled.error()};
             return false;
@@ -168,6 +176,9 @@ class RangeAggregationEvaluator : public StepEvaluator {
   const int64_t range_ns_, offset_ns_, step_, end_;
   int64_t current_;
   const bool fast_path_, bytes_;
+  const util::Cancellation* cancel_;
+  const log::PipelineOptions pipeline_options_;
+  util::CheckInterval check_interval_;
   model::LabelSet absent_labels_;
 
   std::vector<Series> series_;
@@ -235,7 +246,7 @@ util::Result<StepEvaluatorPtr> new_range_aggregation_evaluator(const ast::RangeA
   // Compile the extractor up front when the query needs it, so bad pipelines fail before reading.
   std::optional<log::SampleExtractor> extractor;
   if (!agg.range.selector.stages.empty() || agg.range.unwrap) {
-    auto compiled = log::SampleExtractor::compile(agg.range, agg.op, grouping);
+    auto compiled = log::SampleExtractor::compile(agg.range, agg.op, grouping, range.pipeline);
     if (!compiled.ok()) return util::Error{compiled.error()};
     extractor.emplace(std::move(compiled).value());
   }
@@ -246,6 +257,7 @@ util::Result<StepEvaluatorPtr> new_range_aggregation_evaluator(const ast::RangeA
   sp.end = range.end - agg.range.offset_ns + 1;
   sp.direction = Direction::Forward;
   sp.stages = &agg.range.selector.stages;
+  sp.cancel = range.cancel;
   auto it = source.select(sp);
   if (!it.ok()) return util::Error{it.error()};
   return StepEvaluatorPtr(

@@ -9,7 +9,9 @@
 
 #include "logql/ast.h"
 #include "logql/eval/source.h"
+#include "logql/log/pipeline.h"
 #include "model/labels.h"
+#include "util/cancellation.h"
 #include "util/result.h"
 
 namespace logql {
@@ -22,10 +24,14 @@ struct Sample {
 using SampleVector = std::vector<Sample>;
 
 // Evaluation times: start, start+step, ... <= end. Instant queries use start == end, step 1.
+// Also what every evaluator of the tree shares: the query's cancellation, checked by the range
+// aggregations as they read, and the options their sample extractors are compiled with.
 struct StepRange {
   int64_t start = 0;
   int64_t end = 0;
   int64_t step = 1;
+  const util::Cancellation* cancel = nullptr;
+  log::PipelineOptions pipeline{};
 };
 
 class StepEvaluator {

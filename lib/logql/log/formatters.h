@@ -18,19 +18,24 @@
 
 namespace logql::log {
 
+// `limits` bound every execution of the stage's templates (a template past them fails like any
+// other: TemplateFormatErr).
 class LineFormatStage final : public Stage {
  public:
-  static util::Result<std::unique_ptr<LineFormatStage>> compile(const ast::LineFormat& f);
+  static util::Result<std::unique_ptr<LineFormatStage>> compile(const ast::LineFormat& f,
+                                                                const tmpl::ExecLimits& limits = {});
   bool process(int64_t ts, std::string_view& line, LabelsBuilder& lbs, StageScratch& s) const override;
 
  private:
-  explicit LineFormatStage(tmpl::Template t) : tmpl_(std::move(t)) {}
+  LineFormatStage(tmpl::Template t, const tmpl::ExecLimits& limits) : tmpl_(std::move(t)), limits_(limits) {}
   tmpl::Template tmpl_;
+  tmpl::ExecLimits limits_;
 };
 
 class LabelFormatStage final : public Stage {
  public:
-  static util::Result<std::unique_ptr<LabelFormatStage>> compile(const ast::LabelFormat& f);
+  static util::Result<std::unique_ptr<LabelFormatStage>> compile(const ast::LabelFormat& f,
+                                                                 const tmpl::ExecLimits& limits = {});
   bool process(int64_t ts, std::string_view& line, LabelsBuilder& lbs, StageScratch& s) const override;
 
  private:
@@ -39,6 +44,7 @@ class LabelFormatStage final : public Stage {
     std::optional<tmpl::Template> tmpl;  // set for templates
   };
   std::vector<Item> items_;
+  tmpl::ExecLimits limits_;
 };
 
 }  // namespace logql::log
