@@ -79,14 +79,37 @@ class Server::Impl {
 
   ServerOptions options;
   std::vector<Route> routes;
-  std::map<std::string, WebSocketHandler, std::less<>> ws_routes;
+  struct WsRoute {
+    WebSocketHandler handler;
+    WebSocketAccept accept;  // may be empty
+  };
+  std::map<std::string, WsRoute, std::less<>> ws_routes;
 
   // Declared before the io_context so that they outlive it: handlers the io_context destroys
   // when it goes own sessions, whose destructors deregister from `sessions` under `mu`.
   std::mutex mu;  // guards sessions, ws_threads
   std::condition_variable sessions_cv;
   std::map<Session*, std::weak_ptr<Session>> sessions;
-  std::vector<std::thread> ws_threads;
+  // A WebSocket handler's thread and whether it has returned: finished ones are joined when the
+  // next one starts, so a server that saw many tails does not keep their stacks.
+  struct WsThread {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::vector<WsThread> ws_threads;
+
+  // Under mu: takes out the handler threads that have returned, to be joined once mu is
+  // released (a finishing thread may still drop the last reference to its session, whose
+  // destructor takes mu).
+  std::vector<std::thread> take_finished_ws_threads_locked() {
+    std::vector<std::thread> finished;
+    std::erase_if(ws_threads, [&](WsThread& t) {
+      if (!t.done->load()) return false;
+      finished.push_back(std::move(t.thread));
+      return true;
+    });
+    return finished;
+  }
 
   size_t max_connections = 0;  // set by start(); guarded by mu with accept_paused
   bool accept_paused = false;   // at the cap: the next session to end resumes accepting
@@ -151,6 +174,9 @@ namespace {
 
 // --- WebSocket -------------------------------------------------------------------------------
 
+constexpr size_t kMaxClientMessage = 64 << 10;  // bytes of one message from the client
+constexpr size_t kMaxInbox = 64;                // client messages waiting for the handler
+
 template <class Stream>
 class WsSession : public Session, public WebSocket, public std::enable_shared_from_this<WsSession<Stream>> {
  public:
@@ -161,6 +187,9 @@ class WsSession : public Session, public WebSocket, public std::enable_shared_fr
   void run(bhttp::request<bhttp::string_body> upgrade, Request request, WebSocketHandler handler) {
     server_.add_session(shared_from_this());
     beast::get_lowest_layer(ws_).expires_never();
+    // Nothing a client says to a logd WebSocket needs more (the tail ignores what it is sent);
+    // Beast's default would let each message take 16 MB.
+    ws_.read_message_max(kMaxClientMessage);
     // Pings after 30 s of silence, drops a peer that does not answer; a closing handshake the
     // peer never completes is abandoned after 5 s (it would otherwise hold up stop()).
     websocket::stream_base::timeout timeouts{std::chrono::seconds(5), std::chrono::seconds(60), true};
@@ -179,16 +208,24 @@ class WsSession : public Session, public WebSocket, public std::enable_shared_fr
       if (ec) return;
       self->open_ = true;
       self->do_read();
-      std::lock_guard lock(self->server_.mu);
-      self->server_.ws_threads.emplace_back([self, request = std::move(request), handler = std::move(handler)] {
-        try {
-          handler(request, *self);
-        } catch (...) {
-          self->close(1011, "internal error");
-          return;
-        }
-        self->close(1000, {});
-      });
+      std::vector<std::thread> finished;
+      {
+        std::lock_guard lock(self->server_.mu);
+        finished = self->server_.take_finished_ws_threads_locked();
+        auto done = std::make_shared<std::atomic<bool>>(false);
+        std::thread t([self, done, request = std::move(request), handler = std::move(handler)]() mutable {
+          try {
+            handler(request, *self);
+            self->close(1000, {});
+          } catch (...) {
+            self->close(1011, "internal error");
+          }
+          self.reset();
+          *done = true;
+        });
+        self->server_.ws_threads.push_back({std::move(t), std::move(done)});
+      }
+      for (auto& t : finished) t.join();
     });
   }
 
@@ -201,6 +238,14 @@ class WsSession : public Session, public WebSocket, public std::enable_shared_fr
       self->outbox_.push_back({std::move(msg), std::move(done)});
       if (!self->writing_) self->do_write();
     });
+    // A client that stops reading stalls the write once the socket buffers are full; past the
+    // write timeout the connection is dropped (the handler sees false and ends), rather than
+    // holding the handler, its thread and what it buffers for as long as the client likes.
+    auto timeout = server_.options.write_timeout;
+    if (timeout.count() > 0 && result.wait_for(timeout) != std::future_status::ready) {
+      net::post(ws_.get_executor(), [self = shared_from_this()] { self->abort(); });
+      return false;
+    }
     return result.get();
   }
 
@@ -236,7 +281,7 @@ class WsSession : public Session, public WebSocket, public std::enable_shared_fr
       if (ec) return self->on_closed();
       {
         std::lock_guard lock(self->inbox_mu_);
-        if (self->inbox_.size() < 1024) self->inbox_.push_back(beast::buffers_to_string(self->read_buffer_.data()));
+        if (self->inbox_.size() < kMaxInbox) self->inbox_.push_back(beast::buffers_to_string(self->read_buffer_.data()));
       }
       self->inbox_cv_.notify_all();
       self->read_buffer_.consume(self->read_buffer_.size());
@@ -270,6 +315,17 @@ class WsSession : public Session, public WebSocket, public std::enable_shared_fr
     inbox_cv_.notify_all();
     websocket::close_reason cr(static_cast<websocket::close_code>(code), reason);
     ws_.async_close(cr, [self = shared_from_this()](beast::error_code) { self->on_closed(); });
+  }
+
+  // Drops the connection without a closing handshake (a peer that does not read would never
+  // complete one); the write in flight fails and on_closed() follows.
+  void abort() {
+    open_ = false;
+    closing_ = true;
+    inbox_cv_.notify_all();
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(ws_).close();
   }
 
   void on_closed() {
@@ -527,9 +583,20 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
         if (!query) return send_error(400, query.error());
         req.query = std::move(*query);
       }
+      if (it->second.accept) {
+        // Refused before the upgrade: a plain HTTP answer (401 without an org ID, 400 for a bad
+        // query), as Loki's middleware and tail handler answer before upgrading.
+        std::optional<Response> refusal;
+        try {
+          refusal = it->second.accept(req);
+        } catch (const std::exception& e) {
+          refusal = Response::text(500, std::string("internal error: ") + e.what() + "\n");
+        }
+        if (refusal) return write(std::move(*refusal), false);
+      }
       upgraded_ = true;
       auto ws = std::make_shared<WsSession<Stream>>(server_, std::move(stream_));
-      ws->run(std::move(breq), std::move(req), it->second);
+      ws->run(std::move(breq), std::move(req), it->second.handler);
       return;
     }
     keep_alive_ = breq.keep_alive();
@@ -818,8 +885,8 @@ void Server::route_prefix(std::string method, std::string prefix, Handler handle
   impl_->routes.push_back({std::move(method), std::move(prefix), true, std::move(handler)});
 }
 
-void Server::websocket(std::string path, WebSocketHandler handler) {
-  impl_->ws_routes[std::move(path)] = std::move(handler);
+void Server::websocket(std::string path, WebSocketHandler handler, WebSocketAccept accept) {
+  impl_->ws_routes[std::move(path)] = {std::move(handler), std::move(accept)};
 }
 
 util::Status Server::start() {
@@ -886,12 +953,12 @@ void Server::stop() {
     std::unique_lock lock(im.mu);
     im.sessions_cv.wait_for(lock, im.options.shutdown_timeout, [&] { return im.sessions.empty(); });
   }
-  std::vector<std::thread> ws_threads;
+  std::vector<Impl::WsThread> ws_threads;
   {
     std::lock_guard lock(im.mu);
     ws_threads.swap(im.ws_threads);
   }
-  for (auto& t : ws_threads) t.join();
+  for (auto& t : ws_threads) t.thread.join();
   im.ioc.stop();
   for (auto& t : im.threads) t.join();
   im.threads.clear();

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,6 +53,9 @@ struct ServerOptions {
 
 using Handler = std::function<Response(const Request&)>;
 using WebSocketHandler = std::function<void(const Request&, WebSocket&)>;
+// Runs before a WebSocket upgrade: a response refuses it (sent as plain HTTP, e.g. 401), nullopt
+// lets the upgrade proceed.
+using WebSocketAccept = std::function<std::optional<Response>(const Request&)>;
 
 class Server {
  public:
@@ -65,8 +69,10 @@ class Server {
   // Matches every path starting with `prefix` (e.g. "/loki/api/v1/label/"); the longest prefix
   // wins, and exact routes win over prefixes.
   void route_prefix(std::string method, std::string prefix, Handler handler);
-  // A GET upgrade to WebSocket at exactly `path`; a plain GET there is answered 400.
-  void websocket(std::string path, WebSocketHandler handler);
+  // A GET upgrade to WebSocket at exactly `path`; a plain GET there is answered 400. `accept`,
+  // when given, may refuse the upgrade first. Each handler runs on a thread of its own;
+  // send_text() gives up (and drops the connection) when a write takes over write_timeout.
+  void websocket(std::string path, WebSocketHandler handler, WebSocketAccept accept = {});
 
   // Loads the TLS certificate, key and client CAs (if any), binds, listens and starts the I/O
   // threads. Errors: unreadable or mismatched certificate and key, address in use, bad host, ...

@@ -123,7 +123,9 @@ void Api::register_routes(http::Server& server) {
   server.route("GET", "/ready", timed("ready", &Api::ready));
   server.route("GET", "/metrics", timed("metrics", &Api::metrics));
   server.route("GET", "/loki/api/v1/status/buildinfo", timed("loki_api_v1_status_buildinfo", &Api::buildinfo));
-  server.websocket("/loki/api/v1/tail", [this](const http::Request& req, http::WebSocket& ws) { tail(req, ws); });
+  server.websocket(
+      "/loki/api/v1/tail", [this](const http::Request& req, http::WebSocket& ws) { tail(req, ws); },
+      [this](const http::Request& req) { return tail_accept(req); });
 }
 
 http::Response Api::push(const http::Request& req) {

@@ -13,6 +13,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +38,11 @@ struct ApiOptions {
   bool auth_enabled = false;
   query::Limits query_limits;
   int64_t tail_max_duration = 3600LL * 1'000'000'000;  // ns a tail connection may stay open
+  // Loki's limit on a tenant's open tails (max_concurrent_tail_requests); 0: unlimited.
+  int64_t max_concurrent_tail_requests = 10;
+  // Lines and labels a tail buffers for a client that reads slower than entries arrive; past it
+  // entries are dropped and reported in dropped_entries. 0: only the 10,000-entry bound.
+  size_t tail_max_buffered_bytes = 4 << 20;
   // The largest query request the read endpoints take: the URL's query string plus, for a POST,
   // the form body (the query, match[] and the other parameters). 0: unlimited.
   size_t max_query_bytes = 64 << 10;
@@ -68,6 +76,9 @@ class Api {
   http::Response metrics(const http::Request& req);
   http::Response buildinfo(const http::Request& req);
   void tail(const http::Request& req, http::WebSocket& ws);
+  // The checks a tail request passes before its upgrade: a refusal to send as plain HTTP, or
+  // nullopt.
+  std::optional<http::Response> tail_accept(const http::Request& req) const;
 
   // The tenant IDs of a request: ["fake"] without auth; the validated X-Scope-OrgID otherwise.
   // Errors carry the status (401 or 400) in `status`.
@@ -87,12 +98,16 @@ class Api {
   util::Result<http::Params> params(const http::Request& req) const;
   util::Status check_query_size(const http::Request& req) const;
 
+  class TailSlot;
+
   ApiOptions options_;
   query::Querier& querier_;
   Distributor& distributor_;
   ingest::Ingester* ingester_;
   Metrics& metrics_;
   Clock clock_;
+  std::mutex tails_mu_;
+  std::map<std::string, int64_t> tails_;  // open tails per org ID
 };
 
 // Loki's error answer: the message as a plain-text body (with the newline Go's http.Error adds).

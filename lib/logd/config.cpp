@@ -134,6 +134,7 @@ util::Status parse_limits(const YAML::Node& node, LimitsConfig& l) {
   r.read_int("max_streams_per_user", l.max_streams_per_user, 0, kMaxInt);
   r.read_int("max_global_streams_per_user", l.max_global_streams_per_user, 0, kMaxInt);
   r.read_int("max_entries_limit_per_query", l.max_entries_limit_per_query, 0, UINT32_MAX);
+  r.read_int("max_concurrent_tail_requests", l.max_concurrent_tail_requests, 0, kMaxInt);
   r.read_int("max_query_series", l.max_query_series, 0, kMaxInt);
   r.read_duration("query_timeout", l.query_timeout);
   r.read_duration("max_query_length", l.max_query_length);
@@ -187,6 +188,7 @@ util::Status parse_querier(const YAML::Node& node, QuerierConfig& q) {
   FieldReader r(node, "querier");
   r.read_int("max_concurrent", q.max_concurrent, 1, 1024);
   r.read_duration("tail_max_duration", q.tail_max_duration);
+  r.read_bytes("tail_max_buffered_bytes", q.tail_max_buffered_bytes);
   r.reject("query_ingesters_within", "logd always queries its in-memory data");
   r.reject("engine", "");
   return r.finish();

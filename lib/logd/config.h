@@ -75,6 +75,7 @@ struct LimitsConfig {
   int64_t max_streams_per_user = 0;    // 0: no local limit
   int64_t max_global_streams_per_user = 5000;  // one process: the same as a local limit
   int64_t max_entries_limit_per_query = 5000;
+  int64_t max_concurrent_tail_requests = 10;  // open tails per tenant; 0 = unlimited
   int64_t max_query_series = 500;
   int64_t query_timeout = model::kNanosPerMinute;
   int64_t max_query_length = 721 * model::kNanosPerHour;  // 30d1h; 0 = unlimited
@@ -100,6 +101,9 @@ struct LimitsConfig {
 struct QuerierConfig {
   int64_t max_concurrent = 4;  // metric-query workers; logd splits a query over at most this many
   int64_t tail_max_duration = model::kNanosPerHour;
+  // logd's own key: lines and labels one tail buffers for a slow client before it drops entries
+  // (reported as dropped_entries, as Loki does). 0: only the 10,000-entry bound.
+  int64_t tail_max_buffered_bytes = 4 << 20;
 };
 
 // Loki's compactor block, for retention: logd deletes expired chunks in place (no separate

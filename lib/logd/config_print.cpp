@@ -63,6 +63,7 @@ std::string print_config(const Config& c) {
   lc["max_streams_per_user"] = l.max_streams_per_user;
   lc["max_global_streams_per_user"] = l.max_global_streams_per_user;
   lc["max_entries_limit_per_query"] = l.max_entries_limit_per_query;
+  lc["max_concurrent_tail_requests"] = l.max_concurrent_tail_requests;
   lc["max_query_series"] = l.max_query_series;
   lc["query_timeout"] = duration(l.query_timeout);
   lc["max_query_length"] = duration(l.max_query_length);
@@ -89,6 +90,7 @@ std::string print_config(const Config& c) {
   }
   n["querier"]["max_concurrent"] = c.querier.max_concurrent;
   n["querier"]["tail_max_duration"] = duration(c.querier.tail_max_duration);
+  n["querier"]["tail_max_buffered_bytes"] = c.querier.tail_max_buffered_bytes;
   YAML::Emitter out;
   out << n;
   return std::string(out.c_str()) + "\n";

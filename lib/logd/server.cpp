@@ -91,6 +91,8 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ao.query_limits.templates.max_steps = static_cast<uint64_t>(l.max_template_steps);
   ao.tail_max_duration = config.querier.tail_max_duration;
   ao.max_query_bytes = static_cast<size_t>(config.server.http_max_query_bytes);
+  ao.max_concurrent_tail_requests = l.max_concurrent_tail_requests;
+  ao.tail_max_buffered_bytes = static_cast<size_t>(config.querier.tail_max_buffered_bytes);
   s->api_ = std::make_unique<Api>(ao, *s->querier_, *s->distributor_, s->ingester_.get(), s->metrics_);
   s->metrics_.set_collector([ing = s->ingester_.get(), store = s->store_.get()](std::string& out) {
     render_backend_metrics(out, *ing, *store);

@@ -110,5 +110,118 @@ expect_eq "hostile: a query whose client hung up ends as 499 (cancelled)" 1 "$lo
 expect_eq "hostile: logd still ready after the heavy queries" 200 \
   "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$qurl/ready")"
 
+# Tails: 401 before the upgrade, Loki's per-tenant limit, a byte cap on what a slow client
+# buffers (Loki's dropped_entries), and a client that stops reading is dropped at write_timeout.
+cat > "$TMPDIR_E2E/ws.py" <<'PY'
+# ws.py PORT PATH ORG WANT TIMEOUT [pause SECONDS]: opens a WebSocket; prints "status N" for a
+# refused upgrade, else "connected", each text message, and "closed: CODE REASON".
+import base64, os, socket, sys, time
+port, path, org, want, timeout = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
+pause = float(sys.argv[7]) if len(sys.argv) > 7 and sys.argv[6] == "pause" else 0
+s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+key = base64.b64encode(os.urandom(16)).decode()
+hdr = "X-Scope-OrgID: %s\r\n" % org if org != "-" else ""
+s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\n%sUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % (path, hdr, key)).encode())
+buf = b""
+while b"\r\n\r\n" not in buf:
+    d = s.recv(4096)
+    if not d: break
+    buf += d
+head, _, buf = buf.partition(b"\r\n\r\n")
+status = head.split(b" ")[1].decode() if head.startswith(b"HTTP/") else "000"
+if status != "101":
+    print("status", status, buf.decode(errors="replace").strip()); sys.stdout.flush(); sys.exit(0)
+print("connected"); sys.stdout.flush()
+if pause: time.sleep(pause)
+def need(n):
+    global buf
+    while len(buf) < n:
+        d = s.recv(65536)
+        if not d: raise EOFError
+        buf += d
+    r, buf = buf[:n], buf[n:]; return r
+got = 0; deadline = time.time() + timeout; message = b""
+try:
+    while got < want and time.time() < deadline:
+        b0, b1 = need(2); n = b1 & 0x7f
+        if n == 126: n = int.from_bytes(need(2), "big")
+        elif n == 127: n = int.from_bytes(need(8), "big")
+        payload = need(n)
+        if b0 & 0x0f in (0, 1):  # a text frame or its continuation; FIN ends the message
+            message += payload
+            if b0 & 0x80: print(message.decode()); message = b""; got += 1; sys.stdout.flush()
+        elif b0 & 0x0f == 8:
+            print("closed:", int.from_bytes(payload[:2], "big") if len(payload) >= 2 else 0, payload[2:].decode()); break
+except (EOFError, ConnectionResetError, socket.timeout):
+    print("eof")
+PY
+tq='/loki/api/v1/tail?query=%7Bapp%3D%22t%22%7D'
+expect_contains "hostile: a tail without an org ID is 401 before the upgrade" "status 401 no org id" \
+  "$(python3 "$TMPDIR_E2E/ws.py" "$hport" "$tq" - 1 10)"
+expect_contains "hostile: a tail with a bad query is 400 before the upgrade" "status 400" \
+  "$(python3 "$TMPDIR_E2E/ws.py" "$hport" '/loki/api/v1/tail?query=%7Bapp' t 1 10)"
+
+td=$TMPDIR_E2E/hostile-tail
+tport=$(free_port)
+cat > "$td.yaml" <<YAML
+auth_enabled: true
+server:
+  http_server_write_timeout: 2s
+limits_config:
+  max_concurrent_tail_requests: 2
+  ingestion_rate_mb: 1000
+  ingestion_burst_size_mb: 1000
+querier:
+  tail_max_buffered_bytes: 65536
+YAML
+start_logd "$td" "$tport" -config.file="$td.yaml"
+hostile_pids+=("$started_logd_pid")
+turl="http://127.0.0.1:$tport"
+tail_push() {  # tail_push ORG COUNT BYTES: one push of COUNT lines of BYTES each to {app="t"}
+  python3 - "$2" "$3" > "$TMPDIR_E2E/tpush.json" <<'PY'
+import json, sys, time
+n, size = int(sys.argv[1]), int(sys.argv[2]); now = time.time_ns()
+print(json.dumps({"streams": [{"stream": {"app": "t"}, "values": [[str(now + i), "%06d" % i + "x" * size] for i in range(n)]}]}))
+PY
+  curl -s -o /dev/null -w '%{http_code}' -H "X-Scope-OrgID: $1" -H 'Content-Type: application/json' \
+    --data-binary @"$TMPDIR_E2E/tpush.json" "$turl/loki/api/v1/push"
+}
+python3 "$TMPDIR_E2E/ws.py" "$tport" "$tq" t 2 20 > "$TMPDIR_E2E/t1.out" &
+t1=$!
+python3 "$TMPDIR_E2E/ws.py" "$tport" "$tq" t 1 20 pause 30 > "$TMPDIR_E2E/t2.out" &
+t2=$!
+for _ in $(seq 1 100); do
+  [ "$(cat "$TMPDIR_E2E/t1.out" "$TMPDIR_E2E/t2.out" 2>/dev/null | grep -c connected)" -ge 2 ] && break
+  sleep 0.05
+done
+sleep 0.3  # both handlers subscribed and counted (they count right after the upgrade)
+expect_contains "hostile: a third tail of the tenant gets Loki's limit message in the close" \
+  "closed: 1011 max concurrent tail requests limit exceeded, count > limit (3 > 2)" \
+  "$(python3 "$TMPDIR_E2E/ws.py" "$tport" "$tq" t 1 10)"
+expect_contains "hostile: another tenant's tail is not counted against it" "connected" \
+  "$(python3 "$TMPDIR_E2E/ws.py" "$tport" "$tq" other 0 5)"
+# 2 MB in one push: the reading tail buffers 64 KiB of it and reports the rest as dropped.
+expect_eq "hostile: 2 MB pushed to the tails" 204 "$(tail_push t 200 10000)"
+# The paused tail stops reading; 20 MB more fill its socket buffers, its write waits past
+# write_timeout (2s) and logd drops it, which frees its slot.
+for _ in 1 2 3 4 5 6 7 8 9 10; do tail_push t 200 10000 >/dev/null; sleep 0.3; done
+wait "$t1"
+if grep -q '"dropped_entries":\[{"labels":{"app":"t"},"timestamp":"' "$TMPDIR_E2E/t1.out"; then
+  pass "hostile: a slow tail gets Loki's dropped_entries"
+else
+  fail "hostile: a slow tail gets Loki's dropped_entries" "$(head -c 300 "$TMPDIR_E2E/t1.out")"
+fi
+freed=""
+for _ in $(seq 1 100); do
+  freed=$(python3 "$TMPDIR_E2E/ws.py" "$tport" "$tq" t 1 3)
+  [[ "$freed" == *"max concurrent"* ]] || break
+  sleep 0.2
+done
+expect_contains "hostile: a tail that stopped reading was dropped and its slot freed" "connected" "$freed"
+kill "$t2" 2>/dev/null; wait "$t2" 2>/dev/null
+expect_eq "hostile: logd ready after the tails" 200 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$turl/ready")"
+
 for p in "${hostile_pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 hostile_pids=()
