@@ -20,6 +20,14 @@ constexpr int64_t kStreamRefreshInterval = model::kNanosPerSecond;
 
 }  // namespace
 
+size_t max_decoded_push_bytes(const LimitsConfig& limits) {
+  constexpr size_t kLokiMaxRecvMsgSize = 100 << 20;
+  const double burst = limits.ingestion_burst_bytes();
+  if (limits.ingestion_rate_mb <= 0 || burst <= 0) return kLokiMaxRecvMsgSize;
+  const double bound = 8 * burst + (1 << 20);
+  return bound >= static_cast<double>(kLokiMaxRecvMsgSize) ? kLokiMaxRecvMsgSize : static_cast<size_t>(bound);
+}
+
 void merge_repeated_streams(push::PushRequest& request) {
   if (request.streams.size() < 2) return;
   std::unordered_map<uint64_t, size_t> first;  // fingerprint -> index of the kept stream
@@ -58,7 +66,9 @@ PushOutcome Distributor::push(const std::string& tenant, std::string_view conten
   if (auto st = push::check_content_encoding(content_encoding); !st.ok()) return {400, st.error()};
   auto format = push::body_format(content_type);
   if (!format.ok()) return {415, format.error()};
-  auto request = push::decode_body(*format, body);
+  push::DecodeOptions options;
+  options.max_decompressed_bytes = max_decoded_push_bytes(limits_);
+  auto request = push::decode_body(*format, body, options);
   if (!request.ok()) {
     // validation.RequestBodyTooLarge is Loki's only decode failure answered 413.
     int status = request.error().rfind("request body too large", 0) == 0 ? 413 : 400;

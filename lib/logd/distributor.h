@@ -71,4 +71,12 @@ class Distributor {
 // order), as Loki's distributor does before sending a request on.
 void merge_repeated_streams(push::PushRequest& request);
 
+// The largest decoded push body (after gzip/deflate, or snappy) worth decoding: past it no push
+// could be accepted, since the rate limiter refuses any push whose lines exceed the burst
+// (ingestion_burst_size_mb) and a body holds its lines at most 6 times over (JSON's \u00XX
+// escapes) plus labels and timestamps: 8 x the burst + 1 MiB, at most Loki's 100 MiB
+// (distributor.max_recv_msg_size); 100 MiB without a rate limit. A gzip bomb is answered 413
+// once that much is decoded, instead of 256 MB later.
+size_t max_decoded_push_bytes(const LimitsConfig& limits);
+
 }  // namespace logd

@@ -108,6 +108,7 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ho.idle_timeout = ms(config.server.http_server_idle_timeout);
   ho.shutdown_timeout = ms(config.server.graceful_shutdown_timeout);
   ho.max_connections = static_cast<size_t>(config.server.http_listen_conn_limit);
+  ho.max_decoded_body_bytes = max_decoded_push_bytes(config.limits_config);
   ho.on_internal_error = [l = &s->logger_](std::string_view what) {
     l->log(LogLevel::kError, std::string(what), "component=http");
   };

@@ -223,5 +223,19 @@ expect_contains "hostile: a tail that stopped reading was dropped and its slot f
 kill "$t2" 2>/dev/null; wait "$t2" 2>/dev/null
 expect_eq "hostile: logd ready after the tails" 200 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$turl/ready")"
 
+# A gzip bomb was decoded up to the server's 256 MiB before its 413 (280 MB RSS, 2 s each): now
+# no further than a push could be accepted (8 x ingestion_burst_size_mb + 1 MiB: 49 MiB here).
+python3 - "$TMPDIR_E2E/bomb.gz" <<'PY'
+import gzip, sys
+with gzip.open(sys.argv[1], "wb", compresslevel=9) as f:
+    chunk = b"\0" * (1 << 20)
+    for _ in range(100): f.write(chunk)
+PY
+code=$(curl -s -o "$TMPDIR_E2E/bomb.out" -w '%{http_code}' --max-time 30 -H 'X-Scope-OrgID: t' \
+  -H 'Content-Type: application/json' -H 'Content-Encoding: gzip' --data-binary @"$TMPDIR_E2E/bomb.gz" "$hurl/loki/api/v1/push")
+expect_eq "hostile: a 100 MB gzip bomb is 413" 413 "$code"
+expect_contains "hostile: the bomb's 413 names the decoded bound" "more than 51380224 bytes after gzip decoding" "$(cat "$TMPDIR_E2E/bomb.out")"
+expect_eq "hostile: logd ready after the bomb" 200 "$(alive)"
+
 for p in "${hostile_pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 hostile_pids=()

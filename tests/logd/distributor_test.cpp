@@ -51,7 +51,9 @@ TEST_CASE("distributor: content type, encoding and malformed bodies") {
   auto bad = d->push("t", "application/json", "", "{\"streams\": [");
   CHECK(bad.status == 400);
   CHECK_FALSE(bad.body.empty());
-  CHECK(d->push("t", "application/x-protobuf", "", "\xff\xff\xff garbage").status == 400);
+  CHECK(d->push("t", "application/x-protobuf", "", "\x7f\xff garbage").status == 400);
+  // A snappy header claiming more than a push could ever be is refused before decoding.
+  CHECK(d->push("t", "application/x-protobuf", "", "\xff\xff\xff garbage").status == 413);
   CHECK(d->push("t", "application/json", "", R"({"streams":[]})").status == 422);
   CHECK(f.ingester.pushes == 0);
 }
@@ -128,4 +130,23 @@ TEST_CASE("distributor: repeated label sets within one request merge into one st
   CHECK(r.streams[0].entries[1].line == "c");
   CHECK(r.streams[0].entries[2].line == "a2");
   CHECK(r.streams[1].entries.size() == 1);
+}
+
+TEST_CASE("distributor: bodies are decoded only as far as a push could be accepted") {
+  logd::LimitsConfig l;  // burst 6 MiB
+  CHECK(logd::max_decoded_push_bytes(l) == 49u << 20);
+  l.ingestion_burst_size_mb = 1;
+  CHECK(logd::max_decoded_push_bytes(l) == 9u << 20);
+  l.ingestion_burst_size_mb = 1000;
+  CHECK(logd::max_decoded_push_bytes(l) == 100u << 20);  // Loki's max_recv_msg_size
+  l.ingestion_rate_mb = 0;
+  CHECK(logd::max_decoded_push_bytes(l) == 100u << 20);
+  // A JSON body past the bound is 413 before it is parsed.
+  Fixture f;
+  f.limits.ingestion_burst_size_mb = 0.001;  // 1 KiB burst: bound 1 MiB + 8 KiB
+  auto d = f.make();
+  std::string big = json_push(R"({"app":"x"})", {{kNow, std::string(2 << 20, 'a')}});
+  auto out = d->push("t1", "application/json", "", big);
+  CHECK(out.status == 413);
+  CHECK(out.body.rfind("request body too large", 0) == 0);
 }
