@@ -96,11 +96,14 @@ PushOutcome Distributor::push_request(const std::string& tenant, push::PushReque
   }
 
   size_t limited_entries = 0, limited_bytes = 0;
-  std::string stream_limit_message = apply_stream_limit(tenant, request, limited_entries, limited_bytes);
+  std::vector<uint64_t> admitted;
+  std::string stream_limit_message = apply_stream_limit(tenant, request, limited_entries, limited_bytes, admitted);
   discard("stream_limit", tenant, limited_entries, limited_bytes);
 
   if (!request.streams.empty()) {
-    if (auto st = ingester_.push(tenant, request.streams); !st.ok()) return {500, st.error()};
+    util::Status pushed = ingester_.push(tenant, request.streams);
+    release_in_flight(tenant, admitted);
+    if (!pushed.ok()) return {500, pushed.error()};
     metrics_.lines_received.add({tenant}, static_cast<double>(report.accepted_entries - limited_entries));
     metrics_.bytes_received.add({tenant}, static_cast<double>(report.accepted_bytes - limited_bytes));
   }
@@ -109,8 +112,20 @@ PushOutcome Distributor::push_request(const std::string& tenant, push::PushReque
   return {204, {}};
 }
 
+void Distributor::release_in_flight(const std::string& tenant, const std::vector<uint64_t>& admitted) {
+  if (admitted.empty()) return;
+  std::lock_guard lock(streams_mu_);
+  auto& pending = in_flight_[tenant];
+  for (uint64_t fp : admitted) {
+    auto it = pending.find(fp);
+    if (it != pending.end() && --it->second == 0) pending.erase(it);
+  }
+  if (pending.empty()) in_flight_.erase(tenant);
+}
+
 std::string Distributor::apply_stream_limit(const std::string& tenant, push::PushRequest& request,
-                                            size_t& dropped_entries, size_t& dropped_bytes) {
+                                            size_t& dropped_entries, size_t& dropped_bytes,
+                                            std::vector<uint64_t>& admitted) {
   const uint64_t limit = limits_.max_streams();
   std::lock_guard lock(streams_mu_);
   auto& known = streams_[tenant];
@@ -131,6 +146,10 @@ std::string Distributor::apply_stream_limit(const std::string& tenant, push::Pus
                                                std::numeric_limits<int64_t>::max())) {
           known.insert(ls.fingerprint());
         }
+        // Admitted by pushes not yet applied: the ingester does not list them yet.
+        if (auto p = in_flight_.find(tenant); p != in_flight_.end()) {
+          for (const auto& [pending_fp, n] : p->second) known.insert(pending_fp);
+        }
         ok = known.count(fp) || known.size() < limit;
       }
     }
@@ -146,6 +165,10 @@ std::string Distributor::apply_stream_limit(const std::string& tenant, push::Pus
       continue;
     }
     known.insert(fp);
+    if (limit != 0) {
+      ++in_flight_[tenant][fp];
+      admitted.push_back(fp);
+    }
     if (kept != i) request.streams[kept] = std::move(s);
     ++kept;
   }

@@ -48,9 +48,11 @@ class Distributor {
 
  private:
   // Drops the streams that would exceed the tenant's active-stream limit; returns Loki's message
-  // for the first of them, or "".
+  // for the first of them, or "". The fingerprints of the streams it lets through are added to
+  // `admitted` and stay counted as in flight until release_in_flight().
   std::string apply_stream_limit(const std::string& tenant, push::PushRequest& request, size_t& dropped_entries,
-                                 size_t& dropped_bytes);
+                                 size_t& dropped_bytes, std::vector<uint64_t>& admitted);
+  void release_in_flight(const std::string& tenant, const std::vector<uint64_t>& admitted);
   void discard(const std::string& reason, const std::string& tenant, size_t entries, size_t bytes);
 
   ingest::Ingester& ingester_;
@@ -61,9 +63,13 @@ class Distributor {
 
   // Fingerprints of the streams each tenant has in the ingester, as far as we know. Streams the
   // ingester has flushed away stay here until the limit is reached, and then the set is
-  // refreshed from the ingester, so the limit counts what is really active.
+  // refreshed from the ingester, so the limit counts what is really active. A refresh adds the
+  // streams admitted by pushes still on their way to the ingester (in_flight_): without them,
+  // concurrent pushes each saw a set missing the others' new streams and the limit leaked
+  // (5000 admitted 10,000).
   std::mutex streams_mu_;
   std::unordered_map<std::string, std::unordered_set<uint64_t>> streams_;
+  std::unordered_map<std::string, std::unordered_map<uint64_t, int>> in_flight_;
   std::unordered_map<std::string, int64_t> last_refresh_;
 };
 

@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <future>
+#include <thread>
+
 #include "logd/distributor.h"
 #include "logd/rate_limiter.h"
 #include "fake_ingester.h"
@@ -149,4 +153,53 @@ TEST_CASE("distributor: bodies are decoded only as far as a push could be accept
   auto out = d->push("t1", "application/json", "", big);
   CHECK(out.status == 413);
   CHECK(out.body.rfind("request body too large", 0) == 0);
+}
+
+namespace {
+
+// An ingester whose first push waits until the test lets it go: a push admitted by the stream
+// limit and still on its way to the ingester while another push looks.
+class GatedIngester : public FakeIngester {
+ public:
+  util::Status push(const std::string& tenant, const std::vector<push::Stream>& streams) override {
+    if (!gated_.exchange(true)) {
+      entered.set_value();
+      release.get_future().wait();
+    }
+    return FakeIngester::push(tenant, streams);
+  }
+  std::promise<void> entered, release;
+
+ private:
+  std::atomic<bool> gated_{false};
+};
+
+}  // namespace
+
+TEST_CASE("distributor: the stream limit holds exactly while admitted pushes are in flight") {
+  GatedIngester ingester;
+  logd::Metrics metrics;
+  logd::LimitsConfig limits;
+  limits.max_global_streams_per_user = 2;
+  std::atomic<int64_t> now{kNow};
+  Distributor d(ingester, limits, metrics, [&] { return now.load(); });
+  auto entered = ingester.entered.get_future();
+  std::thread first([&] {
+    auto out = d.push("t", "application/json", "",
+                      R"({"streams":[{"stream":{"app":"a"},"values":[[")" + std::to_string(kNow) +
+                          R"(","1"]]},{"stream":{"app":"b"},"values":[[")" + std::to_string(kNow) + R"(","2"]]}]})");
+    CHECK(out.status == 204);
+  });
+  entered.wait();  // {a} and {b} admitted, not yet in the ingester
+  // Past the refresh interval the limit re-reads the ingester, which does not list {a}, {b} yet.
+  now += 2 * model::kNanosPerSecond;
+  auto third = d.push("t", "application/json", "", json_push(R"({"app":"c"})", {{kNow, "3"}}));
+  CHECK(third.status == 429);
+  ingester.release.set_value();
+  first.join();
+  CHECK(ingester.series("t", {}, 0, 0).size() == 2);
+  // Once applied, the admitted streams are what the refresh finds; a known stream still pushes.
+  now += 2 * model::kNanosPerSecond;
+  CHECK(d.push("t", "application/json", "", json_push(R"({"app":"a"})", {{kNow + 1, "4"}})).status == 204);
+  CHECK(d.push("t", "application/json", "", json_push(R"({"app":"d"})", {{kNow, "5"}})).status == 429);
 }
