@@ -237,5 +237,46 @@ expect_eq "hostile: a 100 MB gzip bomb is 413" 413 "$code"
 expect_contains "hostile: the bomb's 413 names the decoded bound" "more than 51380224 bytes after gzip decoding" "$(cat "$TMPDIR_E2E/bomb.out")"
 expect_eq "hostile: logd ready after the bomb" 200 "$(alive)"
 
+# Invalid UTF-8 in one line made logd refuse the whole push, valid streams included, and
+# Promtail-like clients do not retry a 400. Loki accepts such lines; so does logd: protobuf lines
+# are stored byte for byte, JSON strings read invalid bytes as U+FFFD (Go's decoder); answers
+# print invalid bytes as U+FFFD (Go's encoder).
+python3 - "$TMPDIR_E2E/badutf8.pb" <<'PY'
+import sys, time
+def varint(n):
+    out = b""
+    while True:
+        b = n & 0x7f; n >>= 7
+        if n: out += bytes([b | 0x80])
+        else: return out + bytes([b])
+def field(num, data): return varint(num << 3 | 2) + varint(len(data)) + data
+def vfield(num, n): return varint(num << 3) + varint(n)
+now = time.time_ns()
+def entry(ns, line): return field(2, field(1, vfield(1, ns // 10**9) + vfield(2, ns % 10**9)) + field(2, line))
+body = field(1, field(1, b'{app="utf"}') + entry(now - 2000, b"bad \xff\xfe line") + entry(now - 1000, b"good line"))
+body += field(1, field(1, b'{app="utf2"}') + entry(now - 500, b"other stream"))
+raw = varint(len(body))
+for i in range(0, len(body), 65536):
+    c = body[i:i+65536]; raw += bytes([61 << 2]) + (len(c) - 1).to_bytes(2, "little") + c
+open(sys.argv[1], "wb").write(raw)
+PY
+expect_eq "hostile: a protobuf push with an invalid UTF-8 line is accepted whole" 204 \
+  "$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Scope-OrgID: t' -H 'Content-Type: application/x-protobuf' \
+     --data-binary @"$TMPDIR_E2E/badutf8.pb" "$hurl/loki/api/v1/push")"
+out=$(curl -s -H 'X-Scope-OrgID: t' -G "$hurl/loki/api/v1/query_range" --data-urlencode 'query={app=~"utf.*"}' --data-urlencode since=1h)
+expect_contains "hostile: the invalid bytes answer as U+FFFD" 'bad \ufffd\ufffd line' "$out"
+expect_contains "hostile: the valid line of the same stream is kept" '"good line"' "$out"
+expect_contains "hostile: the other stream of the push is kept" '"other stream"' "$out"
+# Other per-entry errors keep Loki's partial ingest: the too-long line is dropped (400 saying so),
+# the line with invalid UTF-8 beside it is kept.
+printf '{"streams":[{"stream":{"app":"utfj"},"values":[["%s","j \xff j"],["%s","too long %0300000d"]]}]}' \
+  "$(date +%s%N)" "$(date +%s%N)" 0 > "$TMPDIR_E2E/badutf8.json"
+code=$(curl -s -o "$TMPDIR_E2E/badutf8.out" -w '%{http_code}' -H 'X-Scope-OrgID: t' -H 'Content-Type: application/json' \
+  --data-binary @"$TMPDIR_E2E/badutf8.json" "$hurl/loki/api/v1/push")
+expect_eq "hostile: a too-long line beside an invalid UTF-8 one is a partial 400" 400 "$code"
+expect_contains "hostile: the 400 names the too-long line" "exceeded" "$(cat "$TMPDIR_E2E/badutf8.out")"
+expect_contains "hostile: the invalid UTF-8 JSON line was ingested, U+FFFD in place of the byte" "j "$'\xEF\xBF\xBD'" j" \
+  "$(curl -s -H 'X-Scope-OrgID: t' -G "$hurl/loki/api/v1/query_range" --data-urlencode 'query={app="utfj"}' --data-urlencode since=1h)"
+
 for p in "${hostile_pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 hostile_pids=()
