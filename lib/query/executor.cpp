@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "logql/eval/step_evaluator.h"
 #include "logql/parser.h"
 #include "model/time.h"
 
@@ -70,7 +71,11 @@ constexpr int64_t kMinStepsPerSplit = 64;
 util::Result<logql::QueryResult> evaluate_split(const logql::ast::Expr& expr, const logql::QueryParams& params,
                                                 const SourceFactory& sources, QueryContext& ctx, int workers,
                                                 uint64_t& splits) {
-  const int64_t steps = params.step > 0 ? (params.end - params.start) / params.step + 1 : 1;
+  // 128 bits: a range may span all of int64 (the API bounds the points, not the times).
+  const __int128 span = static_cast<__int128>(params.end) - params.start;
+  const int64_t steps = params.step > 0 && span >= 0
+                            ? static_cast<int64_t>(std::min<__int128>(span / params.step + 1, INT64_MAX))
+                            : 1;
   int n = 1;
   if (!params.instant && !expr.is_log_query() && params.step > 0 && workers > 1) {
     n = static_cast<int>(std::min<int64_t>(workers, steps / kMinStepsPerSplit));
@@ -89,8 +94,8 @@ util::Result<logql::QueryResult> evaluate_split(const logql::ast::Expr& expr, co
   const int64_t per = (steps + n - 1) / n;
   for (int i = 0; i < n; ++i) {
     logql::QueryParams p = params;
-    p.start = params.start + static_cast<int64_t>(i) * per * params.step;
-    p.end = std::min(params.end, p.start + (per - 1) * params.step);
+    p.start = logql::clamp_ns(params.start + static_cast<__int128>(i) * per * params.step);
+    p.end = logql::clamp_ns(std::min<__int128>(params.end, static_cast<__int128>(p.start) + (per - 1) * static_cast<__int128>(params.step)));
     threads.emplace_back([&, i, p] {
       auto src = sources();
       if (!src.ok()) {
@@ -151,10 +156,11 @@ Outcome execute(const std::string& query, const logql::QueryParams& params, cons
                 std::to_string(params.limit) + " > " + std::to_string(limits.max_entries_limit_per_query) + ")";
     return out;
   }
-  if (limits.max_query_length > 0 && params.end - params.start > limits.max_query_length) {
+  // Go's Time.Sub saturates at the largest Duration; so does the length here.
+  const int64_t length = logql::clamp_ns(static_cast<__int128>(params.end) - params.start);
+  if (limits.max_query_length > 0 && length > limits.max_query_length) {
     out.status = 400;
-    out.error = "the query time range exceeds the limit (query length: " +
-                model::format_duration_go(params.end - params.start) +
+    out.error = "the query time range exceeds the limit (query length: " + model::format_duration_go(length) +
                 ", limit: " + model::format_duration_go(limits.max_query_length) + ")";
     return out;
   }

@@ -278,5 +278,33 @@ expect_contains "hostile: the 400 names the too-long line" "exceeded" "$(cat "$T
 expect_contains "hostile: the invalid UTF-8 JSON line was ingested, U+FFFD in place of the byte" "j "$'\xEF\xBF\xBD'" j" \
   "$(curl -s -H 'X-Scope-OrgID: t' -G "$hurl/loki/api/v1/query_range" --data-urlencode 'query={app="utfj"}' --data-urlencode since=1h)"
 
+# The ends of int64 and Go's integer conversions, as Loki reports them.
+code=$(curl -s -o "$TMPDIR_E2E/min.out" -w '%{http_code}' -H 'X-Scope-OrgID: t' -H 'Content-Type: application/json' \
+  --data-binary '{"streams":[{"stream":{"app":"min"},"values":[["-9223372036854775808","x"]]}]}' "$hurl/loki/api/v1/push")
+expect_eq "hostile: an entry at int64's minimum is 400" 400 "$code"
+expect_contains "hostile: it is dated 1677, as Go dates it (not 2262)" "has timestamp too old: 1677-09-21T00:12:43Z" \
+  "$(cat "$TMPDIR_E2E/min.out")"
+code=$(curl -s -o "$TMPDIR_E2E/limit.out" -w '%{http_code}' -H 'X-Scope-OrgID: t' -G "$hurl/loki/api/v1/query_range" \
+  --data-urlencode 'query={app="utf"}' --data-urlencode limit=999999999999)
+expect_eq "hostile: limit=999999999999 is 400" 400 "$code"
+expect_eq "hostile: ... reported as Loki's uint32 makes it" \
+  "max entries limit per query exceeded, limit > max_entries_limit_per_query (3567587327 > 5000)" "$(cat "$TMPDIR_E2E/limit.out")"
+out=$(curl -s -H 'X-Scope-OrgID: t' -G "$hurl/loki/api/v1/query_range" --data-urlencode 'query={app="utf"}' \
+  --data-urlencode since=1h --data-urlencode limit=4294967296)
+expect_contains "hostile: a limit that wraps to 0 reads nothing, as in Loki" '"resultType":"streams","result":[]' "$out"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Scope-OrgID: t' -G "$hurl/loki/api/v1/query_range" \
+  --data-urlencode 'query={app="utf"}' --data-urlencode start=-9223372036854775808 --data-urlencode end=0)
+expect_eq "hostile: start at int64's minimum is accepted (Loki's max_query_length then refuses the span)" 400 "$code"
+# A step loop near INT64_MAX wrapped around and never ended: one query pinned a core for ever.
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -H 'X-Scope-OrgID: t' -G "$hurl/loki/api/v1/query_range" \
+  --data-urlencode 'query=count_over_time({app="utf"}[1m])' --data-urlencode start=9223372036854775000 \
+  --data-urlencode end=9223372036854775807 --data-urlencode step=0.0000001)
+expect_eq "hostile: a range ending at int64's maximum ends" 200 "$code"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -H 'X-Scope-OrgID: t' -G "$hurl/loki/api/v1/query_range" \
+  --data-urlencode 'query=1' --data-urlencode start=9223372036854775000 --data-urlencode end=9223372036854775807 \
+  --data-urlencode step=0.0000001)
+expect_eq "hostile: a constant query ending at int64's maximum ends" 200 "$code"
+expect_eq "hostile: logd ready after the int64 edges" 200 "$(alive)"
+
 for p in "${hostile_pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 hostile_pids=()

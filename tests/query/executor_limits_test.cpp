@@ -175,3 +175,27 @@ TEST_CASE("query limits: the store reader checks the deadline between blocks it 
   CHECK(out.status == 504);  // it used to answer 200 with nothing, however long the read took
   CHECK(clock.readings() < 100);
 }
+
+TEST_CASE("query limits: step loops at the ends of int64 end, and spans saturate as Go's do") {
+  Fixture f;
+  f.mem.append({{"app", "x"}}, {INT64_MAX - 5, "late", {}});
+  query::Limits limits;
+  limits.max_concurrent = 1;
+  // These looped for ever: the step time wrapped around past INT64_MAX.
+  for (const char* q : {"1", "vector(1)", R"(count_over_time({app="x"}[1m]))"}) {
+    CAPTURE(q);
+    auto out = f.run(q, range(INT64_MAX - 800, INT64_MAX, 100), limits);
+    REQUIRE(out.status == 200);
+    REQUIRE(out.result.matrix.size() == 1);
+    CHECK(out.result.matrix[0].points.back().t == INT64_MAX);
+  }
+  logql::QueryParams at_min = range(INT64_MIN, INT64_MIN);
+  at_min.instant = true;
+  auto instant = f.run(R"(count_over_time({app="x"}[1m] offset 1h))", at_min, limits);
+  CHECK(instant.status == 200);
+  CHECK(instant.result.vector.empty());
+  limits.max_query_length = 721 * 3600 * kSec;
+  auto too_long = f.run(R"({app="x"})", range(INT64_MIN, 0), limits);
+  CHECK(too_long.status == 400);
+  CHECK(too_long.error.find("query length: 2562047h47m16.854775807s") != std::string::npos);
+}

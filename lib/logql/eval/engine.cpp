@@ -44,7 +44,8 @@ QueryResult constant_result(double value, bool as_vector, const QueryParams& p, 
   }
   r.type = ResultType::Matrix;
   Series s;
-  for (int64_t t = p.start; t <= p.end; t += p.step) s.points.push_back(Point{t, value});
+  StepTimes times(StepRange{p.start, p.end, p.step});
+  for (int64_t t = 0; times.next(t);) s.points.push_back(Point{t, value});
   r.matrix.push_back(std::move(s));
   return r;
 }

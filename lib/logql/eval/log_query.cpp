@@ -68,7 +68,8 @@ util::Status for_each_log_entry(const ast::LogSelector& selector, const QueryPar
     }
     if (params.interval > 0 && have_last) {
       // Loki's readStreams keeps an entry when it is at least `interval` past the last kept one.
-      bool keep = forward ? e.timestamp >= last_ts + params.interval : e.timestamp <= last_ts - params.interval;
+      const __int128 ts = e.timestamp, last = last_ts;  // 128 bits: no wrap near the ends of time
+      bool keep = forward ? ts >= last + params.interval : ts <= last - params.interval;
       if (!keep) continue;
     }
     const model::LabelSet& stream_labels = it.labels();

@@ -36,9 +36,7 @@ class RangeAggregationEvaluator : public StepEvaluator {
         extractor_(std::move(extractor)),
         range_ns_(agg.range.range_ns),
         offset_ns_(agg.range.offset_ns),
-        step_(range.step > 0 ? range.step : 1),
-        end_(range.end - agg.range.offset_ns),
-        current_(range.start - agg.range.offset_ns - step_),
+        times_(range),
         fast_path_(agg.range.selector.stages.empty() && !agg.range.unwrap),
         bytes_(agg.op == ast::RangeOp::BytesOverTime || agg.op == ast::RangeOp::BytesRate),
         cancel_(range.cancel),
@@ -49,15 +47,15 @@ class RangeAggregationEvaluator : public StepEvaluator {
   bool next(int64_t& t, SampleVector& out) override {
     out.clear();
     if (!status_.ok()) return false;
-    current_ += step_;
-    if (current_ > end_) return false;
-    const int64_t window_start = current_ - range_ns_;  // exclusive
+    if (!times_.next(t)) return false;
+    // The window (t - offset - range, t - offset], clamped to int64 near its ends.
+    const int64_t window_end = clamp_ns(static_cast<__int128>(t) - offset_ns_);
+    const int64_t window_start = clamp_ns(static_cast<__int128>(window_end) - range_ns_);  // exclusive
     for (size_t idx : live_) {
       auto& pts = series_[idx].points;
       while (!pts.empty() && pts.front().t <= window_start) pts.pop_front();
     }
-    if (!load(window_start, current_)) return false;
-    t = current_ + offset_ns_;
+    if (!load(window_start, window_end)) return false;
 
     size_t kept = 0;
     bool any = false;
@@ -173,8 +171,8 @@ class RangeAggregationEvaluator : public StepEvaluator {
   std::unique_ptr<EntryIterator> it_;
   std::optional<log::SampleExtractor> extractor_;
   std::unordered_map<const model::LabelSet*, std::unique_ptr<log::StreamSampleExtractor>> stream_extractors_;
-  const int64_t range_ns_, offset_ns_, step_, end_;
-  int64_t current_;
+  const int64_t range_ns_, offset_ns_;
+  StepTimes times_;
   const bool fast_path_, bytes_;
   const util::Cancellation* cancel_;
   const log::PipelineOptions pipeline_options_;
@@ -252,9 +250,9 @@ util::Result<StepEvaluatorPtr> new_range_aggregation_evaluator(const ast::RangeA
   }
   SelectParams sp;
   sp.matchers = agg.range.selector.matchers;
-  sp.start = range.start - agg.range.range_ns - agg.range.offset_ns;
+  sp.start = clamp_ns(static_cast<__int128>(range.start) - agg.range.range_ns - agg.range.offset_ns);
   // One extra nanosecond: windows are right-closed, the source's end is exclusive.
-  sp.end = range.end - agg.range.offset_ns + 1;
+  sp.end = clamp_ns(static_cast<__int128>(range.end) - agg.range.offset_ns + 1);
   sp.direction = Direction::Forward;
   sp.stages = &agg.range.selector.stages;
   sp.cancel = range.cancel;
