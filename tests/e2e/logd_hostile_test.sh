@@ -306,5 +306,41 @@ code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -H 'X-Scope-OrgID: t
 expect_eq "hostile: a constant query ending at int64's maximum ends" 200 "$code"
 expect_eq "hostile: logd ready after the int64 edges" 200 "$(alive)"
 
+# Near the descriptor limit: 400 silent connections against a logd allowed 256 descriptors. It
+# used to accept until EMFILE, then spin a core retrying while /ready went unanswered; now its
+# connection cap (the limit less a reserve) pauses accepting and the longest-idle connection
+# makes room for each one waiting.
+fd=$TMPDIR_E2E/hostile-fd
+fport=$(free_port)
+( ulimit -n 256 && exec logd -server.http-listen-port="$fport" -common.path-prefix="$fd" 2>>"$fd.log" ) &
+fd_pid=$!
+hostile_pids+=("$fd_pid")
+for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$fport/ready" >/dev/null 2>&1 && break; sleep 0.05; done
+python3 - "$fport" 400 30 > "$TMPDIR_E2E/flood.out" 2>&1 <<'PY' &
+import socket, sys, time
+port, n, hold = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+conns = []
+for _ in range(n):
+    try:
+        s = socket.socket(); s.settimeout(5); s.connect(("127.0.0.1", port)); conns.append(s)
+    except OSError as e:
+        print("connect failed:", e); break
+print("opened", len(conns)); sys.stdout.flush()
+time.sleep(hold)
+PY
+flood_pid=$!
+for _ in $(seq 1 200); do grep -q opened "$TMPDIR_E2E/flood.out" && break; sleep 0.05; done
+ready=""
+for _ in 1 2 3; do
+  ready=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://127.0.0.1:$fport/ready")
+  [ "$ready" = 200 ] && break
+done
+expect_eq "hostile: /ready answers with 400 silent connections against 256 descriptors" 200 "$ready"
+expect_contains "hostile: the flood's connections were all made" "opened 400" "$(cat "$TMPDIR_E2E/flood.out")"
+kill "$flood_pid" 2>/dev/null; wait "$flood_pid" 2>/dev/null
+expect_eq "hostile: logd under the descriptor limit still takes a push" 204 "$(curl -s -o /dev/null -w '%{http_code}' \
+  --max-time 10 -H 'Content-Type: application/json' \
+  --data-binary '{"streams":[{"stream":{"app":"fd"},"values":[["'"$(date +%s%N)"'","x"]]}]}' "http://127.0.0.1:$fport/loki/api/v1/push")"
+
 for p in "${hostile_pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 hostile_pids=()
