@@ -10,10 +10,11 @@ CCACHE := $(shell command -v ccache 2>/dev/null)
 PKGS := re2 yaml-cpp
 PKGS += protobuf snappy zlib  # lib/push (protobuf + snappy bodies) and lib/http (gzip bodies)
 PKGS += libzstd  # lib/chunk (block compression)
-PKGS += libcurl  # lib/client (logtail's push client)
+PKGS += libcurl  # lib/httpclient (the one HTTP client: push client, discovery, logcli, object store, ring)
 PKGS += libsystemd  # lib/sources (logtail's journal reader, sd-journal)
 PKGS += openssl  # lib/sources (logtail's syslog listener over TLS)
 PKGS += simdjson  # lib/push (JSON push bodies)
+PKGS += pugixml  # lib/objstore (S3's XML answers)
 OPT ?= -O2
 SAN ?=
 CXXFLAGS ?= $(OPT) -g1
@@ -35,6 +36,7 @@ TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/obj/%.o)
 TOOL_BINS := $(TOOLS:%=$(BUILD)/bin/%)
 # Stand-ins the end-to-end tests drive (tests/tools/<name>.cpp -> $(BUILD)/bin/<name with dashes>).
 TEST_TOOLS := fake-kube-apiserver
+TEST_TOOLS += objstore-tool  # drives lib/objstore in tests/e2e/objstore_s3_test.sh
 TEST_TOOL_BINS := $(TEST_TOOLS:%=$(BUILD)/bin/%)
 # Protocol buffers: proto/*.proto -> $(BUILD)/gen/*.pb.{h,cc} (protoc), compiled into liblog.a.
 PROTO_SRCS := $(wildcard proto/*.proto)
@@ -90,6 +92,11 @@ $(BUILD)/bin/fake-kube-apiserver: $(BUILD)/obj/tests/tools/fake_kube_apiserver.o
 	@echo "  LD  $@"
 	@$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/bin/objstore-tool: $(BUILD)/obj/tests/tools/objstore_tool.o $(BUILD)/liblog.a
+	@mkdir -p $(@D)
+	@echo "  LD  $@"
+	@$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # The one test command: unit tests, then end-to-end tests against the built tools, one summary line.
 test: setup
 	@$(MAKE) --no-print-directory $(JOBS) $(BUILD)/bin/unit-tests $(TOOL_BINS) $(TEST_TOOL_BINS)
@@ -98,7 +105,8 @@ test: setup
 unit: $(BUILD)/bin/unit-tests
 	@$(BUILD)/bin/unit-tests $(TEST_ARGS)
 
-e2e: $(TOOL_BINS) $(TEST_TOOL_BINS)
+# objstore_s3_test.sh and ring_etcd_test.sh run suites of the unit-test binary against s3rver and etcd.
+e2e: $(TOOL_BINS) $(TEST_TOOL_BINS) $(BUILD)/bin/unit-tests
 	@BIN=$(abspath $(BUILD)/bin) bash tests/e2e/run.sh
 
 # Unit and end-to-end tests under AddressSanitizer and UndefinedBehaviorSanitizer, in their own build tree.
@@ -113,6 +121,7 @@ bench: setup
 	@BIN=$(abspath $(BUILD)/bin) bash bench/run.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/logd.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/logtail.sh
+	@BIN=$(abspath $(BUILD)/bin) bash bench/ruler.sh
 
 # bench/loadgen: the push load generator (and null receiver) that bench/logd.sh drives.
 .PHONY: bench-tools

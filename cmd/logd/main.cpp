@@ -8,6 +8,7 @@
 #include "logd/flags.h"
 #include "logd/server.h"
 #include "model/go_string.h"
+#include "util/clock.h"
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -39,7 +40,7 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  auto server = logd::LogdServer::start(cl->config);
+  auto server = logd::LogdServer::start(cl->config, util::system_clock());
   if (!server.ok()) {
     std::fprintf(stderr, "logd: %s\n", server.error().c_str());
     return 1;

@@ -2,7 +2,6 @@
 // delete), safe to run from cron beside a running logd. Flag parsing only; the logic is
 // lib/maint.
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -14,17 +13,13 @@
 #include "maint/progress.h"
 #include "maint/retention.h"
 #include "model/time.h"
+#include "util/clock.h"
 
 namespace {
 
 int fail(const std::string& msg) {
   std::fprintf(stderr, "logidx: %s\n", msg.c_str());
   return 1;
-}
-
-int64_t wall_nanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace
@@ -122,7 +117,7 @@ int main(int argc, char** argv) {
 
   if (verify->parsed()) {
     maint::VerifyOptions options;
-    options.now = wall_nanos();
+    options.now = util::system_clock().now_ns();
     auto g = model::parse_duration(grace);
     if (!g.ok()) return fail("--grace: " + g.error());
     options.grace = *g;
@@ -150,7 +145,7 @@ int main(int argc, char** argv) {
   if (retention->parsed()) {
     maint::RetentionOptions options;
     options.dry_run = dry_run;
-    options.now = wall_nanos();
+    options.now = util::system_clock().now_ns();
     if (!now_text.empty()) {
       auto t = model::parse_time(now_text);
       if (!t.ok()) return fail("--now: " + t.error());

@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   logtail::AppOptions options;
   options.dry_run = cl->dry_run;
   options.read_stdin = config->target_config.stdin;
+  options.clock = &util::system_clock();  // the one source of time, passed down
   auto app = logtail::App::create(*config, options);
   if (!app.ok()) return fail(app.error());
 
@@ -72,7 +73,7 @@ int main(int argc, char** argv) {
   auto reload = [&]() -> util::Status {
     if (cl->config_file.empty()) return util::Error{"no -config.file to reload"};
     auto next = logtail::load_config_file(cl->config_file, parse_options);
-    if (!next.ok()) return util::Error{next.error()};
+    if (!next.ok()) return next.status_error();
     if (auto st = logtail::apply_command_line(*cl, *next); !st.ok()) return st;
     auto st = (*app)->reload(std::move(*next));
     if (st.ok()) {

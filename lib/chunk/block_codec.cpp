@@ -76,7 +76,7 @@ util::Status DecodedBlock::parse(std::string_view payload, uint32_t expected_ent
   names_.clear();
   metadata_.clear();
   auto fail = [&](const std::string& what) {
-    return util::Error{where + ": " + what};
+    return util::corruption(where + ": " + what);
   };
   if (payload.size() > kMaxBlockUncompressedBytes) return fail("payload larger than the block limit");
   ByteReader r(payload);

@@ -13,7 +13,7 @@
 namespace chunk {
 namespace {
 
-util::Error corrupt(const std::string& what) { return util::Error{"corrupt chunk: " + what}; }
+util::Error corrupt(const std::string& what) { return util::corruption("corrupt chunk: " + what); }
 
 bool fits_int64(__int128 v) {
   return v >= std::numeric_limits<int64_t>::min() && v <= std::numeric_limits<int64_t>::max();
@@ -53,7 +53,7 @@ util::Result<ChunkReader> ChunkReader::open(std::string_view bytes) {
     return corrupt("only " + std::to_string(size) + " bytes, shorter than the smallest chunk");
   if (bytes.substr(0, kChunkMagic.size()) != kChunkMagic) return corrupt("bad magic (not a chunk file)");
   auto version = static_cast<uint8_t>(bytes[8]);
-  if (version != kChunkVersion) return util::Error{"unsupported chunk format version " + std::to_string(version)};
+  if (version != kChunkVersion) return util::corruption("unsupported chunk format version " + std::to_string(version));
   if (static_cast<uint8_t>(bytes[9]) != kCompressionZstd)
     return corrupt("unknown compression " + std::to_string(static_cast<uint8_t>(bytes[9])));
   if (bytes[10] != 0 || bytes[11] != 0) return corrupt("reserved preamble bytes are not zero");
@@ -63,7 +63,7 @@ util::Result<ChunkReader> ChunkReader::open(std::string_view bytes) {
   const size_t header_end = kPreambleSize + header_len;
   if (!checksum_matches(crc32c(bytes.substr(0, header_end)), get_fixed32(bytes.data() + header_end)))
     return corrupt("header checksum mismatch");
-  if (auto s = parse_header(bytes.substr(kPreambleSize, header_len), c.header_); !s.ok()) return util::Error{s.error()};
+  if (auto s = parse_header(bytes.substr(kPreambleSize, header_len), c.header_); !s.ok()) return s.status_error();
   const uint64_t data_start = header_end + 4;
 
   const char* trailer = bytes.data() + size - kTrailerSize;
@@ -128,16 +128,16 @@ util::Result<ChunkReader> ChunkReader::open(std::string_view bytes) {
 
 util::Result<ChunkReader> ChunkReader::open_file(const std::string& path) {
   auto f = fsutil::MappedFile::open(path);
-  if (!f.ok()) return util::Error{f.error()};
+  if (!f.ok()) return f.status_error();
   auto shared = std::make_shared<const fsutil::MappedFile>(std::move(*f));
   auto c = open(shared->data());
-  if (!c.ok()) return util::Error{path + ": " + c.error()};
+  if (!c.ok()) return util::prefixed(path + ": ", c.status_error());
   c->file_ = std::move(shared);
   return c;
 }
 
 util::Status ChunkReader::read_block_with(size_t i, std::string& payload, DecodedBlock& out, void* dctx) const {
-  if (i >= blocks_.size()) return util::Error{"chunk: block index " + std::to_string(i) + " out of range"};
+  if (i >= blocks_.size()) return util::corruption("chunk: block index " + std::to_string(i) + " out of range");
   const BlockMeta& b = blocks_[i];
   std::string_view compressed = bytes_.substr(b.offset, b.compressed_size);
   if (!checksum_matches(crc32c(compressed), b.crc32c)) return corrupt(block_name(i, b) + ": checksum mismatch");
@@ -174,7 +174,7 @@ util::Result<std::vector<model::Entry>> ChunkReader::read_all() const {
   std::string payload;
   DecodedBlock block;
   for (size_t i = 0; i < blocks_.size(); ++i) {
-    if (auto s = read_block_with(i, payload, block, dctx.get()); !s.ok()) return util::Error{s.error()};
+    if (auto s = read_block_with(i, payload, block, dctx.get()); !s.ok()) return s.status_error();
     for (const auto& v : block.entries()) {
       model::Entry e;
       e.timestamp = v.timestamp;

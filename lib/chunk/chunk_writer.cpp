@@ -97,7 +97,7 @@ util::Status ChunkWriter::cut_block() {
 
 util::Result<std::string> ChunkWriter::finish() {
   if (finished_) return util::Error{"chunk: finish called twice"};
-  if (auto s = cut_block(); !s.ok()) return util::Error{s.error()};
+  if (auto s = cut_block(); !s.ok()) return s.status_error();
   finished_ = true;
   std::string footer;
   put_uvarint(footer, blocks_.size());

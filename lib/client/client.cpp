@@ -7,14 +7,16 @@
 
 #include "client/backoff.h"
 #include "client/batch.h"
-#include "client/curl_transport.h"
+#include "client/http_transport.h"
 
 namespace client {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-int64_t now_ns() {
+// Batch ages and waits are intervals on the monotonic clock, waited for on condition variables
+// that producers notify; they are not times of day, so they do not come from util::Clock.
+int64_t monotonic_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now().time_since_epoch()).count();
 }
 
@@ -27,17 +29,17 @@ size_t queued_cost(const Entry& e) {
 
 }  // namespace
 
-util::Result<std::unique_ptr<Client>> Client::create(const logtail::ClientConfig& config, ClientOptions options) {
+util::Result<std::unique_ptr<Client>> Client::create(const ClientConfig& config, ClientOptions options) {
   auto settings = transport_settings(config);
-  if (!settings.ok()) return util::Error{settings.error()};
+  if (!settings.ok()) return settings.status_error();
   std::string host = settings->host;
-  if (!options.transport) options.transport = std::make_unique<CurlTransport>(std::move(*settings));
+  if (!options.transport) options.transport = std::make_unique<HttpTransport>(std::move(*settings));
   if (!options.metrics) options.metrics = std::make_shared<ClientMetrics>();
-  if (options.seed == 0) options.seed = static_cast<uint64_t>(now_ns());
+  if (options.seed == 0) options.seed = static_cast<uint64_t>(monotonic_ns());
   return std::unique_ptr<Client>(new Client(config, std::move(options), std::move(host)));
 }
 
-Client::Client(const logtail::ClientConfig& config, ClientOptions options, std::string host)
+Client::Client(const ClientConfig& config, ClientOptions options, std::string host)
     : config_(config), options_(std::move(options)), host_(std::move(host)), metrics_(options_.metrics) {
   metrics_->init_host(host_);
   thread_ = std::thread([this] { run(); });
@@ -177,11 +179,11 @@ void Client::run() {
       std::unique_lock lock(mu_);
       int64_t deadline = INT64_MAX;
       for (const auto& [_, b] : batches) deadline = std::min(deadline, b.created_ns() + batchwait);
-      while (queue_.empty() && !stopping_ && now_ns() < deadline) {
+      while (queue_.empty() && !stopping_ && monotonic_ns() < deadline) {
         if (deadline == INT64_MAX) {
           not_empty_.wait(lock);
         } else {
-          not_empty_.wait_for(lock, std::chrono::nanoseconds(deadline - now_ns()));
+          not_empty_.wait_for(lock, std::chrono::nanoseconds(deadline - monotonic_ns()));
         }
       }
       drained.reserve(queue_.size());
@@ -213,17 +215,17 @@ void Client::run() {
       }
       auto it = batches.find(tenant);
       if (it == batches.end()) {
-        it = batches.emplace(tenant, Batch(now_ns(), options_.max_streams)).first;
+        it = batches.emplace(tenant, Batch(monotonic_ns(), options_.max_streams)).first;
       } else if (it->second.bytes_after(e.entry) > batchsize) {
         send_batch(tenant, it->second);
-        it->second = Batch(now_ns(), options_.max_streams);
+        it->second = Batch(monotonic_ns(), options_.max_streams);
       }
       if (!it->second.add(labels, std::move(e.entry), e.position)) {
         drop_entry(tenant, e, kReasonStreamLimited, "streams limit exceeded");
       }
     }
     drained.clear();
-    int64_t now = now_ns();
+    int64_t now = monotonic_ns();
     for (auto it = batches.begin(); it != batches.end();) {
       if (stopping || now - it->second.created_ns() >= batchwait) {
         send_batch(it->first, it->second);

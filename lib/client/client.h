@@ -30,7 +30,7 @@
 #include "client/entry.h"
 #include "client/metrics.h"
 #include "client/transport.h"
-#include "logtail/config.h"
+#include "client/config.h"
 #include "util/result.h"
 
 namespace client {
@@ -45,14 +45,14 @@ struct ClientOptions {
   bool max_line_size_truncate = false;
   AckCallback on_ack;                       // may be empty
   std::shared_ptr<ClientMetrics> metrics;   // shared with logtail's /metrics; created when null
-  std::unique_ptr<Transport> transport;     // tests; a CurlTransport for the config when null
+  std::unique_ptr<Transport> transport;     // tests; a HttpTransport for the config when null
   uint64_t seed = 0;                        // backoff jitter; 0: from the clock
 };
 
 class Client {
  public:
   // Errors: an invalid URL or TLS option in `config`.
-  static util::Result<std::unique_ptr<Client>> create(const logtail::ClientConfig& config, ClientOptions options);
+  static util::Result<std::unique_ptr<Client>> create(const ClientConfig& config, ClientOptions options);
   ~Client();  // stop(0ms) unless stopped: what is still pending is abandoned, unacknowledged
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -78,14 +78,14 @@ class Client {
   size_t queued_entries() const;
 
  private:
-  Client(const logtail::ClientConfig& config, ClientOptions options, std::string host);
+  Client(const ClientConfig& config, ClientOptions options, std::string host);
   void run();
   // Sends one tenant's batch, retrying as Promtail does, and acknowledges it unless abandoned.
   void send_batch(const std::string& tenant, class Batch& batch);
   void acknowledge(BatchOutcome&& outcome);
   void drop_entry(const std::string& tenant, const Entry& entry, const char* reason, std::string error);
 
-  const logtail::ClientConfig config_;
+  const ClientConfig config_;
   ClientOptions options_;
   std::string host_;
   std::shared_ptr<ClientMetrics> metrics_;

@@ -75,7 +75,7 @@ util::Result<std::vector<TargetGroup>> parse_json_groups(std::string_view conten
         return util::Error{where + ": unknown field \"" + key + "\""};
       }
     }
-    if (auto st = add_group(path, i, std::move(targets), labels, out); !st.ok()) return util::Error{st.error()};
+    if (auto st = add_group(path, i, std::move(targets), labels, out); !st.ok()) return st.status_error();
   }
   return out;
 }
@@ -120,7 +120,7 @@ util::Result<std::vector<TargetGroup>> parse_yaml_groups(std::string_view conten
           return util::Error{where + ": unknown field \"" + key + "\""};
         }
       }
-      if (auto st = add_group(path, i, std::move(targets), labels, out); !st.ok()) return util::Error{st.error()};
+      if (auto st = add_group(path, i, std::move(targets), labels, out); !st.ok()) return st.status_error();
     }
   } catch (const YAML::Exception& e) {
     return util::Error{std::string("invalid target group: ") + e.what()};
@@ -180,7 +180,7 @@ std::vector<TargetGroup> FileDiscovery::refresh() {
   for (const std::string& path : list_files()) {
     auto text = fsutil::read_file(path);
     util::Result<std::vector<TargetGroup>> groups =
-        text.ok() ? parse_target_groups(*text, path) : util::Result<std::vector<TargetGroup>>(util::Error{text.error()});
+        text.ok() ? parse_target_groups(*text, path) : util::Result<std::vector<TargetGroup>>(text.status_error());
     if (!groups.ok()) {
       std::fprintf(stderr, "level=error component=file_sd msg=\"Error reading file\" path=%s err=\"%s\"\n",
                    path.c_str(), groups.error().c_str());

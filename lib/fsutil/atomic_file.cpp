@@ -18,7 +18,7 @@ namespace fsutil {
 namespace {
 
 util::Error errno_error(std::string_view what, const std::string& path, int err) {
-  return util::Error{std::string(what) + " " + path + ": " + std::strerror(err)};
+  return util::internal(std::string(what) + " " + path + ": " + std::strerror(err));
 }
 
 // Writes all of `data`, retrying short writes and EINTR.
@@ -34,11 +34,20 @@ bool write_all(int fd, std::string_view data) {
   return true;
 }
 
+// Keep in step with is_atomic_write_temporary().
 std::string temp_name_for(const std::string& path) {
   static std::atomic<uint64_t> counter{0};
   size_t tid = std::hash<std::thread::id>{}(std::this_thread::get_id());
   return path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(tid % 1000000) + "." +
          std::to_string(counter.fetch_add(1));
+}
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
 }
 
 // Creates `tmp` (which must not exist) holding `data`, fsync'd when `fsync_file`; removes it again
@@ -114,6 +123,19 @@ class BatchDirectories {
 };
 
 }  // namespace
+
+bool is_atomic_write_temporary(std::string_view file_name) {
+  // Three dot-separated numbers after the last ".tmp.".
+  size_t at = file_name.rfind(".tmp.");
+  if (at == std::string_view::npos) return false;
+  std::string_view rest = file_name.substr(at + 5);
+  for (int i = 0; i < 2; ++i) {
+    size_t dot = rest.find('.');
+    if (dot == std::string_view::npos || !all_digits(rest.substr(0, dot))) return false;
+    rest.remove_prefix(dot + 1);
+  }
+  return all_digits(rest);
+}
 
 std::string parent_directory(const std::string& path) {
   size_t slash = path.find_last_of('/');
@@ -195,7 +217,7 @@ util::Status create_directories(const std::string& dir) {
   struct stat st;
   if (::stat(dir.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return {};
-    return util::Error{"create directory " + dir + ": exists and is not a directory"};
+    return util::internal("create directory " + dir + ": exists and is not a directory");
   }
   std::string parent = parent_directory(dir);
   if (parent != dir && parent != "." && parent != "/") {

@@ -39,6 +39,10 @@ enum class BatchSync {
 // may appear twice only with identical data.
 util::Status write_files_atomically(const std::vector<FileToWrite>& files, BatchSync sync = BatchSync::kAuto);
 
+// Whether a file name (no directory part) is one of the temporary files the functions above
+// write beside their targets: `<name>.tmp.<pid>.<thread>.<counter>`. Listings skip them.
+bool is_atomic_write_temporary(std::string_view file_name);
+
 // Whether syncfs(2) reports writeback errors on this kernel (Linux 5.8 and later); before that it
 // returned 0 even when data failed to reach the disk, so it cannot be trusted for durability.
 bool syncfs_reports_errors();

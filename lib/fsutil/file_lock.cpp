@@ -12,14 +12,14 @@ namespace fsutil {
 
 util::Result<FileLock> FileLock::acquire(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return util::Error{"open lock file " + path + ": " + std::strerror(errno)};
+  if (fd < 0) return util::internal("open lock file " + path + ": " + std::strerror(errno));
   // flock locks belong to the open file description, so a second acquire() in the same process
   // conflicts too, which is what we want for "one owner per data directory".
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     int err = errno;
     ::close(fd);
-    if (err == EWOULDBLOCK) return util::Error{"lock " + path + ": held by another process"};
-    return util::Error{"lock " + path + ": " + std::strerror(err)};
+    if (err == EWOULDBLOCK) return util::internal("lock " + path + ": held by another process");
+    return util::internal("lock " + path + ": " + std::strerror(err));
   }
   FileLock l;
   l.fd_ = fd;

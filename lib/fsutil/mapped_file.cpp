@@ -13,16 +13,16 @@ namespace fsutil {
 
 util::Result<MappedFile> MappedFile::open(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return util::Error{"open " + path + ": " + std::strerror(errno)};
+  if (fd < 0) return util::internal("open " + path + ": " + std::strerror(errno));
   struct stat st;
   if (::fstat(fd, &st) != 0) {
     int err = errno;
     ::close(fd);
-    return util::Error{"stat " + path + ": " + std::strerror(err)};
+    return util::internal("stat " + path + ": " + std::strerror(err));
   }
   if (!S_ISREG(st.st_mode)) {
     ::close(fd);
-    return util::Error{"open " + path + ": not a regular file"};
+    return util::internal("open " + path + ": not a regular file");
   }
   MappedFile f;
   f.path_ = path;
@@ -32,7 +32,7 @@ util::Result<MappedFile> MappedFile::open(const std::string& path) {
     if (addr == MAP_FAILED) {
       int err = errno;
       ::close(fd);
-      return util::Error{"mmap " + path + ": " + std::strerror(err)};
+      return util::internal("mmap " + path + ": " + std::strerror(err));
     }
     f.addr_ = addr;
   }

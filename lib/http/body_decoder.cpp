@@ -3,57 +3,56 @@
 #include <zlib.h>
 
 #include "http/message.h"
+#include "util/strings.h"
 
 namespace http {
 
 bool is_decodable_encoding(std::string_view encoding) {
-  return iequals(encoding, "gzip") || iequals(encoding, "x-gzip") || iequals(encoding, "deflate");
+  return util::iequals(encoding, "gzip") || util::iequals(encoding, "x-gzip") || util::iequals(encoding, "deflate");
 }
 
-DecodedBody decode_content(std::string_view encoding, std::string_view body, size_t max_decoded_bytes) {
-  DecodedBody out;
-  bool gzip = !iequals(encoding, "deflate");
+util::Result<std::string> decode_content(std::string_view encoding, std::string_view body,
+                                         size_t max_decoded_bytes) {
+  std::string out;
+  bool gzip = !util::iequals(encoding, "deflate");
   z_stream zs{};
   // 16 + MAX_WBITS: gzip wrapper only; MAX_WBITS: zlib wrapper (HTTP's "deflate").
   if (inflateInit2(&zs, gzip ? 16 + MAX_WBITS : MAX_WBITS) != Z_OK) {
-    out.failure = DecodeFailure::Corrupt;
-    out.error = "cannot initialize the " + std::string(encoding) + " decoder";
-    return out;
+    return util::internal("cannot initialize the " + std::string(encoding) + " decoder");
   }
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
   zs.avail_in = static_cast<uInt>(body.size());  // bodies are bounded well below 4 GB
   char chunk[64 * 1024];
   int rc = Z_OK;
+  util::Status failure;
   for (;;) {
     zs.next_out = reinterpret_cast<Bytef*>(chunk);
     zs.avail_out = sizeof(chunk);
     rc = inflate(&zs, Z_NO_FLUSH);
     size_t produced = sizeof(chunk) - zs.avail_out;
-    if (out.data.size() + produced > max_decoded_bytes) {
-      out.failure = DecodeFailure::TooLarge;
-      out.error = "request body too large: more than " + std::to_string(max_decoded_bytes) +
-                  " bytes after " + std::string(encoding) + " decoding";
+    if (out.size() + produced > max_decoded_bytes) {
+      failure = util::too_large("request body too large: more than " + std::to_string(max_decoded_bytes) +
+                                " bytes after " + std::string(encoding) + " decoding");
       break;
     }
-    out.data.append(chunk, produced);
+    out.append(chunk, produced);
     if (rc == Z_STREAM_END) {
       // Another gzip member may follow (concatenated gzip files are one valid stream).
       if (gzip && zs.avail_in > 0 && inflateReset(&zs) == Z_OK) continue;
       break;
     }
     if (rc == Z_BUF_ERROR && zs.avail_in == 0) {
-      out.failure = DecodeFailure::Corrupt;
-      out.error = "invalid " + std::string(encoding) + " body: unexpected end of data";
+      failure = util::invalid_argument("invalid " + std::string(encoding) + " body: unexpected end of data");
       break;
     }
     if (rc != Z_OK) {
-      out.failure = DecodeFailure::Corrupt;
-      out.error = "invalid " + std::string(encoding) + " body: " + (zs.msg ? zs.msg : "corrupt data");
+      failure = util::invalid_argument("invalid " + std::string(encoding) + " body: " +
+                                       (zs.msg ? zs.msg : "corrupt data"));
       break;
     }
   }
   inflateEnd(&zs);
-  if (out.failure != DecodeFailure::None) out.data.clear();
+  if (!failure.ok()) return failure.status_error();
   return out;
 }
 

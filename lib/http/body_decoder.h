@@ -10,17 +10,10 @@
 
 namespace http {
 
-enum class DecodeFailure { None, Corrupt, TooLarge };
-
-struct DecodedBody {
-  std::string data;
-  DecodeFailure failure = DecodeFailure::None;
-  std::string error;  // set when failure != None
-};
-
 // `encoding` is "gzip", "x-gzip" or "deflate" (case-insensitive). Concatenated gzip members are
-// all decoded, as Go's gzip.Reader does.
-DecodedBody decode_content(std::string_view encoding, std::string_view body, size_t max_decoded_bytes);
+// all decoded, as Go's gzip.Reader does. A body that decodes past `max_decoded_bytes` is a
+// kTooLarge error; a corrupt one kInvalidArgument.
+util::Result<std::string> decode_content(std::string_view encoding, std::string_view body, size_t max_decoded_bytes);
 
 // True for the encodings decode_content understands.
 bool is_decodable_encoding(std::string_view encoding);

@@ -609,9 +609,8 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
     };
     if (std::string_view enc = req.headers.get_or("Content-Encoding", ""); !enc.empty() && is_decodable_encoding(enc)) {
       auto decoded = decode_content(enc, req.body, server_.options.max_decoded_body_bytes);
-      if (decoded.failure == DecodeFailure::TooLarge) return send_error(413, decoded.error);
-      if (decoded.failure != DecodeFailure::None) return send_error(400, decoded.error);
-      req.body = std::move(decoded.data);
+      if (!decoded.ok()) return send_error(util::http_status_of(decoded.code()), decoded.error());
+      req.body = std::move(*decoded);
       req.headers.erase("Content-Encoding");  // the handler sees the identity body
     }
     Response res;
@@ -724,7 +723,7 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
 // The server's TLS context: certificate and key, the client certificate policy (Go's
 // tls.ClientAuthType in OpenSSL's terms) and the minimum protocol version.
 util::Result<net::ssl::context> make_tls_context(const TlsOptions& tls) {
-  if (auto st = validate(tls, "TLS"); !st.ok()) return util::Error{st.error()};
+  if (auto st = validate(tls, "TLS"); !st.ok()) return st.status_error();
   net::ssl::context ctx(net::ssl::context::tls_server);
   ctx.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
                   net::ssl::context::no_sslv3 | net::ssl::context::single_dh_use);
@@ -894,7 +893,7 @@ util::Status Server::start() {
   if (im.started) return util::Error{"server already started"};
   if (im.options.tls.enabled()) {
     auto ctx = make_tls_context(im.options.tls);
-    if (!ctx) return util::Error{ctx.error()};
+    if (!ctx) return ctx.status_error();
     im.ssl_ctx.emplace(std::move(*ctx));
   }
   beast::error_code ec;

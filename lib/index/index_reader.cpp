@@ -11,7 +11,7 @@
 namespace idx {
 namespace {
 
-util::Error corrupt(const std::string& what) { return util::Error{"corrupt index: " + what}; }
+util::Error corrupt(const std::string& what) { return util::corruption("corrupt index: " + what); }
 
 const char* const kSectionNames[kSectionCount] = {"symbols", "series", "series offsets", "postings", "label index"};
 
@@ -19,19 +19,19 @@ const char* const kSectionNames[kSectionCount] = {"symbols", "series", "series o
 
 util::Result<IndexReader> IndexReader::open(const std::string& path) {
   auto f = fsutil::MappedFile::open(path);
-  if (!f.ok()) return util::Error{f.error()};
+  if (!f.ok()) return f.status_error();
   IndexReader r;
   r.file_ = std::make_shared<const fsutil::MappedFile>(std::move(*f));
   r.bytes_ = r.file_->data();
   r.path_ = path;
-  if (auto s = r.parse(); !s.ok()) return util::Error{path + ": " + s.error()};
+  if (auto s = r.parse(); !s.ok()) return util::prefixed(path + ": ", s.status_error());
   return r;
 }
 
 util::Result<IndexReader> IndexReader::open_bytes(std::string_view bytes) {
   IndexReader r;
   r.bytes_ = bytes;
-  if (auto s = r.parse(); !s.ok()) return util::Error{s.error()};
+  if (auto s = r.parse(); !s.ok()) return s.status_error();
   return r;
 }
 
@@ -41,7 +41,7 @@ util::Status IndexReader::parse() {
     return corrupt("only " + std::to_string(size) + " bytes, shorter than the smallest index");
   if (bytes_.substr(0, kIndexMagic.size()) != kIndexMagic) return corrupt("bad magic (not an index file)");
   auto version = static_cast<uint8_t>(bytes_[8]);
-  if (version != kIndexVersion) return util::Error{"unsupported index format version " + std::to_string(version)};
+  if (version != kIndexVersion) return util::corruption("unsupported index format version " + std::to_string(version));
   if (bytes_[9] != 0 || bytes_[10] != 0 || bytes_[11] != 0) return corrupt("reserved preamble bytes are not zero");
   const size_t trailer_at = size - kIndexTrailerSize;
   std::string_view trailer = bytes_.substr(trailer_at);
@@ -205,12 +205,12 @@ util::Result<Postings> IndexReader::select(const std::vector<CompiledMatcher>& m
 
 util::Result<Postings> IndexReader::select(const std::vector<Matcher>& matchers) const {
   auto compiled = compile_matchers(matchers);
-  if (!compiled.ok()) return util::Error{compiled.error()};
+  if (!compiled.ok()) return compiled.status_error();
   return select(*compiled);
 }
 
 util::Result<SeriesChunks> IndexReader::series(uint32_t id, int64_t start, int64_t end) const {
-  if (id >= series_count_) return util::Error{"index: series ID " + std::to_string(id) + " out of range"};
+  if (id >= series_count_) return util::corruption("index: series ID " + std::to_string(id) + " out of range");
   uint32_t off = chunk::get_fixed32(sections_[2].data() + 4 * size_t{id});
   uint32_t next = id + 1 < series_count_ ? chunk::get_fixed32(sections_[2].data() + 4 * size_t{id + 1})
                                          : static_cast<uint32_t>(sections_[1].size());
@@ -251,11 +251,11 @@ util::Result<SeriesChunks> IndexReader::series(uint32_t id, int64_t start, int64
 util::Result<std::vector<SeriesChunks>> IndexReader::chunk_refs(const std::vector<Matcher>& matchers, int64_t start,
                                                                  int64_t end) const {
   auto ids = select(matchers);
-  if (!ids.ok()) return util::Error{ids.error()};
+  if (!ids.ok()) return ids.status_error();
   std::vector<SeriesChunks> out;
   for (uint32_t id : *ids) {
     auto s = series(id, start, end);
-    if (!s.ok()) return util::Error{s.error()};
+    if (!s.ok()) return s.status_error();
     if (!s->chunks.empty()) out.push_back(std::move(*s));
   }
   return out;

@@ -21,7 +21,7 @@ util::Result<IndexSet> IndexSet::open_dir(const std::string& dir) {
   DIR* d = ::opendir(dir.c_str());
   if (!d) {
     if (errno == ENOENT) return IndexSet{};
-    return util::Error{"open index directory " + dir + ": " + std::strerror(errno)};
+    return util::internal("open index directory " + dir + ": " + std::strerror(errno));
   }
   std::vector<std::string> names;
   while (auto* e = ::readdir(d)) {
@@ -34,7 +34,7 @@ util::Result<IndexSet> IndexSet::open_dir(const std::string& dir) {
   std::vector<IndexReader> readers;
   for (const auto& n : names) {
     auto r = IndexReader::open(dir + "/" + n);
-    if (!r.ok()) return util::Error{r.error()};
+    if (!r.ok()) return r.status_error();
     readers.push_back(std::move(*r));
   }
   return IndexSet(std::move(readers));
@@ -63,15 +63,15 @@ std::vector<std::string> IndexSet::label_values(std::string_view name) const {
 util::Result<std::vector<SeriesChunks>> IndexSet::chunk_refs(const std::vector<Matcher>& matchers, int64_t start,
                                                              int64_t end) const {
   auto compiled = compile_matchers(matchers);  // once, not per file
-  if (!compiled.ok()) return util::Error{compiled.error()};
+  if (!compiled.ok()) return compiled.status_error();
   if (readers_.size() == 1) return readers_[0].chunk_refs(matchers, start, end);
   std::map<model::LabelSet, SeriesChunks> merged;
   for (const auto& r : readers_) {
     auto ids = r.select(*compiled);
-    if (!ids.ok()) return util::Error{ids.error()};
+    if (!ids.ok()) return ids.status_error();
     for (uint32_t id : *ids) {
       auto s = r.series(id, start, end);
-      if (!s.ok()) return util::Error{s.error()};
+      if (!s.ok()) return s.status_error();
       if (s->chunks.empty()) continue;
       auto [it, inserted] = merged.try_emplace(s->labels, std::move(*s));
       if (!inserted) {

@@ -34,7 +34,7 @@ util::Result<std::vector<CompiledMatcher>> compile_matchers(const std::vector<Ma
   out.reserve(ms.size());
   for (const auto& m : ms) {
     auto c = CompiledMatcher::compile(m);
-    if (!c.ok()) return util::Error{c.error()};
+    if (!c.ok()) return c.status_error();
     out.push_back(std::move(*c));
   }
   return out;

@@ -23,7 +23,7 @@ class MemorySource : public logql::LogSource {
 
   util::Result<std::unique_ptr<logql::EntryIterator>> select(const logql::SelectParams& p) override {
     auto streams = ingester_.select_streams(tenant_, p.matchers, p.start, p.end);
-    if (!streams.ok()) return util::Error{streams.error()};
+    if (!streams.ok()) return streams.status_error();
     std::vector<StreamSnapshot> snaps;
     snaps.reserve(streams->size());
     for (const auto& s : *streams) snaps.push_back(s->snapshot(p.start, p.end));
@@ -39,7 +39,7 @@ class MemorySource : public logql::LogSource {
 
 util::Result<std::unique_ptr<Ingester>> Ingester::open(const IngesterOptions& options, store::ChunkStore& store) {
   auto ing = std::make_unique<IngesterImpl>(options, store);
-  if (auto st = ing->start(); !st.ok()) return util::Error{st.error()};
+  if (auto st = ing->start(); !st.ok()) return st.status_error();
   return std::unique_ptr<Ingester>(std::move(ing));
 }
 
@@ -60,37 +60,32 @@ IngesterImpl::IngesterImpl(const IngesterOptions& options, store::ChunkStore& st
            .idle_period = options.chunk_idle_period,
            .block_size = options.chunk_block_size,
            .zstd_level = options.zstd_level},
-      store_(store) {}
+      store_(store),
+      clock_(options.clock ? *options.clock : util::system_clock()) {}
 
 IngesterImpl::~IngesterImpl() {
-  {
-    std::lock_guard lock(loop_mu_);
-    stop_ = true;
+  if (loop_.joinable()) {
+    loop_.request_stop();
+    loop_.join();
   }
-  loop_cv_.notify_all();
-  if (loop_.joinable()) loop_.join();
   if (wal_) (void)wal_->close();
 }
 
-int64_t IngesterImpl::now() const {
-  if (options_.now) return options_.now();
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t IngesterImpl::now() const { return clock_.now_ns(); }
 
 util::Status IngesterImpl::start() {
   if (options_.wal_enabled) {
     if (options_.wal_dir.empty()) return util::Error{"ingester: wal_dir is required when the WAL is enabled"};
     auto replayed = wal::replay(options_.wal_dir, [&](std::string_view payload) { return apply_wal_batch(payload); });
-    if (!replayed.ok()) return util::Error{"ingester: WAL replay failed: " + replayed.error()};
+    if (!replayed.ok()) return util::prefixed("ingester: WAL replay failed: ", replayed.status_error());
     records_replayed_ = replayed->records;
     auto writer = wal::WalWriter::open({.dir = options_.wal_dir, .segment_size = options_.wal_segment_size},
                                        replayed->next_segment);
-    if (!writer.ok()) return util::Error{"ingester: " + writer.error()};
+    if (!writer.ok()) return util::prefixed("ingester: ", writer.status_error());
     wal_ = std::move(*writer);
   }
   last_checkpoint_ = now();
-  if (options_.background_flush) loop_ = std::thread([this] { background_loop(); });
+  if (options_.background_flush) loop_ = std::jthread([this](std::stop_token stop) { background_loop(stop); });
   return {};
 }
 
@@ -130,7 +125,7 @@ std::shared_ptr<MemStream> IngesterImpl::apply_stream(TenantStreams& streams, co
 
 util::Status IngesterImpl::apply_wal_batch(std::string_view payload) {
   auto batch = wal::decode_push_batch(payload);
-  if (!batch.ok()) return util::Error{batch.error()};
+  if (!batch.ok()) return batch.status_error();
   auto streams = tenant_for_write(batch->tenant);
   // Replay never cuts: re-applied records must meet their duplicates in the head to be dropped.
   for (const auto& s : batch->streams)
@@ -216,13 +211,17 @@ void IngesterImpl::unsubscribe(uint64_t id) {
 util::Result<std::vector<std::shared_ptr<MemStream>>> IngesterImpl::select_streams(
     const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers, int64_t start, int64_t end) const {
   auto compiled = logql::LabelMatchers::compile(matchers);
-  if (!compiled.ok()) return util::Error{compiled.error()};
+  if (!compiled.ok()) return compiled.status_error();
   std::vector<std::shared_ptr<MemStream>> out;
   auto streams = find_tenant(tenant);
   if (!streams) return out;
-  for (auto& s : streams->all())
-    if (compiled->matches(s->labels()) && s->overlaps(start, end)) out.push_back(std::move(s));
-  return out;
+  // Equality matchers with a value narrow the candidates through the inverted index.
+  std::vector<std::pair<std::string, std::string>> equalities;
+  for (const auto& m : matchers) {
+    if (m.op == logql::ast::MatchOp::Eq && !m.value.empty()) equalities.emplace_back(m.name, m.value);
+  }
+  return streams->select(equalities,
+                         [&](const MemStream& s) { return compiled->matches(s.labels()) && s.overlaps(start, end); });
 }
 
 std::unique_ptr<logql::LogSource> IngesterImpl::source(const std::string& tenant) {

@@ -10,7 +10,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +20,7 @@
 #include "model/labels.h"
 #include "push/push_request.h"
 #include "store/store.h"
+#include "util/clock.h"
 #include "util/result.h"
 
 namespace ingest {
@@ -39,10 +39,11 @@ struct IngesterOptions {
   int zstd_level = 1;
   uint64_t max_streams_per_tenant = 0;             // 0: unlimited (the distributor enforces Loki's limit)
   uint64_t wal_segment_size = 64ULL << 20;         // bytes; segments rotate past this size
-  // Wall clock in ns (cut ages, idleness, backoff); tests inject a fake one. Empty: system clock.
-  std::function<int64_t()> now;
-  // Run flush checks and checkpoints on a background thread every flush_check_period. Tests
-  // turn it off and call flush_due()/checkpoint() themselves.
+  // The source of time (cut ages, idleness, backoff, the background loop's period); tests
+  // inject a util::FakeClock. Null: the system clock. Must outlive the ingester.
+  util::Clock* clock = nullptr;
+  // Run flush checks and checkpoints on a background thread every flush_check_period (on
+  // `clock`). Tests may turn it off and call flush_due()/checkpoint() themselves.
   bool background_flush = true;
 };
 

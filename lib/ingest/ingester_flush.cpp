@@ -82,7 +82,7 @@ util::Status IngesterImpl::cut_stream(const std::string& tenant, MemStream& stre
   auto sealed = stream.seal_head(now, cut_, force);
   if (!sealed) return {};
   auto chunk = MemStream::encode(tenant, stream.labels(), *sealed, cut_);
-  if (!chunk.ok()) return util::Error{chunk.error()};  // the sealed head stays queryable and checkpointed
+  if (!chunk.ok()) return chunk.status_error();  // the sealed head stays queryable and checkpointed
   stream.finish_cut(sealed, std::move(*chunk));
   return {};
 }
@@ -116,7 +116,7 @@ util::Status IngesterImpl::flush_tenant(const std::string& tenant, TenantStreams
       flush_failures_.fetch_add(1);
       backoff.delay = std::clamp(backoff.delay * 2, kMinBackoff, kMaxBackoff);
       backoff.next_attempt = now + backoff.delay;
-      return util::Error{"flushing " + std::to_string(n) + " chunks of tenant " + tenant + ": " + st.error()};
+      return util::prefixed("flushing " + std::to_string(n) + " chunks of tenant " + tenant + ": ", st.status_error());
     }
     backoff = {};
     for (size_t j = first; j < i; ++j) pending[j].first->chunks_flushed({pending[j].second});
@@ -153,11 +153,11 @@ util::Status IngesterImpl::checkpoint() {
     // exclusive section is reached, so the snapshot below covers those segments.
     std::unique_lock apply(apply_lock_);
     auto rotated = wal_->rotate();
-    if (!rotated.ok()) return util::Error{rotated.error()};
+    if (!rotated.ok()) return rotated.status_error();
     n = *rotated;
   }
   auto writer = wal::CheckpointWriter::create(options_.wal_dir, n);
-  if (!writer.ok()) return util::Error{writer.error()};
+  if (!writer.ok()) return writer.status_error();
   std::string buffer;
   uint64_t buffered_records = 0;
   constexpr int64_t kAll = std::numeric_limits<int64_t>::max();
@@ -187,7 +187,7 @@ util::Status IngesterImpl::checkpoint() {
           }
           if (auto st = enc.add(it.timestamp(), it.line(), md); !st.ok()) return st;
         }
-        if (!it.status().ok()) return util::Error{"checkpoint: reading an in-memory chunk: " + it.status().error()};
+        if (!it.status().ok()) return util::prefixed("checkpoint: reading an in-memory chunk: ", it.status().status_error());
       }
       if (auto st = enc.emit(); !st.ok()) return st;
     }
@@ -200,13 +200,9 @@ util::Status IngesterImpl::checkpoint() {
   return {};
 }
 
-void IngesterImpl::background_loop() {
-  auto period = std::chrono::nanoseconds(std::max<int64_t>(options_.flush_check_period, 1'000'000));
-  for (;;) {
-    {
-      std::unique_lock lock(loop_mu_);
-      if (loop_cv_.wait_for(lock, period, [&] { return stop_; })) return;
-    }
+void IngesterImpl::background_loop(std::stop_token stop) {
+  const int64_t period = std::max<int64_t>(options_.flush_check_period, 1'000'000);
+  while (clock_.sleep_for(period, stop)) {
     // Errors are counted in the stats (flush_failures) and retried on the next pass.
     (void)flush_due();
     if (!wal_) continue;

@@ -11,11 +11,11 @@
 #include <pthread.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -90,7 +90,7 @@ class IngesterImpl final : public Ingester {
   util::Status flush_pass(bool force);
   void notify_tail(const std::string& tenant, const std::vector<push::Stream>& streams,
                    const std::vector<std::vector<uint32_t>>& accepted);
-  void background_loop();
+  void background_loop(std::stop_token stop);
 
   const IngesterOptions options_;
   const CutOptions cut_;
@@ -122,10 +122,8 @@ class IngesterImpl final : public Ingester {
 
   std::atomic<uint64_t> chunks_flushed_{0}, flush_failures_{0}, records_replayed_{0}, checkpoints_{0};
 
-  std::mutex loop_mu_;
-  std::condition_variable loop_cv_;
-  bool stop_ = false;
-  std::thread loop_;
+  util::Clock& clock_;
+  std::jthread loop_;
 };
 
 }  // namespace ingest

@@ -60,10 +60,10 @@ util::Result<std::shared_ptr<const CutChunk>> MemStream::encode(const std::strin
                                                                 const model::LabelSet& labels,
                                                                 const HeadBlock& sealed, const CutOptions& o) {
   auto writer = chunk::ChunkWriter::create(tenant, labels, {.target_block_size = o.block_size, .zstd_level = o.zstd_level});
-  if (!writer.ok()) return util::Error{"cutting chunk of " + labels.to_string() + ": " + writer.error()};
+  if (!writer.ok()) return util::prefixed("cutting chunk of " + labels.to_string() + ": ", writer.status_error());
   for (const HeadEntry& e : sealed.sorted()) {
     if (auto st = (*writer)->append(e.timestamp, e.line(), e.metadata ? *e.metadata : kNoMetadata); !st.ok())
-      return util::Error{"cutting chunk of " + labels.to_string() + ": " + st.error()};
+      return util::prefixed("cutting chunk of " + labels.to_string() + ": ", st.status_error());
   }
   auto out = std::make_shared<CutChunk>();
   out->chunk.labels = labels;
@@ -72,11 +72,11 @@ util::Result<std::shared_ptr<const CutChunk>> MemStream::encode(const std::strin
   out->chunk.entries = (*writer)->entries();
   out->chunk.line_bytes = (*writer)->line_bytes();
   auto data = (*writer)->finish();
-  if (!data.ok()) return util::Error{"cutting chunk of " + labels.to_string() + ": " + data.error()};
+  if (!data.ok()) return util::prefixed("cutting chunk of " + labels.to_string() + ": ", data.status_error());
   out->chunk.data = std::move(*data);
   // The reader borrows chunk.data, which stays in place: the CutChunk is never moved or copied.
   auto reader = chunk::ChunkReader::open(out->chunk.data);
-  if (!reader.ok()) return util::Error{"cutting chunk of " + labels.to_string() + ": " + reader.error()};
+  if (!reader.ok()) return util::prefixed("cutting chunk of " + labels.to_string() + ": ", reader.status_error());
   out->reader.emplace(std::move(*reader));
   return std::shared_ptr<const CutChunk>(std::move(out));
 }

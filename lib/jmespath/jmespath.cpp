@@ -23,8 +23,8 @@ util::Status check_functions(const Node& n) {
 
 util::Result<Expression> Expression::compile(std::string_view text) {
   auto root = parse(text);
-  if (!root.ok()) return util::Error{root.error()};
-  if (auto st = check_functions(**root); !st.ok()) return util::Error{st.error()};
+  if (!root.ok()) return root.status_error();
+  if (auto st = check_functions(**root); !st.ok()) return st.status_error();
   return Expression(std::string(text), std::move(root).value());
 }
 
@@ -43,7 +43,7 @@ Expression::~Expression() = default;
 
 util::Result<nlohmann::json> search(std::string_view expression, const nlohmann::json& document) {
   auto e = Expression::compile(expression);
-  if (!e.ok()) return util::Error{e.error()};
+  if (!e.ok()) return e.status_error();
   return e->search(document);
 }
 

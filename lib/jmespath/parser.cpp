@@ -338,7 +338,7 @@ class Parser {
 
 util::Result<NodePtr> parse(std::string_view text) {
   auto tokens = tokenize(text);
-  if (!tokens.ok()) return util::Error{tokens.error()};
+  if (!tokens.ok()) return tokens.status_error();
   try {
     Parser p(std::move(tokens).value());
     return p.parse_all();

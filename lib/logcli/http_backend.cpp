@@ -33,9 +33,9 @@ class HttpBackend : public QueryBackend {
  private:
   template <class Decoder>
   static auto decode(const util::Result<std::string>& body, Decoder decoder) -> decltype(decoder(std::string_view{})) {
-    if (!body) return util::Error{body.error()};
+    if (!body) return body.status_error();
     auto r = decoder(*body);
-    if (!r) return util::Error{"cannot decode the server's answer: " + r.error()};
+    if (!r) return util::prefixed("cannot decode the server's answer: ", r.status_error());
     return r;
   }
 

@@ -94,7 +94,7 @@ util::Status InputBuffer::grow(size_t min_capacity) {
 
 util::Result<size_t> InputBuffer::read_some(int fd) {
   if (capacity_ - size_ < kHugePage) {
-    if (auto s = grow(capacity_ + kHugePage); !s) return util::Error{s.error()};
+    if (auto s = grow(capacity_ + kHugePage); !s) return s.status_error();
   }
   for (;;) {
     ssize_t n = ::read(fd, data_ + size_, capacity_ - size_);

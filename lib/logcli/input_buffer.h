@@ -54,11 +54,11 @@ template <class OnChunk>
 util::Result<InputBuffer> InputBuffer::read_all(int fd, OnChunk&& on_chunk) {
   InputBuffer b;
   auto mapped = b.try_map(fd);
-  if (!mapped) return util::Error{mapped.error()};
+  if (!mapped) return mapped.status_error();
   if (*mapped) return b;
   for (;;) {
     auto n = b.read_some(fd);
-    if (!n) return util::Error{n.error()};
+    if (!n) return n.status_error();
     if (*n == 0) break;
     on_chunk(b.size_);
   }

@@ -1,6 +1,5 @@
 #include "logcli/query_command.h"
 
-#include <chrono>
 
 #include "logql/eval/engine.h"
 #include "logql/parser.h"
@@ -9,11 +8,6 @@
 namespace logcli {
 
 namespace {
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // A step is a duration ("30s", "1m") or a float number of seconds ("15", "0.5"), as Loki accepts.
 util::Result<int64_t> parse_step(const std::string& s) {
@@ -31,7 +25,8 @@ int64_t default_step(int64_t start, int64_t end) {
   return std::max<int64_t>(secs, 1) * model::kNanosPerSecond;
 }
 
-int run_query(const QueryOptions& opts, StdinSource& source, std::FILE* out, std::FILE* err) {
+int run_query(const QueryOptions& opts, StdinSource& source, std::FILE* out, std::FILE* err,
+              util::Clock& clock) {
   auto fail = [&](const std::string& msg) {
     std::fprintf(err, "Query failed: %s\n", msg.c_str());
     return 1;
@@ -49,7 +44,7 @@ int run_query(const QueryOptions& opts, StdinSource& source, std::FILE* out, std
   bool explicit_range = opts.from || opts.to || opts.since;
   int64_t end, start;
   if (explicit_range) {
-    end = now_ns();
+    end = clock.now_ns();
     if (opts.to) {
       auto t = model::parse_time(*opts.to);
       if (!t) return fail("--to: " + t.error());
@@ -68,7 +63,7 @@ int run_query(const QueryOptions& opts, StdinSource& source, std::FILE* out, std
       start = *t;
     }
   } else if (source.empty()) {
-    end = now_ns();
+    end = clock.now_ns();
     start = end - model::kNanosPerHour;
   } else {
     start = source.min_time();
@@ -76,7 +71,7 @@ int run_query(const QueryOptions& opts, StdinSource& source, std::FILE* out, std
   }
 
   if (opts.instant) {
-    int64_t t = source.empty() ? now_ns() : source.max_time();
+    int64_t t = source.empty() ? clock.now_ns() : source.max_time();
     if (opts.now) {
       auto p = model::parse_time(*opts.now);
       if (!p) return fail("--now: " + p.error());

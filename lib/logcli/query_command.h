@@ -9,6 +9,7 @@
 
 #include "logcli/output.h"
 #include "logcli/stdin_source.h"
+#include "util/clock.h"
 
 namespace logcli {
 
@@ -29,7 +30,9 @@ struct QueryOptions {
 };
 
 // Runs the query over `source`; returns the process exit code, with errors on `err`.
-int run_query(const QueryOptions& opts, StdinSource& source, std::FILE* out, std::FILE* err);
+// `clock` gives "now" for explicit ranges and empty inputs.
+int run_query(const QueryOptions& opts, StdinSource& source, std::FILE* out, std::FILE* err,
+              util::Clock& clock = util::system_clock());
 
 // Loki's default step for a range query: one point per 1/250 of the range, at least one second.
 int64_t default_step(int64_t start, int64_t end);

@@ -56,14 +56,14 @@ util::Result<std::vector<logql::Stream>> decode_streams(const json& result) {
     if (!s.is_object()) return util::Error{"stream is not an object"};
     logql::Stream out;
     auto labels = decode_labels(s.contains("stream") ? s["stream"] : json::object(), "stream");
-    if (!labels) return util::Error{labels.error()};
+    if (!labels) return labels.status_error();
     out.labels = std::move(*labels);
     if (!s.contains("values") || !s["values"].is_array()) return util::Error{"stream without values"};
     out.entries.reserve(s["values"].size());
     for (const auto& v : s["values"]) {
       if (!v.is_array() || v.size() < 2 || !v[1].is_string()) return util::Error{"entry is not [timestamp, line]"};
       auto ts = decode_ns(v[0]);
-      if (!ts) return util::Error{ts.error()};
+      if (!ts) return ts.status_error();
       model::Entry e;
       e.timestamp = *ts;
       e.line = v[1].get<std::string>();
@@ -105,9 +105,9 @@ util::Result<const json*> success_data(const json& j) {
 
 util::Result<QueryResponse> decode_query_response(std::string_view body) {
   auto j = parse_json(body);
-  if (!j) return util::Error{j.error()};
+  if (!j) return j.status_error();
   auto data = success_data(*j);
-  if (!data) return util::Error{data.error()};
+  if (!data) return data.status_error();
   const json& d = **data;
   if (!d.is_object() || !d.contains("resultType") || !d["resultType"].is_string() || !d.contains("result"))
     return util::Error{"the server's answer has no resultType and result"};
@@ -117,7 +117,7 @@ util::Result<QueryResponse> decode_query_response(std::string_view body) {
   if (type == "streams") {
     out.result.type = logql::ResultType::Streams;
     auto s = decode_streams(result);
-    if (!s) return util::Error{s.error()};
+    if (!s) return s.status_error();
     out.result.streams = std::move(*s);
   } else if (type == "matrix") {
     out.result.type = logql::ResultType::Matrix;
@@ -126,11 +126,11 @@ util::Result<QueryResponse> decode_query_response(std::string_view body) {
       if (!s.is_object() || !s.contains("values") || !s["values"].is_array()) return util::Error{"series without values"};
       logql::Series series;
       auto labels = decode_labels(s.contains("metric") ? s["metric"] : json::object(), "metric");
-      if (!labels) return util::Error{labels.error()};
+      if (!labels) return labels.status_error();
       series.labels = std::move(*labels);
       for (const auto& v : s["values"]) {
         auto p = decode_point(v);
-        if (!p) return util::Error{p.error()};
+        if (!p) return p.status_error();
         series.points.push_back(*p);
       }
       out.result.matrix.push_back(std::move(series));
@@ -142,17 +142,17 @@ util::Result<QueryResponse> decode_query_response(std::string_view body) {
       if (!s.is_object() || !s.contains("value")) return util::Error{"sample without value"};
       logql::VectorSample sample;
       auto labels = decode_labels(s.contains("metric") ? s["metric"] : json::object(), "metric");
-      if (!labels) return util::Error{labels.error()};
+      if (!labels) return labels.status_error();
       sample.labels = std::move(*labels);
       auto p = decode_point(s["value"]);
-      if (!p) return util::Error{p.error()};
+      if (!p) return p.status_error();
       sample.point = *p;
       out.result.vector.push_back(std::move(sample));
     }
   } else if (type == "scalar") {
     out.result.type = logql::ResultType::Scalar;
     auto p = decode_point(result);
-    if (!p) return util::Error{p.error()};
+    if (!p) return p.status_error();
     out.result.scalar = *p;
   } else {
     return util::Error{"unsupported result type \"" + type + "\""};
@@ -163,9 +163,9 @@ util::Result<QueryResponse> decode_query_response(std::string_view body) {
 
 util::Result<std::vector<std::string>> decode_string_list(std::string_view body) {
   auto j = parse_json(body);
-  if (!j) return util::Error{j.error()};
+  if (!j) return j.status_error();
   auto data = success_data(*j);
-  if (!data) return util::Error{data.error()};
+  if (!data) return data.status_error();
   std::vector<std::string> out;
   if ((*data)->is_null()) return out;  // Loki sends null for an empty list
   if (!(*data)->is_array()) return util::Error{"data is not a list"};
@@ -178,15 +178,15 @@ util::Result<std::vector<std::string>> decode_string_list(std::string_view body)
 
 util::Result<std::vector<model::LabelSet>> decode_series(std::string_view body) {
   auto j = parse_json(body);
-  if (!j) return util::Error{j.error()};
+  if (!j) return j.status_error();
   auto data = success_data(*j);
-  if (!data) return util::Error{data.error()};
+  if (!data) return data.status_error();
   std::vector<model::LabelSet> out;
   if ((*data)->is_null()) return out;
   if (!(*data)->is_array()) return util::Error{"data is not a list"};
   for (const auto& v : **data) {
     auto l = decode_labels(v, "series");
-    if (!l) return util::Error{l.error()};
+    if (!l) return l.status_error();
     out.push_back(std::move(*l));
   }
   return out;
@@ -194,7 +194,7 @@ util::Result<std::vector<model::LabelSet>> decode_series(std::string_view body) 
 
 util::Result<IndexStatsResponse> decode_index_stats(std::string_view body) {
   auto j = parse_json(body);
-  if (!j) return util::Error{j.error()};
+  if (!j) return j.status_error();
   if (!j->is_object()) return util::Error{"index stats are not an object"};
   IndexStatsResponse out;
   auto get = [&](const char* key, uint64_t& field) -> util::Status {
@@ -206,19 +206,19 @@ util::Result<IndexStatsResponse> decode_index_stats(std::string_view body) {
   };
   for (auto [k, f] : {std::pair{"streams", &out.streams}, {"chunks", &out.chunks}, {"entries", &out.entries},
                       {"bytes", &out.bytes}}) {
-    if (auto s = get(k, *f); !s) return util::Error{s.error()};
+    if (auto s = get(k, *f); !s) return s.status_error();
   }
   return out;
 }
 
 util::Result<TailMessage> decode_tail_message(std::string_view body) {
   auto j = parse_json(body);
-  if (!j) return util::Error{j.error()};
+  if (!j) return j.status_error();
   if (!j->is_object()) return util::Error{"tail message is not an object"};
   TailMessage out;
   if (j->contains("streams") && !(*j)["streams"].is_null()) {
     auto s = decode_streams((*j)["streams"]);
-    if (!s) return util::Error{s.error()};
+    if (!s) return s.status_error();
     out.streams = std::move(*s);
   }
   if (j->contains("dropped_entries") && (*j)["dropped_entries"].is_array()) {
@@ -226,11 +226,11 @@ util::Result<TailMessage> decode_tail_message(std::string_view body) {
       if (!d.is_object()) return util::Error{"dropped entry is not an object"};
       DroppedEntry e;
       auto l = decode_labels(d.contains("labels") ? d["labels"] : json::object(), "dropped entry labels");
-      if (!l) return util::Error{l.error()};
+      if (!l) return l.status_error();
       e.labels = std::move(*l);
       if (d.contains("timestamp")) {
         auto ts = decode_ns(d["timestamp"]);
-        if (!ts) return util::Error{ts.error()};
+        if (!ts) return ts.status_error();
         e.timestamp = *ts;
       }
       out.dropped.push_back(std::move(e));

@@ -38,30 +38,25 @@ void print_metric(const logql::QueryResult& r, std::FILE* out) {
 
 }  // namespace
 
-int64_t now_nanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 util::Result<TimeRange> resolve_range(const std::optional<std::string>& since, const std::optional<std::string>& from,
                                       const std::optional<std::string>& to, int64_t now_ns) {
   TimeRange r;
   r.end = now_ns;
   if (to) {
     auto t = model::parse_time(*to);
-    if (!t) return util::Error{"--to: " + t.error()};
+    if (!t) return util::prefixed("--to: ", t.status_error());
     r.end = *t;
   }
   int64_t lookback = model::kNanosPerHour;
   if (since) {
     auto d = model::parse_duration(*since);
-    if (!d) return util::Error{"--since: " + d.error()};
+    if (!d) return util::prefixed("--since: ", d.status_error());
     lookback = *d;
   }
   r.start = r.end - lookback;
   if (from) {
     auto t = model::parse_time(*from);
-    if (!t) return util::Error{"--from: " + t.error()};
+    if (!t) return util::prefixed("--from: ", t.status_error());
     r.start = *t;
   }
   if (r.end < r.start) return util::Error{"the end of the range is before its start"};
@@ -100,10 +95,10 @@ std::string format_query_stats(const std::string& stats_json) {
 }
 
 int run_server_query(QueryBackend& backend, const QueryOptions& q, const ServerQueryOptions& s, std::FILE* out,
-                     std::FILE* err) {
+                     std::FILE* err, util::Clock& clock) {
   // A bad query fails here with the parser's message, before any request.
   if (auto e = logql::parse(q.query); !e) return fail(err, "Query failed: ", e.error());
-  const int64_t now = now_nanos();
+  const int64_t now = clock.now_ns();
 
   if (q.instant) {
     int64_t t = now;
@@ -172,8 +167,8 @@ int run_server_query(QueryBackend& backend, const QueryOptions& q, const ServerQ
 }
 
 int run_labels(QueryBackend& backend, const std::optional<std::string>& name, const ListOptions& o, std::FILE* out,
-               std::FILE* err) {
-  auto range = resolve_range(o.since, o.from, o.to, now_nanos());
+               std::FILE* err, util::Clock& clock) {
+  auto range = resolve_range(o.since, o.from, o.to, clock.now_ns());
   if (!range) return fail(err, "Error doing request: ", range.error());
   auto values = name ? backend.label_values(*name, range->start, range->end)
                      : backend.label_names(range->start, range->end);
@@ -183,8 +178,8 @@ int run_labels(QueryBackend& backend, const std::optional<std::string>& name, co
 }
 
 int run_series(QueryBackend& backend, const std::vector<std::string>& matchers, const ListOptions& o,
-               std::FILE* out, std::FILE* err) {
-  auto range = resolve_range(o.since, o.from, o.to, now_nanos());
+               std::FILE* out, std::FILE* err, util::Clock& clock) {
+  auto range = resolve_range(o.since, o.from, o.to, clock.now_ns());
   if (!range) return fail(err, "Error doing request: ", range.error());
   auto series = backend.series(matchers, range->start, range->end);
   if (!series) return fail(err, "Error doing request: ", series.error());
@@ -193,9 +188,9 @@ int run_series(QueryBackend& backend, const std::vector<std::string>& matchers, 
 }
 
 int run_index_stats(QueryBackend& backend, const std::string& query, const ListOptions& o, std::FILE* out,
-                    std::FILE* err) {
+                    std::FILE* err, util::Clock& clock) {
   if (auto e = logql::parse(query); !e) return fail(err, "Error doing request: ", e.error());
-  auto range = resolve_range(o.since, o.from, o.to, now_nanos());
+  auto range = resolve_range(o.since, o.from, o.to, clock.now_ns());
   if (!range) return fail(err, "Error doing request: ", range.error());
   auto stats = backend.index_stats(query, range->start, range->end);
   if (!stats) return fail(err, "Error doing request: ", stats.error());

@@ -13,6 +13,7 @@
 #include "logcli/output.h"
 #include "logcli/query_backend.h"
 #include "logcli/query_command.h"
+#include "util/clock.h"
 #include "util/result.h"
 
 namespace logcli {
@@ -31,8 +32,9 @@ struct ServerQueryOptions {
   bool progress = false;  // a progress line on stderr while paging (stderr is a terminal)
 };
 
+// `clock` gives "now" for the default range (every run_* takes it from main).
 int run_server_query(QueryBackend& backend, const QueryOptions& q, const ServerQueryOptions& s, std::FILE* out,
-                     std::FILE* err);
+                     std::FILE* err, util::Clock& clock = util::system_clock());
 
 struct ListOptions {
   std::optional<std::string> since, from, to;
@@ -41,19 +43,17 @@ struct ListOptions {
 
 // `labels` (names, or the values of `name`), one per line.
 int run_labels(QueryBackend& backend, const std::optional<std::string>& name, const ListOptions& o, std::FILE* out,
-               std::FILE* err);
+               std::FILE* err, util::Clock& clock = util::system_clock());
 // `series <matcher>...`: one label set per line.
 int run_series(QueryBackend& backend, const std::vector<std::string>& matchers, const ListOptions& o,
-               std::FILE* out, std::FILE* err);
+               std::FILE* out, std::FILE* err, util::Clock& clock = util::system_clock());
 // `stats <query>`: the index statistics block.
 int run_index_stats(QueryBackend& backend, const std::string& query, const ListOptions& o, std::FILE* out,
-                    std::FILE* err);
+                    std::FILE* err, util::Clock& clock = util::system_clock());
 
 // The `stats` block as Loki's logcli prints it: "{\n  bytes: 1.2kB\n  chunks: 3\n ...}\n".
 std::string format_index_stats(const IndexStatsResponse& s, bool color);
 // --stats: the summary of a query answer's stats object, one "key value" line each.
 std::string format_query_stats(const std::string& stats_json);
-
-int64_t now_nanos();
 
 }  // namespace logcli

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -14,11 +13,6 @@
 namespace logcli {
 
 namespace {
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 class SliceIterator : public logql::EntryIterator {
  public:
@@ -179,7 +173,7 @@ util::Result<std::unique_ptr<StdinSource>> StdinSource::load(InputBuffer input, 
   src->input_ = std::move(input);
   src->data_ = src->input_.view();
   util::Status st = format == StdinFormat::Raw ? src->split_raw(arrivals) : src->parse_jsonl();
-  if (!st) return util::Error{st.error()};
+  if (!st) return st.status_error();
   src->finish();
   return src;
 }
@@ -190,14 +184,14 @@ util::Result<std::unique_ptr<StdinSource>> StdinSource::from_buffer(std::string 
   return load(InputBuffer::from_string(std::move(data)), format, {{size, read_time_ns}});
 }
 
-util::Result<std::unique_ptr<StdinSource>> StdinSource::read(int fd, StdinFormat format) {
+util::Result<std::unique_ptr<StdinSource>> StdinSource::read(int fd, StdinFormat format, util::Clock& clock) {
   // Raw lines are stamped with the time they arrive, so `tail -f app.log | logcli ...` style
   // inputs get meaningful times; a mapped file arrives all at once.
   std::vector<std::pair<size_t, int64_t>> arrivals;
-  auto input = InputBuffer::read_all(fd, [&](size_t end) { arrivals.emplace_back(end, now_ns()); });
-  if (!input) return util::Error{input.error()};
+  auto input = InputBuffer::read_all(fd, [&](size_t end) { arrivals.emplace_back(end, clock.now_ns()); });
+  if (!input) return input.status_error();
   if (arrivals.empty() || arrivals.back().first != input->view().size())
-    arrivals.emplace_back(input->view().size(), now_ns());
+    arrivals.emplace_back(input->view().size(), clock.now_ns());
   return load(std::move(*input), format, arrivals);
 }
 
@@ -205,7 +199,7 @@ util::Result<std::unique_ptr<logql::EntryIterator>> StdinSource::select(const lo
   std::vector<bool> stream_ok(streams_.size(), true);
   if (format_ == StdinFormat::Jsonl) {
     auto filter = logql::LabelMatchers::compile(params.matchers);
-    if (!filter) return util::Error{filter.error()};
+    if (!filter) return filter.status_error();
     for (size_t i = 0; i < streams_.size(); ++i) stream_ok[i] = filter->matches(streams_[i]);
   }
   auto lo = std::lower_bound(entries_.begin(), entries_.end(), params.start,

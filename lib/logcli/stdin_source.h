@@ -20,6 +20,7 @@
 #include "logql/eval/source.h"
 #include "model/labels.h"
 #include "util/result.h"
+#include "util/clock.h"
 
 namespace logcli {
 
@@ -28,7 +29,8 @@ enum class StdinFormat { Raw, Jsonl };
 class StdinSource : public logql::LogSource {
  public:
   // Reads `fd` to its end. Jsonl errors name the input line.
-  static util::Result<std::unique_ptr<StdinSource>> read(int fd, StdinFormat format);
+  static util::Result<std::unique_ptr<StdinSource>> read(int fd, StdinFormat format,
+                                                          util::Clock& clock = util::system_clock());
   // Same over an in-memory buffer (tests).
   static util::Result<std::unique_ptr<StdinSource>> from_buffer(std::string data, StdinFormat format,
                                                                 int64_t read_time_ns);

@@ -89,14 +89,14 @@ class StoreBackend : public QueryBackend {
     std::vector<std::vector<logql::ast::Matcher>> groups;
     for (const auto& m : matchers) {
       auto parsed = logql::parse_matchers(m);
-      if (!parsed) return util::Error{parsed.error()};
+      if (!parsed) return parsed.status_error();
       groups.push_back(std::move(*parsed));
     }
     if (groups.empty()) groups.push_back({});
     std::set<model::LabelSet> all;
     for (const auto& g : groups) {
       auto s = querier_.series(tenants_, g, start, end);
-      if (!s) return util::Error{s.error()};
+      if (!s) return s.status_error();
       all.insert(s->begin(), s->end());
     }
     return std::vector<model::LabelSet>(all.begin(), all.end());
@@ -104,17 +104,17 @@ class StoreBackend : public QueryBackend {
 
   util::Result<IndexStatsResponse> index_stats(const std::string& query, int64_t start, int64_t end) override {
     auto expr = logql::parse(query);
-    if (!expr) return util::Error{expr.error()};
+    if (!expr) return expr.status_error();
     std::vector<logql::ast::Matcher> matchers;
     if (auto* sel = std::get_if<logql::ast::LogSelector>(&expr->node)) {
       matchers = sel->matchers;
     } else {
       auto m = logql::parse_matchers(query);
-      if (!m) return util::Error{"index stats need a stream selector: " + m.error()};
+      if (!m) return util::prefixed("index stats need a stream selector: ", m.status_error());
       matchers = std::move(*m);
     }
     auto s = querier_.stats(tenants_, matchers, start, end);
-    if (!s) return util::Error{s.error()};
+    if (!s) return s.status_error();
     return IndexStatsResponse{s->streams, s->chunks, s->entries, s->bytes};
   }
 
@@ -122,7 +122,7 @@ class StoreBackend : public QueryBackend {
   util::Result<QueryResponse> run(const std::string& query, const logql::QueryParams& params) {
     query::SourceFactory sources = [this]() { return querier_.source(tenants_); };
     query::Outcome out = query::execute(query, params, sources, limits_);
-    if (out.status != 200) return util::Error{out.error};
+    if (!out.status.ok()) return out.status.status_error();
     QueryResponse r;
     r.result = std::move(out.result);
     r.stats_json = stats_json(out.stats);
@@ -142,12 +142,12 @@ util::Result<std::unique_ptr<QueryBackend>> open_store_backend(const std::string
   // Checked first: opening the store would create a missing directory, and --store is read-only.
   if (!is_dir(dir)) return util::Error{"no logd store under " + data_dir + " (expected the directory " + dir + ")"};
   auto tenants = push::split_tenant_ids(org_id.empty() ? "fake" : org_id);
-  if (!tenants) return util::Error{tenants.error()};
+  if (!tenants) return tenants.status_error();
   store::LocalStoreOptions options;
   options.dir = dir;
   options.warn = [](const std::string& msg) { std::fprintf(stderr, "logcli: warning: %s\n", msg.c_str()); };
   auto st = store::open_local_store(options);
-  if (!st) return util::Error{st.error()};
+  if (!st) return st.status_error();
   return std::unique_ptr<QueryBackend>(std::make_unique<StoreBackend>(std::move(*st), std::move(*tenants)));
 }
 

@@ -58,12 +58,12 @@ std::string format_tail_entry(const model::LabelSet& labels, const model::Entry&
 }
 
 int run_tail(const ClientOptions& client, const QueryOptions& q, int64_t delay_for_seconds, std::FILE* out,
-             std::FILE* err) {
+             std::FILE* err, util::Clock& clock) {
   if (auto e = logql::parse(q.query); !e) {
     std::fprintf(err, "Tailing logs failed: %s\n", e.error().c_str());
     return 1;
   }
-  auto range = resolve_range(q.since, q.from, q.to, now_nanos());
+  auto range = resolve_range(q.since, q.from, q.to, clock.now_ns());
   if (!range) {
     std::fprintf(err, "Tailing logs failed: %s\n", range.error().c_str());
     return 1;
@@ -85,7 +85,7 @@ int run_tail(const ClientOptions& client, const QueryOptions& q, int64_t delay_f
   }
   WebSocketClient ws(/*stop_on_signals=*/true);  // SIGINT/SIGTERM end the tail with a normal close
   if (auto s = ws.connect(*target, *headers, client); !s) {
-    if (s.error() == "interrupted") return 0;
+    if (s.code() == util::ErrorCode::kCancelled) return 0;  // SIGINT/SIGTERM: a normal end
     std::fprintf(err, "Tailing logs failed: %s\n", s.error().c_str());
     return 1;
   }
@@ -103,7 +103,7 @@ int run_tail(const ClientOptions& client, const QueryOptions& q, int64_t delay_f
     bool closed = false;
     auto msg = ws.read_message(closed);
     if (!msg) {
-      if (msg.error() == "interrupted") {
+      if (msg.code() == util::ErrorCode::kCancelled) {
         ws.close();
         return 0;
       }

@@ -10,6 +10,7 @@
 #include "logcli/http_client.h"
 #include "logcli/query_command.h"
 #include "logcli/response_json.h"
+#include "util/clock.h"
 
 namespace logcli {
 
@@ -17,6 +18,6 @@ namespace logcli {
 std::string format_tail_entry(const model::LabelSet& labels, const model::Entry& entry, const OutputOptions& opts);
 
 int run_tail(const ClientOptions& client, const QueryOptions& q, int64_t delay_for_seconds, std::FILE* out,
-             std::FILE* err);
+             std::FILE* err, util::Clock& clock = util::system_clock());
 
 }  // namespace logcli

@@ -29,7 +29,7 @@ util::Result<WebSocketTarget> websocket_target(const std::string& addr, const st
 class WebSocketClient {
  public:
   // With `stop_on_signals`, SIGINT and SIGTERM (for as long as the client exists) end a blocking
-  // connect() or read_message() with the error "interrupted", closing the connection politely.
+  // connect() or read_message() with a kCancelled error ("interrupted"), closing the connection politely.
   explicit WebSocketClient(bool stop_on_signals = false);
   ~WebSocketClient();
   WebSocketClient(const WebSocketClient&) = delete;
@@ -43,7 +43,7 @@ class WebSocketClient {
                        const ClientOptions& tls);
 
   // The next data message. `closed` is set (and "" returned) when the server closed normally;
-  // `close_reason` then holds its reason text. Interrupted by a signal: error "interrupted".
+  // `close_reason` then holds its reason text. Interrupted by a signal: a kCancelled error.
   util::Result<std::string> read_message(bool& closed);
   const std::string& close_reason() const;
 

@@ -15,58 +15,33 @@
 namespace logd {
 namespace {
 
-int64_t wall_clock_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 constexpr const char* kFakeTenant = "fake";  // Loki's tenant when auth_enabled is false
 constexpr int64_t kLabelsLookback = 6 * model::kNanosPerHour;  // Loki's default for label/series APIs
 
 }  // namespace
 
-http::Response error_response(int status, const std::string& message) {
-  return http::Response::text(status, message + "\n");
+http::Response error_response(const util::Error& error) {
+  return http::Response::text(util::http_status_of(error.code), error.message + "\n");
 }
 
 Api::Api(ApiOptions options, query::Querier& querier, Distributor& distributor, ingest::Ingester* ingester,
-         Metrics& metrics, Clock clock)
+         Metrics& metrics, util::Clock& clock)
     : options_(std::move(options)),
       querier_(querier),
       distributor_(distributor),
       ingester_(ingester),
       metrics_(metrics),
-      clock_(clock ? std::move(clock) : Clock(wall_clock_ns)) {}
+      clock_(clock) {}
 
-Api::Tenants Api::tenants(const http::Request& req, bool allow_multiple) const {
-  Tenants t;
-  if (!options_.auth_enabled) {
-    t.ids = {kFakeTenant};
-    return t;
-  }
+util::Result<std::vector<std::string>> Api::tenants(const http::Request& req, bool allow_multiple) const {
+  if (!options_.auth_enabled) return std::vector<std::string>{kFakeTenant};
   auto org = req.headers.get("X-Scope-OrgID");
-  if (!org || org->empty()) {
-    t.status = 401;
-    t.error = "no org id";
-    return t;
-  }
+  if (!org || org->empty()) return util::unauthenticated("no org id");
   if (!allow_multiple) {
-    if (auto st = push::validate_tenant_id(*org); !st.ok()) {
-      t.status = 400;
-      t.error = st.error();
-      return t;
-    }
-    t.ids = {std::string(*org)};
-    return t;
+    if (auto st = push::validate_tenant_id(*org); !st.ok()) return st.status_error();
+    return std::vector<std::string>{std::string(*org)};
   }
-  auto ids = push::split_tenant_ids(*org);
-  if (!ids.ok()) {
-    t.status = ids.error() == "no org id" ? 401 : 400;
-    t.error = ids.error();
-    return t;
-  }
-  t.ids = std::move(*ids);
-  return t;
+  return push::split_tenant_ids(*org);
 }
 
 util::Status Api::check_query_size(const http::Request& req) const {
@@ -83,7 +58,7 @@ util::Result<http::Params> Api::params(const http::Request& req) const {
   if (auto st = check_query_size(req); !st.ok()) return st.status_error();
   http::Params p = req.query;
   if (req.method == "POST") {
-    if (auto st = http::merge_form_body(req, p); !st.ok()) return util::Error{st.error()};
+    if (auto st = http::merge_form_body(req, p); !st.ok()) return st.status_error();
   }
   return p;
 }
@@ -129,28 +104,27 @@ void Api::register_routes(http::Server& server) {
 }
 
 http::Response Api::push(const http::Request& req) {
-  Tenants t = tenants(req, /*allow_multiple=*/false);
-  if (t.status != 200) return error_response(t.status, t.error);
-  PushOutcome out = distributor_.push(t.ids[0], req.headers.get_or("Content-Type", ""),
+  auto t = tenants(req, /*allow_multiple=*/false);
+  if (!t.ok()) return error_response(t.status_error());
+  util::Status st = distributor_.push((*t)[0], req.headers.get_or("Content-Type", ""),
                                       req.headers.get_or("Content-Encoding", ""), req.body);
-  if (out.status == 204) return http::Response::empty(204);
-  return error_response(out.status, out.body);
+  if (st.ok()) return http::Response::empty(204);
+  return error_response(st.status_error());
 }
 
 util::Cancellation Api::query_cancellation() const {
-  const util::Clock& clock = options_.deadline_clock ? *options_.deadline_clock : util::system_clock();
   const int64_t timeout = options_.query_limits.query_timeout;
-  return util::Cancellation(clock, timeout > 0 ? clock.now_ns() + timeout : 0);
+  return util::Cancellation(clock_, timeout > 0 ? clock_.now_ns() + timeout : 0);
 }
 
 http::Response Api::run_query(const http::Request& req, bool instant) {
-  Tenants t = tenants(req, /*allow_multiple=*/true);
-  if (t.status != 200) return error_response(t.status, t.error);
+  auto t = tenants(req, true);
+  if (!t.ok()) return error_response(t.status_error());
   auto p = params(req);
-  if (!p.ok()) return error_response(util::http_status_of(p.code()), p.error());
-  const int64_t now = clock_();
+  if (!p.ok()) return error_response(p.status_error());
+  const int64_t now = clock_.now_ns();
   auto q = instant ? parse_instant_query(*p, now) : parse_range_query(*p, now);
-  if (!q.ok()) return error_response(400, q.error());
+  if (!q.ok()) return error_response(q.status_error());
   if (q->limit_wrapped_to_zero && !instant) {
     // Loki's readStreams stops before the first entry at limit 0: a log query answers no streams.
     if (auto expr = logql::parse(q->query); expr.ok() && expr->is_log_query()) {
@@ -160,14 +134,14 @@ http::Response Api::run_query(const http::Request& req, bool instant) {
     }
   }
   auto started = std::chrono::steady_clock::now();
-  query::SourceFactory sources = [&]() { return querier_.source(t.ids); };
+  query::SourceFactory sources = [&]() { return querier_.source(*t); };
   // query_timeout and a client that hangs up both stop the evaluation where it is.
   util::Cancellation cancel = query_cancellation();
   if (req.client_gone) cancel.set_probe(req.client_gone);
   query::Outcome out = query::execute(q->query, q->params, sources, options_.query_limits, &cancel);
   metrics_.query_duration.observe({instant ? "instant" : "range"},
                                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  if (out.status != 200) return error_response(out.status, out.error);
+  if (!out.status.ok()) return error_response(out.status.status_error());
   return http::Response::json(200, encode_query_response(out.result, out.stats));
 }
 
@@ -175,89 +149,89 @@ http::Response Api::query_range(const http::Request& req) { return run_query(req
 http::Response Api::query(const http::Request& req) { return run_query(req, true); }
 
 http::Response Api::labels(const http::Request& req) {
-  Tenants t = tenants(req, true);
-  if (t.status != 200) return error_response(t.status, t.error);
+  auto t = tenants(req, true);
+  if (!t.ok()) return error_response(t.status_error());
   auto p = params(req);
-  if (!p.ok()) return error_response(util::http_status_of(p.code()), p.error());
-  auto range = parse_time_range(*p, clock_(), kLabelsLookback);
-  if (!range.ok()) return error_response(400, range.error());
-  auto names = querier_.label_names(t.ids, range->start, range->end);
-  if (!names.ok()) return error_response(500, names.error());
+  if (!p.ok()) return error_response(p.status_error());
+  auto range = parse_time_range(*p, clock_.now_ns(), kLabelsLookback);
+  if (!range.ok()) return error_response(range.status_error());
+  auto names = querier_.label_names(*t, range->start, range->end);
+  if (!names.ok()) return error_response(util::internal(names.error()));
   return http::Response::json(200, encode_string_list(*names));
 }
 
 http::Response Api::label_values(const http::Request& req) {
-  Tenants t = tenants(req, true);
-  if (t.status != 200) return error_response(t.status, t.error);
+  auto t = tenants(req, true);
+  if (!t.ok()) return error_response(t.status_error());
   // /loki/api/v1/label/<name>/values
   std::string_view rest = std::string_view(req.path).substr(std::string_view("/loki/api/v1/label/").size());
   constexpr std::string_view kSuffix = "/values";
   if (rest.size() <= kSuffix.size() || rest.substr(rest.size() - kSuffix.size()) != kSuffix) {
-    return error_response(404, "404 page not found");
+    return error_response(util::not_found("404 page not found"));
   }
   std::string name(rest.substr(0, rest.size() - kSuffix.size()));
   auto p = params(req);
-  if (!p.ok()) return error_response(util::http_status_of(p.code()), p.error());
-  auto range = parse_time_range(*p, clock_(), kLabelsLookback);
-  if (!range.ok()) return error_response(400, range.error());
+  if (!p.ok()) return error_response(p.status_error());
+  auto range = parse_time_range(*p, clock_.now_ns(), kLabelsLookback);
+  if (!range.ok()) return error_response(range.status_error());
   std::vector<logql::ast::Matcher> matchers;
   if (std::string q = param(*p, "query"); !q.empty()) {
     auto m = logql::parse_matchers(q);
-    if (!m.ok()) return error_response(400, m.error());
+    if (!m.ok()) return error_response(m.status_error());
     matchers = std::move(*m);
   }
-  auto values = querier_.label_values(t.ids, name, matchers, range->start, range->end);
-  if (!values.ok()) return error_response(500, values.error());
+  auto values = querier_.label_values(*t, name, matchers, range->start, range->end);
+  if (!values.ok()) return error_response(util::internal(values.error()));
   return http::Response::json(200, encode_string_list(*values));
 }
 
 http::Response Api::series(const http::Request& req) {
-  Tenants t = tenants(req, true);
-  if (t.status != 200) return error_response(t.status, t.error);
+  auto t = tenants(req, true);
+  if (!t.ok()) return error_response(t.status_error());
   auto p = params(req);
-  if (!p.ok()) return error_response(util::http_status_of(p.code()), p.error());
-  auto range = parse_time_range(*p, clock_(), kLabelsLookback);
-  if (!range.ok()) return error_response(400, range.error());
+  if (!p.ok()) return error_response(p.status_error());
+  auto range = parse_time_range(*p, clock_.now_ns(), kLabelsLookback);
+  if (!range.ok()) return error_response(range.status_error());
   auto groups = parse_match_params(*p);
-  if (!groups.ok()) return error_response(400, groups.error());
+  if (!groups.ok()) return error_response(groups.status_error());
   if (groups->empty()) groups->push_back({});  // Loki allows an empty match: every series
   std::set<model::LabelSet> all;
   for (const auto& matchers : *groups) {
-    auto s = querier_.series(t.ids, matchers, range->start, range->end);
-    if (!s.ok()) return error_response(500, s.error());
+    auto s = querier_.series(*t, matchers, range->start, range->end);
+    if (!s.ok()) return error_response(util::internal(s.error()));
     all.insert(s->begin(), s->end());
   }
   return http::Response::json(200, encode_series(std::vector<model::LabelSet>(all.begin(), all.end())));
 }
 
 http::Response Api::index_stats(const http::Request& req) {
-  Tenants t = tenants(req, true);
-  if (t.status != 200) return error_response(t.status, t.error);
+  auto t = tenants(req, true);
+  if (!t.ok()) return error_response(t.status_error());
   auto p = params(req);
-  if (!p.ok()) return error_response(util::http_status_of(p.code()), p.error());
-  auto range = parse_time_range(*p, clock_(), model::kNanosPerHour);
-  if (!range.ok()) return error_response(400, range.error());
+  if (!p.ok()) return error_response(p.status_error());
+  auto range = parse_time_range(*p, clock_.now_ns(), model::kNanosPerHour);
+  if (!range.ok()) return error_response(range.status_error());
   auto expr = logql::parse(param(*p, "query"));
-  if (!expr.ok()) return error_response(400, expr.error());
+  if (!expr.ok()) return error_response(expr.status_error());
   // Stats are per selector: the first stream selector of the query (Loki uses its matchers).
   std::vector<logql::ast::Matcher> matchers;
   if (auto* sel = std::get_if<logql::ast::LogSelector>(&expr->node)) {
     matchers = sel->matchers;
   } else {
     auto m = logql::parse_matchers(param(*p, "query"));
-    if (!m.ok()) return error_response(400, "index stats need a stream selector: " + m.error());
+    if (!m.ok()) return error_response(util::prefixed("index stats need a stream selector: ", m.status_error()));
     matchers = std::move(*m);
   }
-  auto s = querier_.stats(t.ids, matchers, range->start, range->end);
-  if (!s.ok()) return error_response(500, s.error());
+  auto s = querier_.stats(*t, matchers, range->start, range->end);
+  if (!s.ok()) return error_response(util::internal(s.error()));
   return http::Response::json(200, encode_index_stats(*s));
 }
 
 http::Response Api::format_query(const http::Request& req) {
   auto p = params(req);
-  if (!p.ok()) return error_response(util::http_status_of(p.code()), p.error());
+  if (!p.ok()) return error_response(p.status_error());
   auto expr = logql::parse(param(*p, "query"));
-  if (!expr.ok()) return error_response(400, expr.error());
+  if (!expr.ok()) return error_response(expr.status_error());
   return http::Response::json(200, encode_format_query(logql::prettify(*expr)));
 }
 

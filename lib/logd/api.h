@@ -49,17 +49,14 @@ struct ApiOptions {
   std::string version = "3.0.0-logd";
   // Request lines: every request at debug, 5xx answers at warn. Null: none.
   const Logger* logger = nullptr;
-  // What query deadlines (query_timeout) are measured on. Null: the system clock.
-  const util::Clock* deadline_clock = nullptr;
 };
 
 class Api {
  public:
-  using Clock = std::function<int64_t()>;  // ns since the epoch
-
-  // `ingester` may be null (no tail); the others must outlive the Api.
+  // `ingester` may be null (no tail); the others must outlive the Api. `clock` gives "now" for
+  // default query ranges.
   Api(ApiOptions options, query::Querier& querier, Distributor& distributor, ingest::Ingester* ingester,
-      Metrics& metrics, Clock clock = {});
+      Metrics& metrics, util::Clock& clock);
 
   // Registers every route on `server` (before it starts).
   void register_routes(http::Server& server);
@@ -80,14 +77,9 @@ class Api {
   // nullopt.
   std::optional<http::Response> tail_accept(const http::Request& req) const;
 
-  // The tenant IDs of a request: ["fake"] without auth; the validated X-Scope-OrgID otherwise.
-  // Errors carry the status (401 or 400) in `status`.
-  struct Tenants {
-    int status = 200;
-    std::string error;
-    std::vector<std::string> ids;
-  };
-  Tenants tenants(const http::Request& req, bool allow_multiple) const;
+  // The tenant IDs of a request: ["fake"] without auth; the validated X-Scope-OrgID otherwise
+  // (kUnauthenticated without one, kInvalidArgument for a bad one).
+  util::Result<std::vector<std::string>> tenants(const http::Request& req, bool allow_multiple) const;
 
  private:
   http::Response run_query(const http::Request& req, bool instant);
@@ -105,12 +97,13 @@ class Api {
   Distributor& distributor_;
   ingest::Ingester* ingester_;
   Metrics& metrics_;
-  Clock clock_;
+  util::Clock& clock_;
   std::mutex tails_mu_;
   std::map<std::string, int64_t> tails_;  // open tails per org ID
 };
 
-// Loki's error answer: the message as a plain-text body (with the newline Go's http.Error adds).
-http::Response error_response(int status, const std::string& message);
+// Loki's error answer: the status of the error's code, the message as a plain-text body (with
+// the newline Go's http.Error adds).
+http::Response error_response(const util::Error& error);
 
 }  // namespace logd

@@ -87,10 +87,10 @@ std::vector<logql::Stream> ascending(std::vector<logql::Stream> streams) {
 }  // namespace
 
 std::optional<http::Response> Api::tail_accept(const http::Request& req) const {
-  Tenants t = tenants(req, true);
-  if (t.status != 200) return error_response(t.status, t.error);
-  if (auto st = check_query_size(req); !st.ok()) return error_response(util::http_status_of(st.code()), st.error());
-  if (auto tr = parse_tail_request(req.query, clock_()); !tr.ok()) return error_response(400, tr.error());
+  auto t = tenants(req, true);
+  if (!t.ok()) return error_response(t.status_error());
+  if (auto st = check_query_size(req); !st.ok()) return error_response(st.status_error());
+  if (auto tr = parse_tail_request(req.query, clock_.now_ns()); !tr.ok()) return error_response(tr.status_error());
   return std::nullopt;
 }
 
@@ -115,14 +115,14 @@ class Api::TailSlot {
 
 void Api::tail(const http::Request& req, http::WebSocket& ws) {
   auto fail = [&](const std::string& message) { ws.close(1011, message); };
-  Tenants t = tenants(req, true);
-  if (t.status != 200) return fail(t.error);
-  const int64_t now = clock_();
+  auto t = tenants(req, true);
+  if (!t.ok()) return fail(t.error());
+  const int64_t now = clock_.now_ns();
   auto parsed = parse_tail_request(req.query, now);
   if (!parsed.ok()) return fail(parsed.error());
   TailRequest& tr = *parsed;
   std::string org;
-  for (const auto& id : t.ids) org += (org.empty() ? "" : "|") + id;
+  for (const auto& id : *t) org += (org.empty() ? "" : "|") + id;
   TailSlot slot(*this, org);
   if (options_.max_concurrent_tail_requests > 0 && slot.count() > options_.max_concurrent_tail_requests) {
     // Loki's querier message (checkTailRequestLimit), sent as Loki sends tail errors: in the close.
@@ -134,7 +134,7 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
   const auto* selector = &std::get<logql::ast::LogSelector>(expr->node);
   const int64_t delay_for = tr.delay_for;
   const RangeQueryParams* range = &tr.range;
-  const bool multi = t.ids.size() > 1;
+  const bool multi = t->size() > 1;
   auto matchers = logql::LabelMatchers::compile(selector->matchers);
   if (!matchers.ok()) return fail(matchers.error());
   const size_t max_buffered_bytes = options_.tail_max_buffered_bytes;
@@ -143,7 +143,7 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
   auto buffer = std::make_shared<TailBuffer>();
   std::vector<uint64_t> subscriptions;
   if (ingester_) {
-    for (const auto& tenant : t.ids) {
+    for (const auto& tenant : *t) {
       auto* m = &*matchers;
       subscriptions.push_back(ingester_->subscribe(
           tenant, [buffer, m, multi, tenant, max_buffered_bytes](const model::LabelSet& stream,
@@ -173,13 +173,13 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
     logql::QueryParams hp = range->params;
     hp.end = backfill_end;
     hp.direction = logql::Direction::Backward;
-    query::SourceFactory sources = [&]() { return querier_.source(t.ids); };
+    query::SourceFactory sources = [&]() { return querier_.source(*t); };
     util::Cancellation cancel = query_cancellation();
     cancel.set_probe([&ws] { return !ws.is_open(); });
     query::Outcome out = query::execute(query, hp, sources, options_.query_limits, &cancel);
-    if (out.status != 200) {
+    if (!out.status.ok()) {
       unsubscribe();
-      return fail(out.error);
+      return fail(out.status.error());
     }
     if (!out.result.streams.empty() && !ws.send_text(encode_tail(ascending(std::move(out.result.streams)), {}))) {
       unsubscribe();

@@ -4,16 +4,15 @@
 
 #include <limits>
 
-#include "fsutil/atomic_file.h"
+#include "config/field_reader.h"
+#include "config/yaml_document.h"
 #include "logd/logger.h"
 #include "maint/retention.h"
-#include "logtail/config_env.h"
-#include "logtail/config_fields.h"
 
 namespace logd {
 namespace {
 
-using logtail::FieldReader;
+using config::FieldReader;
 constexpr int64_t kMaxInt = std::numeric_limits<int64_t>::max();
 
 util::Status parse_server(const YAML::Node& node, ServerConfig& s) {
@@ -163,7 +162,7 @@ util::Status parse_limits(const YAML::Node& node, LimitsConfig& l) {
   r.reject("per_stream_rate_limit", "");
   r.reject("per_stream_rate_limit_burst", "");
   r.reject("per_tenant_override_config", "");
-  r.reject("ruler_remote_write_url", "logd has no ruler", true);
+  r.reject("ruler_remote_write_url", "set ruler.remote_write.clients instead");
   r.reject("shard_streams", "");
   r.reject("volume_enabled", "");
   r.reject_unless("split_queries_by_interval", "0", "logd splits metric queries over its own workers");
@@ -219,16 +218,18 @@ uint64_t LimitsConfig::max_streams() const {
 std::string Config::wal_dir() const { return ingester.wal.dir.empty() ? common.path_prefix + "/wal" : ingester.wal.dir; }
 std::string Config::store_dir() const { return common.path_prefix + "/store"; }
 std::string Config::lock_path() const { return common.path_prefix + "/logd.lock"; }
+std::string Config::rules_dir() const {
+  return ruler.storage_local_directory.empty() ? common.path_prefix + "/rules" : ruler.storage_local_directory;
+}
+std::string Config::rule_path() const {
+  return ruler.rule_path.empty() ? common.path_prefix + "/rules-temp" : ruler.rule_path;
+}
 
 util::Result<Config> parse_config(std::string_view yaml) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    return util::Error{"invalid YAML: " + std::string(e.what())};
-  }
+  auto root = config::parse_document(yaml);
+  if (!root.ok()) return root.status_error();
   Config c;
-  FieldReader r(root, "");
+  FieldReader r(*root, "");
   auto section = [&](util::Status st) {
     if (!st.ok()) r.fail(st.error());
   };
@@ -241,31 +242,32 @@ util::Result<Config> parse_config(std::string_view yaml) {
   section(parse_querier(r.child("querier"), c.querier));
   section(parse_compactor(r.child("compactor"), c.compactor));
   section(parse_query_range(r.child("query_range")));
+  section(parse_ruler_config(r.child("ruler"), c.ruler));
   const char* kSingleProcess = "logd is a single process; its store is common.path_prefix";
   for (const char* key : {"schema_config", "storage_config", "memberlist", "distributor", "frontend",
-                          "frontend_worker", "query_scheduler", "ruler", "index_gateway",
+                          "frontend_worker", "query_scheduler", "index_gateway",
                           "bloom_build", "bloom_gateway", "pattern_ingester", "chunk_store_config",
                           "table_manager", "runtime_config", "tracing", "analytics", "operational_config",
                           "ingester_client", "overrides_exporter", "kafka_config"}) {
     r.reject(key, kSingleProcess, true);
   }
-  if (auto st = r.finish(); !st.ok()) return util::Error{st.error()};
-  if (auto st = check_config(c); !st.ok()) return util::Error{st.error()};
+  if (auto st = r.finish(); !st.ok()) return st.status_error();
+  if (auto st = check_config(c); !st.ok()) return st.status_error();
   return c;
 }
 
 util::Result<Config> load_config_file(const std::string& path, bool expand_env) {
-  auto text = fsutil::read_file(path);
-  if (!text.ok()) return util::Error{"reading config file: " + text.error()};
+  auto text = config::read_config_file(path);
+  if (!text.ok()) return text.status_error();
   std::string yaml = std::move(*text);
   if (expand_env) {
-    auto expanded = logtail::expand_env(yaml);
-    if (!expanded.ok()) return util::Error{path + ": " + expanded.error()};
+    auto expanded = config::expand_env(yaml);
+    if (!expanded.ok()) return util::prefixed(path + ": ", expanded.status_error());
     yaml = std::move(*expanded);
   }
-  auto config = parse_config(yaml);
-  if (!config.ok()) return util::Error{path + ": " + config.error()};
-  return config;
+  auto parsed = parse_config(yaml);
+  if (!parsed.ok()) return util::prefixed(path + ": ", parsed.status_error());
+  return parsed;
 }
 
 util::Status check_config(const Config& c) {
@@ -281,9 +283,9 @@ util::Status check_config(const Config& c) {
     return util::Error{"server.grpc_listen_port: not supported: logd has no gRPC server (set it to 0)"};
   }
   if (auto level = parse_log_level(c.server.log_level); !level.ok()) {
-    return util::Error{"server.log_level: " + level.error()};
+    return util::prefixed("server.log_level: ", level.status_error());
   }
-  if (auto tls = http_tls_options(c.server); !tls.ok()) return util::Error{tls.error()};
+  if (auto tls = http_tls_options(c.server); !tls.ok()) return tls.status_error();
   if (c.common.path_prefix.empty()) return util::Error{"common.path_prefix: must not be empty"};
   // Loki's minimum: shorter periods would delete chunks an ingester may still be completing.
   constexpr int64_t kMinRetention = 24 * model::kNanosPerHour;
@@ -295,7 +297,7 @@ util::Status check_config(const Config& c) {
     const auto& rs = l.retention_stream[i];
     std::string where = "limits_config.retention_stream[" + std::to_string(i) + "]";
     if (rs.period < kMinRetention) return util::Error{where + ".period: must be at least 24h"};
-    if (auto m = maint::parse_selector(rs.selector); !m.ok()) return util::Error{where + ".selector: " + m.error()};
+    if (auto m = maint::parse_selector(rs.selector); !m.ok()) return util::prefixed(where + ".selector: ", m.status_error());
   }
   if (c.compactor.compaction_interval <= 0) return util::Error{"compactor.compaction_interval: must be positive"};
   if (c.compactor.retention_delete_delay < 0) return util::Error{"compactor.retention_delete_delay: must not be negative"};
@@ -303,6 +305,7 @@ util::Status check_config(const Config& c) {
     return util::Error{"ingester: chunk_target_size and chunk_block_size must be positive"};
   }
   if (c.ingester.flush_check_period <= 0) return util::Error{"ingester.flush_check_period: must be positive"};
+  if (auto st = check_ruler_config(c.ruler); !st.ok()) return st;
   return {};
 }
 
@@ -313,12 +316,12 @@ util::Result<http::TlsOptions> http_tls_options(const ServerConfig& server) {
   tls.key_file = c.key_file;
   tls.client_ca_file = c.client_ca_file;
   auto auth = http::parse_client_auth(c.client_auth_type);
-  if (!auth.ok()) return util::Error{"server.http_tls_config.client_auth_type: " + auth.error()};
+  if (!auth.ok()) return util::prefixed("server.http_tls_config.client_auth_type: ", auth.status_error());
   tls.client_auth = *auth;
   auto version = http::parse_tls_min_version(server.tls_min_version);
-  if (!version.ok()) return util::Error{"server.tls_min_version: " + version.error()};
+  if (!version.ok()) return util::prefixed("server.tls_min_version: ", version.status_error());
   tls.min_version = *version;
-  if (auto st = http::validate(tls, "server.http_tls_config"); !st.ok()) return util::Error{st.error()};
+  if (auto st = http::validate(tls, "server.http_tls_config"); !st.ok()) return st.status_error();
   return tls;
 }
 

@@ -1,6 +1,5 @@
 #include "logd/distributor.h"
 
-#include <chrono>
 #include <limits>
 
 #include "push/decode.h"
@@ -8,11 +7,6 @@
 
 namespace logd {
 namespace {
-
-int64_t wall_clock_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Loki refreshes nothing here; we refresh the known-stream set from the ingester at most this
 // often, and only when a tenant is at its limit.
@@ -48,11 +42,12 @@ void merge_repeated_streams(push::PushRequest& request) {
   request.streams.resize(kept);
 }
 
-Distributor::Distributor(ingest::Ingester& ingester, const LimitsConfig& limits, Metrics& metrics, Clock clock)
+Distributor::Distributor(ingest::Ingester& ingester, const LimitsConfig& limits, Metrics& metrics,
+                         util::Clock& clock)
     : ingester_(ingester),
       limits_(limits),
       metrics_(metrics),
-      clock_(clock ? std::move(clock) : Clock(wall_clock_ns)),
+      clock_(clock),
       rate_limiter_(limits.ingestion_rate_bytes(), limits.ingestion_burst_bytes()) {}
 
 void Distributor::discard(const std::string& reason, const std::string& tenant, size_t entries, size_t bytes) {
@@ -61,38 +56,34 @@ void Distributor::discard(const std::string& reason, const std::string& tenant, 
   metrics_.discarded_bytes.add({reason, tenant}, static_cast<double>(bytes));
 }
 
-PushOutcome Distributor::push(const std::string& tenant, std::string_view content_type,
-                              std::string_view content_encoding, std::string_view body) {
-  if (auto st = push::check_content_encoding(content_encoding); !st.ok()) return {400, st.error()};
+util::Status Distributor::push(const std::string& tenant, std::string_view content_type,
+                               std::string_view content_encoding, std::string_view body) {
+  if (auto st = push::check_content_encoding(content_encoding); !st.ok()) return st;
   auto format = push::body_format(content_type);
-  if (!format.ok()) return {415, format.error()};
+  if (!format.ok()) return format.status_error();
   push::DecodeOptions options;
   options.max_decompressed_bytes = max_decoded_push_bytes(limits_);
   auto request = push::decode_body(*format, body, options);
-  if (!request.ok()) {
-    // validation.RequestBodyTooLarge is Loki's only decode failure answered 413.
-    int status = request.error().rfind("request body too large", 0) == 0 ? 413 : 400;
-    return {status, request.error()};
-  }
+  if (!request.ok()) return request.status_error();
   return push_request(tenant, std::move(*request));
 }
 
-PushOutcome Distributor::push_request(const std::string& tenant, push::PushRequest request) {
-  const int64_t now = clock_();
+util::Status Distributor::push_request(const std::string& tenant, push::PushRequest request) {
+  const int64_t now = clock_.now_ns();
   push::ValidationReport report = push::validate(request, limits_.push, now);
   for (const auto& d : report.discarded) discard(d.reason, tenant, d.entries, d.bytes);
-  if (report.status == 422) return {422, report.message};
+  if (report.status.code() == util::ErrorCode::kUnprocessable) return report.status;
   merge_repeated_streams(request);
 
   if (report.accepted_entries > 0 && !rate_limiter_.allow(tenant, report.accepted_bytes, now)) {
     discard("rate_limited", tenant, report.accepted_entries, report.accepted_bytes);
     // validation.RateLimitedErrorMsg
-    return {429, "Ingestion rate limit exceeded for user " + tenant + " (limit: " +
-                     std::to_string(static_cast<int64_t>(rate_limiter_.rate())) +
-                     " bytes/sec) while attempting to ingest '" + std::to_string(report.accepted_entries) +
-                     "' lines totaling '" + std::to_string(report.accepted_bytes) +
-                     "' bytes, reduce log volume or contact your Loki administrator to see if the limit can be "
-                     "increased"};
+    return util::rate_limited("Ingestion rate limit exceeded for user " + tenant + " (limit: " +
+                              std::to_string(static_cast<int64_t>(rate_limiter_.rate())) +
+                              " bytes/sec) while attempting to ingest '" + std::to_string(report.accepted_entries) +
+                              "' lines totaling '" + std::to_string(report.accepted_bytes) +
+                              "' bytes, reduce log volume or contact your Loki administrator to see if the limit "
+                              "can be increased");
   }
 
   size_t limited_entries = 0, limited_bytes = 0;
@@ -103,13 +94,13 @@ PushOutcome Distributor::push_request(const std::string& tenant, push::PushReque
   if (!request.streams.empty()) {
     util::Status pushed = ingester_.push(tenant, request.streams);
     release_in_flight(tenant, admitted);
-    if (!pushed.ok()) return {500, pushed.error()};
+    // The WAL or the ingester failed: Loki answers 500 whatever the cause.
+    if (!pushed.ok()) return util::internal(pushed.error());
     metrics_.lines_received.add({tenant}, static_cast<double>(report.accepted_entries - limited_entries));
     metrics_.bytes_received.add({tenant}, static_cast<double>(report.accepted_bytes - limited_bytes));
   }
-  if (!stream_limit_message.empty()) return {429, stream_limit_message};
-  if (report.status != 204) return {report.status, report.message};
-  return {204, {}};
+  if (!stream_limit_message.empty()) return util::rate_limited(std::move(stream_limit_message));
+  return report.status;
 }
 
 void Distributor::release_in_flight(const std::string& tenant, const std::vector<uint64_t>& admitted) {
@@ -137,7 +128,7 @@ std::string Distributor::apply_stream_limit(const std::string& tenant, push::Pus
     bool ok = limit == 0 || known.count(fp) || known.size() < limit;
     if (!ok) {
       // At the limit: what the ingester really holds may be less (flushed idle streams).
-      const int64_t now = clock_();
+      const int64_t now = clock_.now_ns();
       int64_t& last = last_refresh_[tenant];
       if (now - last >= kStreamRefreshInterval) {
         last = now;

@@ -3,15 +3,15 @@
 //   -> validation with the tenant's limits (bad entries dropped, the rest kept)
 //   -> repeated label sets merged into one stream -> per-tenant ingestion rate limit (bytes)
 //   -> per-tenant active stream limit -> ingest::Ingester::push.
-// and comes back as the HTTP status and plain-text body Loki would answer: 204, 400 (what was
-// dropped; the valid part is still ingested), 413, 415, 422, 429, or 500 if the WAL write failed.
+// and comes back as OK or an error whose code and message are what Loki answers: kInvalidArgument
+// (400: what was dropped; the valid part is still ingested), kTooLarge (413), kUnsupportedFormat
+// (415), kUnprocessable (422), kRateLimited (429), or kInternal (500) if the WAL write failed.
 //
 // Thread-safety: push() may be called concurrently; the rate limiter and the stream registry
 // have their own locks.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -23,28 +23,23 @@
 #include "logd/metrics.h"
 #include "logd/rate_limiter.h"
 #include "push/push_request.h"
+#include "util/clock.h"
 
 namespace logd {
 
-struct PushOutcome {
-  int status = 204;
-  std::string body;  // empty on 204
-};
-
 class Distributor {
  public:
-  using Clock = std::function<int64_t()>;  // ns since the epoch; the wall clock by default
-
-  Distributor(ingest::Ingester& ingester, const LimitsConfig& limits, Metrics& metrics, Clock clock = {});
+  // `clock` times the rate limiter, the validation of timestamps and the stream-set refreshes.
+  Distributor(ingest::Ingester& ingester, const LimitsConfig& limits, Metrics& metrics, util::Clock& clock);
 
   // Handles one push for an already validated tenant ID. `body` is the identity body (the HTTP
   // layer has undone gzip/deflate).
-  PushOutcome push(const std::string& tenant, std::string_view content_type, std::string_view content_encoding,
+  util::Status push(const std::string& tenant, std::string_view content_type, std::string_view content_encoding,
                    std::string_view body);
 
   // The same from a decoded request (the part after decoding), for callers that decode
   // themselves and for tests.
-  PushOutcome push_request(const std::string& tenant, push::PushRequest request);
+  util::Status push_request(const std::string& tenant, push::PushRequest request);
 
  private:
   // Drops the streams that would exceed the tenant's active-stream limit; returns Loki's message
@@ -58,7 +53,7 @@ class Distributor {
   ingest::Ingester& ingester_;
   LimitsConfig limits_;
   Metrics& metrics_;
-  Clock clock_;
+  util::Clock& clock_;
   RateLimiter rate_limiter_;
 
   // Fingerprints of the streams each tenant has in the ingester, as far as we know. Streams the

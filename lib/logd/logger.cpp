@@ -5,6 +5,7 @@
 
 #include "model/go_string.h"
 #include "model/time.h"
+#include "util/clock.h"
 
 namespace logd {
 
@@ -19,12 +20,10 @@ util::Result<LogLevel> parse_log_level(std::string_view name) {
 void Logger::log(LogLevel level, std::string_view msg, std::string_view fields) const {
   if (!enabled(level)) return;
   static constexpr const char* kNames[] = {"debug", "info", "warn", "error"};
-  timespec now{};
-  clock_gettime(CLOCK_REALTIME, &now);
   std::string line = "level=";
   line += kNames[static_cast<int>(level)];
   line += " ts=";
-  line += model::format_rfc3339nano(static_cast<int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec);
+  line += model::format_rfc3339nano(util::system_clock().now_ns());
   line += " msg=";
   line += model::quote_go_string(msg);
   if (!fields.empty()) {

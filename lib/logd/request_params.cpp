@@ -73,7 +73,7 @@ util::Result<int64_t> parse_step(const std::string& text) {
 util::Result<TimeRange> parse_time_range(const http::Params& p, int64_t now, int64_t default_lookback) {
   TimeRange r;
   auto end = parse_time_param(p, "end", now);
-  if (!end.ok()) return util::Error{end.error()};
+  if (!end.ok()) return end.status_error();
   r.end = *end;
   int64_t lookback = default_lookback;
   if (std::string since = param(p, "since"); !since.empty()) {
@@ -82,7 +82,7 @@ util::Result<TimeRange> parse_time_range(const http::Params& p, int64_t now, int
     lookback = *d;
   }
   auto start = parse_time_param(p, "start", logql::clamp_ns(static_cast<__int128>(r.end) - lookback));
-  if (!start.ok()) return util::Error{start.error()};
+  if (!start.ok()) return start.status_error();
   r.start = *start;
   if (r.end < r.start) return util::Error{"end timestamp must not be before or equal to start time"};
   return r;
@@ -92,20 +92,20 @@ util::Result<RangeQueryParams> parse_range_query(const http::Params& p, int64_t 
   RangeQueryParams out;
   out.query = param(p, "query");
   auto range = parse_time_range(p, now, model::kNanosPerHour);
-  if (!range.ok()) return util::Error{range.error()};
+  if (!range.ok()) return range.status_error();
   out.params.start = range->start;
   out.params.end = range->end;
   auto limit = parse_limit(p);
-  if (!limit.ok()) return util::Error{limit.error()};
+  if (!limit.ok()) return limit.status_error();
   out.params.limit = *limit;
   out.limit_wrapped_to_zero = *limit == 0;
   auto dir = parse_direction(p);
-  if (!dir.ok()) return util::Error{dir.error()};
+  if (!dir.ok()) return dir.status_error();
   out.params.direction = *dir;
   out.params.step = default_step(range->start, range->end);
   if (std::string step = param(p, "step"); !step.empty()) {
     auto s = parse_step(step);
-    if (!s.ok()) return util::Error{"invalid step: " + s.error()};
+    if (!s.ok()) return util::prefixed("invalid step: ", s.status_error());
     out.params.step = *s;
   }
   if (out.params.step <= 0) {
@@ -116,7 +116,7 @@ util::Result<RangeQueryParams> parse_range_query(const http::Params& p, int64_t 
   }
   if (std::string interval = param(p, "interval"); !interval.empty()) {
     auto i = parse_step(interval);
-    if (!i.ok()) return util::Error{"invalid interval: " + i.error()};
+    if (!i.ok()) return util::prefixed("invalid interval: ", i.status_error());
     if (*i < 0) return util::Error{"interval must be >= 0"};
     out.params.interval = *i;
   }
@@ -127,15 +127,15 @@ util::Result<RangeQueryParams> parse_instant_query(const http::Params& p, int64_
   RangeQueryParams out;
   out.query = param(p, "query");
   auto t = parse_time_param(p, "time", now);
-  if (!t.ok()) return util::Error{t.error()};
+  if (!t.ok()) return t.status_error();
   out.params.start = out.params.end = *t;
   out.params.instant = true;
   auto limit = parse_limit(p);
-  if (!limit.ok()) return util::Error{limit.error()};
+  if (!limit.ok()) return limit.status_error();
   out.params.limit = *limit;
   out.limit_wrapped_to_zero = *limit == 0;
   auto dir = parse_direction(p);
-  if (!dir.ok()) return util::Error{dir.error()};
+  if (!dir.ok()) return dir.status_error();
   out.params.direction = *dir;
   return out;
 }
@@ -144,15 +144,15 @@ util::Result<std::vector<std::vector<logql::ast::Matcher>>> parse_match_params(c
   std::vector<std::vector<logql::ast::Matcher>> out;
   auto add = [&](const std::string& text) -> util::Status {
     auto m = logql::parse_matchers(text);
-    if (!m.ok()) return util::Error{m.error()};
+    if (!m.ok()) return m.status_error();
     out.push_back(std::move(*m));
     return {};
   };
   for (auto [it, end] = p.equal_range("match[]"); it != end; ++it) {
-    if (auto st = add(it->second); !st.ok()) return util::Error{st.error()};
+    if (auto st = add(it->second); !st.ok()) return st.status_error();
   }
   for (auto [it, end] = p.equal_range("match"); it != end; ++it) {
-    if (auto st = add(it->second); !st.ok()) return util::Error{st.error()};
+    if (auto st = add(it->second); !st.ok()) return st.status_error();
   }
   return out;
 }

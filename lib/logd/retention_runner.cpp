@@ -1,28 +1,17 @@
 #include "logd/retention_runner.h"
 
-#include <chrono>
-
 #include "maint/store_snapshot.h"
 #include "model/go_string.h"
 #include "model/time.h"
 
 namespace logd {
-namespace {
-
-int64_t wall_clock_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 util::Result<std::unique_ptr<RetentionRunner>> RetentionRunner::create(const Config& config, const Logger& logger,
-                                                                       Metrics& metrics, Clock clock) {
+                                                                       Metrics& metrics, util::Clock& clock) {
   maint::RetentionOptions options;
   options.retention_period = config.limits_config.retention_period;
   for (const auto& rs : config.limits_config.retention_stream) {
     auto matchers = maint::parse_selector(rs.selector);
-    if (!matchers.ok()) return util::Error{"limits_config.retention_stream: " + rs.selector + ": " + matchers.error()};
+    if (!matchers.ok()) return util::prefixed("limits_config.retention_stream: " + rs.selector + ": ", matchers.status_error());
     maint::RetentionRule rule;
     rule.selector = rs.selector;
     rule.matchers = std::move(*matchers);
@@ -32,42 +21,35 @@ util::Result<std::unique_ptr<RetentionRunner>> RetentionRunner::create(const Con
   }
   return std::unique_ptr<RetentionRunner>(new RetentionRunner(
       config.common.path_prefix, config.store_dir(), config.compactor.compaction_interval,
-      config.compactor.retention_delete_delay, std::move(options), logger, metrics,
-      clock ? std::move(clock) : Clock(wall_clock_ns)));
+      config.compactor.retention_delete_delay, std::move(options), logger, metrics, clock));
 }
 
 RetentionRunner::RetentionRunner(std::string data_dir, std::string store_root, int64_t interval, int64_t delete_delay,
-                                 maint::RetentionOptions options, const Logger& logger, Metrics& metrics, Clock clock)
+                                 maint::RetentionOptions options, const Logger& logger, Metrics& metrics,
+                                 util::Clock& clock)
     : data_dir_(std::move(data_dir)), store_root_(std::move(store_root)), interval_(interval),
       delete_delay_(delete_delay), options_(std::move(options)), logger_(logger), metrics_(metrics),
-      clock_(std::move(clock)) {}
+      clock_(clock) {}
 
 RetentionRunner::~RetentionRunner() { stop(); }
 
 void RetentionRunner::start() {
   if (thread_.joinable()) return;
-  stopping_ = false;
   // A pass at once (the WAL is replayed and logd serves by now), then one per interval.
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
+  thread_ = std::jthread([this](std::stop_token stop) {
     do {
-      lock.unlock();
-      run_once();
-      lock.lock();
-    } while (!cv_.wait_for(lock, std::chrono::nanoseconds(interval_), [this] { return stopping_; }));
+      run_once(stop);
+    } while (clock_.sleep_for(interval_, stop));
   });
 }
 
 void RetentionRunner::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return;
+  thread_.request_stop();
+  thread_.join();
 }
 
-size_t RetentionRunner::run_once() {
+size_t RetentionRunner::run_once(std::stop_token stop) {
   auto lock = maint::acquire_maintenance_lock(data_dir_);
   if (!lock.ok()) {
     metrics_.retention_runs.add({"skipped"}, 1);
@@ -77,15 +59,12 @@ size_t RetentionRunner::run_once() {
   // A chunk goes retention_delete_delay after it expired, as Loki's compactor deletes marked
   // chunks only after that delay: evaluate as of now - delay.
   maint::RetentionOptions options = options_;
-  options.now = clock_() - delete_delay_;
+  options.now = clock_.now_ns() - delete_delay_;
   size_t deleted = 0;
   bool failed = false;
   for (const std::string& tenant : maint::list_tenants(store_root_)) {
-    {
-      // Shutdown does not wait for the rest of a long pass: the next start picks it up.
-      std::lock_guard stop_lock(mu_);
-      if (stopping_) break;
-    }
+    // Shutdown does not wait for the rest of a long pass: the next start picks it up.
+    if (stop.stop_requested()) break;
     auto report = maint::apply_retention(store_root_, tenant, options);
     if (!report.ok()) {
       failed = true;

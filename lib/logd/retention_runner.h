@@ -9,11 +9,9 @@
 // Thread-safety: start()/stop() from one thread; run_once() may be called while stopped.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <memory>
-#include <mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
 
@@ -21,39 +19,37 @@
 #include "logd/logger.h"
 #include "logd/metrics.h"
 #include "maint/retention.h"
+#include "util/clock.h"
 #include "util/result.h"
 
 namespace logd {
 
 class RetentionRunner {
  public:
-  using Clock = std::function<int64_t()>;  // ns since the epoch
-
   // Errors: a retention_stream selector that does not parse (check_config catches it first).
+  // `clock` says what is expired and paces the passes.
   static util::Result<std::unique_ptr<RetentionRunner>> create(const Config& config, const Logger& logger,
-                                                               Metrics& metrics, Clock clock = {});
+                                                               Metrics& metrics, util::Clock& clock);
   ~RetentionRunner();  // stop()
 
   void start();
   void stop();
-  // One pass over every tenant, as of `clock()`. Returns the chunks deleted.
-  size_t run_once();
+  // One pass over every tenant, as of the clock's now. Returns the chunks deleted. A stop
+  // request ends it between tenants.
+  size_t run_once(std::stop_token stop = {});
 
  private:
   RetentionRunner(std::string data_dir, std::string store_root, int64_t interval, int64_t delete_delay,
-                  maint::RetentionOptions options, const Logger& logger, Metrics& metrics, Clock clock);
+                  maint::RetentionOptions options, const Logger& logger, Metrics& metrics, util::Clock& clock);
 
   const std::string data_dir_, store_root_;
   const int64_t interval_, delete_delay_;
   const maint::RetentionOptions options_;  // `now` is set per pass
   const Logger& logger_;
   Metrics& metrics_;
-  const Clock clock_;
+  util::Clock& clock_;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::jthread thread_;
 };
 
 }  // namespace logd

@@ -11,14 +11,10 @@
 #include "discovery/file_sd.h"
 #include "discovery/kubernetes_sd.h"
 #include "logtail/app_impl.h"
+#include "stages/stages_yaml.h"
 
 namespace logtail {
 namespace {
-
-int64_t wall_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Promtail's stdin reader: lines without their trailing "\r\n", empty lines skipped.
 void read_stdin(App::Impl& impl, const model::LabelSet& labels) {
@@ -27,7 +23,7 @@ void read_stdin(App::Impl& impl, const model::LabelSet& labels) {
   auto emit = [&](std::string_view line) {
     while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
     if (line.empty()) return;
-    impl.runner->process_unqueued(0, labels, std::string(line), wall_ns());
+    impl.runner->process_unqueued(0, labels, std::string(line), impl.options.clock->now_ns());
   };
   while (!impl.stdin_stop.load()) {
     // poll with a timeout so that stop() is not held up by a terminal that never sends EOF.
@@ -67,8 +63,8 @@ util::Result<std::unique_ptr<discovery::DiscoverySet>> make_discovery(const Scra
   for (size_t k = 0; k < sc.kubernetes_sd_configs.size(); ++k) {
     auto d = discovery::KubernetesDiscovery::create(sc.kubernetes_sd_configs[k]);
     if (!d.ok()) {
-      return util::Error{"scrape_configs[" + std::to_string(index) + "].kubernetes_sd_configs[" + std::to_string(k) +
-                         "]: " + d.error()};
+      return util::prefixed("scrape_configs[" + std::to_string(index) + "].kubernetes_sd_configs[" + std::to_string(k) +
+                         "]: ", d.status_error());
     }
     discoverers.push_back(std::move(*d));
   }
@@ -97,10 +93,11 @@ util::Status start_listening_sources(App::Impl& m) {
       o.tls = {c.tls_config.cert_file, c.tls_config.key_file, c.tls_config.ca_file};
       o.labels = c.labels;
       o.relabel_rules = sc.relabel_configs;
+      o.clock = m.options.clock;
       auto l = sources::SyslogListener::start(std::move(o), [&m, i](model::LabelSet labels, model::Entry e) {
         m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp, {}, /*cancellable=*/true);
       });
-      if (!l.ok()) return util::Error{where + l.error()};
+      if (!l.ok()) return util::prefixed(where, l.status_error());
       m.syslog_listeners.push_back(std::move(*l));
     }
     if (sc.loki_push_api) {
@@ -111,11 +108,12 @@ util::Status start_listening_sources(App::Impl& m) {
       o.labels = c.labels;
       o.use_incoming_timestamp = c.use_incoming_timestamp;
       o.relabel_rules = sc.relabel_configs;
+      o.clock = m.options.clock;
       auto r = sources::PushReceiver::start(std::move(o), [&m, i](model::LabelSet labels,
                                                                  std::vector<model::Entry> entries) {
         for (model::Entry& e : entries) m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp);
       });
-      if (!r.ok()) return util::Error{where + r.error()};
+      if (!r.ok()) return util::prefixed(where, r.status_error());
       m.push_receivers.push_back(std::move(*r));
     }
     if (sc.journal) {
@@ -127,6 +125,7 @@ util::Status start_listening_sources(App::Impl& m) {
       o.json = c.json;
       o.labels = c.labels;
       o.relabel_rules = sc.relabel_configs;
+      o.clock = m.options.clock;
       // Promtail's positions key for the journal. Its cursor advances only once every client
       // acknowledged the entries before it, like file offsets: the journal is one AckRouter
       // source (a FileCursor named after the key) whose "offsets" are the entries' numbers.
@@ -144,7 +143,7 @@ util::Status start_listening_sources(App::Impl& m) {
                                    client::SourcePosition{source, static_cast<int64_t>(sequence)},
                                    /*cancellable=*/true);
       });
-      if (!j.ok()) return util::Error{where + j.error()};
+      if (!j.ok()) return util::prefixed(where, j.status_error());
       m.journal_readers.push_back(std::move(*j));
     }
   }
@@ -171,7 +170,7 @@ bool App::stdin_finished() const {
 
 util::Result<std::unique_ptr<App>> App::create(Config config, AppOptions options) {
   auto impl = build_impl(std::move(config), std::move(options));
-  if (!impl.ok()) return util::Error{impl.error()};
+  if (!impl.ok()) return impl.status_error();
   return std::unique_ptr<App>(new App(std::move(*impl)));
 }
 
@@ -214,22 +213,27 @@ util::Result<std::unique_ptr<App::Impl>> build_impl(Config config, AppOptions op
   impl->stdin_mode = options.read_stdin || config.target_config.stdin;
   impl->config = std::move(config);
   impl->options = options;
+  if (!impl->options.clock) impl->options.clock = &util::system_clock();
+  util::Clock& clock = *impl->options.clock;
+  impl->registry = std::make_shared<stages::MetricRegistry>(clock);
   const Config& c = impl->config;
 
   // Pipelines: one per scrape config (stdin uses the first; without one, an empty pipeline).
   for (size_t i = 0; i < c.scrape_configs.size(); ++i) {
     const ScrapeConfig& sc = c.scrape_configs[i];
-    YAML::Node node = sc.pipeline_stages ? YAML::Node(*sc.pipeline_stages) : YAML::Node();
-    auto p = stages::Pipeline::compile(node, {.registry = impl->registry, .job_name = sc.job_name});
-    if (!p.ok()) return util::Error{"scrape_configs[" + std::to_string(i) + "].pipeline_stages: " + p.error()};
+    auto specs = stages::parse_pipeline_stages(sc.pipeline_stages,
+                                               "scrape_configs[" + std::to_string(i) + "].pipeline_stages");
+    if (!specs.ok()) return specs.status_error();
+    auto p = stages::Pipeline::compile(*specs, {.registry = impl->registry, .job_name = sc.job_name, .clock = &clock});
+    if (!p.ok()) return p.status_error();  // names the stage's key path
     impl->pipelines.push_back(std::move(*p));
     impl->targets.push_back(build_file_targets(sc, impl->hostname));
     auto ds = make_discovery(sc, i, options.use_inotify);
-    if (!ds.ok()) return util::Error{ds.error()};
+    if (!ds.ok()) return ds.status_error();
     impl->discovery.push_back(std::move(*ds));
   }
   if (impl->pipelines.empty()) {
-    auto p = stages::Pipeline::compile(YAML::Node(), {.registry = impl->registry});
+    auto p = stages::Pipeline::compile({}, {.registry = impl->registry, .clock = &clock});
     impl->pipelines.push_back(std::move(*p));
   }
 
@@ -238,7 +242,7 @@ util::Result<std::unique_ptr<App::Impl>> build_impl(Config config, AppOptions op
   auto store = positions::PositionsStore::open({.filename = c.positions.filename,
                                                 .ignore_invalid_yaml = c.positions.ignore_invalid_yaml,
                                                 .read_only = options.dry_run});
-  if (!store.ok()) return util::Error{store.error()};
+  if (!store.ok()) return store.status_error();
   impl->positions = std::move(*store);
   impl->acks = std::make_unique<AckRouter>(nclients);
   App::Impl* raw = impl.get();
@@ -251,12 +255,12 @@ util::Result<std::unique_ptr<App::Impl>> build_impl(Config config, AppOptions op
     co.metrics = impl->client_metrics;
     co.on_ack = [raw, i](const client::BatchOutcome& outcome) { raw->acks->on_outcome(i, outcome); };
     auto cl = client::Client::create(c.clients[i], std::move(co));
-    if (!cl.ok()) return util::Error{"clients[" + std::to_string(i) + "]: " + cl.error()};
+    if (!cl.ok()) return util::prefixed("clients[" + std::to_string(i) + "]: ", cl.status_error());
     impl->clients.push_back(std::move(*cl));
   }
   impl->queue = std::make_unique<ScrapeLineQueue>(options.queue_max_lines, options.queue_max_bytes);
   impl->runner = std::make_unique<PipelineRunner>(&impl->pipelines, &impl->clients, impl->acks.get(),
-                                                  impl->queue.get(), options.dry_run_out);
+                                                  impl->queue.get(), options.dry_run_out, clock);
   return impl;
 }
 
@@ -279,11 +283,12 @@ util::Status App::start_locked() {
     to.min_poll_ns = m.config.file_watch_config.min_poll_frequency;
     to.max_poll_ns = m.config.file_watch_config.max_poll_frequency;
     to.use_inotify = m.options.use_inotify;
+    to.clock = m.options.clock;
     for (size_t i = 0; i < m.config.scrape_configs.size(); ++i) {
       auto tm = std::make_unique<tail::TargetManager>(to, m.positions.get(), m.queue->consumer_for(i));
       if (auto st = tm->set_targets(m.targets[i].active); !st.ok()) {
-        return util::Error{"scrape_configs[" + std::to_string(i) + "] (" + m.config.scrape_configs[i].job_name +
-                           "): " + st.error()};
+        return util::prefixed("scrape_configs[" + std::to_string(i) + "] (" + m.config.scrape_configs[i].job_name +
+                           "): ", st.status_error());
       }
       m.managers.push_back(std::move(tm));
     }
@@ -307,15 +312,8 @@ util::Status App::start_locked() {
       });
     }
   }
-  m.syncer = std::thread([&m] {
-    std::unique_lock lock(m.sync_mu);
-    const auto period = std::chrono::nanoseconds(std::max<int64_t>(m.config.positions.sync_period, 1'000'000));
-    while (!m.sync_cv.wait_for(lock, period, [&] { return m.stopping; })) {
-      lock.unlock();
-      (void)m.positions->sync();  // a failed sync is retried at the next period and at stop()
-      lock.lock();
-    }
-  });
+  m.syncer = std::make_unique<positions::PositionsSyncer>(*m.positions, m.config.positions.sync_period,
+                                                          *m.options.clock);
   return {};
 }
 
@@ -357,12 +355,7 @@ bool App::stop_locked() {
   // 4. Record acknowledged positions, then write them.
   for (auto& tm : m.managers) tm->stop();
   for (auto& j : m.journal_readers) j->save_acknowledged_cursor();
-  {
-    std::lock_guard lock(m.sync_mu);
-    m.stopping = true;
-  }
-  m.sync_cv.notify_all();
-  if (m.syncer.joinable()) m.syncer.join();
+  if (m.syncer) m.syncer->stop();
   bool synced = m.positions->close().ok();
   return ran_all && delivered && synced;
 }

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "logtail/config.h"
+#include "util/clock.h"
 #include "util/result.h"
 
 namespace logtail {
@@ -46,6 +47,9 @@ struct AppOptions {
   size_t queue_max_bytes = 8 << 20;
   size_t client_queue_bytes = 4 << 20;  // per client, see client::ClientOptions
   bool use_inotify = true;
+  // The one source of time (line timestamps, positions sync, pipeline flushes, stage clocks);
+  // cmd/logtail passes the system clock, tests a FakeClock. Must outlive the App.
+  util::Clock* clock = &util::system_clock();
 };
 
 class App {

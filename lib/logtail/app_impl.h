@@ -19,6 +19,7 @@
 #include "logtail/pipeline_runner.h"
 #include "logtail/targets.h"
 #include "positions/positions_store.h"
+#include "positions/positions_syncer.h"
 #include "sources/journal_reader.h"
 #include "sources/push_receiver.h"
 #include "sources/syslog_listener.h"
@@ -33,7 +34,7 @@ struct App::Impl {
   AppOptions options;
   std::string hostname;
 
-  std::shared_ptr<stages::MetricRegistry> registry = std::make_shared<stages::MetricRegistry>();
+  std::shared_ptr<stages::MetricRegistry> registry;
   std::shared_ptr<client::ClientMetrics> client_metrics = std::make_shared<client::ClientMetrics>();
   std::vector<stages::Pipeline> pipelines;  // one per scrape config
   std::vector<ScrapeTargets> targets;       // one per scrape config; discovery replaces them
@@ -51,10 +52,7 @@ struct App::Impl {
   std::vector<std::unique_ptr<sources::PushReceiver>> push_receivers;
   std::vector<std::unique_ptr<sources::JournalReader>> journal_readers;  // cursor: "journal-<job>"
 
-  std::thread syncer;  // positions.sync_period
-  std::mutex sync_mu;
-  std::condition_variable sync_cv;
-  bool stopping = false;  // guarded by sync_mu
+  std::unique_ptr<positions::PositionsSyncer> syncer;  // positions.sync_period, on options.clock
 
   std::thread stdin_reader;
   std::atomic<bool> stdin_finished{false};

@@ -82,7 +82,7 @@ util::Result<model::LabelSet> parse_external_labels(std::string_view text) {
 
 util::Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
   CommandLine cl;
-  if (auto st = flags::parse_args(args, specs(), cl); !st.ok()) return util::Error{st.error()};
+  if (auto st = flags::parse_args(args, specs(), cl); !st.ok()) return st.status_error();
   return cl;
 }
 

@@ -11,17 +11,13 @@ namespace {
 constexpr int64_t kFlushEveryNs = 100 * model::kNanosPerMilli;
 constexpr size_t kPopBatch = 512;
 
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 PipelineRunner::PipelineRunner(std::vector<stages::Pipeline>* pipelines,
                                std::vector<std::unique_ptr<client::Client>>* clients, AckRouter* acks,
-                               ScrapeLineQueue* queue, std::FILE* dry_run_out)
-    : pipelines_(pipelines), clients_(clients), acks_(acks), queue_(queue), dry_run_out_(dry_run_out) {}
+                               ScrapeLineQueue* queue, std::FILE* dry_run_out, util::Clock& clock)
+    : pipelines_(pipelines), clients_(clients), acks_(acks), queue_(queue), dry_run_out_(dry_run_out),
+      clock_(clock) {}
 
 PipelineRunner::~PipelineRunner() {
   finishing_ = true;
@@ -43,7 +39,7 @@ void PipelineRunner::join() {
 void PipelineRunner::run() {
   std::vector<QueuedScrapeLine> batch;
   batch.reserve(kPopBatch);
-  int64_t last_flush = now_ns();
+  int64_t last_flush = clock_.now_ns();
   int64_t last_forget = last_flush;
   for (;;) {
     batch.clear();
@@ -51,7 +47,7 @@ void PipelineRunner::run() {
     {
       std::lock_guard lock(run_mu_);
       for (auto& line : batch) handle(line);
-      int64_t now = now_ns();
+      int64_t now = clock_.now_ns();
       if (now - last_flush >= kFlushEveryNs) {
         flush_buffered(now);
         last_flush = now;

@@ -26,6 +26,7 @@
 #include "logtail/ack_router.h"
 #include "logtail/line_queue.h"
 #include "stages/pipeline.h"
+#include "util/clock.h"
 
 namespace logtail {
 
@@ -33,8 +34,10 @@ class PipelineRunner {
  public:
   // `pipelines[i]` processes lines of scrape config i. `clients` empty with `dry_run_out` set:
   // print instead of push. Pointers must outlive the runner.
+  // `clock` paces the flushes of buffering stages.
   PipelineRunner(std::vector<stages::Pipeline>* pipelines, std::vector<std::unique_ptr<client::Client>>* clients,
-                 AckRouter* acks, ScrapeLineQueue* queue, std::FILE* dry_run_out);
+                 AckRouter* acks, ScrapeLineQueue* queue, std::FILE* dry_run_out,
+                 util::Clock& clock = util::system_clock());
   ~PipelineRunner();
 
   void start();
@@ -75,6 +78,7 @@ class PipelineRunner {
   AckRouter* const acks_;
   ScrapeLineQueue* const queue_;
   std::FILE* const dry_run_out_;
+  util::Clock& clock_;
 
   std::mutex run_mu_;  // one thread at a time drives the pipelines
   bool shipping_cancellable_ = false;  // guarded by run_mu_: a cancellable process_unqueued runs

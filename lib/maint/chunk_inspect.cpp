@@ -89,7 +89,7 @@ util::Result<uint64_t> cat_chunk(const std::string& path, int64_t start, int64_t
   chunk::DecodedBlock block;
   for (size_t i = 0; i < reader->blocks().size(); ++i) {
     if (!reader->blocks()[i].overlaps(start, end)) continue;
-    if (auto s = reader->read_block(i, payload, block); !s.ok()) return util::Error{path + ": " + s.error()};
+    if (auto s = reader->read_block(i, payload, block); !s.ok()) return util::prefixed(path + ": ", s.status_error());
     for (const auto& e : block.entries()) {
       if (e.timestamp < start || e.timestamp >= end) continue;
       line.clear();

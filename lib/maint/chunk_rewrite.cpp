@@ -61,7 +61,7 @@ util::Result<std::vector<std::string>> merge_chunks(const std::vector<const chun
       return util::Error{"merge: chunks of different streams (" + first.labels.to_string() + ", " +
                          h.labels.to_string() + ")"};
     auto entries = sources[s]->read_all();
-    if (!entries.ok()) return util::Error{entries.error()};
+    if (!entries.ok()) return entries.status_error();
     for (auto& e : *entries) {
       if (drop && drop(e.timestamp)) continue;
       all.push_back(SourceEntry{e.timestamp, s, std::move(e.line), std::move(e.metadata)});
@@ -85,7 +85,7 @@ util::Result<std::vector<std::string>> merge_chunks(const std::vector<const chun
   std::unique_ptr<chunk::ChunkWriter> writer;
   auto finish = [&]() -> util::Status {
     auto data = writer->finish();
-    if (!data.ok()) return util::Error{data.error()};
+    if (!data.ok()) return data.status_error();
     out.push_back(std::move(*data));
     writer.reset();
     return {};
@@ -93,15 +93,15 @@ util::Result<std::vector<std::string>> merge_chunks(const std::vector<const chun
   for (const auto& e : merged) {
     if (!writer) {
       auto w = chunk::ChunkWriter::create(first.tenant, first.labels, wopts);
-      if (!w.ok()) return util::Error{w.error()};
+      if (!w.ok()) return w.status_error();
       writer = std::move(*w);
     }
-    if (auto s = writer->append(e.ts, e.line, e.metadata); !s.ok()) return util::Error{s.error()};
+    if (auto s = writer->append(e.ts, e.line, e.metadata); !s.ok()) return s.status_error();
     if (writer->estimated_size() >= options.target_chunk_size)
-      if (auto s = finish(); !s.ok()) return util::Error{s.error()};
+      if (auto s = finish(); !s.ok()) return s.status_error();
   }
   if (writer && !writer->empty())
-    if (auto s = finish(); !s.ok()) return util::Error{s.error()};
+    if (auto s = finish(); !s.ok()) return s.status_error();
   return out;
 }
 
@@ -114,7 +114,7 @@ bool open_verified(const TenantIndex& snap, const std::vector<std::string>& file
   out.clear();
   for (const auto& f : files) {
     auto r = chunk::ChunkReader::open_file(snap.paths.chunks + "/" + f);
-    util::Status s = r.ok() ? r->verify() : util::Status(util::Error{r.error()});
+    util::Status s = r.ok() ? r->verify() : util::Status(r.status_error());
     if (s.ok() && r->header().tenant != snap.tenant) s = util::Error{"chunk of tenant " + r->header().tenant};
     if (!s.ok()) {
       skipped.push_back(f + ": " + s.error());
@@ -133,11 +133,11 @@ util::Status rewrite_group(const TenantIndex& snap, const std::vector<std::strin
   std::vector<const chunk::ChunkReader*> ptrs;
   for (const auto& r : readers) ptrs.push_back(&r);
   auto merged = merge_chunks(ptrs, options);
-  if (!merged.ok()) return util::Error{merged.error()};
+  if (!merged.ok()) return merged.status_error();
   std::vector<IndexedChunk> written;
   for (const auto& data : *merged) {
     auto c = write_chunk(snap.paths, data);
-    if (!c.ok()) return util::Error{c.error()};
+    if (!c.ok()) return c.status_error();
     written.push_back(std::move(*c));
     report.bytes_out += data.size();
   }
@@ -174,7 +174,7 @@ std::map<model::LabelSet, std::vector<idx::ChunkRef>> chunks_by_stream(const Ten
 util::Result<RewriteReport> compact_tenant(const std::string& store_root, const std::string& tenant,
                                            const RewriteOptions& options, bool dry_run, const Progress& progress) {
   auto snap = load_tenant_index(store_root, tenant);
-  if (!snap.ok()) return util::Error{snap.error()};
+  if (!snap.ok()) return snap.status_error();
   RewriteReport report;
   // Plan: runs of small chunks of one stream and storage period, cut once they reach the target.
   std::vector<std::vector<std::string>> groups;
@@ -212,11 +212,11 @@ util::Result<RewriteReport> compact_tenant(const std::string& store_root, const 
   ChunkChange change;
   for (size_t i = 0; i < groups.size(); ++i) {
     if (progress) progress(i, groups.size());
-    if (auto s = rewrite_group(*snap, groups[i], options, change, report); !s.ok()) return util::Error{s.error()};
+    if (auto s = rewrite_group(*snap, groups[i], options, change, report); !s.ok()) return s.status_error();
   }
   if (progress) progress(groups.size(), groups.size());
   auto applied = apply_change(*snap, change);
-  if (!applied.ok()) return util::Error{applied.error()};
+  if (!applied.ok()) return applied.status_error();
   report.applied = std::move(*applied);
   return report;
 }
@@ -224,7 +224,7 @@ util::Result<RewriteReport> compact_tenant(const std::string& store_root, const 
 util::Result<RewriteReport> recompress_tenant(const std::string& store_root, const std::string& tenant,
                                               const RewriteOptions& options, const Progress& progress) {
   auto snap = load_tenant_index(store_root, tenant);
-  if (!snap.ok()) return util::Error{snap.error()};
+  if (!snap.ok()) return snap.status_error();
   RewriteReport report;
   RewriteOptions one = options;
   one.target_chunk_size = SIZE_MAX;  // one chunk in, one chunk out
@@ -233,11 +233,11 @@ util::Result<RewriteReport> recompress_tenant(const std::string& store_root, con
   size_t done = 0;
   for (const auto& [file, c] : chunks) {
     if (progress) progress(done++, chunks.size());
-    if (auto s = rewrite_group(*snap, {file}, one, change, report); !s.ok()) return util::Error{s.error()};
+    if (auto s = rewrite_group(*snap, {file}, one, change, report); !s.ok()) return s.status_error();
   }
   if (progress) progress(chunks.size(), chunks.size());
   auto applied = apply_change(*snap, change);
-  if (!applied.ok()) return util::Error{applied.error()};
+  if (!applied.ok()) return applied.status_error();
   report.applied = std::move(*applied);
   return report;
 }

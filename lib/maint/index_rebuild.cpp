@@ -7,7 +7,7 @@ namespace maint {
 util::Result<RebuildReport> rebuild_index(const std::string& store_root, const std::string& tenant,
                                           const RebuildOptions& options, const Progress& progress) {
   auto snap = load_tenant_index(store_root, tenant);
-  if (!snap.ok()) return util::Error{snap.error()};
+  if (!snap.ok()) return snap.status_error();
   auto wanted = [&](int64_t p) { return options.periods.empty() || options.periods.count(p) > 0; };
   std::map<int64_t, std::map<model::LabelSet, std::set<idx::ChunkRef>>> content;
   // Periods whose index exists but whose chunks are all gone end up empty: their files go.
@@ -66,7 +66,7 @@ util::Result<RebuildReport> rebuild_index(const std::string& store_root, const s
   report.series = series.size();
   if (options.dry_run) return report;
   auto applied = replace_periods(*snap, content);
-  if (!applied.ok()) return util::Error{applied.error()};
+  if (!applied.ok()) return applied.status_error();
   report.applied = std::move(*applied);
   return report;
 }

@@ -16,7 +16,7 @@ namespace maint {
 
 util::Result<TenantStats> tenant_stats(const std::string& store_root, const std::string& tenant, size_t top) {
   auto snap = load_tenant_index(store_root, tenant);
-  if (!snap.ok()) return util::Error{snap.error()};
+  if (!snap.ok()) return snap.status_error();
   TenantStats st;
   st.tenant = tenant;
   st.periods = snap->periods.size();

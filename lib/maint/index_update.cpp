@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -14,15 +13,11 @@
 #include "chunk/crc32c.h"
 #include "fsutil/atomic_file.h"
 #include "index/index_writer.h"
+#include "util/clock.h"
 
 namespace maint {
 
 namespace {
-
-int64_t wall_nanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 util::Status remove_file(const std::string& path) {
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
@@ -49,18 +44,18 @@ std::map<model::LabelSet, std::set<idx::ChunkRef>> period_content(const PeriodIn
 
 util::Result<IndexedChunk> write_chunk(const store::TenantPaths& paths, std::string_view data) {
   auto reader = chunk::ChunkReader::open(data);
-  if (!reader.ok()) return util::Error{"new chunk does not decode: " + reader.error()};
+  if (!reader.ok()) return util::prefixed("new chunk does not decode: ", reader.status_error());
   const chunk::ChunkHeader& h = reader->header();
   // The index records raw line bytes (Loki's "bytes"), which only the entries tell.
   uint64_t line_bytes = 0;
   auto it = reader->entries(std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
   while (it.next()) line_bytes += it.line().size();
-  if (!it.status().ok()) return util::Error{"new chunk does not decode: " + it.status().error()};
+  if (!it.status().ok()) return util::prefixed("new chunk does not decode: ", it.status().status_error());
   std::string period = store::period_dir_name(idx::period_of(h.min_time));
   std::string dir = paths.chunks + "/" + period;
-  if (auto s = fsutil::create_directories(dir); !s.ok()) return util::Error{s.error()};
+  if (auto s = fsutil::create_directories(dir); !s.ok()) return s.status_error();
   std::string name = store::chunk_file_name(h.labels.fingerprint(), h.min_time, h.max_time, chunk::crc32c(data));
-  if (auto s = fsutil::write_file_atomically(dir + "/" + name, data); !s.ok()) return util::Error{s.error()};
+  if (auto s = fsutil::write_file_atomically(dir + "/" + name, data); !s.ok()) return s.status_error();
   return IndexedChunk{h.labels, idx::ChunkRef{period + "/" + name, h.min_time, h.max_time,
                                               static_cast<uint32_t>(h.entries), line_bytes}};
 }
@@ -70,20 +65,20 @@ util::Result<std::string> publish_index_file(const std::string& dir,
   idx::IndexWriter writer;
   for (const auto& [labels, refs] : series)
     for (const auto& ref : refs) writer.add(labels, ref);
-  if (auto s = fsutil::create_directories(dir); !s.ok()) return util::Error{s.error()};
+  if (auto s = fsutil::create_directories(dir); !s.ok()) return s.status_error();
   // Written under a temporary name, then link()ed to the final one: unlike rename(), link()
   // fails instead of replacing a file logd may have published under the same name.
   char tmp_name[64];
   std::snprintf(tmp_name, sizeof tmp_name, "maint.idx.tmp.%d", static_cast<int>(::getpid()));
   std::string tmp = dir + "/" + tmp_name;
-  if (auto s = writer.write(tmp); !s.ok()) return util::Error{s.error()};
-  for (int64_t seq = wall_nanos();; ++seq) {
+  if (auto s = writer.write(tmp); !s.ok()) return s.status_error();
+  for (int64_t seq = util::system_clock().now_ns();; ++seq) {
     char name[40];
     std::snprintf(name, sizeof name, "%020" PRId64 ".idx", seq);
     std::string path = dir + "/" + name;
     if (::link(tmp.c_str(), path.c_str()) == 0) {
       (void)remove_file(tmp);
-      if (auto s = fsutil::fsync_directory(dir); !s.ok()) return util::Error{s.error()};
+      if (auto s = fsutil::fsync_directory(dir); !s.ok()) return s.status_error();
       return std::string(name);
     }
     if (errno != EEXIST) {
@@ -101,17 +96,17 @@ util::Result<ApplyResult> replace_periods(
     std::string dir = snap.paths.index + "/" + store::period_dir_name(period);
     if (!series.empty()) {
       auto name = publish_index_file(dir, series);
-      if (!name.ok()) return util::Error{name.error()};
+      if (!name.ok()) return name.status_error();
       ++result.index_files_written;
     }
     auto it = snap.periods.find(period);
     if (it == snap.periods.end()) continue;
     for (const auto& f : it->second.files) {
-      if (auto s = remove_file(dir + "/" + f); !s.ok()) return util::Error{s.error()};
+      if (auto s = remove_file(dir + "/" + f); !s.ok()) return s.status_error();
       ++result.index_files_removed;
     }
     if (!it->second.files.empty())
-      if (auto s = fsutil::fsync_directory(dir); !s.ok()) return util::Error{s.error()};
+      if (auto s = fsutil::fsync_directory(dir); !s.ok()) return s.status_error();
   }
   return result;
 }
@@ -151,7 +146,7 @@ util::Result<ApplyResult> remove_unreferenced_chunks(const std::string& store_ro
   // Re-read the index as it is now: logd may have flushed a file referring to one of these
   // chunks (the same content flushed again lands on the same name) since our snapshot.
   auto now = load_tenant_index(store_root, tenant);
-  if (!now.ok()) return util::Error{now.error()};
+  if (!now.ok()) return now.status_error();
   auto referenced = indexed_chunks(*now);
   std::set<std::string> dirs;
   for (const auto& f : files) {
@@ -162,12 +157,12 @@ util::Result<ApplyResult> remove_unreferenced_chunks(const std::string& store_ro
       continue;
     }
     std::string path = now->paths.chunks + "/" + f;
-    if (auto s = remove_file(path); !s.ok()) return util::Error{s.error()};
+    if (auto s = remove_file(path); !s.ok()) return s.status_error();
     dirs.insert(fsutil::parent_directory(path));
     ++result.chunks_removed;
   }
   for (const auto& d : dirs)
-    if (auto s = fsutil::fsync_directory(d); !s.ok()) return util::Error{s.error()};
+    if (auto s = fsutil::fsync_directory(d); !s.ok()) return s.status_error();
   return result;
 }
 

@@ -22,7 +22,7 @@ int64_t mtime_ns(const std::string& path) {
 util::Result<VerifyReport> verify_index(const std::string& store_root, const std::string& tenant,
                                         const VerifyOptions& options, const Progress& progress) {
   auto snap = load_tenant_index(store_root, tenant);
-  if (!snap.ok()) return util::Error{snap.error()};
+  if (!snap.ok()) return snap.status_error();
   VerifyReport report;
   for (const auto& bad : snap->bad_files) report.problems.push_back("index file " + bad);
   for (const auto& [p, pi] : snap->periods) report.index_files += pi.files.size();
@@ -85,7 +85,7 @@ util::Result<VerifyReport> verify_index(const std::string& store_root, const std
   }
   if (options.remove_orphans && !orphans.empty()) {
     auto removed = remove_unreferenced_chunks(store_root, tenant, orphans);
-    if (!removed.ok()) return util::Error{removed.error()};
+    if (!removed.ok()) return removed.status_error();
     report.orphans_removed = removed->chunks_removed;
   }
   return report;

@@ -11,7 +11,7 @@ namespace maint {
 
 util::Result<std::vector<idx::Matcher>> parse_selector(std::string_view selector) {
   auto ms = logql::parse_matchers(selector);
-  if (!ms.ok()) return util::Error{"selector " + std::string(selector) + ": " + ms.error()};
+  if (!ms.ok()) return util::prefixed("selector " + std::string(selector) + ": ", ms.status_error());
   return store::to_index_matchers(*ms);
 }
 
@@ -32,11 +32,11 @@ util::Result<RetentionRule> parse_retention_rule(std::string_view text) {
     rest = rest.substr(0, at);
   }
   auto period = model::parse_duration(rest);
-  if (!period.ok()) return util::Error{"retention rule " + std::string(text) + ": " + period.error()};
+  if (!period.ok()) return util::prefixed("retention rule " + std::string(text) + ": ", period.status_error());
   if (*period <= 0) return util::Error{"retention rule " + std::string(text) + ": the period must be positive"};
   rule.period = *period;
   auto ms = parse_selector(rule.selector);
-  if (!ms.ok()) return util::Error{ms.error()};
+  if (!ms.ok()) return ms.status_error();
   rule.matchers = std::move(*ms);
   return rule;
 }
@@ -66,7 +66,7 @@ int64_t retention_for(const model::LabelSet& labels, const RetentionOptions& opt
 util::Result<RetentionReport> apply_retention(const std::string& store_root, const std::string& tenant,
                                               const RetentionOptions& options) {
   auto snap = load_tenant_index(store_root, tenant);
-  if (!snap.ok()) return util::Error{snap.error()};
+  if (!snap.ok()) return snap.status_error();
   RetentionReport report;
   ChunkChange change;
   std::map<model::LabelSet, int64_t> retention_cache;
@@ -82,7 +82,7 @@ util::Result<RetentionReport> apply_retention(const std::string& store_root, con
   }
   if (options.dry_run || change.empty()) return report;
   auto applied = apply_change(*snap, change);
-  if (!applied.ok()) return util::Error{applied.error()};
+  if (!applied.ok()) return applied.status_error();
   report.applied = std::move(*applied);
   return report;
 }
@@ -91,9 +91,9 @@ util::Result<DeleteReport> delete_entries(const std::string& store_root, const s
                                           const DeleteOptions& options, const Progress& progress) {
   if (options.start >= options.end) return util::Error{"delete: empty time range"};
   auto compiled = idx::compile_matchers(options.matchers);
-  if (!compiled.ok()) return util::Error{compiled.error()};
+  if (!compiled.ok()) return compiled.status_error();
   auto snap = load_tenant_index(store_root, tenant);
-  if (!snap.ok()) return util::Error{snap.error()};
+  if (!snap.ok()) return snap.status_error();
   DeleteReport report;
   ChunkChange change;
   auto chunks = indexed_chunks(*snap);
@@ -114,13 +114,13 @@ util::Result<DeleteReport> delete_entries(const std::string& store_root, const s
     }
     // Partly inside: rewrite without the range (never from a corrupt source).
     auto reader = chunk::ChunkReader::open_file(snap->paths.chunks + "/" + file);
-    util::Status ok = reader.ok() ? reader->verify() : util::Status(util::Error{reader.error()});
+    util::Status ok = reader.ok() ? reader->verify() : util::Status(reader.status_error());
     if (!ok.ok()) {
       report.skipped.push_back(file + ": " + ok.error());
       continue;
     }
     auto all = reader->read_all();
-    if (!all.ok()) return util::Error{all.error()};
+    if (!all.ok()) return all.status_error();
     uint64_t n = std::count_if(all->begin(), all->end(), [&](const model::Entry& e) { return in_range(e.timestamp); });
     if (n == 0) continue;
     report.entries_deleted += n;
@@ -129,10 +129,10 @@ util::Result<DeleteReport> delete_entries(const std::string& store_root, const s
     RewriteOptions one = options.rewrite;
     one.target_chunk_size = SIZE_MAX;
     auto rewritten = merge_chunks({&*reader}, one, in_range);
-    if (!rewritten.ok()) return util::Error{rewritten.error()};
+    if (!rewritten.ok()) return rewritten.status_error();
     for (const auto& data : *rewritten) {
       auto w = write_chunk(snap->paths, data);
-      if (!w.ok()) return util::Error{w.error()};
+      if (!w.ok()) return w.status_error();
       change.added.push_back(std::move(*w));
     }
     change.removed.insert(file);
@@ -140,7 +140,7 @@ util::Result<DeleteReport> delete_entries(const std::string& store_root, const s
   if (progress) progress(chunks.size(), chunks.size());
   if (options.dry_run || change.empty()) return report;
   auto applied = apply_change(*snap, change);
-  if (!applied.ok()) return util::Error{applied.error()};
+  if (!applied.ok()) return applied.status_error();
   report.applied = std::move(*applied);
   return report;
 }

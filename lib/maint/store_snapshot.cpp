@@ -14,9 +14,9 @@ namespace maint {
 std::string store_root(const std::string& data_dir) { return data_dir + "/store"; }
 
 util::Result<fsutil::FileLock> acquire_maintenance_lock(const std::string& data_dir) {
-  if (auto s = fsutil::create_directories(data_dir); !s.ok()) return util::Error{s.error()};
+  if (auto s = fsutil::create_directories(data_dir); !s.ok()) return s.status_error();
   auto lock = fsutil::FileLock::acquire(data_dir + "/maint.lock");
-  if (!lock.ok()) return util::Error{"another maintenance run holds the lock: " + lock.error()};
+  if (!lock.ok()) return util::prefixed("another maintenance run holds the lock: ", lock.status_error());
   return lock;
 }
 
@@ -75,7 +75,7 @@ std::vector<std::string> list_files(const std::string& dir, const std::string& s
 }
 
 util::Result<TenantIndex> load_tenant_index(const std::string& root, const std::string& tenant) {
-  if (auto s = store::check_tenant_dir_name(tenant); !s.ok()) return util::Error{s.error()};
+  if (auto s = store::check_tenant_dir_name(tenant); !s.ok()) return s.status_error();
   TenantIndex out;
   out.root = root;
   out.tenant = tenant;

@@ -57,11 +57,11 @@ util::Result<PositionMap> read_positions_file(const std::string& path, bool igno
   struct stat st;
   if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) return PositionMap{};
   auto text = fsutil::read_file(path);
-  if (!text.ok()) return util::Error{"read positions file: " + text.error()};
+  if (!text.ok()) return util::prefixed("read positions file: ", text.status_error());
   auto parsed = parse_positions(*text);
   if (parsed.ok()) return parsed;
   if (ignore_invalid_yaml) return PositionMap{};
-  return util::Error{"invalid yaml positions file [" + path + "]: " + parsed.error()};
+  return util::prefixed("invalid yaml positions file [" + path + "]: ", parsed.status_error());
 }
 
 util::Status write_positions_file(const std::string& path, const PositionMap& positions) {

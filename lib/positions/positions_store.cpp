@@ -37,7 +37,7 @@ std::optional<FileId> parse_file_id(std::string_view s) {
 util::Result<FileId> file_id_of(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
-    return util::Error{"stat " + path + ": " + std::strerror(errno)};
+    return util::internal("stat " + path + ": " + std::strerror(errno));
   }
   return FileId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
 }
@@ -46,10 +46,10 @@ util::Result<std::unique_ptr<PositionsStore>> PositionsStore::open(PositionsOpti
   if (options.filename.empty()) return util::Error{"positions: filename must not be empty"};
   if (!options.read_only) {
     auto st = fsutil::create_directories(fsutil::parent_directory(options.filename));
-    if (!st.ok()) return util::Error{"positions: " + st.error()};
+    if (!st.ok()) return util::prefixed("positions: ", st.status_error());
   }
   auto loaded = read_positions_file(options.filename, options.ignore_invalid_yaml);
-  if (!loaded.ok()) return util::Error{loaded.error()};
+  if (!loaded.ok()) return loaded.status_error();
   return std::unique_ptr<PositionsStore>(new PositionsStore(std::move(options), std::move(*loaded)));
 }
 
@@ -149,7 +149,7 @@ util::Status PositionsStore::sync() {
   }
   if (options_.read_only) return {};
   auto st = write_positions_file(options_.filename, copy);
-  if (!st.ok()) return util::Error{"error writing positions file: " + st.error()};
+  if (!st.ok()) return util::prefixed("error writing positions file: ", st.status_error());
   synced_generation_ = generation;
   return {};
 }

@@ -328,7 +328,7 @@ util::Result<PushRequest> decode_json(std::string_view body) {
   if (!err) walked = Walker(out).document(root);
   if (parser.capacity() > kRetainedCapacity) parser = simdjson::dom::parser{};
   if (err) return util::Error{"malformed JSON push request: parse error: " + parse_failure(err)};
-  if (!walked) return util::Error{"malformed JSON push request: " + walked.error()};
+  if (!walked) return util::prefixed("malformed JSON push request: ", walked.status_error());
   return out;
 }
 

@@ -142,7 +142,7 @@ util::Status decode_entry(std::string_view bytes, model::Entry& entry, std::vect
     if (field == 1 && wt == kLengthDelimited) {
       if (!r.bytes(sub)) return malformed("EntryAdapter.timestamp");
       auto ts = decode_timestamp(sub);
-      if (!ts) return util::Error{ts.error()};
+      if (!ts) return ts.status_error();
       entry.timestamp = *ts;
     } else if (field == 2 && wt == kLengthDelimited) {
       if (!r.bytes(sub)) return malformed("EntryAdapter.line");
@@ -224,7 +224,7 @@ util::Result<PushRequest> decode_protobuf(std::string_view bytes) {
     std::string_view sub;
     if (field == 1 && wt == kLengthDelimited) {
       if (!r.bytes(sub)) return malformed("PushRequest.streams");
-      if (auto st = decode_stream(sub, out); !st) return util::Error{st.error()};
+      if (auto st = decode_stream(sub, out); !st) return st.status_error();
     } else if (!r.skip(wt)) {  // includes field 2, `format`
       return malformed("PushRequest");
     }
@@ -239,8 +239,8 @@ util::Result<PushRequest> decode_protobuf_snappy(std::string_view body, const Pr
   }
   if (length > limits.max_decompressed_bytes) {
     // validation.RequestBodyTooLargeErrorMsg
-    return util::Error{"request body too large: " + std::to_string(length) +
-                       " bytes, limit: " + std::to_string(limits.max_decompressed_bytes) + " bytes"};
+    return util::too_large("request body too large: " + std::to_string(length) +
+                       " bytes, limit: " + std::to_string(limits.max_decompressed_bytes) + " bytes");
   }
   // Decompress into a per-thread buffer: the decoder copies what it keeps, and a fresh zeroed
   // string per request cost page faults and a memset on every push. Rare huge bodies are not

@@ -32,13 +32,13 @@ util::Status validate_tenant_id(std::string_view id) {
 }
 
 util::Result<std::vector<std::string>> split_tenant_ids(std::string_view org_id) {
-  if (org_id.empty()) return util::Error{"no org id"};
+  if (org_id.empty()) return util::unauthenticated("no org id");
   std::vector<std::string> ids;
   size_t start = 0;
   for (;;) {
     size_t bar = org_id.find('|', start);
     std::string_view id = org_id.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
-    if (auto st = validate_tenant_id(id); !st) return util::Error{st.error()};
+    if (auto st = validate_tenant_id(id); !st) return st.status_error();
     ids.emplace_back(id);
     if (bar == std::string_view::npos) break;
     start = bar + 1;

@@ -161,8 +161,7 @@ std::pair<std::string, std::string_view> check_entry(const model::Entry& e, cons
 ValidationReport validate(PushRequest& request, const Limits& limits, int64_t now) {
   ValidationReport report;
   if (request.streams.empty() && request.invalid_streams.empty() && request.empty_streams == 0) {
-    report.status = 422;
-    report.message = "error at least one valid stream is required for ingestion";
+    report.status = util::unprocessable("error at least one valid stream is required for ingestion");
     return report;
   }
   GroupedErrors errors;
@@ -213,8 +212,7 @@ ValidationReport validate(PushRequest& request, const Limits& limits, int64_t no
   request.streams.resize(kept_streams);
   report.discarded = discards.take();
   if (!errors.empty()) {
-    report.status = 400;
-    report.message = errors.text();
+    report.status = util::invalid_argument(errors.text());
   }
   return report;
 }

@@ -11,6 +11,7 @@
 
 #include "model/time.h"
 #include "push/push_request.h"
+#include "util/result.h"
 
 namespace push {
 
@@ -39,17 +40,16 @@ struct Discarded {
 };
 
 struct ValidationReport {
-  // 204 when everything was accepted; 400 when anything was dropped (the valid part is still
-  // accepted); 422 for a request without any stream.
-  int status = 204;
-  // Loki's answer body: every drop's message, identical ones grouped as "N errors like: ...".
-  std::string message;
+  // OK when everything was accepted; kInvalidArgument when anything was dropped (the valid part
+  // is still accepted), its message Loki's answer body: every drop's message, identical ones
+  // grouped as "N errors like: ..."; kUnprocessable for a request without any stream.
+  util::Status status;
   std::vector<Discarded> discarded;
   size_t accepted_entries = 0;
   size_t accepted_bytes = 0;   // line bytes
   size_t truncated_lines = 0;  // mutated under max_line_size_truncate
   size_t truncated_bytes = 0;
-  bool all_accepted() const { return status == 204; }
+  bool all_accepted() const { return status.ok(); }
 };
 
 // Validates `request` against `limits` at time `now` (ns), removing what fails in place and

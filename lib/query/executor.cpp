@@ -56,7 +56,7 @@ class GuardedSource : public logql::LogSource {
   GuardedSource(std::unique_ptr<logql::LogSource> inner, QueryContext& ctx) : inner_(std::move(inner)), ctx_(ctx) {}
   util::Result<std::unique_ptr<logql::EntryIterator>> select(const logql::SelectParams& params) override {
     auto it = inner_->select(params);
-    if (!it.ok()) return util::Error{it.error()};
+    if (!it.ok()) return it.status_error();
     return std::unique_ptr<logql::EntryIterator>(std::make_unique<GuardedIterator>(std::move(*it), ctx_));
   }
 
@@ -84,7 +84,7 @@ util::Result<logql::QueryResult> evaluate_split(const logql::ast::Expr& expr, co
   splits = static_cast<uint64_t>(n);
   if (n == 1) {
     auto src = sources();
-    if (!src.ok()) return util::Error{src.error()};
+    if (!src.ok()) return src.status_error();
     GuardedSource guarded(std::move(*src), ctx);
     return logql::evaluate(expr, params, guarded);
   }
@@ -99,7 +99,7 @@ util::Result<logql::QueryResult> evaluate_split(const logql::ast::Expr& expr, co
     threads.emplace_back([&, i, p] {
       auto src = sources();
       if (!src.ok()) {
-        parts[i] = util::Error{src.error()};
+        parts[i] = src.status_error();
         return;
       }
       GuardedSource guarded(std::move(*src), ctx);
@@ -145,23 +145,21 @@ Outcome execute(const std::string& query, const logql::QueryParams& params, cons
   }
   auto expr = logql::parse(query);
   if (!expr.ok()) {
-    out.status = 400;
-    out.error = expr.error();
+    out.status = expr.status_error();
     return out;
   }
   out.is_log_query = expr->is_log_query();
   if (out.is_log_query && limits.max_entries_limit_per_query != 0 && params.limit > limits.max_entries_limit_per_query) {
-    out.status = 400;
-    out.error = "max entries limit per query exceeded, limit > max_entries_limit_per_query (" +
-                std::to_string(params.limit) + " > " + std::to_string(limits.max_entries_limit_per_query) + ")";
+    out.status = util::invalid_argument("max entries limit per query exceeded, limit > max_entries_limit_per_query (" +
+                std::to_string(params.limit) + " > " + std::to_string(limits.max_entries_limit_per_query) + ")");
     return out;
   }
   // Go's Time.Sub saturates at the largest Duration; so does the length here.
   const int64_t length = logql::clamp_ns(static_cast<__int128>(params.end) - params.start);
   if (limits.max_query_length > 0 && length > limits.max_query_length) {
-    out.status = 400;
-    out.error = "the query time range exceeds the limit (query length: " + model::format_duration_go(length) +
-                ", limit: " + model::format_duration_go(limits.max_query_length) + ")";
+    out.status = util::invalid_argument("the query time range exceeds the limit (query length: " +
+                                        model::format_duration_go(length) +
+                                        ", limit: " + model::format_duration_go(limits.max_query_length) + ")");
     return out;
   }
   QueryContext ctx;
@@ -176,18 +174,15 @@ Outcome execute(const std::string& query, const logql::QueryParams& params, cons
   out.stats.exec_seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
   // A query its cancellation stopped fails with that, whatever an iterator made of the stop.
   util::Status stopped = cancel->status();
-  if (!stopped.ok() || (!result.ok() && (result.code() == util::ErrorCode::kCancelled ||
-                                         result.code() == util::ErrorCode::kDeadlineExceeded))) {
-    const util::Error& e = stopped.ok() ? result.status_error() : stopped.status_error();
-    out.status = util::http_status_of(e.code);
-    out.error = e.message;
+  if (!stopped.ok()) {
+    out.status = stopped;
     return out;
   }
   if (!result.ok()) {
     // Evaluation errors are the query's fault (Loki answers them 400), except a result over its
-    // byte limit (413) and storage failures, which reach us as iterator errors mentioning what broke.
-    out.status = result.code() == util::ErrorCode::kTooLarge ? 413 : 400;
-    out.error = result.error();
+    // byte limit (kTooLarge: 413), a stop (499/504) and storage failures, which reach us as
+    // iterator errors with their own code (kCorruption, kInternal: 500).
+    out.status = result.status_error();
     return out;
   }
   out.result = std::move(*result);
@@ -196,8 +191,7 @@ Outcome execute(const std::string& query, const logql::QueryParams& params, cons
                                                                  : 0;
   // Each split kept under the limit; together they may not.
   if (limits.max_query_series != 0 && series > limits.max_query_series) {
-    out.status = 400;
-    out.error = logql::max_series_message(limits.max_query_series);
+    out.status = util::invalid_argument(logql::max_series_message(limits.max_query_series));
     out.result = {};
     return out;
   }

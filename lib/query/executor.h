@@ -39,9 +39,10 @@ struct ExecStats {
 };
 
 struct Outcome {
-  int status = 200;   // 200, 400 (bad query or limit), 413 (result too large), 499 (client gone),
-                      // 504 (timeout), 500 (storage error)
-  std::string error;  // Loki's message when status != 200
+  // Loki's message when the query failed: kInvalidArgument (a bad query or a limit), kTooLarge
+  // (max_query_result_bytes), kDeadlineExceeded (query_timeout), kCancelled (the client left), or
+  // what the evaluation or the store failed with.
+  util::Status status;
   logql::QueryResult result;
   ExecStats stats;
   bool is_log_query = false;

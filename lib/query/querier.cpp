@@ -50,12 +50,12 @@ class MultiTenantSource : public logql::LogSource {
   util::Result<std::unique_ptr<logql::EntryIterator>> select(const logql::SelectParams& params) override {
     logql::SelectParams inner = params;
     auto chosen = select_tenants(tenants_, inner.matchers);
-    if (!chosen.ok()) return util::Error{chosen.error()};
+    if (!chosen.ok()) return chosen.status_error();
     std::vector<std::unique_ptr<logql::EntryIterator>> children;
     for (size_t i = 0; i < tenants_.size(); ++i) {
       if (!std::binary_search(chosen->begin(), chosen->end(), tenants_[i])) continue;
       auto it = sources_[i]->select(inner);
-      if (!it.ok()) return util::Error{it.error()};
+      if (!it.ok()) return it.status_error();
       children.push_back(std::make_unique<TenantLabelIterator>(std::move(*it), tenants_[i]));
     }
     return logql::merge_iterators(std::move(children), params.direction);
@@ -73,7 +73,7 @@ class MergedSource : public logql::LogSource {
     std::vector<std::unique_ptr<logql::EntryIterator>> children;
     for (auto& s : sources_) {
       auto it = s->select(params);
-      if (!it.ok()) return util::Error{it.error()};
+      if (!it.ok()) return it.status_error();
       children.push_back(std::move(*it));
     }
     return logql::merge_iterators(std::move(children), params.direction);
@@ -113,7 +113,7 @@ util::Result<std::vector<std::string>> select_tenants(const std::vector<std::str
   });
   if (tenant_matchers.empty()) return tenants;
   auto compiled = logql::LabelMatchers::compile(tenant_matchers);
-  if (!compiled.ok()) return util::Error{compiled.error()};
+  if (!compiled.ok()) return compiled.status_error();
   std::vector<std::string> out;
   for (const auto& t : tenants) {
     if (compiled->matches(model::LabelSet{{kTenantLabel, t}})) out.push_back(t);
@@ -138,7 +138,7 @@ util::Result<std::unique_ptr<logql::LogSource>> Querier::tenant_source(const std
   std::unique_ptr<logql::LogSource> stored;
   if (store_) {
     auto s = store_->source(tenant);
-    if (!s.ok()) return util::Error{s.error()};
+    if (!s.ok()) return s.status_error();
     stored = std::move(*s);
   }
   if (mem && stored) return merger_(std::move(mem), std::move(stored));
@@ -152,7 +152,7 @@ util::Result<std::unique_ptr<logql::LogSource>> Querier::source(const std::vecto
   auto multi = std::make_unique<MultiTenantSource>();
   for (const auto& t : tenants) {
     auto s = tenant_source(t);
-    if (!s.ok()) return util::Error{s.error()};
+    if (!s.ok()) return s.status_error();
     multi->add(t, std::move(*s));
   }
   return std::unique_ptr<logql::LogSource>(std::move(multi));
@@ -168,7 +168,7 @@ util::Result<std::vector<std::string>> Querier::label_names(const std::vector<st
     }
     if (store_) {
       auto names = store_->label_names(t, start, end);
-      if (!names.ok()) return util::Error{names.error()};
+      if (!names.ok()) return names.status_error();
       out.insert(out.end(), names->begin(), names->end());
     }
   }
@@ -182,7 +182,7 @@ util::Result<std::vector<std::string>> Querier::label_values(const std::vector<s
                                                              int64_t start, int64_t end) {
   std::vector<logql::ast::Matcher> inner = matchers;
   auto chosen = select_tenants(tenants, inner);
-  if (!chosen.ok()) return util::Error{chosen.error()};
+  if (!chosen.ok()) return chosen.status_error();
   if (tenants.size() > 1 && name == kTenantLabel) return *chosen;
   std::vector<std::string> out;
   for (const auto& t : *chosen) {
@@ -192,7 +192,7 @@ util::Result<std::vector<std::string>> Querier::label_values(const std::vector<s
     }
     if (store_) {
       auto values = store_->label_values(t, name, inner, start, end);
-      if (!values.ok()) return util::Error{values.error()};
+      if (!values.ok()) return values.status_error();
       out.insert(out.end(), values->begin(), values->end());
     }
   }
@@ -204,7 +204,7 @@ util::Result<std::vector<model::LabelSet>> Querier::series(const std::vector<std
                                                            int64_t start, int64_t end) {
   std::vector<logql::ast::Matcher> inner = matchers;
   auto chosen = select_tenants(tenants, inner);
-  if (!chosen.ok()) return util::Error{chosen.error()};
+  if (!chosen.ok()) return chosen.status_error();
   std::set<model::LabelSet> out;
   for (const auto& t : *chosen) {
     auto add = [&](std::vector<model::LabelSet> sets) {
@@ -216,7 +216,7 @@ util::Result<std::vector<model::LabelSet>> Querier::series(const std::vector<std
     if (ingester_) add(ingester_->series(t, inner, start, end));
     if (store_) {
       auto s = store_->series(t, inner, start, end);
-      if (!s.ok()) return util::Error{s.error()};
+      if (!s.ok()) return s.status_error();
       add(std::move(*s));
     }
   }
@@ -228,7 +228,7 @@ util::Result<store::IndexStats> Querier::stats(const std::vector<std::string>& t
                                                int64_t end) {
   std::vector<logql::ast::Matcher> inner = matchers;
   auto chosen = select_tenants(tenants, inner);
-  if (!chosen.ok()) return util::Error{chosen.error()};
+  if (!chosen.ok()) return chosen.status_error();
   store::IndexStats total;
   auto add = [&](const store::IndexStats& s) {
     total.streams += s.streams;
@@ -240,7 +240,7 @@ util::Result<store::IndexStats> Querier::stats(const std::vector<std::string>& t
     if (ingester_) add(ingester_->stats(t, inner, start, end));
     if (store_) {
       auto s = store_->stats(t, inner, start, end);
-      if (!s.ok()) return util::Error{s.error()};
+      if (!s.ok()) return s.status_error();
       add(*s);
     }
   }

@@ -141,7 +141,7 @@ std::optional<Action> parse_action(std::string_view text) {
 }
 
 util::Result<RelabelRule> RelabelRule::compile(RelabelConfig config) {
-  if (auto st = validate(config); !st.ok()) return util::Error{st.error()};
+  if (auto st = validate(config); !st.ok()) return st.status_error();
   auto regex = std::make_shared<const RE2>("^(?:" + config.regex + ")$", go_regexp_options());
   if (!regex->ok()) {
     return util::Error{"error parsing regexp: " + regex->error() + ": " +

@@ -15,16 +15,6 @@
 #include "sources/journal_cursor_tracker.h"
 
 namespace sources {
-namespace {
-
-uint64_t now_usec() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
-}
-
-}  // namespace
-
 std::string journal_priority_keyword(std::string_view p) {
   static const char* const kKeywords[] = {"emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"};
   if (p.size() == 1 && p[0] >= '0' && p[0] <= '7') return kKeywords[p[0] - '0'];
@@ -49,7 +39,8 @@ struct JournalReader::Impl {
 
   // Positions the journal so that the next sd_journal_next() returns the first entry to ship.
   void seek() {
-    const uint64_t oldest = now_usec() - static_cast<uint64_t>(options.max_age_ns / 1000);
+    const int64_t now_ns = (options.clock ? *options.clock : util::system_clock()).now_ns();
+    const uint64_t oldest = static_cast<uint64_t>((now_ns - options.max_age_ns) / 1000);
     if (!options.cursor.empty() && sd_journal_seek_cursor(journal, options.cursor.c_str()) >= 0 &&
         sd_journal_next(journal) > 0 && sd_journal_test_cursor(journal, options.cursor.c_str()) > 0) {
       uint64_t ts = 0;

@@ -28,6 +28,7 @@
 #include "model/entry.h"
 #include "model/labels.h"
 #include "relabel/relabel_rule.h"
+#include "util/clock.h"
 #include "util/result.h"
 
 namespace sources {
@@ -47,6 +48,7 @@ struct JournalReaderOptions {
   std::function<uint64_t()> acknowledged;
   // Called with the cursor to resume after, whenever it moves (may be null).
   std::function<void(const std::string& cursor)> save_cursor;
+  util::Clock* clock = nullptr;  // where max_age counts from; null: the system clock
 };
 
 // Promtail's keywords for PRIORITY values "0".."7"; the value itself otherwise.

@@ -1,24 +1,13 @@
 #include "sources/push_receiver.h"
 
-#include <chrono>
-
 #include "http/server.h"
 #include "push/decode.h"
 #include "relabel/relabel.h"
 
 namespace sources {
-namespace {
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 struct PushReceiver::Impl {
   PushReceiverOptions options;
+  util::Clock& clock() const { return options.clock ? *options.clock : util::system_clock(); }
   Sink sink;
   std::unique_ptr<http::Server> server;
   std::atomic<uint64_t> entries{0};
@@ -37,13 +26,14 @@ struct PushReceiver::Impl {
 
   http::Response handle_push(const http::Request& req) {
     auto format = push::body_format(req.headers.get_or("Content-Type", ""));
-    if (!format.ok()) return http::Response::text(415, format.error() + "\n");
+    if (!format.ok()) return http::Response::text(util::http_status_of(format.code()), format.error() + "\n");
     if (auto st = push::check_content_encoding(req.headers.get_or("Content-Encoding", "")); !st.ok()) {
       return http::Response::text(400, st.error() + "\n");
     }
     auto decoded = push::decode_body(*format, req.body);
+    // Promtail answers every decode failure 400, an over-large body included.
     if (!decoded.ok()) return http::Response::text(400, decoded.error() + "\n");
-    int64_t now = now_ns();
+    int64_t now = clock().now_ns();
     for (push::Stream& s : decoded->streams) {
       auto labels = stream_labels(std::move(s.labels));
       if (!labels) continue;
@@ -63,7 +53,7 @@ struct PushReceiver::Impl {
     auto labels = stream_labels(model::LabelSet{});
     if (!labels) return http::Response::text(400, "no labels: set `labels` for raw pushes\n");
     std::vector<model::Entry> batch;
-    int64_t now = now_ns();
+    int64_t now = clock().now_ns();
     std::string_view body = req.body;
     while (!body.empty()) {
       size_t nl = body.find('\n');
@@ -95,7 +85,7 @@ util::Result<std::unique_ptr<PushReceiver>> PushReceiver::start(PushReceiverOpti
   impl->server->route("POST", "/promtail/api/v1/raw", [p](const http::Request& r) { return p->handle_raw(r); });
   impl->server->route("GET", "/ready", [](const http::Request&) { return http::Response::text(200, "ready\n"); });
   if (auto st = impl->server->start(); !st.ok()) {
-    return util::Error{"loki_push_api: cannot listen on " + so.host + ":" + std::to_string(so.port) + ": " + st.error()};
+    return util::prefixed("loki_push_api: cannot listen on " + so.host + ":" + std::to_string(so.port) + ": ", st.status_error());
   }
   return std::unique_ptr<PushReceiver>(new PushReceiver(std::move(impl)));
 }

@@ -23,6 +23,7 @@
 #include "model/entry.h"
 #include "model/labels.h"
 #include "relabel/relabel_rule.h"
+#include "util/clock.h"
 #include "util/result.h"
 
 namespace sources {
@@ -34,6 +35,7 @@ struct PushReceiverOptions {
   bool use_incoming_timestamp = false;
   std::vector<relabel::RelabelRule> relabel_rules;
   size_t max_body_bytes = 64 << 20;
+  util::Clock* clock = nullptr;  // entry timestamps; null: the system clock
 };
 
 class PushReceiver {

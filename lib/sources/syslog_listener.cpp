@@ -27,11 +27,6 @@
 namespace sources {
 namespace {
 
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 int current_utc_year() {
   std::time_t t = std::time(nullptr);
@@ -125,7 +120,8 @@ struct SyslogListener::Impl {
       return;
     }
     model::Entry entry;
-    entry.timestamp = options.use_incoming_timestamp && m->timestamp ? *m->timestamp : now_ns();
+    util::Clock& clock = options.clock ? *options.clock : util::system_clock();
+    entry.timestamp = options.use_incoming_timestamp && m->timestamp ? *m->timestamp : clock.now_ns();
     std::string_view line = options.use_rfc5424_message ? frame : m->message;
     // rsyslog's octet-counted forwarding templates end each frame with a newline; it is framing
     // residue, not part of the line.
@@ -290,12 +286,12 @@ util::Result<std::unique_ptr<SyslogListener>> SyslogListener::start(SyslogListen
   if (options.tls.enabled()) {
     if (udp) return util::Error{"syslog: tls_config needs listen_protocol tcp"};
     auto ctx = TlsServerContext::create(options.tls);
-    if (!ctx.ok()) return util::Error{"syslog: " + ctx.error()};
+    if (!ctx.ok()) return util::prefixed("syslog: ", ctx.status_error());
     impl->tls = std::move(*ctx);
   }
   std::string host, port;
   if (auto st = split_host_port(options.listen_address, host, port); !st.ok()) {
-    return util::Error{"syslog: " + st.error()};
+    return util::prefixed("syslog: ", st.status_error());
   }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;

@@ -22,6 +22,7 @@
 #include "model/labels.h"
 #include "relabel/relabel_rule.h"
 #include "sources/syslog_tls.h"
+#include "util/clock.h"
 #include "util/result.h"
 
 namespace sources {
@@ -40,6 +41,7 @@ struct SyslogListenerOptions {
   SyslogTlsFiles tls;  // TCP only: TLS with these files when any is set
   model::LabelSet labels;  // the `labels` block, added before relabeling
   std::vector<relabel::RelabelRule> relabel_rules;
+  util::Clock* clock = nullptr;  // entry timestamps; null: the system clock
 };
 
 struct SyslogCounters {

@@ -2,9 +2,7 @@
 // optionally per label value) and sampling. Every drop is counted in the registry's
 // logentry_dropped_lines_total{reason}.
 #include <algorithm>
-#include <chrono>
 #include <random>
-#include <thread>
 #include <unordered_map>
 
 #include <re2/re2.h>
@@ -27,8 +25,8 @@ class DropStage final : public Stage {
     std::optional<uint64_t> longer_than;
     std::string reason = "drop_stage";
   };
-  DropStage(Config cfg, std::shared_ptr<MetricRegistry> registry, Clock clock)
-      : cfg_(std::move(cfg)), registry_(std::move(registry)), clock_(std::move(clock)) {}
+  DropStage(Config cfg, std::shared_ptr<MetricRegistry> registry, util::Clock& clock)
+      : cfg_(std::move(cfg)), registry_(std::move(registry)), clock_(clock) {}
   std::string_view name() const override { return "drop"; }
 
   bool process(Entry& e) override {
@@ -41,7 +39,7 @@ class DropStage final : public Stage {
   // Every configured condition must hold; the cheap ones are checked first.
   bool should_drop(const Entry& e) {
     if (cfg_.longer_than && e.line.size() <= *cfg_.longer_than) return false;
-    if (cfg_.older_than_ns && e.timestamp >= clock_() - *cfg_.older_than_ns) return false;
+    if (cfg_.older_than_ns && e.timestamp >= clock_.now_ns() - *cfg_.older_than_ns) return false;
     if (!cfg_.sources.empty()) {
       joined_.clear();
       for (size_t i = 0; i < cfg_.sources.size(); ++i) {
@@ -60,7 +58,7 @@ class DropStage final : public Stage {
 
   Config cfg_;
   std::shared_ptr<MetricRegistry> registry_;
-  Clock clock_;
+  util::Clock& clock_;
   std::string joined_;
 };
 
@@ -98,11 +96,11 @@ class LimitStage final : public Stage {
     std::optional<std::string> by_label_name;
     size_t max_distinct_labels = 10000;
   };
-  LimitStage(Config cfg, std::shared_ptr<MetricRegistry> registry, Clock clock)
+  LimitStage(Config cfg, std::shared_ptr<MetricRegistry> registry, util::Clock& clock)
       : cfg_(std::move(cfg)),
         registry_(std::move(registry)),
-        clock_(std::move(clock)),
-        bucket_(cfg_.rate, static_cast<double>(cfg_.burst), clock_()) {
+        clock_(clock),
+        bucket_(cfg_.rate, static_cast<double>(cfg_.burst), clock_.now_ns()) {
     if (cfg_.by_label_name) {
       by_label_ = registry_
                       ->family("logentry_dropped_lines_by_label_total",
@@ -113,7 +111,7 @@ class LimitStage final : public Stage {
   std::string_view name() const override { return "limit"; }
 
   bool process(Entry& e) override {
-    int64_t now = clock_();
+    int64_t now = clock_.now_ns();
     if (cfg_.by_label_name) {
       auto v = e.labels.get(*cfg_.by_label_name);
       if (!v) return true;  // entries without the label are not limited
@@ -136,8 +134,8 @@ class LimitStage final : public Stage {
     // Without drop, back-pressure: wait for a token (this blocks the pipeline's thread, which is
     // what stops the reader, as in Promtail).
     while (!bucket_.allow(now)) {
-      std::this_thread::sleep_for(std::chrono::nanoseconds(std::max<int64_t>(bucket_.wait_ns(now), 1000)));
-      now = clock_();
+      clock_.sleep_for(std::max<int64_t>(bucket_.wait_ns(now), 1000), {});
+      now = clock_.now_ns();
     }
     return true;
   }
@@ -145,7 +143,7 @@ class LimitStage final : public Stage {
  private:
   Config cfg_;
   std::shared_ptr<MetricRegistry> registry_;
-  Clock clock_;
+  util::Clock& clock_;
   TokenBucket bucket_;
   std::unordered_map<std::string, TokenBucket> per_value_;
   std::shared_ptr<MetricFamily> by_label_;
@@ -172,64 +170,49 @@ class SamplingStage final : public Stage {
 
 }  // namespace
 
-std::unique_ptr<Stage> compile_drop(const YAML::Node& node, const CompileContext& ctx) {
-  StageConfig cfg(node, "drop");
+StageResult compile_drop(const DropSpec& spec, const std::string& where, const CompileContext& ctx) {
   DropStage::Config c;
-  auto sources = cfg.string_list("source", true);
-  auto separator = cfg.string("separator");
-  c.value = cfg.string("value");
-  auto expression = cfg.string("expression");
-  auto older_than = cfg.string("older_than");
-  auto longer_than = cfg.string("longer_than");
-  auto reason = cfg.string("drop_counter_reason");
-  cfg.finish();
-  if (!sources && !expression && !older_than && !longer_than) {
-    cfg.fail("at least one of \"source\", \"expression\", \"older_than\" or \"longer_than\" is required");
+  if (!spec.source && !spec.expression && !spec.older_than_ns && !spec.longer_than) {
+    return stage_error(where, "at least one of \"source\", \"expression\", \"older_than\" or \"longer_than\" is required");
   }
-  if (c.value && expression) cfg.fail("\"value\" and \"expression\" cannot both be set");
-  if (c.value && !sources) cfg.fail("\"value\" needs \"source\"");
-  if (sources) c.sources = *sources;
-  if (separator) c.separator = *separator;
-  if (expression) c.expression = compile_re2(cfg, *expression);
-  if (older_than) {
-    auto d = model::parse_duration(*older_than);
-    if (!d.ok()) cfg.fail("invalid duration in \"older_than\": " + d.error());
-    c.older_than_ns = *d;
+  if (spec.value && spec.expression) return stage_error(where, "\"value\" and \"expression\" cannot both be set");
+  if (spec.value && !spec.source) return stage_error(where, "\"value\" needs \"source\"");
+  c.value = spec.value;
+  if (spec.source) c.sources = *spec.source;
+  if (spec.separator) c.separator = *spec.separator;
+  if (spec.expression) {
+    auto re = compile_re2(where, *spec.expression);
+    if (!re.ok()) return re.status_error();
+    c.expression = std::move(*re);
   }
-  if (longer_than) {
-    auto b = model::parse_bytes(*longer_than);
-    if (!b.ok()) cfg.fail("invalid size in \"longer_than\": " + b.error());
-    c.longer_than = *b;
-  }
-  if (reason && !reason->empty()) c.reason = *reason;
-  return std::make_unique<DropStage>(std::move(c), ctx.registry, ctx.clock);
+  c.older_than_ns = spec.older_than_ns;
+  c.longer_than = spec.longer_than;
+  if (spec.drop_counter_reason && !spec.drop_counter_reason->empty()) c.reason = *spec.drop_counter_reason;
+  return std::unique_ptr<Stage>(std::make_unique<DropStage>(std::move(c), ctx.registry, *ctx.clock));
 }
 
-std::unique_ptr<Stage> compile_limit(const YAML::Node& node, const CompileContext& ctx) {
-  StageConfig cfg(node, "limit");
+StageResult compile_limit(const LimitSpec& spec, const std::string& where, const CompileContext& ctx) {
   LimitStage::Config c;
-  c.rate = cfg.number("rate").value_or(0);
-  c.burst = cfg.integer("burst").value_or(0);
-  c.drop = cfg.boolean("drop").value_or(false);
-  c.by_label_name = cfg.string("by_label_name");
-  auto max_distinct = cfg.integer("max_distinct_labels");
-  cfg.finish();
-  if (c.rate <= 0 || c.burst <= 0) cfg.fail("\"rate\" and \"burst\" must be greater than 0");
+  c.rate = spec.rate;
+  c.burst = spec.burst;
+  c.drop = spec.drop;
+  c.by_label_name = spec.by_label_name;
+  if (c.rate <= 0 || c.burst <= 0) return stage_error(where, "\"rate\" and \"burst\" must be greater than 0");
   if (c.by_label_name && c.by_label_name->empty()) c.by_label_name.reset();
-  if (c.by_label_name && !c.drop) cfg.fail("when rate limiting by label, \"drop\" must be true");
+  if (c.by_label_name && !c.drop) return stage_error(where, "when rate limiting by label, \"drop\" must be true");
   // Promtail raises smaller values to 10000, its minimal reasonable size.
-  if (max_distinct) c.max_distinct_labels = static_cast<size_t>(std::max<int64_t>(*max_distinct, 10000));
-  return std::make_unique<LimitStage>(std::move(c), ctx.registry, ctx.clock);
+  if (spec.max_distinct_labels) {
+    c.max_distinct_labels = static_cast<size_t>(std::max<int64_t>(*spec.max_distinct_labels, 10000));
+  }
+  return std::unique_ptr<Stage>(std::make_unique<LimitStage>(std::move(c), ctx.registry, *ctx.clock));
 }
 
-std::unique_ptr<Stage> compile_sampling(const YAML::Node& node, const CompileContext& ctx) {
-  StageConfig cfg(node, "sampling");
-  auto rate = cfg.number("rate");
-  auto reason = cfg.string("drop_counter_reason");
-  cfg.finish();
-  if (!rate) cfg.fail("missing required key \"rate\"");
-  if (*rate < 0 || *rate > 1) cfg.fail("\"rate\" must be between 0 and 1");
-  return std::make_unique<SamplingStage>(*rate, reason && !reason->empty() ? *reason : "sampling_stage", ctx.registry);
+StageResult compile_sampling(const SamplingSpec& spec, const std::string& where, const CompileContext& ctx) {
+  const double rate = spec.rate.value_or(0);
+  if (rate < 0 || rate > 1) return stage_error(where, "\"rate\" must be between 0 and 1");
+  std::string reason = spec.drop_counter_reason && !spec.drop_counter_reason->empty() ? *spec.drop_counter_reason
+                                                                                       : "sampling_stage";
+  return std::unique_ptr<Stage>(std::make_unique<SamplingStage>(rate, std::move(reason), ctx.registry));
 }
 
 }  // namespace stages

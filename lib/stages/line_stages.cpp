@@ -56,8 +56,8 @@ class TemplateStage final : public Stage {
 // labels leave the label set. Loki's `| unpack` reverses it.
 class PackStage final : public Stage {
  public:
-  PackStage(std::vector<std::string> names, bool ingest_timestamp, Clock clock)
-      : names_(std::move(names)), ingest_timestamp_(ingest_timestamp), clock_(std::move(clock)) {
+  PackStage(std::vector<std::string> names, bool ingest_timestamp, util::Clock& clock)
+      : names_(std::move(names)), ingest_timestamp_(ingest_timestamp), clock_(clock) {
     std::sort(names_.begin(), names_.end());
     names_.erase(std::unique(names_.begin(), names_.end()), names_.end());
   }
@@ -83,14 +83,14 @@ class PackStage final : public Stage {
     model::append_json_string(out_, e.line);
     out_ += '}';
     e.line.swap(out_);
-    if (ingest_timestamp_) e.timestamp = clock_();
+    if (ingest_timestamp_) e.timestamp = clock_.now_ns();
     return true;
   }
 
  private:
   std::vector<std::string> names_;
   bool ingest_timestamp_;
-  Clock clock_;
+  util::Clock& clock_;
   std::string out_, value_;
 };
 
@@ -114,36 +114,23 @@ class DecolorizeStage final : public Stage {
 
 }  // namespace
 
-std::unique_ptr<Stage> compile_output(const YAML::Node& node, const CompileContext&) {
-  StageConfig cfg(node, "output");
-  std::string source = cfg.required_string("source");
-  cfg.finish();
-  return std::make_unique<OutputStage>(std::move(source));
+StageResult compile_output(const OutputSpec& spec, const std::string&, const CompileContext&) {
+  return std::unique_ptr<Stage>(std::make_unique<OutputStage>(spec.source));
 }
 
-std::unique_ptr<Stage> compile_template(const YAML::Node& node, const CompileContext&) {
-  StageConfig cfg(node, "template");
-  std::string source = cfg.required_string("source");
-  std::string text = cfg.required_string("template");
-  cfg.finish();
-  auto t = logql::tmpl::Template::parse(text, "pipeline_template", logql::tmpl::FunctionSet::kPromtail);
-  if (!t.ok()) cfg.fail("invalid template: " + t.error());
-  return std::make_unique<TemplateStage>(std::move(source), std::move(t).value());
+StageResult compile_template(const TemplateSpec& spec, const std::string& where, const CompileContext&) {
+  auto t = logql::tmpl::Template::parse(spec.text, "pipeline_template", logql::tmpl::FunctionSet::kPromtail);
+  if (!t.ok()) return stage_error(where, "invalid template: " + t.error());
+  return std::unique_ptr<Stage>(std::make_unique<TemplateStage>(spec.source, std::move(t).value()));
 }
 
-std::unique_ptr<Stage> compile_pack(const YAML::Node& node, const CompileContext& ctx) {
-  StageConfig cfg(node, "pack");
-  auto labels = cfg.string_list("labels");
-  bool ingest = cfg.boolean("ingest_timestamp").value_or(true);
-  cfg.finish();
-  if (!labels || labels->empty()) cfg.fail("missing required key \"labels\"");
-  return std::make_unique<PackStage>(std::move(*labels), ingest, ctx.clock);
+StageResult compile_pack(const PackSpec& spec, const std::string& where, const CompileContext& ctx) {
+  if (spec.labels.empty()) return stage_error(where, "missing required field \"labels\"");
+  return std::unique_ptr<Stage>(std::make_unique<PackStage>(spec.labels, spec.ingest_timestamp, *ctx.clock));
 }
 
-std::unique_ptr<Stage> compile_decolorize(const YAML::Node& node, const CompileContext&) {
-  StageConfig cfg(node, "decolorize");
-  cfg.finish();
-  return std::make_unique<DecolorizeStage>();
+StageResult compile_decolorize(const DecolorizeSpec&, const std::string&, const CompileContext&) {
+  return std::unique_ptr<Stage>(std::make_unique<DecolorizeStage>());
 }
 
 }  // namespace stages

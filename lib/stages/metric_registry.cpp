@@ -1,7 +1,6 @@
 #include "stages/metric_registry.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include "model/go_float.h"
@@ -70,19 +69,14 @@ const char* type_name(MetricType t) {
 
 }  // namespace
 
-int64_t wall_clock_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 MetricFamily::MetricFamily(std::string name, std::string help, MetricType type, std::vector<double> buckets,
-                           int64_t max_idle_ns, Clock clock)
+                           int64_t max_idle_ns, util::Clock& clock)
     : name_(std::move(name)),
       help_(std::move(help)),
       type_(type),
       bounds_(std::move(buckets)),
       max_idle_ns_(max_idle_ns),
-      clock_(std::move(clock)) {}
+      clock_(clock) {}
 
 MetricFamily::Series& MetricFamily::series(const model::LabelSet& labels) {
   auto it = series_.find(labels);
@@ -90,7 +84,7 @@ MetricFamily::Series& MetricFamily::series(const model::LabelSet& labels) {
     it = series_.emplace(labels, Series{}).first;
     it->second.buckets.assign(bounds_.size(), 0);
   }
-  it->second.last_update = clock_();
+  it->second.last_update = clock_.now_ns();
   return it->second;
 }
 
@@ -180,7 +174,7 @@ void MetricFamily::render(std::string& out, int64_t now_ns) {
   }
 }
 
-MetricRegistry::MetricRegistry(Clock clock) : clock_(std::move(clock)) {
+MetricRegistry::MetricRegistry(util::Clock& clock) : clock_(clock) {
   drops_ = std::make_shared<MetricFamily>(std::string(kDroppedLinesMetric),
                                           "A count of all log lines dropped as a result of a pipeline stage",
                                           MetricType::kCounter, std::vector<double>{}, 0, clock_);
@@ -227,14 +221,14 @@ std::string MetricRegistry::render() {
     for (const auto& [name, f] : families_) families.push_back(f);
   }
   std::string out;
-  int64_t now = clock_();
+  int64_t now = clock_.now_ns();
   for (const auto& f : families) f->render(out, now);
   return out;
 }
 
 void MetricRegistry::expire() {
   std::lock_guard lock(mu_);
-  int64_t now = clock_();
+  int64_t now = clock_.now_ns();
   for (const auto& [name, f] : families_) f->expire(now);
 }
 

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,20 +17,17 @@
 #include <vector>
 
 #include "model/labels.h"
+#include "util/clock.h"
 #include "util/result.h"
 
 namespace stages {
-
-// Nanoseconds since the Unix epoch; injectable so tests control time.
-using Clock = std::function<int64_t()>;
-int64_t wall_clock_ns();
 
 enum class MetricType { kCounter, kGauge, kHistogram };
 
 class MetricFamily {
  public:
   MetricFamily(std::string name, std::string help, MetricType type, std::vector<double> buckets, int64_t max_idle_ns,
-               Clock clock);
+               util::Clock& clock);
 
   const std::string& name() const { return name_; }
   MetricType type() const { return type_; }
@@ -59,14 +55,15 @@ class MetricFamily {
   const MetricType type_;
   const std::vector<double> bounds_;
   const int64_t max_idle_ns_;  // 0: never expire
-  Clock clock_;
+  util::Clock& clock_;
   mutable std::mutex mu_;
   std::map<model::LabelSet, Series> series_;
 };
 
 class MetricRegistry {
  public:
-  explicit MetricRegistry(Clock clock = wall_clock_ns);
+  // `clock` stamps series updates for max_idle expiry; tests pass a FakeClock.
+  explicit MetricRegistry(util::Clock& clock = util::system_clock());
 
   // Returns the family with this name, creating it. Asking for an existing name with another
   // type is an error (as prometheus.Registerer rejects it).
@@ -81,10 +78,10 @@ class MetricRegistry {
 
   std::string render();
   void expire();
-  const Clock& clock() const { return clock_; }
+  util::Clock& clock() const { return clock_; }
 
  private:
-  Clock clock_;
+  util::Clock& clock_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<MetricFamily>, std::less<>> families_;
   std::shared_ptr<MetricFamily> drops_;

@@ -15,8 +15,8 @@ namespace {
 
 class MultilineStage final : public Stage {
  public:
-  MultilineStage(std::unique_ptr<RE2> firstline, int64_t max_wait_ns, int64_t max_lines, Clock clock)
-      : firstline_(std::move(firstline)), max_wait_ns_(max_wait_ns), max_lines_(max_lines), clock_(std::move(clock)) {}
+  MultilineStage(std::unique_ptr<RE2> firstline, int64_t max_wait_ns, int64_t max_lines, util::Clock& clock)
+      : firstline_(std::move(firstline)), max_wait_ns_(max_wait_ns), max_lines_(max_lines), clock_(clock) {}
   std::string_view name() const override { return "multiline"; }
   bool buffers() const override { return true; }
   bool process(Entry&) override { return true; }  // never called: the pipeline uses push()
@@ -31,7 +31,7 @@ class MultilineStage final : public Stage {
       b.entry.line += e.line;
     }
     b.lines++;
-    b.last_arrival = clock_();
+    b.last_arrival = clock_.now_ns();
     if (b.lines >= max_lines_) emit(b, next);
   }
 
@@ -61,27 +61,18 @@ class MultilineStage final : public Stage {
   std::unique_ptr<RE2> firstline_;
   int64_t max_wait_ns_;
   int64_t max_lines_;
-  Clock clock_;
+  util::Clock& clock_;
   std::map<uint64_t, Block> blocks_;  // by stream fingerprint
 };
 
 }  // namespace
 
-std::unique_ptr<Stage> compile_multiline(const YAML::Node& node, const CompileContext& ctx) {
-  StageConfig cfg(node, "multiline");
-  std::string firstline = cfg.required_string("firstline");
-  auto max_wait = cfg.string("max_wait_time");
-  auto max_lines = cfg.integer("max_lines");
-  cfg.finish();
-  int64_t wait_ns = 3 * model::kNanosPerSecond;
-  if (max_wait) {
-    auto d = model::parse_duration(*max_wait);
-    if (!d.ok()) cfg.fail("invalid duration in \"max_wait_time\": " + d.error());
-    wait_ns = *d;
-  }
-  int64_t lines = max_lines.value_or(128);
-  if (lines <= 0) cfg.fail("\"max_lines\" must be greater than 0");
-  return std::make_unique<MultilineStage>(compile_re2(cfg, firstline), wait_ns, lines, ctx.clock);
+StageResult compile_multiline(const MultilineSpec& spec, const std::string& where, const CompileContext& ctx) {
+  if (spec.max_lines <= 0) return stage_error(where, "\"max_lines\" must be greater than 0");
+  auto re = compile_re2(where, spec.firstline);
+  if (!re.ok()) return re.status_error();
+  return std::unique_ptr<Stage>(
+      std::make_unique<MultilineStage>(std::move(*re), spec.max_wait_time_ns, spec.max_lines, *ctx.clock));
 }
 
 }  // namespace stages

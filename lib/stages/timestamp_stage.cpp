@@ -39,8 +39,8 @@ bool parse_int(std::string_view s, int64_t& out) {
 // One format, resolved at compile time.
 class TimeFormat {
  public:
-  TimeFormat(std::string format, std::optional<std::string> location, Clock clock)
-      : format_(std::move(format)), location_(std::move(location)), clock_(std::move(clock)) {
+  TimeFormat(std::string format, std::optional<std::string> location, util::Clock& clock)
+      : format_(std::move(format)), location_(std::move(location)), clock_(clock) {
     if (format_ == "RFC3339" || format_ == "RFC3339Nano") {
       kind_ = Kind::kRfc3339;
     } else if (format_ == "Unix") {
@@ -110,7 +110,7 @@ class TimeFormat {
   // December stamp read in January belongs to last year and a January stamp read in December to
   // the next, as Promtail decides.
   std::optional<int64_t> parse_without_year(std::string_view s) const {
-    auto now = logql::tmpl::GoTime::from_unix_nanos(clock_());
+    auto now = logql::tmpl::GoTime::from_unix_nanos(clock_.now_ns());
     int64_t year = 0, now_month = 0;
     parse_int(logql::tmpl::format_go_time(now, "2006"), year);
     parse_int(logql::tmpl::format_go_time(now, "1"), now_month);
@@ -132,7 +132,7 @@ class TimeFormat {
 
   std::string format_;
   std::optional<std::string> location_;
-  Clock clock_;
+  util::Clock& clock_;
   Kind kind_ = Kind::kLayout;
   std::string layout_;
   int64_t scale_ = 1;
@@ -181,22 +181,18 @@ class TimestampStage final : public Stage {
 
 }  // namespace
 
-std::unique_ptr<Stage> compile_timestamp(const YAML::Node& node, const CompileContext& ctx) {
-  StageConfig cfg(node, "timestamp");
-  std::string source = cfg.required_string("source");
-  std::string format = cfg.required_string("format");
-  auto fallbacks = cfg.string_list("fallback_formats");
-  auto location = cfg.string("location");
-  std::string action = cfg.string("action_on_failure").value_or("fudge");
-  cfg.finish();
-  if (location && !logql::tmpl::go_zone_known(*location)) cfg.fail("invalid location specified: unknown time zone " + *location);
-  if (action != "fudge" && action != "skip") cfg.fail("invalid action on failure \"" + action + "\" (supported values are [skip fudge])");
-  std::vector<TimeFormat> formats;
-  formats.emplace_back(format, location, ctx.clock);
-  if (fallbacks) {
-    for (const auto& f : *fallbacks) formats.emplace_back(f, location, ctx.clock);
+StageResult compile_timestamp(const TimestampSpec& spec, const std::string& where, const CompileContext& ctx) {
+  if (spec.location && !logql::tmpl::go_zone_known(*spec.location)) {
+    return stage_error(where, "invalid location specified: unknown time zone " + *spec.location);
   }
-  return std::make_unique<TimestampStage>(std::move(source), std::move(formats), action == "fudge");
+  const std::string& action = spec.action_on_failure;
+  if (action != "fudge" && action != "skip") {
+    return stage_error(where, "invalid action on failure \"" + action + "\" (supported values are [skip fudge])");
+  }
+  std::vector<TimeFormat> formats;
+  formats.emplace_back(spec.format, spec.location, *ctx.clock);
+  for (const auto& f : spec.fallback_formats) formats.emplace_back(f, spec.location, *ctx.clock);
+  return std::unique_ptr<Stage>(std::make_unique<TimestampStage>(spec.source, std::move(formats), action == "fudge"));
 }
 
 }  // namespace stages

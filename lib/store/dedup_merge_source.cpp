@@ -152,7 +152,7 @@ util::Result<std::unique_ptr<logql::EntryIterator>> DedupMergeSource::select(con
   its.reserve(children_.size());
   for (auto* c : children_) {
     auto it = c->select(params);
-    if (!it.ok()) return util::Error{it.error()};
+    if (!it.ok()) return it.status_error();
     its.push_back(std::move(*it));
   }
   return make_dedup_merge_iterator(std::move(its), params.direction);

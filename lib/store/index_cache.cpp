@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "store/layout.h"
+#include "util/clock.h"
 
 namespace store {
 namespace {
@@ -16,12 +17,6 @@ namespace {
 constexpr int64_t kUntrustedMtimeNanos = 2'000'000'000;
 
 int64_t to_nanos(const struct timespec& t) { return int64_t(t.tv_sec) * 1'000'000'000 + t.tv_nsec; }
-
-int64_t now_nanos() {
-  struct timespec t;
-  ::clock_gettime(CLOCK_REALTIME, &t);
-  return to_nanos(t);
-}
 
 std::vector<std::string> list_dir(const std::string& dir) {
   std::vector<std::string> names;
@@ -74,7 +69,7 @@ std::shared_ptr<const idx::IndexSet> IndexCache::get(const std::string& period_d
   }
   std::lock_guard lock(e.mu);
   bool changed = !e.listed || e.stale.exchange(false) || st.st_mtim.tv_sec != e.mtime.tv_sec ||
-                 st.st_mtim.tv_nsec != e.mtime.tv_nsec || now_nanos() - to_nanos(st.st_mtim) < kUntrustedMtimeNanos;
+                 st.st_mtim.tv_nsec != e.mtime.tv_nsec || util::system_clock().now_ns() - to_nanos(st.st_mtim) < kUntrustedMtimeNanos;
   if (changed) refresh(period_dir, e, st.st_mtim);
   return e.set;
 }

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <set>
@@ -13,6 +12,7 @@
 #include "fsutil/atomic_file.h"
 #include "index/index_writer.h"
 #include "store/layout.h"
+#include "util/clock.h"
 
 namespace store {
 namespace {
@@ -20,11 +20,6 @@ namespace {
 std::function<void(const std::string&)> default_warn(std::function<void(const std::string&)> warn) {
   if (warn) return warn;
   return [](const std::string& msg) { std::fprintf(stderr, "warning: %s\n", msg.c_str()); };
-}
-
-int64_t wall_nanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 void sort_unique(std::vector<std::string>& v) {
@@ -57,14 +52,14 @@ LocalStoreState::LocalStoreState(LocalStoreOptions options)
 
 util::Result<std::map<model::LabelSet, std::vector<idx::ChunkRef>>> LocalStoreState::series_chunks(
     const std::string& tenant, const std::vector<idx::Matcher>& matchers, int64_t start, int64_t end) {
-  if (auto s = check_tenant_dir_name(tenant); !s.ok()) return util::Error{s.error()};
+  if (auto s = check_tenant_dir_name(tenant); !s.ok()) return s.status_error();
   std::map<model::LabelSet, std::vector<idx::ChunkRef>> out;
   if (start >= end) return out;
   std::string index_dir = tenant_paths(root, tenant).index;
   for (int64_t p : cache.periods(index_dir, idx::period_of(start), idx::period_of(end - 1))) {
     auto set = cache.get(index_dir + "/" + period_dir_name(p));
     auto refs = set->chunk_refs(matchers, start, end);
-    if (!refs.ok()) return util::Error{refs.error()};
+    if (!refs.ok()) return refs.status_error();
     for (auto& s : *refs) {
       auto& chunks = out[std::move(s.labels)];
       chunks.insert(chunks.end(), std::make_move_iterator(s.chunks.begin()), std::make_move_iterator(s.chunks.end()));
@@ -84,7 +79,7 @@ LocalStore::LocalStore(LocalStoreOptions options) : state_(std::make_shared<Loca
 
 util::Result<std::unique_ptr<ChunkStore>> open_local_store(const LocalStoreOptions& options) {
   if (options.dir.empty()) return util::Error{"store directory is empty"};
-  if (auto s = fsutil::create_directories(options.dir); !s.ok()) return util::Error{s.error()};
+  if (auto s = fsutil::create_directories(options.dir); !s.ok()) return s.status_error();
   return std::unique_ptr<ChunkStore>(new LocalStore(options));
 }
 
@@ -93,7 +88,7 @@ std::string LocalStore::next_index_file_name(const std::string& dir) {
   // The existence check covers a clock that went back across a restart: an index file must
   // never be replaced.
   for (;;) {
-    int64_t now = wall_nanos();
+    int64_t now = util::system_clock().now_ns();
     int64_t last = state_->last_index_name.load();
     int64_t next = std::max(now, last + 1);
     if (!state_->last_index_name.compare_exchange_weak(last, next)) continue;
@@ -116,7 +111,7 @@ util::Status LocalStore::write_chunks(const std::string& tenant, std::vector<Flu
     const FlushedChunk& c = chunks[i];
     // Check the bytes before they become durable: a chunk we cannot read back is a bug upstream.
     auto reader = chunk::ChunkReader::open(c.data);
-    if (!reader.ok()) return util::Error{"write_chunks: chunk " + std::to_string(i) + " does not decode: " + reader.error()};
+    if (!reader.ok()) return util::prefixed("write_chunks: chunk " + std::to_string(i) + " does not decode: ", reader.status_error());
     const chunk::ChunkHeader& h = reader->header();
     if (h.labels != c.labels || h.tenant != tenant) {
       return util::Error{"write_chunks: chunk " + std::to_string(i) + " is for " + h.labels.to_string() + " of tenant " +
@@ -155,14 +150,14 @@ util::Status LocalStore::write_chunks(const std::string& tenant, std::vector<Flu
 }
 
 util::Result<std::unique_ptr<logql::LogSource>> LocalStore::source(const std::string& tenant) {
-  if (auto s = check_tenant_dir_name(tenant); !s.ok()) return util::Error{s.error()};
+  if (auto s = check_tenant_dir_name(tenant); !s.ok()) return s.status_error();
   return make_store_source(state_, tenant);
 }
 
 util::Result<std::vector<std::string>> LocalStore::label_query(const std::string& tenant, const std::string* name,
                                                                const std::vector<idx::Matcher>& matchers,
                                                                int64_t start, int64_t end) {
-  if (auto s = check_tenant_dir_name(tenant); !s.ok()) return util::Error{s.error()};
+  if (auto s = check_tenant_dir_name(tenant); !s.ok()) return s.status_error();
   std::vector<std::string> out;
   if (start >= end) return out;
   std::string index_dir = tenant_paths(state_->root, tenant).index;
@@ -179,7 +174,7 @@ util::Result<std::vector<std::string>> LocalStore::label_query(const std::string
       continue;
     }
     auto refs = set->chunk_refs(ms, start, end);
-    if (!refs.ok()) return util::Error{refs.error()};
+    if (!refs.ok()) return refs.status_error();
     for (const auto& s : *refs) {
       if (name) {
         if (auto v = s.labels.get(*name)) out.emplace_back(*v);
@@ -207,7 +202,7 @@ util::Result<std::vector<model::LabelSet>> LocalStore::series(const std::string&
                                                               const std::vector<logql::ast::Matcher>& matchers,
                                                               int64_t start, int64_t end) {
   auto refs = state_->series_chunks(tenant, to_index_matchers(matchers), start, end);
-  if (!refs.ok()) return util::Error{refs.error()};
+  if (!refs.ok()) return refs.status_error();
   std::vector<model::LabelSet> out;
   out.reserve(refs->size());
   for (auto& [labels, chunks] : *refs) out.push_back(labels);
@@ -217,7 +212,7 @@ util::Result<std::vector<model::LabelSet>> LocalStore::series(const std::string&
 util::Result<IndexStats> LocalStore::stats(const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers,
                                            int64_t start, int64_t end) {
   auto refs = state_->series_chunks(tenant, to_index_matchers(matchers), start, end);
-  if (!refs.ok()) return util::Error{refs.error()};
+  if (!refs.ok()) return refs.status_error();
   IndexStats st;
   for (const auto& [labels, chunks] : *refs) {
     ++st.streams;

@@ -35,7 +35,7 @@ class StoreSource : public logql::LogSource {
 
   util::Result<std::unique_ptr<logql::EntryIterator>> select(const logql::SelectParams& params) override {
     auto series = state_->series_chunks(tenant_, to_index_matchers(params.matchers), params.start, params.end);
-    if (!series.ok()) return util::Error{series.error()};
+    if (!series.ok()) return series.status_error();
     if (series->empty()) return logql::merge_iterators({}, params.direction);
     auto ctx = std::make_shared<ReadContext>();
     ctx->tenant = tenant_;

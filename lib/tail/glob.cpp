@@ -268,10 +268,10 @@ util::Result<std::vector<std::string>> expand_braces(std::string_view pattern) {
 
 util::Result<bool> glob_match(std::string_view pattern, std::string_view path) {
   auto patterns = expand_braces(pattern);
-  if (!patterns.ok()) return util::Error{patterns.error()};
+  if (!patterns.ok()) return patterns.status_error();
   auto names = split_components(path);
   for (const auto& p : *patterns) {
-    if (auto st = validate(p); !st.ok()) return util::Error{st.error()};
+    if (auto st = validate(p); !st.ok()) return st.status_error();
     if (match_components(split_components(p), 0, names, 0) == 1) return true;
   }
   return false;
@@ -279,10 +279,10 @@ util::Result<bool> glob_match(std::string_view pattern, std::string_view path) {
 
 util::Result<std::vector<std::string>> glob_files(std::string_view pattern) {
   auto patterns = expand_braces(pattern);
-  if (!patterns.ok()) return util::Error{patterns.error()};
+  if (!patterns.ok()) return patterns.status_error();
   std::vector<std::string> out;
   for (const auto& p : *patterns) {
-    if (auto st = validate(p); !st.ok()) return util::Error{st.error()};
+    if (auto st = validate(p); !st.ok()) return st.status_error();
     auto parts = split_components(p);
     std::string root;
     size_t first = 0;

@@ -22,11 +22,6 @@ int64_t monotonic_ns() {
       .count();
 }
 
-int64_t wall_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string absolute_path(const std::string& path) {
   if (!path.empty() && path[0] == '/') return path;
   std::error_code ec;
@@ -42,7 +37,7 @@ std::string parent_dir(const std::string& path) {
 // Validates a glob without touching the file system.
 util::Status check_glob(const std::string& pattern) {
   auto m = glob_match(pattern, "");
-  if (!m.ok()) return util::Error{m.error()};
+  if (!m.ok()) return m.status_error();
   return util::Status::Ok();
 }
 
@@ -67,9 +62,9 @@ util::Status TargetManager::set_targets(const std::vector<model::LabelSet>& targ
     Target t;
     t.path_pattern = std::string(*path);
     t.exclude_pattern = std::string(labels.get("__path_exclude__").value_or(""));
-    if (auto st = check_glob(t.path_pattern); !st.ok()) return util::Error{"__path__: " + st.error()};
+    if (auto st = check_glob(t.path_pattern); !st.ok()) return util::prefixed("__path__: ", st.status_error());
     if (!t.exclude_pattern.empty()) {
-      if (auto st = check_glob(t.exclude_pattern); !st.ok()) return util::Error{"__path_exclude__: " + st.error()};
+      if (auto st = check_glob(t.exclude_pattern); !st.ok()) return util::prefixed("__path_exclude__: ", st.status_error());
     }
     std::vector<model::Label> kept;
     for (const auto& l : labels) {
@@ -149,7 +144,7 @@ void TargetManager::run() {
     {
       std::lock_guard lock(mu_);
       std::span<char> scratch(buffer.data(), buffer.size());
-      int64_t now = wall_ns();
+      int64_t now = (options_.clock ? *options_.clock : util::system_clock()).now_ns();
       auto poll_one = [&](FileTailer& t) {
         int64_t before = t.read_offset();
         uint64_t lines_before = t.lines_read();

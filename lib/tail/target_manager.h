@@ -35,6 +35,7 @@
 #include "positions/positions_store.h"
 #include "tail/file_tailer.h"
 #include "tail/tailed_line.h"
+#include "util/clock.h"
 #include "util/result.h"
 
 namespace tail {
@@ -46,6 +47,7 @@ struct TargetManagerOptions {
   size_t read_buffer_bytes = 64 * 1024;                       // the one shared read buffer
   size_t poll_byte_budget = 1 << 20;                          // per file and turn, for fairness
   bool use_inotify = true;                                    // false: polling only
+  util::Clock* clock = nullptr;  // read times of lines (their timestamps); null: the system clock
 };
 
 // Per-file numbers for /metrics and /targets.

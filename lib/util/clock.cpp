@@ -1,6 +1,7 @@
 #include "util/clock.h"
 
 #include <chrono>
+#include <iterator>
 
 namespace util {
 namespace {
@@ -41,11 +42,17 @@ int64_t FakeClock::now_ns() const {
 
 bool FakeClock::sleep_until(int64_t deadline_ns, std::stop_token stop) {
   std::unique_lock lock(mu_);
-  ++sleepers_;
+  auto slot = deadlines_.insert(deadline_ns);
   cv_.notify_all();  // wait_for_sleepers
   bool reached = cv_.wait(lock, stop, [&] { return now_ >= deadline_ns; });
-  --sleepers_;
+  deadlines_.erase(slot);
   return reached;
+}
+
+int FakeClock::asleep_locked() const {
+  // Sleepers whose deadline has come are awake even before their thread has run again: a test
+  // that moved time and waits for the next sleep never counts the one that just ended.
+  return static_cast<int>(std::distance(deadlines_.upper_bound(now_), deadlines_.end()));
 }
 
 void FakeClock::set(int64_t ns) {
@@ -62,12 +69,12 @@ void FakeClock::advance(int64_t duration_ns) {
 
 int FakeClock::sleepers() const {
   std::lock_guard lock(mu_);
-  return sleepers_;
+  return asleep_locked();
 }
 
 bool FakeClock::wait_for_sleepers(int n, int64_t real_timeout_ms) const {
   std::unique_lock lock(mu_);
-  return cv_.wait_for(lock, std::chrono::milliseconds(real_timeout_ms), [&] { return sleepers_ >= n; });
+  return cv_.wait_for(lock, std::chrono::milliseconds(real_timeout_ms), [&] { return asleep_locked() >= n; });
 }
 
 }  // namespace util

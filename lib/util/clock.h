@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <set>
 #include <stop_token>
 
 namespace util {
@@ -34,17 +35,20 @@ class FakeClock final : public Clock {
 
   void set(int64_t ns);
   void advance(int64_t duration_ns);
-  // Threads blocked in sleep_until right now. Tests wait for a worker to be asleep before moving
-  // time, so a step is never taken before the worker has looked at the clock.
+  // Threads blocked in sleep_until right now whose deadline is still ahead (one whose deadline
+  // set()/advance() reached counts as awake at once). Tests wait for a worker to be asleep
+  // before moving time, so a step is never taken before the worker has looked at the clock.
   int sleepers() const;
   // Waits (in real time, at most `real_timeout_ms`) until at least `n` threads sleep; false on timeout.
   bool wait_for_sleepers(int n, int64_t real_timeout_ms = 10'000) const;
 
  private:
+  int asleep_locked() const;
+
   mutable std::mutex mu_;
   mutable std::condition_variable_any cv_;
   int64_t now_;
-  int sleepers_ = 0;
+  std::multiset<int64_t> deadlines_;  // of the threads in sleep_until
 };
 
 }  // namespace util

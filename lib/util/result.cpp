@@ -7,6 +7,8 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::kInvalidArgument: return "invalid argument";
     case ErrorCode::kNotFound: return "not found";
     case ErrorCode::kTooLarge: return "too large";
+    case ErrorCode::kUnsupportedFormat: return "unsupported format";
+    case ErrorCode::kUnprocessable: return "unprocessable";
     case ErrorCode::kRateLimited: return "rate limited";
     case ErrorCode::kUnauthenticated: return "unauthenticated";
     case ErrorCode::kPermissionDenied: return "permission denied";
@@ -24,6 +26,8 @@ int http_status_of(ErrorCode code) {
     case ErrorCode::kInvalidArgument: return 400;
     case ErrorCode::kNotFound: return 404;
     case ErrorCode::kTooLarge: return 413;
+    case ErrorCode::kUnsupportedFormat: return 415;
+    case ErrorCode::kUnprocessable: return 422;
     case ErrorCode::kRateLimited: return 429;
     case ErrorCode::kUnauthenticated: return 401;
     case ErrorCode::kPermissionDenied: return 403;

@@ -19,6 +19,8 @@ enum class ErrorCode {
   kInvalidArgument,    // the caller's input is wrong (bad query, bad label, bad config value)
   kNotFound,           // what was asked for does not exist (an object, a file, a route)
   kTooLarge,           // the input is over a size limit (body, line, query, result)
+  kUnsupportedFormat,  // the input is in a format or media type we do not read (Loki's 415)
+  kUnprocessable,      // well-formed input with nothing usable in it (Loki's 422: a push without streams)
   kRateLimited,        // over a rate or count limit; retrying later may succeed
   kUnauthenticated,    // no or wrong credentials (a missing tenant ID is this too, as in Loki)
   kPermissionDenied,   // authenticated, but not allowed this tenant or action
@@ -30,7 +32,8 @@ enum class ErrorCode {
 };
 
 std::string_view error_code_name(ErrorCode code);
-// The HTTP status Loki answers for each kind: 400, 404, 413, 429, 401, 403, 499, 504, 500, 503, 500.
+// The HTTP status Loki answers for each kind: 400, 404, 413, 415, 422, 429, 401, 403, 499, 504, 500,
+// 503, 500.
 int http_status_of(ErrorCode code);
 // The process exit code the CLIs use (their man pages' EXIT STATUS): 2 for invalid arguments,
 // as usage errors are, 1 for every other failure.
@@ -44,6 +47,8 @@ struct Error {
 inline Error invalid_argument(std::string m) { return {std::move(m), ErrorCode::kInvalidArgument}; }
 inline Error not_found(std::string m) { return {std::move(m), ErrorCode::kNotFound}; }
 inline Error too_large(std::string m) { return {std::move(m), ErrorCode::kTooLarge}; }
+inline Error unsupported_format(std::string m) { return {std::move(m), ErrorCode::kUnsupportedFormat}; }
+inline Error unprocessable(std::string m) { return {std::move(m), ErrorCode::kUnprocessable}; }
 inline Error rate_limited(std::string m) { return {std::move(m), ErrorCode::kRateLimited}; }
 inline Error unauthenticated(std::string m) { return {std::move(m), ErrorCode::kUnauthenticated}; }
 inline Error permission_denied(std::string m) { return {std::move(m), ErrorCode::kPermissionDenied}; }
@@ -52,6 +57,10 @@ inline Error deadline_exceeded(std::string m) { return {std::move(m), ErrorCode:
 inline Error corruption(std::string m) { return {std::move(m), ErrorCode::kCorruption}; }
 inline Error unavailable(std::string m) { return {std::move(m), ErrorCode::kUnavailable}; }
 inline Error internal(std::string m) { return {std::move(m), ErrorCode::kInternal}; }
+// `e` with context in front of its message ("reading x: " + message), keeping its code.
+inline Error prefixed(std::string_view prefix, const Error& e) {
+  return {std::string(prefix) + e.message, e.code};
+}
 
 template <class T>
 class [[nodiscard]] Result {

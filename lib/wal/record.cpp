@@ -100,34 +100,34 @@ util::Result<PushBatch> decode_push_batch(std::string_view payload) {
   chunk::ByteReader r(payload);
   PushBatch batch;
   std::string_view tenant;
-  if (!r.string(tenant)) return util::Error{"wal: truncated tenant"};
+  if (!r.string(tenant)) return util::corruption("wal: truncated tenant");
   batch.tenant = std::string(tenant);
   uint64_t streams;
   // A stream takes at least two bytes (label count, entry count).
-  if (!r.bounded(streams, r.remaining() / 2)) return util::Error{"wal: bad stream count"};
+  if (!r.bounded(streams, r.remaining() / 2)) return util::corruption("wal: bad stream count");
   batch.streams.reserve(streams);
   std::vector<model::Label> scratch;
   std::string error;
   for (uint64_t s = 0; s < streams; ++s) {
     StreamBatch sb;
-    if (!read_labels(r, scratch, sb.labels, error, "stream label")) return util::Error{"wal: " + error};
+    if (!read_labels(r, scratch, sb.labels, error, "stream label")) return util::corruption("wal: " + error);
     uint64_t entries;
     // An entry takes at least three bytes (timestamp, line length, metadata count).
-    if (!r.bounded(entries, r.remaining() / 3)) return util::Error{"wal: bad entry count"};
+    if (!r.bounded(entries, r.remaining() / 3)) return util::corruption("wal: bad entry count");
     sb.entries.resize(entries);
     int64_t prev = 0;
     for (auto& e : sb.entries) {
       int64_t delta;
       std::string_view line;
-      if (!r.svarint(delta) || !r.string(line)) return util::Error{"wal: truncated entry"};
+      if (!r.svarint(delta) || !r.string(line)) return util::corruption("wal: truncated entry");
       e.timestamp = static_cast<int64_t>(static_cast<uint64_t>(prev) + static_cast<uint64_t>(delta));
       prev = e.timestamp;
       e.line = std::string(line);
-      if (!read_labels(r, scratch, e.metadata, error, "metadata")) return util::Error{"wal: " + error};
+      if (!read_labels(r, scratch, e.metadata, error, "metadata")) return util::corruption("wal: " + error);
     }
     batch.streams.push_back(std::move(sb));
   }
-  if (!r.empty()) return util::Error{"wal: " + std::to_string(r.remaining()) + " trailing bytes in push batch"};
+  if (!r.empty()) return util::corruption("wal: " + std::to_string(r.remaining()) + " trailing bytes in push batch");
   return batch;
 }
 
@@ -162,7 +162,7 @@ util::Result<ScanResult> scan_records(std::string_view data, const RecordCallbac
       return stop(ScanResult::End::kCorrupt, "unknown record type " + std::to_string(type));
     if (on_record) {
       util::Status st = on_record(static_cast<RecordType>(type), rest.substr(kRecordHeaderSize, len), pos);
-      if (!st.ok()) return util::Error{"at offset " + std::to_string(pos) + ": " + st.error()};
+      if (!st.ok()) return util::prefixed("at offset " + std::to_string(pos) + ": ", st.status_error());
     }
     ++res.records;
     pos += kRecordHeaderSize + len;

@@ -42,7 +42,7 @@ std::string checkpoint_name(uint64_t n) {
 
 util::Result<WalDirListing> list_wal_dir(const std::string& dir) {
   DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return util::Error{"wal: cannot list " + dir + ": " + std::strerror(errno)};
+  if (d == nullptr) return util::internal("wal: cannot list " + dir + ": " + std::strerror(errno));
   WalDirListing out;
   while (auto* e = ::readdir(d)) {
     std::string_view name = e->d_name;
@@ -63,12 +63,12 @@ util::Result<WalDirListing> list_wal_dir(const std::string& dir) {
 
 util::Status remove_before(const std::string& dir, uint64_t n) {
   auto listing = list_wal_dir(dir);
-  if (!listing.ok()) return util::Error{listing.error()};
+  if (!listing.ok()) return listing.status_error();
   bool removed = false;
   auto remove = [&](const std::string& name) -> util::Status {
     std::string path = dir + "/" + name;
     if (::unlink(path.c_str()) != 0 && errno != ENOENT)
-      return util::Error{"wal: cannot remove " + path + ": " + std::strerror(errno)};
+      return util::internal("wal: cannot remove " + path + ": " + std::strerror(errno));
     removed = true;
     return {};
   };

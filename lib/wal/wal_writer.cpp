@@ -19,7 +19,7 @@ util::Result<std::unique_ptr<WalWriter>> WalWriter::open(const WalWriterOptions&
   if (options.segment_size == 0) return util::Error{"wal: segment size must be positive"};
   std::unique_ptr<WalWriter> w(new WalWriter(options));
   std::lock_guard lock(w->mu_);
-  if (auto st = w->open_segment_locked(first_segment); !st.ok()) return util::Error{st.error()};
+  if (auto st = w->open_segment_locked(first_segment); !st.ok()) return st.status_error();
   return w;
 }
 
@@ -28,7 +28,7 @@ WalWriter::~WalWriter() { (void)close(); }
 util::Status WalWriter::open_segment_locked(uint64_t n) {
   std::string path = options_.dir + "/" + segment_name(n);
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) return util::Error{"wal: cannot create " + path + ": " + errno_text()};
+  if (fd < 0) return util::internal("wal: cannot create " + path + ": " + errno_text());
   // The new name must survive a crash, or replay would see a gap after the previous segment.
   if (auto st = fsutil::fsync_directory(options_.dir); !st.ok()) {
     ::close(fd);
@@ -55,7 +55,7 @@ util::Status WalWriter::append(std::string_view records) {
       // Cut the partial record off so later records do not follow a torn one.
       if (done > 0 && ::ftruncate(fd_, static_cast<off_t>(segment_bytes_)) != 0)
         why += " (and truncating the partial record failed: " + errno_text() + ")";
-      return util::Error{"wal: write to " + segment_name(segment_) + " failed: " + why};
+      return util::internal("wal: write to " + segment_name(segment_) + " failed: " + why);
     }
     done += static_cast<size_t>(n);
   }
@@ -65,7 +65,7 @@ util::Status WalWriter::append(std::string_view records) {
 }
 
 util::Status WalWriter::rotate_locked() {
-  if (::fsync(fd_) != 0) return util::Error{"wal: fsync of " + segment_name(segment_) + " failed: " + errno_text()};
+  if (::fsync(fd_) != 0) return util::internal("wal: fsync of " + segment_name(segment_) + " failed: " + errno_text());
   int old = fd_;
   if (auto st = open_segment_locked(segment_ + 1); !st.ok()) return st;
   ::close(old);
@@ -75,14 +75,14 @@ util::Status WalWriter::rotate_locked() {
 util::Result<uint64_t> WalWriter::rotate() {
   std::lock_guard lock(mu_);
   if (fd_ < 0) return util::Error{"wal: writer is closed"};
-  if (auto st = rotate_locked(); !st.ok()) return util::Error{st.error()};
+  if (auto st = rotate_locked(); !st.ok()) return st.status_error();
   return segment_;
 }
 
 util::Status WalWriter::sync() {
   std::lock_guard lock(mu_);
   if (fd_ < 0) return util::Error{"wal: writer is closed"};
-  if (::fdatasync(fd_) != 0) return util::Error{"wal: fsync of " + segment_name(segment_) + " failed: " + errno_text()};
+  if (::fdatasync(fd_) != 0) return util::internal("wal: fsync of " + segment_name(segment_) + " failed: " + errno_text());
   return {};
 }
 
@@ -90,7 +90,7 @@ util::Status WalWriter::close() {
   std::lock_guard lock(mu_);
   if (fd_ < 0) return {};
   util::Status st;
-  if (::fsync(fd_) != 0) st = util::Error{"wal: fsync of " + segment_name(segment_) + " failed: " + errno_text()};
+  if (::fsync(fd_) != 0) st = util::internal("wal: fsync of " + segment_name(segment_) + " failed: " + errno_text());
   ::close(fd_);
   fd_ = -1;
   return st;

@@ -172,9 +172,11 @@ TEST_CASE("the iterator decompresses only blocks that overlap the range") {
   REQUIRE_FALSE(v.ok());
   CHECK(v.error().find("block 0 ") != std::string::npos);
   CHECK(v.error().find("checksum mismatch") != std::string::npos);
+  CHECK(v.code() == util::ErrorCode::kCorruption);  // a store failure (500), not a bad request
   auto it = d->entries(first.min_time, first.max_time + 1);
   CHECK_FALSE(it.next());
   CHECK_FALSE(it.status().ok());
+  CHECK(it.status().code() == util::ErrorCode::kCorruption);
 }
 
 TEST_CASE("the writer enforces order and limits") {
@@ -220,6 +222,7 @@ TEST_CASE("every single-byte corruption and every truncation is rejected, never 
   for (size_t cut = 0; cut < bytes.size(); ++cut) {
     auto r = ChunkReader::open(std::string_view(bytes).substr(0, cut));
     CHECK_FALSE(r.ok());
+    CHECK(r.code() == util::ErrorCode::kCorruption);
   }
   size_t detected = 0;
   for (size_t i = 0; i < bytes.size(); ++i) {

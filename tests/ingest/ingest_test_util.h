@@ -16,6 +16,7 @@
 #include "chunk/chunk_reader.h"
 #include "ingest/ingester.h"
 #include "store/store.h"
+#include "util/clock.h"
 
 namespace ingest_test {
 
@@ -85,12 +86,7 @@ class FakeStore : public store::ChunkStore {
   int calls = 0;
 };
 
-struct FakeClock {
-  std::atomic<int64_t> ns{1'700'000'000'000'000'000};
-  std::function<int64_t()> fn() {
-    return [this] { return ns.load(); };
-  }
-};
+using FakeClock = util::FakeClock;
 
 inline push::Stream stream(model::LabelSet labels, std::vector<std::pair<int64_t, std::string>> entries) {
   push::Stream s{std::move(labels), {}};
@@ -135,7 +131,7 @@ inline ingest::IngesterOptions test_options(const std::string& wal_dir, FakeCloc
   ingest::IngesterOptions o;
   o.wal_dir = wal_dir;
   o.background_flush = false;
-  o.now = clock.fn();
+  o.clock = &clock;
   return o;
 }
 

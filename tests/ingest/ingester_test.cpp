@@ -145,25 +145,46 @@ TEST_CASE("ingester: chunks are cut by age and by idleness, on the injected cloc
   REQUIRE(ing.ok());
   model::LabelSet busy{{"app", "busy"}}, quiet{{"app", "quiet"}};
   REQUIRE((*ing)->push("t", {stream(busy, {{1, "b"}}), stream(quiet, {{1, "q"}})}).ok());
-  clock.ns += 29 * kMin;
+  clock.advance(29 * kMin);
   REQUIRE((*ing)->push("t", {stream(busy, {{2, "b"}})}).ok());
   REQUIRE((*ing)->flush_due().ok());
   CHECK(store.chunk_count("t") == 0);
-  clock.ns += 2 * kMin;  // quiet idle for 31m; busy idle for 2m
+  clock.advance(2 * kMin);  // quiet idle for 31m; busy idle for 2m
   REQUIRE((*ing)->push("t", {stream(busy, {{3, "b"}})}).ok());
   REQUIRE((*ing)->flush_due().ok());
   REQUIRE(store.chunk_count("t") == 1);
   CHECK(store.written["t"][0].labels == quiet);
-  clock.ns += 20 * kMin;  // busy's head is 51m old, but pushed to 1m ago
+  clock.advance(20 * kMin);  // busy's head is 51m old, but pushed to 1m ago
   REQUIRE((*ing)->push("t", {stream(busy, {{4, "b"}})}).ok());
   REQUIRE((*ing)->flush_due().ok());
   CHECK(store.chunk_count("t") == 1);
-  clock.ns += 10 * kMin;  // 61m since busy's head began: max_chunk_age
+  clock.advance(10 * kMin);  // 61m since busy's head began: max_chunk_age
   REQUIRE((*ing)->push("t", {stream(busy, {{5, "b"}})}).ok());
   REQUIRE((*ing)->flush_due().ok());
   REQUIRE(store.chunk_count("t") == 2);
   CHECK(store.written["t"][1].labels == busy);
   CHECK(store.written["t"][1].entries == 5);
+}
+
+TEST_CASE("ingester: the background loop flushes idle chunks every flush_check_period of the clock") {
+  TempDir dir;
+  FakeClock clock;
+  FakeStore store;
+  auto opts = test_options(dir.path, clock);
+  opts.background_flush = true;
+  opts.flush_check_period = kMin;
+  opts.chunk_idle_period = 30 * kMin;
+  auto ing = ingest::Ingester::open(opts, store);
+  REQUIRE(ing.ok());
+  REQUIRE((*ing)->push("t", {stream({{"app", "idle"}}, {{1, "x"}})}).ok());
+  // Each step wakes the loop once; after 30 the stream has been idle for chunk_idle_period.
+  for (int i = 0; i < 30; ++i) {
+    REQUIRE(clock.wait_for_sleepers(1));
+    CHECK(store.chunk_count("t") == 0);
+    clock.advance(kMin);
+  }
+  REQUIRE(clock.wait_for_sleepers(1));  // the 30th pass ran and the loop sleeps again
+  CHECK(store.chunk_count("t") == 1);
 }
 
 TEST_CASE("ingester: a failing store keeps the data in memory and retries with backoff") {
@@ -184,7 +205,7 @@ TEST_CASE("ingester: a failing store keeps the data in memory and retries with b
   REQUIRE((*ing)->flush_due().ok());  // within the backoff: no attempt
   CHECK(store.calls == calls);
   store.fail = false;
-  clock.ns += 2'000'000'000;  // past the first 1s backoff
+  clock.advance(2'000'000'000);  // past the first 1s backoff
   REQUIRE((*ing)->flush_due().ok());
   CHECK(store.calls == calls + 1);
   auto stored = store.entries("t");
@@ -263,7 +284,7 @@ TEST_CASE("ingester: concurrent pushes, queries, flushes and checkpoints lose no
   });
   std::thread flusher([&] {
     while (!done) {
-      clock.ns += kMin;
+      clock.advance(kMin);
       (void)(*ing)->flush_due();
       REQUIRE((*ing)->checkpoint().ok());
     }

@@ -15,6 +15,9 @@ namespace {
 
 constexpr int64_t kNow = 1700000000LL * 1000000000LL;
 
+// The status logd's API answers for a push outcome.
+int http_status(const util::Status& s) { return s.ok() ? 204 : util::http_status_of(s.code()); }
+
 std::string json_push(const std::string& labels_json, const std::vector<std::pair<int64_t, std::string>>& values) {
   std::string out = R"({"streams":[{"stream":)" + labels_json + R"(,"values":[)";
   for (size_t i = 0; i < values.size(); ++i) {
@@ -28,9 +31,9 @@ struct Fixture {
   FakeIngester ingester;
   logd::Metrics metrics;
   logd::LimitsConfig limits;
-  int64_t now = kNow;
+  util::FakeClock clock{kNow};
   std::unique_ptr<Distributor> make() {
-    return std::make_unique<Distributor>(ingester, limits, metrics, [this] { return now; });
+    return std::make_unique<Distributor>(ingester, limits, metrics, clock);
   }
 };
 
@@ -40,8 +43,7 @@ TEST_CASE("distributor: a valid JSON push is ingested and answered 204") {
   Fixture f;
   auto d = f.make();
   auto out = d->push("t1", "application/json", "", json_push(R"({"app":"x"})", {{kNow, "a"}, {kNow, "b"}}));
-  CHECK(out.status == 204);
-  CHECK(out.body.empty());
+  CHECK(out.ok());
   CHECK(f.ingester.entries("t1") == 2);
   CHECK(f.metrics.lines_received.value({"t1"}) == 2);
   CHECK(f.metrics.bytes_received.value({"t1"}) == 2);
@@ -50,15 +52,15 @@ TEST_CASE("distributor: a valid JSON push is ingested and answered 204") {
 TEST_CASE("distributor: content type, encoding and malformed bodies") {
   Fixture f;
   auto d = f.make();
-  CHECK(d->push("t", "text/plain", "", "x").status == 415);
-  CHECK(d->push("t", "application/json", "br", "{}").status == 400);
+  CHECK(http_status(d->push("t", "text/plain", "", "x")) == 415);
+  CHECK(http_status(d->push("t", "application/json", "br", "{}")) == 400);
   auto bad = d->push("t", "application/json", "", "{\"streams\": [");
-  CHECK(bad.status == 400);
-  CHECK_FALSE(bad.body.empty());
-  CHECK(d->push("t", "application/x-protobuf", "", "\x7f\xff garbage").status == 400);
+  CHECK(http_status(bad) == 400);
+  CHECK_FALSE(bad.error().empty());
+  CHECK(http_status(d->push("t", "application/x-protobuf", "", "\x7f\xff garbage")) == 400);
   // A snappy header claiming more than a push could ever be is refused before decoding.
-  CHECK(d->push("t", "application/x-protobuf", "", "\xff\xff\xff garbage").status == 413);
-  CHECK(d->push("t", "application/json", "", R"({"streams":[]})").status == 422);
+  CHECK(http_status(d->push("t", "application/x-protobuf", "", "\xff\xff\xff garbage")) == 413);
+  CHECK(http_status(d->push("t", "application/json", "", R"({"streams":[]})")) == 422);
   CHECK(f.ingester.pushes == 0);
 }
 
@@ -67,8 +69,8 @@ TEST_CASE("distributor: a partially invalid request ingests the valid part and a
   f.limits.push.max_line_size = 5;
   auto d = f.make();
   auto out = d->push("t", "application/json", "", json_push(R"({"app":"x"})", {{kNow, "ok"}, {kNow, "far too long"}}));
-  CHECK(out.status == 400);
-  CHECK(out.body.find("Max entry size '5' bytes exceeded for stream '{app=\"x\"}'") != std::string::npos);
+  CHECK(http_status(out) == 400);
+  CHECK(out.error().find("Max entry size '5' bytes exceeded for stream '{app=\"x\"}'") != std::string::npos);
   CHECK(f.ingester.entries("t") == 1);
   CHECK(f.metrics.discarded_samples.value({"line_too_long", "t"}) == 1);
   CHECK(f.metrics.discarded_bytes.value({"line_too_long", "t"}) == 12);
@@ -80,17 +82,17 @@ TEST_CASE("distributor: per-tenant ingestion rate limit with burst, Loki's messa
   f.limits.ingestion_burst_size_mb = 20.0 / (1024 * 1024);  // 20 bytes of burst
   auto d = f.make();
   std::string line(15, 'a');
-  CHECK(d->push("t", "application/json", "", json_push(R"({"app":"x"})", {{kNow, line}})).status == 204);
+  CHECK(d->push("t", "application/json", "", json_push(R"({"app":"x"})", {{kNow, line}})).ok());
   auto out = d->push("t", "application/json", "", json_push(R"({"app":"x"})", {{kNow + 1, line}}));
-  CHECK(out.status == 429);
-  CHECK(out.body ==
+  CHECK(http_status(out) == 429);
+  CHECK(out.error() ==
         "Ingestion rate limit exceeded for user t (limit: 10 bytes/sec) while attempting to ingest '1' lines totaling "
         "'15' bytes, reduce log volume or contact your Loki administrator to see if the limit can be increased");
   CHECK(f.metrics.discarded_samples.value({"rate_limited", "t"}) == 1);
   // Other tenants have their own bucket; and tokens refill with time.
-  CHECK(d->push("u", "application/json", "", json_push(R"({"app":"x"})", {{kNow, line}})).status == 204);
-  f.now += 2 * model::kNanosPerSecond;
-  CHECK(d->push("t", "application/json", "", json_push(R"({"app":"x"})", {{kNow + 2, line}})).status == 204);
+  CHECK(d->push("u", "application/json", "", json_push(R"({"app":"x"})", {{kNow, line}})).ok());
+  f.clock.advance(2 * model::kNanosPerSecond);
+  CHECK(d->push("t", "application/json", "", json_push(R"({"app":"x"})", {{kNow + 2, line}})).ok());
   CHECK(f.ingester.entries("t") == 2);
 }
 
@@ -108,18 +110,35 @@ TEST_CASE("distributor: max streams per tenant, Loki's message; known streams st
   Fixture f;
   f.limits.max_global_streams_per_user = 1;
   auto d = f.make();
-  CHECK(d->push("t", "application/json", "", json_push(R"({"app":"a"})", {{kNow, "1"}})).status == 204);
+  CHECK(d->push("t", "application/json", "", json_push(R"({"app":"a"})", {{kNow, "1"}})).ok());
   auto out = d->push("t", "application/json", "",
                      R"({"streams":[{"stream":{"app":"a"},"values":[[")" + std::to_string(kNow + 1) +
                          R"(","2"]]},{"stream":{"app":"b"},"values":[[")" + std::to_string(kNow) + R"(","3"]]}]})");
-  CHECK(out.status == 429);
-  CHECK(out.body ==
+  CHECK(http_status(out) == 429);
+  CHECK(out.error() ==
         "Maximum active stream limit exceeded when trying to create stream {app=\"b\"}, reduce the number of active "
         "streams (reduce labels or reduce label values), or contact your Loki administrator to see if the limit can "
         "be increased, user: 't'");
   CHECK(f.ingester.entries("t") == 2);  // {app="a"} kept its new entry
   CHECK(f.metrics.discarded_samples.value({"stream_limit", "t"}) == 1);
-  CHECK(d->push("other", "application/json", "", json_push(R"({"app":"b"})", {{kNow, "1"}})).status == 204);
+  CHECK(d->push("other", "application/json", "", json_push(R"({"app":"b"})", {{kNow, "1"}})).ok());
+}
+
+TEST_CASE("distributor: at the stream limit, the known streams are refreshed at most once a second") {
+  Fixture f;
+  f.limits.max_global_streams_per_user = 1;
+  auto d = f.make();
+  auto push = [&](const char* app) {
+    return http_status(d->push("t", "application/json", "", json_push(std::string(R"({"app":")") + app + "\"}",
+                                                                       {{kNow, "1"}})));
+  };
+  CHECK(push("a") == 204);
+  f.ingester.forget("t");     // {app="a"} was flushed away
+  CHECK(push("b") == 204);    // at the limit: the first refresh finds room
+  f.ingester.forget("t");
+  CHECK(push("c") == 429);    // within a second of that refresh: the known set stands
+  f.clock.advance(model::kNanosPerSecond);
+  CHECK(push("c") == 204);    // a second later it is refreshed again
 }
 
 TEST_CASE("distributor: repeated label sets within one request merge into one stream") {
@@ -151,8 +170,8 @@ TEST_CASE("distributor: bodies are decoded only as far as a push could be accept
   auto d = f.make();
   std::string big = json_push(R"({"app":"x"})", {{kNow, std::string(2 << 20, 'a')}});
   auto out = d->push("t1", "application/json", "", big);
-  CHECK(out.status == 413);
-  CHECK(out.body.rfind("request body too large", 0) == 0);
+  CHECK(http_status(out) == 413);
+  CHECK(out.error().rfind("request body too large", 0) == 0);
 }
 
 namespace {
@@ -181,25 +200,25 @@ TEST_CASE("distributor: the stream limit holds exactly while admitted pushes are
   logd::Metrics metrics;
   logd::LimitsConfig limits;
   limits.max_global_streams_per_user = 2;
-  std::atomic<int64_t> now{kNow};
-  Distributor d(ingester, limits, metrics, [&] { return now.load(); });
+  util::FakeClock clock{kNow};
+  Distributor d(ingester, limits, metrics, clock);
   auto entered = ingester.entered.get_future();
   std::thread first([&] {
     auto out = d.push("t", "application/json", "",
                       R"({"streams":[{"stream":{"app":"a"},"values":[[")" + std::to_string(kNow) +
                           R"(","1"]]},{"stream":{"app":"b"},"values":[[")" + std::to_string(kNow) + R"(","2"]]}]})");
-    CHECK(out.status == 204);
+    CHECK(http_status(out) == 204);
   });
   entered.wait();  // {a} and {b} admitted, not yet in the ingester
   // Past the refresh interval the limit re-reads the ingester, which does not list {a}, {b} yet.
-  now += 2 * model::kNanosPerSecond;
+  clock.advance(2 * model::kNanosPerSecond);
   auto third = d.push("t", "application/json", "", json_push(R"({"app":"c"})", {{kNow, "3"}}));
-  CHECK(third.status == 429);
+  CHECK(http_status(third) == 429);
   ingester.release.set_value();
   first.join();
   CHECK(ingester.series("t", {}, 0, 0).size() == 2);
   // Once applied, the admitted streams are what the refresh finds; a known stream still pushes.
-  now += 2 * model::kNanosPerSecond;
-  CHECK(d.push("t", "application/json", "", json_push(R"({"app":"a"})", {{kNow + 1, "4"}})).status == 204);
-  CHECK(d.push("t", "application/json", "", json_push(R"({"app":"d"})", {{kNow, "5"}})).status == 429);
+  clock.advance(2 * model::kNanosPerSecond);
+  CHECK(http_status(d.push("t", "application/json", "", json_push(R"({"app":"a"})", {{kNow + 1, "4"}}))) == 204);
+  CHECK(http_status(d.push("t", "application/json", "", json_push(R"({"app":"d"})", {{kNow, "5"}}))) == 429);
 }

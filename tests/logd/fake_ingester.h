@@ -96,6 +96,11 @@ class FakeIngester : public ingest::Ingester {
     return out;
   }
 
+  // Drops every stream of `tenant`, as a flush of idle streams would.
+  void forget(const std::string& tenant) {
+    std::lock_guard lock(mu_);
+    data_.erase(tenant);
+  }
   size_t entries(const std::string& tenant) {
     std::lock_guard lock(mu_);
     return data_[tenant].size();

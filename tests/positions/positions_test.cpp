@@ -12,6 +12,8 @@
 #include "fsutil/atomic_file.h"
 #include "positions/positions_file.h"
 #include "positions/positions_store.h"
+#include "positions/positions_syncer.h"
+#include "util/clock.h"
 
 namespace {
 
@@ -224,4 +226,25 @@ TEST_CASE("positions store: a concurrent reader never sees a partial file") {
   CHECK(final_state->at("/var/log/app/file-399.log") == "60399");
   // No temporary files left behind.
   CHECK(std::system(("test $(ls -A '" + dir.path + "' | wc -l) -eq 1").c_str()) == 0);
+}
+
+TEST_CASE("positions syncer: writes every sync period of the clock, and only then") {
+  TempDir dir;
+  const std::string file = dir.path + "/positions.yaml";
+  auto store = positions::PositionsStore::open({.filename = file});
+  REQUIRE(store.ok());
+  util::FakeClock clock;
+  constexpr int64_t kPeriod = 10'000'000'000;  // 10s
+  positions::PositionsSyncer syncer(**store, kPeriod, clock);
+  (*store)->put("/var/log/a.log", 42);
+  REQUIRE(clock.wait_for_sleepers(1));
+  clock.advance(kPeriod - 1);
+  REQUIRE(clock.wait_for_sleepers(1));  // still the first sleep: nothing written
+  CHECK(::access(file.c_str(), F_OK) != 0);
+  clock.advance(1);
+  REQUIRE(clock.wait_for_sleepers(1));  // the period ended, the file was written, it sleeps again
+  CHECK(read_text(file).find("/var/log/a.log: \"42\"") != std::string::npos);
+  (*store)->put("/var/log/a.log", 43);
+  syncer.stop();  // no last sync of its own: close() does that
+  CHECK(read_text(file).find("\"42\"") != std::string::npos);
 }

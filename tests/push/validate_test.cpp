@@ -27,8 +27,8 @@ TEST_CASE("validate: a valid request is accepted whole") {
   auto req = one_stream({{"app", "x"}}, {{kNow, "a", {}}, {kNow, "b", {}}});
   auto rep = validate(req, Limits{}, kNow);
   CHECK(rep.all_accepted());
-  CHECK(rep.status == 204);
-  CHECK(rep.message.empty());
+  CHECK(rep.status.ok());
+  CHECK(rep.status.error().empty());
   CHECK(rep.accepted_entries == 2);
   CHECK(rep.accepted_bytes == 2);
   CHECK(req.streams[0].entries.size() == 2);
@@ -39,8 +39,8 @@ TEST_CASE("validate: too old and too new entries are dropped, the rest kept (Lok
   int64_t future = kNow + 11 * kNanosPerMinute;
   auto req = one_stream({{"app", "x"}}, {{old_ts, "old", {}}, {kNow, "ok", {}}, {future, "new", {}}});
   auto rep = validate(req, Limits{}, kNow);
-  CHECK(rep.status == 400);
-  CHECK(rep.message ==
+  CHECK(rep.status.code() == util::ErrorCode::kInvalidArgument);
+  CHECK(rep.status.error() ==
         "1 errors like: entry for stream '{app=\"x\"}' has timestamp too old: 2023-11-06T22:13:20Z, oldest "
         "acceptable timestamp is: 2023-11-07T22:13:20Z; 1 errors like: entry for stream '{app=\"x\"}' has "
         "timestamp too new: 2023-11-14T22:24:20Z");
@@ -66,8 +66,8 @@ TEST_CASE("validate: max line size rejects, or truncates when configured") {
   limits.max_line_size = 10;
   auto req = one_stream({{"app", "x"}}, {{kNow, std::string(11, 'a'), {}}, {kNow, std::string(10, 'b'), {}}});
   auto rep = validate(req, limits, kNow);
-  CHECK(rep.status == 400);
-  CHECK(rep.message ==
+  CHECK(rep.status.code() == util::ErrorCode::kInvalidArgument);
+  CHECK(rep.status.error() ==
         "Max entry size '10' bytes exceeded for stream '{app=\"x\"}' while adding an entry with length '11' bytes");
   CHECK(req.streams[0].entries.size() == 1);
 
@@ -96,8 +96,8 @@ TEST_CASE("validate: label limits drop the whole stream") {
     PushRequest req = one_stream(labels, {{kNow, "x", {}}, {kNow, "y", {}}});
     req.streams.push_back({LabelSet{{"ok", "1"}}, {{kNow, "z", {}}}});
     auto rep = validate(req, limits, kNow);
-    CHECK(rep.status == 400);
-    CHECK(rep.message == message);
+    CHECK(rep.status.code() == util::ErrorCode::kInvalidArgument);
+    CHECK(rep.status.error() == message);
     REQUIRE(rep.discarded.size() == 1);
     CHECK(rep.discarded[0].reason == reason);
     CHECK(rep.discarded[0].entries == 2);
@@ -124,14 +124,14 @@ TEST_CASE("validate: structured metadata limits") {
                                          {kNow, "b", LabelSet{{"key", "value"}}},
                                          {kNow, "c", LabelSet{{"a", "1"}, {"b", "2"}}}});
   auto rep = validate(req, limits, kNow);
-  CHECK(rep.status == 400);
-  CHECK(rep.message.find("stream '{app=\"x\"}' has structured metadata too large: '8' bytes, limit: '6' bytes.") != std::string::npos);
-  CHECK(rep.message.find("has too many structured metadata labels: '2', limit: '1'.") != std::string::npos);
+  CHECK(rep.status.code() == util::ErrorCode::kInvalidArgument);
+  CHECK(rep.status.error().find("stream '{app=\"x\"}' has structured metadata too large: '8' bytes, limit: '6' bytes.") != std::string::npos);
+  CHECK(rep.status.error().find("has too many structured metadata labels: '2', limit: '1'.") != std::string::npos);
   CHECK(req.streams[0].entries.size() == 1);
   limits.allow_structured_metadata = false;
   auto req2 = one_stream({{"app", "x"}}, {{kNow, "a", LabelSet{{"k", "v"}}}, {kNow, "b", {}}});
   auto rep2 = validate(req2, limits, kNow);
-  CHECK(rep2.message.find("includes structured metadata, but this feature is disallowed") != std::string::npos);
+  CHECK(rep2.status.error().find("includes structured metadata, but this feature is disallowed") != std::string::npos);
   CHECK(req2.streams[0].entries.size() == 1);
 }
 
@@ -140,7 +140,7 @@ TEST_CASE("validate: identical errors are grouped, invalid streams reported, emp
   limits.max_line_size = 1;
   auto req = one_stream({{"app", "x"}}, {{kNow, "aa", {}}, {kNow, "bb", {}}});
   auto rep = validate(req, limits, kNow);
-  CHECK(rep.message ==
+  CHECK(rep.status.error() ==
         "2 errors like: Max entry size '1' bytes exceeded for stream '{app=\"x\"}' while adding an entry with "
         "length '2' bytes");
   CHECK(req.streams.empty());  // nothing left: the stream goes too
@@ -149,16 +149,16 @@ TEST_CASE("validate: identical errors are grouped, invalid streams reported, emp
   auto decoded = push::decode_json(R"({"streams":[{"stream":{"a-b":"x"},"values":[["1","l"]]}]})");
   REQUIRE(decoded.ok());
   auto rep2 = validate(*decoded, Limits{}, kNow);
-  CHECK(rep2.status == 400);
-  CHECK(rep2.message.rfind("Error parsing labels '{a-b=\"x\"}'", 0) == 0);
+  CHECK(rep2.status.code() == util::ErrorCode::kInvalidArgument);
+  CHECK(rep2.status.error().rfind("Error parsing labels '{a-b=\"x\"}'", 0) == 0);
   CHECK(rep2.discarded[0].reason == "invalid_labels");
 
   PushRequest empty;
   auto rep3 = validate(empty, Limits{}, kNow);
-  CHECK(rep3.status == 422);
-  CHECK(rep3.message == "error at least one valid stream is required for ingestion");
+  CHECK(rep3.status.code() == util::ErrorCode::kUnprocessable);
+  CHECK(rep3.status.error() == "error at least one valid stream is required for ingestion");
   auto only_empty_streams = push::decode_json(R"({"streams":[{"stream":{"a":"b"},"values":[]}]})");
-  CHECK(validate(*only_empty_streams, Limits{}, kNow).status == 204);
+  CHECK(validate(*only_empty_streams, Limits{}, kNow).status.ok());
 }
 
 TEST_CASE("body format and content encoding as Loki's push handler chooses them") {

@@ -32,7 +32,7 @@ TEST_CASE("querier: multi-tenant queries add __tenant_id__ and honour matchers o
   p.start = 0;
   p.end = 100 * kSec;
   auto out = run(q, {"a", "b"}, R"({app="x"})", p);
-  REQUIRE(out.status == 200);
+  REQUIRE(out.status.ok());
   REQUIRE(out.result.streams.size() == 2);
   CHECK(out.result.streams[0].labels.get("__tenant_id__").value_or("") != "");
   out = run(q, {"a", "b"}, R"({app="x", __tenant_id__="b"})", p);
@@ -61,18 +61,18 @@ TEST_CASE("executor: Loki's limit errors") {
   p.end = 100 * kSec;
   p.limit = 6000;
   auto out = run(q, {"t"}, R"({app="x"})", p);
-  CHECK(out.status == 400);
-  CHECK(out.error == "max entries limit per query exceeded, limit > max_entries_limit_per_query (6000 > 5000)");
+  CHECK(out.status.code() == util::ErrorCode::kInvalidArgument);
+  CHECK(out.status.error() == "max entries limit per query exceeded, limit > max_entries_limit_per_query (6000 > 5000)");
   p.limit = 100;
   p.step = 10 * kSec;
   query::Limits limits;
   limits.max_query_series = 3;
   out = run(q, {"t"}, R"(count_over_time({app="x"}[1m]))", p, limits);
-  CHECK(out.status == 400);
-  CHECK(out.error.rfind("maximum number of series (3) reached for a single query", 0) == 0);
+  CHECK(out.status.code() == util::ErrorCode::kInvalidArgument);
+  CHECK(out.status.error().rfind("maximum number of series (3) reached for a single query", 0) == 0);
   out = run(q, {"t"}, R"({app=)", p);
-  CHECK(out.status == 400);
-  CHECK(out.error.rfind("parse error", 0) == 0);
+  CHECK(out.status.code() == util::ErrorCode::kInvalidArgument);
+  CHECK(out.status.error().rfind("parse error", 0) == 0);
 }
 
 TEST_CASE("executor: a metric query split over workers gives the unsplit result") {
@@ -90,8 +90,8 @@ TEST_CASE("executor: a metric query split over workers gives the unsplit result"
   four.max_concurrent = 4;
   auto a = run(q, {"t"}, R"(sum by (app) (count_over_time({app=~"x|y"}[30s])))", p, one);
   auto b = run(q, {"t"}, R"(sum by (app) (count_over_time({app=~"x|y"}[30s])))", p, four);
-  REQUIRE(a.status == 200);
-  REQUIRE(b.status == 200);
+  REQUIRE(a.status.ok());
+  REQUIRE(b.status.ok());
   CHECK(a.stats.splits == 1);
   CHECK(b.stats.splits == 4);
   REQUIRE(a.result.matrix.size() == b.result.matrix.size());

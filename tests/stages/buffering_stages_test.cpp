@@ -38,9 +38,9 @@ TEST_CASE("multiline stage: documented flask traceback becomes one entry") {
   CHECK(out[1].timestamp == 2);
   CHECK(str(out[1], "message").find("Traceback") != std::string::npos);
   // The last block waits for max_wait_time, then goes out.
-  h.pipeline.flush(h.now + 2 * model::kNanosPerSecond, sink);
+  h.pipeline.flush(h.now() + 2 * model::kNanosPerSecond, sink);
   CHECK(out.size() == 2);
-  h.pipeline.flush(h.now + 3 * model::kNanosPerSecond, sink);
+  h.pipeline.flush(h.now() + 3 * model::kNanosPerSecond, sink);
   REQUIRE(out.size() == 3);
   CHECK(out[2].line == lines[5]);
 }

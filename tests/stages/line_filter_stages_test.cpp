@@ -1,6 +1,9 @@
 // output, pack, decolorize, template; drop, limit, sampling, match with action drop.
 #include "stages_test_util.h"
 
+#include <atomic>
+#include <thread>
+
 #include "model/time.h"
 
 using stages_test::Harness;
@@ -97,7 +100,7 @@ TEST_CASE("limit stage: drop beyond the burst, refill with time, per label value
   CHECK(h.run("a").size() == 1);
   CHECK(h.run("b").size() == 1);
   CHECK(h.run("c").empty());
-  h.now += model::kNanosPerSecond;
+  h.clock.advance(model::kNanosPerSecond);
   CHECK(h.run("d").size() == 1);
   CHECK(h.run("e").empty());
   CHECK(h.drops("ratelimit_drop_stage") == 2);
@@ -111,6 +114,19 @@ TEST_CASE("limit stage: drop beyond the burst, refill with time, per label value
   CHECK(by.registry->render().find(
             "logentry_dropped_lines_by_label_total{label_name=\"namespace\",label_value=\"n1\"} 1") != std::string::npos);
   CHECK(stages_test::compile_error("- limit: {rate: 1, burst: 1, by_label_name: a}").find("drop") != std::string::npos);
+}
+
+TEST_CASE("limit stage without drop: an entry over the rate waits for its token on the clock") {
+  Harness h("- limit: {rate: 1, burst: 1}");
+  CHECK(h.run("a").size() == 1);
+  std::atomic<size_t> out{99};
+  std::thread blocked([&] { out = h.run("b").size(); });  // back-pressure: the pipeline thread waits
+  REQUIRE(h.clock.wait_for_sleepers(1));
+  CHECK(out.load() == 99);
+  h.clock.advance(model::kNanosPerSecond);  // one token refilled
+  blocked.join();
+  CHECK(out.load() == 1);
+  CHECK(h.drops("ratelimit_drop_stage") == 0);
 }
 
 TEST_CASE("sampling stage") {

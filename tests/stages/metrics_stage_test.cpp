@@ -88,12 +88,13 @@ TEST_CASE("metrics stage: idle series expire after max_idle_duration") {
 )y");
   h.one("x", {{"job", "a"}});
   CHECK(h.registry->render().find("promtail_custom_lines{job=\"a\"} 1") != std::string::npos);
-  h.now += 2 * model::kNanosPerMinute;
+  h.clock.advance(2 * model::kNanosPerMinute);
   CHECK(h.registry->render().find("promtail_custom_lines") == std::string::npos);
 }
 
 TEST_CASE("metric registry: label escaping and type conflicts") {
-  stages::MetricRegistry r([] { return int64_t{0}; });
+  util::FakeClock clock(0);
+  stages::MetricRegistry r(clock);
   auto c = r.family("x_total", "help \\ with\nnewline", stages::MetricType::kCounter);
   REQUIRE(c.ok());
   (*c)->add(model::LabelSet{{"path", "C:\\dir \"q\"\nx"}}, 1.5);

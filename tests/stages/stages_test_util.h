@@ -6,27 +6,28 @@
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
 
 #include "stages/pipeline.h"
+#include "stages/stages_yaml.h"
 
 namespace stages_test {
 
 inline constexpr int64_t kNow = 1'700'000'000'000'000'000;  // 2023-11-14T22:13:20Z
 
 struct Harness {
+  util::FakeClock clock{kNow};
   std::shared_ptr<stages::MetricRegistry> registry;
-  int64_t now = kNow;
   stages::Pipeline pipeline;
 
   explicit Harness(const std::string& yaml)
-      : registry(std::make_shared<stages::MetricRegistry>([this] { return now; })), pipeline(compile(yaml)) {}
+      : registry(std::make_shared<stages::MetricRegistry>(clock)), pipeline(compile(yaml)) {}
+  int64_t now() const { return clock.now_ns(); }
 
   stages::Pipeline compile(const std::string& yaml) {
     stages::PipelineOptions opts;
     opts.registry = registry;
-    opts.clock = [this] { return now; };
-    auto p = stages::Pipeline::compile(YAML::Load(yaml), opts);
+    opts.clock = &clock;
+    auto p = stages::compile_pipeline_yaml(yaml, opts);
     REQUIRE_MESSAGE(p.ok(), (p.ok() ? "" : p.error()));
     return std::move(p).value();
   }
@@ -58,7 +59,7 @@ struct Harness {
 
 // The error of a pipeline that must not compile.
 inline std::string compile_error(const std::string& yaml) {
-  auto p = stages::Pipeline::compile(YAML::Load(yaml));
+  auto p = stages::compile_pipeline_yaml(yaml);
   REQUIRE_MESSAGE(!p.ok(), yaml);
   return p.error();
 }

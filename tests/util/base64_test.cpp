@@ -1,7 +1,6 @@
 #include <doctest/doctest.h>
 
 #include "util/base64.h"
-#include "util/result.h"
 
 TEST_CASE("base64: RFC 4648 test vectors both ways") {
   const char* vectors[][2] = {{"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},        {"foo", "Zm9v"},
@@ -21,18 +20,16 @@ TEST_CASE("base64: bad input is refused, whitespace skipped") {
   CHECK_FALSE(util::base64_decode("Z"));         // six bits are no byte
 }
 
-TEST_CASE("error codes map once to HTTP statuses and exit codes") {
-  CHECK(util::http_status_of(util::ErrorCode::kInvalidArgument) == 400);
-  CHECK(util::http_status_of(util::ErrorCode::kTooLarge) == 413);
-  CHECK(util::http_status_of(util::ErrorCode::kRateLimited) == 429);
-  CHECK(util::http_status_of(util::ErrorCode::kUnauthenticated) == 401);
-  CHECK(util::http_status_of(util::ErrorCode::kUnavailable) == 503);
-  CHECK(util::exit_code_of(util::ErrorCode::kInvalidArgument) == 2);
-  CHECK(util::exit_code_of(util::ErrorCode::kCorruption) == 1);
-  util::Status s = util::too_large("body too big");
-  CHECK(s.code() == util::ErrorCode::kTooLarge);
-  util::Result<int> r = util::Error{"plain"};
-  CHECK(r.code() == util::ErrorCode::kInvalidArgument);
-  util::Status passed_up = r.status_error();
-  CHECK(passed_up.error() == "plain");
+TEST_CASE("base64 strict: Go's StdEncoding rules and CorruptInputError offsets") {
+  CHECK(util::base64_decode_strict("Zm9v\r\nYmFy") == std::string("foobar"));
+  CHECK(util::base64_decode_strict("Zg==") == std::string("f"));
+  size_t bad = 99;
+  CHECK_FALSE(util::base64_decode_strict("Zg", &bad));  // padding required
+  CHECK(bad == 0);
+  CHECK_FALSE(util::base64_decode_strict("Zm9v Zg==", &bad));  // a space is not skipped
+  CHECK(bad == 4);
+  CHECK_FALSE(util::base64_decode_strict("Zg==x", &bad));
+  CHECK(bad == 4);
+  CHECK_FALSE(util::base64_decode_strict("Z===", &bad));
+  CHECK(bad == 1);
 }

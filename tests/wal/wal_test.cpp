@@ -44,7 +44,7 @@ std::vector<std::string> replay_lines(const std::string& dir, wal::ReplayResult*
   std::vector<std::string> lines;
   auto r = wal::replay(dir, [&](std::string_view payload) -> util::Status {
     auto b = wal::decode_push_batch(payload);
-    if (!b.ok()) return util::Error{b.error()};
+    if (!b.ok()) return b.status_error();
     for (const auto& s : b->streams)
       for (const auto& e : s.entries) lines.push_back(e.line);
     return {};

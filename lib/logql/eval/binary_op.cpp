@@ -248,14 +248,14 @@ util::Result<StepEvaluatorPtr> new_binary_evaluator(const ast::BinaryExpr& expr,
   if (lit_l || lit_r) {
     const ast::Expr& other = lit_l ? *expr.rhs : *expr.lhs;
     auto inner = new_step_evaluator(other, range, source);
-    if (!inner.ok()) return util::Error{inner.error()};
+    if (!inner.ok()) return inner.status_error();
     return StepEvaluatorPtr(std::make_unique<LiteralBinaryEvaluator>(expr, lit_l ? *lit_l : *lit_r, lit_l.has_value(),
                                                                      std::move(inner).value()));
   }
   auto lhs = new_step_evaluator(*expr.lhs, range, source);
-  if (!lhs.ok()) return util::Error{lhs.error()};
+  if (!lhs.ok()) return lhs.status_error();
   auto rhs = new_step_evaluator(*expr.rhs, range, source);
-  if (!rhs.ok()) return util::Error{rhs.error()};
+  if (!rhs.ok()) return rhs.status_error();
   return StepEvaluatorPtr(std::make_unique<VectorBinaryEvaluator>(expr, std::move(lhs).value(), std::move(rhs).value()));
 }
 

@@ -173,7 +173,7 @@ util::Result<QueryResult> evaluate(const ast::Expr& expr, const QueryParams& par
   range.cancel = params.cancel;
   range.pipeline = pipeline_options_of(params);
   auto ev_or = new_step_evaluator(expr, range, source);
-  if (!ev_or.ok()) return util::Error{ev_or.error()};
+  if (!ev_or.ok()) return ev_or.status_error();
   StepEvaluator& ev = **ev_or;
 
   QueryResult result;

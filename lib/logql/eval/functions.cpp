@@ -138,7 +138,7 @@ util::Result<StepEvaluatorPtr> new_label_replace_evaluator(const ast::LabelRepla
   if (!re->ok()) return util::Error{"invalid regex in label_replace: " + re->error()};
   if (!expr.inner) return util::Error{"label_replace without an argument"};
   auto inner = new_step_evaluator(*expr.inner, range, source);
-  if (!inner.ok()) return util::Error{inner.error()};
+  if (!inner.ok()) return inner.status_error();
   return StepEvaluatorPtr(std::make_unique<LabelReplaceEvaluator>(expr, std::move(re), std::move(inner).value()));
 }
 

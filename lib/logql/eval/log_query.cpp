@@ -34,7 +34,7 @@ util::Status for_each_log_entry(const ast::LogSelector& selector, const QueryPar
   std::optional<log::Pipeline> pipeline;
   auto compile = [&]() -> util::Status {
     auto compiled = log::Pipeline::compile(selector.stages, pipeline_options_of(params));
-    if (!compiled.ok()) return util::Error{compiled.error()};
+    if (!compiled.ok()) return compiled.status_error();
     pipeline.emplace(std::move(compiled).value());
     return {};
   };
@@ -50,7 +50,7 @@ util::Status for_each_log_entry(const ast::LogSelector& selector, const QueryPar
   sp.stages = &selector.stages;
   sp.cancel = params.cancel;
   auto it_or = source.select(sp);
-  if (!it_or.ok()) return util::Error{it_or.error()};
+  if (!it_or.ok()) return it_or.status_error();
   EntryIterator& it = **it_or;
 
   std::unordered_map<const model::LabelSet*, std::unique_ptr<log::StreamPipeline>> stream_pipelines;

@@ -57,7 +57,7 @@ void MemorySource::append(const model::LabelSet& stream, model::Entry entry) {
 
 util::Result<std::unique_ptr<EntryIterator>> MemorySource::select(const SelectParams& params) {
   auto matchers = LabelMatchers::compile(params.matchers);
-  if (!matchers.ok()) return util::Error{matchers.error()};
+  if (!matchers.ok()) return matchers.status_error();
   std::vector<std::unique_ptr<EntryIterator>> cursors;
   for (auto& s : streams_) {
     if (!matchers->matches(s->labels)) continue;

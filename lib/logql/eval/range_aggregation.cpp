@@ -131,7 +131,7 @@ class RangeAggregationEvaluator : public StepEvaluator {
         if (!extractor_) {
           auto compiled = log::SampleExtractor::compile(agg_.range, agg_.op, grouping_, pipeline_options_);
           if (!compiled.ok()) {
-            status_ = util::Error{compiled.error()};
+            status_ = compiled.status_error();
             return false;
           }
           extractor_.emplace(std::move(compiled).value());
@@ -245,7 +245,7 @@ util::Result<StepEvaluatorPtr> new_range_aggregation_evaluator(const ast::RangeA
   std::optional<log::SampleExtractor> extractor;
   if (!agg.range.selector.stages.empty() || agg.range.unwrap) {
     auto compiled = log::SampleExtractor::compile(agg.range, agg.op, grouping, range.pipeline);
-    if (!compiled.ok()) return util::Error{compiled.error()};
+    if (!compiled.ok()) return compiled.status_error();
     extractor.emplace(std::move(compiled).value());
   }
   SelectParams sp;
@@ -257,7 +257,7 @@ util::Result<StepEvaluatorPtr> new_range_aggregation_evaluator(const ast::RangeA
   sp.stages = &agg.range.selector.stages;
   sp.cancel = range.cancel;
   auto it = source.select(sp);
-  if (!it.ok()) return util::Error{it.error()};
+  if (!it.ok()) return it.status_error();
   return StepEvaluatorPtr(
       std::make_unique<RangeAggregationEvaluator>(agg, range, std::move(it).value(), std::move(extractor),
                                                   std::move(grouping)));

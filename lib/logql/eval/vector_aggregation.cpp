@@ -151,7 +151,7 @@ util::Result<StepEvaluatorPtr> new_vector_aggregation_evaluator(const ast::Vecto
   } else {
     inner = new_step_evaluator(*agg.inner, range, source);
   }
-  if (!inner.ok()) return util::Error{inner.error()};
+  if (!inner.ok()) return inner.status_error();
   return StepEvaluatorPtr(std::make_unique<VectorAggregationEvaluator>(agg, std::move(inner).value()));
 }
 

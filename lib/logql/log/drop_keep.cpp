@@ -10,7 +10,7 @@ util::Result<std::unique_ptr<DropKeepStage>> DropKeepStage::compile(const std::v
     Sel sel{l.name, std::nullopt};
     if (l.matcher) {
       auto m = LabelMatcher::compile(*l.matcher);
-      if (!m.ok()) return util::Error{m.error()};
+      if (!m.ok()) return m.status_error();
       sel.matcher.emplace(std::move(*m));
     }
     stage->sels_.push_back(std::move(sel));

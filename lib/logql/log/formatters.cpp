@@ -45,7 +45,7 @@ class EntryContext final : public tmpl::Context {
 util::Result<std::unique_ptr<LineFormatStage>> LineFormatStage::compile(const ast::LineFormat& f,
                                                                        const tmpl::ExecLimits& limits) {
   auto t = tmpl::Template::parse(f.tmpl);
-  if (!t.ok()) return util::Error{"invalid line template: " + t.error()};
+  if (!t.ok()) return util::prefixed("invalid line template: ", t.status_error());
   return std::unique_ptr<LineFormatStage>(new LineFormatStage(std::move(*t), limits));
 }
 
@@ -74,7 +74,7 @@ util::Result<std::unique_ptr<LabelFormatStage>> LabelFormatStage::compile(const 
     item.dst = it.dst;
     if (it.is_template) {
       auto t = tmpl::Template::parse(it.value);
-      if (!t.ok()) return util::Error{"invalid template for label '" + it.dst + "': " + t.error()};
+      if (!t.ok()) return util::prefixed("invalid template for label '" + it.dst + "': ", t.status_error());
       item.tmpl.emplace(std::move(*t));
     } else {
       item.src = it.value;

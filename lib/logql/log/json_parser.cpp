@@ -133,7 +133,7 @@ util::Result<std::unique_ptr<JsonExpressionParserStage>> JsonExpressionParserSta
   auto stage = std::make_unique<JsonExpressionParserStage>();
   for (const auto& p : params) {
     auto path = parse_json_path(p.expression);
-    if (!path.ok()) return util::Error{path.error()};
+    if (!path.ok()) return path.status_error();
     if (!model::is_valid_label_name(p.label)) return util::Error{"invalid extracted label name '" + p.label + "'"};
     stage->exprs_.push_back({p.label, std::move(*path)});
   }

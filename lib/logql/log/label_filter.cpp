@@ -128,7 +128,7 @@ util::Result<std::unique_ptr<LabelFilterNode>> compile_label_filter(const ast::L
   using Ptr = std::unique_ptr<LabelFilterNode>;
   if (const auto* s = std::get_if<ast::StringLabelFilter>(&f.node)) {
     auto m = LabelMatcher::compile(s->matcher);
-    if (!m.ok()) return util::Error{m.error()};
+    if (!m.ok()) return m.status_error();
     return Ptr(std::make_unique<StringFilter>(std::move(*m)));
   }
   if (const auto* n = std::get_if<ast::NumericLabelFilter>(&f.node))
@@ -140,7 +140,7 @@ util::Result<std::unique_ptr<LabelFilterNode>> compile_label_filter(const ast::L
   if (const auto* ip = std::get_if<ast::IpLabelFilter>(&f.node)) {
     if (ip->op != ast::CmpOp::Eq && ip->op != ast::CmpOp::Neq) return util::Error{"ip: invalid operation"};
     auto m = IpMatcher::compile(ip->pattern);
-    if (!m.ok()) return util::Error{m.error()};
+    if (!m.ok()) return m.status_error();
     return Ptr(std::make_unique<IpFilter>(ip->name, ip->op == ast::CmpOp::Neq, std::move(*m)));
   }
   const auto& bin = std::get<ast::BinaryLabelFilter>(f.node);

@@ -164,7 +164,7 @@ util::Result<std::unique_ptr<LineFilterStage>> LineFilterStage::compile(const as
       if (f.op != ast::LineFilterOp::Contains && f.op != ast::LineFilterOp::NotContains)
         return util::Error{"ip: invalid operation"};
       auto m = IpMatcher::compile(v);
-      if (!m.ok()) return util::Error{m.error()};
+      if (!m.ok()) return m.status_error();
       alts.push_back(std::make_unique<IpLineMatcher>(std::move(*m)));
       continue;
     }
@@ -176,14 +176,14 @@ util::Result<std::unique_ptr<LineFilterStage>> LineFilterStage::compile(const as
       case ast::LineFilterOp::Regex:
       case ast::LineFilterOp::NotRegex: {
         auto m = compile_regex_line_matcher(v);
-        if (!m.ok()) return util::Error{m.error()};
+        if (!m.ok()) return m.status_error();
         alts.push_back(std::move(*m));
         break;
       }
       case ast::LineFilterOp::Pattern:
       case ast::LineFilterOp::NotPattern: {
         auto m = PatternMatcher::compile_filter(v);
-        if (!m.ok()) return util::Error{m.error()};
+        if (!m.ok()) return m.status_error();
         alts.push_back(std::make_unique<PatternLineMatcher>(std::move(*m)));
         break;
       }

@@ -42,7 +42,7 @@ class StreamPipelineImpl final : public StreamPipeline {
 
 util::Result<Pipeline> Pipeline::compile(const std::vector<ast::Stage>& stages, const PipelineOptions& options) {
   auto c = compile_stages(stages, options.templates);
-  if (!c.ok()) return util::Error{c.error()};
+  if (!c.ok()) return c.status_error();
   auto impl = std::make_shared<Impl>();
   impl->stages = std::move(*c);
   return Pipeline(std::move(impl));

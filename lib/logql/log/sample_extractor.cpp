@@ -29,13 +29,13 @@ util::Result<double> convert(ast::UnwrapConversion conv, std::string_view v) {
     case ast::UnwrapConversion::Duration:
     case ast::UnwrapConversion::DurationSeconds: {
       auto d = go_parse_duration(v);
-      if (!d.ok()) return util::Error{d.error()};
+      if (!d.ok()) return d.status_error();
       int64_t sec = *d / model::kNanosPerSecond, nsec = *d % model::kNanosPerSecond;
       return static_cast<double>(sec) + static_cast<double>(nsec) / 1e9;
     }
     case ast::UnwrapConversion::Bytes: {
       auto b = model::parse_bytes(v);
-      if (!b.ok()) return util::Error{b.error()};
+      if (!b.ok()) return b.status_error();
       return static_cast<double>(*b);
     }
   }
@@ -88,7 +88,7 @@ util::Result<SampleExtractor> SampleExtractor::compile(const ast::LogRange& rang
                                                        const PipelineOptions& options) {
   auto impl = std::make_shared<Impl>();
   auto c = compile_stages(range.selector.stages, options.templates);
-  if (!c.ok()) return util::Error{c.error()};
+  if (!c.ok()) return c.status_error();
   impl->stages = std::move(*c);
   impl->bytes = op == ast::RangeOp::BytesRate || op == ast::RangeOp::BytesOverTime;
   bool line_op = op == ast::RangeOp::Rate || op == ast::RangeOp::CountOverTime || op == ast::RangeOp::AbsentOverTime ||
@@ -114,7 +114,7 @@ util::Result<SampleExtractor> SampleExtractor::compile(const ast::LogRange& rang
     impl->unwrap = ast::Unwrap{range.unwrap->label, range.unwrap->conversion, {}};
     for (const auto& f : range.unwrap->post_filters) {
       auto node = compile_label_filter(f);
-      if (!node.ok()) return util::Error{node.error()};
+      if (!node.ok()) return node.status_error();
       impl->post_filters.push_back(std::move(*node));
     }
     // Without a `by`, the unwrapped label is dropped from the series (Loki groups `without` it).

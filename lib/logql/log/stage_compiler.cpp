@@ -16,7 +16,7 @@ namespace {
 
 template <class T>
 util::Result<std::unique_ptr<Stage>> up(util::Result<std::unique_ptr<T>> r) {
-  if (!r.ok()) return util::Error{r.error()};
+  if (!r.ok()) return r.status_error();
   return std::unique_ptr<Stage>(std::move(*r));
 }
 
@@ -35,7 +35,7 @@ util::Result<std::unique_ptr<Stage>> compile_one(const ast::Stage& st, const tmp
   if (const auto* r = std::get_if<ast::RegexpParser>(&st)) return up(RegexpParserStage::compile(r->regex));
   if (const auto* p = std::get_if<ast::PatternParser>(&st)) {
     auto m = PatternMatcher::compile_parser(p->pattern);
-    if (!m.ok()) return util::Error{m.error()};
+    if (!m.ok()) return m.status_error();
     return Ptr(std::make_unique<PatternParserStage>(std::move(*m)));
   }
   if (std::holds_alternative<ast::UnpackParser>(st)) return Ptr(std::make_unique<UnpackParserStage>());
@@ -45,7 +45,7 @@ util::Result<std::unique_ptr<Stage>> compile_one(const ast::Stage& st, const tmp
   if (const auto* lf = std::get_if<ast::LabelFormat>(&st)) return up(LabelFormatStage::compile(*lf, templates));
   if (const auto* f = std::get_if<ast::LabelFilterStage>(&st)) {
     auto root = compile_label_filter(f->filter);
-    if (!root.ok()) return util::Error{root.error()};
+    if (!root.ok()) return root.status_error();
     return Ptr(std::make_unique<LabelFilterStage>(std::move(*root)));
   }
   if (const auto* d = std::get_if<ast::DropLabels>(&st)) return up(DropKeepStage::compile(d->labels, false));
@@ -59,7 +59,7 @@ util::Result<CompiledStages> compile_stages(const std::vector<ast::Stage>& stage
   CompiledStages out;
   for (const auto& st : stages) {
     auto s = compile_one(st, templates, out.uses_labels);
-    if (!s.ok()) return util::Error{s.error()};
+    if (!s.ok()) return s.status_error();
     if (!(*s)->is_line_filter()) out.line_filters_only = false;
     out.stages.push_back(std::move(*s));
   }

@@ -9,7 +9,6 @@
 
 namespace logql::tmpl {
 
-std::string url_query_escape(std::string_view s);  // funcs_encoding.cpp
 
 namespace {
 
@@ -57,7 +56,7 @@ R fn_eq(Args& a, const Context&) {
   if (a.size() < 2) return util::Error{"missing argument for comparison"};
   for (size_t i = 1; i < a.size(); ++i) {
     auto r = eq2(a[0], a[i]);
-    if (!r.ok()) return util::Error{r.error()};
+    if (!r.ok()) return r.status_error();
     if (*r) return Value::boolean(true);
   }
   return Value::boolean(false);
@@ -65,7 +64,7 @@ R fn_eq(Args& a, const Context&) {
 
 R fn_ne(Args& a, const Context&) {
   auto r = eq2(a[0], a[1]);
-  if (!r.ok()) return util::Error{r.error()};
+  if (!r.ok()) return r.status_error();
   return Value::boolean(!*r);
 }
 
@@ -90,22 +89,22 @@ util::Result<bool> le2(const Value& a, const Value& b) {
 
 R fn_lt(Args& a, const Context&) {
   auto r = lt2(a[0], a[1]);
-  if (!r.ok()) return util::Error{r.error()};
+  if (!r.ok()) return r.status_error();
   return Value::boolean(*r);
 }
 R fn_le(Args& a, const Context&) {
   auto r = le2(a[0], a[1]);
-  if (!r.ok()) return util::Error{r.error()};
+  if (!r.ok()) return r.status_error();
   return Value::boolean(*r);
 }
 R fn_gt(Args& a, const Context&) {
   auto r = le2(a[0], a[1]);
-  if (!r.ok()) return util::Error{r.error()};
+  if (!r.ok()) return r.status_error();
   return Value::boolean(!*r);
 }
 R fn_ge(Args& a, const Context&) {
   auto r = lt2(a[0], a[1]);
-  if (!r.ok()) return util::Error{r.error()};
+  if (!r.ok()) return r.status_error();
   return Value::boolean(!*r);
 }
 
@@ -144,13 +143,13 @@ R fn_index(Args& a, const Context&) {
     switch (item.kind()) {
       case Value::Kind::kString: {
         auto x = index_arg(idx, item.as_string().size(), false);
-        if (!x.ok()) return util::Error{x.error()};
+        if (!x.ok()) return x.status_error();
         item = Value::integer(static_cast<unsigned char>(item.as_string()[static_cast<size_t>(*x)]), Value::IntType::kUint8);
         break;
       }
       case Value::Kind::kList: {
         auto x = index_arg(idx, item.as_list().size(), false);
-        if (!x.ok()) return util::Error{x.error()};
+        if (!x.ok()) return x.status_error();
         Value next = item.as_list()[static_cast<size_t>(*x)];
         item = next;
         break;
@@ -195,7 +194,7 @@ R fn_slice(Args& a, const Context&) {
   int64_t idx[3] = {0, static_cast<int64_t>(len), static_cast<int64_t>(len)};
   for (size_t i = 0; i < nidx; ++i) {
     auto x = index_arg(a[i + 1], len, true);
-    if (!x.ok()) return util::Error{x.error()};
+    if (!x.ok()) return x.status_error();
     idx[i] = *x;
   }
   if (idx[0] > idx[1]) return util::Error{"invalid slice index: " + std::to_string(idx[0]) + " > " + std::to_string(idx[1])};

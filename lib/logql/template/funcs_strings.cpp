@@ -231,19 +231,19 @@ util::Result<std::string> indent(int64_t spaces, std::string_view v) {
 }
 R fn_indent(Args& a, const Context&) {
   auto r = indent(a[0].as_int(), sv(a[1]));
-  if (!r.ok()) return util::Error{r.error()};
+  if (!r.ok()) return r.status_error();
   return Value::string(std::move(*r));
 }
 R fn_nindent(Args& a, const Context&) {
   auto r = indent(a[0].as_int(), sv(a[1]));
-  if (!r.ok()) return util::Error{r.error()};
+  if (!r.ok()) return r.status_error();
   return Value::string("\n" + *r);
 }
 
 R fn_replace(Args& a, const Context&) { return Value::string(replace(sv(a[2]), sv(a[0]), sv(a[1]), -1)); }
 R fn_repeat(Args& a, const Context&) {
   auto r = repeat(sv(a[1]), a[0].as_int());
-  if (!r.ok()) return util::Error{r.error()};
+  if (!r.ok()) return r.status_error();
   return Value::string(std::move(*r));
 }
 R fn_trim_all(Args& a, const Context&) { return sub_of(a[1], trim_right_set(trim_left_set(sv(a[1]), sv(a[0])), sv(a[0]))); }

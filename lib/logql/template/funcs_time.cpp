@@ -1,12 +1,12 @@
 // Time functions: Loki's __line__/__timestamp__, sprig's date/toDate/now/unixEpoch, Loki's
 // toDateInZone, unixEpochMillis/Nanos, unixToTime and duration/duration_seconds.
-#include <chrono>
 #include <string>
 
 #include "logql/template/functions.h"
 #include "logql/template/go_time.h"
 #include "logql/template/template.h"
 #include "model/time.h"
+#include "util/clock.h"
 
 namespace logql::tmpl {
 
@@ -18,10 +18,7 @@ using R = util::Result<Value>;
 R fn_line(Args&, const Context& ctx) { return Value::string_view(ctx.line()); }
 R fn_timestamp(Args&, const Context& ctx) { return Value::time(GoTime::from_unix_nanos(ctx.timestamp_ns())); }
 
-R fn_now(Args&, const Context&) {
-  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch());
-  return Value::time(GoTime::from_unix_nanos(ns.count()));
-}
+R fn_now(Args&, const Context&) { return Value::time(GoTime::from_unix_nanos(util::system_clock().now_ns())); }
 
 // sprig's date: times as is, integers as Unix seconds, anything else means now; shown in the
 // server's local zone.

@@ -18,7 +18,7 @@ util::Result<Template> Template::parse(std::string_view text, std::string_view n
 
 util::Result<Template> Template::parse(std::string_view text, std::string_view name, FunctionSet functions) {
   auto tree = parse_tree(name, text, functions);
-  if (!tree.ok()) return util::Error{tree.error()};
+  if (!tree.ok()) return tree.status_error();
   auto impl = std::make_unique<Impl>();
   impl->tree = std::move(*tree);
   return Template(std::move(impl));
@@ -27,7 +27,7 @@ util::Result<Template> Template::parse(std::string_view text, std::string_view n
 util::Result<std::string> Template::execute(const Context& ctx, const ExecLimits& limits) const {
   std::string out;
   util::Status st = execute_into(ctx, out, limits);
-  if (!st.ok()) return util::Error{st.error()};
+  if (!st.ok()) return st.status_error();
   return out;
 }
 

@@ -216,7 +216,7 @@ Eval parse_eval(const std::string& directive, std::string rest, int line) {
 void run_eval(const std::string& file, MemorySource& src, const Eval& ev) {
   INFO(file << ":" << ev.line << ": " << ev.query);
   auto expr = parse(ev.query);
-  util::Result<QueryResult> r = expr.ok() ? evaluate(*expr, ev.params, src) : util::Result<QueryResult>(util::Error{expr.error()});
+  util::Result<QueryResult> r = expr.ok() ? evaluate(*expr, ev.params, src) : util::Result<QueryResult>(expr.status_error());
   if (ev.expect_fail) {
     if (r.ok()) {
       FAIL_CHECK("expected an error, got:\n" << render(*r));
