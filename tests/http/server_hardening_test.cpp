@@ -130,6 +130,25 @@ TEST_CASE("http hardening: read_timeout bounds a trickled header from the accept
   CHECK(silent.closed_by_peer());
 }
 
+TEST_CASE("http hardening: read_timeout bounds a trickled body too") {
+  http::ServerOptions o;
+  o.read_timeout = std::chrono::milliseconds(300);
+  o.idle_timeout = std::chrono::seconds(60);
+  HardenedServer s(o);
+  Connection c(s.port());
+  // A complete header, then a 1,000-byte body one byte every 100 ms: the deadline covers the
+  // whole request, so the connection is closed long before the body could finish.
+  c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\n");
+  bool closed = false;
+  for (size_t i = 0; i < 60 && !closed; ++i) {
+    c.send("x");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    closed = c.closed_by_peer_now();
+  }
+  CHECK(closed);
+  CHECK(s.ready() == 200);
+}
+
 TEST_CASE("http hardening: at the connection cap the longest-idle connection makes room for a new one") {
   http::ServerOptions o;
   o.max_connections = 4;

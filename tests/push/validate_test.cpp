@@ -175,6 +175,6 @@ TEST_CASE("body format and content encoding as Loki's push handler chooses them"
 TEST_CASE("validate: an entry at int64's minimum is too old, dated as Go dates it") {
   auto req = one_stream({{"app", "x"}}, {{INT64_MIN, "a", {}}, {kNow, "b", {}}});
   auto rep = validate(req, Limits{}, kNow);
-  CHECK(rep.status == 400);
-  CHECK(rep.message.find("has timestamp too old: 1677-09-21T00:12:43Z") != std::string::npos);
+  CHECK(rep.status.code() == util::ErrorCode::kInvalidArgument);
+  CHECK(rep.status.error().find("has timestamp too old: 1677-09-21T00:12:43Z") != std::string::npos);
 }
