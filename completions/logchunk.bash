@@ -8,7 +8,7 @@ _logchunk() {
     return
   fi
   case "$prev" in
-    --path) _filedir -d; return ;;
+    --path|--store) _filedir -d; return ;;
     --tenant|--target-size|--level|--from|--to) return ;;
   esac
   case "$cmd" in
@@ -16,8 +16,8 @@ _logchunk() {
       if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--help" -- "$cur")); else _filedir chunk; fi ;;
     cat)
       if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--from --to --help" -- "$cur")); else _filedir chunk; fi ;;
-    compact) COMPREPLY=($(compgen -W "--path --tenant --target-size --level --dry-run --help" -- "$cur")) ;;
-    recompress) COMPREPLY=($(compgen -W "--path --tenant --level --help" -- "$cur")) ;;
+    compact) COMPREPLY=($(compgen -W "--path --store --tenant --target-size --level --dry-run --help" -- "$cur")) ;;
+    recompress) COMPREPLY=($(compgen -W "--path --store --tenant --level --help" -- "$cur")) ;;
   esac
 }
 complete -F _logchunk logchunk

@@ -173,7 +173,7 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
     logql::QueryParams hp = range->params;
     hp.end = backfill_end;
     hp.direction = logql::Direction::Backward;
-    query::SourceFactory sources = [&]() { return querier_.source(*t); };
+    query::SourceFactory sources = [&]() { return querier_->source(*t); };
     util::Cancellation cancel = query_cancellation();
     cancel.set_probe([&ws] { return !ws.is_open(); });
     query::Outcome out = query::execute(query, hp, sources, options_.query_limits, &cancel);

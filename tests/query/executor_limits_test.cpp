@@ -8,7 +8,6 @@
 
 #include "logql/eval/memory_source.h"
 #include "query/executor.h"
-#include "store/local_store.h"
 #include "../store/store_test_util.h"
 #include "util/cancellation.h"
 #include "util/clock.h"
