@@ -100,6 +100,17 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
       s->logger_.log(LogLevel::kInfo, "config key accepted, no effect in logd",
                      "key=\"server.grpc_listen_port: target all serves no internal API\"");
     }
+    // Loki's single-binary examples set the ring's address; one process joins no ring.
+    const ClusterConfig& cc = config.cluster;
+    const std::pair<const char*, const std::string*> addrs[] = {
+        {"common.ring.instance_addr", &cc.common_ring.instance_addr},
+        {"ingester.lifecycler.ring.instance_addr", &cc.lifecycler.ring.instance_addr},
+        {"distributor.ring.instance_addr", &cc.distributor_ring.instance_addr}};
+    for (const auto& [key, addr] : addrs) {
+      if (addr->empty()) continue;
+      s->logger_.log(LogLevel::kInfo, "config key accepted, no effect in logd",
+                     "key=\"" + std::string(key) + ": logd is a single process\"");
+    }
   }
   // The data directory belongs to the process that writes the WAL; queriers and compactors only
   // read and clean the store.
