@@ -166,17 +166,22 @@ clean:
 
 # libFuzzer targets, not part of `make test`: fuzz/*_fuzzer.cpp -> build/fuzz/<name>, built with
 # clang and linked with the lib/ modules the decoders need. Run one with e.g.
-# `build/fuzz/chunk_decode_fuzzer -max_total_time=120 build/fuzz/chunk-corpus`.
+# `build/fuzz/chunk_decode_fuzzer -max_total_time=120 build/fuzz/chunk-corpus` or
+# `build/fuzz/http_request_fuzzer -max_total_time=120 fuzz/http-corpus` (seeds: requests with
+# chunked bodies, trailers, pipelining and upgrades).
 FUZZ_CXX ?= clang++
-FUZZ_FLAGS := -std=c++20 -g -O1 -fno-omit-frame-pointer -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -Ilib $(shell pkg-config --cflags re2 libzstd simdjson snappy 2>/dev/null)
-# Every target links the modules any decoder needs (push bodies, LogQL queries, chunks, indexes).
-FUZZ_LIB_SRCS := $(sort $(wildcard lib/util/*.cpp lib/golang/*.cpp lib/chunk/*.cpp lib/index/*.cpp lib/fsutil/*.cpp lib/model/*.cpp lib/push/*.cpp lib/logql/*.cpp))
-FUZZ_LIBS = $(shell pkg-config --libs re2 libzstd simdjson snappy)
+FUZZ_FLAGS := -std=c++20 -g -O1 -fno-omit-frame-pointer -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -Ilib $(shell pkg-config --cflags re2 libzstd simdjson snappy openssl zlib 2>/dev/null)
+# Every target links the modules any decoder needs (push bodies, LogQL queries, chunks, indexes);
+# the HTTP target adds the server (Beast) and what it uses.
+FUZZ_LIB_SRCS := $(sort $(wildcard lib/golang/*.cpp lib/chunk/*.cpp lib/index/*.cpp lib/fsutil/*.cpp lib/model/*.cpp lib/push/*.cpp lib/logql/*.cpp lib/util/*.cpp))
+FUZZ_HTTP_SRCS := $(sort $(wildcard lib/http/*.cpp))
+FUZZ_LIBS = $(shell pkg-config --libs re2 libzstd simdjson snappy openssl zlib) -pthread
 .PHONY: fuzz
 fuzz:
 	@command -v $(FUZZ_CXX) >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
 	  $$sudo apt-get install -y -qq --no-install-recommends clang libclang-rt-dev >/dev/null; }
 	@$(MAKE) --no-print-directory $(patsubst fuzz/%.cpp,build/fuzz/%,$(wildcard fuzz/*_fuzzer.cpp)) build/fuzz/make_chunk_seeds
+build/fuzz/http_request_fuzzer: $(FUZZ_HTTP_SRCS)
 build/fuzz/%_fuzzer: fuzz/%_fuzzer.cpp $(FUZZ_LIB_SRCS)
 	@mkdir -p $(@D)
 	@echo "  FUZZ $@"

@@ -26,6 +26,9 @@ struct Var {
   Value value;
 };
 
+// The limits of the execution running on this thread, for the functions (max_string_bytes).
+thread_local const ExecLimits* current_limits = nullptr;
+
 // Buffers reused across executions on a thread, so running a template allocates nothing
 // beyond the values it creates: the variable stack and one argument vector per call depth.
 struct Scratch {
@@ -35,8 +38,14 @@ struct Scratch {
 
 class Executor {
  public:
-  Executor(const Tree& tree, const Context& ctx, std::string& out, Scratch& scratch)
-      : tree_(tree), ctx_(ctx), out_(out), vars_(scratch.vars), arg_pool_(scratch.args) {}
+  Executor(const Tree& tree, const Context& ctx, std::string& out, Scratch& scratch, const ExecLimits& limits)
+      : tree_(tree),
+        ctx_(ctx),
+        out_(out),
+        out_start_(out.size()),
+        vars_(scratch.vars),
+        arg_pool_(scratch.args),
+        limits_(limits) {}
 
   void run() {
     vars_.clear();
@@ -66,6 +75,22 @@ class Executor {
 
  private:
   [[noreturn]] void fail(const std::string& msg) { throw ExecError{msg}; }
+
+  // One action or range iteration; fails past max_steps, checks cancellation every 4096.
+  void step() {
+    ++steps_;
+    if (steps_ > limits_.max_steps) {
+      fail("template exceeded " + std::to_string(limits_.max_steps) + " steps (actions and range iterations)");
+    }
+    if (limits_.cancel && (limits_.cancel->stopped() || (steps_ & 4095) == 0)) {
+      if (auto st = limits_.cancel->check(); !st.ok()) fail(st.error());
+    }
+  }
+  void check_output() {
+    if (out_.size() - out_start_ > limits_.max_output_bytes) {
+      fail("template output exceeds " + std::to_string(limits_.max_output_bytes) + " bytes");
+    }
+  }
 
   void at(const Arg* a) {
     at_arg_ = a;
@@ -101,13 +126,18 @@ class Executor {
   }
 
   Flow walk(const Value& dot, const Node& n) {
+    step();
     switch (n.kind) {
-      case Node::Kind::kText: out_ += n.text; return Flow::kNormal;
+      case Node::Kind::kText:
+        out_ += n.text;
+        check_output();
+        return Flow::kNormal;
       case Node::Kind::kAction: {
         Value v = eval_pipeline(dot, *n.pipe);
         if (n.pipe->decl.empty()) {
           if (v.is_nil()) out_ += "<no value>";
           else append_go_value(out_, v);
+          check_output();
         }
         return Flow::kNormal;
       }
@@ -150,6 +180,7 @@ class Executor {
     size_t mark = vars_.size();
     const Pipe& p = *n.pipe;
     auto one = [&](const Value& index, const Value& elem) -> Flow {
+      step();
       if (!p.decl.empty()) {
         if (p.is_assign) set_var(p.decl[0], p.decl.size() > 1 ? index : elem);
         else vars_[vars_.size() - 1].value = elem;
@@ -407,6 +438,12 @@ class Executor {
       else at(&ident);
       fail("error calling " + name + ": " + r.error());
     }
+    if (r->kind() == Value::Kind::kString && r->as_string().size() > limits_.max_output_bytes) {
+      if (cmd) at(cmd);
+      else at(&ident);
+      fail("error calling " + name + ": result exceeds the template output limit of " +
+           std::to_string(limits_.max_output_bytes) + " bytes");
+    }
     return std::move(*r);
   }
 
@@ -496,8 +533,11 @@ class Executor {
   const Tree& tree_;
   const Context& ctx_;
   std::string& out_;
+  const size_t out_start_;  // the output is what this execution appended after it
   std::vector<Var>& vars_;
   std::deque<std::vector<Value>>& arg_pool_;
+  const ExecLimits& limits_;
+  uint64_t steps_ = 0;
   size_t call_depth_ = 0, max_call_depth_ = 0;
   int depth_ = 0;
   size_t at_pos_ = 0;
@@ -508,9 +548,16 @@ class Executor {
 
 }  // namespace
 
-util::Status execute_tree(const Tree& tree, const Context& ctx, std::string& out) {
+size_t max_string_bytes() { return current_limits ? current_limits->max_output_bytes : SIZE_MAX; }
+
+util::Status execute_tree(const Tree& tree, const Context& ctx, std::string& out, const ExecLimits& limits) {
   thread_local Scratch scratch;
-  Executor ex(tree, ctx, out, scratch);
+  Executor ex(tree, ctx, out, scratch, limits);
+  struct LimitsScope {
+    const ExecLimits* saved;
+    explicit LimitsScope(const ExecLimits& l) : saved(current_limits) { current_limits = &l; }
+    ~LimitsScope() { current_limits = saved; }
+  } scope(limits);
   try {
     ex.run();
   } catch (const ExecError& e) {

@@ -4,6 +4,7 @@
 // piped string last.
 #include <string>
 
+#include "gotemplate/exec.h"
 #include "gotemplate/functions.h"
 #include "golang/utf8.h"
 #include "gotemplate/template.h"
@@ -108,14 +109,17 @@ std::string_view trim_space(std::string_view s) {
   return s;
 }
 
-// strings.Replace(s, old, new, n).
+// strings.Replace(s, old, new, n). Stops early once the result passes the template's output
+// limit (the executor then refuses the value), so many matches of a long replacement cannot
+// build gigabytes first.
 std::string replace(std::string_view s, std::string_view old, std::string_view repl, int64_t n) {
   if (n == 0 || old == repl) return std::string(s);
+  const size_t limit = max_string_bytes();
   std::string out;
   if (old.empty()) {  // insert before every rune and at the end
     size_t i = 0;
     int64_t done = 0;
-    while (n < 0 || done < n) {
+    while ((n < 0 || done < n) && out.size() <= limit) {
       out += repl;
       ++done;
       if (i >= s.size()) break;
@@ -129,7 +133,7 @@ std::string replace(std::string_view s, std::string_view old, std::string_view r
   }
   size_t i = 0;
   int64_t done = 0;
-  while (n < 0 || done < n) {
+  while ((n < 0 || done < n) && out.size() <= limit) {
     size_t x = s.find(old, i);
     if (x == std::string_view::npos) break;
     out += s.substr(i, x - i);
@@ -143,9 +147,12 @@ std::string replace(std::string_view s, std::string_view old, std::string_view r
 
 util::Result<std::string> repeat(std::string_view s, int64_t count) {
   if (count < 0) return util::Error{"strings: negative Repeat count"};
-  // Go would try to allocate; we refuse absurd sizes instead of exhausting memory.
-  if (!s.empty() && static_cast<uint64_t>(count) > (uint64_t{1} << 30) / s.size())
-    return util::Error{"strings: Repeat output length overflow"};
+  // Go would try to allocate; we refuse what the template's output limit would refuse anyway
+  // before building it.
+  const size_t limit = std::min<size_t>(max_string_bytes(), size_t{1} << 30);
+  if (!s.empty() && static_cast<uint64_t>(count) > limit / s.size())
+    return util::Error{"strings: Repeat output exceeds the template output limit of " + std::to_string(limit) +
+                       " bytes"};
   std::string out;
   out.reserve(s.size() * static_cast<size_t>(count));
   for (int64_t i = 0; i < count; ++i) out += s;

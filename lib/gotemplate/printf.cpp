@@ -260,7 +260,8 @@ void go_sprintf(std::string& out, std::string_view f, const std::vector<Value>& 
     bool bad_width = false, bad_prec = false;
     if (i < f.size() && f[i] == '*') {
       ++i;
-      if (argi < args.size() && args[argi].kind() == Value::Kind::kInt) {
+      // Go's fmt refuses widths and precisions past a million (tooLarge): %!(BADWIDTH).
+      if (argi < args.size() && args[argi].kind() == Value::Kind::kInt && std::abs(args[argi].as_int()) <= 1'000'000) {
         int64_t w = args[argi++].as_int();
         if (w < 0) {
           sp.minus = true;
@@ -280,7 +281,8 @@ void go_sprintf(std::string& out, std::string_view f, const std::vector<Value>& 
       ++i;
       if (i < f.size() && f[i] == '*') {
         ++i;
-        if (argi < args.size() && args[argi].kind() == Value::Kind::kInt) {
+        if (argi < args.size() && args[argi].kind() == Value::Kind::kInt &&
+            std::abs(args[argi].as_int()) <= 1'000'000) {
           int64_t p = args[argi++].as_int();
           sp.prec = p < 0 ? -1 : static_cast<int>(p);
         } else {

@@ -24,15 +24,15 @@ util::Result<Template> Template::parse(std::string_view text, std::string_view n
   return Template(std::move(impl));
 }
 
-util::Result<std::string> Template::execute(const Context& ctx) const {
+util::Result<std::string> Template::execute(const Context& ctx, const ExecLimits& limits) const {
   std::string out;
-  util::Status st = execute_into(ctx, out);
+  util::Status st = execute_into(ctx, out, limits);
   if (!st.ok()) return st.status_error();
   return out;
 }
 
-util::Status Template::execute_into(const Context& ctx, std::string& out) const {
-  return execute_tree(*impl_->tree, ctx, out);
+util::Status Template::execute_into(const Context& ctx, std::string& out, const ExecLimits& limits) const {
+  return execute_tree(*impl_->tree, ctx, out, limits);
 }
 
 bool Template::uses_line() const { return impl_->tree->uses_line; }

@@ -12,9 +12,23 @@
 
 #include "gotemplate/function_set.h"
 #include "gotemplate/value.h"
+#include "util/cancellation.h"
 #include "util/result.h"
 
 namespace gotemplate {
+
+// Bounds on one execution. Go's text/template and the sprig functions Loki exposes have none:
+// `{{range 1000000000}}`, `{{repeat 1000000000 "x"}}` or a variable doubled in a loop would run
+// for minutes or take gigabytes for one log line. Here the output, and every string value the
+// template builds on the way, is at most max_output_bytes, and actions plus range iterations
+// are at most max_steps; past either the execution fails (line_format and label_format then set
+// __error__="TemplateFormatErr", as for any template error). `cancel`, when set, is checked
+// every few thousand steps, so a query's deadline reaches into a template that loops.
+struct ExecLimits {
+  size_t max_output_bytes = 1 << 20;
+  uint64_t max_steps = 100'000;
+  const util::Cancellation* cancel = nullptr;
+};
 
 // What a template sees while it runs: `.name` looks up a label, `__line__` and `__timestamp__`
 // return the entry's line and time.
@@ -53,9 +67,9 @@ class Template {
 
   // Runs the template. A runtime failure (bad function argument, ...) returns an error, which the
   // caller turns into `__error__="TemplateFormatErr"` as Loki does.
-  util::Result<std::string> execute(const Context& ctx) const;
+  util::Result<std::string> execute(const Context& ctx, const ExecLimits& limits = {}) const;
   // Same, appending into `out` to avoid an allocation per entry on the hot path.
-  util::Status execute_into(const Context& ctx, std::string& out) const;
+  util::Status execute_into(const Context& ctx, std::string& out, const ExecLimits& limits = {}) const;
 
   // True when the template mentions `__line__`/`__timestamp__` or only labels; lets callers skip work.
   bool uses_line() const;

@@ -3,6 +3,7 @@
 // and its response belong to the one thread running the handler.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -41,6 +42,10 @@ struct Request {
   Headers headers;
   std::string body;    // already gzip/deflate-decoded when Content-Encoding said so
   std::string remote_address;  // "ip:port" of the peer
+  // Set by the server while the handler runs: true once the client has closed its side of the
+  // connection (it will never read the answer). One poll() of the socket; thread-safe; not to be
+  // called after the handler returned.
+  std::function<bool()> client_gone;
 
   // The first value of a query parameter, or nullopt.
   std::optional<std::string_view> param(std::string_view name) const;

@@ -22,6 +22,9 @@
 #include <mutex>
 #include <thread>
 
+#include <poll.h>
+#include <sys/resource.h>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -56,7 +59,19 @@ class Session {
   virtual ~Session() = default;
   // Posts the session's reaction to Server::stop() onto its own strand.
   virtual void post_server_stop() = 0;
+  // Posts a close of the connection if it is still waiting for a request (connection cap).
+  virtual void post_close_if_idle() {}
+  // Steady-clock ns since when the connection waits for a request's first byte; 0 while a
+  // request is read or handled, or for a WebSocket. Read by the acceptor from any thread.
+  std::atomic<int64_t> idle_since_ns{0};
 };
+
+namespace {
+int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
 
 class Server::Impl {
  public:
@@ -64,17 +79,47 @@ class Server::Impl {
 
   ServerOptions options;
   std::vector<Route> routes;
-  std::map<std::string, WebSocketHandler, std::less<>> ws_routes;
+  struct WsRoute {
+    WebSocketHandler handler;
+    WebSocketAccept accept;  // may be empty
+  };
+  std::map<std::string, WsRoute, std::less<>> ws_routes;
 
   // Declared before the io_context so that they outlive it: handlers the io_context destroys
   // when it goes own sessions, whose destructors deregister from `sessions` under `mu`.
   std::mutex mu;  // guards sessions, ws_threads
   std::condition_variable sessions_cv;
   std::map<Session*, std::weak_ptr<Session>> sessions;
-  std::vector<std::thread> ws_threads;
+  // A WebSocket handler's thread and whether it has returned: finished ones are joined when the
+  // next one starts, so a server that saw many tails does not keep their stacks.
+  struct WsThread {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::vector<WsThread> ws_threads;
+
+  // Under mu: takes out the handler threads that have returned, to be joined once mu is
+  // released (a finishing thread may still drop the last reference to its session, whose
+  // destructor takes mu).
+  std::vector<std::thread> take_finished_ws_threads_locked() {
+    std::vector<std::thread> finished;
+    std::erase_if(ws_threads, [&](WsThread& t) {
+      if (!t.done->load()) return false;
+      finished.push_back(std::move(t.thread));
+      return true;
+    });
+    return finished;
+  }
+
+  size_t max_connections = 0;  // set by start(); guarded by mu with accept_paused
+  bool accept_paused = false;   // at the cap: the next session to end resumes accepting
+  bool backlog_watched = false; // an async_wait for a waiting connection is pending
+  std::atomic<bool> room_wanted{false};  // paused with a connection waiting: the next idle one goes
 
   net::io_context ioc;
   tcp::acceptor acceptor;
+  net::steady_timer accept_retry{ioc};  // backs off accepting when out of descriptors
+  std::chrono::milliseconds accept_backoff{0};  // acceptor-only
   std::optional<net::ssl::context> ssl_ctx;  // set by start() when options.tls is enabled
   std::vector<std::thread> threads;
   std::atomic<uint16_t> bound_port{0};
@@ -86,17 +131,51 @@ class Server::Impl {
     sessions.emplace(s.get(), s);
   }
   void remove_session(Session* s) {
-    std::lock_guard lock(mu);
-    sessions.erase(s);
-    sessions_cv.notify_all();
+    bool resume = false;
+    {
+      std::lock_guard lock(mu);
+      sessions.erase(s);
+      sessions_cv.notify_all();
+      if (accept_paused && sessions.size() < max_connections && !stopping) {
+        accept_paused = false;
+        room_wanted = false;
+        resume = true;
+      }
+    }
+    if (resume) net::post(ioc, [this] { do_accept(); });
   }
   void do_accept();
+  // At the cap with a connection waiting to be accepted: closes the connection idle the longest
+  // (waiting for a request since connect, or between keep-alive requests), if there is one.
+  void make_room();
+  void on_accepted(tcp::socket socket);
+  void report(std::string_view what) const {
+    if (options.on_internal_error) options.on_internal_error(what);
+  }
+  // One I/O thread: an exception escaping a completion handler (a bug, or a library throwing
+  // where it should have returned an error) ends that handler and so its connection, whose
+  // session it owned; the thread reports it and goes back to serving the others.
+  void run_io_thread() {
+    for (;;) {
+      try {
+        ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        report(std::string("exception in an HTTP connection handler: ") + e.what());
+      } catch (...) {
+        report("unknown exception in an HTTP connection handler");
+      }
+    }
+  }
   Response dispatch(const Request& req) const;
 };
 
 namespace {
 
 // --- WebSocket -------------------------------------------------------------------------------
+
+constexpr size_t kMaxClientMessage = 64 << 10;  // bytes of one message from the client
+constexpr size_t kMaxInbox = 64;                // client messages waiting for the handler
 
 template <class Stream>
 class WsSession : public Session, public WebSocket, public std::enable_shared_from_this<WsSession<Stream>> {
@@ -108,6 +187,9 @@ class WsSession : public Session, public WebSocket, public std::enable_shared_fr
   void run(bhttp::request<bhttp::string_body> upgrade, Request request, WebSocketHandler handler) {
     server_.add_session(shared_from_this());
     beast::get_lowest_layer(ws_).expires_never();
+    // Nothing a client says to a logd WebSocket needs more (the tail ignores what it is sent);
+    // Beast's default would let each message take 16 MB.
+    ws_.read_message_max(kMaxClientMessage);
     // Pings after 30 s of silence, drops a peer that does not answer; a closing handshake the
     // peer never completes is abandoned after 5 s (it would otherwise hold up stop()).
     websocket::stream_base::timeout timeouts{std::chrono::seconds(5), std::chrono::seconds(60), true};
@@ -126,16 +208,24 @@ class WsSession : public Session, public WebSocket, public std::enable_shared_fr
       if (ec) return;
       self->open_ = true;
       self->do_read();
-      std::lock_guard lock(self->server_.mu);
-      self->server_.ws_threads.emplace_back([self, request = std::move(request), handler = std::move(handler)] {
-        try {
-          handler(request, *self);
-        } catch (...) {
-          self->close(1011, "internal error");
-          return;
-        }
-        self->close(1000, {});
-      });
+      std::vector<std::thread> finished;
+      {
+        std::lock_guard lock(self->server_.mu);
+        finished = self->server_.take_finished_ws_threads_locked();
+        auto done = std::make_shared<std::atomic<bool>>(false);
+        std::thread t([self, done, request = std::move(request), handler = std::move(handler)]() mutable {
+          try {
+            handler(request, *self);
+            self->close(1000, {});
+          } catch (...) {
+            self->close(1011, "internal error");
+          }
+          self.reset();
+          *done = true;
+        });
+        self->server_.ws_threads.push_back({std::move(t), std::move(done)});
+      }
+      for (auto& t : finished) t.join();
     });
   }
 
@@ -148,6 +238,14 @@ class WsSession : public Session, public WebSocket, public std::enable_shared_fr
       self->outbox_.push_back({std::move(msg), std::move(done)});
       if (!self->writing_) self->do_write();
     });
+    // A client that stops reading stalls the write once the socket buffers are full; past the
+    // write timeout the connection is dropped (the handler sees false and ends), rather than
+    // holding the handler, its thread and what it buffers for as long as the client likes.
+    auto timeout = server_.options.write_timeout;
+    if (timeout.count() > 0 && result.wait_for(timeout) != std::future_status::ready) {
+      net::post(ws_.get_executor(), [self = shared_from_this()] { self->abort(); });
+      return false;
+    }
     return result.get();
   }
 
@@ -183,7 +281,7 @@ class WsSession : public Session, public WebSocket, public std::enable_shared_fr
       if (ec) return self->on_closed();
       {
         std::lock_guard lock(self->inbox_mu_);
-        if (self->inbox_.size() < 1024) self->inbox_.push_back(beast::buffers_to_string(self->read_buffer_.data()));
+        if (self->inbox_.size() < kMaxInbox) self->inbox_.push_back(beast::buffers_to_string(self->read_buffer_.data()));
       }
       self->inbox_cv_.notify_all();
       self->read_buffer_.consume(self->read_buffer_.size());
@@ -219,6 +317,17 @@ class WsSession : public Session, public WebSocket, public std::enable_shared_fr
     ws_.async_close(cr, [self = shared_from_this()](beast::error_code) { self->on_closed(); });
   }
 
+  // Drops the connection without a closing handshake (a peer that does not read would never
+  // complete one); the write in flight fails and on_closed() follows.
+  void abort() {
+    open_ = false;
+    closing_ = true;
+    inbox_cv_.notify_all();
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(ws_).close();
+  }
+
   void on_closed() {
     open_ = false;
     // The frame being written (if any) is failed by its own completion handler.
@@ -246,16 +355,28 @@ class WsSession : public Session, public WebSocket, public std::enable_shared_fr
 
 // --- HTTP ------------------------------------------------------------------------------------
 
+// The read buffer holds a request's whole header (or trailer) section at once, so its bound is
+// the header limit. Beast cannot store a field longer than 65,533 bytes and throws on one; with
+// at most 65,536 buffered bytes no header or trailer field can get that long (a field needs its
+// name, ": ", CRLF and the blank line around it), so oversized ones fail as buffer_overflow or
+// header_limit and are answered 431 instead.
+constexpr size_t kMaxHeaderSection = 65536;
+
 template <bool kTls>
 class HttpSession : public Session, public std::enable_shared_from_this<HttpSession<kTls>> {
  public:
   using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
   using std::enable_shared_from_this<HttpSession<kTls>>::shared_from_this;
 
-  HttpSession(Server::Impl& server, tcp::socket socket) : server_(server), stream_(make_stream(server, std::move(socket))) {}
+  HttpSession(Server::Impl& server, tcp::socket socket)
+      : server_(server),
+        stream_(make_stream(server, std::move(socket))),
+        buffer_(std::min(server.options.max_header_bytes, kMaxHeaderSection)),
+        accepted_at_(std::chrono::steady_clock::now()) {}
   ~HttpSession() override { server_.remove_session(this); }
 
   void start() {
+    idle_since_ns = steady_now_ns();
     server_.add_session(shared_from_this());
     beast::error_code ec;
     auto ep = tcp().socket().remote_endpoint(ec);
@@ -264,18 +385,20 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
       if constexpr (kTls) {
         self->detect_tls();
       } else {
-        self->read_header();
+        self->wait_request();
       }
     });
   }
 
   void post_server_stop() override {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->idle_ && !self->upgraded_) {  // waiting for a next request that will not be served
-        beast::error_code ec;
-        self->tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
-        self->tcp().close();
-      }
+      if (self->idle_ && !self->upgraded_) self->close_now();  // a next request would not be served
+    });
+  }
+
+  void post_close_if_idle() override {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_ && !self->upgraded_) self->close_now();
     });
   }
 
@@ -289,12 +412,33 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
   }
   beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
 
+  // The deadline `timeout` after `from`; a zero timeout is none, as in Go's http.Server.
+  void expire(std::chrono::steady_clock::time_point from, std::chrono::milliseconds timeout) {
+    if (timeout.count() <= 0) {
+      tcp().expires_never();
+    } else {
+      tcp().expires_at(from + timeout);
+    }
+  }
+
+  void close_now() {
+    beast::error_code ec;
+    tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
+    tcp().close();
+  }
+
+  void set_idle(bool idle) {
+    idle_ = idle;
+    idle_since_ns.store(idle ? steady_now_ns() : 0, std::memory_order_relaxed);
+    if (idle && server_.room_wanted) server_.make_room();
+  }
+
   // TLS: the first bytes decide. A client speaking plain HTTP gets Go's answer (400 and a
   // sentence saying why) rather than a handshake failure it cannot explain; any failure ends
-  // this connection only.
+  // this connection only. The handshake counts against the first request's read deadline.
   void detect_tls() {
-    idle_ = true;  // stop() may close a connection that has not sent a request yet
-    tcp().expires_after(server_.options.read_timeout);
+    set_idle(true);  // stop() or the connection cap may close a connection that sent nothing yet
+    expire(accepted_at_, server_.options.read_timeout);
     beast::async_detect_ssl(tcp(), buffer_, [self = shared_from_this()](beast::error_code ec, bool is_tls) {
       if (ec) return self->tcp().close();
       if (!is_tls) return self->reject_plain_http();
@@ -304,47 +448,91 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
 
   void handshake() {
     if constexpr (kTls) {
+      set_idle(false);
       stream_.async_handshake(net::ssl::stream_base::server, buffer_.data(),
                               [self = shared_from_this()](beast::error_code ec, size_t used) {
                                 if (ec) return self->tcp().close();
                                 self->buffer_.consume(used);
                                 self->tls_ready_ = true;
-                                self->read_header();
+                                self->wait_request();
                               });
     }
   }
 
   void reject_plain_http() {
-    idle_ = false;
+    set_idle(false);
     static const std::string kAnswer =
         "HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n"
         "Client sent an HTTP request to an HTTPS server.\n";
-    tcp().expires_after(server_.options.write_timeout);
+    expire(std::chrono::steady_clock::now(), server_.options.write_timeout);
     net::async_write(tcp(), net::buffer(kAnswer), [self = shared_from_this()](beast::error_code ec, size_t) {
       if (ec) return self->tcp().close();
       self->linger_close();
     });
   }
 
-  void read_header() {
+  // Deadlines as Go's http.Server keeps them: a new connection's first request must be read in
+  // full (header and body) within read_timeout of the accept; between keep-alive requests the
+  // connection may wait idle_timeout for the next request's first byte, which then starts
+  // read_timeout for that request. A client trickling a header byte by byte, or sending nothing,
+  // is closed at the deadline rather than kept open.
+  void wait_request() {
     if (server_.stopping) return tcp().close();
-    idle_ = true;
     parser_.emplace();
     parser_->body_limit(server_.options.max_body_bytes);
-    parser_->header_limit(static_cast<uint32_t>(server_.options.max_header_bytes));
-    tcp().expires_after(server_.options.idle_timeout);
+    parser_->header_limit(static_cast<uint32_t>(std::min(server_.options.max_header_bytes, kMaxHeaderSection)));
+    if (buffer_.size() > 0) return begin_request();  // pipelined: the next request is here already
+    set_idle(true);
+    if (first_request_) {
+      expire(accepted_at_, server_.options.read_timeout);
+    } else {
+      expire(std::chrono::steady_clock::now(), server_.options.idle_timeout);
+    }
+    stream_.async_read_some(buffer_.prepare(std::min<size_t>(4096, buffer_.max_size())),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->buffer_.commit(n);
+                              if (ec) {
+                                self->set_idle(false);
+                                return self->on_read_error(ec);
+                              }
+                              self->begin_request();
+                            });
+  }
+
+  void begin_request() {
+    set_idle(false);
+    request_started_ = first_request_ ? accepted_at_ : std::chrono::steady_clock::now();
+    first_request_ = false;
+    expire(request_started_, server_.options.read_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
       self->on_header(ec);
     });
   }
 
   void on_header(beast::error_code ec) {
-    idle_ = false;
     if (ec) return on_read_error(ec);
     auto& req = parser_->get();
+    // Go's net/http, which Loki's server is, requires Host on HTTP/1.1 (RFC 9112 3.2) and takes
+    // "chunked" as the only transfer coding: anything else would leave the body's length to
+    // Content-Length, which a proxy in front may have read differently (request smuggling).
+    size_t hosts = req.count(bhttp::field::host);
+    if (hosts == 0 && req.version() >= 11) return send_error(400, "missing required Host header");
+    if (hosts > 1) return send_error(400, "too many Host headers");
+    if (req.count(bhttp::field::transfer_encoding) > 0) {
+      size_t codings = 0;
+      bool chunked_only = req.version() >= 11;
+      for (const auto& f : req) {
+        if (f.name() != bhttp::field::transfer_encoding) continue;
+        for (auto coding : bhttp::token_list(f.value())) {
+          ++codings;
+          chunked_only = chunked_only && beast::iequals(coding, "chunked");
+        }
+      }
+      if (!chunked_only || codings != 1) return send_error(501, "Unsupported transfer encoding");
+    }
     if (bhttp::token_list(req[bhttp::field::expect]).exists("100-continue") && !parser_->is_done()) {
       static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      tcp().expires_after(server_.options.write_timeout);
+      expire(std::chrono::steady_clock::now(), server_.options.write_timeout);
       net::async_write(stream_, net::buffer(kContinue), [self = shared_from_this()](beast::error_code ec, size_t) {
         if (ec) return self->tcp().close();
         self->read_body();
@@ -355,7 +543,7 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
   }
 
   void read_body() {
-    tcp().expires_after(server_.options.read_timeout);
+    expire(request_started_, server_.options.read_timeout);
     bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
       if (ec) return self->on_read_error(ec);
       self->on_request();
@@ -366,7 +554,10 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
     if (ec == bhttp::error::body_limit) {
       return send_error(413, "request body too large: limit " + std::to_string(server_.options.max_body_bytes) + " bytes");
     }
-    if (ec == bhttp::error::header_limit) return send_error(431, "request header fields too large");
+    if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
+      return send_error(431, "request header fields too large");
+    }
+    if (ec == bhttp::error::bad_transfer_encoding) return send_error(501, "Unsupported transfer encoding");
     if (ec.category() == beast::error_code(bhttp::error::end_of_stream).category() && ec != bhttp::error::end_of_stream &&
         ec != bhttp::error::partial_message) {
       return send_error(400, "malformed HTTP request: " + ec.message());
@@ -392,13 +583,30 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
         if (!query) return send_error(400, query.error());
         req.query = std::move(*query);
       }
+      if (it->second.accept) {
+        // Refused before the upgrade: a plain HTTP answer (401 without an org ID, 400 for a bad
+        // query), as Loki's middleware and tail handler answer before upgrading.
+        std::optional<Response> refusal;
+        try {
+          refusal = it->second.accept(req);
+        } catch (const std::exception& e) {
+          refusal = Response::text(500, std::string("internal error: ") + e.what() + "\n");
+        }
+        if (refusal) return write(std::move(*refusal), false);
+      }
       upgraded_ = true;
       auto ws = std::make_shared<WsSession<Stream>>(server_, std::move(stream_));
-      ws->run(std::move(breq), std::move(req), it->second);
+      ws->run(std::move(breq), std::move(req), it->second.handler);
       return;
     }
     keep_alive_ = breq.keep_alive();
     Request req = to_request(breq);
+    // The handler blocks this connection's strand, so nothing else reads the socket meanwhile:
+    // a peer that closed shows as POLLRDHUP (FIN) or an error, pipelined data as plain POLLIN.
+    req.client_gone = [fd = tcp().socket().native_handle()] {
+      pollfd p{fd, POLLRDHUP, 0};
+      return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+    };
     if (std::string_view enc = req.headers.get_or("Content-Encoding", ""); !enc.empty() && is_decodable_encoding(enc)) {
       auto decoded = decode_content(enc, req.body, server_.options.max_decoded_body_bytes);
       if (!decoded.ok()) return send_error(util::http_status_of(decoded.code()), decoded.error());
@@ -440,19 +648,32 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
     write(Response::text(status, std::move(message) + "\n"), false);
   }
 
-  void write(Response res, bool keep_alive) {
+  static std::shared_ptr<bhttp::response<bhttp::string_body>> to_beast(Response& res, bool keep_alive) {
     auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
     out->result(static_cast<unsigned>(res.status));
     out->reason(std::string(reason_phrase(res.status)));
     out->version(11);
-    for (auto& [n, v] : res.headers.fields()) out->insert(n, v);
+    for (auto& [n, v] : res.headers.fields()) out->insert(n, v);  // throws on a field Beast cannot hold
     out->body() = std::move(res.body);
     out->keep_alive(keep_alive);
     out->prepare_payload();
-    tcp().expires_after(server_.options.write_timeout);
+    return out;
+  }
+
+  void write(Response res, bool keep_alive) {
+    std::shared_ptr<bhttp::response<bhttp::string_body>> out;
+    try {
+      out = to_beast(res, keep_alive);
+    } catch (const std::exception& e) {
+      server_.report(std::string("unsendable response: ") + e.what());
+      Response failed = Response::text(500, "internal error: the response could not be encoded\n");
+      keep_alive = false;
+      out = to_beast(failed, false);
+    }
+    expire(std::chrono::steady_clock::now(), server_.options.write_timeout);
     bhttp::async_write(stream_, *out, [self = shared_from_this(), out, keep_alive](beast::error_code ec, size_t) {
       if (ec) return self->tcp().close();
-      if (keep_alive) return self->read_header();
+      if (keep_alive) return self->wait_request();
       self->linger_close();
     });
   }
@@ -488,8 +709,11 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string remote_;
+  const std::chrono::steady_clock::time_point accepted_at_;
+  std::chrono::steady_clock::time_point request_started_;  // read_timeout counts from here
+  bool first_request_ = true;  // the connection's first request: its deadline counts from the accept
   bool keep_alive_ = false;
-  bool idle_ = false;      // strand-only
+  bool idle_ = false;      // strand-only: waiting for a request's first byte
   bool upgraded_ = false;  // the socket now belongs to a WsSession
   bool tls_ready_ = false;  // the TLS handshake is done (TLS only)
   char drain_buf_[8192];
@@ -543,18 +767,84 @@ util::Result<net::ssl::context> make_tls_context(const TlsOptions& tls) {
 }  // namespace
 
 void Server::Impl::do_accept() {
+  if (stopping || !acceptor.is_open()) return;
+  {
+    std::lock_guard lock(mu);
+    if (sessions.size() >= max_connections) {
+      // At the cap, new connections wait in the listen backlog (as behind Go's
+      // netutil.LimitListener) until one ends; remove_session() accepts again. When one is
+      // waiting, the connection idle the longest gives way to it.
+      accept_paused = true;
+      if (!backlog_watched) {
+        backlog_watched = true;
+        acceptor.async_wait(tcp::acceptor::wait_read, [this](beast::error_code ec) {
+          {
+            std::lock_guard lock(mu);
+            backlog_watched = false;
+            if (ec || !accept_paused) return;
+          }
+          room_wanted = true;
+          make_room();
+        });
+      }
+      return;
+    }
+  }
   acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (stopping || !acceptor.is_open()) return;
-      return do_accept();  // e.g. too many open files: keep serving the others
+      if (ec == net::error::no_descriptors || ec == net::error::no_buffer_space || ec == net::error::no_memory ||
+          ec.value() == ENFILE) {
+        // Out of descriptors: retrying at once spins a core while nothing can change; back off
+        // from 5 ms to 1 s as Go's http.Server does.
+        accept_backoff = std::min(std::chrono::milliseconds(1000),
+                                  std::max(std::chrono::milliseconds(5), accept_backoff * 2));
+        accept_retry.expires_after(accept_backoff);
+        accept_retry.async_wait([this](beast::error_code e) {
+          if (!e) do_accept();
+        });
+        return;
+      }
+      return do_accept();
     }
+    accept_backoff = std::chrono::milliseconds(0);
+    on_accepted(std::move(socket));
+    do_accept();
+  });
+}
+
+void Server::Impl::make_room() {
+  if (!room_wanted) return;
+  std::weak_ptr<Session> victim;
+  {
+    std::lock_guard lock(mu);
+    if (!accept_paused) return;
+    Session* oldest = nullptr;
+    int64_t oldest_since = 0;
+    for (const auto& [s, w] : sessions) {
+      int64_t since = s->idle_since_ns.load(std::memory_order_relaxed);
+      if (since != 0 && (!oldest || since < oldest_since)) {
+        oldest = s;
+        oldest_since = since;
+      }
+    }
+    if (!oldest) return;  // all busy: the next one to go idle or to end makes room
+    victim = sessions[oldest];
+  }
+  // Locked outside mu: dropping the last reference runs the destructor, which takes mu.
+  if (auto v = victim.lock()) v->post_close_if_idle();
+}
+
+void Server::Impl::on_accepted(tcp::socket socket) {
+  try {
     if (ssl_ctx) {
       std::make_shared<HttpSession<true>>(*this, std::move(socket))->start();
     } else {
       std::make_shared<HttpSession<false>>(*this, std::move(socket))->start();
     }
-    do_accept();
-  });
+  } catch (const std::exception& e) {  // e.g. OpenSSL out of memory: this connection only
+    report(std::string("cannot start an HTTP connection: ") + e.what());
+  }
 }
 
 Response Server::Impl::dispatch(const Request& req) const {
@@ -594,8 +884,8 @@ void Server::route_prefix(std::string method, std::string prefix, Handler handle
   impl_->routes.push_back({std::move(method), std::move(prefix), true, std::move(handler)});
 }
 
-void Server::websocket(std::string path, WebSocketHandler handler) {
-  impl_->ws_routes[std::move(path)] = std::move(handler);
+void Server::websocket(std::string path, WebSocketHandler handler, WebSocketAccept accept) {
+  impl_->ws_routes[std::move(path)] = {std::move(handler), std::move(accept)};
 }
 
 util::Status Server::start() {
@@ -620,19 +910,34 @@ util::Status Server::start() {
     return util::Error{"cannot listen on " + im.options.host + ":" + std::to_string(im.options.port) + ": " + ec.message()};
   }
   im.bound_port = im.acceptor.local_endpoint().port();
+  im.max_connections = effective_max_connections(im.options.max_connections);
   im.started = true;
   im.do_accept();
-  for (int i = 0; i < std::max(1, im.options.threads); ++i) im.threads.emplace_back([&im] { im.ioc.run(); });
+  for (int i = 0; i < std::max(1, im.options.threads); ++i) im.threads.emplace_back([&im] { im.run_io_thread(); });
   return {};
 }
 
 uint16_t Server::port() const { return impl_->bound_port; }
+
+size_t Server::max_connections() const { return impl_->max_connections; }
+
+size_t effective_max_connections(size_t configured) {
+  if (configured > 0) return configured;
+  rlimit nofile{};
+  if (getrlimit(RLIMIT_NOFILE, &nofile) != 0 || nofile.rlim_cur == RLIM_INFINITY) return 65536;
+  // The rest of the process needs descriptors too (WAL segments, chunk and index files being
+  // written, the store's reads): connections get what is left after an eighth, at least 64.
+  const size_t limit = static_cast<size_t>(nofile.rlim_cur);
+  const size_t reserve = std::max<size_t>(64, limit / 8);
+  return limit > reserve + 16 ? limit - reserve : 16;
+}
 
 void Server::stop() {
   auto& im = *impl_;
   if (!im.started || im.stopping.exchange(true)) return;
   net::post(im.ioc, [&im] {
     beast::error_code ignored;
+    im.accept_retry.cancel();
     im.acceptor.close(ignored);
   });
   std::vector<std::shared_ptr<Session>> live;
@@ -647,12 +952,12 @@ void Server::stop() {
     std::unique_lock lock(im.mu);
     im.sessions_cv.wait_for(lock, im.options.shutdown_timeout, [&] { return im.sessions.empty(); });
   }
-  std::vector<std::thread> ws_threads;
+  std::vector<Impl::WsThread> ws_threads;
   {
     std::lock_guard lock(im.mu);
     ws_threads.swap(im.ws_threads);
   }
-  for (auto& t : ws_threads) t.join();
+  for (auto& t : ws_threads) t.thread.join();
   im.ioc.stop();
   for (auto& t : im.threads) t.join();
   im.threads.clear();

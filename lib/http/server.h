@@ -13,7 +13,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "http/message.h"
 #include "http/tls_options.h"
@@ -28,10 +30,21 @@ struct ServerOptions {
   int threads = 2;
   size_t max_body_bytes = 64 << 20;          // as sent; larger -> 413
   size_t max_decoded_body_bytes = 256 << 20; // after gzip/deflate; larger -> 413
-  size_t max_header_bytes = 64 << 10;        // -> 431
-  std::chrono::milliseconds idle_timeout{120'000};  // keep-alive wait for the next request
-  std::chrono::milliseconds read_timeout{30'000};   // reading one request's header and body
+  size_t max_header_bytes = 64 << 10;        // header or trailer section -> 431; at most 64 KiB
+  // Keep-alive wait for the next request's first byte.
+  std::chrono::milliseconds idle_timeout{120'000};
+  // Reading one request, header and body: counted from the accept for a connection's first
+  // request, else from the request's first byte (Go's ReadTimeout).
+  std::chrono::milliseconds read_timeout{30'000};
   std::chrono::milliseconds write_timeout{60'000};
+  // (A zero idle, read or write timeout is none, as in Go.)
+  // Open connections (WebSockets included). At the cap the connection idle the longest is
+  // closed to make room, and new ones wait in the listen backlog while none is idle.
+  // 0: derived from the descriptor limit (effective_max_connections).
+  size_t max_connections = 0;
+  // Told about failures that cost a connection but that no client sees (an exception in a
+  // connection handler, a response that could not be encoded). May be called from any thread.
+  std::function<void(std::string_view)> on_internal_error{};
   std::chrono::milliseconds shutdown_timeout{30'000};  // stop() waits this long for in-flight work
   // When enabled, every connection must start with a TLS handshake (finished within read_timeout);
   // plain HTTP there is answered 400 and closed. Routes and WebSockets work the same over TLS.
@@ -40,6 +53,9 @@ struct ServerOptions {
 
 using Handler = std::function<Response(const Request&)>;
 using WebSocketHandler = std::function<void(const Request&, WebSocket&)>;
+// Runs before a WebSocket upgrade: a response refuses it (sent as plain HTTP, e.g. 401), nullopt
+// lets the upgrade proceed.
+using WebSocketAccept = std::function<std::optional<Response>(const Request&)>;
 
 class Server {
  public:
@@ -53,14 +69,18 @@ class Server {
   // Matches every path starting with `prefix` (e.g. "/loki/api/v1/label/"); the longest prefix
   // wins, and exact routes win over prefixes.
   void route_prefix(std::string method, std::string prefix, Handler handler);
-  // A GET upgrade to WebSocket at exactly `path`; a plain GET there is answered 400.
-  void websocket(std::string path, WebSocketHandler handler);
+  // A GET upgrade to WebSocket at exactly `path`; a plain GET there is answered 400. `accept`,
+  // when given, may refuse the upgrade first. Each handler runs on a thread of its own;
+  // send_text() gives up (and drops the connection) when a write takes over write_timeout.
+  void websocket(std::string path, WebSocketHandler handler, WebSocketAccept accept = {});
 
   // Loads the TLS certificate, key and client CAs (if any), binds, listens and starts the I/O
   // threads. Errors: unreadable or mismatched certificate and key, address in use, bad host, ...
   util::Status start();
   // The bound port (useful with port 0); 0 before start().
   uint16_t port() const;
+  // The connection cap in force (after start()).
+  size_t max_connections() const;
 
   // Graceful shutdown: stops accepting, closes idle keep-alive connections, lets requests in
   // flight finish and answer (with Connection: close), closes WebSockets with 1001, waits up to
@@ -72,5 +92,9 @@ class Server {
  private:
   std::unique_ptr<Impl> impl_;
 };
+
+// The connection cap for a configured value: `configured` itself when positive; for 0, the soft
+// RLIMIT_NOFILE less a reserve for the rest of the process (an eighth, at least 64).
+size_t effective_max_connections(size_t configured);
 
 }  // namespace http

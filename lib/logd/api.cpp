@@ -45,7 +45,18 @@ util::Result<std::vector<std::string>> Api::tenants(const http::Request& req, bo
   return push::split_tenant_ids(*org);
 }
 
+util::Status Api::check_query_size(const http::Request& req) const {
+  if (options_.max_query_bytes == 0) return {};
+  size_t q = req.target.find('?');
+  size_t n = q == std::string::npos ? 0 : req.target.size() - q - 1;
+  if (req.method == "POST") n += req.body.size();
+  if (n <= options_.max_query_bytes) return {};
+  return util::too_large("query request too large: " + std::to_string(n) + " bytes of parameters, the limit is " +
+                         std::to_string(options_.max_query_bytes) + " (server.http_max_query_bytes)");
+}
+
 util::Result<http::Params> Api::params(const http::Request& req) const {
+  if (auto st = check_query_size(req); !st.ok()) return st.status_error();
   http::Params p = req.query;
   if (req.method == "POST") {
     if (auto st = http::merge_form_body(req, p); !st.ok()) return st.status_error();
@@ -107,7 +118,9 @@ void Api::register_routes(http::Server& server) {
   server.route("GET", "/metrics", timed("metrics", &Api::metrics));
   server.route("GET", "/loki/api/v1/status/buildinfo", timed("loki_api_v1_status_buildinfo", &Api::buildinfo));
   if (querier_) {
-    server.websocket("/loki/api/v1/tail", [this](const http::Request& req, http::WebSocket& ws) { tail(req, ws); });
+    server.websocket(
+        "/loki/api/v1/tail", [this](const http::Request& req, http::WebSocket& ws) { tail(req, ws); },
+        [this](const http::Request& req) { return tail_accept(req); });
   }
 }
 
@@ -120,6 +133,11 @@ http::Response Api::push(const http::Request& req) {
   return error_response(st.status_error());
 }
 
+util::Cancellation Api::query_cancellation() const {
+  const int64_t timeout = options_.query_limits.query_timeout;
+  return util::Cancellation(clock_, timeout > 0 ? clock_.now_ns() + timeout : 0);
+}
+
 http::Response Api::run_query(const http::Request& req, bool instant) {
   auto t = tenants(req, true);
   if (!t.ok()) return error_response(t.status_error());
@@ -128,9 +146,20 @@ http::Response Api::run_query(const http::Request& req, bool instant) {
   const int64_t now = clock_.now_ns();
   auto q = instant ? parse_instant_query(*p, now) : parse_range_query(*p, now);
   if (!q.ok()) return error_response(q.status_error());
+  if (q->limit_wrapped_to_zero && !instant) {
+    // Loki's readStreams stops before the first entry at limit 0: a log query answers no streams.
+    if (auto expr = logql::parse(q->query); expr.ok() && expr->is_log_query()) {
+      logql::QueryResult none;
+      none.type = logql::ResultType::Streams;
+      return http::Response::json(200, encode_query_response(none, query::ExecStats{}));
+    }
+  }
   auto started = std::chrono::steady_clock::now();
   query::SourceFactory sources = [&]() { return querier_->source(*t); };
-  query::Outcome out = query::execute(q->query, q->params, sources, options_.query_limits);
+  // query_timeout and a client that hangs up both stop the evaluation where it is.
+  util::Cancellation cancel = query_cancellation();
+  if (req.client_gone) cancel.set_probe(req.client_gone);
+  query::Outcome out = query::execute(q->query, q->params, sources, options_.query_limits, &cancel);
   metrics_.query_duration.observe({instant ? "instant" : "range"},
                                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (!out.status.ok()) return error_response(out.status.status_error());

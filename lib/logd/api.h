@@ -14,6 +14,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +30,7 @@
 #include "otlp/otlp_config.h"
 #include "query/executor.h"
 #include "query/querier.h"
+#include "util/cancellation.h"
 #include "util/clock.h"
 #include "util/result.h"
 
@@ -36,6 +40,14 @@ struct ApiOptions {
   bool auth_enabled = false;
   query::Limits query_limits;
   int64_t tail_max_duration = 3600LL * 1'000'000'000;  // ns a tail connection may stay open
+  // Loki's limit on a tenant's open tails (max_concurrent_tail_requests); 0: unlimited.
+  int64_t max_concurrent_tail_requests = 10;
+  // Lines and labels a tail buffers for a client that reads slower than entries arrive; past it
+  // entries are dropped and reported in dropped_entries. 0: only the 10,000-entry bound.
+  size_t tail_max_buffered_bytes = 4 << 20;
+  // The largest query request the read endpoints take: the URL's query string plus, for a POST,
+  // the form body (the query, match[] and the other parameters). 0: unlimited.
+  size_t max_query_bytes = 64 << 10;
   std::string version = "3.0.0-logd";
   otlp::OtlpConfig otlp_config;  // limits_config.otlp_config
   // Request lines: every request at debug, 5xx answers at warn. Null: none.
@@ -78,16 +90,27 @@ class Api {
   http::Response metrics(const http::Request& req);
   http::Response buildinfo(const http::Request& req);
   void tail(const http::Request& req, http::WebSocket& ws);
+  // The checks a tail request passes before its upgrade: a refusal to send as plain HTTP, or
+  // nullopt.
+  std::optional<http::Response> tail_accept(const http::Request& req) const;
 
   // The tenant IDs of a request: ["fake"] without auth; the validated X-Scope-OrgID otherwise
   // (kUnauthenticated without one, kInvalidArgument for a bad one).
   util::Result<std::vector<std::string>> tenants(const http::Request& req, bool allow_multiple) const;
-  // Query and form-body parameters merged (Loki accepts both on GET and POST).
+  // Query and form-body parameters merged (Loki accepts both on GET and POST); too large
+  // (413) past max_query_bytes.
   util::Result<http::Params> params(const http::Request& req) const;
+  // 413 when the query string plus a POST's body pass max_query_bytes.
+  util::Status check_query_size(const http::Request& req) const;
   const ApiOptions& options() const { return options_; }
+  // A query's cancellation: its deadline query_timeout from now (a query-frontend's piece run by
+  // a querier worker gets the same bound as a query sent to the querier directly).
+  util::Cancellation query_cancellation() const;
 
  private:
   http::Response run_query(const http::Request& req, bool instant);
+
+  class TailSlot;
   http::Handler timed(std::string route, http::Handler handler);
 
   ApiOptions options_;
@@ -96,6 +119,8 @@ class Api {
   ingest::TailSource* ingester_;
   Metrics& metrics_;
   util::Clock& clock_;
+  std::mutex tails_mu_;
+  std::map<std::string, int64_t> tails_;  // open tails per org ID
 };
 
 // Loki's error answer: the status of the error's code, the message as a plain-text body (with

@@ -5,11 +5,18 @@
 // query's pipeline. Live entries are buffered and sent in batches (at least every 500ms, or every
 // `delay_for` seconds, Loki's allowance for late entries); a batch is run through the LogQL
 // engine over an in-memory source, so the pipeline semantics are exactly the query engine's.
-// When the client reads too slowly and the buffer is full, entries are dropped and reported in
-// the next message's "dropped_entries", as Loki does.
+// When the client reads too slowly and the buffer is full (tail_max_buffered_bytes of lines and
+// labels, or 10,000 entries), entries are dropped and reported in the next message's
+// "dropped_entries", as Loki does; a client that stops reading altogether is dropped once a
+// message has waited write_timeout to be written.
+//
+// Before the upgrade (tail_accept) the request is checked as Loki's middleware and handler do:
+// 401 without an org ID, 400 for a bad query or parameter, 413 past http_max_query_bytes. After
+// it, a tenant over max_concurrent_tail_requests gets Loki's message in a 1011 close.
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "logd/api.h"
@@ -29,8 +36,45 @@ constexpr int64_t kMaxDelayFor = 5;  // seconds, Loki's maximum
 struct TailBuffer {
   std::mutex mu;
   std::vector<std::pair<model::LabelSet, model::Entry>> entries;
+  size_t bytes = 0;  // lines, metadata and labels of `entries`
   std::vector<DroppedEntry> dropped;
 };
+
+size_t buffered_size(const model::LabelSet& labels, const model::Entry& e) {
+  size_t n = e.line.size() + sizeof(model::Entry);
+  for (const auto& l : labels) n += l.name.size() + l.value.size();
+  for (const auto& l : e.metadata) n += l.name.size() + l.value.size();
+  return n;
+}
+
+// The parts of a tail request checked before the upgrade.
+struct TailRequest {
+  std::string query;
+  logql::ast::Expr expr;
+  int64_t delay_for = 0;
+  RangeQueryParams range;
+};
+
+util::Result<TailRequest> parse_tail_request(const http::Params& p, int64_t now) {
+  TailRequest t;
+  t.query = param(p, "query");
+  auto expr = logql::parse(t.query);
+  if (!expr.ok()) return expr.status_error();
+  if (!std::holds_alternative<logql::ast::LogSelector>(expr->node)) {
+    return util::invalid_argument("tail only supports log queries");
+  }
+  t.expr = std::move(*expr);
+  if (std::string d = param(p, "delay_for"); !d.empty()) {
+    t.delay_for = std::atoll(d.c_str());
+    if (t.delay_for < 0 || t.delay_for > kMaxDelayFor) return util::invalid_argument("delay_for can't be greater than 5");
+  }
+  http::Params hist = p;
+  hist.erase("end");
+  auto range = parse_range_query(hist, now);
+  if (!range.ok()) return range.status_error();
+  t.range = std::move(*range);
+  return t;
+}
 
 std::vector<logql::Stream> ascending(std::vector<logql::Stream> streams) {
   for (auto& s : streams) {
@@ -42,29 +86,58 @@ std::vector<logql::Stream> ascending(std::vector<logql::Stream> streams) {
 
 }  // namespace
 
+std::optional<http::Response> Api::tail_accept(const http::Request& req) const {
+  auto t = tenants(req, true);
+  if (!t.ok()) return error_response(t.status_error());
+  if (auto st = check_query_size(req); !st.ok()) return error_response(st.status_error());
+  if (auto tr = parse_tail_request(req.query, clock_.now_ns()); !tr.ok()) return error_response(tr.status_error());
+  return std::nullopt;
+}
+
+// Counts a tenant's open tails for as long as it lives; over the limit when the count passes it.
+class Api::TailSlot {
+ public:
+  TailSlot(Api& api, std::string key) : api_(api), key_(std::move(key)) {
+    std::lock_guard lock(api_.tails_mu_);
+    count_ = ++api_.tails_[key_];
+  }
+  ~TailSlot() {
+    std::lock_guard lock(api_.tails_mu_);
+    if (--api_.tails_[key_] == 0) api_.tails_.erase(key_);
+  }
+  int64_t count() const { return count_; }
+
+ private:
+  Api& api_;
+  std::string key_;
+  int64_t count_;
+};
+
 void Api::tail(const http::Request& req, http::WebSocket& ws) {
   auto fail = [&](const std::string& message) { ws.close(1011, message); };
   auto t = tenants(req, true);
   if (!t.ok()) return fail(t.error());
-  const http::Params& p = req.query;
-  std::string query = param(p, "query");
-  auto expr = logql::parse(query);
-  if (!expr.ok()) return fail(expr.error());
-  auto* selector = std::get_if<logql::ast::LogSelector>(&expr->node);
-  if (!selector) return fail("tail only supports log queries");
-  int64_t delay_for = 0;
-  if (std::string d = param(p, "delay_for"); !d.empty()) {
-    delay_for = std::atoll(d.c_str());
-    if (delay_for < 0 || delay_for > kMaxDelayFor) return fail("delay_for can't be greater than 5");
-  }
   const int64_t now = clock_.now_ns();
-  http::Params hist = p;
-  hist.erase("end");
-  auto range = parse_range_query(hist, now);
-  if (!range.ok()) return fail(range.error());
+  auto parsed = parse_tail_request(req.query, now);
+  if (!parsed.ok()) return fail(parsed.error());
+  TailRequest& tr = *parsed;
+  std::string org;
+  for (const auto& id : *t) org += (org.empty() ? "" : "|") + id;
+  TailSlot slot(*this, org);
+  if (options_.max_concurrent_tail_requests > 0 && slot.count() > options_.max_concurrent_tail_requests) {
+    // Loki's querier message (checkTailRequestLimit), sent as Loki sends tail errors: in the close.
+    return fail("max concurrent tail requests limit exceeded, count > limit (" + std::to_string(slot.count()) +
+                " > " + std::to_string(options_.max_concurrent_tail_requests) + ")");
+  }
+  const std::string& query = tr.query;
+  const logql::ast::Expr* expr = &tr.expr;
+  const auto* selector = &std::get<logql::ast::LogSelector>(expr->node);
+  const int64_t delay_for = tr.delay_for;
+  const RangeQueryParams* range = &tr.range;
   const bool multi = t->size() > 1;
   auto matchers = logql::LabelMatchers::compile(selector->matchers);
   if (!matchers.ok()) return fail(matchers.error());
+  const size_t max_buffered_bytes = options_.tail_max_buffered_bytes;
 
   // Subscribe before the backfill query, so nothing pushed in between is missed.
   auto buffer = std::make_shared<TailBuffer>();
@@ -73,15 +146,19 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
     for (const auto& tenant : *t) {
       auto* m = &*matchers;
       subscriptions.push_back(ingester_->subscribe(
-          tenant, [buffer, m, multi, tenant](const model::LabelSet& stream, const model::Entry& entry) {
+          tenant, [buffer, m, multi, tenant, max_buffered_bytes](const model::LabelSet& stream,
+                                                                  const model::Entry& entry) {
             model::LabelSet labels = stream;
             if (multi) labels.set(query::kTenantLabel, tenant);
             if (!m->matches(labels)) return;
+            const size_t size = buffered_size(labels, entry);
             std::lock_guard lock(buffer->mu);
-            if (buffer->entries.size() >= kMaxBufferedEntries) {
+            if (buffer->entries.size() >= kMaxBufferedEntries ||
+                (max_buffered_bytes > 0 && buffer->bytes + size > max_buffered_bytes)) {
               if (buffer->dropped.size() < kMaxDroppedReported) buffer->dropped.push_back({labels, entry.timestamp});
               return;
             }
+            buffer->bytes += size;
             buffer->entries.emplace_back(std::move(labels), entry);
           }));
     }
@@ -97,7 +174,9 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
     hp.end = backfill_end;
     hp.direction = logql::Direction::Backward;
     query::SourceFactory sources = [&]() { return querier_->source(*t); };
-    query::Outcome out = query::execute(query, hp, sources, options_.query_limits);
+    util::Cancellation cancel = query_cancellation();
+    cancel.set_probe([&ws] { return !ws.is_open(); });
+    query::Outcome out = query::execute(query, hp, sources, options_.query_limits, &cancel);
     if (!out.status.ok()) {
       unsubscribe();
       return fail(out.status.error());
@@ -132,6 +211,7 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
       std::lock_guard lock(buffer->mu);
       batch.swap(buffer->entries);
       dropped.swap(buffer->dropped);
+      buffer->bytes = 0;
     }
     if (batch.empty() && dropped.empty()) continue;
     logql::MemorySource source;
@@ -151,6 +231,7 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
       qp.end = max_ts + 1;
       qp.limit = 0;
       qp.direction = logql::Direction::Forward;
+      qp.templates = options_.query_limits.templates;
       auto result = logql::evaluate(*expr, qp, source);
       if (!result.ok()) {
         unsubscribe();

@@ -30,6 +30,7 @@ util::Status parse_server(const YAML::Node& node, ServerConfig& s, std::vector<s
   FieldReader r(node, "server");
   r.read_string("http_listen_address", s.http_listen_address);
   r.read_int("http_listen_port", s.http_listen_port, 0, 65535);
+  r.read_int("http_listen_conn_limit", s.http_listen_conn_limit, 0, 1 << 24);
   r.read_int("grpc_listen_port", s.grpc_listen_port, 0, 65535);
   if (s.grpc_listen_port != 0) notes.push_back("server.grpc_listen_port: logd has no gRPC server; it listens on HTTP only");
   r.read_duration("http_server_read_timeout", s.http_server_read_timeout);
@@ -37,6 +38,7 @@ util::Status parse_server(const YAML::Node& node, ServerConfig& s, std::vector<s
   r.read_duration("http_server_idle_timeout", s.http_server_idle_timeout);
   r.read_duration("graceful_shutdown_timeout", s.graceful_shutdown_timeout);
   r.read_int("http_server_threads", s.http_server_threads, 1, 256);
+  r.read_bytes("http_max_query_bytes", s.http_max_query_bytes);
   r.read_string("log_level", s.log_level);
   std::string format = "logfmt";
   r.read_string("log_format", format);
@@ -139,9 +141,13 @@ util::Status parse_limits(const YAML::Node& node, LimitsConfig& l, ClusterConfig
   r.read_int("max_streams_per_user", l.max_streams_per_user, 0, kMaxInt);
   r.read_int("max_global_streams_per_user", l.max_global_streams_per_user, 0, kMaxInt);
   r.read_int("max_entries_limit_per_query", l.max_entries_limit_per_query, 0, UINT32_MAX);
+  r.read_int("max_concurrent_tail_requests", l.max_concurrent_tail_requests, 0, kMaxInt);
   r.read_int("max_query_series", l.max_query_series, 0, kMaxInt);
   r.read_duration("query_timeout", l.query_timeout);
   r.read_duration("max_query_length", l.max_query_length);
+  r.read_bytes("max_query_result_bytes", l.max_query_result_bytes);
+  r.read_bytes("max_template_output_bytes", l.max_template_output_bytes);
+  r.read_int("max_template_steps", l.max_template_steps, 1, kMaxInt);
   r.read_duration("retention_period", l.retention_period);
   if (YAML::Node rs = r.child("retention_stream"); rs.IsDefined()) {
     if (!rs.IsSequence()) {
@@ -198,6 +204,7 @@ util::Status parse_querier(const YAML::Node& node, QuerierConfig& q, ClusterConf
   FieldReader r(node, "querier");
   r.read_int("max_concurrent", q.max_concurrent, 1, 1024);
   r.read_duration("tail_max_duration", q.tail_max_duration);
+  r.read_bytes("tail_max_buffered_bytes", q.tail_max_buffered_bytes);
   read_querier_cluster_keys(r, cluster);
   r.reject("engine", "");
   return r.finish();

@@ -35,7 +35,15 @@ struct ServerConfig {
   int64_t http_server_write_timeout = 30 * model::kNanosPerSecond;
   int64_t http_server_idle_timeout = 120 * model::kNanosPerSecond;
   int64_t graceful_shutdown_timeout = 30 * model::kNanosPerSecond;
+  // Open HTTP connections (Loki's key, flag -server.http-conn-limit). Loki's 0 means no limit;
+  // logd's 0 means "derived from the descriptor limit" (http::effective_max_connections), so
+  // that connections can never take the descriptors the WAL and the store need.
+  int64_t http_listen_conn_limit = 0;
   int64_t http_server_threads = 2;  // logd's own key: request-handling threads
+  // logd's own key: the largest query string plus form body the read endpoints accept (the
+  // query text itself is parsed in linear time; this bounds the work and the memory one request
+  // can ask for). GET requests are also bounded by the 64 KiB header limit. 0: unlimited.
+  int64_t http_max_query_bytes = 64 << 10;
   std::string log_level = "info";   // debug, info, warn, error
   // server.http_tls_config (dskit's names): with cert_file and key_file the port speaks HTTPS only.
   struct HttpTlsConfig {
@@ -73,9 +81,14 @@ struct LimitsConfig {
   int64_t max_streams_per_user = 0;    // 0: no local limit
   int64_t max_global_streams_per_user = 5000;  // one process: the same as a local limit
   int64_t max_entries_limit_per_query = 5000;
+  int64_t max_concurrent_tail_requests = 10;  // open tails per tenant; 0 = unlimited
   int64_t max_query_series = 500;
   int64_t query_timeout = model::kNanosPerMinute;
   int64_t max_query_length = 721 * model::kNanosPerHour;  // 30d1h; 0 = unlimited
+  // logd's own limits (Loki has none of these; docs/security.md). 0 = unlimited.
+  int64_t max_query_result_bytes = 256LL << 20;  // lines, labels and points a query result holds
+  int64_t max_template_output_bytes = 1 << 20;   // one line_format / label_format execution
+  int64_t max_template_steps = 100'000;          // actions and range iterations of one execution
   // Retention, applied by the compactor when compactor.retention_enabled (as in Loki).
   int64_t retention_period = 0;  // 0: keep forever; else at least 24h
   struct RetentionStream {
@@ -100,6 +113,9 @@ struct LimitsConfig {
 struct QuerierConfig {
   int64_t max_concurrent = 4;  // metric-query workers; logd splits a query over at most this many
   int64_t tail_max_duration = model::kNanosPerHour;
+  // logd's own key: lines and labels one tail buffers for a slow client before it drops entries
+  // (reported as dropped_entries, as Loki does). 0: only the 10,000-entry bound.
+  int64_t tail_max_buffered_bytes = 4 << 20;
 };
 
 // Loki's compactor block, for retention: logd deletes expired chunks in place (no separate

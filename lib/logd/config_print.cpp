@@ -67,11 +67,13 @@ std::string print_config(const Config& c) {
   s["http_listen_address"] = c.server.http_listen_address;
   s["http_listen_port"] = c.server.http_listen_port;
   s["grpc_listen_port"] = c.server.grpc_listen_port;
+  s["http_listen_conn_limit"] = c.server.http_listen_conn_limit;
   s["http_server_read_timeout"] = print_duration(c.server.http_server_read_timeout);
   s["http_server_write_timeout"] = print_duration(c.server.http_server_write_timeout);
   s["http_server_idle_timeout"] = print_duration(c.server.http_server_idle_timeout);
   s["graceful_shutdown_timeout"] = print_duration(c.server.graceful_shutdown_timeout);
   s["http_server_threads"] = c.server.http_server_threads;
+  s["http_max_query_bytes"] = c.server.http_max_query_bytes;
   s["log_level"] = c.server.log_level;
   s["http_tls_config"]["cert_file"] = c.server.http_tls_config.cert_file;
   s["http_tls_config"]["key_file"] = c.server.http_tls_config.key_file;
@@ -109,9 +111,13 @@ std::string print_config(const Config& c) {
   lc["max_streams_per_user"] = l.max_streams_per_user;
   lc["max_global_streams_per_user"] = l.max_global_streams_per_user;
   lc["max_entries_limit_per_query"] = l.max_entries_limit_per_query;
+  lc["max_concurrent_tail_requests"] = l.max_concurrent_tail_requests;
   lc["max_query_series"] = l.max_query_series;
   lc["query_timeout"] = print_duration(l.query_timeout);
   lc["max_query_length"] = print_duration(l.max_query_length);
+  lc["max_query_result_bytes"] = l.max_query_result_bytes;
+  lc["max_template_output_bytes"] = l.max_template_output_bytes;
+  lc["max_template_steps"] = l.max_template_steps;
   lc["retention_period"] = print_duration(l.retention_period);
   lc["deletion_mode"] = l.deletion_mode;
   for (const auto& rs : l.retention_stream) {
@@ -137,6 +143,7 @@ std::string print_config(const Config& c) {
   }
   n["querier"]["max_concurrent"] = c.querier.max_concurrent;
   n["querier"]["tail_max_duration"] = print_duration(c.querier.tail_max_duration);
+  n["querier"]["tail_max_buffered_bytes"] = c.querier.tail_max_buffered_bytes;
   print_storage(c, n);
   print_cluster_config(c, n);
   auto targets = parse_target(c.target);

@@ -40,6 +40,8 @@ http::Response DeleteApi::add(const http::Request& req) {
   auto t = api_.tenants(req, false);
   if (!t.ok()) return error_response(t.status_error());
   if (options_.deletion_mode == "disabled") return disabled();
+  // The delete's LogQL is bounded as a query's is (server.http_max_query_bytes).
+  if (auto st = api_.check_query_size(req); !st.ok()) return error_response(st.status_error());
   const int64_t now = clock_.now_ns();
   std::string query = param(req.query, "query");
   if (query.empty()) return error_response(util::invalid_argument("query parameter must be specified"));

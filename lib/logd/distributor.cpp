@@ -14,6 +14,14 @@ constexpr int64_t kStreamRefreshInterval = model::kNanosPerSecond;
 
 }  // namespace
 
+size_t max_decoded_push_bytes(const LimitsConfig& limits) {
+  constexpr size_t kLokiMaxRecvMsgSize = 100 << 20;
+  const double burst = limits.ingestion_burst_bytes();
+  if (limits.ingestion_rate_mb <= 0 || burst <= 0) return kLokiMaxRecvMsgSize;
+  const double bound = 8 * burst + (1 << 20);
+  return bound >= static_cast<double>(kLokiMaxRecvMsgSize) ? kLokiMaxRecvMsgSize : static_cast<size_t>(bound);
+}
+
 void merge_repeated_streams(push::PushRequest& request) {
   if (request.streams.size() < 2) return;
   std::unordered_map<uint64_t, size_t> first;  // fingerprint -> index of the kept stream
@@ -57,7 +65,9 @@ util::Status Distributor::push(const std::string& tenant, std::string_view conte
   if (auto st = push::check_content_encoding(content_encoding); !st.ok()) return st;
   auto format = push::body_format(content_type);
   if (!format.ok()) return format.status_error();
-  auto request = push::decode_body(*format, body);
+  push::DecodeOptions options;
+  options.max_decompressed_bytes = max_decoded_push_bytes(limits_);
+  auto request = push::decode_body(*format, body, options);
   if (!request.ok()) return request.status_error();
   return push_request(tenant, std::move(*request));
 }
@@ -81,14 +91,17 @@ util::Status Distributor::push_request(const std::string& tenant, push::PushRequ
   }
 
   size_t limited_entries = 0, limited_bytes = 0;
-  std::string stream_limit_message = apply_stream_limit(tenant, request, limited_entries, limited_bytes);
+  std::vector<uint64_t> admitted;
+  std::string stream_limit_message = apply_stream_limit(tenant, request, limited_entries, limited_bytes, admitted);
   discard("stream_limit", tenant, limited_entries, limited_bytes);
 
   if (!request.streams.empty()) {
+    util::Status pushed = ingester_.push(tenant, request.streams);
+    release_in_flight(tenant, admitted);
     // The WAL or the ingesters failed: Loki answers 500 whatever the cause, except for a limit an
     // ingester enforces (429).
-    if (auto st = ingester_.push(tenant, request.streams); !st.ok()) {
-      return st.code() == util::ErrorCode::kRateLimited ? st : util::internal(st.error());
+    if (!pushed.ok()) {
+      return pushed.code() == util::ErrorCode::kRateLimited ? pushed : util::internal(pushed.error());
     }
     metrics_.lines_received.add({tenant}, static_cast<double>(report.accepted_entries - limited_entries));
     metrics_.bytes_received.add({tenant}, static_cast<double>(report.accepted_bytes - limited_bytes));
@@ -97,8 +110,20 @@ util::Status Distributor::push_request(const std::string& tenant, push::PushRequ
   return report.status;
 }
 
+void Distributor::release_in_flight(const std::string& tenant, const std::vector<uint64_t>& admitted) {
+  if (admitted.empty()) return;
+  std::lock_guard lock(streams_mu_);
+  auto& pending = in_flight_[tenant];
+  for (uint64_t fp : admitted) {
+    auto it = pending.find(fp);
+    if (it != pending.end() && --it->second == 0) pending.erase(it);
+  }
+  if (pending.empty()) in_flight_.erase(tenant);
+}
+
 std::string Distributor::apply_stream_limit(const std::string& tenant, push::PushRequest& request,
-                                            size_t& dropped_entries, size_t& dropped_bytes) {
+                                            size_t& dropped_entries, size_t& dropped_bytes,
+                                            std::vector<uint64_t>& admitted) {
   const uint64_t limit = limits_.max_streams();
   std::lock_guard lock(streams_mu_);
   auto& known = streams_[tenant];
@@ -119,6 +144,10 @@ std::string Distributor::apply_stream_limit(const std::string& tenant, push::Pus
                                                std::numeric_limits<int64_t>::max())) {
           known.insert(ls.fingerprint());
         }
+        // Admitted by pushes not yet applied: the ingester does not list them yet.
+        if (auto p = in_flight_.find(tenant); p != in_flight_.end()) {
+          for (const auto& [pending_fp, n] : p->second) known.insert(pending_fp);
+        }
         ok = known.count(fp) || known.size() < limit;
       }
     }
@@ -134,6 +163,10 @@ std::string Distributor::apply_stream_limit(const std::string& tenant, push::Pus
       continue;
     }
     known.insert(fp);
+    if (limit != 0) {
+      ++in_flight_[tenant][fp];
+      admitted.push_back(fp);
+    }
     if (kept != i) request.streams[kept] = std::move(s);
     ++kept;
   }

@@ -48,9 +48,11 @@ class Distributor {
 
  private:
   // Drops the streams that would exceed the tenant's active-stream limit; returns Loki's message
-  // for the first of them, or "".
+  // for the first of them, or "". The fingerprints of the streams it lets through are added to
+  // `admitted` and stay counted as in flight until release_in_flight().
   std::string apply_stream_limit(const std::string& tenant, push::PushRequest& request, size_t& dropped_entries,
-                                 size_t& dropped_bytes);
+                                 size_t& dropped_bytes, std::vector<uint64_t>& admitted);
+  void release_in_flight(const std::string& tenant, const std::vector<uint64_t>& admitted);
   void discard(const std::string& reason, const std::string& tenant, size_t entries, size_t bytes);
 
   ingest::PushTarget& ingester_;
@@ -61,14 +63,26 @@ class Distributor {
 
   // Fingerprints of the streams each tenant has in the ingester, as far as we know. Streams the
   // ingester has flushed away stay here until the limit is reached, and then the set is
-  // refreshed from the ingester, so the limit counts what is really active.
+  // refreshed from the ingester, so the limit counts what is really active. A refresh adds the
+  // streams admitted by pushes still on their way to the ingester (in_flight_): without them,
+  // concurrent pushes each saw a set missing the others' new streams and the limit leaked
+  // (5000 admitted 10,000).
   std::mutex streams_mu_;
   std::unordered_map<std::string, std::unordered_set<uint64_t>> streams_;
+  std::unordered_map<std::string, std::unordered_map<uint64_t, int>> in_flight_;
   std::unordered_map<std::string, int64_t> last_refresh_;
 };
 
 // Merges streams with equal label sets into the first of them (entries appended in request
 // order), as Loki's distributor does before sending a request on.
 void merge_repeated_streams(push::PushRequest& request);
+
+// The largest decoded push body (after gzip/deflate, or snappy) worth decoding: past it no push
+// could be accepted, since the rate limiter refuses any push whose lines exceed the burst
+// (ingestion_burst_size_mb) and a body holds its lines at most 6 times over (JSON's \u00XX
+// escapes) plus labels and timestamps: 8 x the burst + 1 MiB, at most Loki's 100 MiB
+// (distributor.max_recv_msg_size); 100 MiB without a rate limit. A gzip bomb is answered 413
+// once that much is decoded, instead of 256 MB later.
+size_t max_decoded_push_bytes(const LimitsConfig& limits);
 
 }  // namespace logd

@@ -131,6 +131,26 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                                    [](Config& c, const std::string& v) {
                                      return parse_int_flag(v, c.server.http_listen_port, 0, 65535);
                                    }}},
+      {"server.http-conn-limit", {false, "Maximum open HTTP connections (0: derived from the descriptor limit)",
+                                  [](Config& c, const std::string& v) {
+                                    return parse_int_flag(v, c.server.http_listen_conn_limit, 0, 1 << 24);
+                                  }}},
+      {"server.http-read-timeout", {false, "Read timeout for one HTTP request, header and body (default 30s)",
+                                    [](Config& c, const std::string& v) {
+                                      return parse_dur(v, c.server.http_server_read_timeout);
+                                    }}},
+      {"server.http-write-timeout", {false, "Write timeout for one HTTP response (default 30s)",
+                                     [](Config& c, const std::string& v) {
+                                       return parse_dur(v, c.server.http_server_write_timeout);
+                                     }}},
+      {"server.http-idle-timeout", {false, "Keep-alive wait for a connection's next request (default 2m)",
+                                    [](Config& c, const std::string& v) {
+                                      return parse_dur(v, c.server.http_server_idle_timeout);
+                                    }}},
+      {"server.http-max-query-bytes", {false, "Largest query string plus form body of a query request, bytes (default 65536)",
+                                       [](Config& c, const std::string& v) {
+                                         return parse_int_flag(v, c.server.http_max_query_bytes, 0, INT64_MAX);
+                                       }}},
       {"server.grpc-listen-port", {false, "Port of the roles' internal API (protobuf over HTTP; 0: the HTTP port)",
                                    [](Config& c, const std::string& v) {
                                      return parse_int_flag(v, c.server.grpc_listen_port, 0, 65535);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "logql/eval/step_evaluator.h"
 #include "logql/parser.h"
 #include "golang/quote.h"
 #include "model/time.h"
@@ -22,6 +23,8 @@ util::Result<int64_t> parse_time_param(const http::Params& p, const std::string&
   return *t;
 }
 
+// Loki parses `limit` as an int and converts it with uint32(): a value past 2^32 wraps, and is
+// reported (max_entries_limit_per_query) and used as wrapped, as there.
 util::Result<uint32_t> parse_limit(const http::Params& p) {
   std::string v = param(p, "limit");
   if (v.empty()) return static_cast<uint32_t>(kDefaultLimit);
@@ -31,8 +34,7 @@ util::Result<uint32_t> parse_limit(const http::Params& p) {
     return util::Error{"strconv.Atoi: parsing " + golang::quote(v) + ": invalid syntax"};
   }
   if (n <= 0) return util::Error{"limit must be a positive value"};
-  if (n > UINT32_MAX) n = UINT32_MAX;
-  return static_cast<uint32_t>(n);
+  return static_cast<uint32_t>(static_cast<uint64_t>(n));
 }
 
 util::Result<logql::Direction> parse_direction(const http::Params& p) {
@@ -51,7 +53,7 @@ std::string param(const http::Params& p, const std::string& name) {
 }
 
 int64_t default_step(int64_t start, int64_t end) {
-  double secs = std::floor(static_cast<double>(end - start) / 1e9 / 250);
+  double secs = std::floor(static_cast<double>(static_cast<__int128>(end) - start) / 1e9 / 250);
   return static_cast<int64_t>(std::max(secs, 1.0)) * model::kNanosPerSecond;
 }
 
@@ -79,7 +81,7 @@ util::Result<TimeRange> parse_time_range(const http::Params& p, int64_t now, int
     if (!d.ok()) return util::Error{"invalid since: cannot parse " + golang::quote(since) + " to a valid duration"};
     lookback = *d;
   }
-  auto start = parse_time_param(p, "start", r.end - lookback);
+  auto start = parse_time_param(p, "start", logql::clamp_ns(static_cast<__int128>(r.end) - lookback));
   if (!start.ok()) return start.status_error();
   r.start = *start;
   if (r.end < r.start) return util::Error{"end timestamp must not be before or equal to start time"};
@@ -96,6 +98,7 @@ util::Result<RangeQueryParams> parse_range_query(const http::Params& p, int64_t 
   auto limit = parse_limit(p);
   if (!limit.ok()) return limit.status_error();
   out.params.limit = *limit;
+  out.limit_wrapped_to_zero = *limit == 0;
   auto dir = parse_direction(p);
   if (!dir.ok()) return dir.status_error();
   out.params.direction = *dir;
@@ -108,7 +111,7 @@ util::Result<RangeQueryParams> parse_range_query(const http::Params& p, int64_t 
   if (out.params.step <= 0) {
     return util::Error{"zero or negative query resolution step widths are not accepted. Try a positive integer"};
   }
-  if ((out.params.end - out.params.start) / out.params.step > kMaxPoints) {
+  if ((static_cast<__int128>(out.params.end) - out.params.start) / out.params.step > kMaxPoints) {
     return util::Error{"exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)"};
   }
   if (std::string interval = param(p, "interval"); !interval.empty()) {
@@ -130,6 +133,7 @@ util::Result<RangeQueryParams> parse_instant_query(const http::Params& p, int64_
   auto limit = parse_limit(p);
   if (!limit.ok()) return limit.status_error();
   out.params.limit = *limit;
+  out.limit_wrapped_to_zero = *limit == 0;
   auto dir = parse_direction(p);
   if (!dir.ok()) return dir.status_error();
   out.params.direction = *dir;

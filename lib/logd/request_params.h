@@ -18,6 +18,9 @@ namespace logd {
 struct RangeQueryParams {
   std::string query;
   logql::QueryParams params;  // start, end, step, interval, limit, direction
+  // `limit` was a positive multiple of 2^32: Go's uint32() conversion in Loki makes it 0, and a
+  // log query with limit 0 reads nothing there (params.limit, where 0 means no limit, is 0 too).
+  bool limit_wrapped_to_zero = false;
 };
 
 // /loki/api/v1/query_range. `now` is the request time (ns).

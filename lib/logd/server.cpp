@@ -101,9 +101,16 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
       s->logger_.log(LogLevel::kInfo, "config key accepted, no effect in logd",
                      "key=\"server.grpc_listen_port: target all serves no internal API\"");
     }
-    if (!config.cluster.common_ring.instance_addr.empty()) {
+    // Loki's single-binary examples set the ring's address; one process joins no ring.
+    const ClusterConfig& cc = config.cluster;
+    const std::pair<const char*, const std::string*> addrs[] = {
+        {"common.ring.instance_addr", &cc.common_ring.instance_addr},
+        {"ingester.lifecycler.ring.instance_addr", &cc.lifecycler.ring.instance_addr},
+        {"distributor.ring.instance_addr", &cc.distributor_ring.instance_addr}};
+    for (const auto& [key, addr] : addrs) {
+      if (addr->empty()) continue;
       s->logger_.log(LogLevel::kInfo, "config key accepted, no effect in logd",
-                     "key=\"common.ring.instance_addr: target all uses no ring\"");
+                     "key=\"" + std::string(key) + ": target all uses no ring\"");
     }
   }
   // The data directory belongs to the process that writes the WAL; queriers and compactors only
@@ -158,7 +165,14 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ao.query_limits.query_timeout = l.query_timeout;
   ao.query_limits.max_query_length = l.max_query_length;
   ao.query_limits.max_concurrent = static_cast<int>(config.querier.max_concurrent);
+  ao.query_limits.max_query_result_bytes = static_cast<uint64_t>(l.max_query_result_bytes);
+  ao.query_limits.templates.max_output_bytes =
+      l.max_template_output_bytes > 0 ? static_cast<size_t>(l.max_template_output_bytes) : SIZE_MAX;
+  ao.query_limits.templates.max_steps = static_cast<uint64_t>(l.max_template_steps);
   ao.tail_max_duration = config.querier.tail_max_duration;
+  ao.max_query_bytes = static_cast<size_t>(config.server.http_max_query_bytes);
+  ao.max_concurrent_tail_requests = l.max_concurrent_tail_requests;
+  ao.tail_max_buffered_bytes = static_cast<size_t>(config.querier.tail_max_buffered_bytes);
   ao.otlp_config = l.otlp_config;
   ao.serve_queries = !t.query_frontend;
   if (s->cluster_) ao.ready = [c = s->cluster_.get()] { return c->ready(); };
@@ -211,6 +225,11 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::serve(util::Clock& clock) 
   ho.write_timeout = ms(config.server.http_server_write_timeout);
   ho.idle_timeout = ms(config.server.http_server_idle_timeout);
   ho.shutdown_timeout = ms(config.server.graceful_shutdown_timeout);
+  ho.max_connections = static_cast<size_t>(config.server.http_listen_conn_limit);
+  ho.max_decoded_body_bytes = max_decoded_push_bytes(config.limits_config);
+  ho.on_internal_error = [l = &s->logger_](std::string_view what) {
+    l->log(LogLevel::kError, std::string(what), "component=http");
+  };
   auto tls = http_tls_options(config.server);
   if (!tls.ok()) return tls.status_error();
   ho.tls = std::move(*tls);

@@ -18,7 +18,8 @@ cluster::WorkResult run_piece(Api& api, query::Querier& querier, const cluster::
     return out;
   }
   query::SourceFactory sources = [&]() { return querier.source(*tenants); };
-  query::Outcome o = query::execute(item.query.query, item.query.params, sources, api.options().query_limits);
+  util::Cancellation cancel = api.query_cancellation();
+  query::Outcome o = query::execute(item.query.query, item.query.params, sources, api.options().query_limits, &cancel);
   if (!o.status.ok()) {
     out.error_status = util::http_status_of(o.status.code());
     out.error = o.status.error();

@@ -215,13 +215,19 @@ util::Result<std::vector<Token>> tokenize(std::string_view q) {
       t.duration_ns = dur.value();
       i = close + 1;
     } else if (c == '-' && two == "--") {
-      size_t j = i + 2;
-      while (j < q.size() && (std::isalpha(static_cast<unsigned char>(q[j])) || q[j] == '-')) ++j;
-      std::string_view flag = q.substr(i, j - i);
-      if (flag == "--strict" || flag == "--keep-empty") {
+      // A flag is `--` and a word of letters and hyphens; only the two known words can be one,
+      // so look no further than their length (scanning the whole run here made a chain of
+      // minus signs quadratic).
+      std::string_view flag;
+      for (std::string_view known : {std::string_view("--strict"), std::string_view("--keep-empty")}) {
+        if (q.substr(i, known.size()) != known) continue;
+        size_t j = i + known.size();
+        if (j == q.size() || !(std::isalpha(static_cast<unsigned char>(q[j])) || q[j] == '-')) flag = known;
+      }
+      if (!flag.empty()) {
         t.kind = Tok::Flag;
         t.text = std::string(flag);
-        i = j;
+        i += flag.size();
       } else {
         simple(Tok::Sub, 1);
       }

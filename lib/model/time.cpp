@@ -81,7 +81,8 @@ util::Result<int64_t> parse_rfc3339(std::string_view s) {
 
 util::Result<int64_t> parse_time(std::string_view s) {
   if (s.empty()) return util::Error{"empty timestamp"};
-  if (s.find('.') != std::string_view::npos && s.find_first_of("T-:") == std::string_view::npos) {
+  if (s.find('.') != std::string_view::npos && s.find_first_of("T:") == std::string_view::npos &&
+      s.find('-', 1) == std::string_view::npos) {
     // Unix seconds with a fraction: split to keep nanosecond precision (a double would lose it).
     size_t dot = s.find('.');
     std::string_view whole = s.substr(0, dot), frac = s.substr(dot + 1);
@@ -90,19 +91,23 @@ util::Result<int64_t> parse_time(std::string_view s) {
     if ((!whole.empty() && !all_digits(whole)) || (!frac.empty() && !all_digits(frac)) || (whole.empty() && frac.empty()))
       return util::Error{"cannot parse \"" + std::string(s) + "\" to a valid timestamp"};
     int64_t secs = 0, nanos = 0;
-    std::from_chars(whole.data(), whole.data() + whole.size(), secs);
+    auto ec = std::from_chars(whole.data(), whole.data() + whole.size(), secs).ec;
     for (size_t k = 0; k < 9; ++k) nanos = nanos * 10 + (k < frac.size() ? frac[k] - '0' : 0);
-    int64_t v = secs * kNanosPerSecond + nanos;
-    return neg ? -v : v;
+    __int128 v = static_cast<__int128>(secs) * kNanosPerSecond + nanos;
+    if (neg) v = -v;
+    if (ec != std::errc() || v > INT64_MAX || v < INT64_MIN) {
+      return util::Error{"timestamp \"" + std::string(s) + "\" out of range"};
+    }
+    return static_cast<int64_t>(v);
   }
   std::string_view digits = s;
   bool neg = !digits.empty() && digits[0] == '-';
   if (neg) digits.remove_prefix(1);
   if (all_digits(digits)) {
+    // Signed as a whole (Go's ParseInt): -9223372036854775808 is a valid int64.
     int64_t v = 0;
-    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc()) return util::Error{"timestamp \"" + std::string(s) + "\" out of range"};
-    if (neg) v = -v;
     if (digits.size() <= 10) return v * kNanosPerSecond;
     return v;
   }
@@ -112,6 +117,12 @@ util::Result<int64_t> parse_time(std::string_view s) {
 }
 
 std::string format_rfc3339nano(int64_t ns) { return format_rfc3339nano(ns, 0); }
+
+std::string format_rfc3339(int64_t ns) {
+  std::string s = format_rfc3339nano(ns, 0);
+  if (size_t dot = s.find('.'); dot != std::string::npos) s.erase(dot, s.size() - 1 - dot);
+  return s;
+}
 
 std::string format_rfc3339nano(int64_t ns, int offset_seconds) {
   int64_t secs = ns / kNanosPerSecond;

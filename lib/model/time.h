@@ -26,6 +26,9 @@ util::Result<int64_t> parse_rfc3339(std::string_view text);
 
 // Go's RFC3339Nano layout in UTC: trailing zeros of the fraction trimmed, `Z` suffix.
 std::string format_rfc3339nano(int64_t ns);
+// Go's time.Format(time.RFC3339) in UTC: whole seconds (the fraction dropped, not rounded), as
+// Loki prints timestamps in its messages. Valid over all of int64 (1677 to 2262).
+std::string format_rfc3339(int64_t ns);
 // The same, at a fixed offset east of UTC in seconds (prints `+hh:mm`, or `Z` for 0).
 std::string format_rfc3339nano(int64_t ns, int offset_seconds);
 

@@ -11,6 +11,7 @@
 #include <simdjson.h>
 
 #include "golang/quote.h"
+#include "golang/utf8.h"
 #include "push/stream_labels.h"
 
 namespace push {
@@ -268,7 +269,32 @@ bool neutralize_big_integers(std::string& body) {
   return changed;
 }
 
-// Parses with `parser`, retrying once without big integers, which simdjson alone would refuse.
+// Go's encoding/json (and so a Loki JSON push) takes invalid UTF-8 inside strings and reads each
+// invalid byte as U+FFFD; simdjson refuses the whole document. The body is rewritten that way
+// and parsed again, so one bad line no longer costs the whole push. (Bytes outside strings stay
+// malformed JSON either way.)
+std::string replace_invalid_utf8(std::string_view body) {
+  std::string out;
+  out.reserve(body.size() + body.size() / 8);
+  for (size_t i = 0; i < body.size();) {
+    size_t len = 1;
+    if (static_cast<unsigned char>(body[i]) < 0x80 || golang::decode_utf8(body, i, len) < 0) {
+      if (static_cast<unsigned char>(body[i]) < 0x80) {
+        out += body[i];
+      } else {
+        golang::append_utf8(out, 0xFFFD);
+      }
+      i += 1;
+      continue;
+    }
+    out.append(body, i, len);
+    i += len;
+  }
+  return out;
+}
+
+// Parses with `parser`, retrying once without invalid UTF-8 and once without big integers, which
+// simdjson alone would refuse.
 // Nesting deeper than simdjson's default (1024) is refused rather than given a deeper parser:
 // a parser's memory grows with its depth, and no push body nests beyond a handful of levels.
 simdjson::error_code parse(simdjson::dom::parser& parser, std::string_view body, element& root,
@@ -278,8 +304,13 @@ simdjson::error_code parse(simdjson::dom::parser& parser, std::string_view body,
   // The body is copied into the parser's reused buffer, which has the padding simdjson reads
   // past the end into (http::Request::body is a std::string we may not grow).
   auto err = parser.parse(body.data(), body.size()).get(root);
+  if (err == simdjson::UTF8_ERROR) {
+    rewritten = replace_invalid_utf8(body);
+    body = rewritten;
+    err = parser.parse(rewritten.data(), rewritten.size()).get(root);
+  }
   if (err == simdjson::NUMBER_ERROR) {
-    rewritten.assign(body);
+    if (body.data() != rewritten.data()) rewritten.assign(body);
     if (!neutralize_big_integers(rewritten)) return err;
     err = parser.parse(rewritten.data(), rewritten.size()).get(root);
   }

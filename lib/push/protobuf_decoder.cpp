@@ -128,9 +128,6 @@ util::Status decode_label_pair(std::string_view bytes, std::vector<model::Label>
       return malformed("LabelPairAdapter");
     }
   }
-  if (!is_valid_utf8_fast(name) || !is_valid_utf8_fast(value)) {
-    return util::Error{"invalid UTF-8 in structured metadata " + golang::quote(name)};
-  }
   out.push_back({std::string(name), std::string(value)});
   return {};
 }
@@ -192,10 +189,9 @@ util::Status decode_stream(std::string_view bytes, PushRequest& out) {
       if (!r.bytes(sub)) return malformed("StreamAdapter.entries");
       model::Entry& e = stream.entries.emplace_back();
       if (auto st = decode_entry(sub, e, metadata); !st) return st;
-      if (!is_valid_utf8_fast(e.line)) {
-        return util::Error{"invalid UTF-8 in log line of stream '" + std::string(labels_text) + "' at timestamp " +
-                           std::to_string(e.timestamp)};
-      }
+      // Lines and structured metadata are kept byte for byte, valid UTF-8 or not, as Loki's
+      // protobuf decoder keeps them (query answers print invalid bytes as U+FFFD, as Go's JSON
+      // encoder does).
     } else if (!r.skip(wt)) {  // includes field 3, `hash`
       return malformed("StreamAdapter");
     }

@@ -9,12 +9,7 @@
 namespace push {
 namespace {
 
-// Go's time.Format(time.RFC3339) in UTC: whole seconds, as Loki prints timestamps in messages.
-std::string format_rfc3339(int64_t ns) {
-  int64_t s = ns / model::kNanosPerSecond;
-  if (ns % model::kNanosPerSecond < 0) --s;
-  return model::format_rfc3339nano(s * model::kNanosPerSecond);
-}
+using model::format_rfc3339;
 
 // Collects messages like Loki's util.GroupedErrors: identical messages are counted; the text is
 // each distinct message, prefixed with "N errors like: " unless it is the only error. Messages

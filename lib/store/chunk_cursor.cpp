@@ -7,13 +7,15 @@
 namespace store {
 
 ChunkCursor::ChunkCursor(chunk::ChunkReader reader, int64_t start, int64_t end, bool forward,
-                         const NeedleGroups* needles, std::function<void(const std::string&)> on_corrupt)
+                         const NeedleGroups* needles, std::function<void(const std::string&)> on_corrupt,
+                         const util::Cancellation* cancel)
     : reader_(std::move(reader)),
       start_(start),
       end_(end),
       forward_(forward),
       needles_(needles && !needles->empty() ? needles : nullptr),
-      on_corrupt_(std::move(on_corrupt)) {
+      on_corrupt_(std::move(on_corrupt)),
+      cancel_(cancel) {
   const auto& blocks = reader_.blocks();
   for (size_t i = 0; i < blocks.size(); ++i) {
     if (blocks[i].overlaps(start_, end_)) blocks_.push_back(static_cast<uint32_t>(i));
@@ -43,6 +45,10 @@ bool ChunkCursor::block_has_needles() const { return has_needles(*needles_, payl
 
 bool ChunkCursor::load_next_block() {
   while (next_block_ < blocks_.size()) {
+    if (cancel_ && !cancel_->check().ok()) {
+      next_block_ = blocks_.size();
+      return false;
+    }
     uint32_t b = blocks_[next_block_++];
     // read_block parses too; the needle test runs on the payload it decompressed, before any
     // entry is looked at, so a skipped block costs one decompression and one memmem.

@@ -17,6 +17,7 @@
 #include "chunk/block_codec.h"
 #include "chunk/chunk_reader.h"
 #include "model/entry.h"
+#include "util/cancellation.h"
 
 namespace store {
 
@@ -26,8 +27,10 @@ using NeedleGroups = std::vector<std::vector<std::string>>;
 
 class ChunkCursor {
  public:
+  // `cancel` (may be null) is checked before each block is decompressed: once it has fired the
+  // cursor ends, so a query whose filters skip block after block still stops at its deadline.
   ChunkCursor(chunk::ChunkReader reader, int64_t start, int64_t end, bool forward, const NeedleGroups* needles,
-              std::function<void(const std::string&)> on_corrupt);
+              std::function<void(const std::string&)> on_corrupt, const util::Cancellation* cancel = nullptr);
 
   // Moves to the next entry in range; false at the end.
   bool next();
@@ -45,6 +48,7 @@ class ChunkCursor {
   bool forward_;
   const NeedleGroups* needles_;
   std::function<void(const std::string&)> on_corrupt_;
+  const util::Cancellation* cancel_;
   std::vector<uint32_t> blocks_;  // overlapping blocks, in iteration order
   size_t next_block_ = 0;
   std::string payload_;

@@ -48,6 +48,7 @@ class StoreSource : public logql::LogSource {
     ctx->warn = state_->warn;
     ctx->chunks_opened = &state_->chunks_opened;
     ctx->corrupt_skipped = &state_->corrupt_chunks_skipped;
+    ctx->cancel = params.cancel;
     // The iterators point at the state's counters; keep the state alive as long as they live.
     std::shared_ptr<const ReadContext> shared(ctx.get(), [ctx, state = state_](const ReadContext*) {});
     std::vector<std::unique_ptr<logql::EntryIterator>> streams;

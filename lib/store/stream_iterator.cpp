@@ -56,7 +56,7 @@ std::optional<ChunkCursor> StreamIterator::open_chunk(const idx::ChunkRef& ref) 
   if (ctx_->chunks_opened) ctx_->chunks_opened->fetch_add(1, std::memory_order_relaxed);
   auto ctx = ctx_;
   return ChunkCursor(std::move(*reader), ctx_->start, ctx_->end, ctx_->forward, &ctx_->needles,
-                     [ctx, path](const std::string& err) { ctx->report_corrupt(path + ": " + err); });
+                     [ctx, path](const std::string& err) { ctx->report_corrupt(path + ": " + err); }, ctx_->cancel);
 }
 
 bool StreamIterator::open_next_cluster() {

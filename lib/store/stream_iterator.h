@@ -37,6 +37,7 @@ struct ReadContext {
   std::function<void(const std::string&)> warn;
   std::atomic<uint64_t>* chunks_opened = nullptr;
   std::atomic<uint64_t>* corrupt_skipped = nullptr;
+  const util::Cancellation* cancel = nullptr;  // the query's; checked per block read
 
   void report_corrupt(const std::string& message) const;
 };

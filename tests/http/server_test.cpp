@@ -193,9 +193,9 @@ TEST_CASE("http server: malformed requests get 400 and the connection closes") {
   CHECK(c.request("GET", "/hello", "", "X-Big: " + std::string(1000, 'h') + "\r\n").status == 431);
 }
 
-TEST_CASE("http server: read timeout closes a silent connection") {
+TEST_CASE("http server: read timeout closes a connection whose request never completes") {
   http::ServerOptions o;
-  o.idle_timeout = std::chrono::milliseconds(200);
+  o.read_timeout = std::chrono::milliseconds(200);
   TestServer ts(o);
   Connection c(ts.server.port());
   c.send("GET /hel");  // never finished

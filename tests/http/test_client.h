@@ -8,6 +8,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include <cstdint>
 #include <string>
 
@@ -88,6 +90,12 @@ class Connection {
 
   // True when the server has closed the connection (EOF) with nothing more to read.
   bool closed_by_peer() { return buf_.empty() && !fill(1); }
+  // The same without waiting: true only if the close (or a reset) has already arrived.
+  bool closed_by_peer_now() {
+    char c;
+    ssize_t r = ::recv(fd_, &c, 1, MSG_DONTWAIT | MSG_PEEK);
+    return r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+  }
 
   Reply request(const std::string& method, const std::string& target, const std::string& body = "",
                 const std::string& extra_headers = "") {

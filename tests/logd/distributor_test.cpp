@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <future>
+#include <thread>
+
 #include "logd/distributor.h"
 #include "logd/rate_limiter.h"
 #include "fake_ingester.h"
@@ -53,7 +57,9 @@ TEST_CASE("distributor: content type, encoding and malformed bodies") {
   auto bad = d->push("t", "application/json", "", "{\"streams\": [");
   CHECK(http_status(bad) == 400);
   CHECK_FALSE(bad.error().empty());
-  CHECK(http_status(d->push("t", "application/x-protobuf", "", "\xff\xff\xff garbage")) == 400);
+  CHECK(http_status(d->push("t", "application/x-protobuf", "", "\x7f\xff garbage")) == 400);
+  // A snappy header claiming more than a push could ever be is refused before decoding.
+  CHECK(http_status(d->push("t", "application/x-protobuf", "", "\xff\xff\xff garbage")) == 413);
   CHECK(http_status(d->push("t", "application/json", "", R"({"streams":[]})")) == 422);
   CHECK(f.ingester.pushes == 0);
 }
@@ -168,4 +174,72 @@ TEST_CASE("distributor: repeated label sets within one request merge into one st
   CHECK(r.streams[0].entries[1].line == "c");
   CHECK(r.streams[0].entries[2].line == "a2");
   CHECK(r.streams[1].entries.size() == 1);
+}
+
+TEST_CASE("distributor: bodies are decoded only as far as a push could be accepted") {
+  logd::LimitsConfig l;  // burst 6 MiB
+  CHECK(logd::max_decoded_push_bytes(l) == 49u << 20);
+  l.ingestion_burst_size_mb = 1;
+  CHECK(logd::max_decoded_push_bytes(l) == 9u << 20);
+  l.ingestion_burst_size_mb = 1000;
+  CHECK(logd::max_decoded_push_bytes(l) == 100u << 20);  // Loki's max_recv_msg_size
+  l.ingestion_rate_mb = 0;
+  CHECK(logd::max_decoded_push_bytes(l) == 100u << 20);
+  // A JSON body past the bound is 413 before it is parsed.
+  Fixture f;
+  f.limits.ingestion_burst_size_mb = 0.001;  // 1 KiB burst: bound 1 MiB + 8 KiB
+  auto d = f.make();
+  std::string big = json_push(R"({"app":"x"})", {{kNow, std::string(2 << 20, 'a')}});
+  auto out = d->push("t1", "application/json", "", big);
+  CHECK(http_status(out) == 413);
+  CHECK(out.error().rfind("request body too large", 0) == 0);
+}
+
+namespace {
+
+// An ingester whose first push waits until the test lets it go: a push admitted by the stream
+// limit and still on its way to the ingester while another push looks.
+class GatedIngester : public FakeIngester {
+ public:
+  util::Status push(const std::string& tenant, const std::vector<push::Stream>& streams) override {
+    if (!gated_.exchange(true)) {
+      entered.set_value();
+      release.get_future().wait();
+    }
+    return FakeIngester::push(tenant, streams);
+  }
+  std::promise<void> entered, release;
+
+ private:
+  std::atomic<bool> gated_{false};
+};
+
+}  // namespace
+
+TEST_CASE("distributor: the stream limit holds exactly while admitted pushes are in flight") {
+  GatedIngester ingester;
+  logd::Metrics metrics;
+  logd::LimitsConfig limits;
+  limits.max_global_streams_per_user = 2;
+  util::FakeClock clock{kNow};
+  Distributor d(ingester, limits, metrics, clock);
+  auto entered = ingester.entered.get_future();
+  std::thread first([&] {
+    auto out = d.push("t", "application/json", "",
+                      R"({"streams":[{"stream":{"app":"a"},"values":[[")" + std::to_string(kNow) +
+                          R"(","1"]]},{"stream":{"app":"b"},"values":[[")" + std::to_string(kNow) + R"(","2"]]}]})");
+    CHECK(http_status(out) == 204);
+  });
+  entered.wait();  // {a} and {b} admitted, not yet in the ingester
+  // Past the refresh interval the limit re-reads the ingester, which does not list {a}, {b} yet.
+  clock.advance(2 * model::kNanosPerSecond);
+  auto third = d.push("t", "application/json", "", json_push(R"({"app":"c"})", {{kNow, "3"}}));
+  CHECK(http_status(third) == 429);
+  ingester.release.set_value();
+  first.join();
+  CHECK(ingester.series("t", {}, 0, 0).size() == 2);
+  // Once applied, the admitted streams are what the refresh finds; a known stream still pushes.
+  clock.advance(2 * model::kNanosPerSecond);
+  CHECK(http_status(d.push("t", "application/json", "", json_push(R"({"app":"a"})", {{kNow + 1, "4"}}))) == 204);
+  CHECK(http_status(d.push("t", "application/json", "", json_push(R"({"app":"d"})", {{kNow, "5"}}))) == 429);
 }

@@ -59,3 +59,17 @@ TEST_CASE("byte sizes like go-humanize") {
   CHECK(format_bytes(1500000) == "1.5MB");
   CHECK(format_bytes(7) == "7B");
 }
+
+TEST_CASE("times at the ends of int64 parse and print as Go's do (1677 to 2262)") {
+  CHECK(model::parse_time("-9223372036854775808").value() == INT64_MIN);
+  CHECK(model::parse_time("9223372036854775807").value() == INT64_MAX);
+  CHECK_FALSE(model::parse_time("9223372036854775808").ok());
+  CHECK(model::parse_time("-9223372036.854775808").value() == INT64_MIN);
+  CHECK_FALSE(model::parse_time("9223372036.854775808").ok());  // one past INT64_MAX, not a wrap
+  CHECK_FALSE(model::parse_time("99999999999999999999.5").ok());
+  CHECK(model::format_rfc3339nano(INT64_MIN) == "1677-09-21T00:12:43.145224192Z");
+  CHECK(model::format_rfc3339(INT64_MIN) == "1677-09-21T00:12:43Z");  // it printed a 2262 date
+  CHECK(model::format_rfc3339(INT64_MAX) == "2262-04-11T23:47:16Z");
+  CHECK(model::format_rfc3339(-1) == "1969-12-31T23:59:59Z");
+  CHECK(golang::format_duration(INT64_MAX) == "2562047h47m16.854775807s");
+}

@@ -118,12 +118,20 @@ TEST_CASE("push protobuf: malformed input is a clear error") {
   CHECK(decode_protobuf_snappy(huge).error() == "request body too large: 4294967295 bytes, limit: 104857600 bytes");
   CHECK(decode_protobuf_snappy(push::encode_protobuf_snappy({}), {0}).ok());
 
-  // Invalid UTF-8 (encoded with our encoder: the generated classes refuse to write it).
+  // Invalid UTF-8 in lines and structured metadata is kept byte for byte, as Loki's decoder keeps
+  // it (encoded with our encoder: the generated classes refuse to write it); one bad line used to
+  // cost the whole push.
   push::PushRequest bad;
-  bad.streams.push_back({model::LabelSet{{"a", "b"}}, {{1, "invalid \xff utf8", {}}}});
-  CHECK(decode_protobuf(push::encode_protobuf(bad)).error().find("invalid UTF-8 in log line") != std::string::npos);
+  bad.streams.push_back({model::LabelSet{{"a", "b"}}, {{1, "invalid \xff utf8", {}}, {2, "fine", {}}}});
+  auto kept = decode_protobuf(push::encode_protobuf(bad));
+  REQUIRE(kept.ok());
+  REQUIRE(kept->streams.size() == 1);
+  CHECK(kept->streams[0].entries[0].line == "invalid \xff utf8");
+  CHECK(kept->streams[0].entries[1].line == "fine");
   bad.streams[0].entries[0] = {1, "ok", model::LabelSet{{"k", "\xc3"}}};
-  CHECK(decode_protobuf(push::encode_protobuf(bad)).error().find("invalid UTF-8 in structured metadata") != std::string::npos);
+  auto meta = decode_protobuf(push::encode_protobuf(bad));
+  REQUIRE(meta.ok());
+  CHECK(meta->streams[0].entries[0].metadata.get("k").value_or("") == "\xc3");
 
   logproto::PushRequest req;
   auto* s = req.add_streams();

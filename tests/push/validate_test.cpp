@@ -171,3 +171,10 @@ TEST_CASE("body format and content encoding as Loki's push handler chooses them"
   CHECK(push::check_content_encoding("").ok());
   CHECK(push::check_content_encoding("br").error() == "Content-Encoding \"br\" not supported");
 }
+
+TEST_CASE("validate: an entry at int64's minimum is too old, dated as Go dates it") {
+  auto req = one_stream({{"app", "x"}}, {{INT64_MIN, "a", {}}, {kNow, "b", {}}});
+  auto rep = validate(req, Limits{}, kNow);
+  CHECK(rep.status.code() == util::ErrorCode::kInvalidArgument);
+  CHECK(rep.status.error().find("has timestamp too old: 1677-09-21T00:12:43Z") != std::string::npos);
+}

@@ -44,7 +44,8 @@ QueryResult constant_result(double value, bool as_vector, const QueryParams& p, 
   }
   r.type = ResultType::Matrix;
   Series s;
-  for (int64_t t = p.start; t <= p.end; t += p.step) s.points.push_back(Point{t, value});
+  StepTimes times(StepRange{p.start, p.end, p.step});
+  for (int64_t t = 0; times.next(t);) s.points.push_back(Point{t, value});
   r.matrix.push_back(std::move(s));
   return r;
 }
@@ -106,6 +107,51 @@ util::Status stream_log_entries(const ast::Expr& expr, const QueryParams& params
   return stream_log_query(std::get<ast::LogSelector>(expr.node), params, source, emit);
 }
 
+std::string max_series_message(uint64_t limit) {
+  return "maximum number of series (" + std::to_string(limit) +
+         ") reached for a single query; consider reducing query cardinality by adding more specific stream "
+         "selectors, reducing the time range, or aggregating results with functions like sum(), count() or topk()";
+}
+
+std::string max_result_bytes_message(uint64_t limit) {
+  return "the query result would hold more than " + std::to_string(limit) +
+         " bytes (max_query_result_bytes); consider a smaller limit, a shorter time range or fewer series";
+}
+
+namespace {
+
+// Per step of a metric query: the query's cancellation, and the series and bytes its result
+// holds so far against their limits. Evaluation stops at the first step past one.
+class StepGuard {
+ public:
+  explicit StepGuard(const QueryParams& p) : p_(p) {}
+  util::Status check_step() const {
+    if (p_.cancel) return p_.cancel->check();
+    return {};
+  }
+  util::Status add_series(const model::LabelSet& labels, size_t total_series) {
+    if (p_.max_series != 0 && total_series > p_.max_series) return util::invalid_argument(max_series_message(p_.max_series));
+    for (const auto& l : labels) bytes_ += l.name.size() + l.value.size();
+    return check_bytes();
+  }
+  util::Status add_points(size_t n) {
+    bytes_ += n * sizeof(Point);
+    return check_bytes();
+  }
+
+ private:
+  util::Status check_bytes() const {
+    if (p_.max_result_bytes != 0 && bytes_ > p_.max_result_bytes) {
+      return util::too_large(max_result_bytes_message(p_.max_result_bytes));
+    }
+    return {};
+  }
+  const QueryParams& p_;
+  uint64_t bytes_ = 0;
+};
+
+}  // namespace
+
 util::Result<QueryResult> evaluate(const ast::Expr& expr, const QueryParams& params, LogSource& source) {
   const bool instant = is_instant(params);
   if (expr.is_log_query()) {
@@ -124,6 +170,8 @@ util::Result<QueryResult> evaluate(const ast::Expr& expr, const QueryParams& par
   range.start = params.start;
   range.end = instant ? params.start : params.end;
   range.step = instant ? 1 : params.step;
+  range.cancel = params.cancel;
+  range.pipeline = pipeline_options_of(params);
   auto ev_or = new_step_evaluator(expr, range, source);
   if (!ev_or.ok()) return ev_or.status_error();
   StepEvaluator& ev = **ev_or;
@@ -131,12 +179,17 @@ util::Result<QueryResult> evaluate(const ast::Expr& expr, const QueryParams& par
   QueryResult result;
   SampleVector vec;
   int64_t t = 0;
+  StepGuard guard(params);
   if (instant) {
     result.type = ResultType::Vector;
     if (ev.next(t, vec)) {
-      for (auto& s : vec) result.vector.push_back(VectorSample{std::move(s.labels), Point{params.start, s.v}});
+      for (auto& s : vec) {
+        if (auto st = guard.add_series(s.labels, result.vector.size() + 1); !st.ok()) return st.status_error();
+        result.vector.push_back(VectorSample{std::move(s.labels), Point{params.start, s.v}});
+      }
     }
     if (!ev.status().ok()) return ev.status().status_error();
+    if (auto st = guard.check_step(); !st.ok()) return st.status_error();
     if (!uses_sort(expr)) {
       std::stable_sort(result.vector.begin(), result.vector.end(),
                        [](const VectorSample& a, const VectorSample& b) { return a.labels < b.labels; });
@@ -147,9 +200,18 @@ util::Result<QueryResult> evaluate(const ast::Expr& expr, const QueryParams& par
   result.type = ResultType::Matrix;
   std::map<model::LabelSet, std::vector<Point>> series;
   while (ev.next(t, vec)) {
-    for (auto& s : vec) series[s.labels].push_back(Point{t, s.v});
+    for (auto& s : vec) {
+      auto [it, fresh] = series.try_emplace(s.labels);
+      if (fresh) {
+        if (auto st = guard.add_series(s.labels, series.size()); !st.ok()) return st.status_error();
+      }
+      it->second.push_back(Point{t, s.v});
+    }
+    if (auto st = guard.add_points(vec.size()); !st.ok()) return st.status_error();
+    if (auto st = guard.check_step(); !st.ok()) return st.status_error();
   }
   if (!ev.status().ok()) return ev.status().status_error();
+  if (auto st = guard.check_step(); !st.ok()) return st.status_error();
   result.matrix.reserve(series.size());
   for (auto& [labels, points] : series) result.matrix.push_back(Series{labels, std::move(points)});
   return result;

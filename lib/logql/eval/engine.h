@@ -10,8 +10,10 @@
 
 #include "logql/ast.h"
 #include "logql/eval/source.h"
+#include "gotemplate/template.h"
 #include "model/entry.h"
 #include "model/labels.h"
+#include "util/cancellation.h"
 #include "util/result.h"
 
 namespace logql {
@@ -24,7 +26,27 @@ struct QueryParams {
   Direction direction = Direction::Backward;
   uint32_t limit = 100;  // log queries: max entries in total; 0 = no limit
   bool instant = false;
+
+  // Enforced while evaluating, so that a query stops before it spends the time or the memory
+  // rather than after (0: unlimited):
+  // - `cancel` (the deadline, a client gone) is checked every few thousand entries read, at
+  //   every step, inside templates and by the sources' readers; a query it stops fails with
+  //   its status (kDeadlineExceeded or kCancelled);
+  // - max_series: series in a metric result (Loki's max_query_series), checked at each step;
+  // - max_result_bytes: what a result holds (log lines and stream labels; series labels and
+  //   16 bytes per point), kTooLarge past it;
+  // - templates: bounds on each line_format / label_format execution (its own `cancel` is
+  //   replaced by this one).
+  const util::Cancellation* cancel = nullptr;
+  uint64_t max_series = 0;
+  uint64_t max_result_bytes = 0;
+  gotemplate::ExecLimits templates{};
 };
+
+// Loki's message when a metric query's result has more than `limit` series.
+std::string max_series_message(uint64_t limit);
+// The message when a result needs more than `limit` bytes (max_result_bytes).
+std::string max_result_bytes_message(uint64_t limit);
 
 struct Stream {
   model::LabelSet labels;

@@ -11,21 +11,18 @@ namespace {
 
 class VectorLiteralEvaluator : public StepEvaluator {
  public:
-  VectorLiteralEvaluator(double value, const StepRange& range)
-      : value_(value), step_(range.step > 0 ? range.step : 1), end_(range.end), current_(range.start - step_) {}
+  VectorLiteralEvaluator(double value, const StepRange& range) : value_(value), times_(range) {}
 
   bool next(int64_t& t, SampleVector& out) override {
     out.clear();
-    current_ += step_;
-    if (current_ > end_) return false;
-    t = current_;
+    if (!times_.next(t)) return false;
     out.push_back(Sample{{}, value_});
     return true;
   }
 
  private:
   double value_;
-  int64_t step_, end_, current_;
+  StepTimes times_;
 };
 
 class LabelReplaceEvaluator : public StepEvaluator {

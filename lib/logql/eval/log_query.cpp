@@ -8,13 +8,22 @@
 
 namespace logql {
 
+log::PipelineOptions pipeline_options_of(const QueryParams& params) {
+  log::PipelineOptions o;
+  o.templates = params.templates;
+  o.templates.cancel = params.cancel;
+  return o;
+}
+
 namespace {
 
 // The loop both forms share: select the streams, run each entry through the pipeline, apply
 // `interval` and `limit` in iterator order (time order in the query's direction), and hand each
 // kept entry to `sink(hash, labels, labels_key, entry, line)`. `labels` is valid during the
 // call; `labels_key` is the source stream's labels for entries that keep them (a stable
-// pointer worth caching on), else null; `line` is the entry's line after the pipeline.
+// pointer worth caching on), else null; `line` is the entry's line after the pipeline. A sink
+// returning false ends the loop. The query's cancellation is checked every 1024 entries read
+// (or each MiB of lines), and ends the loop with its status.
 template <typename Sink>
 util::Status for_each_log_entry(const ast::LogSelector& selector, const QueryParams& params, LogSource& source,
                                 Sink&& sink) {
@@ -24,7 +33,7 @@ util::Status for_each_log_entry(const ast::LogSelector& selector, const QueryPar
   // metadata (which becomes part of the entry's labels).
   std::optional<log::Pipeline> pipeline;
   auto compile = [&]() -> util::Status {
-    auto compiled = log::Pipeline::compile(selector.stages);
+    auto compiled = log::Pipeline::compile(selector.stages, pipeline_options_of(params));
     if (!compiled.ok()) return compiled.status_error();
     pipeline.emplace(std::move(compiled).value());
     return {};
@@ -39,6 +48,7 @@ util::Status for_each_log_entry(const ast::LogSelector& selector, const QueryPar
   sp.end = params.end;
   sp.direction = params.direction;
   sp.stages = &selector.stages;
+  sp.cancel = params.cancel;
   auto it_or = source.select(sp);
   if (!it_or.ok()) return it_or.status_error();
   EntryIterator& it = **it_or;
@@ -50,16 +60,21 @@ util::Status for_each_log_entry(const ast::LogSelector& selector, const QueryPar
   uint32_t count = 0;
   bool have_last = false;
   int64_t last_ts = 0;
+  util::CheckInterval check_interval;
   while ((params.limit == 0 || count < params.limit) && it.next()) {
     const model::Entry& e = it.entry();
+    if (params.cancel && (params.cancel->stopped() || check_interval.due(e.line.size()))) {
+      if (auto st = params.cancel->check(); !st.ok()) return st;
+    }
     if (params.interval > 0 && have_last) {
       // Loki's readStreams keeps an entry when it is at least `interval` past the last kept one.
-      bool keep = forward ? e.timestamp >= last_ts + params.interval : e.timestamp <= last_ts - params.interval;
+      const __int128 ts = e.timestamp, last = last_ts;  // 128 bits: no wrap near the ends of time
+      bool keep = forward ? ts >= last + params.interval : ts <= last - params.interval;
       if (!keep) continue;
     }
     const model::LabelSet& stream_labels = it.labels();
     if (selector.stages.empty() && e.metadata.empty()) {
-      sink(uint64_t{0}, stream_labels, &stream_labels, e, std::string_view(e.line));
+      if (!sink(uint64_t{0}, stream_labels, &stream_labels, e, std::string_view(e.line))) return {};
     } else {
       if (!pipeline) {
         if (auto st = compile(); !st.ok()) return st;
@@ -73,11 +88,15 @@ util::Status for_each_log_entry(const ast::LogSelector& selector, const QueryPar
       std::string_view line_out;
       const log::ResultLabels* labels_out = nullptr;
       if (!last_pipeline->process(e.timestamp, e.line, e.metadata, line_out, labels_out)) continue;
-      sink(labels_out->hash, labels_out->labels, nullptr, e, line_out);
+      if (!sink(labels_out->hash, labels_out->labels, nullptr, e, line_out)) return {};
     }
     have_last = true;
     last_ts = e.timestamp;
     ++count;
+  }
+  if (params.cancel) {
+    // A source that stopped early for the cancellation looks like its end: say why.
+    if (auto st = params.cancel->status(); !st.ok()) return st;
   }
   return it.status();
 }
@@ -94,6 +113,7 @@ util::Result<QueryResult> evaluate_log_query(const ast::LogSelector& selector, c
   std::unordered_map<uint64_t, size_t> first_by_hash;  // hash -> first stream with it
   std::vector<size_t> next_same_hash;                   // per stream: next with the same hash
   std::unordered_map<const model::LabelSet*, size_t> by_pointer;  // source stream -> output stream
+  uint64_t result_bytes = 0;  // lines and stream labels held (max_result_bytes)
 
   auto stream_for_hash = [&](uint64_t hash, const model::LabelSet& labels) -> size_t {
     auto [head, fresh] = first_by_hash.try_emplace(hash, result.streams.size());
@@ -108,6 +128,7 @@ util::Result<QueryResult> evaluate_log_query(const ast::LogSelector& selector, c
     }
     result.streams.push_back(Stream{labels, {}});
     next_same_hash.push_back(SIZE_MAX);
+    for (const auto& l : labels) result_bytes += l.name.size() + l.value.size();
     return result.streams.size() - 1;
   };
   auto st = for_each_log_entry(selector, params, source,
@@ -123,8 +144,13 @@ util::Result<QueryResult> evaluate_log_query(const ast::LogSelector& selector, c
       result.streams[stream_for_hash(hash, labels)].entries.push_back(
           model::Entry{e.timestamp, std::string(line), e.metadata});
     }
+    result_bytes += line.size();
+    return params.max_result_bytes == 0 || result_bytes <= params.max_result_bytes;
   });
   if (!st.ok()) return st.status_error();
+  if (params.max_result_bytes != 0 && result_bytes > params.max_result_bytes) {
+    return util::too_large(max_result_bytes_message(params.max_result_bytes));
+  }
 
   // Loki sorts result streams by their label string. Plain sets compare without rendering
   // them (a `| json` query can return a stream per entry); otherwise render each set once.
@@ -177,6 +203,7 @@ util::Status stream_log_query(const ast::LogSelector& selector, const QueryParam
     h.entry.timestamp = e.timestamp;
     h.entry.line.assign(line);
     h.entry.metadata = e.metadata;
+    return true;
   });
   if (!st.ok()) return st;
   flush();

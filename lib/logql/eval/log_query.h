@@ -6,8 +6,13 @@
 #pragma once
 
 #include "logql/eval/engine.h"
+#include "logql/log/pipeline.h"
 
 namespace logql {
+
+// The options pipelines of a query are compiled with: its template bounds, carrying its
+// cancellation.
+log::PipelineOptions pipeline_options_of(const QueryParams& params);
 
 util::Result<QueryResult> evaluate_log_query(const ast::LogSelector& selector, const QueryParams& params,
                                              LogSource& source);

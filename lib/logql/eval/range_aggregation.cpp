@@ -36,26 +36,26 @@ class RangeAggregationEvaluator : public StepEvaluator {
         extractor_(std::move(extractor)),
         range_ns_(agg.range.range_ns),
         offset_ns_(agg.range.offset_ns),
-        step_(range.step > 0 ? range.step : 1),
-        end_(range.end - agg.range.offset_ns),
-        current_(range.start - agg.range.offset_ns - step_),
+        times_(range),
         fast_path_(agg.range.selector.stages.empty() && !agg.range.unwrap),
-        bytes_(agg.op == ast::RangeOp::BytesOverTime || agg.op == ast::RangeOp::BytesRate) {
+        bytes_(agg.op == ast::RangeOp::BytesOverTime || agg.op == ast::RangeOp::BytesRate),
+        cancel_(range.cancel),
+        pipeline_options_(range.pipeline) {
     if (agg.op == ast::RangeOp::AbsentOverTime) absent_labels_ = absent_labels(agg.range.selector.matchers);
   }
 
   bool next(int64_t& t, SampleVector& out) override {
     out.clear();
     if (!status_.ok()) return false;
-    current_ += step_;
-    if (current_ > end_) return false;
-    const int64_t window_start = current_ - range_ns_;  // exclusive
+    if (!times_.next(t)) return false;
+    // The window (t - offset - range, t - offset], clamped to int64 near its ends.
+    const int64_t window_end = clamp_ns(static_cast<__int128>(t) - offset_ns_);
+    const int64_t window_start = clamp_ns(static_cast<__int128>(window_end) - range_ns_);  // exclusive
     for (size_t idx : live_) {
       auto& pts = series_[idx].points;
       while (!pts.empty() && pts.front().t <= window_start) pts.pop_front();
     }
-    if (!load(window_start, current_)) return false;
-    t = current_ + offset_ns_;
+    if (!load(window_start, window_end)) return false;
 
     size_t kept = 0;
     bool any = false;
@@ -111,6 +111,12 @@ class RangeAggregationEvaluator : public StepEvaluator {
   bool fetch() {
     while (it_->next()) {
       const model::Entry& e = it_->entry();
+      if (cancel_ && (cancel_->stopped() || check_interval_.due(e.line.size()))) {
+        if (auto st = cancel_->check(); !st.ok()) {
+          status_ = st;
+          return false;
+        }
+      }
       const model::LabelSet& stream = it_->labels();
       if (fast_path_ && e.metadata.empty()) {
         // Consecutive entries often come from the same stream: skip the hash lookup then.
@@ -123,7 +129,7 @@ class RangeAggregationEvaluator : public StepEvaluator {
         pending_value_ = bytes_ ? static_cast<double>(e.line.size()) : 1.0;
       } else {
         if (!extractor_) {
-          auto compiled = log::SampleExtractor::compile(agg_.range, agg_.op, grouping_);
+          auto compiled = log::SampleExtractor::compile(agg_.range, agg_.op, grouping_, pipeline_options_);
           if (!compiled.ok()) {
             status_ = compiled.status_error();
             return false;
@@ -165,9 +171,12 @@ class RangeAggregationEvaluator : public StepEvaluator {
   std::unique_ptr<EntryIterator> it_;
   std::optional<log::SampleExtractor> extractor_;
   std::unordered_map<const model::LabelSet*, std::unique_ptr<log::StreamSampleExtractor>> stream_extractors_;
-  const int64_t range_ns_, offset_ns_, step_, end_;
-  int64_t current_;
+  const int64_t range_ns_, offset_ns_;
+  StepTimes times_;
   const bool fast_path_, bytes_;
+  const util::Cancellation* cancel_;
+  const log::PipelineOptions pipeline_options_;
+  util::CheckInterval check_interval_;
   model::LabelSet absent_labels_;
 
   std::vector<Series> series_;
@@ -235,17 +244,18 @@ util::Result<StepEvaluatorPtr> new_range_aggregation_evaluator(const ast::RangeA
   // Compile the extractor up front when the query needs it, so bad pipelines fail before reading.
   std::optional<log::SampleExtractor> extractor;
   if (!agg.range.selector.stages.empty() || agg.range.unwrap) {
-    auto compiled = log::SampleExtractor::compile(agg.range, agg.op, grouping);
+    auto compiled = log::SampleExtractor::compile(agg.range, agg.op, grouping, range.pipeline);
     if (!compiled.ok()) return compiled.status_error();
     extractor.emplace(std::move(compiled).value());
   }
   SelectParams sp;
   sp.matchers = agg.range.selector.matchers;
-  sp.start = range.start - agg.range.range_ns - agg.range.offset_ns;
+  sp.start = clamp_ns(static_cast<__int128>(range.start) - agg.range.range_ns - agg.range.offset_ns);
   // One extra nanosecond: windows are right-closed, the source's end is exclusive.
-  sp.end = range.end - agg.range.offset_ns + 1;
+  sp.end = clamp_ns(static_cast<__int128>(range.end) - agg.range.offset_ns + 1);
   sp.direction = Direction::Forward;
   sp.stages = &agg.range.selector.stages;
+  sp.cancel = range.cancel;
   auto it = source.select(sp);
   if (!it.ok()) return it.status_error();
   return StepEvaluatorPtr(

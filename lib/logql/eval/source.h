@@ -9,6 +9,7 @@
 #include "logql/ast.h"
 #include "model/entry.h"
 #include "model/labels.h"
+#include "util/cancellation.h"
 #include "util/result.h"
 
 namespace logql {
@@ -23,6 +24,10 @@ struct SelectParams {
   // The pipeline that will run over the entries; a source may use its line filters to skip
   // blocks, but must still return every entry that could pass (the engine re-applies them).
   const std::vector<ast::Stage>* stages = nullptr;
+  // The query's cancellation, for sources that can spend long without returning an entry
+  // (decompressing blocks no entry of passes the filters): they check it now and then and end
+  // iteration once it has fired (the engine then reports its status). May be null.
+  const util::Cancellation* cancel = nullptr;
 };
 
 // Entries of every selected stream, in `direction` order of timestamp across all streams

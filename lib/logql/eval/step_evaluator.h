@@ -4,12 +4,15 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <vector>
 
 #include "logql/ast.h"
 #include "logql/eval/source.h"
+#include "logql/log/pipeline.h"
 #include "model/labels.h"
+#include "util/cancellation.h"
 #include "util/result.h"
 
 namespace logql {
@@ -22,10 +25,40 @@ struct Sample {
 using SampleVector = std::vector<Sample>;
 
 // Evaluation times: start, start+step, ... <= end. Instant queries use start == end, step 1.
+// Also what every evaluator of the tree shares: the query's cancellation, checked by the range
+// aggregations as they read, and the options their sample extractors are compiled with.
 struct StepRange {
   int64_t start = 0;
   int64_t end = 0;
   int64_t step = 1;
+  const util::Cancellation* cancel = nullptr;
+  log::PipelineOptions pipeline{};
+};
+
+// `v` clamped into int64: time arithmetic near the ends of int64 (a query may ask for times as
+// late as 2262 or as early as 1677) is done in 128 bits and clamped, never wrapped.
+inline int64_t clamp_ns(__int128 v) {
+  if (v > INT64_MAX) return INT64_MAX;
+  if (v < INT64_MIN) return INT64_MIN;
+  return static_cast<int64_t>(v);
+}
+
+// The step times of a StepRange in order. A loop that added the step to the last time wrapped
+// around past INT64_MAX and never ended (one query near the end of time pinned a core).
+class StepTimes {
+ public:
+  explicit StepTimes(const StepRange& r) : next_(r.start), end_(r.end), step_(r.step > 0 ? r.step : 1) {}
+  // The next step time; false once past the end.
+  bool next(int64_t& t) {
+    if (next_ > end_) return false;
+    t = static_cast<int64_t>(next_);
+    next_ += step_;
+    return true;
+  }
+
+ private:
+  __int128 next_;
+  int64_t end_, step_;
 };
 
 class StepEvaluator {

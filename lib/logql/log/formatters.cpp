@@ -42,15 +42,16 @@ class EntryContext final : public gotemplate::Context {
 
 }  // namespace
 
-util::Result<std::unique_ptr<LineFormatStage>> LineFormatStage::compile(const ast::LineFormat& f) {
+util::Result<std::unique_ptr<LineFormatStage>> LineFormatStage::compile(const ast::LineFormat& f,
+                                                                       const gotemplate::ExecLimits& limits) {
   auto t = gotemplate::Template::parse(f.tmpl);
   if (!t.ok()) return util::prefixed("invalid line template: ", t.status_error());
-  return std::unique_ptr<LineFormatStage>(new LineFormatStage(std::move(*t)));
+  return std::unique_ptr<LineFormatStage>(new LineFormatStage(std::move(*t), limits));
 }
 
 bool LineFormatStage::process(int64_t ts, std::string_view& line, LabelsBuilder& lbs, StageScratch& s) const {
   s.line.clear();
-  auto st = tmpl_.execute_into(EntryContext(lbs, line, ts), s.line);
+  auto st = tmpl_.execute_into(EntryContext(lbs, line, ts), s.line, limits_);
   if (!st.ok()) {
     lbs.set_error(kErrTemplateFormat);
     lbs.set_error_details(st.error());
@@ -60,8 +61,10 @@ bool LineFormatStage::process(int64_t ts, std::string_view& line, LabelsBuilder&
   return true;
 }
 
-util::Result<std::unique_ptr<LabelFormatStage>> LabelFormatStage::compile(const ast::LabelFormat& f) {
+util::Result<std::unique_ptr<LabelFormatStage>> LabelFormatStage::compile(const ast::LabelFormat& f,
+                                                                         const gotemplate::ExecLimits& limits) {
   auto stage = std::make_unique<LabelFormatStage>();
+  stage->limits_ = limits;
   std::set<std::string> seen;
   for (const auto& it : f.items) {
     if (it.dst == kErrorLabel) return util::Error{it.dst + " cannot be formatted"};
@@ -106,7 +109,7 @@ bool LabelFormatStage::process(int64_t ts, std::string_view& line, LabelsBuilder
       snapshotted = true;
     }
     s.b.clear();
-    auto st = it.tmpl->execute_into(EntryContext(lbs, line, ts, &s.pairs, s.npairs), s.b);
+    auto st = it.tmpl->execute_into(EntryContext(lbs, line, ts, &s.pairs, s.npairs), s.b, limits_);
     if (!st.ok()) {
       lbs.set_error(kErrTemplateFormat);
       lbs.set_error_details(st.error());

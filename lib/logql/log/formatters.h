@@ -18,19 +18,24 @@
 
 namespace logql::log {
 
+// `limits` bound every execution of the stage's templates (a template past them fails like any
+// other: TemplateFormatErr).
 class LineFormatStage final : public Stage {
  public:
-  static util::Result<std::unique_ptr<LineFormatStage>> compile(const ast::LineFormat& f);
+  static util::Result<std::unique_ptr<LineFormatStage>> compile(const ast::LineFormat& f,
+                                                                const gotemplate::ExecLimits& limits = {});
   bool process(int64_t ts, std::string_view& line, LabelsBuilder& lbs, StageScratch& s) const override;
 
  private:
-  explicit LineFormatStage(gotemplate::Template t) : tmpl_(std::move(t)) {}
+  LineFormatStage(gotemplate::Template t, const gotemplate::ExecLimits& limits) : tmpl_(std::move(t)), limits_(limits) {}
   gotemplate::Template tmpl_;
+  gotemplate::ExecLimits limits_;
 };
 
 class LabelFormatStage final : public Stage {
  public:
-  static util::Result<std::unique_ptr<LabelFormatStage>> compile(const ast::LabelFormat& f);
+  static util::Result<std::unique_ptr<LabelFormatStage>> compile(const ast::LabelFormat& f,
+                                                                 const gotemplate::ExecLimits& limits = {});
   bool process(int64_t ts, std::string_view& line, LabelsBuilder& lbs, StageScratch& s) const override;
 
  private:
@@ -39,6 +44,7 @@ class LabelFormatStage final : public Stage {
     std::optional<gotemplate::Template> tmpl;  // set for templates
   };
   std::vector<Item> items_;
+  gotemplate::ExecLimits limits_;
 };
 
 }  // namespace logql::log

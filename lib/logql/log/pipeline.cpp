@@ -40,8 +40,8 @@ class StreamPipelineImpl final : public StreamPipeline {
 
 }  // namespace
 
-util::Result<Pipeline> Pipeline::compile(const std::vector<ast::Stage>& stages) {
-  auto c = compile_stages(stages);
+util::Result<Pipeline> Pipeline::compile(const std::vector<ast::Stage>& stages, const PipelineOptions& options) {
+  auto c = compile_stages(stages, options.templates);
   if (!c.ok()) return c.status_error();
   auto impl = std::make_shared<Impl>();
   impl->stages = std::move(*c);

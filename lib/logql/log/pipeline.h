@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "logql/ast.h"
+#include "gotemplate/template.h"
 #include "model/labels.h"
 #include "util/result.h"
 
@@ -36,10 +37,16 @@ class StreamPipeline {
                        std::string_view& line_out, const ResultLabels*& labels_out) = 0;
 };
 
+// Per-query settings of a compiled pipeline or sample extractor.
+struct PipelineOptions {
+  // Bounds on each line_format / label_format execution, and the query's cancellation.
+  gotemplate::ExecLimits templates;
+};
+
 // A compiled pipeline. Immutable and shareable across threads.
 class Pipeline {
  public:
-  static util::Result<Pipeline> compile(const std::vector<ast::Stage>& stages);
+  static util::Result<Pipeline> compile(const std::vector<ast::Stage>& stages, const PipelineOptions& options = {});
 
   std::unique_ptr<StreamPipeline> for_stream(const model::LabelSet& stream) const;
   // True when there are no stages: entries pass unchanged with the stream's labels.
@@ -71,7 +78,8 @@ class StreamSampleExtractor {
 class SampleExtractor {
  public:
   static util::Result<SampleExtractor> compile(const ast::LogRange& range, ast::RangeOp op,
-                                               const std::optional<ast::Grouping>& grouping);
+                                               const std::optional<ast::Grouping>& grouping,
+                                               const PipelineOptions& options = {});
 
   std::unique_ptr<StreamSampleExtractor> for_stream(const model::LabelSet& stream) const;
 

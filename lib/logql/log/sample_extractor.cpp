@@ -85,9 +85,10 @@ class StreamSampleExtractorImpl final : public StreamSampleExtractor {
 }  // namespace
 
 util::Result<SampleExtractor> SampleExtractor::compile(const ast::LogRange& range, ast::RangeOp op,
-                                                       const std::optional<ast::Grouping>& grouping) {
+                                                       const std::optional<ast::Grouping>& grouping,
+                                                       const PipelineOptions& options) {
   auto impl = std::make_shared<Impl>();
-  auto c = compile_stages(range.selector.stages);
+  auto c = compile_stages(range.selector.stages, options.templates);
   if (!c.ok()) return c.status_error();
   impl->stages = std::move(*c);
   impl->bytes = op == ast::RangeOp::BytesRate || op == ast::RangeOp::BytesOverTime;

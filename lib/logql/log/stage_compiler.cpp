@@ -20,7 +20,8 @@ util::Result<std::unique_ptr<Stage>> up(util::Result<std::unique_ptr<T>> r) {
   return std::unique_ptr<Stage>(std::move(*r));
 }
 
-util::Result<std::unique_ptr<Stage>> compile_one(const ast::Stage& st, bool& uses_labels) {
+util::Result<std::unique_ptr<Stage>> compile_one(const ast::Stage& st, const gotemplate::ExecLimits& templates,
+                                                 bool& uses_labels) {
   using Ptr = std::unique_ptr<Stage>;
   if (const auto* f = std::get_if<ast::LineFilter>(&st)) return up(LineFilterStage::compile(*f));
   if (const auto* j = std::get_if<ast::JsonParser>(&st)) {
@@ -40,8 +41,8 @@ util::Result<std::unique_ptr<Stage>> compile_one(const ast::Stage& st, bool& use
   if (std::holds_alternative<ast::UnpackParser>(st)) return Ptr(std::make_unique<UnpackParserStage>());
   if (std::holds_alternative<ast::Decolorize>(st)) return Ptr(std::make_unique<DecolorizeStage>());
   uses_labels = true;
-  if (const auto* lf = std::get_if<ast::LineFormat>(&st)) return up(LineFormatStage::compile(*lf));
-  if (const auto* lf = std::get_if<ast::LabelFormat>(&st)) return up(LabelFormatStage::compile(*lf));
+  if (const auto* lf = std::get_if<ast::LineFormat>(&st)) return up(LineFormatStage::compile(*lf, templates));
+  if (const auto* lf = std::get_if<ast::LabelFormat>(&st)) return up(LabelFormatStage::compile(*lf, templates));
   if (const auto* f = std::get_if<ast::LabelFilterStage>(&st)) {
     auto root = compile_label_filter(f->filter);
     if (!root.ok()) return root.status_error();
@@ -54,10 +55,10 @@ util::Result<std::unique_ptr<Stage>> compile_one(const ast::Stage& st, bool& use
 
 }  // namespace
 
-util::Result<CompiledStages> compile_stages(const std::vector<ast::Stage>& stages) {
+util::Result<CompiledStages> compile_stages(const std::vector<ast::Stage>& stages, const gotemplate::ExecLimits& templates) {
   CompiledStages out;
   for (const auto& st : stages) {
-    auto s = compile_one(st, out.uses_labels);
+    auto s = compile_one(st, templates, out.uses_labels);
     if (!s.ok()) return s.status_error();
     if (!(*s)->is_line_filter()) out.line_filters_only = false;
     out.stages.push_back(std::move(*s));

@@ -7,6 +7,7 @@
 
 #include "logql/ast.h"
 #include "logql/log/stage.h"
+#include "gotemplate/template.h"
 #include "model/labels.h"
 #include "util/result.h"
 
@@ -20,7 +21,10 @@ struct CompiledStages {
   bool uses_labels = false;
 };
 
-util::Result<CompiledStages> compile_stages(const std::vector<ast::Stage>& stages);
+// `templates` bounds line_format and label_format templates (and carries the query's
+// cancellation into them).
+util::Result<CompiledStages> compile_stages(const std::vector<ast::Stage>& stages,
+                                            const gotemplate::ExecLimits& templates = {});
 
 // Runs every stage. Structured metadata is added to the builder (Loki's Add: `_extracted` on a
 // clash with a stream label) just before the first stage that is not a line filter, so that

@@ -1,0 +1,45 @@
+#include <doctest/doctest.h>
+
+#include "logd/request_params.h"
+
+namespace {
+
+http::Params params(std::initializer_list<std::pair<const char*, const char*>> kv) {
+  http::Params p;
+  for (const auto& [k, v] : kv) p.emplace(k, v);
+  return p;
+}
+
+constexpr int64_t kNow = 1700000000LL * 1000000000LL;
+
+}  // namespace
+
+TEST_CASE("request params: limit converts as Loki's uint32(limit) does") {
+  auto q = logd::parse_range_query(params({{"query", "{a=\"b\"}"}, {"limit", "999999999999"}}), kNow);
+  REQUIRE(q.ok());
+  CHECK(q->params.limit == 3567587327u);  // was clamped to 4294967295, which Loki never reports
+  CHECK_FALSE(q->limit_wrapped_to_zero);
+  auto zero = logd::parse_range_query(params({{"query", "{a=\"b\"}"}, {"limit", "4294967296"}}), kNow);
+  REQUIRE(zero.ok());
+  CHECK(zero->params.limit == 0);
+  CHECK(zero->limit_wrapped_to_zero);
+  CHECK(logd::parse_range_query(params({{"limit", "0"}}), kNow).error() == "limit must be a positive value");
+  CHECK(logd::parse_range_query(params({{"limit", "-4294967296"}}), kNow).error() == "limit must be a positive value");
+}
+
+TEST_CASE("request params: times at the ends of int64 are accepted, spans computed without wrapping") {
+  auto q = logd::parse_range_query(
+      params({{"query", "{a=\"b\"}"}, {"start", "-9223372036854775808"}, {"end", "0"}, {"step", "1000000000"}}), kNow);
+  // Loki accepts the time; the span, 292 years in steps of 10^9 s, is within the point limit.
+  REQUIRE(q.ok());
+  CHECK(q->params.start == INT64_MIN);
+  // A span past the point limit is refused even when end - start overflows int64.
+  auto wide = logd::parse_range_query(params({{"start", "-9223372036854775808"}, {"end", "9223372036854775807"},
+                                              {"step", "1"}}),
+                                      kNow);
+  REQUIRE_FALSE(wide.ok());
+  CHECK(wide.error().find("exceeded maximum resolution") != std::string::npos);
+  auto instant = logd::parse_instant_query(params({{"time", "-9223372036854775808"}}), kNow);
+  REQUIRE(instant.ok());
+  CHECK(instant->params.start == INT64_MIN);
+}
