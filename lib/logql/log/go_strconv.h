@@ -11,7 +11,7 @@
 namespace logql::log {
 
 // strconv.ParseFloat(s, 64): decimal and hex floats, optional sign, "inf"/"infinity"/"nan",
-// underscores only between digits of a prefixed (0x) number.
+// underscores only between digits (or right after the 0x prefix), as Go's underscoreOK.
 util::Result<double> go_parse_float(std::string_view s);
 
 // time.ParseDuration: [-+]?([0-9]*(\.[0-9]*)?[a-z]+)+ with units ns, us, µs, μs, ms, s, m, h.
