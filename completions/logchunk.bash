@@ -12,12 +12,16 @@ _logchunk() {
     --tenant|--target-size|--level|--from|--to) return ;;
   esac
   case "$cmd" in
-    inspect|verify)
+    inspect)
       if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--help" -- "$cur")); else _filedir chunk; fi ;;
+    verify)  # chunk files, or directories to search for them
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--help" -- "$cur")); else _filedir; fi ;;
     cat)
       if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--from --to --help" -- "$cur")); else _filedir chunk; fi ;;
-    compact) COMPREPLY=($(compgen -W "--path --tenant --target-size --level --dry-run --help" -- "$cur")) ;;
-    recompress) COMPREPLY=($(compgen -W "--path --tenant --level --help" -- "$cur")) ;;
+    compact)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--path --tenant --target-size --level --dry-run --help" -- "$cur")); else _filedir -d; fi ;;
+    recompress)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--path --tenant --level --help" -- "$cur")); else _filedir -d; fi ;;
   esac
 }
 complete -F _logchunk logchunk

@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
   cat->add_option("--to", to, "Only entries before this time (RFC3339 or unix)");
 
   auto* verify = app.add_subcommand("verify", "Check every checksum; exit 1 naming each bad block");
-  verify->add_option("files", files, "Chunk files")->required();
+  verify->add_option("files", files, "Chunk files, or directories (every *.chunk below them, e.g. a data dir)")->required();
 
   std::string data = "./data";
   std::vector<std::string> tenants;
@@ -72,7 +72,9 @@ int main(int argc, char** argv) {
   auto* compact = app.add_subcommand("compact", "Merge small chunks of each stream into chunks of the target size");
   auto* recompress = app.add_subcommand("recompress", "Re-encode every chunk at another zstd level");
   for (auto* c : {compact, recompress}) {
-    c->add_option("--path", data, "logd data directory (common.path_prefix)")->capture_default_str();
+    // The data dir as an operand (`logchunk compact ./data`) or with --path, not both.
+    auto* path = c->add_option("--path", data, "logd data directory (common.path_prefix)")->capture_default_str();
+    c->add_option("data-dir", data, "logd data directory, as --path")->excludes(path);
     c->add_option("--tenant", tenants, "Tenant to process (repeatable; default: all)");
     c->add_option("--level", level, "zstd level of the chunks written")->capture_default_str()->check(CLI::Range(-7, 22));
   }
@@ -107,7 +109,7 @@ int main(int argc, char** argv) {
   }
   if (verify->parsed()) {
     int rc = 0;
-    for (const auto& f : files) {
+    for (const auto& f : maint::expand_chunk_operands(files)) {
       auto problems = maint::verify_chunk_file(f);
       if (problems.empty()) {
         std::printf("%s: ok\n", f.c_str());

@@ -65,7 +65,9 @@ int main(int argc, char** argv) {
   del->add_option("--to", to, "End, exclusive (RFC3339 or unix)")->required();
 
   for (auto* c : {rebuild, verify, stats, retention, del}) {
-    c->add_option("--path", data, "logd data directory (common.path_prefix)")->capture_default_str();
+    // The data dir as an operand (`logidx verify ./data`) or with --path, not both.
+    auto* path = c->add_option("--path", data, "logd data directory (common.path_prefix)")->capture_default_str();
+    c->add_option("data-dir", data, "logd data directory, as --path")->excludes(path);
     c->add_option("--tenant", tenants, "Tenant (repeatable; default: every tenant in the store)");
   }
   for (auto* c : {rebuild, retention, del}) c->add_flag("--dry-run", dry_run, "Only list what would change");

@@ -26,4 +26,8 @@ util::Result<uint64_t> cat_chunk(const std::string& path, int64_t start, int64_t
 // CRC32C. Empty when the file is sound. A file that does not open at all is one problem.
 std::vector<std::string> verify_chunk_file(const std::string& path);
 
+// Command-line operands as chunk files: a file stays as given; a directory (a data dir, a
+// tenant's chunks/) becomes every final-named *.chunk below it, sorted.
+std::vector<std::string> expand_chunk_operands(const std::vector<std::string>& operands);
+
 }  // namespace maint
