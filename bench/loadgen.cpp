@@ -7,7 +7,7 @@
 //
 // `push` reads the corpus, cuts it into requests of --batch-lines lines and encodes every body
 // (protobuf + snappy through lib/push's encoder, or Loki's JSON) BEFORE the clock starts, so the
-// timed phase is only HTTP: --conns threads, one keep-alive libcurl handle each, taking the next
+// timed phase is only HTTP: --conns threads, one keep-alive lib/httpclient connection each, taking the next
 // request from a shared counter. Line i belongs to stream (i / lines-per-stream) % streams, whose
 // labels are {job="bench", app="app<s % 1000>", instance="i<s>"}; timestamps are one nanosecond
 // apart, ending one minute ago, so they are unique and inside Loki's accepted window.
@@ -19,7 +19,6 @@
 //
 // Single-purpose benchmark tool: not part of liblog, no thread-safety beyond what it uses itself.
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/resource.h>
@@ -38,6 +37,7 @@
 #include <thread>
 #include <vector>
 
+#include "httpclient/http_request.h"
 #include "push/protobuf_encoder.h"
 #include "push/push_request.h"
 
@@ -137,8 +137,6 @@ std::string encode_json(const push::PushRequest& request) {
   return out;
 }
 
-size_t discard_body(char*, size_t size, size_t n, void*) { return size * n; }
-
 int run_push(const Options& o) {
   if (o.url.empty() || o.corpus.empty()) die("push needs --url and --corpus");
   std::ifstream in(o.corpus, std::ios::binary);
@@ -181,32 +179,24 @@ int run_push(const Options& o) {
   std::atomic<size_t> next{0}, failed{0};
   std::atomic<long> first_error_status{0};
   auto worker = [&]() {
-    CURL* curl = curl_easy_init();
-    if (!curl) die("curl_easy_init failed");
-    curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, o.format == "proto" ? "Content-Type: application/x-protobuf"
-                                                             : "Content-Type: application/json");
-    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip on big bodies
-    if (!o.tenant.empty()) headers = curl_slist_append(headers, ("X-Scope-OrgID: " + o.tenant).c_str());
-    curl_easy_setopt(curl, CURLOPT_URL, o.url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard_body);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 120L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
+    httpclient::Connection connection;  // one kept-alive connection per worker
+    httpclient::Request req;
+    req.method = "POST";
+    req.url = o.url;
+    req.headers = {o.format == "proto" ? "Content-Type: application/x-protobuf" : "Content-Type: application/json",
+                   "Expect:"};  // no 100-continue round trip on big bodies
+    if (!o.tenant.empty()) req.headers.push_back("X-Scope-OrgID: " + o.tenant);
+    req.timeout_ms = 120'000;
+    req.on_data = [](std::string_view) { return true; };  // the answer is discarded
     for (size_t i; (i = next.fetch_add(1)) < bodies.size();) {
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, bodies[i].data());
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(bodies[i].size()));
-      long status = 0;
-      if (curl_easy_perform(curl) != CURLE_OK ||
-          (curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status), status / 100 != 2)) {
+      req.body = bodies[i];
+      httpclient::Response r = connection.perform(req);
+      if (!r.ok()) {
         failed.fetch_add(1);
         long expected = 0;
-        first_error_status.compare_exchange_strong(expected, status ? status : -1);
+        first_error_status.compare_exchange_strong(expected, r.status ? r.status : -1);
       }
     }
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
   };
   double cpu0 = cpu_seconds();
   auto t0 = std::chrono::steady_clock::now();
@@ -284,10 +274,7 @@ int main(int argc, char** argv) {
   if (argc < 2) die("usage: loadgen push|null [flags]  (see bench/loadgen.cpp)");
   std::string mode = argv[1];
   Options o = parse(argc, argv);
-  if (mode == "push") {
-    curl_global_init(CURL_GLOBAL_ALL);
-    return run_push(o);
-  }
+  if (mode == "push") return run_push(o);
   if (mode == "null") return run_null(o);
   die("unknown mode " + mode);
 }

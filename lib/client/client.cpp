@@ -7,7 +7,7 @@
 
 #include "client/backoff.h"
 #include "client/batch.h"
-#include "client/curl_transport.h"
+#include "client/http_transport.h"
 
 namespace client {
 namespace {
@@ -33,7 +33,7 @@ util::Result<std::unique_ptr<Client>> Client::create(const logtail::ClientConfig
   auto settings = transport_settings(config);
   if (!settings.ok()) return settings.status_error();
   std::string host = settings->host;
-  if (!options.transport) options.transport = std::make_unique<CurlTransport>(std::move(*settings));
+  if (!options.transport) options.transport = std::make_unique<HttpTransport>(std::move(*settings));
   if (!options.metrics) options.metrics = std::make_shared<ClientMetrics>();
   if (options.seed == 0) options.seed = static_cast<uint64_t>(monotonic_ns());
   return std::unique_ptr<Client>(new Client(config, std::move(options), std::move(host)));

@@ -45,7 +45,7 @@ struct ClientOptions {
   bool max_line_size_truncate = false;
   AckCallback on_ack;                       // may be empty
   std::shared_ptr<ClientMetrics> metrics;   // shared with logtail's /metrics; created when null
-  std::unique_ptr<Transport> transport;     // tests; a CurlTransport for the config when null
+  std::unique_ptr<Transport> transport;     // tests; a HttpTransport for the config when null
   uint64_t seed = 0;                        // backoff jitter; 0: from the clock
 };
 

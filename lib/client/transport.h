@@ -1,6 +1,6 @@
 // How a batch reaches Loki: one POST of an encoded push body for one tenant. An interface so the
 // client's batching, retry and acknowledgement logic is testable without sockets; the real one is
-// CurlTransport (curl_transport.h).
+// HttpTransport (http_transport.h).
 #pragma once
 
 #include <atomic>

@@ -1,10 +1,10 @@
 // KubernetesApi: the small part of a Kubernetes API client that service discovery needs, over
-// libcurl: where the API server is and how to authenticate (in-cluster service account, a
+// lib/httpclient: where the API server is and how to authenticate (in-cluster service account, a
 // kubeconfig file, or an explicit api_server with token and TLS files), a LIST request, and a
 // WATCH request whose newline-delimited JSON events are handed over as they arrive.
 //
-// Thread-safety: a KubernetesApi value is immutable after construction and list()/watch() may
-// run concurrently (each request uses its own curl handle).
+// Thread-safety: a KubernetesApi's connection settings are immutable after construction and
+// get()/watch() may run concurrently (each request leases its own pooled connection).
 #pragma once
 
 #include <atomic>
@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "httpclient/http_request.h"
 #include "util/result.h"
 
 namespace discovery {
@@ -49,6 +50,7 @@ struct HttpReply {
 class KubernetesApi {
  public:
   explicit KubernetesApi(KubernetesConnection connection) : conn_(std::move(connection)) {}
+  KubernetesApi(KubernetesApi&& other) noexcept : conn_(std::move(other.conn_)) {}
   const KubernetesConnection& connection() const { return conn_; }
 
   // GET `path_and_query` (e.g. "/api/v1/pods?labelSelector=app%3Dweb"). Transport errors are
@@ -63,9 +65,7 @@ class KubernetesApi {
 
  private:
   KubernetesConnection conn_;
+  mutable httpclient::ConnectionPool pool_;  // kept-alive connections between lists
 };
-
-// Percent-encodes a query parameter value.
-std::string url_query_escape(std::string_view value);
 
 }  // namespace discovery

@@ -81,8 +81,8 @@ std::string kubernetes_list_path(const KubernetesSdConfig& c, KubernetesRole kin
   std::string query;
   for (const auto& s : c.selectors) {
     if (s.role != kind) continue;
-    if (!s.label.empty()) query += "&labelSelector=" + url_query_escape(s.label);
-    if (!s.field.empty()) query += "&fieldSelector=" + url_query_escape(s.field);
+    if (!s.label.empty()) query += "&labelSelector=" + httpclient::uri_encode(s.label, false);
+    if (!s.field.empty()) query += "&fieldSelector=" + httpclient::uri_encode(s.field, false);
   }
   if (!extra.empty()) query += "&" + extra;
   if (!query.empty()) path += "?" + query.substr(1);
@@ -302,7 +302,7 @@ void KubernetesDiscovery::list_and_watch(const std::string& ns, KubernetesRole k
     };
     std::string extra = "watch=1&allowWatchBookmarks=true&timeoutSeconds=" +
                         std::to_string(options_.watch_timeout_seconds);
-    if (!rv.empty()) extra += "&resourceVersion=" + url_query_escape(rv);
+    if (!rv.empty()) extra += "&resourceVersion=" + httpclient::uri_encode(rv, false);
     auto watched = api_.watch(kubernetes_list_path(config_, kind, ns, extra), stopping_, on_line);
     if (stopping_) return;
     if (!watched.ok()) {

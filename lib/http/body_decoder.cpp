@@ -3,17 +3,18 @@
 #include <zlib.h>
 
 #include "http/message.h"
+#include "util/strings.h"
 
 namespace http {
 
 bool is_decodable_encoding(std::string_view encoding) {
-  return iequals(encoding, "gzip") || iequals(encoding, "x-gzip") || iequals(encoding, "deflate");
+  return util::iequals(encoding, "gzip") || util::iequals(encoding, "x-gzip") || util::iequals(encoding, "deflate");
 }
 
 util::Result<std::string> decode_content(std::string_view encoding, std::string_view body,
                                          size_t max_decoded_bytes) {
   std::string out;
-  bool gzip = !iequals(encoding, "deflate");
+  bool gzip = !util::iequals(encoding, "deflate");
   z_stream zs{};
   // 16 + MAX_WBITS: gzip wrapper only; MAX_WBITS: zlib wrapper (HTTP's "deflate").
   if (inflateInit2(&zs, gzip ? 16 + MAX_WBITS : MAX_WBITS) != Z_OK) {

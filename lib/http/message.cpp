@@ -1,21 +1,11 @@
 #include "http/message.h"
+#include "util/strings.h"
 
 namespace http {
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
-
 std::optional<std::string_view> Headers::get(std::string_view name) const {
   for (const auto& [n, v] : fields_)
-    if (iequals(n, name)) return std::string_view(v);
+    if (util::iequals(n, name)) return std::string_view(v);
   return std::nullopt;
 }
 
@@ -27,7 +17,7 @@ std::string_view Headers::get_or(std::string_view name, std::string_view fallbac
 std::vector<std::string_view> Headers::get_all(std::string_view name) const {
   std::vector<std::string_view> out;
   for (const auto& [n, v] : fields_)
-    if (iequals(n, name)) out.emplace_back(v);
+    if (util::iequals(n, name)) out.emplace_back(v);
   return out;
 }
 
@@ -37,7 +27,7 @@ void Headers::set(std::string name, std::string value) {
 }
 
 void Headers::erase(std::string_view name) {
-  std::erase_if(fields_, [&](const auto& f) { return iequals(f.first, name); });
+  std::erase_if(fields_, [&](const auto& f) { return util::iequals(f.first, name); });
 }
 
 std::optional<std::string_view> Request::param(std::string_view name) const {

@@ -30,8 +30,6 @@ class Headers {
   std::vector<std::pair<std::string, std::string>> fields_;
 };
 
-bool iequals(std::string_view a, std::string_view b);
-
 // Decoded query or form parameters; a name may repeat (`match[]=a&match[]=b`).
 using Params = std::multimap<std::string, std::string, std::less<>>;
 

@@ -1,16 +1,10 @@
 #include "http/url.h"
+#include "util/strings.h"
 
 #include <algorithm>
 
 namespace http {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 }  // namespace
 
@@ -20,8 +14,8 @@ util::Result<std::string> percent_decode(std::string_view s, bool plus_is_space)
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (c == '%') {
-      int hi = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
-      int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
+      int hi = i + 2 < s.size() ? util::hex_value(s[i + 1]) : -1;
+      int lo = i + 2 < s.size() ? util::hex_value(s[i + 2]) : -1;
       if (hi < 0 || lo < 0) {
         return util::Error{"invalid URL escape \"" + std::string(s.substr(i, std::min<size_t>(3, s.size() - i))) + "\""};
       }
@@ -61,7 +55,7 @@ util::Status merge_form_body(const Request& request, Params& params) {
   std::string_view type = request.headers.get_or("Content-Type", "");
   type = type.substr(0, type.find(';'));
   while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  if (!iequals(type, "application/x-www-form-urlencoded")) return {};
+  if (!util::iequals(type, "application/x-www-form-urlencoded")) return {};
   auto form = parse_query(request.body);
   if (!form) return form.status_error();
   params.merge(*form);

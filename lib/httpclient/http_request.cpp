@@ -16,12 +16,24 @@ void global_init() {
 struct Transfer {
   const Request* request;
   Response* response;
+  CURL* curl;
   bool stopped_by_callback = false;
+  bool body_started = false;
 };
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t len = size * n;
+  if (!t->body_started) {
+    t->body_started = true;
+    long code = 0;
+    curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
+    t->response->status = static_cast<int>(code);
+    if (t->request->on_response && !t->request->on_response(*t->response)) {
+      t->stopped_by_callback = true;
+      return 0;
+    }
+  }
   if (t->request->on_data) {
     if (!t->request->on_data(std::string_view(data, len))) {
       t->stopped_by_callback = true;
@@ -110,7 +122,7 @@ Response Connection::perform(const Request& request) {
     response.error = "curl_easy_init failed";
     return response;
   }
-  Transfer transfer{&request, &response};
+  Transfer transfer{&request, &response, c};
   curl_slist* headers = nullptr;
   for (const auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
   curl_slist* connect_to = nullptr;
@@ -150,7 +162,9 @@ Response Connection::perform(const Request& request) {
   if (request.accept_encoding) curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
   if (!request.user_agent.empty()) curl_easy_setopt(c, CURLOPT_USERAGENT, request.user_agent.c_str());
   if (!request.userpwd.empty()) curl_easy_setopt(c, CURLOPT_USERPWD, request.userpwd.c_str());
-  curl_easy_setopt(c, CURLOPT_PROXY, request.proxy.c_str());
+  if (!request.proxy.empty() || !request.use_environment_proxy) {
+    curl_easy_setopt(c, CURLOPT_PROXY, request.proxy.c_str());  // "" turns the environment's off
+  }
   set_tls(c, request.tls);
 
   CURLcode rc = curl_easy_perform(c);

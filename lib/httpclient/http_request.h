@@ -30,6 +30,8 @@ struct TlsClientOptions {
   int min_version = 0;     // 10, 11, 12, 13 for TLS 1.0 .. 1.3; 0: libcurl's default
 };
 
+struct Response;
+
 struct Request {
   std::string method = "GET";  // GET, HEAD, POST, PUT, DELETE, ...
   std::string url;
@@ -40,16 +42,20 @@ struct Request {
   // Abort when the transfer makes no progress (fewer than 1 byte/s) for this long; 0: never.
   int64_t low_speed_timeout_ms = 0;
   TlsClientOptions tls;
-  std::string proxy;          // empty: no proxy, environment variables included
+  std::string proxy;          // empty: no proxy, environment variables included, unless:
+  bool use_environment_proxy = false;  // with an empty `proxy`: libcurl's http(s)_proxy/no_proxy
   std::string userpwd;        // "user:password" for basic auth
   std::string connect_to;     // libcurl CONNECT_TO "host:port:connect-host:connect-port"
   std::string user_agent;
   bool accept_encoding = false;  // ask for (and transparently decode) gzip/deflate answers
   // Set to true from another thread to abandon the request as soon as possible.
   const std::atomic<bool>* cancel = nullptr;
-  // Streaming: each piece of the body as it arrives (the response's status and headers are known
-  // by then); return false to stop the transfer. Without it the body is collected in
-  // Response::body, at most max_body_bytes of it (Response::body_truncated says so).
+  // Called once, before the first piece of the body, with the final response's status and
+  // headers (no body yet); return false to stop the transfer.
+  std::function<bool(const Response&)> on_response;
+  // Streaming: each piece of the body as it arrives; return false to stop the transfer. Without
+  // it the body is collected in Response::body, at most max_body_bytes of it
+  // (Response::body_truncated says so).
   std::function<bool(std::string_view)> on_data;
   size_t max_body_bytes = SIZE_MAX;
 };

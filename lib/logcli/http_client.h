@@ -1,15 +1,16 @@
-// logcli's connection settings and its HTTP GET over libcurl: basic auth or a bearer token
+// logcli's connection settings and its HTTP GET over lib/httpclient: basic auth or a bearer token
 // (from a flag or a file, as Loki's logcli allows exactly one of them), X-Scope-OrgID, TLS
 // (CA, client certificate and key, skip-verify). The server's error body is returned as the
 // error so the caller can print it.
 //
-// Thread-safety: one HttpClient per thread (curl easy handles are not shared).
+// Thread-safety: one HttpClient per thread (its connection is not shared).
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "httpclient/http_request.h"
 #include "util/result.h"
 
 namespace logcli {
@@ -31,9 +32,6 @@ util::Result<std::vector<std::string>> request_headers(const ClientOptions& opts
 class HttpClient {
  public:
   explicit HttpClient(ClientOptions opts);
-  ~HttpClient();
-  HttpClient(const HttpClient&) = delete;
-  HttpClient& operator=(const HttpClient&) = delete;
 
   const ClientOptions& options() const { return opts_; }
 
@@ -42,7 +40,7 @@ class HttpClient {
 
  private:
   ClientOptions opts_;
-  void* curl_ = nullptr;  // CURL*, kept out of the header
+  httpclient::Connection connection_;  // kept alive between the pages of a query
 };
 
 }  // namespace logcli

@@ -9,6 +9,7 @@
 #include "model/json_string.h"
 #include "model/sample_format.h"
 #include "model/time.h"
+#include "util/strings.h"
 
 namespace logcli {
 
@@ -57,13 +58,6 @@ model::LabelSet shown_labels(const model::LabelSet& labels, const model::LabelSe
     out.push_back(l);
   }
   return model::LabelSet::from_unsorted(std::move(out));
-}
-
-std::string_view trim_space(std::string_view s) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 void indent(std::string& out, int level) {
@@ -296,7 +290,7 @@ size_t print_streams(const std::vector<logql::Stream>& streams, logql::Direction
       if (opts.color) line += kReset;
       line += ' ';
     }
-    line += trim_space(r.entry->line);
+    line += util::trim(r.entry->line);
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), out);
   }

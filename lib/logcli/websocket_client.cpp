@@ -9,6 +9,7 @@
 #define BOOST_DISABLE_ASSERTS 1
 
 #include "logcli/websocket_client.h"
+#include "util/strings.h"
 
 #include <signal.h>
 
@@ -38,14 +39,6 @@ constexpr auto kHandshakeTimeout = std::chrono::seconds(30);
 
 using PlainWs = websocket::stream<beast::tcp_stream>;
 using TlsWs = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
-
-std::string trim(std::string s) {
-  auto sp = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
-  while (!s.empty() && sp(s.back())) s.pop_back();
-  size_t b = 0;
-  while (b < s.size() && sp(s[b])) ++b;
-  return s.substr(b);
-}
 
 bool is_ip_address(const std::string& host) {
   beast::error_code ec;
@@ -196,7 +189,7 @@ class WebSocketClient::Impl {
       for (const auto& h : headers) {
         size_t colon = h.find(':');
         if (colon == std::string::npos) continue;
-        req.set(trim(h.substr(0, colon)), trim(h.substr(colon + 1)));
+        req.set(std::string(util::trim(h.substr(0, colon))), std::string(util::trim(h.substr(colon + 1))));
       }
     }));
     std::string host = t.host.find(':') != std::string::npos ? "[" + t.host + "]" : t.host;
@@ -209,7 +202,7 @@ class WebSocketClient::Impl {
     run_until(done);
     if (interrupted) return util::cancelled("interrupted");
     if (ec == websocket::error::upgrade_declined) {
-      return util::Error{"Error response from server: " + trim(res.body()) + " (" + std::to_string(res.result_int()) +
+      return util::Error{"Error response from server: " + std::string(util::trim(res.body())) + " (" + std::to_string(res.result_int()) +
                          " " + std::string(res.reason()) + ")"};
     }
     if (ec) return util::Error{"WebSocket handshake failed: " + ec.message()};

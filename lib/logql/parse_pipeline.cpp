@@ -6,14 +6,11 @@
 
 #include "logql/parse_state.h"
 #include "logql/validate.h"
+#include "util/strings.h"
 
 namespace logql::detail {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 bool is_line_filter_op(Tok k) {
   switch (k) {
@@ -37,7 +34,7 @@ bool is_label_filter_op(Tok k) {
 bool is_stage_keyword(std::string_view s) {
   for (const char* kw : {"json", "logfmt", "regexp", "pattern", "unpack", "line_format", "label_format", "drop",
                          "keep", "decolorize", "unwrap"})
-    if (iequals(s, kw)) return true;
+    if (util::iequals(s, kw)) return true;
   return false;
 }
 
@@ -328,11 +325,11 @@ ast::Unwrap Parser::parse_unwrap() {
   ast::Unwrap u;
   if (at(Tok::Identifier) && peek(1).kind == Tok::LParen) {
     const Token& conv = next();
-    if (iequals(conv.text, "duration")) {
+    if (util::iequals(conv.text, "duration")) {
       u.conversion = ast::UnwrapConversion::Duration;
-    } else if (iequals(conv.text, "duration_seconds")) {
+    } else if (util::iequals(conv.text, "duration_seconds")) {
       u.conversion = ast::UnwrapConversion::DurationSeconds;
-    } else if (iequals(conv.text, "bytes")) {
+    } else if (util::iequals(conv.text, "bytes")) {
       u.conversion = ast::UnwrapConversion::Bytes;
     } else {
       fail_at(conv.offset, "syntax error: unexpected IDENTIFIER \"" + conv.text +

@@ -13,16 +13,13 @@
 #include "logql/validate.h"
 #include "logql/printer.h"
 #include "model/go_string.h"
+#include "util/strings.h"
 
 namespace logql {
 
 namespace detail {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 struct NamedRangeOp {
   const char* name;
@@ -64,14 +61,13 @@ const char* range_op_name(ast::RangeOp op) {
   return "?";
 }
 
-
 // Prometheus precedence, lowest first; -1 when the token is not a binary operator.
 int binop_precedence(const Token& t, ast::BinOp& op) {
   switch (t.kind) {
     case Tok::Identifier:
-      if (iequals(t.text, "or")) return op = ast::BinOp::Or, 1;
-      if (iequals(t.text, "and")) return op = ast::BinOp::And, 2;
-      if (iequals(t.text, "unless")) return op = ast::BinOp::Unless, 2;
+      if (util::iequals(t.text, "or")) return op = ast::BinOp::Or, 1;
+      if (util::iequals(t.text, "and")) return op = ast::BinOp::And, 2;
+      if (util::iequals(t.text, "unless")) return op = ast::BinOp::Unless, 2;
       return -1;
     case Tok::CmpEq: return op = ast::BinOp::Eq, 3;
     case Tok::Neq: return op = ast::BinOp::Neq, 3;
@@ -122,7 +118,7 @@ const char* log_expr_type(const ast::Expr& e) {
 
 bool Parser::at_keyword(std::string_view kw, size_t ahead) const {
   const Token& t = peek(ahead);
-  return t.kind == Tok::Identifier && iequals(t.text, kw);
+  return t.kind == Tok::Identifier && util::iequals(t.text, kw);
 }
 
 const Token& Parser::expect(Tok k, std::string_view expecting) {
@@ -287,11 +283,11 @@ ast::Expr Parser::parse_function(const Token& name) {
   bool call = at(Tok::LParen) || at_keyword("by") || at_keyword("without");
   if (call) {
     for (const auto& r : kRangeOps)
-      if (iequals(name.text, r.name)) return parse_range_aggregation(name, r.op);
+      if (util::iequals(name.text, r.name)) return parse_range_aggregation(name, r.op);
     for (const auto& v : kVectorOps)
-      if (iequals(name.text, v.name)) return parse_vector_aggregation(name, v.op);
-    if (iequals(name.text, "label_replace")) return parse_label_replace(name);
-    if (iequals(name.text, "vector")) return parse_vector(name);
+      if (util::iequals(name.text, v.name)) return parse_vector_aggregation(name, v.op);
+    if (util::iequals(name.text, "label_replace")) return parse_label_replace(name);
+    if (util::iequals(name.text, "vector")) return parse_vector(name);
   }
   std::string msg = "syntax error: unexpected IDENTIFIER \"" + name.text + "\", expecting {, (, NUMBER or a function";
   if (call) msg += ": unknown function \"" + name.text + "\"";

@@ -1,4 +1,5 @@
 #include "model/go_string.h"
+#include "util/strings.h"
 
 #include <cstdint>
 
@@ -154,13 +155,6 @@ size_t go_string_literal_length(std::string_view text) {
 
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 util::Result<std::string> unquote_go_string(std::string_view lit) {
@@ -200,7 +194,7 @@ util::Result<std::string> unquote_go_string(std::string_view lit) {
         size_t n = e == 'x' ? 2 : e == 'u' ? 4 : 8;
         uint32_t v = 0;
         for (size_t k = 1; k <= n; ++k) {
-          int h = i + k < body.size() ? hex_value(body[i + k]) : -1;
+          int h = i + k < body.size() ? util::hex_value(body[i + k]) : -1;
           if (h < 0) return util::Error{std::string("invalid escape \\") + e};
           v = v * 16 + static_cast<uint32_t>(h);
         }

@@ -63,4 +63,53 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
+std::optional<std::string> base64_decode_strict(std::string_view in, size_t* bad_offset) {
+  auto corrupt = [&](size_t at) -> std::optional<std::string> {
+    if (bad_offset) *bad_offset = at;
+    return std::nullopt;
+  };
+  auto skip_newlines = [&](size_t j) {
+    while (j < in.size() && (in[j] == '\r' || in[j] == '\n')) ++j;
+    return j;
+  };
+  std::string out;
+  uint32_t acc = 0;
+  int n = 0;  // characters of the current quantum
+  size_t quantum_start = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '\r' || c == '\n') continue;
+    if (n == 0) quantum_start = i;
+    if (c == '=') {
+      // Padding: allowed only as the 3rd/4th character of the last quantum.
+      if (n < 2) return corrupt(i);
+      size_t j = skip_newlines(i + 1);
+      if (n == 2) {
+        if (j >= in.size() || in[j] != '=') return corrupt(j >= in.size() ? i : j);
+        j = skip_newlines(j + 1);
+      }
+      if (j < in.size()) return corrupt(j);
+      if (n == 2) {
+        out += static_cast<char>(acc >> 4);
+      } else {
+        out += static_cast<char>(acc >> 10);
+        out += static_cast<char>((acc >> 2) & 0xff);
+      }
+      return out;
+    }
+    int v = value_of(c);
+    if (v < 0) return corrupt(i);
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    if (++n == 4) {
+      out += static_cast<char>((acc >> 16) & 0xff);
+      out += static_cast<char>((acc >> 8) & 0xff);
+      out += static_cast<char>(acc & 0xff);
+      acc = 0;
+      n = 0;
+    }
+  }
+  if (n != 0) return corrupt(quantum_start);
+  return out;
+}
+
 }  // namespace util

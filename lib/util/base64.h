@@ -11,5 +11,9 @@ namespace util {
 std::string base64_encode(std::string_view data);
 // nullopt on a character outside the alphabet or bad padding; ASCII whitespace is skipped.
 std::optional<std::string> base64_decode(std::string_view text);
+// Strict decoding as Go's base64.StdEncoding.DecodeString does it (templates' b64dec): padding
+// is required and only CR and LF are skipped. On failure, `*bad_offset` (when given) is the input
+// byte Go's CorruptInputError names.
+std::optional<std::string> base64_decode_strict(std::string_view text, size_t* bad_offset = nullptr);
 
 }  // namespace util

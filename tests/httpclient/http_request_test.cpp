@@ -74,6 +74,22 @@ TEST_CASE("httpclient: body cap and streaming callback") {
   CHECK(r.transport_ok());  // stopped by the callback: not a transport error
   CHECK(seen > 0);
   CHECK(seen < 100'000);
+
+  // The status is known before the first piece: an error answer can be kept whole instead.
+  httpclient::Request missing;
+  missing.url = s.base + "/missing";
+  int status_seen = 0;
+  missing.on_response = [&](const httpclient::Response& head) {
+    status_seen = head.status;
+    return true;
+  };
+  r = pool.perform(missing);
+  CHECK(status_seen == 404);
+  CHECK(r.body == "no such thing");
+  missing.on_response = [](const httpclient::Response&) { return false; };
+  r = pool.perform(missing);
+  CHECK(r.transport_ok());  // stopped by the callback
+  CHECK(r.body.empty());
 }
 
 TEST_CASE("httpclient: timeouts, cancellation and refused connections are transport errors") {

@@ -19,3 +19,17 @@ TEST_CASE("base64: bad input is refused, whitespace skipped") {
   CHECK_FALSE(util::base64_decode("Zg="));       // padding does not complete the quantum
   CHECK_FALSE(util::base64_decode("Z"));         // six bits are no byte
 }
+
+TEST_CASE("base64 strict: Go's StdEncoding rules and CorruptInputError offsets") {
+  CHECK(util::base64_decode_strict("Zm9v\r\nYmFy") == std::string("foobar"));
+  CHECK(util::base64_decode_strict("Zg==") == std::string("f"));
+  size_t bad = 99;
+  CHECK_FALSE(util::base64_decode_strict("Zg", &bad));  // padding required
+  CHECK(bad == 0);
+  CHECK_FALSE(util::base64_decode_strict("Zm9v Zg==", &bad));  // a space is not skipped
+  CHECK(bad == 4);
+  CHECK_FALSE(util::base64_decode_strict("Zg==x", &bad));
+  CHECK(bad == 4);
+  CHECK_FALSE(util::base64_decode_strict("Z===", &bad));
+  CHECK(bad == 1);
+}

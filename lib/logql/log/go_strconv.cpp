@@ -7,6 +7,7 @@
 #include <string>
 
 #include "model/go_string.h"
+#include "util/strings.h"
 
 namespace logql::log {
 
@@ -14,13 +15,6 @@ namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
-  return true;
-}
 
 util::Error float_error(std::string_view s, const char* what) {
   return util::Error{"strconv.ParseFloat: parsing " + model::quote_go_string(s) + ": " + what};
@@ -108,8 +102,8 @@ util::Result<double> go_parse_float(std::string_view s) {
       sign = t[0] == '-' ? -1 : 1;
       t.remove_prefix(1);
     }
-    if (iequals(t, "inf") || iequals(t, "infinity")) return sign * std::numeric_limits<double>::infinity();
-    if (t.size() == s.size() && iequals(t, "nan")) return std::numeric_limits<double>::quiet_NaN();
+    if (util::iequals(t, "inf") || util::iequals(t, "infinity")) return sign * std::numeric_limits<double>::infinity();
+    if (t.size() == s.size() && util::iequals(t, "nan")) return std::numeric_limits<double>::quiet_NaN();
   }
   std::string clean;
   if (!valid_go_float(s, clean)) return float_error(s, "invalid syntax");

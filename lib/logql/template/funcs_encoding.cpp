@@ -13,6 +13,8 @@
 #include "logql/template/functions.h"
 #include "model/go_string.h"
 #include "model/time.h"
+#include "util/base64.h"
+#include "util/strings.h"
 
 namespace logql::tmpl {
 
@@ -41,13 +43,6 @@ namespace {
 using Args = std::vector<Value>;
 using R = util::Result<Value>;
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 R fn_urlencode(Args& a, const Context&) { return Value::string(url_query_escape(a[0].as_string())); }
 
 R fn_urldecode(Args& a, const Context&) {
@@ -55,11 +50,11 @@ R fn_urldecode(Args& a, const Context&) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%') {
-      if (i + 2 >= s.size() || hex_digit(s[i + 1]) < 0 || hex_digit(s[i + 2]) < 0) {
+      if (i + 2 >= s.size() || util::hex_value(s[i + 1]) < 0 || util::hex_value(s[i + 2]) < 0) {
         std::string_view bad = s.substr(i, 3);
         return util::Error{"invalid URL escape " + model::quote_go_string(bad)};
       }
-      out += static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
+      out += static_cast<char>(util::hex_value(s[i + 1]) * 16 + util::hex_value(s[i + 2]));
       i += 2;
     } else if (s[i] == '+') {
       out += ' ';
@@ -70,73 +65,14 @@ R fn_urldecode(Args& a, const Context&) {
   return Value::string(std::move(out));
 }
 
-const char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-R fn_b64enc(Args& a, const Context&) {
-  std::string_view s = a[0].as_string();
-  std::string out;
-  out.reserve((s.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < s.size(); i += 3) {
-    uint32_t v = (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8) |
-                 static_cast<unsigned char>(s[i + 2]);
-    for (int sh = 18; sh >= 0; sh -= 6) out += kB64[(v >> sh) & 63];
-  }
-  if (i < s.size()) {
-    uint32_t v = static_cast<unsigned char>(s[i]) << 16;
-    if (i + 1 < s.size()) v |= static_cast<unsigned char>(s[i + 1]) << 8;
-    out += kB64[(v >> 18) & 63];
-    out += kB64[(v >> 12) & 63];
-    out += i + 1 < s.size() ? kB64[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return Value::string(std::move(out));
-}
+R fn_b64enc(Args& a, const Context&) { return Value::string(util::base64_encode(a[0].as_string())); }
 
 // base64.StdEncoding.DecodeString; sprig returns the error text as the result on failure.
 R fn_b64dec(Args& a, const Context&) {
-  std::string_view in = a[0].as_string();
-  std::string out;
-  uint32_t acc = 0;
-  int n = 0;
-  size_t quantum_start = 0;
-  auto corrupt = [](size_t at) { return Value::string("illegal base64 data at input byte " + std::to_string(at)); };
-  size_t i = 0;
-  for (; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '\r' || c == '\n') continue;
-    if (n == 0) quantum_start = i;
-    if (c == '=') {
-      // Padding: allowed only as the 3rd/4th character of the last quantum.
-      if (n < 2) return corrupt(i);
-      size_t j = i + 1;
-      while (j < in.size() && (in[j] == '\r' || in[j] == '\n')) ++j;
-      if (n == 2) {
-        if (j >= in.size() || in[j] != '=') return corrupt(j >= in.size() ? i : j);
-        ++j;
-        while (j < in.size() && (in[j] == '\r' || in[j] == '\n')) ++j;
-      }
-      if (j < in.size()) return corrupt(j);
-      if (n == 2) out += static_cast<char>(acc >> 4);
-      else {
-        out += static_cast<char>(acc >> 10);
-        out += static_cast<char>((acc >> 2) & 0xff);
-      }
-      return Value::string(std::move(out));
-    }
-    const char* p = std::strchr(kB64, c);
-    if (!p || c == '\0') return corrupt(i);
-    acc = (acc << 6) | static_cast<uint32_t>(p - kB64);
-    if (++n == 4) {
-      out += static_cast<char>((acc >> 16) & 0xff);
-      out += static_cast<char>((acc >> 8) & 0xff);
-      out += static_cast<char>(acc & 0xff);
-      acc = 0;
-      n = 0;
-    }
-  }
-  if (n != 0) return corrupt(quantum_start);
-  return Value::string(std::move(out));
+  size_t bad = 0;
+  auto decoded = util::base64_decode_strict(a[0].as_string(), &bad);
+  if (!decoded) return Value::string("illegal base64 data at input byte " + std::to_string(bad));
+  return Value::string(std::move(*decoded));
 }
 
 Value json_to_value(const nlohmann::json& j) {

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "client/curl_transport.h"
+#include "client/http_transport.h"
 
 namespace {
 
@@ -20,14 +20,6 @@ bool has_line(const std::vector<std::string>& lines, const std::string& line) {
 }
 
 }  // namespace
-
-TEST_CASE("client transport: base64 as RFC 4648") {
-  CHECK(client::base64_encode("") == "");
-  CHECK(client::base64_encode("f") == "Zg==");
-  CHECK(client::base64_encode("fo") == "Zm8=");
-  CHECK(client::base64_encode("foo") == "Zm9v");
-  CHECK(client::base64_encode("Aladdin:open sesame") == "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
-}
 
 TEST_CASE("client transport: URL, host label, timeout and proxy") {
   auto s = client::transport_settings(config_for("http://localhost:3100/loki/api/v1/push"));

@@ -1,12 +1,9 @@
-#include "client/curl_transport.h"
+#include "client/http_transport.h"
 
-#include <curl/curl.h>
-
-#include <fstream>
-#include <mutex>
-#include <sstream>
-
+#include "fsutil/atomic_file.h"
 #include "http/message.h"
+#include "util/base64.h"
+#include "util/strings.h"
 
 namespace client {
 namespace {
@@ -44,63 +41,21 @@ util::Result<UrlParts> split_url(const std::string& url) {
 }
 
 util::Result<std::string> read_trimmed(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return util::Error{std::string("unable to read ") + what + " file " + path};
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
+  auto text = fsutil::read_file(path);
+  if (!text.ok()) return util::Error{std::string("unable to read ") + what + " file " + path};
   // Prometheus trims surrounding whitespace (a trailing newline is the usual case).
-  size_t b = s.find_first_not_of(" \t\r\n");
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+  return std::string(util::trim(*text));
 }
 
 bool has_header(const std::vector<std::string>& lines, std::string_view name) {
   for (const auto& line : lines) {
     size_t colon = line.find(':');
-    if (colon != std::string::npos && http::iequals(std::string_view(line).substr(0, colon), name)) return true;
+    if (colon != std::string::npos && util::iequals(std::string_view(line).substr(0, colon), name)) return true;
   }
   return false;
 }
 
-size_t collect_body(char* data, size_t size, size_t n, void* user) {
-  auto* body = static_cast<std::string*>(user);
-  size_t len = size * n;
-  constexpr size_t kMaxErrorBytes = 1024;  // Promtail reads at most this much of an error body
-  if (body->size() < kMaxErrorBytes) body->append(data, std::min(len, kMaxErrorBytes - body->size()));
-  return len;
-}
-
-int check_cancel(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<const std::atomic<bool>*>(user)->load(std::memory_order_relaxed) ? 1 : 0;
-}
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 }  // namespace
-
-std::string base64_encode(std::string_view data) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 3 <= data.size(); i += 3) {
-    uint32_t v = (uint8_t(data[i]) << 16) | (uint8_t(data[i + 1]) << 8) | uint8_t(data[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(v >> s) & 63];
-  }
-  if (size_t left = data.size() - i; left > 0) {
-    uint32_t v = uint8_t(data[i]) << 16;
-    if (left == 2) v |= uint8_t(data[i + 1]) << 8;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += left == 2 ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
 
 util::Result<TransportSettings> transport_settings(const logtail::ClientConfig& config) {
   auto parts = split_url(config.url);
@@ -165,91 +120,50 @@ util::Result<std::vector<std::string>> request_headers(const TransportSettings& 
         if (!p.ok()) return p.status_error();
         password = std::move(*p);
       }
-      lines.push_back("Authorization: Basic " + base64_encode(s.basic_username + ":" + password));
+      lines.push_back("Authorization: Basic " + util::base64_encode(s.basic_username + ":" + password));
     }
   }
   lines.push_back("Expect:");  // no 100-continue round trip before each body
   return lines;
 }
 
-CurlTransport::CurlTransport(TransportSettings settings) : settings_(std::move(settings)) {
-  global_init();
-  curl_ = curl_easy_init();
-}
-
-CurlTransport::~CurlTransport() {
-  if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
-}
-
-PostResult CurlTransport::post(std::string_view body, const std::string& tenant, const std::atomic<bool>& cancel) {
+PostResult HttpTransport::post(std::string_view body, const std::string& tenant, const std::atomic<bool>& cancel) {
   PostResult result;
-  CURL* curl = static_cast<CURL*>(curl_);
-  if (!curl) {
-    result.error = "curl_easy_init failed";
-    return result;
-  }
   auto headers = request_headers(settings_, tenant);
   if (!headers.ok()) {
     result.error = headers.error();
     return result;
   }
-  curl_slist* list = nullptr;
-  for (const auto& h : *headers) list = curl_slist_append(list, h.c_str());
-  curl_slist* connect_to = nullptr;
-  if (!settings_.connect_to.empty()) connect_to = curl_slist_append(nullptr, settings_.connect_to.c_str());
-
-  std::string response;
-  char errbuf[CURL_ERROR_SIZE] = {0};
-  curl_easy_reset(curl);  // keeps the connection cache: keep-alive survives
-  curl_easy_setopt(curl, CURLOPT_URL, settings_.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_POST, 1L);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-  if (connect_to) curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect_to);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeout_ms));
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
-  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, check_cancel);
-  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &cancel);
-  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);  // Promtail disables HTTP/2 too
-  if (!settings_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, settings_.ca_file.c_str());
-  if (!settings_.cert_file.empty()) curl_easy_setopt(curl, CURLOPT_SSLCERT, settings_.cert_file.c_str());
-  if (!settings_.key_file.empty()) curl_easy_setopt(curl, CURLOPT_SSLKEY, settings_.key_file.c_str());
-  if (!settings_.verify_peer) {
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  if (settings_.tls_min_version != 0) {
-    long v = settings_.tls_min_version == 10   ? CURL_SSLVERSION_TLSv1_0
-             : settings_.tls_min_version == 11 ? CURL_SSLVERSION_TLSv1_1
-             : settings_.tls_min_version == 12 ? CURL_SSLVERSION_TLSv1_2
-                                               : CURL_SSLVERSION_TLSv1_3;
-    curl_easy_setopt(curl, CURLOPT_SSLVERSION, v);
-  }
+  httpclient::Request req;
+  req.method = "POST";
+  req.url = settings_.url;
+  req.headers = std::move(*headers);
+  req.body = body;
+  req.timeout_ms = settings_.timeout_ms;
+  req.connect_timeout_ms = 0;  // libcurl's default: `timeout` bounds the whole request
+  req.connect_to = settings_.connect_to;
+  req.tls.ca_file = settings_.ca_file;
+  req.tls.cert_file = settings_.cert_file;
+  req.tls.key_file = settings_.key_file;
+  req.tls.insecure_skip_verify = !settings_.verify_peer;
+  req.tls.min_version = settings_.tls_min_version;
   // An empty proxy_url disables proxies, environment variables included, as Promtail does
   // unless a proxy is configured.
-  curl_easy_setopt(curl, CURLOPT_PROXY, settings_.proxy_url.c_str());
-
-  CURLcode rc = curl_easy_perform(curl);
-  curl_slist_free_all(list);
-  curl_slist_free_all(connect_to);
-  if (rc != CURLE_OK) {
+  req.proxy = settings_.proxy_url;
+  req.cancel = &cancel;
+  req.max_body_bytes = 1024;  // Promtail reads at most this much of an error body
+  httpclient::Response r = connection_.perform(req);
+  if (!r.transport_ok()) {
     result.status = -1;
-    result.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    result.error = std::move(r.error);
     return result;
   }
-  long code = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-  result.status = static_cast<int>(code);
+  result.status = r.status;
   if (!result.ok()) {
-    std::string first_line = response.substr(0, response.find('\n'));
+    std::string first_line = r.body.substr(0, r.body.find('\n'));
     std::string reason(http::reason_phrase(result.status));
-    result.error = "server returned HTTP status " + std::to_string(code) + " " + reason + " (" +
-                   std::to_string(code) + "): " + first_line;
+    result.error = "server returned HTTP status " + std::to_string(r.status) + " " + reason + " (" +
+                   std::to_string(r.status) + "): " + first_line;
   }
   return result;
 }

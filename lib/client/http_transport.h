@@ -1,15 +1,16 @@
-// The HTTP side of the client, over libcurl: what a promtail.yaml `clients` entry says about the
-// connection (URL, timeout, proxy, tls_config, auth, headers) mapped onto a reusable curl handle.
+// The HTTP side of the client: what a promtail.yaml `clients` entry says about the connection
+// (URL, timeout, proxy, tls_config, auth, headers) mapped onto an httpclient::Request sent over
+// one kept-alive httpclient::Connection.
 //
 // transport_settings() and request_headers() are the mapping, pure and unit-testable; the
-// CurlTransport applies them. Like Prometheus' HTTP client config, credentials files
+// HttpTransport applies them. Like Prometheus' HTTP client config, credentials files
 // (bearer_token_file, basic_auth.password_file) are re-read for every request, so a rotated
 // token is picked up without a restart; a header set in `headers` wins over the one the client
 // would set itself (Content-Type, User-Agent, X-Scope-OrgID are set first and not overridden, as
 // in Promtail; Authorization from `headers` suppresses basic/bearer auth, as in Prometheus).
 //
-// Thread-safety: a CurlTransport is used by one thread at a time (one curl easy handle, kept
-// alive between requests).
+// Thread-safety: an HttpTransport is used by one thread at a time (one connection, kept alive
+// between requests).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "client/transport.h"
+#include "httpclient/http_request.h"
 #include "logtail/config.h"
 #include "util/result.h"
 
@@ -27,9 +29,9 @@ namespace client {
 inline constexpr const char* kUserAgent = "logtail/0.1 (promtail-compatible)";
 
 struct TransportSettings {
-  std::string url;          // what curl requests (host replaced by tls server_name when set)
+  std::string url;          // what is requested (host replaced by tls server_name when set)
   std::string host;         // the configured URL's host[:port], Promtail's `host` metric label
-  std::string connect_to;   // curl CONNECT_TO "name:port:host:port" when server_name is set
+  std::string connect_to;   // "name:port:host:port" (libcurl CONNECT_TO) when server_name is set
   std::string host_header;  // the Host header to keep when the URL was rewritten
   std::string ca_file, cert_file, key_file;
   bool verify_peer = true;  // false with insecure_skip_verify
@@ -48,17 +50,14 @@ util::Result<TransportSettings> transport_settings(const logtail::ClientConfig& 
 // credentials file (the request then fails like a connection error and is retried).
 util::Result<std::vector<std::string>> request_headers(const TransportSettings& settings, const std::string& tenant);
 
-std::string base64_encode(std::string_view data);
-
-class CurlTransport : public Transport {
+class HttpTransport : public Transport {
  public:
-  explicit CurlTransport(TransportSettings settings);
-  ~CurlTransport() override;
+  explicit HttpTransport(TransportSettings settings) : settings_(std::move(settings)) {}
   PostResult post(std::string_view body, const std::string& tenant, const std::atomic<bool>& cancel) override;
 
  private:
   TransportSettings settings_;
-  void* curl_ = nullptr;  // CURL*, kept out of this header
+  httpclient::Connection connection_;
 };
 
 }  // namespace client
