@@ -4,6 +4,7 @@
 
 #include "model/go_string.h"
 #include "model/time.h"
+#include "util/strings.h"
 
 namespace logql {
 
@@ -44,7 +45,7 @@ size_t bytes_run(std::string_view s, size_t i) {
   return j;
 }
 
-bool is_hex_digit(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_hex_digit(char c) { return util::hex_value(c) >= 0; }
 char lower(char c) { return static_cast<char>(c | ('x' - 'X')); }
 
 // A number literal as Go's text/scanner reads it (Loki's lexer is built on it): the token's length

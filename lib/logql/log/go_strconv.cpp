@@ -14,7 +14,7 @@ namespace logql::log {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_hex(char c) { return util::hex_value(c) >= 0; }
 
 util::Error float_error(std::string_view s, const char* what) {
   return util::Error{"strconv.ParseFloat: parsing " + model::quote_go_string(s) + ": " + what};
