@@ -121,6 +121,7 @@ bench: setup
 	@BIN=$(abspath $(BUILD)/bin) bash bench/run.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/logd.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/logtail.sh
+	@BIN=$(abspath $(BUILD)/bin) bash bench/ruler.sh
 
 # bench/loadgen: the push load generator (and null receiver) that bench/logd.sh drives.
 .PHONY: bench-tools

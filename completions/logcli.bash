@@ -2,7 +2,7 @@
 _logcli() {
   local cur prev words cword
   _init_completion || return
-  local cmds="query instant-query labels series stats fmt"
+  local cmds="query instant-query labels series stats fmt rules"
   local global="--addr --org-id --username --password --bearer-token --bearer-token-file --ca-cert --cert --key
     --tls-skip-verify --store --quiet -q --stats --output -o --timezone -z --help"
   local query="--limit --batch --forward --since --from --to --step --interval --tail -t --delay-for --no-labels
@@ -19,8 +19,19 @@ _logcli() {
   esac
   local cmd="" w
   for w in "${words[@]:1:cword-1}"; do
-    case "$w" in query|instant-query|labels|series|stats|fmt) cmd=$w; break ;; esac
+    case "$w" in query|instant-query|labels|series|stats|fmt|rules) cmd=$w; break ;; esac
   done
+  if [ "$cmd" == rules ]; then
+    local sub="" x
+    for x in "${words[@]:1:cword-1}"; do case "$x" in lint|check|eval) sub=$x ;; esac; done
+    if [ -z "$sub" ]; then COMPREPLY=($(compgen -W "lint check eval" -- "$cur")); return; fi
+    if [[ "$cur" == -* ]]; then
+      [ "$sub" == eval ] && COMPREPLY=($(compgen -W "--stdin --stdin-format --time --external-url --store --org-id" -- "$cur"))
+    else
+      _filedir 'y?(a)ml'
+    fi
+    return
+  fi
   if [ -z "$cmd" ]; then
     if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "$global" -- "$cur"))
     else COMPREPLY=($(compgen -W "$cmds" -- "$cur")); fi

@@ -8,12 +8,16 @@ _logd() {
     -ingester.max-chunk-age= -ingester.max-global-streams-per-user= -ingester.wal-dir= -ingester.wal-enabled
     -log.level= -querier.query-timeout= -server.grpc-listen-port= -server.http-listen-address=
     -server.http-listen-port= -server.http-tls-ca-path= -server.http-tls-cert-path= -server.http-tls-client-auth=
-    -server.http-tls-key-path= -server.tls-min-version= -store.retention= -target= -help"
+    -server.http-tls-key-path= -server.tls-min-version= -store.retention= -target= -help
+    -ruler.evaluation-interval= -ruler.poll-interval= -ruler.alertmanager-url= -ruler.alertmanager-use-v2
+    -ruler.external.url= -ruler.storage.type= -ruler.storage.local.directory= -ruler.rule-path= -ruler.enable-api
+    -ruler.resend-delay= -ruler.remote-write.enabled"
   case "$cur" in
-    -config.file=*|-common.path-prefix=*|-ingester.wal-dir=*|-server.http-tls-*-path=*)
+    -config.file=*|-common.path-prefix=*|-ingester.wal-dir=*|-server.http-tls-*-path=*|-ruler.storage.local.directory=*|-ruler.rule-path=*)
       local prefix=${cur%%=*}= ; COMPREPLY=($(compgen -f -P "$prefix" -- "${cur#*=}")); return ;;
     -log.level=*) COMPREPLY=($(compgen -P "-log.level=" -W "debug info warn error" -- "${cur#*=}")); return ;;
     -target=*) COMPREPLY=($(compgen -P "-target=" -W "all" -- "${cur#*=}")); return ;;
+    -ruler.storage.type=*) COMPREPLY=($(compgen -P "-ruler.storage.type=" -W "local" -- "${cur#*=}")); return ;;
   esac
   COMPREPLY=($(compgen -W "$flags" -- "$cur"))
   [[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace

@@ -18,6 +18,7 @@ packages=(
   systemd-journal-remote  # logtail journal tests: journal files written from export-format input
   rsyslog  # logtail syslog e2e: rsyslog forwarding to logtail (run unprivileged in the foreground)
   rsyslog-gnutls  # logtail syslog e2e: rsyslog forwarding over TLS (omfwd with the gtls driver)
+  prometheus prometheus-alertmanager  # ruler e2e: remote-write receiver and Alertmanager (started on loopback by the test)
   python3-botocore  # object-store e2e: the SigV4 checking sink (tests/tools/s3_sigv4_sink.py)
   etcd-server etcd-client  # the ring's key-value store (lib/kv) and its e2e test (tests/e2e/ring_etcd_test.sh)
 )

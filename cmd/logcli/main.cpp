@@ -10,6 +10,7 @@
 
 #include "logcli/query_backend.h"
 #include "logcli/query_command.h"
+#include "logcli/rules_command.h"
 #include "logcli/server_commands.h"
 #include "logcli/tail_command.h"
 #include "logql/parser.h"
@@ -201,6 +202,24 @@ int main(int argc, char** argv) {
   auto* fmt = app.add_subcommand("fmt", "Format a LogQL query (from the argument or stdin) in canonical form");
   fmt->add_option("query", fmt_query, "LogQL query; read from stdin when absent");
 
+  auto* rules = app.add_subcommand("rules", "Check or evaluate ruler rule files offline");
+  rules->require_subcommand(1);
+  std::vector<std::string> lint_files;
+  auto* lint = rules->add_subcommand("lint", "Validate rule files: YAML, LogQL, names, templates");
+  lint->add_option("file", lint_files, "Rule files")->required();
+  auto* check = rules->add_subcommand("check", "Same as lint");
+  check->add_option("file", lint_files, "Rule files")->required();
+  logcli::RulesEvalOptions eval_opts;
+  std::string eval_stdin_format = "raw";
+  auto* eval = rules->add_subcommand("eval", "Evaluate a rule file once over --stdin or --store data");
+  eval->add_option("file", eval_opts.file, "Rule file")->required();
+  eval->add_flag("--stdin", eval_opts.use_stdin, "Read the logs from stdin");
+  eval->add_option("--stdin-format", eval_stdin_format, "Form of stdin lines: raw or jsonl")
+      ->check(CLI::IsMember({"raw", "jsonl"}));
+  eval->add_option("--time", eval_opts.time,
+                   "Evaluation time: RFC3339, unix seconds or ns (default: now, or just after the last stdin entry)");
+  eval->add_option("--external-url", eval_opts.external_url, "$externalURL and generatorURL base in templates");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -213,6 +232,13 @@ int main(int argc, char** argv) {
     return run_query_command(instant_flags, g);
   }
   if (*fmt) return run_fmt(fmt_query);
+  if (*lint || *check) return logcli::run_rules_lint(lint_files, stdout, stderr);
+  if (*eval) {
+    eval_opts.stdin_format = eval_stdin_format == "jsonl" ? logcli::StdinFormat::Jsonl : logcli::StdinFormat::Raw;
+    eval_opts.store_dir = g.store_dir;
+    eval_opts.org_id = g.client.org_id;
+    return logcli::run_rules_eval(eval_opts, stdout, stderr);
+  }
   auto backend = open_backend(g);
   if (!backend) return 1;
   if (*labels) {

@@ -12,7 +12,7 @@ int64_t doubled(int64_t d, int64_t cap) {
 
 }  // namespace
 
-Backoff::Backoff(const logtail::BackoffConfig& config, uint64_t seed)
+Backoff::Backoff(const BackoffConfig& config, uint64_t seed)
     : config_(config),
       rng_(seed),
       next_min_(config.min_period),

@@ -7,13 +7,13 @@
 #include <cstdint>
 #include <random>
 
-#include "logtail/config.h"
+#include "client/config.h"
 
 namespace client {
 
 class Backoff {
  public:
-  Backoff(const logtail::BackoffConfig& config, uint64_t seed);
+  Backoff(const BackoffConfig& config, uint64_t seed);
 
   // The delay before the next attempt, in nanoseconds; counts one retry.
   int64_t next_delay();
@@ -22,7 +22,7 @@ class Backoff {
   bool ongoing() const { return config_.max_retries == 0 || retries_ < config_.max_retries; }
 
  private:
-  logtail::BackoffConfig config_;
+  BackoffConfig config_;
   std::mt19937_64 rng_;
   int64_t retries_ = 0;
   int64_t next_min_;

@@ -29,7 +29,7 @@ size_t queued_cost(const Entry& e) {
 
 }  // namespace
 
-util::Result<std::unique_ptr<Client>> Client::create(const logtail::ClientConfig& config, ClientOptions options) {
+util::Result<std::unique_ptr<Client>> Client::create(const ClientConfig& config, ClientOptions options) {
   auto settings = transport_settings(config);
   if (!settings.ok()) return settings.status_error();
   std::string host = settings->host;
@@ -39,7 +39,7 @@ util::Result<std::unique_ptr<Client>> Client::create(const logtail::ClientConfig
   return std::unique_ptr<Client>(new Client(config, std::move(options), std::move(host)));
 }
 
-Client::Client(const logtail::ClientConfig& config, ClientOptions options, std::string host)
+Client::Client(const ClientConfig& config, ClientOptions options, std::string host)
     : config_(config), options_(std::move(options)), host_(std::move(host)), metrics_(options_.metrics) {
   metrics_->init_host(host_);
   thread_ = std::thread([this] { run(); });

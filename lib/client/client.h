@@ -30,7 +30,7 @@
 #include "client/entry.h"
 #include "client/metrics.h"
 #include "client/transport.h"
-#include "logtail/config.h"
+#include "client/config.h"
 #include "util/result.h"
 
 namespace client {
@@ -52,7 +52,7 @@ struct ClientOptions {
 class Client {
  public:
   // Errors: an invalid URL or TLS option in `config`.
-  static util::Result<std::unique_ptr<Client>> create(const logtail::ClientConfig& config, ClientOptions options);
+  static util::Result<std::unique_ptr<Client>> create(const ClientConfig& config, ClientOptions options);
   ~Client();  // stop(0ms) unless stopped: what is still pending is abandoned, unacknowledged
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -78,14 +78,14 @@ class Client {
   size_t queued_entries() const;
 
  private:
-  Client(const logtail::ClientConfig& config, ClientOptions options, std::string host);
+  Client(const ClientConfig& config, ClientOptions options, std::string host);
   void run();
   // Sends one tenant's batch, retrying as Promtail does, and acknowledges it unless abandoned.
   void send_batch(const std::string& tenant, class Batch& batch);
   void acknowledge(BatchOutcome&& outcome);
   void drop_entry(const std::string& tenant, const Entry& entry, const char* reason, std::string error);
 
-  const logtail::ClientConfig config_;
+  const ClientConfig config_;
   ClientOptions options_;
   std::string host_;
   std::shared_ptr<ClientMetrics> metrics_;

@@ -57,7 +57,7 @@ bool has_header(const std::vector<std::string>& lines, std::string_view name) {
 
 }  // namespace
 
-util::Result<TransportSettings> transport_settings(const logtail::ClientConfig& config) {
+util::Result<TransportSettings> transport_settings(const ClientConfig& config) {
   auto parts = split_url(config.url);
   if (!parts.ok()) return parts.status_error();
   TransportSettings s;

@@ -21,7 +21,7 @@
 
 #include "client/transport.h"
 #include "httpclient/http_request.h"
-#include "logtail/config.h"
+#include "client/config.h"
 #include "util/result.h"
 
 namespace client {
@@ -44,7 +44,7 @@ struct TransportSettings {
 };
 
 // Errors: a URL that is not http(s)://host..., an unknown tls min_version.
-util::Result<TransportSettings> transport_settings(const logtail::ClientConfig& config);
+util::Result<TransportSettings> transport_settings(const ClientConfig& config);
 
 // The header lines ("Name: value") for one request to `tenant`. Errors: an unreadable
 // credentials file (the request then fails like a connection error and is retried).

@@ -215,9 +215,13 @@ util::Result<std::vector<std::shared_ptr<MemStream>>> IngesterImpl::select_strea
   std::vector<std::shared_ptr<MemStream>> out;
   auto streams = find_tenant(tenant);
   if (!streams) return out;
-  for (auto& s : streams->all())
-    if (compiled->matches(s->labels()) && s->overlaps(start, end)) out.push_back(std::move(s));
-  return out;
+  // Equality matchers with a value narrow the candidates through the inverted index.
+  std::vector<std::pair<std::string, std::string>> equalities;
+  for (const auto& m : matchers) {
+    if (m.op == logql::ast::MatchOp::Eq && !m.value.empty()) equalities.emplace_back(m.name, m.value);
+  }
+  return streams->select(equalities,
+                         [&](const MemStream& s) { return compiled->matches(s.labels()) && s.overlaps(start, end); });
 }
 
 std::unique_ptr<logql::LogSource> IngesterImpl::source(const std::string& tenant) {

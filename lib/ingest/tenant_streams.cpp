@@ -32,6 +32,7 @@ util::Result<std::shared_ptr<MemStream>> TenantStreams::get_or_create(const mode
     return util::Error{"maximum active stream limit exceeded (" + std::to_string(max_streams) + ")"};
   auto s = std::make_shared<MemStream>(labels, fp);
   by_fingerprint_[fp].push_back(s);
+  for (const auto& l : labels) postings_[l.name][l.value].insert(s);
   count_.fetch_add(1, std::memory_order_relaxed);
   return s;
 }
@@ -44,6 +45,33 @@ std::vector<std::shared_ptr<MemStream>> TenantStreams::all() const {
   return out;
 }
 
+std::vector<std::shared_ptr<MemStream>> TenantStreams::select(
+    const std::vector<std::pair<std::string, std::string>>& equalities,
+    const std::function<bool(const MemStream&)>& matches) const {
+  std::shared_lock lock(mu_);
+  std::vector<std::shared_ptr<MemStream>> out;
+  const Postings* best = nullptr;
+  for (const auto& [name, value] : equalities) {
+    auto n = postings_.find(name);
+    if (n == postings_.end()) return out;
+    auto v = n->second.find(value);
+    if (v == n->second.end()) return out;
+    if (!best || v->second.size() < best->size()) best = &v->second;
+  }
+  if (best) {
+    for (const auto& s : *best) {
+      if (matches(*s)) out.push_back(s);
+    }
+    return out;
+  }
+  for (const auto& [fp, list] : by_fingerprint_) {
+    for (const auto& s : list) {
+      if (matches(*s)) out.push_back(s);
+    }
+  }
+  return out;
+}
+
 bool TenantStreams::remove_if_empty(const std::shared_ptr<MemStream>& stream) {
   // The write lock keeps pushers from finding the stream between the check and the erase; a
   // pusher that found it earlier sees `removed` under the stream's lock and looks up again.
@@ -53,6 +81,15 @@ bool TenantStreams::remove_if_empty(const std::shared_ptr<MemStream>& stream) {
   if (it == by_fingerprint_.end()) return true;
   std::erase(it->second, stream);
   if (it->second.empty()) by_fingerprint_.erase(it);
+  for (const auto& l : stream->labels()) {
+    auto n = postings_.find(l.name);
+    if (n == postings_.end()) continue;
+    auto v = n->second.find(l.value);
+    if (v == n->second.end()) continue;
+    v->second.erase(stream);
+    if (v->second.empty()) n->second.erase(v);
+    if (n->second.empty()) postings_.erase(n);
+  }
   count_.fetch_sub(1, std::memory_order_relaxed);
   return true;
 }

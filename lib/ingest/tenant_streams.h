@@ -1,5 +1,7 @@
 // TenantStreams: one tenant's in-memory streams, keyed by label fingerprint. Fingerprint
-// collisions are handled: each fingerprint maps to a short list compared by labels.
+// collisions are handled: each fingerprint maps to a short list compared by labels. An inverted
+// index (label name -> value -> streams) lets a query with an equality matcher look only at the
+// streams carrying that label value instead of every stream of the tenant.
 //
 // Thread-safe: a shared_mutex, read-locked on the push path (lookups) and write-locked only to
 // add or remove a stream.
@@ -9,7 +11,11 @@
 #include <cstdint>
 #include <memory>
 #include <shared_mutex>
+#include <functional>
+#include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "ingest/mem_stream.h"
@@ -26,6 +32,10 @@ class TenantStreams {
   std::shared_ptr<MemStream> find(const model::LabelSet& labels) const;
 
   std::vector<std::shared_ptr<MemStream>> all() const;
+  // The streams for which `matches` is true, looking only at the streams that carry every
+  // (name, value) of `equalities` (which `matches` must imply); all streams when it is empty.
+  std::vector<std::shared_ptr<MemStream>> select(const std::vector<std::pair<std::string, std::string>>& equalities,
+                                                 const std::function<bool(const MemStream&)>& matches) const;
   size_t size() const { return count_.load(std::memory_order_relaxed); }
 
   // Drops the stream if it holds no data (see MemStream::remove_if_empty).
@@ -36,6 +46,8 @@ class TenantStreams {
 
   mutable std::shared_mutex mu_;
   std::unordered_map<uint64_t, std::vector<std::shared_ptr<MemStream>>> by_fingerprint_;
+  using Postings = std::unordered_set<std::shared_ptr<MemStream>>;
+  std::unordered_map<std::string, std::unordered_map<std::string, Postings>> postings_;  // name -> value
   std::atomic<size_t> count_{0};
 };
 

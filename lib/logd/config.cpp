@@ -4,16 +4,15 @@
 
 #include <limits>
 
-#include "fsutil/atomic_file.h"
+#include "config/field_reader.h"
+#include "config/yaml_document.h"
 #include "logd/logger.h"
 #include "maint/retention.h"
-#include "logtail/config_env.h"
-#include "logtail/config_fields.h"
 
 namespace logd {
 namespace {
 
-using logtail::FieldReader;
+using config::FieldReader;
 constexpr int64_t kMaxInt = std::numeric_limits<int64_t>::max();
 
 util::Status parse_server(const YAML::Node& node, ServerConfig& s) {
@@ -157,7 +156,7 @@ util::Status parse_limits(const YAML::Node& node, LimitsConfig& l) {
   r.reject("per_stream_rate_limit", "");
   r.reject("per_stream_rate_limit_burst", "");
   r.reject("per_tenant_override_config", "");
-  r.reject("ruler_remote_write_url", "logd has no ruler", true);
+  r.reject("ruler_remote_write_url", "set ruler.remote_write.clients instead");
   r.reject("shard_streams", "");
   r.reject("volume_enabled", "");
   r.reject_unless("split_queries_by_interval", "0", "logd splits metric queries over its own workers");
@@ -212,16 +211,18 @@ uint64_t LimitsConfig::max_streams() const {
 std::string Config::wal_dir() const { return ingester.wal.dir.empty() ? common.path_prefix + "/wal" : ingester.wal.dir; }
 std::string Config::store_dir() const { return common.path_prefix + "/store"; }
 std::string Config::lock_path() const { return common.path_prefix + "/logd.lock"; }
+std::string Config::rules_dir() const {
+  return ruler.storage_local_directory.empty() ? common.path_prefix + "/rules" : ruler.storage_local_directory;
+}
+std::string Config::rule_path() const {
+  return ruler.rule_path.empty() ? common.path_prefix + "/rules-temp" : ruler.rule_path;
+}
 
 util::Result<Config> parse_config(std::string_view yaml) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    return util::Error{"invalid YAML: " + std::string(e.what())};
-  }
+  auto root = config::parse_document(yaml);
+  if (!root.ok()) return root.status_error();
   Config c;
-  FieldReader r(root, "");
+  FieldReader r(*root, "");
   auto section = [&](util::Status st) {
     if (!st.ok()) r.fail(st.error());
   };
@@ -234,9 +235,10 @@ util::Result<Config> parse_config(std::string_view yaml) {
   section(parse_querier(r.child("querier"), c.querier));
   section(parse_compactor(r.child("compactor"), c.compactor));
   section(parse_query_range(r.child("query_range")));
+  section(parse_ruler_config(r.child("ruler"), c.ruler));
   const char* kSingleProcess = "logd is a single process; its store is common.path_prefix";
   for (const char* key : {"schema_config", "storage_config", "memberlist", "distributor", "frontend",
-                          "frontend_worker", "query_scheduler", "ruler", "index_gateway",
+                          "frontend_worker", "query_scheduler", "index_gateway",
                           "bloom_build", "bloom_gateway", "pattern_ingester", "chunk_store_config",
                           "table_manager", "runtime_config", "tracing", "analytics", "operational_config",
                           "ingester_client", "overrides_exporter", "kafka_config"}) {
@@ -248,17 +250,17 @@ util::Result<Config> parse_config(std::string_view yaml) {
 }
 
 util::Result<Config> load_config_file(const std::string& path, bool expand_env) {
-  auto text = fsutil::read_file(path);
-  if (!text.ok()) return util::prefixed("reading config file: ", text.status_error());
+  auto text = config::read_config_file(path);
+  if (!text.ok()) return text.status_error();
   std::string yaml = std::move(*text);
   if (expand_env) {
-    auto expanded = logtail::expand_env(yaml);
+    auto expanded = config::expand_env(yaml);
     if (!expanded.ok()) return util::prefixed(path + ": ", expanded.status_error());
     yaml = std::move(*expanded);
   }
-  auto config = parse_config(yaml);
-  if (!config.ok()) return util::prefixed(path + ": ", config.status_error());
-  return config;
+  auto parsed = parse_config(yaml);
+  if (!parsed.ok()) return util::prefixed(path + ": ", parsed.status_error());
+  return parsed;
 }
 
 util::Status check_config(const Config& c) {
@@ -296,6 +298,7 @@ util::Status check_config(const Config& c) {
     return util::Error{"ingester: chunk_target_size and chunk_block_size must be positive"};
   }
   if (c.ingester.flush_check_period <= 0) return util::Error{"ingester.flush_check_period: must be positive"};
+  if (auto st = check_ruler_config(c.ruler); !st.ok()) return st;
   return {};
 }
 

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "http/tls_options.h"
+#include "logd/ruler_config.h"
 #include "model/time.h"
 #include "push/validate.h"
 #include "util/result.h"
@@ -111,10 +112,13 @@ struct Config {
   LimitsConfig limits_config;
   QuerierConfig querier;
   CompactorConfig compactor;
+  RulerConfig ruler;
 
   std::string wal_dir() const;    // ingester.wal.dir or <path_prefix>/wal
   std::string store_dir() const;  // <path_prefix>/store
   std::string lock_path() const;  // <path_prefix>/logd.lock
+  std::string rules_dir() const;  // ruler.storage.local.directory or <path_prefix>/rules
+  std::string rule_path() const;  // ruler.rule_path or <path_prefix>/rules-temp
 };
 
 // Parses YAML text (an empty document gives the defaults). Errors name the key path.

@@ -123,6 +123,45 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                            }}},
       {"querier.query-timeout", {false, "Query timeout",
                                  [](Config& c, const std::string& v) { return parse_dur(v, c.limits_config.query_timeout); }}},
+      {"ruler.evaluation-interval", {false, "How often rule groups are evaluated (default 1m)",
+                                     [](Config& c, const std::string& v) { return parse_dur(v, c.ruler.evaluation_interval); }}},
+      {"ruler.poll-interval", {false, "How often rule files are re-read (default 1m)",
+                               [](Config& c, const std::string& v) { return parse_dur(v, c.ruler.poll_interval); }}},
+      {"ruler.alertmanager-url", {false, "Comma-separated Alertmanager URLs alerts are sent to",
+                                  [](Config& c, const std::string& v) {
+                                    c.ruler.alertmanager_url = v;
+                                    return std::string();
+                                  }}},
+      {"ruler.alertmanager-use-v2", {true, "Use Alertmanager's v2 API (default true)",
+                                     [](Config& c, const std::string& v) { return parse_bool(v, c.ruler.enable_alertmanager_v2); }}},
+      {"ruler.external.url", {false, "URL alerts link back to (generatorURL, $externalURL)",
+                              [](Config& c, const std::string& v) {
+                                c.ruler.external_url = v;
+                                return std::string();
+                              }}},
+      {"ruler.storage.type", {false, "Rule storage: local",
+                              [](Config& c, const std::string& v) {
+                                c.ruler.storage_type = v;
+                                return std::string();
+                              }}},
+      {"ruler.storage.local.directory", {false, "Rule files: <dir>/<tenant>/<namespace>.yaml (default <path_prefix>/rules)",
+                                         [](Config& c, const std::string& v) {
+                                           c.ruler.storage_local_directory = v;
+                                           return std::string();
+                                         }}},
+      {"ruler.rule-path", {false, "Where the ruler keeps its alert state (default <path_prefix>/rules-temp)",
+                           [](Config& c, const std::string& v) {
+                             c.ruler.rule_path = v;
+                             return std::string();
+                           }}},
+      {"ruler.enable-api", {true, "Serve the rules API (default true)",
+                            [](Config& c, const std::string& v) { return parse_bool(v, c.ruler.enable_api); }}},
+      {"ruler.resend-delay", {false, "Minimum time between resends of a firing alert (default 1m)",
+                              [](Config& c, const std::string& v) { return parse_dur(v, c.ruler.resend_delay); }}},
+      {"ruler.remote-write.enabled", {true, "Send recorded samples to ruler.remote_write.clients",
+                                      [](Config& c, const std::string& v) {
+                                        return parse_bool(v, c.ruler.remote_write_enabled);
+                                      }}},
   };
   return specs;
 }

@@ -9,15 +9,6 @@
 namespace logd {
 namespace {
 
-// Prometheus text format label values escape backslash, double quote and newline.
-void append_label_value(std::string& out, const std::string& v) {
-  for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
-  }
-}
 
 void append_labels(std::string& out, const std::vector<std::string>& names, const std::vector<std::string>& values,
                    const char* extra_name = nullptr, const std::string& extra_value = {}) {
@@ -48,6 +39,15 @@ void header(std::string& out, const std::string& name, const std::string& type, 
 }
 
 }  // namespace
+
+void append_label_value(std::string& out, const std::string& v) {
+  for (char c : v) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '"') out += "\\\"";
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+}
 
 CounterFamily::CounterFamily(std::string name, std::string help, std::vector<std::string> label_names)
     : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)) {}

@@ -77,6 +77,9 @@ class Metrics {
   std::function<void(std::string&)> collector_;
 };
 
+// Appends a label value escaped as the text format wants (backslash, double quote, newline).
+void append_label_value(std::string& out, const std::string& v);
+
 // Appends `# HELP`, `# TYPE` and one sample line for an unlabelled gauge or counter.
 void render_single(std::string& out, const std::string& name, const std::string& type, const std::string& help,
                    double value);

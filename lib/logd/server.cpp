@@ -3,8 +3,10 @@
 #include <filesystem>
 #include <iostream>
 
+#include "logd/ruler_metrics.h"
 #include "model/time.h"
 #include "store/stale_temporaries.h"
+#include "util/clock.h"
 
 namespace logd {
 namespace {
@@ -88,8 +90,10 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ao.query_limits.max_concurrent = static_cast<int>(config.querier.max_concurrent);
   ao.tail_max_duration = config.querier.tail_max_duration;
   s->api_ = std::make_unique<Api>(ao, *s->querier_, *s->distributor_, s->ingester_.get(), s->metrics_, clock);
-  s->metrics_.set_collector([ing = s->ingester_.get(), store = s->store_.get()](std::string& out) {
+  s->start_ruler(clock);
+  s->metrics_.set_collector([ing = s->ingester_.get(), store = s->store_.get(), r = s->ruler_.get()](std::string& out) {
     render_backend_metrics(out, *ing, *store);
+    render_ruler_metrics(out, r->stats());
   });
 
   http::ServerOptions ho;
@@ -106,11 +110,94 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ho.tls = std::move(*tls);
   s->http_ = std::make_unique<http::Server>(ho);
   s->api_->register_routes(*s->http_);
+  s->ruler_api_ = std::make_unique<RulerApi>(*s->ruler_, *s->api_);
+  s->ruler_api_->register_routes(*s->http_, config.ruler.enable_api);
   if (auto started = s->http_->start(); !started.ok()) {
     return util::prefixed("listening on " + ho.host + ":" + std::to_string(ho.port) + ": ", started.status_error());
   }
   if (auto st = s->start_retention(clock); !st.ok()) return st.status_error();
+  s->ruler_->start();
   return s;
+}
+
+// The ruler over this process's querier; evaluations start with start() once HTTP listens.
+void LogdServer::start_ruler(util::Clock& clock) {
+  const RulerConfig& rc = config_.ruler;
+  rule_store_ = std::make_unique<ruler::LocalRuleStore>(config_.rules_dir());
+  query::Limits limits;
+  limits.max_query_series = static_cast<uint64_t>(config_.limits_config.max_query_series);
+  limits.query_timeout = config_.limits_config.query_timeout;
+  limits.max_query_length = config_.limits_config.max_query_length;
+  limits.max_concurrent = 1;  // groups already run concurrently
+  rule_engine_ = std::make_unique<ruler::ExecutorQueryEngine>(
+      [q = querier_.get()](const std::string& tenant) { return q->source({tenant}); }, limits);
+  ruler::RulerOptions o;
+  o.evaluation_interval_ns = rc.evaluation_interval;
+  o.poll_interval_ns = rc.poll_interval;
+  o.rule_path = config_.rule_path();
+  o.alertmanager.urls = rc.alertmanager_urls();
+  o.alertmanager.api_v2 = rc.enable_alertmanager_v2;
+  o.alertmanager.queue_capacity = static_cast<size_t>(rc.notification_queue_capacity);
+  o.alertmanager.timeout_ns = rc.notification_timeout;
+  o.alertmanager.external_labels = rc.external_labels;
+  o.alertmanager.relabel_configs = rc.alert_relabel_configs;
+  o.alertmanager.basic_auth_username = rc.am_basic_auth_username;
+  o.alertmanager.basic_auth_password = rc.am_basic_auth_password;
+  o.alertmanager.authorization_type = rc.am_auth_type;
+  o.alertmanager.authorization_credentials = rc.am_auth_credentials;
+  o.alertmanager.tls.ca_file = rc.am_tls_ca_path;
+  o.alertmanager.tls.cert_file = rc.am_tls_cert_path;
+  o.alertmanager.tls.key_file = rc.am_tls_key_path;
+  o.alertmanager.tls.insecure_skip_verify = rc.am_tls_insecure_skip_verify;
+  o.resend_delay_ns = rc.resend_delay;
+  o.restore.outage_tolerance_ns = rc.for_outage_tolerance;
+  o.restore.grace_period_ns = rc.for_grace_period;
+  o.external_url = rc.external_url;
+  o.external_labels = rc.external_labels;
+  o.add_org_id_header = rc.remote_write_add_org_id_header;
+  if (rc.remote_write_enabled) {
+    for (const RulerRemoteWriteClient& c : rc.remote_write_clients) {
+      ruler::RemoteWriteConfig w;
+      w.name = c.name;
+      w.url = c.url;
+      w.remote_timeout_ns = c.remote_timeout;
+      w.headers.assign(c.headers.begin(), c.headers.end());
+      w.basic_auth_username = c.basic_auth_username;
+      w.basic_auth_password = c.basic_auth_password;
+      w.bearer_token = c.bearer_token;
+      w.tls.ca_file = c.tls_ca_file;
+      w.tls.cert_file = c.tls_cert_file;
+      w.tls.key_file = c.tls_key_file;
+      w.tls.insecure_skip_verify = c.tls_insecure_skip_verify;
+      w.capacity = static_cast<size_t>(c.capacity);
+      w.max_samples_per_send = static_cast<size_t>(c.max_samples_per_send);
+      w.batch_send_deadline_ns = c.batch_send_deadline;
+      w.min_backoff_ns = c.min_backoff;
+      w.max_backoff_ns = c.max_backoff;
+      w.retry_on_http_429 = c.retry_on_http_429;
+      o.remote_write.push_back(std::move(w));
+    }
+  }
+  o.workers = static_cast<int>(config_.querier.max_concurrent);
+  auto split = [](const std::string& csv) {
+    std::set<std::string> out;
+    size_t start = 0;
+    while (start < csv.size()) {
+      size_t comma = csv.find(',', start);
+      std::string t = csv.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!t.empty()) out.insert(t);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    return out;
+  };
+  o.enabled_tenants = split(rc.enabled_tenants);
+  o.disabled_tenants = split(rc.disabled_tenants);
+  o.log = [l = &logger_](const std::string& level, const std::string& msg, const std::string& fields) {
+    LogLevel lv = level == "error" ? LogLevel::kError : level == "warn" ? LogLevel::kWarn : LogLevel::kInfo;
+    l->log(lv, msg, "component=ruler " + fields);
+  };
+  ruler_ = std::make_unique<ruler::Ruler>(std::move(o), *rule_store_, *rule_engine_, clock);
 }
 
 util::Status LogdServer::start_retention(util::Clock& clock) {
@@ -147,6 +234,7 @@ util::Status LogdServer::start_retention(util::Clock& clock) {
 util::Status LogdServer::shutdown() {
   if (stopped_) return {};
   stopped_ = true;
+  if (ruler_) ruler_->stop();
   if (retention_) retention_->stop();
   if (http_) http_->stop();
   util::Status flushed;

@@ -1,8 +1,9 @@
 // LogdServer: one logd process assembled from its parts, in dependency order:
 //   data-dir lock -> chunk store -> ingester (replays the WAL) -> distributor, querier
+//   -> ruler (its rule store and an in-process query engine over the querier)
 //   -> API routes on the HTTP server.
-// shutdown() reverses it: stop accepting (in-flight requests finish), flush every stream to the
-// store, release the lock.
+// shutdown() reverses it: stop the ruler (its alert state is saved), stop accepting (in-flight
+// requests finish), flush every stream to the store, release the lock.
 //
 // Thread-safety: start/shutdown from one thread (main); the running server is driven by its
 // HTTP threads.
@@ -22,7 +23,11 @@
 #include "logd/logger.h"
 #include "logd/metrics.h"
 #include "logd/retention_runner.h"
+#include "logd/ruler_api.h"
 #include "query/querier.h"
+#include "ruler/query_engine.h"
+#include "ruler/rule_store.h"
+#include "ruler/ruler.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/result.h"
@@ -44,6 +49,7 @@ class LogdServer {
  private:
   LogdServer() = default;
   util::Status start_retention(util::Clock& clock);
+  void start_ruler(util::Clock& clock);
 
   Config config_;
   Logger logger_;
@@ -56,6 +62,10 @@ class LogdServer {
   std::unique_ptr<Api> api_;
   std::unique_ptr<http::Server> http_;
   std::unique_ptr<RetentionRunner> retention_;  // with compactor.retention_enabled
+  std::unique_ptr<ruler::RuleStore> rule_store_;
+  std::unique_ptr<ruler::QueryEngine> rule_engine_;
+  std::unique_ptr<ruler::Ruler> ruler_;
+  std::unique_ptr<RulerApi> ruler_api_;
   bool stopped_ = false;
 };
 

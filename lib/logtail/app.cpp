@@ -11,6 +11,7 @@
 #include "discovery/file_sd.h"
 #include "discovery/kubernetes_sd.h"
 #include "logtail/app_impl.h"
+#include "stages/stages_yaml.h"
 
 namespace logtail {
 namespace {
@@ -220,9 +221,11 @@ util::Result<std::unique_ptr<App::Impl>> build_impl(Config config, AppOptions op
   // Pipelines: one per scrape config (stdin uses the first; without one, an empty pipeline).
   for (size_t i = 0; i < c.scrape_configs.size(); ++i) {
     const ScrapeConfig& sc = c.scrape_configs[i];
-    YAML::Node node = sc.pipeline_stages ? YAML::Node(*sc.pipeline_stages) : YAML::Node();
-    auto p = stages::Pipeline::compile(node, {.registry = impl->registry, .job_name = sc.job_name, .clock = &clock});
-    if (!p.ok()) return util::prefixed("scrape_configs[" + std::to_string(i) + "].pipeline_stages: ", p.status_error());
+    auto specs = stages::parse_pipeline_stages(sc.pipeline_stages,
+                                               "scrape_configs[" + std::to_string(i) + "].pipeline_stages");
+    if (!specs.ok()) return specs.status_error();
+    auto p = stages::Pipeline::compile(*specs, {.registry = impl->registry, .job_name = sc.job_name, .clock = &clock});
+    if (!p.ok()) return p.status_error();  // names the stage's key path
     impl->pipelines.push_back(std::move(*p));
     impl->targets.push_back(build_file_targets(sc, impl->hostname));
     auto ds = make_discovery(sc, i, options.use_inotify);
@@ -230,7 +233,7 @@ util::Result<std::unique_ptr<App::Impl>> build_impl(Config config, AppOptions op
     impl->discovery.push_back(std::move(*ds));
   }
   if (impl->pipelines.empty()) {
-    auto p = stages::Pipeline::compile(YAML::Node(), {.registry = impl->registry, .clock = &clock});
+    auto p = stages::Pipeline::compile({}, {.registry = impl->registry, .clock = &clock});
     impl->pipelines.push_back(std::move(*p));
   }
 

@@ -15,17 +15,14 @@
 #include <string_view>
 #include <vector>
 
+#include "client/config.h"
 #include "discovery/kubernetes_sd.h"
-#include "logtail/config_env.h"
+#include "config/env_expand.h"
 #include "logtail/config_sources.h"
 #include "model/labels.h"
 #include "model/time.h"
 #include "relabel/relabel_rule.h"
 #include "util/result.h"
-
-namespace YAML {
-class Node;
-}
 
 namespace logtail {
 
@@ -49,44 +46,11 @@ struct ServerConfig {
   bool enable_runtime_reload = false;
 };
 
-struct BasicAuthConfig {
-  std::string username;
-  std::string password;
-  std::string password_file;
-};
-
-struct TlsConfig {
-  std::string ca_file;
-  std::string cert_file;
-  std::string key_file;
-  std::string server_name;
-  bool insecure_skip_verify = false;
-  std::string min_version;  // "TLS12", "TLS13"; empty = library default
-};
-
-struct BackoffConfig {
-  int64_t min_period = 500 * model::kNanosPerMilli;
-  int64_t max_period = 5 * model::kNanosPerMinute;
-  int64_t max_retries = 10;
-};
-
-struct ClientConfig {
-  std::string url;
-  std::string name;  // for metrics; defaults to a hash of the config in Promtail
-  std::string tenant_id;
-  int64_t batchwait = 1 * model::kNanosPerSecond;
-  int64_t batchsize = 1048576;  // bytes
-  std::map<std::string, std::string> headers;
-  BasicAuthConfig basic_auth;
-  std::string bearer_token;
-  std::string bearer_token_file;
-  std::string proxy_url;
-  TlsConfig tls_config;
-  BackoffConfig backoff_config;
-  bool drop_rate_limited_batches = false;
-  model::LabelSet external_labels;
-  int64_t timeout = 10 * model::kNanosPerSecond;
-};
+// The clients section is the push client's own configuration (lib/client/config.h).
+using BasicAuthConfig = client::BasicAuthConfig;
+using TlsConfig = client::TlsConfig;
+using BackoffConfig = client::BackoffConfig;
+using ClientConfig = client::ClientConfig;
 
 struct PositionsConfig {
   std::string filename = "/var/log/positions.yaml";
@@ -117,10 +81,10 @@ struct ScrapeConfig {
   std::optional<PushApiSourceConfig> loki_push_api;  // a push receiver instead of files
   std::optional<JournalSourceConfig> journal;         // the systemd journal instead of files
   std::vector<relabel::RelabelRule> relabel_configs;
-  // The `pipeline_stages` list exactly as written (a YAML sequence), for the stages module to
-  // compile; null when absent or empty. Errors there should be reported under
-  // "scrape_configs[<i>].pipeline_stages".
-  std::shared_ptr<const YAML::Node> pipeline_stages;
+  // The `pipeline_stages` list as written (YAML text of a sequence), for the stages module to
+  // read (stages/stages_yaml.h) and compile when the app starts, as Promtail does; empty when
+  // absent or empty. Errors there are reported under "scrape_configs[<i>].pipeline_stages".
+  std::string pipeline_stages;
 };
 
 struct LimitsConfig {
@@ -155,7 +119,7 @@ struct Config {
 
 struct ParseOptions {
   bool expand_env = false;  // -config.expand-env
-  EnvLookup env_lookup;     // for tests; getenv when empty
+  config::EnvLookup env_lookup;  // for tests; getenv when empty
 };
 
 // Parses promtail.yaml text. Errors name the key path, e.g.

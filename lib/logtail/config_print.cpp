@@ -1,29 +1,17 @@
 // print_config(): the effective configuration for -print-config-stderr, defaults filled in.
 #include <yaml-cpp/yaml.h>
 
+#include "config/yaml_print.h"
 #include "logtail/config.h"
 #include "relabel/relabel_yaml.h"
 
 namespace logtail {
 namespace {
 
-// Durations print in Go's time.Duration form, as Promtail prints them ("10s", "5m0s").
-std::string duration(int64_t ns) { return model::format_duration_go(ns); }
-
-// Secrets never reach stderr; an unset secret stays empty so the output shows it is unset.
-std::string secret(const std::string& s) { return s.empty() ? std::string() : "<secret>"; }
-
-YAML::Node string_map(const std::map<std::string, std::string>& m) {
-  YAML::Node n(YAML::NodeType::Map);
-  for (const auto& [k, v] : m) n[k] = v;
-  return n;
-}
-
-YAML::Node labels(const model::LabelSet& ls) {
-  YAML::Node n(YAML::NodeType::Map);
-  for (const auto& l : ls) n[l.name] = l.value;
-  return n;
-}
+using config::print_duration;
+using config::print_labels;
+using config::print_secret;
+using config::print_string_map;
 
 YAML::Node server(const ServerConfig& s) {
   YAML::Node n;
@@ -35,10 +23,10 @@ YAML::Node server(const ServerConfig& s) {
   n["grpc_listen_address"] = s.grpc_listen_address;
   n["grpc_listen_port"] = s.grpc_listen_port;
   n["register_instrumentation"] = s.register_instrumentation;
-  n["graceful_shutdown_timeout"] = duration(s.graceful_shutdown_timeout);
-  n["http_server_read_timeout"] = duration(s.http_server_read_timeout);
-  n["http_server_write_timeout"] = duration(s.http_server_write_timeout);
-  n["http_server_idle_timeout"] = duration(s.http_server_idle_timeout);
+  n["graceful_shutdown_timeout"] = print_duration(s.graceful_shutdown_timeout);
+  n["http_server_read_timeout"] = print_duration(s.http_server_read_timeout);
+  n["http_server_write_timeout"] = print_duration(s.http_server_write_timeout);
+  n["http_server_idle_timeout"] = print_duration(s.http_server_idle_timeout);
   n["log_level"] = s.log_level;
   n["log_format"] = s.log_format;
   n["http_path_prefix"] = s.http_path_prefix;
@@ -52,13 +40,13 @@ YAML::Node client(const ClientConfig& c) {
   n["url"] = c.url;
   n["name"] = c.name;
   n["tenant_id"] = c.tenant_id;
-  n["batchwait"] = duration(c.batchwait);
+  n["batchwait"] = print_duration(c.batchwait);
   n["batchsize"] = c.batchsize;
-  n["headers"] = string_map(c.headers);
+  n["headers"] = print_string_map(c.headers);
   n["basic_auth"]["username"] = c.basic_auth.username;
-  n["basic_auth"]["password"] = secret(c.basic_auth.password);
+  n["basic_auth"]["password"] = print_secret(c.basic_auth.password);
   n["basic_auth"]["password_file"] = c.basic_auth.password_file;
-  n["bearer_token"] = secret(c.bearer_token);
+  n["bearer_token"] = print_secret(c.bearer_token);
   n["bearer_token_file"] = c.bearer_token_file;
   n["proxy_url"] = c.proxy_url;
   n["tls_config"]["ca_file"] = c.tls_config.ca_file;
@@ -67,12 +55,12 @@ YAML::Node client(const ClientConfig& c) {
   n["tls_config"]["server_name"] = c.tls_config.server_name;
   n["tls_config"]["insecure_skip_verify"] = c.tls_config.insecure_skip_verify;
   n["tls_config"]["min_version"] = c.tls_config.min_version;
-  n["backoff_config"]["min_period"] = duration(c.backoff_config.min_period);
-  n["backoff_config"]["max_period"] = duration(c.backoff_config.max_period);
+  n["backoff_config"]["min_period"] = print_duration(c.backoff_config.min_period);
+  n["backoff_config"]["max_period"] = print_duration(c.backoff_config.max_period);
   n["backoff_config"]["max_retries"] = c.backoff_config.max_retries;
   n["drop_rate_limited_batches"] = c.drop_rate_limited_batches;
-  n["external_labels"] = labels(c.external_labels);
-  n["timeout"] = duration(c.timeout);
+  n["external_labels"] = print_labels(c.external_labels);
+  n["timeout"] = print_duration(c.timeout);
   return n;
 }
 
@@ -85,7 +73,7 @@ YAML::Node scrape(const ScrapeConfig& s) {
     YAML::Node targets(YAML::NodeType::Sequence);
     for (const auto& t : sc.targets) targets.push_back(t);
     one["targets"] = targets;
-    one["labels"] = labels(sc.labels);
+    one["labels"] = print_labels(sc.labels);
     statics.push_back(one);
   }
   if (statics.size() > 0) n["static_configs"] = statics;
@@ -95,7 +83,7 @@ YAML::Node scrape(const ScrapeConfig& s) {
     YAML::Node patterns(YAML::NodeType::Sequence);
     for (const auto& p : f.files) patterns.push_back(p);
     one["files"] = patterns;
-    one["refresh_interval"] = duration(f.refresh_interval);
+    one["refresh_interval"] = print_duration(f.refresh_interval);
     files.push_back(one);
   }
   if (files.size() > 0) n["file_sd_configs"] = files;
@@ -118,11 +106,11 @@ YAML::Node scrape(const ScrapeConfig& s) {
       sels.push_back(sn);
     }
     if (sels.size() > 0) kn["selectors"] = sels;
-    if (!k.bearer_token.empty()) kn["bearer_token"] = secret(k.bearer_token);
+    if (!k.bearer_token.empty()) kn["bearer_token"] = print_secret(k.bearer_token);
     if (!k.bearer_token_file.empty()) kn["bearer_token_file"] = k.bearer_token_file;
     if (!k.basic_auth_username.empty()) {
       kn["basic_auth"]["username"] = k.basic_auth_username;
-      kn["basic_auth"]["password"] = secret(k.basic_auth_password);
+      kn["basic_auth"]["password"] = print_secret(k.basic_auth_password);
     }
     if (!k.ca_file.empty()) kn["tls_config"]["ca_file"] = k.ca_file;
     if (!k.cert_file.empty()) kn["tls_config"]["cert_file"] = k.cert_file;
@@ -136,9 +124,9 @@ YAML::Node scrape(const ScrapeConfig& s) {
     YAML::Node sn;
     sn["listen_address"] = c.listen_address;
     sn["listen_protocol"] = c.listen_protocol;
-    sn["idle_timeout"] = duration(c.idle_timeout);
+    sn["idle_timeout"] = print_duration(c.idle_timeout);
     sn["label_structured_data"] = c.label_structured_data;
-    sn["labels"] = labels(c.labels);
+    sn["labels"] = print_labels(c.labels);
     sn["use_incoming_timestamp"] = c.use_incoming_timestamp;
     sn["use_rfc5424_message"] = c.use_rfc5424_message;
     sn["syslog_format"] = c.syslog_format;
@@ -154,19 +142,19 @@ YAML::Node scrape(const ScrapeConfig& s) {
     YAML::Node pn;
     pn["server"]["http_listen_address"] = c.http_listen_address;
     pn["server"]["http_listen_port"] = c.http_listen_port;
-    pn["server"]["http_server_read_timeout"] = duration(c.http_server_read_timeout);
-    pn["server"]["http_server_write_timeout"] = duration(c.http_server_write_timeout);
-    pn["server"]["http_server_idle_timeout"] = duration(c.http_server_idle_timeout);
-    pn["labels"] = labels(c.labels);
+    pn["server"]["http_server_read_timeout"] = print_duration(c.http_server_read_timeout);
+    pn["server"]["http_server_write_timeout"] = print_duration(c.http_server_write_timeout);
+    pn["server"]["http_server_idle_timeout"] = print_duration(c.http_server_idle_timeout);
+    pn["labels"] = print_labels(c.labels);
     pn["use_incoming_timestamp"] = c.use_incoming_timestamp;
     n["loki_push_api"] = pn;
   }
   if (s.journal) {
     const JournalSourceConfig& c = *s.journal;
     YAML::Node jn;
-    jn["max_age"] = duration(c.max_age);
+    jn["max_age"] = print_duration(c.max_age);
     jn["json"] = c.json;
-    jn["labels"] = labels(c.labels);
+    jn["labels"] = print_labels(c.labels);
     jn["path"] = c.path;
     if (!c.matches.empty()) {
       std::string matches;
@@ -178,7 +166,7 @@ YAML::Node scrape(const ScrapeConfig& s) {
   YAML::Node rules(YAML::NodeType::Sequence);
   for (const auto& r : s.relabel_configs) rules.push_back(relabel::relabel_rule_to_yaml(r));
   if (rules.size() > 0) n["relabel_configs"] = rules;
-  if (s.pipeline_stages) n["pipeline_stages"] = YAML::Clone(*s.pipeline_stages);
+  if (!s.pipeline_stages.empty()) n["pipeline_stages"] = YAML::Load(s.pipeline_stages);  // as written
   return n;
 }
 
@@ -191,7 +179,7 @@ std::string print_config(const Config& c) {
   for (const auto& cl : c.clients) clients.push_back(client(cl));
   root["clients"] = clients;
   root["positions"]["filename"] = c.positions.filename;
-  root["positions"]["sync_period"] = duration(c.positions.sync_period);
+  root["positions"]["sync_period"] = print_duration(c.positions.sync_period);
   root["positions"]["ignore_invalid_yaml"] = c.positions.ignore_invalid_yaml;
   YAML::Node scrapes(YAML::NodeType::Sequence);
   for (const auto& s : c.scrape_configs) scrapes.push_back(scrape(s));
@@ -204,15 +192,13 @@ std::string print_config(const Config& c) {
   root["limits_config"]["max_streams"] = l.max_streams;
   root["limits_config"]["max_line_size"] = l.max_line_size;
   root["limits_config"]["max_line_size_truncate"] = l.max_line_size_truncate;
-  root["target_config"]["sync_period"] = duration(c.target_config.sync_period);
+  root["target_config"]["sync_period"] = print_duration(c.target_config.sync_period);
   root["target_config"]["stdin"] = c.target_config.stdin;
   root["global"]["file_watch_config"]["min_poll_frequency"] =
-      duration(c.file_watch_config.min_poll_frequency);
+      print_duration(c.file_watch_config.min_poll_frequency);
   root["global"]["file_watch_config"]["max_poll_frequency"] =
-      duration(c.file_watch_config.max_poll_frequency);
-  YAML::Emitter out;
-  out << root;
-  return std::string(out.c_str()) + "\n";
+      print_duration(c.file_watch_config.max_poll_frequency);
+  return config::emit_document(root);
 }
 
 }  // namespace logtail

@@ -1,5 +1,5 @@
-// The push and listen sources of a promtail.yaml scrape config: `syslog` and `loki_push_api`,
-// parsed strictly with Promtail's keys and defaults (unknown keys are errors naming their path).
+// The push and listen sources of a promtail.yaml scrape config: `syslog`, `loki_push_api` and
+// `journal`, with Promtail's keys and defaults (read strictly by config_sources_yaml.cpp).
 //
 // Thread-safety: pure functions; the configs are values.
 #pragma once
@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "logtail/config_fields.h"
 #include "model/labels.h"
 #include "model/time.h"
 #include "util/result.h"
@@ -61,11 +60,7 @@ struct JournalSourceConfig {
   std::vector<std::string> matches;
 };
 
-// Parse the mapping at `path` (e.g. "scrape_configs[0].syslog").
-util::Status parse_syslog_source(const YAML::Node& node, const std::string& path, SyslogSourceConfig& out);
-util::Status parse_journal_source(const YAML::Node& node, const std::string& path, JournalSourceConfig& out);
 // Splits Promtail's `matches` string into "FIELD=value" terms; rejects "+" and malformed terms.
 util::Result<std::vector<std::string>> parse_journal_matches(const std::string& text);
-util::Status parse_push_api_source(const YAML::Node& node, const std::string& path, PushApiSourceConfig& out);
 
 }  // namespace logtail

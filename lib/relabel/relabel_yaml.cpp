@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "config/field_reader.h"
 #include "model/go_string.h"
 
 namespace relabel {
@@ -13,63 +14,45 @@ util::Error field_error(const std::string& where, const std::string& key, const 
   return util::Error{where + "." + key + ": " + msg};
 }
 
-util::Result<std::string> scalar(const YAML::Node& value, const std::string& where,
-                                 const std::string& key) {
-  if (!value.IsScalar()) return field_error(where, key, "expected a string");
-  return value.Scalar();
-}
-
 }  // namespace
 
 util::Result<RelabelRule> parse_relabel_rule(const YAML::Node& node, const std::string& where) {
   if (!node.IsMap()) return util::Error{where + ": expected a mapping of relabel_config fields"};
+  config::FieldReader r(node, where);
   RelabelConfig c;
-  for (const auto& kv : node) {
-    const std::string key = kv.first.Scalar();
-    const YAML::Node& value = kv.second;
-    if (key != "source_labels" && key != "separator" && key != "regex" && key != "modulus" &&
-        key != "target_label" && key != "replacement" && key != "action") {
-      return util::Error{where + ": unknown field " + model::quote_go_string(key)};
-    }
-    if (value.IsNull()) continue;  // `key:` with no value keeps the default
-    if (key == "source_labels") {
-      if (!value.IsSequence()) return field_error(where, key, "expected a list of label names");
-      c.source_labels_set = true;
-      for (const auto& item : value) {
-        if (!item.IsScalar()) return field_error(where, key, "expected a list of label names");
-        if (!model::is_valid_label_name(item.Scalar())) {
-          return field_error(where, key,
-                             model::quote_go_string(item.Scalar()) + " is not a valid label name");
-        }
-        c.source_labels.push_back(item.Scalar());
+  // The fields Prometheus rejects by presence are told apart from their defaults.
+  if (YAML::Node labels = r.child("source_labels"); labels.IsDefined()) {
+    if (!labels.IsSequence()) return field_error(where, "source_labels", "expected a list of label names");
+    c.source_labels_set = true;
+    for (const auto& item : labels) {
+      if (!item.IsScalar()) return field_error(where, "source_labels", "expected a list of label names");
+      if (!model::is_valid_label_name(item.Scalar())) {
+        return field_error(where, "source_labels", model::quote_go_string(item.Scalar()) + " is not a valid label name");
       }
-      continue;
+      c.source_labels.push_back(item.Scalar());
     }
-    auto text = scalar(value, where, key);
-    if (!text.ok()) return text.status_error();
-    if (key == "separator") {
-      c.separator = *text;
-    } else if (key == "regex") {
-      c.regex = *text;
-      c.regex_set = true;
-    } else if (key == "modulus") {
-      const std::string& s = *text;
-      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), c.modulus);
-      if (ec != std::errc() || end != s.data() + s.size()) {
-        return field_error(where, key, "cannot parse " + model::quote_go_string(s) +
-                                           " as an unsigned integer");
-      }
-    } else if (key == "target_label") {
-      c.target_label = *text;
-    } else if (key == "replacement") {
-      c.replacement = *text;
-    } else {  // action
-      auto action = parse_action(*text);
-      if (!action) {
-        return field_error(where, key, "unknown relabel action " + model::quote_go_string(*text));
-      }
-      c.action = *action;
+  }
+  r.read_string("separator", c.separator);
+  if (r.child("regex").IsDefined()) {
+    r.read_string("regex", c.regex);
+    c.regex_set = true;
+  }
+  if (YAML::Node m = r.child("modulus"); m.IsDefined()) {
+    const std::string s = m.IsScalar() ? m.Scalar() : std::string();
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), c.modulus);
+    if (!m.IsScalar() || ec != std::errc() || end != s.data() + s.size()) {
+      return field_error(where, "modulus", "cannot parse " + model::quote_go_string(s) + " as an unsigned integer");
     }
+  }
+  r.read_string("target_label", c.target_label);
+  r.read_string("replacement", c.replacement);
+  std::optional<std::string> action;
+  r.read_string("action", action);
+  if (auto st = r.finish(); !st.ok()) return st.status_error();
+  if (action) {
+    auto parsed = parse_action(*action);
+    if (!parsed) return field_error(where, "action", "unknown relabel action " + model::quote_go_string(*action));
+    c.action = *parsed;
   }
   auto rule = RelabelRule::compile(std::move(c));
   if (!rule.ok()) return util::prefixed(where + ": ", rule.status_error());

@@ -1,6 +1,5 @@
-// The stage compilers, one per Promtail stage type, and the table that maps stage names to them.
-// Internal to lib/stages: compilers throw ConfigError (see stage_config.h), which
-// Pipeline::compile turns into a util::Error.
+// The stage compilers, one per Promtail stage type: a StageSpec's settings -> a running Stage.
+// Internal to lib/stages. Errors name the stage by its key path (StageSpec::where).
 #pragma once
 
 #include <memory>
@@ -8,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
-
 #include "stages/metric_registry.h"
 #include "stages/pipeline.h"
 #include "stages/stage.h"
-#include "stages/stage_config.h"
+#include "stages/stage_spec.h"
+#include "util/clock.h"
+#include "util/result.h"
 
 namespace re2 {
 class RE2;
@@ -27,40 +26,43 @@ struct CompileContext {
   util::Clock* clock = nullptr;  // never null once compiling
 };
 
-// Compiles a `pipeline_stages` list. Throws ConfigError naming the stage (and its position).
-std::vector<std::unique_ptr<Stage>> compile_stage_list(const YAML::Node& list, const CompileContext& ctx);
+using StageResult = util::Result<std::unique_ptr<Stage>>;
+
+// Compiles a list of specs, in order; the first error stops it.
+util::Result<std::vector<std::unique_ptr<Stage>>> compile_stage_list(const std::vector<StageSpec>& specs,
+                                                                     const CompileContext& ctx);
 // Compiles a nested list into a Pipeline sharing the context's registry.
-Pipeline compile_nested_pipeline(const YAML::Node& list, const CompileContext& ctx);
+util::Result<Pipeline> compile_nested_pipeline(const std::vector<StageSpec>& specs, const CompileContext& ctx);
 
-// Each takes the stage's YAML value (`regex: <value>`).
-std::unique_ptr<Stage> compile_regex(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_json(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_logfmt(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_replace(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_labels(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_structured_metadata(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_static_labels(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_labelallow(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_labeldrop(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_tenant(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_timestamp(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_output(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_template(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_pack(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_decolorize(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_match(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_drop(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_limit(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_sampling(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_multiline(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_docker(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_cri(const YAML::Node& cfg, const CompileContext& ctx);
-std::unique_ptr<Stage> compile_metrics(const YAML::Node& cfg, const CompileContext& ctx);
+// `where` is the stage's key path, for messages.
+StageResult compile_regex(const RegexSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_json(const JsonSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_logfmt(const LogfmtSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_replace(const ReplaceSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_labels(const LabelsSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_static_labels(const StaticLabelsSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_label_list(const LabelListSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_tenant(const TenantSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_timestamp(const TimestampSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_output(const OutputSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_template(const TemplateSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_pack(const PackSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_decolorize(const DecolorizeSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_match(const MatchSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_drop(const DropSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_limit(const LimitSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_sampling(const SamplingSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_multiline(const MultilineSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_docker(const DockerSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_cri(const CriSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_metrics(const MetricsSpec& spec, const std::string& where, const CompileContext& ctx);
 
-// An RE2 regex compiled with Go's syntax; a bad pattern fails the stage's configuration.
-std::unique_ptr<re2::RE2> compile_re2(const StageConfig& cfg, const std::string& pattern);
+// An RE2 regex compiled with Go's syntax; a bad pattern is an error naming the stage.
+util::Result<std::unique_ptr<re2::RE2>> compile_re2(const std::string& where, const std::string& pattern);
 
-// The names Promtail accepts, for error messages.
-std::vector<std::string> stage_names();
+// "<where>: <message>": the error of a stage's settings.
+inline util::Error stage_error(const std::string& where, const std::string& message) {
+  return util::Error{where + ": " + message};
+}
 
 }  // namespace stages

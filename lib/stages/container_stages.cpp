@@ -11,20 +11,31 @@ namespace stages {
 
 namespace {
 
-// docker = json + labels + timestamp + output, exactly as Promtail composes it.
-constexpr const char* kDockerStages = R"(
-- json: {expressions: {output: log, stream: stream, timestamp: time}}
-- labels: {stream: }
-- timestamp: {source: timestamp, format: RFC3339Nano}
-- output: {source: output}
-)";
+// A stage of a predefined pipeline, named after the stage that uses it.
+StageSpec nested(std::string where, std::string name, decltype(StageSpec::settings) settings) {
+  return StageSpec{std::move(name), std::move(where), std::move(settings)};
+}
 
-constexpr const char* kCriStages = R"(
-- regex: {expression: '^(?s)(?P<time>\S+?) (?P<stream>stdout|stderr) (?P<flags>\S+?) (?P<content>.*)$'}
-- labels: {stream: }
-- timestamp: {source: time, format: RFC3339Nano}
-- output: {source: content}
-)";
+// docker = json + labels + timestamp + output, exactly as Promtail composes it.
+std::vector<StageSpec> docker_stages(const std::string& where) {
+  return {
+      nested(where, "json", JsonSpec{.expressions = {{"output", "log"}, {"stream", "stream"}, {"timestamp", "time"}}}),
+      nested(where, "labels", LabelsSpec{.mapping = {{"stream", std::nullopt}}}),
+      nested(where, "timestamp", TimestampSpec{.source = "timestamp", .format = "RFC3339Nano"}),
+      nested(where, "output", OutputSpec{.source = "output"}),
+  };
+}
+
+// cri = regex + labels + timestamp + output.
+std::vector<StageSpec> cri_stages(const std::string& where) {
+  return {
+      nested(where, "regex",
+             RegexSpec{.expression = R"(^(?s)(?P<time>\S+?) (?P<stream>stdout|stderr) (?P<flags>\S+?) (?P<content>.*)$)"}),
+      nested(where, "labels", LabelsSpec{.mapping = {{"stream", std::nullopt}}}),
+      nested(where, "timestamp", TimestampSpec{.source = "time", .format = "RFC3339Nano"}),
+      nested(where, "output", OutputSpec{.source = "content"}),
+  };
+}
 
 class DockerStage final : public Stage {
  public:
@@ -96,26 +107,19 @@ class CriStage final : public Stage {
 
 }  // namespace
 
-std::unique_ptr<Stage> compile_docker(const YAML::Node& node, const CompileContext& ctx) {
-  StageConfig cfg(node, "docker");
-  cfg.finish();
-  return std::make_unique<DockerStage>(compile_nested_pipeline(YAML::Load(kDockerStages), ctx));
+StageResult compile_docker(const DockerSpec&, const std::string& where, const CompileContext& ctx) {
+  auto base = compile_nested_pipeline(docker_stages(where), ctx);
+  if (!base.ok()) return base.status_error();
+  return std::unique_ptr<Stage>(std::make_unique<DockerStage>(std::move(*base)));
 }
 
-std::unique_ptr<Stage> compile_cri(const YAML::Node& node, const CompileContext& ctx) {
-  StageConfig cfg(node, "cri");
-  auto max_lines = cfg.integer("max_partial_lines");
-  auto max_size = cfg.string("max_partial_line_size");
-  bool truncate = cfg.boolean("max_partial_line_size_truncate").value_or(false);
-  cfg.finish();
-  uint64_t size = 0;
-  if (max_size) {
-    auto b = model::parse_bytes(*max_size);
-    if (!b.ok()) cfg.fail("invalid size in \"max_partial_line_size\": " + b.error());
-    size = *b;
-  }
-  size_t lines = max_lines && *max_lines > 0 ? static_cast<size_t>(*max_lines) : 100;
-  return std::make_unique<CriStage>(compile_nested_pipeline(YAML::Load(kCriStages), ctx), lines, size, truncate);
+StageResult compile_cri(const CriSpec& spec, const std::string& where, const CompileContext& ctx) {
+  auto base = compile_nested_pipeline(cri_stages(where), ctx);
+  if (!base.ok()) return base.status_error();
+  size_t lines = spec.max_partial_lines && *spec.max_partial_lines > 0 ? static_cast<size_t>(*spec.max_partial_lines)
+                                                                       : 100;
+  return std::unique_ptr<Stage>(std::make_unique<CriStage>(std::move(*base), lines, spec.max_partial_line_size,
+                                                           spec.max_partial_line_size_truncate));
 }
 
 }  // namespace stages

@@ -170,64 +170,49 @@ class SamplingStage final : public Stage {
 
 }  // namespace
 
-std::unique_ptr<Stage> compile_drop(const YAML::Node& node, const CompileContext& ctx) {
-  StageConfig cfg(node, "drop");
+StageResult compile_drop(const DropSpec& spec, const std::string& where, const CompileContext& ctx) {
   DropStage::Config c;
-  auto sources = cfg.string_list("source", true);
-  auto separator = cfg.string("separator");
-  c.value = cfg.string("value");
-  auto expression = cfg.string("expression");
-  auto older_than = cfg.string("older_than");
-  auto longer_than = cfg.string("longer_than");
-  auto reason = cfg.string("drop_counter_reason");
-  cfg.finish();
-  if (!sources && !expression && !older_than && !longer_than) {
-    cfg.fail("at least one of \"source\", \"expression\", \"older_than\" or \"longer_than\" is required");
+  if (!spec.source && !spec.expression && !spec.older_than_ns && !spec.longer_than) {
+    return stage_error(where, "at least one of \"source\", \"expression\", \"older_than\" or \"longer_than\" is required");
   }
-  if (c.value && expression) cfg.fail("\"value\" and \"expression\" cannot both be set");
-  if (c.value && !sources) cfg.fail("\"value\" needs \"source\"");
-  if (sources) c.sources = *sources;
-  if (separator) c.separator = *separator;
-  if (expression) c.expression = compile_re2(cfg, *expression);
-  if (older_than) {
-    auto d = model::parse_duration(*older_than);
-    if (!d.ok()) cfg.fail("invalid duration in \"older_than\": " + d.error());
-    c.older_than_ns = *d;
+  if (spec.value && spec.expression) return stage_error(where, "\"value\" and \"expression\" cannot both be set");
+  if (spec.value && !spec.source) return stage_error(where, "\"value\" needs \"source\"");
+  c.value = spec.value;
+  if (spec.source) c.sources = *spec.source;
+  if (spec.separator) c.separator = *spec.separator;
+  if (spec.expression) {
+    auto re = compile_re2(where, *spec.expression);
+    if (!re.ok()) return re.status_error();
+    c.expression = std::move(*re);
   }
-  if (longer_than) {
-    auto b = model::parse_bytes(*longer_than);
-    if (!b.ok()) cfg.fail("invalid size in \"longer_than\": " + b.error());
-    c.longer_than = *b;
-  }
-  if (reason && !reason->empty()) c.reason = *reason;
-  return std::make_unique<DropStage>(std::move(c), ctx.registry, *ctx.clock);
+  c.older_than_ns = spec.older_than_ns;
+  c.longer_than = spec.longer_than;
+  if (spec.drop_counter_reason && !spec.drop_counter_reason->empty()) c.reason = *spec.drop_counter_reason;
+  return std::unique_ptr<Stage>(std::make_unique<DropStage>(std::move(c), ctx.registry, *ctx.clock));
 }
 
-std::unique_ptr<Stage> compile_limit(const YAML::Node& node, const CompileContext& ctx) {
-  StageConfig cfg(node, "limit");
+StageResult compile_limit(const LimitSpec& spec, const std::string& where, const CompileContext& ctx) {
   LimitStage::Config c;
-  c.rate = cfg.number("rate").value_or(0);
-  c.burst = cfg.integer("burst").value_or(0);
-  c.drop = cfg.boolean("drop").value_or(false);
-  c.by_label_name = cfg.string("by_label_name");
-  auto max_distinct = cfg.integer("max_distinct_labels");
-  cfg.finish();
-  if (c.rate <= 0 || c.burst <= 0) cfg.fail("\"rate\" and \"burst\" must be greater than 0");
+  c.rate = spec.rate;
+  c.burst = spec.burst;
+  c.drop = spec.drop;
+  c.by_label_name = spec.by_label_name;
+  if (c.rate <= 0 || c.burst <= 0) return stage_error(where, "\"rate\" and \"burst\" must be greater than 0");
   if (c.by_label_name && c.by_label_name->empty()) c.by_label_name.reset();
-  if (c.by_label_name && !c.drop) cfg.fail("when rate limiting by label, \"drop\" must be true");
+  if (c.by_label_name && !c.drop) return stage_error(where, "when rate limiting by label, \"drop\" must be true");
   // Promtail raises smaller values to 10000, its minimal reasonable size.
-  if (max_distinct) c.max_distinct_labels = static_cast<size_t>(std::max<int64_t>(*max_distinct, 10000));
-  return std::make_unique<LimitStage>(std::move(c), ctx.registry, *ctx.clock);
+  if (spec.max_distinct_labels) {
+    c.max_distinct_labels = static_cast<size_t>(std::max<int64_t>(*spec.max_distinct_labels, 10000));
+  }
+  return std::unique_ptr<Stage>(std::make_unique<LimitStage>(std::move(c), ctx.registry, *ctx.clock));
 }
 
-std::unique_ptr<Stage> compile_sampling(const YAML::Node& node, const CompileContext& ctx) {
-  StageConfig cfg(node, "sampling");
-  auto rate = cfg.number("rate");
-  auto reason = cfg.string("drop_counter_reason");
-  cfg.finish();
-  if (!rate) cfg.fail("missing required key \"rate\"");
-  if (*rate < 0 || *rate > 1) cfg.fail("\"rate\" must be between 0 and 1");
-  return std::make_unique<SamplingStage>(*rate, reason && !reason->empty() ? *reason : "sampling_stage", ctx.registry);
+StageResult compile_sampling(const SamplingSpec& spec, const std::string& where, const CompileContext& ctx) {
+  const double rate = spec.rate.value_or(0);
+  if (rate < 0 || rate > 1) return stage_error(where, "\"rate\" must be between 0 and 1");
+  std::string reason = spec.drop_counter_reason && !spec.drop_counter_reason->empty() ? *spec.drop_counter_reason
+                                                                                       : "sampling_stage";
+  return std::unique_ptr<Stage>(std::make_unique<SamplingStage>(rate, std::move(reason), ctx.registry));
 }
 
 }  // namespace stages

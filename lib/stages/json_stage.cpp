@@ -50,23 +50,18 @@ class JsonStage final : public Stage {
 
 }  // namespace
 
-std::unique_ptr<Stage> compile_json(const YAML::Node& node, const CompileContext&) {
-  StageConfig cfg(node, "json");
-  auto expressions = cfg.string_map("expressions");
-  auto source = cfg.string("source");
-  bool drop_malformed = cfg.boolean("drop_malformed").value_or(false);
-  cfg.finish();
-  if (!expressions || expressions->empty()) cfg.fail("missing required key \"expressions\"");
-  if (source && source->empty()) cfg.fail("\"source\" cannot be empty");
+StageResult compile_json(const JsonSpec& spec, const std::string& where, const CompileContext&) {
+  if (spec.expressions.empty()) return stage_error(where, "missing required field \"expressions\"");
+  if (spec.source && spec.source->empty()) return stage_error(where, "\"source\" cannot be empty");
   std::vector<std::pair<std::string, jmespath::Expression>> exprs;
-  for (const auto& [name, text] : *expressions) {
+  for (const auto& [name, text] : spec.expressions) {
     // An empty expression means the key of the same name.
     std::string src = text && !text->empty() ? *text : name;
     auto e = jmespath::Expression::compile(src);
-    if (!e.ok()) cfg.fail("could not compile JMES expression for \"" + name + "\": " + e.error());
+    if (!e.ok()) return stage_error(where, "could not compile JMES expression for \"" + name + "\": " + e.error());
     exprs.emplace_back(name, std::move(e).value());
   }
-  return std::make_unique<JsonStage>(std::move(exprs), std::move(source), drop_malformed);
+  return std::unique_ptr<Stage>(std::make_unique<JsonStage>(std::move(exprs), spec.source, spec.drop_malformed));
 }
 
 }  // namespace stages

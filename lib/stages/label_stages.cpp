@@ -11,12 +11,13 @@ namespace {
 // label name <- extracted key, checked at compile time.
 using Mapping = std::vector<std::pair<std::string, std::string>>;
 
-Mapping read_mapping(const YAML::Node& node, const std::string& stage) {
-  auto pairs = StageConfig::as_string_map(node, stage + " stage");
-  if (pairs.empty()) throw ConfigError(stage + " stage: at least one label is required");
+// The mapping of a labels or structured_metadata stage: label name <- extracted key (the same
+// name when empty).
+util::Result<Mapping> label_mapping(const NamedValues& pairs, const std::string& where) {
+  if (pairs.empty()) return stage_error(where, "at least one label is required");
   Mapping out;
-  for (auto& [name, src] : pairs) {
-    if (!model::is_valid_label_name(name)) throw ConfigError(stage + " stage: invalid label name \"" + name + "\"");
+  for (const auto& [name, src] : pairs) {
+    if (!model::is_valid_label_name(name)) return stage_error(where, "invalid label name \"" + name + "\"");
     out.emplace_back(name, src && !src->empty() ? *src : name);
   }
   return out;
@@ -124,49 +125,36 @@ class TenantStage final : public Stage {
 
 }  // namespace
 
-std::unique_ptr<Stage> compile_labels(const YAML::Node& node, const CompileContext&) {
-  return std::make_unique<ExtractedToLabelsStage>(read_mapping(node, "labels"), false);
+StageResult compile_labels(const LabelsSpec& spec, const std::string& where, const CompileContext&) {
+  auto mapping = label_mapping(spec.mapping, where);
+  if (!mapping.ok()) return mapping.status_error();
+  return std::unique_ptr<Stage>(std::make_unique<ExtractedToLabelsStage>(std::move(*mapping), spec.structured_metadata));
 }
 
-std::unique_ptr<Stage> compile_structured_metadata(const YAML::Node& node, const CompileContext&) {
-  return std::make_unique<ExtractedToLabelsStage>(read_mapping(node, "structured_metadata"), true);
-}
-
-std::unique_ptr<Stage> compile_static_labels(const YAML::Node& node, const CompileContext&) {
-  auto pairs = StageConfig::as_string_map(node, "static_labels stage");
-  if (pairs.empty()) throw ConfigError("static_labels stage: at least one label is required");
+StageResult compile_static_labels(const StaticLabelsSpec& spec, const std::string& where, const CompileContext&) {
+  if (spec.labels.empty()) return stage_error(where, "at least one label is required");
   Mapping labels;
-  for (auto& [name, value] : pairs) {
-    if (!model::is_valid_label_name(name)) throw ConfigError("static_labels stage: invalid label name \"" + name + "\"");
-    if (!value || value->empty()) throw ConfigError("static_labels stage: label \"" + name + "\" needs a value");
+  for (const auto& [name, value] : spec.labels) {
+    if (!model::is_valid_label_name(name)) return stage_error(where, "invalid label name \"" + name + "\"");
+    if (!value || value->empty()) return stage_error(where, "label \"" + name + "\" needs a value");
     labels.emplace_back(name, *value);
   }
-  return std::make_unique<StaticLabelsStage>(std::move(labels));
+  return std::unique_ptr<Stage>(std::make_unique<StaticLabelsStage>(std::move(labels)));
 }
 
-std::unique_ptr<Stage> compile_labelallow(const YAML::Node& node, const CompileContext&) {
-  auto names = StageConfig::as_string_list(node, "labelallow stage");
-  if (names.empty()) throw ConfigError("labelallow stage: at least one label name is required");
-  return std::make_unique<LabelListStage>(std::move(names), true);
+StageResult compile_label_list(const LabelListSpec& spec, const std::string& where, const CompileContext&) {
+  if (spec.names.empty()) return stage_error(where, "at least one label name is required");
+  return std::unique_ptr<Stage>(std::make_unique<LabelListStage>(spec.names, spec.allow));
 }
 
-std::unique_ptr<Stage> compile_labeldrop(const YAML::Node& node, const CompileContext&) {
-  auto names = StageConfig::as_string_list(node, "labeldrop stage");
-  if (names.empty()) throw ConfigError("labeldrop stage: at least one label name is required");
-  return std::make_unique<LabelListStage>(std::move(names), false);
-}
-
-std::unique_ptr<Stage> compile_tenant(const YAML::Node& node, const CompileContext&) {
-  StageConfig cfg(node, "tenant");
-  auto label = cfg.string("label");
-  auto source = cfg.string("source");
-  auto value = cfg.string("value");
-  cfg.finish();
-  int set = (label ? 1 : 0) + (source ? 1 : 0) + (value ? 1 : 0);
-  if (set != 1) cfg.fail("exactly one of \"label\", \"source\" or \"value\" is required");
-  if (label) return std::make_unique<TenantStage>(TenantStage::From::kLabel, *label);
-  if (source) return std::make_unique<TenantStage>(TenantStage::From::kSource, *source);
-  return std::make_unique<TenantStage>(TenantStage::From::kValue, *value);
+StageResult compile_tenant(const TenantSpec& spec, const std::string& where, const CompileContext&) {
+  int set = (spec.label ? 1 : 0) + (spec.source ? 1 : 0) + (spec.value ? 1 : 0);
+  if (set != 1) return stage_error(where, "exactly one of \"label\", \"source\" or \"value\" is required");
+  if (spec.label) return std::unique_ptr<Stage>(std::make_unique<TenantStage>(TenantStage::From::kLabel, *spec.label));
+  if (spec.source) {
+    return std::unique_ptr<Stage>(std::make_unique<TenantStage>(TenantStage::From::kSource, *spec.source));
+  }
+  return std::unique_ptr<Stage>(std::make_unique<TenantStage>(TenantStage::From::kValue, *spec.value));
 }
 
 }  // namespace stages

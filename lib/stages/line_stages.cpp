@@ -114,36 +114,23 @@ class DecolorizeStage final : public Stage {
 
 }  // namespace
 
-std::unique_ptr<Stage> compile_output(const YAML::Node& node, const CompileContext&) {
-  StageConfig cfg(node, "output");
-  std::string source = cfg.required_string("source");
-  cfg.finish();
-  return std::make_unique<OutputStage>(std::move(source));
+StageResult compile_output(const OutputSpec& spec, const std::string&, const CompileContext&) {
+  return std::unique_ptr<Stage>(std::make_unique<OutputStage>(spec.source));
 }
 
-std::unique_ptr<Stage> compile_template(const YAML::Node& node, const CompileContext&) {
-  StageConfig cfg(node, "template");
-  std::string source = cfg.required_string("source");
-  std::string text = cfg.required_string("template");
-  cfg.finish();
-  auto t = logql::tmpl::Template::parse(text, "pipeline_template", logql::tmpl::FunctionSet::kPromtail);
-  if (!t.ok()) cfg.fail("invalid template: " + t.error());
-  return std::make_unique<TemplateStage>(std::move(source), std::move(t).value());
+StageResult compile_template(const TemplateSpec& spec, const std::string& where, const CompileContext&) {
+  auto t = logql::tmpl::Template::parse(spec.text, "pipeline_template", logql::tmpl::FunctionSet::kPromtail);
+  if (!t.ok()) return stage_error(where, "invalid template: " + t.error());
+  return std::unique_ptr<Stage>(std::make_unique<TemplateStage>(spec.source, std::move(t).value()));
 }
 
-std::unique_ptr<Stage> compile_pack(const YAML::Node& node, const CompileContext& ctx) {
-  StageConfig cfg(node, "pack");
-  auto labels = cfg.string_list("labels");
-  bool ingest = cfg.boolean("ingest_timestamp").value_or(true);
-  cfg.finish();
-  if (!labels || labels->empty()) cfg.fail("missing required key \"labels\"");
-  return std::make_unique<PackStage>(std::move(*labels), ingest, *ctx.clock);
+StageResult compile_pack(const PackSpec& spec, const std::string& where, const CompileContext& ctx) {
+  if (spec.labels.empty()) return stage_error(where, "missing required field \"labels\"");
+  return std::unique_ptr<Stage>(std::make_unique<PackStage>(spec.labels, spec.ingest_timestamp, *ctx.clock));
 }
 
-std::unique_ptr<Stage> compile_decolorize(const YAML::Node& node, const CompileContext&) {
-  StageConfig cfg(node, "decolorize");
-  cfg.finish();
-  return std::make_unique<DecolorizeStage>();
+StageResult compile_decolorize(const DecolorizeSpec&, const std::string&, const CompileContext&) {
+  return std::unique_ptr<Stage>(std::make_unique<DecolorizeStage>());
 }
 
 }  // namespace stages

@@ -45,16 +45,12 @@ class LogfmtStage final : public Stage {
 
 }  // namespace
 
-std::unique_ptr<Stage> compile_logfmt(const YAML::Node& node, const CompileContext&) {
-  StageConfig cfg(node, "logfmt");
-  auto mapping = cfg.string_map("mapping");
-  auto source = cfg.string("source");
-  cfg.finish();
-  if (!mapping || mapping->empty()) cfg.fail("missing required key \"mapping\"");
-  if (source && source->empty()) cfg.fail("\"source\" cannot be empty");
+StageResult compile_logfmt(const LogfmtSpec& spec, const std::string& where, const CompileContext&) {
+  if (spec.mapping.empty()) return stage_error(where, "missing required field \"mapping\"");
+  if (spec.source && spec.source->empty()) return stage_error(where, "\"source\" cannot be empty");
   std::vector<std::pair<std::string, std::string>> m;
-  for (const auto& [name, key] : *mapping) m.emplace_back(name, key && !key->empty() ? *key : name);
-  return std::make_unique<LogfmtStage>(std::move(m), std::move(source));
+  for (const auto& [name, key] : spec.mapping) m.emplace_back(name, key && !key->empty() ? *key : name);
+  return std::unique_ptr<Stage>(std::make_unique<LogfmtStage>(std::move(m), spec.source));
 }
 
 }  // namespace stages

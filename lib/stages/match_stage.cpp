@@ -66,48 +66,49 @@ class MatchStage final : public Stage {
 
 }  // namespace
 
-std::unique_ptr<Stage> compile_match(const YAML::Node& node, const CompileContext& ctx) {
-  StageConfig cfg(node, "match");
-  std::string selector = cfg.required_string("selector");
-  auto pipeline_name = cfg.string("pipeline_name");
-  std::string action = cfg.string("action").value_or("keep");
-  auto drop_reason = cfg.string("drop_counter_reason");
-  auto nested = cfg.node("stages");
-  cfg.finish();
-  if (pipeline_name && pipeline_name->empty()) cfg.fail("pipeline_name can be omitted but cannot be an empty string");
-  if (action != "keep" && action != "drop") cfg.fail("action should be \"keep\" or \"drop\", not \"" + action + "\"");
-  bool has_stages = nested && nested->IsSequence() && nested->size() > 0;
-  if (action == "keep" && !has_stages) cfg.fail("at least one nested stage is required in \"stages\"");
-  if (action == "drop" && has_stages) cfg.fail("a match stage with action drop cannot have stages");
+StageResult compile_match(const MatchSpec& spec, const std::string& where, const CompileContext& ctx) {
+  const std::string& selector = spec.selector;
+  const std::string& action = spec.action;
+  if (spec.pipeline_name && spec.pipeline_name->empty()) {
+    return stage_error(where, "pipeline_name can be omitted but cannot be an empty string");
+  }
+  if (action != "keep" && action != "drop") {
+    return stage_error(where, "action should be \"keep\" or \"drop\", not \"" + action + "\"");
+  }
+  const bool has_stages = !spec.stages.empty();
+  if (action == "keep" && !has_stages) return stage_error(where, "at least one nested stage is required in \"stages\"");
+  if (action == "drop" && has_stages) return stage_error(where, "a match stage with action drop cannot have stages");
 
   auto expr = logql::parse(selector);
-  if (!expr.ok()) cfg.fail("invalid selector syntax: " + expr.error());
+  if (!expr.ok()) return stage_error(where, "invalid selector syntax: " + expr.error());
   const auto* sel = std::get_if<logql::ast::LogSelector>(&expr->node);
-  if (!sel) cfg.fail("selector must be a log selector, not a metric query: " + selector);
+  if (!sel) return stage_error(where, "selector must be a log selector, not a metric query: " + selector);
   auto matchers = logql::LabelMatchers::compile(sel->matchers);
-  if (!matchers.ok()) cfg.fail("invalid selector: " + matchers.error());
+  if (!matchers.ok()) return stage_error(where, "invalid selector: " + matchers.error());
   std::vector<std::unique_ptr<logql::log::LineFilterStage>> filters;
   for (const auto& st : sel->stages) {
     const auto* lf = std::get_if<logql::ast::LineFilter>(&st);
-    if (!lf) cfg.fail("selector may only use line filters (|=, !=, |~, !~) after the matchers: " + selector);
+    if (!lf) {
+      return stage_error(where, "selector may only use line filters (|=, !=, |~, !~) after the matchers: " + selector);
+    }
     auto f = logql::log::LineFilterStage::compile(*lf);
-    if (!f.ok()) cfg.fail("invalid line filter: " + f.error());
+    if (!f.ok()) return stage_error(where, "invalid line filter: " + f.error());
     filters.push_back(std::move(f).value());
   }
 
   std::optional<Pipeline> pipeline;
   if (action == "keep") {
     CompileContext inner = ctx;
-    if (pipeline_name && ctx.job_name) inner.job_name = *ctx.job_name + "_" + *pipeline_name;
-    try {
-      pipeline.emplace(compile_nested_pipeline(*nested, inner));
-    } catch (const ConfigError& e) {
-      cfg.fail(std::string("in nested stages: ") + e.what());
-    }
+    if (spec.pipeline_name && ctx.job_name) inner.job_name = *ctx.job_name + "_" + *spec.pipeline_name;
+    auto compiled = compile_nested_pipeline(spec.stages, inner);
+    if (!compiled.ok()) return compiled.status_error();  // names the nested stage's own path
+    pipeline.emplace(std::move(*compiled));
   }
-  return std::make_unique<MatchStage>(std::move(matchers).value(), std::move(filters), std::move(pipeline),
-                                      drop_reason && !drop_reason->empty() ? *drop_reason : "match_stage",
-                                      ctx.registry);
+  const auto& reason = spec.drop_counter_reason;
+  return std::unique_ptr<Stage>(std::make_unique<MatchStage>(std::move(matchers).value(), std::move(filters),
+                                                             std::move(pipeline),
+                                                             reason && !reason->empty() ? *reason : "match_stage",
+                                                             ctx.registry));
 }
 
 }  // namespace stages

@@ -67,21 +67,12 @@ class MultilineStage final : public Stage {
 
 }  // namespace
 
-std::unique_ptr<Stage> compile_multiline(const YAML::Node& node, const CompileContext& ctx) {
-  StageConfig cfg(node, "multiline");
-  std::string firstline = cfg.required_string("firstline");
-  auto max_wait = cfg.string("max_wait_time");
-  auto max_lines = cfg.integer("max_lines");
-  cfg.finish();
-  int64_t wait_ns = 3 * model::kNanosPerSecond;
-  if (max_wait) {
-    auto d = model::parse_duration(*max_wait);
-    if (!d.ok()) cfg.fail("invalid duration in \"max_wait_time\": " + d.error());
-    wait_ns = *d;
-  }
-  int64_t lines = max_lines.value_or(128);
-  if (lines <= 0) cfg.fail("\"max_lines\" must be greater than 0");
-  return std::make_unique<MultilineStage>(compile_re2(cfg, firstline), wait_ns, lines, *ctx.clock);
+StageResult compile_multiline(const MultilineSpec& spec, const std::string& where, const CompileContext& ctx) {
+  if (spec.max_lines <= 0) return stage_error(where, "\"max_lines\" must be greater than 0");
+  auto re = compile_re2(where, spec.firstline);
+  if (!re.ok()) return re.status_error();
+  return std::unique_ptr<Stage>(
+      std::make_unique<MultilineStage>(std::move(*re), spec.max_wait_time_ns, spec.max_lines, *ctx.clock));
 }
 
 }  // namespace stages

@@ -15,19 +15,13 @@ Pipeline::Pipeline(Pipeline&&) noexcept = default;
 Pipeline& Pipeline::operator=(Pipeline&&) noexcept = default;
 Pipeline::~Pipeline() = default;
 
-util::Result<Pipeline> Pipeline::compile(const YAML::Node& stages_node, PipelineOptions options) {
+util::Result<Pipeline> Pipeline::compile(const std::vector<StageSpec>& specs, PipelineOptions options) {
   CompileContext ctx;
   util::Clock& clock = options.clock ? *options.clock : util::system_clock();
   ctx.registry = options.registry ? options.registry : std::make_shared<MetricRegistry>(clock);
   ctx.job_name = options.job_name;
   ctx.clock = &clock;
-  try {
-    return Pipeline(compile_stage_list(stages_node, ctx), ctx.registry);
-  } catch (const ConfigError& e) {
-    return util::Error{std::string("pipeline_stages: ") + e.what()};
-  } catch (const YAML::Exception& e) {
-    return util::Error{std::string("pipeline_stages: ") + e.what()};
-  }
+  return compile_nested_pipeline(specs, ctx);
 }
 
 bool Pipeline::buffers() const {

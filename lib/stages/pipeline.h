@@ -1,6 +1,7 @@
 // Pipeline: Promtail's `pipeline_stages` compiled into a chain of stages, run entry by entry.
 //
-//   auto p = stages::Pipeline::compile(scrape_config["pipeline_stages"], {.registry = registry});
+//   auto specs = stages::parse_pipeline_stages(yaml_text, "pipeline_stages");  // stages_yaml.h
+//   auto p = stages::Pipeline::compile(*specs, {.registry = registry});
 //   p->process(entry, [&](stages::Entry& out) { ship(out); });
 //   ... periodically: p->flush(now_ns, sink);   at shutdown: p->drain(sink);
 //
@@ -18,11 +19,10 @@
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
-
 #include "stages/entry.h"
 #include "stages/metric_registry.h"
 #include "stages/stage.h"
+#include "stages/stage_spec.h"
 #include "util/result.h"
 
 namespace stages {
@@ -39,8 +39,8 @@ struct PipelineOptions {
 
 class Pipeline {
  public:
-  // `stages_node` is the `pipeline_stages` YAML list (null or absent: an empty pipeline).
-  static util::Result<Pipeline> compile(const YAML::Node& stages_node, PipelineOptions options = {});
+  // Compiles read stage specs (none: an empty pipeline). Errors name the stage's key path.
+  static util::Result<Pipeline> compile(const std::vector<StageSpec>& specs, PipelineOptions options = {});
 
   // Runs an entry read from a target: seeds the extracted map from the labels, then runs every
   // stage; `sink` receives each entry that comes out (none if dropped or held back).

@@ -48,23 +48,22 @@ class RegexStage final : public Stage {
 }  // namespace
 
 // Shared by regex, replace, multiline and drop: Go's regexp syntax is RE2's.
-std::unique_ptr<RE2> compile_re2(const StageConfig& cfg, const std::string& pattern) {
+util::Result<std::unique_ptr<RE2>> compile_re2(const std::string& where, const std::string& pattern) {
   RE2::Options opts;
   opts.set_log_errors(false);
   auto re = std::make_unique<RE2>(pattern, opts);
-  if (!re->ok()) cfg.fail("invalid regular expression \"" + pattern + "\": " + re->error());
+  if (!re->ok()) return stage_error(where, "invalid regular expression \"" + pattern + "\": " + re->error());
   return re;
 }
 
-std::unique_ptr<Stage> compile_regex(const YAML::Node& node, const CompileContext&) {
-  StageConfig cfg(node, "regex");
-  std::string expression = cfg.required_string("expression");
-  auto source = cfg.string("source");
-  if (source && source->empty()) cfg.fail("\"source\" cannot be empty");
-  cfg.finish();
-  auto re = compile_re2(cfg, expression);
-  if (re->NamedCapturingGroups().empty()) cfg.fail("expression must have at least one named capture group (?P<name>...)");
-  return std::make_unique<RegexStage>(std::move(re), std::move(source));
+StageResult compile_regex(const RegexSpec& spec, const std::string& where, const CompileContext&) {
+  if (spec.source && spec.source->empty()) return stage_error(where, "\"source\" cannot be empty");
+  auto re = compile_re2(where, spec.expression);
+  if (!re.ok()) return re.status_error();
+  if ((*re)->NamedCapturingGroups().empty()) {
+    return stage_error(where, "expression must have at least one named capture group (?P<name>...)");
+  }
+  return std::unique_ptr<Stage>(std::make_unique<RegexStage>(std::move(*re), spec.source));
 }
 
 }  // namespace stages

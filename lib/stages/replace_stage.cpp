@@ -109,21 +109,18 @@ class ReplaceStage final : public Stage {
 
 }  // namespace
 
-std::unique_ptr<Stage> compile_replace(const YAML::Node& node, const CompileContext&) {
-  StageConfig cfg(node, "replace");
-  std::string expression = cfg.required_string("expression");
-  auto source = cfg.string("source");
-  std::string replace = cfg.string("replace").value_or("");
-  cfg.finish();
-  if (source && source->empty()) cfg.fail("\"source\" cannot be empty");
-  auto re = compile_re2(cfg, expression);
+StageResult compile_replace(const ReplaceSpec& spec, const std::string& where, const CompileContext&) {
+  if (spec.source && spec.source->empty()) return stage_error(where, "\"source\" cannot be empty");
+  auto re = compile_re2(where, spec.expression);
+  if (!re.ok()) return re.status_error();
   std::optional<logql::tmpl::Template> tmpl;
-  if (!is_plain_text(replace)) {
-    auto t = logql::tmpl::Template::parse(replace, "pipeline_template", logql::tmpl::FunctionSet::kPromtail);
-    if (!t.ok()) cfg.fail("invalid template in \"replace\": " + t.error());
+  if (!is_plain_text(spec.replace)) {
+    auto t = logql::tmpl::Template::parse(spec.replace, "pipeline_template", logql::tmpl::FunctionSet::kPromtail);
+    if (!t.ok()) return stage_error(where, "invalid template in \"replace\": " + t.error());
     tmpl.emplace(std::move(t).value());
   }
-  return std::make_unique<ReplaceStage>(std::move(re), std::move(source), std::move(replace), std::move(tmpl));
+  return std::unique_ptr<Stage>(
+      std::make_unique<ReplaceStage>(std::move(*re), spec.source, spec.replace, std::move(tmpl)));
 }
 
 }  // namespace stages

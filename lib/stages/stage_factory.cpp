@@ -1,86 +1,49 @@
-// The stage name -> compiler table, and compiling `pipeline_stages` lists.
-#include <map>
-
+// Compiling StageSpecs into stages: each spec's settings type picks its compiler.
 #include "stages/builtin.h"
 
 namespace stages {
 
-namespace {
-
-using Compiler = std::unique_ptr<Stage> (*)(const YAML::Node&, const CompileContext&);
-
-const std::map<std::string, Compiler, std::less<>>& compilers() {
-  static const std::map<std::string, Compiler, std::less<>> table = {
-      {"cri", compile_cri},
-      {"decolorize", compile_decolorize},
-      {"docker", compile_docker},
-      {"drop", compile_drop},
-      {"json", compile_json},
-      {"labelallow", compile_labelallow},
-      {"labeldrop", compile_labeldrop},
-      {"labels", compile_labels},
-      {"limit", compile_limit},
-      {"logfmt", compile_logfmt},
-      {"match", compile_match},
-      {"metrics", compile_metrics},
-      {"multiline", compile_multiline},
-      // The structured_metadata stage's name before Loki 2.9.
-      {"non_indexed_labels", compile_structured_metadata},
-      {"output", compile_output},
-      {"pack", compile_pack},
-      {"regex", compile_regex},
-      {"replace", compile_replace},
-      {"sampling", compile_sampling},
-      {"static_labels", compile_static_labels},
-      {"structured_metadata", compile_structured_metadata},
-      {"template", compile_template},
-      {"tenant", compile_tenant},
-      {"timestamp", compile_timestamp},
-  };
-  return table;
-}
-
-std::string join_names() {
-  std::string out;
-  for (const auto& n : stage_names()) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
-}  // namespace
-
-std::vector<std::string> stage_names() {
-  std::vector<std::string> out;
-  for (const auto& [name, fn] : compilers()) out.push_back(name);
-  return out;
-}
-
-std::vector<std::unique_ptr<Stage>> compile_stage_list(const YAML::Node& list, const CompileContext& ctx) {
+util::Result<std::vector<std::unique_ptr<Stage>>> compile_stage_list(const std::vector<StageSpec>& specs,
+                                                                     const CompileContext& ctx) {
   std::vector<std::unique_ptr<Stage>> out;
-  if (!list.IsDefined() || list.IsNull()) return out;
-  if (!list.IsSequence()) throw ConfigError("expected a list of stages");
-  size_t index = 0;
-  for (const auto& item : list) {
-    std::string where = "stage " + std::to_string(index++);
-    if (!item.IsMap() || item.size() != 1) {
-      throw ConfigError(where + ": each stage must be a map with exactly one key, the stage name");
-    }
-    auto kv = item.begin();
-    std::string name = kv->first.as<std::string>();
-    auto it = compilers().find(name);
-    if (it == compilers().end()) {
-      throw ConfigError(where + ": unknown stage type \"" + name + "\" (known: " + join_names() + ")");
-    }
-    try {
-      out.push_back(it->second(kv->second, ctx));
-    } catch (const ConfigError& e) {
-      throw ConfigError(where + ": " + e.what());
-    }
+  out.reserve(specs.size());
+  for (const StageSpec& spec : specs) {
+    auto stage = std::visit(
+        [&](const auto& settings) -> StageResult {
+          using T = std::decay_t<decltype(settings)>;
+          if constexpr (std::is_same_v<T, RegexSpec>) return compile_regex(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, JsonSpec>) return compile_json(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, LogfmtSpec>) return compile_logfmt(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, ReplaceSpec>) return compile_replace(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, LabelsSpec>) return compile_labels(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, StaticLabelsSpec>) return compile_static_labels(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, LabelListSpec>) return compile_label_list(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, TenantSpec>) return compile_tenant(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, TimestampSpec>) return compile_timestamp(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, OutputSpec>) return compile_output(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, TemplateSpec>) return compile_template(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, PackSpec>) return compile_pack(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, DecolorizeSpec>) return compile_decolorize(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, DropSpec>) return compile_drop(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, LimitSpec>) return compile_limit(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, SamplingSpec>) return compile_sampling(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, MultilineSpec>) return compile_multiline(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, DockerSpec>) return compile_docker(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, CriSpec>) return compile_cri(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, MetricsSpec>) return compile_metrics(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, MatchSpec>) return compile_match(settings, spec.where, ctx);
+        },
+        spec.settings);
+    if (!stage.ok()) return stage.status_error();
+    out.push_back(std::move(*stage));
   }
   return out;
 }
 
-Pipeline compile_nested_pipeline(const YAML::Node& list, const CompileContext& ctx) {
-  return Pipeline(compile_stage_list(list, ctx), ctx.registry);
+util::Result<Pipeline> compile_nested_pipeline(const std::vector<StageSpec>& specs, const CompileContext& ctx) {
+  auto stages = compile_stage_list(specs, ctx);
+  if (!stages.ok()) return stages.status_error();
+  return Pipeline(std::move(*stages), ctx.registry);
 }
 
 }  // namespace stages

@@ -181,22 +181,18 @@ class TimestampStage final : public Stage {
 
 }  // namespace
 
-std::unique_ptr<Stage> compile_timestamp(const YAML::Node& node, const CompileContext& ctx) {
-  StageConfig cfg(node, "timestamp");
-  std::string source = cfg.required_string("source");
-  std::string format = cfg.required_string("format");
-  auto fallbacks = cfg.string_list("fallback_formats");
-  auto location = cfg.string("location");
-  std::string action = cfg.string("action_on_failure").value_or("fudge");
-  cfg.finish();
-  if (location && !logql::tmpl::go_zone_known(*location)) cfg.fail("invalid location specified: unknown time zone " + *location);
-  if (action != "fudge" && action != "skip") cfg.fail("invalid action on failure \"" + action + "\" (supported values are [skip fudge])");
-  std::vector<TimeFormat> formats;
-  formats.emplace_back(format, location, *ctx.clock);
-  if (fallbacks) {
-    for (const auto& f : *fallbacks) formats.emplace_back(f, location, *ctx.clock);
+StageResult compile_timestamp(const TimestampSpec& spec, const std::string& where, const CompileContext& ctx) {
+  if (spec.location && !logql::tmpl::go_zone_known(*spec.location)) {
+    return stage_error(where, "invalid location specified: unknown time zone " + *spec.location);
   }
-  return std::make_unique<TimestampStage>(std::move(source), std::move(formats), action == "fudge");
+  const std::string& action = spec.action_on_failure;
+  if (action != "fudge" && action != "skip") {
+    return stage_error(where, "invalid action on failure \"" + action + "\" (supported values are [skip fudge])");
+  }
+  std::vector<TimeFormat> formats;
+  formats.emplace_back(spec.format, spec.location, *ctx.clock);
+  for (const auto& f : spec.fallback_formats) formats.emplace_back(f, spec.location, *ctx.clock);
+  return std::unique_ptr<Stage>(std::make_unique<TimestampStage>(spec.source, std::move(formats), action == "fudge"));
 }
 
 }  // namespace stages

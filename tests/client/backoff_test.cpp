@@ -5,7 +5,7 @@
 using model::kNanosPerMilli;
 
 TEST_CASE("client backoff: delays double from min_period with jitter, capped at max_period") {
-  logtail::BackoffConfig config;  // Promtail's defaults: 500ms, 5m, 10 retries
+  client::BackoffConfig config;  // Promtail's defaults: 500ms, 5m, 10 retries
   CHECK(config.min_period == 500 * kNanosPerMilli);
   CHECK(config.max_retries == 10);
   client::Backoff b(config, 42);
@@ -21,7 +21,7 @@ TEST_CASE("client backoff: delays double from min_period with jitter, capped at 
 }
 
 TEST_CASE("client backoff: ongoing until max_retries, forever when 0") {
-  logtail::BackoffConfig config;
+  client::BackoffConfig config;
   config.max_retries = 3;
   client::Backoff b(config, 1);
   CHECK(b.ongoing());
@@ -39,7 +39,7 @@ TEST_CASE("client backoff: ongoing until max_retries, forever when 0") {
 }
 
 TEST_CASE("client backoff: min_period >= max_period always waits max_period") {
-  logtail::BackoffConfig config;
+  client::BackoffConfig config;
   config.min_period = config.max_period = 100 * kNanosPerMilli;
   client::Backoff b(config, 7);
   CHECK(b.next_delay() == 100 * kNanosPerMilli);

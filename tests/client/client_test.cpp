@@ -107,8 +107,8 @@ struct Acks {
   }
 };
 
-logtail::ClientConfig config_for(const Receiver& r) {
-  logtail::ClientConfig c;
+client::ClientConfig config_for(const Receiver& r) {
+  client::ClientConfig c;
   c.url = r.url();
   c.batchwait = 3600 * model::kNanosPerSecond;  // only size and stop() cut batches unless a test says so
   c.backoff_config.min_period = 1 * model::kNanosPerMilli;
@@ -125,7 +125,7 @@ client::Entry entry(std::string line, LabelSet labels = {{"job", "varlogs"}}, ui
   return e;
 }
 
-std::unique_ptr<client::Client> make_client(const logtail::ClientConfig& c, client::ClientOptions o = {}) {
+std::unique_ptr<client::Client> make_client(const client::ClientConfig& c, client::ClientOptions o = {}) {
   auto made = client::Client::create(c, std::move(o));
   REQUIRE_MESSAGE(made.ok(), made.error());
   return std::move(*made);
@@ -284,7 +284,7 @@ TEST_CASE("client: receiver down then up: backpressure engages and nothing is lo
     Receiver probe;  // finds a free port, then frees it: nothing listens there for a while
     port = probe.port();
   }
-  logtail::ClientConfig c;
+  client::ClientConfig c;
   c.url = "http://127.0.0.1:" + std::to_string(port) + "/loki/api/v1/push";
   c.batchsize = 200;
   c.batchwait = 10 * model::kNanosPerMilli;
@@ -399,7 +399,7 @@ TEST_CASE("client: metrics render in the Prometheus text format under Promtail's
 }
 
 TEST_CASE("client: an invalid URL is refused at creation") {
-  logtail::ClientConfig c;
+  client::ClientConfig c;
   c.url = "localhost:3100/loki/api/v1/push";
   auto made = client::Client::create(c, {});
   REQUIRE_FALSE(made.ok());
@@ -412,7 +412,7 @@ TEST_CASE("client: a push blocked on a full queue gives up when its cancel flag 
     Receiver probe;  // nothing listens there: the queue fills and stays full
     port = probe.port();
   }
-  logtail::ClientConfig c;
+  client::ClientConfig c;
   c.url = "http://127.0.0.1:" + std::to_string(port) + "/loki/api/v1/push";
   c.batchsize = 100;
   c.batchwait = 10 * model::kNanosPerMilli;

@@ -8,8 +8,8 @@
 
 namespace {
 
-logtail::ClientConfig config_for(std::string url) {
-  logtail::ClientConfig c;
+client::ClientConfig config_for(std::string url) {
+  client::ClientConfig c;
   c.url = std::move(url);
   return c;
 }

@@ -5,6 +5,7 @@
 
 #include "logtail/config.h"
 #include "relabel/relabel.h"
+#include "stages/stages_yaml.h"
 
 namespace {
 
@@ -59,7 +60,7 @@ TEST_CASE("the talk's promtail.yaml parses, with Promtail's defaults elsewhere")
   REQUIRE(s.static_configs.size() == 1);
   CHECK(s.static_configs[0].targets == std::vector<std::string>{"localhost"});
   CHECK(s.static_configs[0].labels.to_string() == R"({__path__="/var/log/*log", job="varlogs"})");
-  CHECK_FALSE(s.pipeline_stages);
+  CHECK(s.pipeline_stages.empty());
   CHECK(c.target_config.sync_period == 10 * model::kNanosPerSecond);
   CHECK(c.limits_config.readline_rate == 10000);
   CHECK(c.limits_config.readline_rate_drop);
@@ -193,10 +194,10 @@ scrape_configs:
 )");
   CHECK(c.scrape_configs[0].static_configs[0].targets.empty());
   CHECK(c.scrape_configs[0].static_configs[0].labels.get("host") == "yourhost");
-  CHECK_FALSE(c.scrape_configs[0].pipeline_stages);
+  CHECK(c.scrape_configs[0].pipeline_stages.empty());
 }
 
-TEST_CASE("pipeline_stages are kept as YAML for the stages module; relabel rules compiled") {
+TEST_CASE("pipeline_stages are kept as YAML text for the stages module; relabel rules compiled") {
   auto c = parse_ok(R"(
 scrape_configs:
   - job_name: app
@@ -215,11 +216,11 @@ scrape_configs:
       - labels: {__path__: /var/log/nginx/access.log, __path_exclude__: '/var/log/nginx/*.gz'}
 )");
   const auto& s = c.scrape_configs[0];
-  REQUIRE(s.pipeline_stages);
-  REQUIRE(s.pipeline_stages->size() == 3);
-  CHECK((*s.pipeline_stages)[0]["regex"]["expression"].as<std::string>() ==
-        "^(?P<ts>\\S+) (?P<level>\\w+)");
-  CHECK((*s.pipeline_stages)[2]["timestamp"]["format"].as<std::string>() == "RFC3339");
+  auto specs = stages::parse_pipeline_stages(s.pipeline_stages, "pipeline_stages");
+  REQUIRE_MESSAGE(specs.ok(), specs.error());
+  REQUIRE(specs->size() == 3);
+  CHECK(std::get<stages::RegexSpec>((*specs)[0].settings).expression == "^(?P<ts>\\S+) (?P<level>\\w+)");
+  CHECK(std::get<stages::TimestampSpec>((*specs)[2].settings).format == "RFC3339");
   REQUIRE(s.file_sd_configs.size() == 1);
   CHECK(s.file_sd_configs[0].refresh_interval == 5 * model::kNanosPerMinute);
   CHECK(s.static_configs[0].labels.get("__path_exclude__") == "/var/log/nginx/*.gz");
@@ -279,8 +280,9 @@ TEST_CASE("print_config shows the effective config, hides secrets and parses bac
   CHECK(again->scrape_configs[0].static_configs[0].labels ==
         c.scrape_configs[0].static_configs[0].labels);
   CHECK(again->scrape_configs[0].relabel_configs[0].config().target_label == "file");
-  REQUIRE(again->scrape_configs[0].pipeline_stages);
-  CHECK((*again->scrape_configs[0].pipeline_stages)[0]["json"]["expressions"]["level"]
-            .as<std::string>() == "lvl");
+  auto specs = stages::parse_pipeline_stages(again->scrape_configs[0].pipeline_stages, "pipeline_stages");
+  REQUIRE(specs.ok());
+  CHECK(std::get<stages::JsonSpec>((*specs)[0].settings).expressions[0] ==
+        std::pair<std::string, std::optional<std::string>>{"level", "lvl"});
   CHECK(logtail::print_config(*again).find("bearer_token: <secret>") != std::string::npos);
 }

@@ -2,13 +2,13 @@
 // client, file positions advance only once all clients acknowledged, lines dropped by a stage
 // do not stall positions, and buffering stages (multiline) never credit a line they may hold.
 #include <doctest/doctest.h>
-#include <yaml-cpp/yaml.h>
 
 #include <atomic>
 #include <chrono>
 #include <thread>
 
 #include "logtail/pipeline_runner.h"
+#include "stages/stages_yaml.h"
 
 namespace {
 
@@ -34,12 +34,12 @@ struct Rig {
       std::make_shared<tail::FileCursor>("/f.log", positions::FileId{1, 1}, model::LabelSet{{"job", "j"}}, 0);
 
   Rig(const std::string& stages_yaml, size_t nclients) {
-    auto p = stages::Pipeline::compile(YAML::Load(stages_yaml));
+    auto p = stages::compile_pipeline_yaml(stages_yaml);
     REQUIRE_MESSAGE(p.ok(), p.error());
     pipelines.push_back(std::move(*p));
     acks = std::make_unique<logtail::AckRouter>(nclients);
     for (size_t i = 0; i < nclients; ++i) {
-      logtail::ClientConfig cc;
+      client::ClientConfig cc;
       cc.url = "http://client" + std::to_string(i) + ":3100/loki/api/v1/push";
       cc.batchwait = 5 * model::kNanosPerMilli;
       client::ClientOptions co;

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
 
 #include "stages/pipeline.h"
+#include "stages/stages_yaml.h"
 
 namespace stages_test {
 
@@ -27,7 +27,7 @@ struct Harness {
     stages::PipelineOptions opts;
     opts.registry = registry;
     opts.clock = &clock;
-    auto p = stages::Pipeline::compile(YAML::Load(yaml), opts);
+    auto p = stages::compile_pipeline_yaml(yaml, opts);
     REQUIRE_MESSAGE(p.ok(), (p.ok() ? "" : p.error()));
     return std::move(p).value();
   }
@@ -59,7 +59,7 @@ struct Harness {
 
 // The error of a pipeline that must not compile.
 inline std::string compile_error(const std::string& yaml) {
-  auto p = stages::Pipeline::compile(YAML::Load(yaml));
+  auto p = stages::compile_pipeline_yaml(yaml);
   REQUIRE_MESSAGE(!p.ok(), yaml);
   return p.error();
 }

@@ -40,7 +40,7 @@ class Executor {
 
   void run() {
     vars_.clear();
-    Value dot = Value::labels(&ctx_);
+    Value dot = ctx_.dot();
     vars_.push_back({"$", dot});
     walk_list(dot, *tree_.root);
   }

@@ -9,7 +9,6 @@
 
 namespace logql::tmpl {
 
-std::string url_query_escape(std::string_view s);  // funcs_encoding.cpp
 
 namespace {
 

@@ -21,6 +21,14 @@ const FuncTable& function_table(FunctionSet set) {
     register_promtail_functions(t);
     return t;
   }();
+  // Prometheus's template functions are text/template's builtins plus its own (no sprig).
+  static const FuncTable kPrometheus = [] {
+    FuncTable t;
+    register_builtin_functions(t);
+    register_prometheus_functions(t);
+    return t;
+  }();
+  if (set == FunctionSet::kPrometheus) return kPrometheus;
   return set == FunctionSet::kPromtail ? kPromtail : kLoki;
 }
 

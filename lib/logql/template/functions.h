@@ -6,6 +6,7 @@
 // The table is built once and is read-only afterwards (safe to share between threads).
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -45,6 +46,11 @@ void register_math_functions(FuncTable& t);
 void register_time_functions(FuncTable& t);
 void register_encoding_functions(FuncTable& t);
 void register_promtail_functions(FuncTable& t);
+void register_prometheus_functions(FuncTable& t);
+
+// Go's url.QueryEscape (unreserved bytes as is, space as '+', the rest %XX), as urlquery and
+// urlencode use it; also Prometheus's graph links.
+std::string url_query_escape(std::string_view s);
 
 // sprig's cast-based conversions of interface{} values (strings are parsed, failures give 0).
 int64_t to_int64(const Value& v);

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "logql/template/function_set.h"
+#include "logql/template/value.h"
 #include "util/result.h"
 
 namespace logql::tmpl {
@@ -27,6 +28,15 @@ class Context {
   // over `.` itself (`{{ . }}`, `{{ range $k, $v := . }}`); the default has no labels.
   virtual void for_each_label(const std::function<void(std::string_view name, std::string_view value)>& fn) const {
     (void)fn;
+  }
+  // The template's `.`: Loki's map of labels by default. Prometheus's alert templates set it to
+  // their data (a map with Labels, Value, ExternalLabels, ExternalURL).
+  virtual Value dot() const { return Value::labels(this); }
+  // The `query` function of Prometheus's template set: runs a query and returns its samples as a
+  // list of maps {Labels, Value}. Contexts without a query engine answer an error.
+  virtual util::Result<Value> query(std::string_view q) const {
+    (void)q;
+    return util::Error{"query is not available in this template"};
   }
 };
 

@@ -1,17 +1,19 @@
-// kubernetes_sd_configs parsing (see config_sd.h). Validation follows Prometheus's
+// kubernetes_sd_configs parsing (see config_yaml.h). Validation follows Prometheus's
 // SDConfig.UnmarshalYAML: a role is required, api_server and kubeconfig_file exclude each other
 // (and kubeconfig_file excludes HTTP client settings), a selector's role must be one the
 // discovery role watches (endpoints and endpointslice also watch pods and services) and appear
 // once.
-#include "logtail/config_sd.h"
+#include "logtail/config_yaml.h"
 
 #include <yaml-cpp/yaml.h>
 
 #include <set>
 
-#include "logtail/config_fields.h"
+#include "config/field_reader.h"
 
 namespace logtail {
+
+using config::FieldReader;
 namespace {
 
 // The selector roles a discovery role accepts: the kinds it watches (Prometheus lists them in

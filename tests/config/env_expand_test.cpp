@@ -1,7 +1,7 @@
 // envsubst syntax as Promtail's -config.expand-env applies it.
 #include <doctest/doctest.h>
 
-#include "logtail/config_env.h"
+#include "config/env_expand.h"
 
 namespace {
 
@@ -12,7 +12,7 @@ std::optional<std::string> env(const std::string& name) {
 }
 
 std::string expand(const std::string& text) {
-  auto r = logtail::expand_env(text, env);
+  auto r = config::expand_env(text, env);
   REQUIRE_MESSAGE(r.ok(), r.error());
   return *r;
 }
@@ -35,11 +35,11 @@ TEST_CASE("expand_env: ${VAR}, $VAR, defaults, escapes") {
 }
 
 TEST_CASE("expand_env: unsupported and malformed references are errors") {
-  CHECK_FALSE(logtail::expand_env("${HOST", env).ok());
-  CHECK_FALSE(logtail::expand_env("${UNSET:-abc", env).ok());
-  auto r = logtail::expand_env("x: ${#HOST}", env);
+  CHECK_FALSE(config::expand_env("${HOST", env).ok());
+  CHECK_FALSE(config::expand_env("${UNSET:-abc", env).ok());
+  auto r = config::expand_env("x: ${#HOST}", env);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error() == "unsupported environment variable reference \"${#HOST}\" (supported: "
                      "${VAR}, ${VAR:-default}, ${VAR-default})");
-  CHECK_FALSE(logtail::expand_env("${HOST/a/b}", env).ok());
+  CHECK_FALSE(config::expand_env("${HOST/a/b}", env).ok());
 }

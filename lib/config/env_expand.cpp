@@ -1,8 +1,8 @@
-#include "logtail/config_env.h"
+#include "config/env_expand.h"
 
 #include <cstdlib>
 
-namespace logtail {
+namespace config {
 namespace {
 
 bool is_name_char(char c) {
@@ -107,4 +107,4 @@ util::Result<std::string> expand_env(std::string_view text, const EnvLookup& loo
   return Expander(text, lookup).run(false);
 }
 
-}  // namespace logtail
+}  // namespace config

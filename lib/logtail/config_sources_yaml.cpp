@@ -1,8 +1,15 @@
-#include "logtail/config_sources.h"
+// syslog, journal and loki_push_api sections of a scrape config (see config_yaml.h).
+#include "logtail/config_yaml.h"
+
+#include <yaml-cpp/yaml.h>
 
 #include <cctype>
 
+#include "config/field_reader.h"
+
 namespace logtail {
+
+using config::FieldReader;
 
 util::Status parse_syslog_source(const YAML::Node& node, const std::string& path, SyslogSourceConfig& s) {
   FieldReader r(node, path);

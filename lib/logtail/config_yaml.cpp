@@ -1,16 +1,19 @@
+// The promtail.yaml reader (see config.h).
 #include "logtail/config.h"
 
 #include <yaml-cpp/yaml.h>
 
 #include <set>
 
-#include "fsutil/atomic_file.h"
+#include "config/field_reader.h"
+#include "config/yaml_document.h"
 #include "discovery/file_sd.h"
-#include "logtail/config_fields.h"
-#include "logtail/config_sd.h"
+#include "logtail/config_yaml.h"
 #include "relabel/relabel_yaml.h"
 
 namespace logtail {
+
+using config::FieldReader;
 namespace {
 
 constexpr int64_t kMaxPort = 65535;
@@ -167,33 +170,13 @@ util::Status parse_file_sd(const YAML::Node& node, const std::string& path, File
   return r.finish();
 }
 
-// Reads a list of mappings at `key`, calling parse(node, path, item) for each.
-template <class T, class Fn>
-void read_list(FieldReader& r, const std::string& key, std::vector<T>& out, Fn parse) {
-  YAML::Node list = r.child(key);
-  if (!list.IsDefined()) return;
-  std::string path = r.path_of(key);
-  if (!list.IsSequence()) {
-    r.fail(path + ": expected a list");
-    return;
-  }
-  for (size_t i = 0; i < list.size(); ++i) {
-    T item;
-    if (auto st = parse(list[i], indexed(path, i), item); !st.ok()) {
-      r.fail(st.error());
-      return;
-    }
-    out.push_back(std::move(item));
-  }
-}
-
 util::Status parse_scrape_config(const YAML::Node& node, const std::string& path, ScrapeConfig& s) {
   FieldReader r(node, path);
   r.read_string("job_name", s.job_name);
   if (s.job_name.empty()) r.fail(path + ".job_name: must be set");
-  read_list(r, "static_configs", s.static_configs, parse_static_config);
-  read_list(r, "file_sd_configs", s.file_sd_configs, parse_file_sd);
-  read_list(r, "kubernetes_sd_configs", s.kubernetes_sd_configs, parse_kubernetes_sd);
+  r.read_list("static_configs", s.static_configs, parse_static_config);
+  r.read_list("file_sd_configs", s.file_sd_configs, parse_file_sd);
+  r.read_list("kubernetes_sd_configs", s.kubernetes_sd_configs, parse_kubernetes_sd);
   if (YAML::Node n = r.child("syslog"); n.IsDefined()) {
     s.syslog.emplace();
     if (auto st = parse_syslog_source(n, r.path_of("syslog"), *s.syslog); !st.ok()) r.fail(st.error());
@@ -218,7 +201,9 @@ util::Status parse_scrape_config(const YAML::Node& node, const std::string& path
     if (!ps.IsSequence()) {
       r.fail(r.path_of("pipeline_stages") + ": expected a list of stages");
     } else if (ps.size() > 0) {
-      s.pipeline_stages = std::make_shared<const YAML::Node>(YAML::Clone(ps));
+      YAML::Emitter text;
+      text << ps;
+      s.pipeline_stages = text.c_str();
     }
   }
   for (const char* key : kUnsupportedSources) {
@@ -283,27 +268,17 @@ util::Status parse_global(const YAML::Node& node, FileWatchConfig& w) {
 }  // namespace
 
 util::Result<Config> parse_config(std::string_view yaml, const ParseOptions& options) {
-  std::string text(yaml);
-  if (options.expand_env) {
-    auto expanded = expand_env(text, options.env_lookup);
-    if (!expanded.ok()) return expanded.status_error();
-    text = std::move(*expanded);
-  }
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    return util::Error{std::string("invalid YAML: ") + e.what()};
-  }
+  auto root = config::parse_document(yaml, {.expand_env = options.expand_env, .env_lookup = options.env_lookup});
+  if (!root.ok()) return root.status_error();
   Config c;
-  FieldReader r(root, "");
+  FieldReader r(*root, "");
   auto section = [&](util::Status st) {
     if (!st.ok()) r.fail(st.error());
   };
   section(parse_server(r.child("server"), c.server));
   section(parse_positions(r.child("positions"), c.positions));
-  read_list(r, "clients", c.clients, parse_client);
-  read_list(r, "scrape_configs", c.scrape_configs, parse_scrape_config);
+  r.read_list("clients", c.clients, parse_client);
+  r.read_list("scrape_configs", c.scrape_configs, parse_scrape_config);
   section(parse_limits(r.child("limits_config"), c.limits_config));
   section(parse_target_config(r.child("target_config"), c.target_config));
   section(parse_global(r.child("global"), c.file_watch_config));
@@ -329,8 +304,8 @@ util::Result<Config> parse_config(std::string_view yaml, const ParseOptions& opt
 }
 
 util::Result<Config> load_config_file(const std::string& path, const ParseOptions& options) {
-  auto text = fsutil::read_file(path);
-  if (!text.ok()) return util::prefixed("reading config file: ", text.status_error());
+  auto text = config::read_config_file(path);
+  if (!text.ok()) return text.status_error();
   auto config = parse_config(*text, options);
   if (!config.ok()) return util::prefixed(path + ": ", config.status_error());
   return config;

@@ -1,5 +1,6 @@
-// `-config.expand-env=true`: environment variable references in promtail.yaml are replaced
-// before the YAML is parsed, with the syntax of github.com/drone/envsubst that Promtail uses:
+// `-config.expand-env=true` (logtail's and logd's): environment variable references in a
+// configuration file are replaced before the YAML is parsed, with the syntax of
+// github.com/drone/envsubst that Promtail and Loki use:
 //   ${VAR}, $VAR            the value, or "" when VAR is unset
 //   ${VAR:-default}         default when VAR is unset or empty (":=" is the same here)
 //   ${VAR-default}          default when VAR is unset ("=" is the same here)
@@ -17,11 +18,11 @@
 
 #include "util/result.h"
 
-namespace logtail {
+namespace config {
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
 
 // Expands references in `text`, reading variables through `lookup` (getenv by default).
 util::Result<std::string> expand_env(std::string_view text, const EnvLookup& lookup = {});
 
-}  // namespace logtail
+}  // namespace config

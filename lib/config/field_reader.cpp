@@ -1,12 +1,13 @@
-#include "logtail/config_fields.h"
+#include "config/field_reader.h"
 
 #include <charconv>
 #include <cstdlib>
 
 #include "model/go_string.h"
 #include "model/time.h"
+#include "util/go_bool.h"
 
-namespace logtail {
+namespace config {
 
 FieldReader::FieldReader(const YAML::Node& node, std::string path)
     : node_(node), path_(std::move(path)) {
@@ -48,6 +49,18 @@ bool FieldReader::scalar(const std::string& key, std::string& out) {
 
 void FieldReader::read_string(const std::string& key, std::string& out) { scalar(key, out); }
 
+void FieldReader::read_string(const std::string& key, std::optional<std::string>& out) {
+  std::string s;
+  if (scalar(key, s)) out = std::move(s);
+}
+
+void FieldReader::read_required_string(const std::string& key, std::string& out) {
+  if (!scalar(key, out) || out.empty()) {
+    fail((path_.empty() ? std::string("configuration") : path_) + ": missing required field " +
+         model::quote_go_string(key));
+  }
+}
+
 void FieldReader::read_bool(const std::string& key, bool& out) {
   std::string s;
   if (!scalar(key, s)) return;
@@ -58,6 +71,8 @@ void FieldReader::read_bool(const std::string& key, bool& out) {
     out = true;
   } else if (kFalse.count(s)) {
     out = false;
+  } else if (auto go = util::parse_go_bool(s); weak_ && go) {
+    out = *go;
   } else {
     fail(path_of(key) + ": cannot parse " + model::quote_go_string(s) + " as a boolean");
   }
@@ -76,6 +91,14 @@ void FieldReader::read_int(const std::string& key, int64_t& out, int64_t min, in
   } else {
     out = v;
   }
+}
+
+void FieldReader::read_int(const std::string& key, std::optional<int64_t>& out, int64_t min, int64_t max) {
+  read_optional(key, out, [&](int64_t& v) { read_int(key, v, min, max); });
+}
+
+void FieldReader::read_double(const std::string& key, std::optional<double>& out) {
+  read_optional(key, out, [&](double& v) { read_double(key, v); });
 }
 
 void FieldReader::read_double(const std::string& key, double& out) {
@@ -103,6 +126,18 @@ void FieldReader::read_duration(const std::string& key, int64_t& out) {
   }
 }
 
+void FieldReader::read_duration(const std::string& key, std::optional<int64_t>& out) {
+  read_optional(key, out, [&](int64_t& v) { read_duration(key, v); });
+}
+
+void FieldReader::read_bytes(const std::string& key, std::optional<uint64_t>& out) {
+  read_optional(key, out, [&](uint64_t& v) {
+    int64_t bytes = 0;
+    read_bytes(key, bytes);
+    v = static_cast<uint64_t>(bytes);
+  });
+}
+
 void FieldReader::read_bytes(const std::string& key, int64_t& out) {
   std::string s;
   if (!scalar(key, s)) return;
@@ -114,9 +149,18 @@ void FieldReader::read_bytes(const std::string& key, int64_t& out) {
   }
 }
 
-void FieldReader::read_string_list(const std::string& key, std::vector<std::string>& out) {
+void FieldReader::read_string_list(const std::string& key, std::optional<std::vector<std::string>>& out,
+                                   bool scalar_ok) {
+  read_optional(key, out, [&](std::vector<std::string>& v) { read_string_list(key, v, scalar_ok); });
+}
+
+void FieldReader::read_string_list(const std::string& key, std::vector<std::string>& out, bool scalar_ok) {
   YAML::Node n = child(key);
   if (!n.IsDefined()) return;
+  if (scalar_ok && n.IsScalar()) {
+    out = {n.Scalar()};
+    return;
+  }
   if (!n.IsSequence()) {
     fail(path_of(key) + ": expected a list of strings");
     return;
@@ -132,6 +176,15 @@ void FieldReader::read_string_list(const std::string& key, std::vector<std::stri
 }
 
 void FieldReader::read_string_map(const std::string& key, std::map<std::string, std::string>& out) {
+  std::optional<std::vector<std::pair<std::string, std::optional<std::string>>>> pairs;
+  read_optional(key, pairs, [&](auto& v) { read_named_values(key, v); });
+  if (!pairs) return;
+  out.clear();
+  for (auto& [name, value] : *pairs) out[name] = value.value_or("");
+}
+
+void FieldReader::read_named_values(const std::string& key,
+                                    std::vector<std::pair<std::string, std::optional<std::string>>>& out) {
   YAML::Node n = child(key);
   if (!n.IsDefined()) return;
   if (!n.IsMap()) {
@@ -144,7 +197,7 @@ void FieldReader::read_string_map(const std::string& key, std::map<std::string, 
       fail(path_of(key) + ": expected a mapping of strings");
       return;
     }
-    out[kv.first.Scalar()] = kv.second.IsNull() ? std::string() : kv.second.Scalar();
+    out.emplace_back(kv.first.Scalar(), kv.second.IsNull() ? std::nullopt : std::optional(kv.second.Scalar()));
   }
 }
 
@@ -193,4 +246,4 @@ util::Status FieldReader::finish() {
   return {};
 }
 
-}  // namespace logtail
+}  // namespace config
