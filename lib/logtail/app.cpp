@@ -261,6 +261,12 @@ util::Result<std::unique_ptr<App::Impl>> build_impl(Config config, AppOptions op
   impl->queue = std::make_unique<ScrapeLineQueue>(options.queue_max_lines, options.queue_max_bytes);
   impl->runner = std::make_unique<PipelineRunner>(&impl->pipelines, &impl->clients, impl->acks.get(),
                                                   impl->queue.get(), options.dry_run_out, clock);
+  if (c.limits_config.readline_rate_enabled) {
+    impl->runner->set_readline_limit({.rate = c.limits_config.readline_rate,
+                                      .burst = c.limits_config.readline_burst,
+                                      .drop = c.limits_config.readline_rate_drop},
+                                     impl->registry);
+  }
   return impl;
 }
 

@@ -242,6 +242,9 @@ util::Status parse_limits(const YAML::Node& node, LimitsConfig& l) {
   if (l.readline_rate_enabled && l.readline_rate <= 0) {
     r.fail("limits_config.readline_rate: must be positive when readline_rate_enabled is set");
   }
+  if (l.readline_rate_enabled && l.readline_burst <= 0) {
+    r.fail("limits_config.readline_burst: must be positive when readline_rate_enabled is set");
+  }
   return r.finish();
 }
 
