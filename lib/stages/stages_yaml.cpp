@@ -171,6 +171,17 @@ util::Status read_no_settings(const YAML::Node& node, const std::string& where, 
   return r.finish();
 }
 
+util::Status read_luhn(const YAML::Node& node, const std::string& where, const std::string&, Settings& out) {
+  LuhnSpec s;
+  FieldReader r = settings_reader(node, where);
+  r.read_string("replacement", s.replacement);
+  r.read_string("source", s.source);
+  r.read_int("min_length", s.min_length, 1, INT32_MAX);
+  if (s.source && s.source->empty()) r.fail(where + ".source: must not be empty");
+  out = std::move(s);
+  return r.finish();
+}
+
 util::Status read_cri(const YAML::Node& node, const std::string& where, const std::string&, Settings& out) {
   CriSpec s;
   FieldReader r = settings_reader(node, where);
@@ -322,6 +333,7 @@ const std::map<std::string, Reader, std::less<>>& readers() {
       {"labels", read_labels},
       {"limit", read_limit},
       {"logfmt", read_logfmt},
+      {"luhn", read_luhn},
       {"match", read_match},
       {"metrics", read_metrics},
       {"multiline", read_multiline},
