@@ -100,6 +100,19 @@ util::Status start_listening_sources(App::Impl& m) {
       if (!l.ok()) return util::prefixed(where, l.status_error());
       m.syslog_listeners.push_back(std::move(*l));
     }
+    if (sc.gelf) {
+      sources::GelfListenerOptions o;
+      o.listen_address = sc.gelf->listen_address;
+      o.use_incoming_timestamp = sc.gelf->use_incoming_timestamp;
+      o.labels = sc.gelf->labels;
+      o.relabel_rules = sc.relabel_configs;
+      o.clock = m.options.clock;
+      auto l = sources::GelfListener::start(std::move(o), [&m, i](model::LabelSet labels, model::Entry e) {
+        m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp, {}, /*cancellable=*/true);
+      });
+      if (!l.ok()) return util::prefixed(where, l.status_error());
+      m.gelf_listeners.push_back(std::move(*l));
+    }
     if (sc.loki_push_api) {
       const PushApiSourceConfig& c = *sc.loki_push_api;
       sources::PushReceiverOptions o;
@@ -341,6 +354,7 @@ bool App::stop_locked() {
   //    client queue (logd down) first, or stopping them would wait for logd.
   m.runner->cancel_unqueued();
   for (auto& l : m.syslog_listeners) l->stop();  // no more unqueued entries after these
+  for (auto& l : m.gelf_listeners) l->stop();
   for (auto& r : m.push_receivers) r->stop();
   for (auto& j : m.journal_readers) j->stop();
   m.queue->close_input();
@@ -371,7 +385,10 @@ bool App::ready() const {
   const Impl& m = *impl_;
   if (!m.started) return false;
   if (m.stdin_mode || !m.config.server.health_check_target) return true;
-  if (!m.syslog_listeners.empty() || !m.push_receivers.empty() || !m.journal_readers.empty()) return true;
+  if (!m.syslog_listeners.empty() || !m.gelf_listeners.empty() || !m.push_receivers.empty() ||
+      !m.journal_readers.empty()) {
+    return true;
+  }
   for (const auto& tm : m.managers) {
     if (tm->files_active() > 0) return true;
   }

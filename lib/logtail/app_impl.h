@@ -20,6 +20,7 @@
 #include "logtail/targets.h"
 #include "positions/positions_store.h"
 #include "positions/positions_syncer.h"
+#include "sources/gelf_listener.h"
 #include "sources/journal_reader.h"
 #include "sources/push_receiver.h"
 #include "sources/syslog_listener.h"
@@ -47,8 +48,9 @@ struct App::Impl {
   // One per scrape config (null without file_sd/kubernetes_sd): feeds managers[i] as targets change.
   std::vector<std::unique_ptr<discovery::DiscoverySet>> discovery;
   std::unique_ptr<PipelineRunner> runner;
-  // Listening sources (syslog, loki_push_api): they feed the runner directly (no positions).
+  // Listening sources (syslog, gelf, loki_push_api): they feed the runner directly (no positions).
   std::vector<std::unique_ptr<sources::SyslogListener>> syslog_listeners;
+  std::vector<std::unique_ptr<sources::GelfListener>> gelf_listeners;
   std::vector<std::unique_ptr<sources::PushReceiver>> push_receivers;
   std::vector<std::unique_ptr<sources::JournalReader>> journal_readers;  // cursor: "journal-<job>"
 
