@@ -182,6 +182,20 @@ util::Status read_luhn(const YAML::Node& node, const std::string& where, const s
   return r.finish();
 }
 
+util::Status read_geoip(const YAML::Node& node, const std::string& where, const std::string&, Settings& out) {
+  GeoipSpec s;
+  FieldReader r = settings_reader(node, where);
+  r.read_required_string("db", s.db);
+  r.read_required_string("source", s.source);
+  r.read_string("db_type", s.db_type);
+  r.reject("custom_lookups", "JMESPath lookups into the raw record");
+  if (s.db_type != "city" && s.db_type != "asn" && s.db_type != "country") {
+    r.fail(where + ".db_type: should be city, asn or country, not \"" + s.db_type + "\"");
+  }
+  out = std::move(s);
+  return r.finish();
+}
+
 util::Status read_cri(const YAML::Node& node, const std::string& where, const std::string&, Settings& out) {
   CriSpec s;
   FieldReader r = settings_reader(node, where);
@@ -327,6 +341,7 @@ const std::map<std::string, Reader, std::less<>>& readers() {
       {"decolorize", read_no_settings},
       {"docker", read_no_settings},
       {"drop", read_drop},
+      {"geoip", read_geoip},
       {"json", read_json},
       {"labelallow", read_label_list},
       {"labeldrop", read_label_list},
