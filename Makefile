@@ -121,8 +121,10 @@ bench: setup
 	@$(MAKE) --no-print-directory $(JOBS) tools bench-tools
 	@BIN=$(abspath $(BUILD)/bin) bash bench/run.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/logd.sh
+	@BIN=$(abspath $(BUILD)/bin) bash bench/logd_s3.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/logtail.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/ruler.sh
+	@BIN=$(abspath $(BUILD)/bin) bash bench/cluster.sh
 
 # bench/loadgen: the push load generator (and null receiver) that bench/logd.sh drives.
 .PHONY: bench-tools

@@ -2,9 +2,9 @@
 _logcli() {
   local cur prev words cword
   _init_completion || return
-  local cmds="query instant-query labels series stats fmt rules"
+  local cmds="query instant-query labels series stats fmt rules delete"
   local global="--addr --org-id --username --password --bearer-token --bearer-token-file --ca-cert --cert --key
-    --tls-skip-verify --store --quiet -q --stats --output -o --timezone -z --help"
+    --tls-skip-verify --store --cache-dir --quiet -q --stats --output -o --timezone -z --help"
   local query="--limit --batch --forward --since --from --to --step --interval --tail -t --delay-for --no-labels
     --include-label --exclude-label --labels-length --colored-output --stdin --stdin-format"
   local instant="--limit --now --forward --no-labels --include-label --exclude-label --labels-length
@@ -14,12 +14,12 @@ _logcli() {
     -o|--output) COMPREPLY=($(compgen -W "default raw jsonl" -- "$cur")); return ;;
     --stdin-format) COMPREPLY=($(compgen -W "raw jsonl" -- "$cur")); return ;;
     -z|--timezone) COMPREPLY=($(compgen -W "Local UTC" -- "$cur")); return ;;
-    --store) _filedir -d; return ;;
+    --store|--cache-dir) _filedir -d; return ;;
     --ca-cert|--cert|--key|--bearer-token-file) _filedir; return ;;
   esac
   local cmd="" w
   for w in "${words[@]:1:cword-1}"; do
-    case "$w" in query|instant-query|labels|series|stats|fmt|rules) cmd=$w; break ;; esac
+    case "$w" in query|instant-query|labels|series|stats|fmt|rules|delete) cmd=$w; break ;; esac
   done
   if [ "$cmd" == rules ]; then
     local sub="" x
@@ -30,6 +30,17 @@ _logcli() {
     else
       _filedir 'y?(a)ml'
     fi
+    return
+  fi
+  if [ "$cmd" == delete ]; then
+    local dsub="" y
+    for y in "${words[@]:1:cword-1}"; do case "$y" in create|list|cancel) dsub=$y ;; esac; done
+    if [ -z "$dsub" ]; then COMPREPLY=($(compgen -W "create list cancel" -- "$cur")); return; fi
+    case "$dsub" in
+      create) COMPREPLY=($(compgen -W "$global --query $range --max-interval" -- "$cur")) ;;
+      cancel) COMPREPLY=($(compgen -W "$global --force" -- "$cur")) ;;
+      *) COMPREPLY=($(compgen -W "$global" -- "$cur")) ;;
+    esac
     return
   fi
   if [ -z "$cmd" ]; then

@@ -11,12 +11,17 @@ _logd() {
     -server.http-tls-key-path= -server.tls-min-version= -store.retention= -target= -help
     -ruler.evaluation-interval= -ruler.poll-interval= -ruler.alertmanager-url= -ruler.alertmanager-use-v2
     -ruler.external.url= -ruler.storage.type= -ruler.storage.local.directory= -ruler.rule-path= -ruler.enable-api
-    -ruler.resend-delay= -ruler.remote-write.enabled"
+    -ruler.resend-delay= -ruler.remote-write.enabled
+    -ingester.lifecycler.ID= -ingester.lifecycler.addr= -ingester.lifecycler.port= -ingester.num-tokens=
+    -ingester.heartbeat-period= -ingester.final-sleep= -ingester.tokens-file-path= -ingester.unregister-on-shutdown
+    -ingester.min-ready-duration= -ring.heartbeat-timeout= -distributor.replication-factor= -ingester.client.timeout=
+    -querier.frontend-address= -querier.worker-parallelism= -querier.query-ingesters-within=
+    -querier.split-queries-by-interval= -querier.max-outstanding-requests-per-tenant="
   case "$cur" in
-    -config.file=*|-common.path-prefix=*|-ingester.wal-dir=*|-server.http-tls-*-path=*|-ruler.storage.local.directory=*|-ruler.rule-path=*)
+    -config.file=*|-common.path-prefix=*|-ingester.wal-dir=*|-server.http-tls-*-path=*|-ruler.storage.local.directory=*|-ruler.rule-path=*|-ingester.tokens-file-path=*)
       local prefix=${cur%%=*}= ; COMPREPLY=($(compgen -f -P "$prefix" -- "${cur#*=}")); return ;;
     -log.level=*) COMPREPLY=($(compgen -P "-log.level=" -W "debug info warn error" -- "${cur#*=}")); return ;;
-    -target=*) COMPREPLY=($(compgen -P "-target=" -W "all" -- "${cur#*=}")); return ;;
+    -target=*) COMPREPLY=($(compgen -P "-target=" -W "all write read backend distributor ingester querier query-frontend compactor" -- "${cur#*=}")); return ;;
     -ruler.storage.type=*) COMPREPLY=($(compgen -P "-ruler.storage.type=" -W "local" -- "${cur#*=}")); return ;;
   esac
   COMPREPLY=($(compgen -W "$flags" -- "$cur"))

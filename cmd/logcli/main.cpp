@@ -8,6 +8,7 @@
 #include <iterator>
 #include <memory>
 
+#include "logcli/delete_command.h"
 #include "logcli/query_backend.h"
 #include "logcli/query_command.h"
 #include "logcli/rules_command.h"
@@ -22,6 +23,7 @@ namespace {
 struct GlobalFlags {
   logcli::ClientOptions client;
   std::string store_dir;
+  std::string cache_dir;
   std::string output = "default";
   std::string timezone = "Local";
   bool quiet = false;
@@ -51,7 +53,11 @@ void add_global_flags(CLI::App& app, GlobalFlags& g) {
   app.add_option("--bearer-token-file", g.client.bearer_token_file, "File holding the bearer token")
       ->envname("LOKI_BEARER_TOKEN_FILE");
   app.add_option("--store", g.store_dir,
-                 "Query a logd data directory (or a copy of one) directly, read-only, instead of a server");
+                 "Query a logd store directly, read-only, instead of a server: a data directory (or a copy of "
+                 "one), or s3://bucket/prefix (endpoint and credentials from AWS_*)");
+  app.add_option("--cache-dir", g.cache_dir,
+                 "With --store s3://...: keep downloaded chunks and index files here between runs "
+                 "(default: $XDG_CACHE_HOME/logkit/<bucket>; \"none\": no cache)");
   app.add_flag("-q,--quiet", g.quiet, "Suppress query metadata");
   app.add_flag("--stats", g.stats, "Show query statistics");
   app.add_option("-o,--output", g.output, "Output format: default, raw, jsonl")
@@ -132,7 +138,11 @@ int run_fmt(const std::string& arg) {
 std::unique_ptr<logcli::QueryBackend> open_backend(GlobalFlags& g) {
   g.client.quiet = g.quiet;
   if (g.store_dir.empty()) return logcli::make_http_backend(g.client);
-  auto b = logcli::open_store_backend(g.store_dir, g.client.org_id);
+  logcli::StoreBackendOptions so;
+  so.location = g.store_dir;
+  so.org_id = g.client.org_id;
+  so.cache_dir = g.cache_dir == "none" ? "" : g.cache_dir.empty() ? logcli::default_store_cache_dir(g.store_dir) : g.cache_dir;
+  auto b = logcli::open_store_backend(so);
   if (!b) {
     std::fprintf(stderr, "logcli: %s\n", b.error().c_str());
     return nullptr;
@@ -220,6 +230,20 @@ int main(int argc, char** argv) {
                    "Evaluation time: RFC3339, unix seconds or ns (default: now, or just after the last stdin entry)");
   eval->add_option("--external-url", eval_opts.external_url, "$externalURL and generatorURL base in templates");
 
+  auto* del = app.add_subcommand("delete", "Create, list or cancel delete requests (the server's delete API)");
+  del->require_subcommand(1);
+  logcli::DeleteCreateOptions del_opts;
+  auto* del_create = del->add_subcommand("create", "Request the deletion of the lines a selector and line filters match");
+  del_create->add_option("--query", del_opts.query, "Stream selector with optional line filters")->required();
+  add_range_flags(del_create, del_opts.range);
+  del_create->add_option("--max-interval", del_opts.max_interval, "Split the request into shards of this duration");
+  auto* del_list = del->add_subcommand("list", "List the tenant's delete requests: id, status, start, end, query");
+  std::string del_id;
+  bool del_force = false;
+  auto* del_cancel = del->add_subcommand("cancel", "Cancel a delete request within its cancel period");
+  del_cancel->add_option("request-id", del_id, "The request's id (from `delete list`)")->required();
+  del_cancel->add_flag("--force", del_force, "Cancel even after the cancel period");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -238,6 +262,13 @@ int main(int argc, char** argv) {
     eval_opts.store_dir = g.store_dir;
     eval_opts.org_id = g.client.org_id;
     return logcli::run_rules_eval(eval_opts, stdout, stderr);
+  }
+  if (*del) {
+    g.client.quiet = g.quiet;
+    logcli::HttpClient client(g.client);
+    if (*del_create) return logcli::run_delete_create(client, del_opts, stdout, stderr);
+    if (*del_list) return logcli::run_delete_list(client, stdout, stderr);
+    return logcli::run_delete_cancel(client, del_id, del_force, stdout, stderr);
   }
   auto backend = open_backend(g);
   if (!backend) return 1;

@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
           std::string("signal=") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
   auto st = (*server)->shutdown();
   if (!st.ok()) {
-    log.log(logd::LogLevel::kError, "flush on shutdown failed: " + st.error());
+    log.log(logd::LogLevel::kError, "flush on shutdown failed (the WAL keeps what was not flushed; the next start replays it): " + st.error());
     return 1;
   }
   log.log(logd::LogLevel::kInfo, "logd stopped");

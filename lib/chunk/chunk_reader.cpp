@@ -131,8 +131,14 @@ util::Result<ChunkReader> ChunkReader::open_file(const std::string& path) {
   if (!f.ok()) return f.status_error();
   auto shared = std::make_shared<const fsutil::MappedFile>(std::move(*f));
   auto c = open(shared->data());
-  if (!c.ok()) return util::prefixed(path + ": ", c.status_error());
-  c->file_ = std::move(shared);
+  if (!c.ok()) return util::Error{path + ": " + c.error(), c.code()};
+  c->owner_ = std::move(shared);
+  return c;
+}
+
+util::Result<ChunkReader> ChunkReader::open_owned(std::string_view bytes, std::shared_ptr<const void> owner) {
+  auto c = open(bytes);
+  if (c.ok()) c->owner_ = std::move(owner);
   return c;
 }
 
@@ -205,7 +211,7 @@ struct EntryIterator::Dctx {
 };
 
 EntryIterator::EntryIterator(const ChunkReader* reader, int64_t start, int64_t end, Direction dir)
-    : reader_(reader), keep_alive_(reader->file_), start_(start), end_(end), dir_(dir), dctx_(new Dctx) {
+    : reader_(reader), keep_alive_(reader->owner_), start_(start), end_(end), dir_(dir), dctx_(new Dctx) {
   next_block_ = dir == Direction::kForward ? 0 : reader->blocks_.size();
 }
 

@@ -9,7 +9,7 @@
 // A ChunkReader is immutable after open and may be shared by threads; each EntryIterator belongs
 // to one thread and must not outlive (or see a move of) the reader that made it. A reader opened
 // over a buffer borrows it: the buffer must outlive the reader. A reader opened from a file owns
-// the mapping (shared, so copies of the reader stay valid).
+// the mapping, and one opened with an owner the owner (shared, so copies of the reader stay valid).
 #pragma once
 
 #include <cstdint>
@@ -58,7 +58,7 @@ class EntryIterator {
   bool load_next_block();
 
   const ChunkReader* reader_;
-  std::shared_ptr<const fsutil::MappedFile> keep_alive_;
+  std::shared_ptr<const void> keep_alive_;
   int64_t start_, end_;
   Direction dir_;
   size_t next_block_ = 0;  // forward: next index to load; backward: one past it
@@ -78,6 +78,9 @@ class ChunkReader {
   static util::Result<ChunkReader> open(std::string_view bytes);
   // Maps the file; the mapping lives as long as the reader or any of its iterators.
   static util::Result<ChunkReader> open_file(const std::string& path);
+  // Reads `bytes`, which `owner` keeps alive (a mapping, a downloaded buffer) as long as the
+  // reader or any of its iterators.
+  static util::Result<ChunkReader> open_owned(std::string_view bytes, std::shared_ptr<const void> owner);
 
   const ChunkHeader& header() const { return header_; }
   const std::vector<BlockMeta>& blocks() const { return blocks_; }
@@ -102,7 +105,7 @@ class ChunkReader {
   util::Status read_block_with(size_t i, std::string& payload, DecodedBlock& out, void* dctx) const;
 
   std::string_view bytes_;
-  std::shared_ptr<const fsutil::MappedFile> file_;
+  std::shared_ptr<const void> owner_;
   ChunkHeader header_;
   std::vector<BlockMeta> blocks_;
 };

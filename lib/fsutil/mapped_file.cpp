@@ -13,7 +13,10 @@ namespace fsutil {
 
 util::Result<MappedFile> MappedFile::open(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return util::internal("open " + path + ": " + std::strerror(errno));
+  if (fd < 0) {
+    std::string message = "open " + path + ": " + std::strerror(errno);
+    return errno == ENOENT ? util::not_found(std::move(message)) : util::internal(std::move(message));
+  }
   struct stat st;
   if (::fstat(fd, &st) != 0) {
     int err = errno;

@@ -20,11 +20,18 @@ const char* const kSectionNames[kSectionCount] = {"symbols", "series", "series o
 util::Result<IndexReader> IndexReader::open(const std::string& path) {
   auto f = fsutil::MappedFile::open(path);
   if (!f.ok()) return f.status_error();
+  auto file = std::make_shared<const fsutil::MappedFile>(std::move(*f));
+  std::string_view bytes = file->data();
+  return open_owned(bytes, std::move(file), path);
+}
+
+util::Result<IndexReader> IndexReader::open_owned(std::string_view bytes, std::shared_ptr<const void> owner,
+                                                  std::string name) {
   IndexReader r;
-  r.file_ = std::make_shared<const fsutil::MappedFile>(std::move(*f));
-  r.bytes_ = r.file_->data();
-  r.path_ = path;
-  if (auto s = r.parse(); !s.ok()) return util::prefixed(path + ": ", s.status_error());
+  r.owner_ = std::move(owner);
+  r.bytes_ = bytes;
+  r.path_ = std::move(name);
+  if (auto s = r.parse(); !s.ok()) return util::Error{r.path_ + ": " + s.error(), s.code()};
   return r;
 }
 

@@ -29,6 +29,10 @@ class IndexReader {
   static util::Result<IndexReader> open(const std::string& path);
   // Borrows `bytes`, which must outlive the reader.
   static util::Result<IndexReader> open_bytes(std::string_view bytes);
+  // Reads `bytes`, which `owner` keeps alive as long as the reader (and its copies); `name`
+  // stands for path() in messages.
+  static util::Result<IndexReader> open_owned(std::string_view bytes, std::shared_ptr<const void> owner,
+                                              std::string name);
 
   uint32_t series_count() const { return series_count_; }
   const std::string& path() const { return path_; }
@@ -68,7 +72,7 @@ class IndexReader {
   util::Result<Postings> postings_where(const NameEntry& name, const CompiledMatcher& m, bool want) const;
 
   std::string path_;
-  std::shared_ptr<const fsutil::MappedFile> file_;
+  std::shared_ptr<const void> owner_;
   std::string_view bytes_;
   std::string_view sections_[kSectionCount];
   uint32_t series_count_ = 0;

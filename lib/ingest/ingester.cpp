@@ -268,6 +268,19 @@ store::IndexStats IngesterImpl::stats(const std::string& tenant, const std::vect
   return stats;
 }
 
+std::vector<std::pair<model::LabelSet, store::IndexStats>> IngesterImpl::stream_stats(
+    const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers, int64_t start, int64_t end) {
+  std::vector<std::pair<model::LabelSet, store::IndexStats>> out;
+  auto streams = select_streams(tenant, matchers, start, end);
+  if (!streams.ok()) return out;
+  for (const auto& s : *streams) {
+    store::IndexStats one;
+    s->add_stats(start, end, one);
+    if (one.streams > 0) out.emplace_back(s->labels(), one);
+  }
+  return out;
+}
+
 IngesterStats IngesterImpl::stats_snapshot() const {
   IngesterStats s;
   for (const auto& [name, t] : all_tenants()) s.streams += t->size();

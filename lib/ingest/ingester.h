@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,8 @@
 #include "logql/ast.h"
 #include "logql/eval/source.h"
 #include "model/entry.h"
+#include "ingest/push_target.h"
+#include "ingest/tail_source.h"
 #include "model/labels.h"
 #include "push/push_request.h"
 #include "store/store.h"
@@ -45,6 +48,9 @@ struct IngesterOptions {
   // Run flush checks and checkpoints on a background thread every flush_check_period (on
   // `clock`). Tests may turn it off and call flush_due()/checkpoint() themselves.
   bool background_flush = true;
+  // Called from the background thread with each failed flush pass (the chunks stay in memory
+  // and the WAL, and are tried again after a backoff). Null: failures are only counted.
+  std::function<void(const util::Status&)> on_flush_error;
 };
 
 // Counters for /metrics.
@@ -57,7 +63,9 @@ struct IngesterStats {
   uint64_t checkpoints = 0;
 };
 
-class Ingester {
+// The local ingester is where a single process's distributor pushes (PushTarget) and its tails
+// listen (TailSource).
+class Ingester : public PushTarget, public TailSource {
  public:
   // Opens the WAL (replaying it) and starts the background flush loop.
   static util::Result<std::unique_ptr<Ingester>> open(const IngesterOptions& options, store::ChunkStore& store);
@@ -66,7 +74,7 @@ class Ingester {
   // Appends validated streams for one tenant. Returns only once the WAL write is done. Exact
   // duplicates (same stream, timestamp and line) are dropped, as Loki does; out-of-order
   // entries are accepted.
-  virtual util::Status push(const std::string& tenant, const std::vector<push::Stream>& streams) = 0;
+  util::Status push(const std::string& tenant, const std::vector<push::Stream>& streams) override = 0;
 
   // A consistent view of the tenant's in-memory data (head and cut-but-unflushed chunks).
   // Each select() snapshots the matching streams at that moment (later pushes are not seen by
@@ -80,17 +88,15 @@ class Ingester {
   virtual std::vector<std::string> label_values(const std::string& tenant, const std::string& name,
                                                 const std::vector<logql::ast::Matcher>& matchers, int64_t start,
                                                 int64_t end) = 0;
-  virtual std::vector<model::LabelSet> series(const std::string& tenant,
-                                              const std::vector<logql::ast::Matcher>& matchers, int64_t start,
-                                              int64_t end) = 0;
+  std::vector<model::LabelSet> series(const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers,
+                                      int64_t start, int64_t end) override = 0;
   virtual store::IndexStats stats(const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers,
                                   int64_t start, int64_t end) = 0;
+  // The same per stream (each with `streams` 1), for a querier that merges replicas' answers.
+  virtual std::vector<std::pair<model::LabelSet, store::IndexStats>> stream_stats(
+      const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers, int64_t start, int64_t end) = 0;
 
-  // Live tail: `on_entry` is called (from pushing threads) for every entry pushed to a stream of
-  // `tenant` after subscription; the subscriber filters. Returns an id for unsubscribe().
-  using TailCallback = std::function<void(const model::LabelSet& stream, const model::Entry& entry)>;
-  virtual uint64_t subscribe(const std::string& tenant, TailCallback on_entry) = 0;
-  virtual void unsubscribe(uint64_t id) = 0;
+  // Live tail (TailSource): callbacks run on the pushing threads.
 
   // Cuts and flushes every stream to the store and checkpoints (on shutdown).
   virtual util::Status flush_all() = 0;

@@ -204,7 +204,7 @@ void IngesterImpl::background_loop(std::stop_token stop) {
   const int64_t period = std::max<int64_t>(options_.flush_check_period, 1'000'000);
   while (clock_.sleep_for(period, stop)) {
     // Errors are counted in the stats (flush_failures) and retried on the next pass.
-    (void)flush_due();
+    if (auto st = flush_due(); !st.ok() && options_.on_flush_error) options_.on_flush_error(st);
     if (!wal_) continue;
     (void)wal_->sync();
     if (now() - last_checkpoint_.load() >= options_.checkpoint_duration) (void)checkpoint();

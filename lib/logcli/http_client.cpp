@@ -34,13 +34,15 @@ util::Result<std::vector<std::string>> request_headers(const ClientOptions& opts
 
 HttpClient::HttpClient(ClientOptions opts) : opts_(std::move(opts)) {}
 
-util::Result<std::string> HttpClient::get(const std::string& path, const std::string& query) {
+util::Result<std::string> HttpClient::send(const std::string& method, const std::string& path,
+                                           const std::string& query) {
   auto headers = request_headers(opts_);
   if (!headers) return headers.status_error();
   std::string url = build_url(opts_.addr, path, query);
   if (!opts_.quiet) std::fprintf(stderr, "%s\n", url.c_str());
 
   httpclient::Request req;
+  req.method = method;
   req.url = url;
   req.headers = std::move(*headers);
   req.accept_encoding = true;  // gzip answers are welcome

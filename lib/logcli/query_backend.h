@@ -33,8 +33,21 @@ class QueryBackend {
 
 std::unique_ptr<QueryBackend> make_http_backend(const ClientOptions& options);
 
-// `data_dir` is a logd path_prefix (holding store/); opened read-only, safe beside a running
-// logd. `org_id` is the tenant, or several as "a|b" (results then carry __tenant_id__).
-util::Result<std::unique_ptr<QueryBackend>> open_store_backend(const std::string& data_dir, const std::string& org_id);
+struct StoreBackendOptions {
+  // A logd path_prefix (holding store/), or "s3://bucket/prefix" (endpoint, region and
+  // credentials from the AWS_* environment).
+  std::string location;
+  std::string org_id;  // the tenant, or several as "a|b" (results then carry __tenant_id__)
+  // S3 only: where downloaded chunks and index files are kept between runs ("": none), and how
+  // many bytes at most.
+  std::string cache_dir;
+  uint64_t cache_max_bytes = 1ULL << 30;
+};
+// Opened read-only, safe beside running writers (a local logd, or any number of logd processes
+// sharing the bucket).
+util::Result<std::unique_ptr<QueryBackend>> open_store_backend(const StoreBackendOptions& options);
+
+// The default cache directory for `location` under $XDG_CACHE_HOME (or ~/.cache)/logkit.
+std::string default_store_cache_dir(const std::string& location);
 
 }  // namespace logcli

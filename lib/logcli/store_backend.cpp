@@ -1,9 +1,12 @@
-// QueryBackend over a logd data directory (`logcli --store DIR`), see query_backend.h. It reads
-// the immutable chunk and index files that logd publishes with atomic renames, so it never sees
-// a half-written file and never writes anything itself.
+// QueryBackend over a logd store (`logcli --store DIR` or `--store s3://bucket/prefix`), see
+// query_backend.h. It reads the immutable chunk and index files that logd publishes (atomic
+// renames locally; objects checked against their checksums on S3), so it never trusts a
+// half-written file, and never writes to the store (only to its local cache).
 #include <sys/stat.h>
 
+#include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <set>
 #include <variant>
@@ -14,6 +17,7 @@
 #include "push/tenant.h"
 #include "query/executor.h"
 #include "query/querier.h"
+#include "objstore/open_bucket.h"
 #include "store/store.h"
 
 namespace logcli {
@@ -137,18 +141,42 @@ class StoreBackend : public QueryBackend {
 
 }  // namespace
 
-util::Result<std::unique_ptr<QueryBackend>> open_store_backend(const std::string& data_dir, const std::string& org_id) {
-  std::string dir = data_dir + "/store";
-  // Checked first: opening the store would create a missing directory, and --store is read-only.
-  if (!is_dir(dir)) return util::Error{"no logd store under " + data_dir + " (expected the directory " + dir + ")"};
-  auto tenants = push::split_tenant_ids(org_id.empty() ? "fake" : org_id);
+util::Result<std::unique_ptr<QueryBackend>> open_store_backend(const StoreBackendOptions& options) {
+  auto tenants = push::split_tenant_ids(options.org_id.empty() ? "fake" : options.org_id);
   if (!tenants) return tenants.status_error();
-  store::LocalStoreOptions options;
-  options.dir = dir;
-  options.warn = [](const std::string& msg) { std::fprintf(stderr, "logcli: warning: %s\n", msg.c_str()); };
-  auto st = store::open_local_store(options);
+  auto location = objstore::parse_store_location(options.location);
+  if (!location.ok()) return location.status_error();
+  store::StoreOptions so;
+  so.warn = [](const std::string& msg) { std::fprintf(stderr, "logcli: warning: %s\n", msg.c_str()); };
+  if (location->kind == objstore::StoreLocation::Kind::kFilesystem) {
+    std::string dir = location->directory + "/store";
+    // Checked first: --store is read-only, and nothing should be created for a wrong path.
+    if (!is_dir(dir)) {
+      return util::not_found("no logd store under " + location->directory + " (expected the directory " + dir + ")");
+    }
+    location->directory = dir;
+  } else {
+    so.cache_dir = options.cache_dir;
+    so.cache_max_bytes = options.cache_max_bytes;
+  }
+  auto bucket = objstore::open_bucket(*location);
+  if (!bucket.ok()) return bucket.status_error();
+  so.bucket = std::shared_ptr<objstore::Bucket>(std::move(*bucket));
+  if (auto s = so.bucket->check(); !s.ok()) return s.status_error();
+  auto st = store::open_store(std::move(so));
   if (!st) return st.status_error();
   return std::unique_ptr<QueryBackend>(std::make_unique<StoreBackend>(std::move(*st), std::move(*tenants)));
+}
+
+std::string default_store_cache_dir(const std::string& location) {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  std::string base = xdg && *xdg ? xdg : std::string(home && *home ? home : "/tmp") + "/.cache";
+  std::string name;
+  for (char c : location.substr(location.find("://") == std::string::npos ? 0 : location.find("://") + 3)) {
+    name += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.') ? c : '_';
+  }
+  return base + "/logkit/" + name;
 }
 
 }  // namespace logcli

@@ -24,7 +24,7 @@ http::Response error_response(const util::Error& error) {
   return http::Response::text(util::http_status_of(error.code), error.message + "\n");
 }
 
-Api::Api(ApiOptions options, query::Querier& querier, Distributor& distributor, ingest::Ingester* ingester,
+Api::Api(ApiOptions options, query::Querier* querier, Distributor* distributor, ingest::TailSource* ingester,
          Metrics& metrics, util::Clock& clock)
     : options_(std::move(options)),
       querier_(querier),
@@ -52,29 +52,47 @@ util::Result<http::Params> Api::params(const http::Request& req) const {
   return p;
 }
 
-void Api::register_routes(http::Server& server) {
+http::Handler Api::timed(std::string route, http::Handler handler) {
   // Every route is timed under its path, Loki's `route` label style.
-  auto timed = [this](std::string route, auto handler) {
-    return [this, route = std::move(route), handler](const http::Request& req) {
-      auto started = std::chrono::steady_clock::now();
-      http::Response resp = (this->*handler)(req);
-      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      std::string code = std::to_string(resp.status);
-      metrics_.requests.add({route, code}, 1);
-      metrics_.request_duration.observe({route, code}, secs);
-      LogLevel level = resp.status >= 500 ? LogLevel::kWarn : LogLevel::kDebug;
-      if (options_.logger && options_.logger->enabled(level)) {
-        std::string fields = "method=" + req.method + " path=" + model::quote_go_string(req.path) +
-                             " status=" + code + " duration=" + model::format_duration_go(
-                                 static_cast<int64_t>(secs * 1e9));
-        if (resp.status >= 500) fields += " err=" + model::quote_go_string(resp.body);
-        options_.logger->log(level, "request", fields);
-      }
-      return resp;
-    };
+  return [this, route = std::move(route), handler = std::move(handler)](const http::Request& req) {
+    auto started = std::chrono::steady_clock::now();
+    http::Response resp = handler(req);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::string code = std::to_string(resp.status);
+    metrics_.requests.add({route, code}, 1);
+    metrics_.request_duration.observe({route, code}, secs);
+    LogLevel level = resp.status >= 500 ? LogLevel::kWarn : LogLevel::kDebug;
+    if (options_.logger && options_.logger->enabled(level)) {
+      std::string fields = "method=" + req.method + " path=" + model::quote_go_string(req.path) +
+                           " status=" + code + " duration=" + model::format_duration_go(
+                               static_cast<int64_t>(secs * 1e9));
+      if (resp.status >= 500) fields += " err=" + model::quote_go_string(resp.body);
+      options_.logger->log(level, "request", fields);
+    }
+    return resp;
   };
-  server.route("POST", "/loki/api/v1/push", timed("loki_api_v1_push", &Api::push));
+}
+
+void Api::add_route(http::Server& server, const std::string& method, const std::string& path, const std::string& name,
+                    http::Handler handler) {
+  server.route(method, path, timed(name, std::move(handler)));
+}
+
+void Api::add_route_prefix(http::Server& server, const std::string& method, const std::string& prefix,
+                           const std::string& name, http::Handler handler) {
+  server.route_prefix(method, prefix, timed(name, std::move(handler)));
+}
+
+void Api::register_routes(http::Server& server) {
+  auto timed = [this](std::string route, http::Response (Api::*handler)(const http::Request&)) {
+    return this->timed(std::move(route), [this, handler](const http::Request& req) { return (this->*handler)(req); });
+  };
+  if (distributor_) {
+    server.route("POST", "/loki/api/v1/push", timed("loki_api_v1_push", &Api::push));
+    server.route("POST", "/otlp/v1/logs", timed("otlp_v1_logs", &Api::otlp_push));
+  }
   for (const char* method : {"GET", "POST"}) {
+    if (!querier_ || !options_.serve_queries) break;
     server.route(method, "/loki/api/v1/query_range", timed("loki_api_v1_query_range", &Api::query_range));
     server.route(method, "/loki/api/v1/query", timed("loki_api_v1_query", &Api::query));
     server.route(method, "/loki/api/v1/labels", timed("loki_api_v1_labels", &Api::labels));
@@ -87,13 +105,15 @@ void Api::register_routes(http::Server& server) {
   server.route("GET", "/ready", timed("ready", &Api::ready));
   server.route("GET", "/metrics", timed("metrics", &Api::metrics));
   server.route("GET", "/loki/api/v1/status/buildinfo", timed("loki_api_v1_status_buildinfo", &Api::buildinfo));
-  server.websocket("/loki/api/v1/tail", [this](const http::Request& req, http::WebSocket& ws) { tail(req, ws); });
+  if (querier_) {
+    server.websocket("/loki/api/v1/tail", [this](const http::Request& req, http::WebSocket& ws) { tail(req, ws); });
+  }
 }
 
 http::Response Api::push(const http::Request& req) {
   auto t = tenants(req, /*allow_multiple=*/false);
   if (!t.ok()) return error_response(t.status_error());
-  util::Status st = distributor_.push((*t)[0], req.headers.get_or("Content-Type", ""),
+  util::Status st = distributor_->push((*t)[0], req.headers.get_or("Content-Type", ""),
                                       req.headers.get_or("Content-Encoding", ""), req.body);
   if (st.ok()) return http::Response::empty(204);
   return error_response(st.status_error());
@@ -108,7 +128,7 @@ http::Response Api::run_query(const http::Request& req, bool instant) {
   auto q = instant ? parse_instant_query(*p, now) : parse_range_query(*p, now);
   if (!q.ok()) return error_response(q.status_error());
   auto started = std::chrono::steady_clock::now();
-  query::SourceFactory sources = [&]() { return querier_.source(*t); };
+  query::SourceFactory sources = [&]() { return querier_->source(*t); };
   query::Outcome out = query::execute(q->query, q->params, sources, options_.query_limits);
   metrics_.query_duration.observe({instant ? "instant" : "range"},
                                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -126,7 +146,7 @@ http::Response Api::labels(const http::Request& req) {
   if (!p.ok()) return error_response(p.status_error());
   auto range = parse_time_range(*p, clock_.now_ns(), kLabelsLookback);
   if (!range.ok()) return error_response(range.status_error());
-  auto names = querier_.label_names(*t, range->start, range->end);
+  auto names = querier_->label_names(*t, range->start, range->end);
   if (!names.ok()) return error_response(util::internal(names.error()));
   return http::Response::json(200, encode_string_list(*names));
 }
@@ -151,7 +171,7 @@ http::Response Api::label_values(const http::Request& req) {
     if (!m.ok()) return error_response(m.status_error());
     matchers = std::move(*m);
   }
-  auto values = querier_.label_values(*t, name, matchers, range->start, range->end);
+  auto values = querier_->label_values(*t, name, matchers, range->start, range->end);
   if (!values.ok()) return error_response(util::internal(values.error()));
   return http::Response::json(200, encode_string_list(*values));
 }
@@ -168,7 +188,7 @@ http::Response Api::series(const http::Request& req) {
   if (groups->empty()) groups->push_back({});  // Loki allows an empty match: every series
   std::set<model::LabelSet> all;
   for (const auto& matchers : *groups) {
-    auto s = querier_.series(*t, matchers, range->start, range->end);
+    auto s = querier_->series(*t, matchers, range->start, range->end);
     if (!s.ok()) return error_response(util::internal(s.error()));
     all.insert(s->begin(), s->end());
   }
@@ -193,7 +213,7 @@ http::Response Api::index_stats(const http::Request& req) {
     if (!m.ok()) return error_response(util::prefixed("index stats need a stream selector: ", m.status_error()));
     matchers = std::move(*m);
   }
-  auto s = querier_.stats(*t, matchers, range->start, range->end);
+  auto s = querier_->stats(*t, matchers, range->start, range->end);
   if (!s.ok()) return error_response(util::internal(s.error()));
   return http::Response::json(200, encode_index_stats(*s));
 }
@@ -206,7 +226,12 @@ http::Response Api::format_query(const http::Request& req) {
   return http::Response::json(200, encode_format_query(logql::prettify(*expr)));
 }
 
-http::Response Api::ready(const http::Request&) { return http::Response::text(200, "ready\n"); }
+http::Response Api::ready(const http::Request&) {
+  if (options_.ready) {
+    if (util::Status st = options_.ready(); !st.ok()) return http::Response::text(503, st.error() + "\n");
+  }
+  return http::Response::text(200, "ready\n");
+}
 
 http::Response Api::metrics(const http::Request&) {
   http::Response r = http::Response::text(200, metrics_.render());

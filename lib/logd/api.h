@@ -1,5 +1,6 @@
 // Loki's HTTP API over logd's distributor and querier: push, query, query_range, labels, label
-// values, series, index/stats, format_query, tail (WebSocket), ready, metrics and buildinfo.
+// values, series, index/stats, format_query, tail (WebSocket), ready, metrics and buildinfo. A
+// process serves the part its roles have: push with a distributor, the query routes with a querier.
 // Each handler turns a request into Loki's response: its JSON shapes (json_response.h), its
 // status codes, and its plain-text error bodies.
 //
@@ -19,10 +20,11 @@
 #include "http/message.h"
 #include "http/server.h"
 #include "http/websocket.h"
-#include "ingest/ingester.h"
+#include "ingest/tail_source.h"
 #include "logd/distributor.h"
 #include "logd/logger.h"
 #include "logd/metrics.h"
+#include "otlp/otlp_config.h"
 #include "query/executor.h"
 #include "query/querier.h"
 #include "util/clock.h"
@@ -35,21 +37,36 @@ struct ApiOptions {
   query::Limits query_limits;
   int64_t tail_max_duration = 3600LL * 1'000'000'000;  // ns a tail connection may stay open
   std::string version = "3.0.0-logd";
+  otlp::OtlpConfig otlp_config;  // limits_config.otlp_config
   // Request lines: every request at debug, 5xx answers at warn. Null: none.
   const Logger* logger = nullptr;
+  // /ready: an error (answered 503 with its message) while the process cannot serve yet, or no
+  // longer can (an ingester replaying its WAL, a role without its ring). Empty: always ready.
+  std::function<util::Status()> ready;
+  // False: the query routes are served by someone else (a query-frontend in this process); the
+  // querier is then used for tails only.
+  bool serve_queries = true;
 };
 
 class Api {
  public:
-  // `ingester` may be null (no tail); the others must outlive the Api. `clock` gives "now" for
-  // default query ranges.
-  Api(ApiOptions options, query::Querier& querier, Distributor& distributor, ingest::Ingester* ingester,
+  // `querier` null: no query routes; `distributor` null: no push route; `tail` null: tails get
+  // the backfill only. What is given must outlive the Api. `clock` gives "now" for default query
+  // ranges.
+  Api(ApiOptions options, query::Querier* querier, Distributor* distributor, ingest::TailSource* tail,
       Metrics& metrics, util::Clock& clock);
 
-  // Registers every route on `server` (before it starts).
+  // Registers the routes this process serves on `server` (before it starts).
   void register_routes(http::Server& server);
+  // Registers another route, timed and logged as the API's own are (the /ring page, ...).
+  void add_route(http::Server& server, const std::string& method, const std::string& path, const std::string& name,
+                 http::Handler handler);
+  void add_route_prefix(http::Server& server, const std::string& method, const std::string& prefix,
+                        const std::string& name, http::Handler handler);
 
   http::Response push(const http::Request& req);
+  // POST /otlp/v1/logs (otlp_api.cpp): OTLP logs, protobuf or JSON; 204, or an OTLP error.
+  http::Response otlp_push(const http::Request& req);
   http::Response query_range(const http::Request& req);
   http::Response query(const http::Request& req);
   http::Response labels(const http::Request& req);
@@ -65,16 +82,18 @@ class Api {
   // The tenant IDs of a request: ["fake"] without auth; the validated X-Scope-OrgID otherwise
   // (kUnauthenticated without one, kInvalidArgument for a bad one).
   util::Result<std::vector<std::string>> tenants(const http::Request& req, bool allow_multiple) const;
+  // Query and form-body parameters merged (Loki accepts both on GET and POST).
+  util::Result<http::Params> params(const http::Request& req) const;
+  const ApiOptions& options() const { return options_; }
 
  private:
   http::Response run_query(const http::Request& req, bool instant);
-  // Query and form-body parameters merged (Loki accepts both on GET and POST).
-  util::Result<http::Params> params(const http::Request& req) const;
+  http::Handler timed(std::string route, http::Handler handler);
 
   ApiOptions options_;
-  query::Querier& querier_;
-  Distributor& distributor_;
-  ingest::Ingester* ingester_;
+  query::Querier* querier_;
+  Distributor* distributor_;
+  ingest::TailSource* ingester_;
   Metrics& metrics_;
   util::Clock& clock_;
 };

@@ -96,7 +96,7 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
     logql::QueryParams hp = range->params;
     hp.end = backfill_end;
     hp.direction = logql::Direction::Backward;
-    query::SourceFactory sources = [&]() { return querier_.source(*t); };
+    query::SourceFactory sources = [&]() { return querier_->source(*t); };
     query::Outcome out = query::execute(query, hp, sources, options_.query_limits);
     if (!out.status.ok()) {
       unsubscribe();

@@ -7,6 +7,7 @@
 #include "config/field_reader.h"
 #include "config/yaml_document.h"
 #include "logd/logger.h"
+#include "logd/otlp_config_yaml.h"
 #include "maint/retention.h"
 
 namespace logd {
@@ -15,11 +16,21 @@ namespace {
 using config::FieldReader;
 constexpr int64_t kMaxInt = std::numeric_limits<int64_t>::max();
 
-util::Status parse_server(const YAML::Node& node, ServerConfig& s) {
+// Claims `key`; when set (and not `harmless`), records it as accepted without effect.
+void note_no_effect(FieldReader& r, const std::string& key, const std::string& why, std::vector<std::string>& notes,
+                    const std::string& harmless = "") {
+  YAML::Node n = r.child(key);
+  if (!n.IsDefined()) return;
+  if (!harmless.empty() && n.IsScalar() && n.Scalar() == harmless) return;
+  notes.push_back(r.path_of(key) + ": " + why);
+}
+
+util::Status parse_server(const YAML::Node& node, ServerConfig& s, std::vector<std::string>& notes) {
   FieldReader r(node, "server");
   r.read_string("http_listen_address", s.http_listen_address);
   r.read_int("http_listen_port", s.http_listen_port, 0, 65535);
   r.read_int("grpc_listen_port", s.grpc_listen_port, 0, 65535);
+  if (s.grpc_listen_port != 0) notes.push_back("server.grpc_listen_port: logd has no gRPC server; it listens on HTTP only");
   r.read_duration("http_server_read_timeout", s.http_server_read_timeout);
   r.read_duration("http_server_write_timeout", s.http_server_write_timeout);
   r.read_duration("http_server_idle_timeout", s.http_server_idle_timeout);
@@ -29,7 +40,7 @@ util::Status parse_server(const YAML::Node& node, ServerConfig& s) {
   std::string format = "logfmt";
   r.read_string("log_format", format);
   if (format != "logfmt") r.fail("server.log_format: not supported: logd logs in logfmt only");
-  r.reject_unless("grpc_listen_address", "", "logd has no gRPC server", true);
+  r.reject_unless("grpc_listen_address", "", "the internal API listens on http_listen_address", true);
   r.reject_unless("http_listen_network", "tcp", "logd listens on TCP only", true);
   r.reject_unless("http_path_prefix", "", "", false);
   {
@@ -42,22 +53,21 @@ util::Status parse_server(const YAML::Node& node, ServerConfig& s) {
   }
   r.read_string("tls_min_version", s.tls_min_version);
   r.reject("tls_cipher_suites", "logd uses OpenSSL's default cipher suites", true);
-  r.reject("grpc_tls_config", "logd has no gRPC server", true);
-  r.reject("grpc_server_max_recv_msg_size", "logd has no gRPC server", true);
-  r.reject("grpc_server_max_send_msg_size", "logd has no gRPC server", true);
-  r.reject("grpc_server_max_concurrent_streams", "logd has no gRPC server", true);
+  r.reject("grpc_tls_config", "logd's roles talk HTTP with protobuf bodies on grpc_listen_port", true);
+  r.reject("grpc_server_max_recv_msg_size", "logd's roles talk HTTP with protobuf bodies on grpc_listen_port", true);
+  r.reject("grpc_server_max_send_msg_size", "logd's roles talk HTTP with protobuf bodies on grpc_listen_port", true);
+  note_no_effect(r, "grpc_server_max_concurrent_streams", "logd's roles talk HTTP with protobuf bodies", notes);
   r.reject_unless("register_instrumentation", "true", "/metrics is always served");
   return r.finish();
 }
 
-util::Status parse_common(const YAML::Node& node, CommonConfig& c) {
+util::Status parse_common(const YAML::Node& node, CommonConfig& c, ClusterConfig& cluster, StorageConfig& storage) {
   FieldReader r(node, "common");
   r.read_string("path_prefix", c.path_prefix);
-  r.reject_unless("replication_factor", "1", "logd is a single process (use 1)", true);
-  r.reject("storage", "logd stores chunks and index under common.path_prefix", true);
-  r.reject("ring", "logd is a single process and needs no ring", true);
-  r.reject("instance_addr", "logd is a single process", true);
-  r.reject("instance_interface_names", "logd is a single process", true);
+  read_common_cluster_keys(r, cluster);
+  if (r.child("storage").IsDefined()) {
+    if (auto st = parse_common_storage(r.child("storage"), storage); !st.ok()) r.fail(st.error());
+  }
   r.reject("compactor_address", "logd runs its compactor itself (compactor.retention_enabled)", true);
   return r.finish();
 }
@@ -73,7 +83,7 @@ util::Status parse_wal(const YAML::Node& node, WalConfig& w) {
   return r.finish();
 }
 
-util::Status parse_ingester(const YAML::Node& node, IngesterConfig& in) {
+util::Status parse_ingester(const YAML::Node& node, IngesterConfig& in, ClusterConfig& cluster) {
   FieldReader r(node, "ingester");
   r.read_bytes("chunk_target_size", in.chunk_target_size);
   r.read_bytes("chunk_block_size", in.chunk_block_size);
@@ -86,25 +96,22 @@ util::Status parse_ingester(const YAML::Node& node, IngesterConfig& in) {
            " (logd writes zstd chunks only)");
   }
   if (auto st = parse_wal(r.child("wal"), in.wal); !st.ok()) r.fail(st.error());
-  r.reject("lifecycler", "logd is a single process and needs no ring", true);
+  read_ingester_cluster_keys(r, cluster);
   r.reject("chunk_retain_period", "");
   r.reject("max_transfer_retries", "", true);
   r.reject("concurrent_flushes", "");
   return r.finish();
 }
 
-util::Status parse_limits(const YAML::Node& node, LimitsConfig& l) {
+util::Status parse_limits(const YAML::Node& node, LimitsConfig& l, ClusterConfig& cluster,
+                          std::vector<std::string>& notes) {
   FieldReader r(node, "limits_config");
   r.read_double("ingestion_rate_mb", l.ingestion_rate_mb);
   r.read_double("ingestion_burst_size_mb", l.ingestion_burst_size_mb);
   if (l.ingestion_rate_mb < 0 || l.ingestion_burst_size_mb < 0) {
     r.fail("limits_config: ingestion_rate_mb and ingestion_burst_size_mb must not be negative");
   }
-  std::string strategy = "local";
-  r.read_string("ingestion_rate_strategy", strategy);
-  if (strategy != "local" && strategy != "global") {
-    r.fail("limits_config.ingestion_rate_strategy: must be \"local\" or \"global\"");
-  }
+  read_limits_cluster_keys(r, cluster);
   int64_t max_line_size = static_cast<int64_t>(l.push.max_line_size);
   r.read_bytes("max_line_size", max_line_size);
   l.push.max_line_size = static_cast<uint64_t>(max_line_size);
@@ -153,14 +160,22 @@ util::Status parse_limits(const YAML::Node& node, LimitsConfig& l) {
       }
     }
   }
+  r.read_string("deletion_mode", l.deletion_mode);
+  if (l.deletion_mode != "filter-and-delete" && l.deletion_mode != "filter-only" && l.deletion_mode != "disabled") {
+    r.fail("limits_config.deletion_mode: must be one of filter-and-delete, filter-only, disabled: \"" +
+           l.deletion_mode + "\"");
+  }
+  if (YAML::Node o = r.child("otlp_config"); o.IsDefined()) {
+    if (auto st = parse_otlp_config(o, "limits_config.otlp_config", l.otlp_config); !st.ok()) r.fail(st.error());
+  }
   r.reject("per_stream_rate_limit", "");
   r.reject("per_stream_rate_limit_burst", "");
   r.reject("per_tenant_override_config", "");
   r.reject("ruler_remote_write_url", "set ruler.remote_write.clients instead");
   r.reject("shard_streams", "");
   r.reject("volume_enabled", "");
-  r.reject_unless("split_queries_by_interval", "0", "logd splits metric queries over its own workers");
-  r.reject_unless("max_cache_freshness_per_query", "0", "logd has no results cache");
+  note_no_effect(r, "max_cache_freshness_per_query", "logd has no results cache", notes, "0");
+  note_no_effect(r, "metric_aggregation_enabled", "logd has no pattern ingester", notes, "false");
   return r.finish();
 }
 
@@ -169,6 +184,7 @@ util::Status parse_compactor(const YAML::Node& node, CompactorConfig& c) {
   r.read_bool("retention_enabled", c.retention_enabled);
   r.read_duration("compaction_interval", c.compaction_interval);
   r.read_duration("retention_delete_delay", c.retention_delete_delay);
+  r.read_duration("delete_request_cancel_period", c.delete_request_cancel_period);
   r.read_string("working_directory", c.working_directory);
   r.read_string("delete_request_store", c.delete_request_store);
   r.read_int("retention_delete_worker_count", c.retention_delete_worker_count, 0, kMaxInt);
@@ -177,24 +193,34 @@ util::Status parse_compactor(const YAML::Node& node, CompactorConfig& c) {
   return r.finish();
 }
 
-util::Status parse_querier(const YAML::Node& node, QuerierConfig& q) {
+util::Status parse_querier(const YAML::Node& node, QuerierConfig& q, ClusterConfig& cluster) {
   FieldReader r(node, "querier");
   r.read_int("max_concurrent", q.max_concurrent, 1, 1024);
   r.read_duration("tail_max_duration", q.tail_max_duration);
-  r.reject("query_ingesters_within", "logd always queries its in-memory data");
+  read_querier_cluster_keys(r, cluster);
   r.reject("engine", "");
   return r.finish();
 }
 
-util::Status parse_query_range(const YAML::Node& node) {
+// distributor: Loki's OTLP index-label defaults and, for the cluster roles, its ring.
+util::Status parse_distributor(const YAML::Node& node, DistributorConfig& d, ClusterConfig& cluster) {
+  FieldReader r(node, "distributor");
+  read_distributor_otlp_keys(r, d.otlp_default_resource_attributes_as_index_labels);
+  read_distributor_cluster_keys(r, cluster);
+  r.reject("rate_store", "", true);
+  r.reject("write_failures_logging", "");
+  return r.finish();
+}
+
+util::Status parse_query_range(const YAML::Node& node, ClusterConfig& cluster, std::vector<std::string>& notes) {
   FieldReader r(node, "query_range");
-  bool cache = false;
-  r.read_bool("cache_results", cache);
-  if (cache) r.fail("query_range.cache_results: not supported: logd has no results cache (use false)");
-  r.reject("results_cache", "logd has no results cache", true);
+  // A results cache only saves work: answers are the same without one.
+  note_no_effect(r, "cache_results", "logd has no results cache", notes, "false");
+  note_no_effect(r, "results_cache", "logd has no results cache", notes);
   r.reject_unless("parallelise_shardable_queries", "true", "");
-  r.reject_unless("align_queries_with_step", "false", "");
+  note_no_effect(r, "align_queries_with_step", "logd evaluates at the start, end and step as given", notes, "false");
   r.reject_unless("max_retries", "5", "");
+  read_query_range_cluster_keys(r, cluster);
   return r.finish();
 }
 
@@ -209,7 +235,16 @@ uint64_t LimitsConfig::max_streams() const {
 }
 
 std::string Config::wal_dir() const { return ingester.wal.dir.empty() ? common.path_prefix + "/wal" : ingester.wal.dir; }
-std::string Config::store_dir() const { return common.path_prefix + "/store"; }
+std::string Config::store_dir() const {
+  return storage.filesystem_directory.empty() ? common.path_prefix + "/store" : storage.filesystem_directory;
+}
+std::string Config::active_index_dir() const {
+  return storage.active_index_directory.empty() ? common.path_prefix + "/tsdb-shipper-active"
+                                                : storage.active_index_directory;
+}
+std::string Config::cache_dir() const {
+  return storage.cache_location.empty() ? common.path_prefix + "/tsdb-shipper-cache" : storage.cache_location;
+}
 std::string Config::lock_path() const { return common.path_prefix + "/logd.lock"; }
 std::string Config::rules_dir() const {
   return ruler.storage_local_directory.empty() ? common.path_prefix + "/rules" : ruler.storage_local_directory;
@@ -228,20 +263,27 @@ util::Result<Config> parse_config(std::string_view yaml) {
   };
   r.read_string("target", c.target);
   r.read_bool("auth_enabled", c.auth_enabled);
-  section(parse_server(r.child("server"), c.server));
-  section(parse_common(r.child("common"), c.common));
-  section(parse_ingester(r.child("ingester"), c.ingester));
-  section(parse_limits(r.child("limits_config"), c.limits_config));
-  section(parse_querier(r.child("querier"), c.querier));
+  section(parse_server(r.child("server"), c.server, c.accepted_no_effect));
+  section(parse_common(r.child("common"), c.common, c.cluster, c.storage));
+  if (r.child("schema_config").IsDefined()) section(parse_schema_config(r.child("schema_config"), c.storage));
+  if (r.child("storage_config").IsDefined()) section(parse_storage_config(r.child("storage_config"), c.storage));
+  section(parse_ingester(r.child("ingester"), c.ingester, c.cluster));
+  section(parse_distributor(r.child("distributor"), c.distributor, c.cluster));
+  section(parse_limits(r.child("limits_config"), c.limits_config, c.cluster, c.accepted_no_effect));
+  c.limits_config.otlp_config.default_index_labels = c.distributor.otlp_default_resource_attributes_as_index_labels;
+  section(parse_querier(r.child("querier"), c.querier, c.cluster));
   section(parse_compactor(r.child("compactor"), c.compactor));
-  section(parse_query_range(r.child("query_range")));
+  section(parse_query_range(r.child("query_range"), c.cluster, c.accepted_no_effect));
+  // Blocks of Loki's single-binary example for components logd does not have.
+  note_no_effect(r, "pattern_ingester", "logd has no pattern ingester", c.accepted_no_effect);
   section(parse_ruler_config(r.child("ruler"), c.ruler));
-  const char* kSingleProcess = "logd is a single process; its store is common.path_prefix";
-  for (const char* key : {"schema_config", "storage_config", "memberlist", "distributor", "frontend",
-                          "frontend_worker", "query_scheduler", "index_gateway",
-                          "bloom_build", "bloom_gateway", "pattern_ingester", "chunk_store_config",
+  c.ruler_section_set = root->IsMap() && (*root)["ruler"].IsDefined();
+  read_cluster_sections(r, c.cluster, c.accepted_no_effect);
+  const char* kSingleProcess = "logd has no such component";
+  for (const char* key : {"memberlist", "index_gateway",
+                          "bloom_build", "bloom_gateway", "chunk_store_config",
                           "table_manager", "runtime_config", "tracing", "analytics", "operational_config",
-                          "ingester_client", "overrides_exporter", "kafka_config"}) {
+                          "overrides_exporter", "kafka_config"}) {
     r.reject(key, kSingleProcess, true);
   }
   if (auto st = r.finish(); !st.ok()) return st.status_error();
@@ -264,17 +306,15 @@ util::Result<Config> load_config_file(const std::string& path, bool expand_env) 
 }
 
 util::Status check_config(const Config& c) {
-  if (c.target != "all") {
-    return util::Error{"target: " + model::quote_go_string(c.target) +
-                       " is not supported: logd runs every Loki component in one process (use \"all\")"};
-  }
   if (c.server.http_listen_port < 0 || c.server.http_listen_port > 65535) {
     return util::Error{"server.http_listen_port: " + std::to_string(c.server.http_listen_port) +
                        " is out of range [0, 65535]"};
   }
-  if (c.server.grpc_listen_port != 0) {
-    return util::Error{"server.grpc_listen_port: not supported: logd has no gRPC server (set it to 0)"};
+  if (c.server.grpc_listen_port < 0 || c.server.grpc_listen_port > 65535) {
+    return util::Error{"server.grpc_listen_port: " + std::to_string(c.server.grpc_listen_port) +
+                       " is out of range [0, 65535]"};
   }
+  if (auto st = check_cluster_config(c); !st.ok()) return st;
   if (auto level = parse_log_level(c.server.log_level); !level.ok()) {
     return util::prefixed("server.log_level: ", level.status_error());
   }

@@ -1,10 +1,11 @@
 // logd's configuration: Loki's YAML schema (the subset logd implements) as plain structs, with
 // Loki's key names and defaults, parsed strictly. Every key is either understood, or an error
 // naming its path: unknown keys ("ingester.chunk_taget_size: unknown field") and known Loki keys
-// logd does not implement ("storage_config: not supported: ..."). Durations are int64 ns.
+// logd does not implement ("schema_config: not supported: ..."). Durations are int64 ns.
 //
 // Defaults are logd's embedded single-process setup: 127.0.0.1:3100, data under ./data, no
-// authentication (tenant "fake"). See docs/logd.md for the list of keys.
+// authentication (tenant "fake"). See docs/logd.md for the list of keys, docs/scaling.md for the
+// cluster's.
 //
 // Thread-safe: parsing is a pure function; a Config is a value.
 #pragma once
@@ -15,8 +16,11 @@
 #include <string_view>
 
 #include "http/tls_options.h"
+#include "logd/cluster_config.h"
 #include "logd/ruler_config.h"
+#include "logd/storage_config.h"
 #include "model/time.h"
+#include "otlp/otlp_config.h"
 #include "push/validate.h"
 #include "util/result.h"
 
@@ -25,7 +29,8 @@ namespace logd {
 struct ServerConfig {
   std::string http_listen_address = "127.0.0.1";  // Loki listens on all interfaces; we embed safely
   int64_t http_listen_port = 3100;
-  int64_t grpc_listen_port = 0;  // logd has no gRPC server: only 0 is accepted
+  // The roles' internal API (protobuf over HTTP/1.1, not gRPC) listens here; 0: on the HTTP port.
+  int64_t grpc_listen_port = 0;
   int64_t http_server_read_timeout = 30 * model::kNanosPerSecond;
   int64_t http_server_write_timeout = 30 * model::kNanosPerSecond;
   int64_t http_server_idle_timeout = 120 * model::kNanosPerSecond;
@@ -79,6 +84,12 @@ struct LimitsConfig {
     int64_t period = 0;  // at least 24h
   };
   std::vector<RetentionStream> retention_stream;
+  // OTLP ingest: which attributes become labels, structured metadata or nothing. Its
+  // default_index_labels come from distributor.otlp_config.
+  otlp::OtlpConfig otlp_config;
+  // The delete API: "filter-and-delete" (Loki's default: hidden at query time, then removed from
+  // the chunks by the compactor), "filter-only" (hidden only), "disabled" (the API answers 403).
+  std::string deletion_mode = "filter-and-delete";
 
   // The effective per-tenant stream limit (the smaller non-zero of the two), 0 = unlimited.
   uint64_t max_streams() const;
@@ -99,23 +110,40 @@ struct CompactorConfig {
   int64_t retention_delete_delay = 2 * model::kNanosPerHour;  // a chunk goes this long after it expired
   // Accepted so that Loki configs load; logd logs at start that they have no effect.
   std::string working_directory;             // logd deletes in place
-  std::string delete_request_store;          // logd serves no delete API (`logidx delete` instead)
+  std::string delete_request_store;          // delete requests live in <path_prefix>/compactor
   int64_t retention_delete_worker_count = 0;  // deletes are local unlinks
+  // Delete requests may be cancelled this long after they were made; the compactor carries them
+  // out afterwards (filter-and-delete).
+  int64_t delete_request_cancel_period = 24 * model::kNanosPerHour;
+};
+
+// Loki's distributor block: only its otlp_config (the push path itself has no settings here).
+struct DistributorConfig {
+  std::vector<std::string> otlp_default_resource_attributes_as_index_labels = otlp::default_index_label_attributes();
 };
 
 struct Config {
-  std::string target = "all";  // only `all`: logd is a single process
+  std::string target = "all";  // Loki's -target (logd/target.h): the single process, or cluster roles
   bool auth_enabled = false;
   ServerConfig server;
   CommonConfig common;
   IngesterConfig ingester;
+  DistributorConfig distributor;
   LimitsConfig limits_config;
   QuerierConfig querier;
   CompactorConfig compactor;
+  ClusterConfig cluster;  // rings, replication, query-frontend and workers (cluster_config.h)
+  StorageConfig storage;  // schema_config, storage_config, common.storage
   RulerConfig ruler;
+  bool ruler_section_set = false;  // the ruler runs with -target=all only
+  // Loki keys read but without effect in logd ("path: why"), logged once at start (the storage
+  // blocks' own are in storage.accepted_no_effect).
+  std::vector<std::string> accepted_no_effect;
 
   std::string wal_dir() const;    // ingester.wal.dir or <path_prefix>/wal
-  std::string store_dir() const;  // <path_prefix>/store
+  std::string store_dir() const;  // storage_config.filesystem.directory or <path_prefix>/store
+  std::string active_index_dir() const;  // tsdb_shipper.active_index_directory or <path_prefix>/tsdb-shipper-active
+  std::string cache_dir() const;         // tsdb_shipper.cache_location or <path_prefix>/tsdb-shipper-cache
   std::string lock_path() const;  // <path_prefix>/logd.lock
   std::string rules_dir() const;  // ruler.storage.local.directory or <path_prefix>/rules
   std::string rule_path() const;  // ruler.rule_path or <path_prefix>/rules-temp

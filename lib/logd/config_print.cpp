@@ -3,10 +3,61 @@
 
 #include "config/yaml_print.h"
 #include "logd/config.h"
+#include "logd/otlp_config_yaml.h"
+#include "logd/target.h"
 
 namespace logd {
 // Durations print in Go's time.Duration form, as Loki prints them ("1m0s", "168h0m0s").
 using config::print_duration;
+
+namespace {
+
+// schema_config and storage_config as logd resolved them (defaults filled in, secrets masked as
+// Loki prints them).
+void print_storage(const Config& c, YAML::Node& n) {
+  const StorageConfig& sc = c.storage;
+  std::vector<SchemaPeriod> periods = sc.schema;
+  if (periods.empty()) periods.push_back(SchemaPeriod{});
+  for (const SchemaPeriod& p : periods) {
+    YAML::Node e;
+    e["from"] = p.from;
+    e["store"] = p.store;
+    e["object_store"] = p.object_store;
+    e["schema"] = p.schema;
+    e["index"]["prefix"] = p.index_prefix;
+    e["index"]["period"] = print_duration(p.index_period);
+    n["schema_config"]["configs"].push_back(e);
+  }
+  YAML::Node st;
+  st["filesystem"]["directory"] = c.store_dir();
+  if (sc.s3_configured) {
+    const objstore::S3Config& s3 = sc.s3;
+    YAML::Node a;
+    a["endpoint"] = s3.endpoint;
+    a["region"] = s3.region;
+    a["bucketnames"] = s3.bucket;
+    a["access_key_id"] = s3.access_key_id;
+    a["secret_access_key"] = s3.secret_access_key.empty() ? "" : "<secret>";
+    a["session_token"] = s3.session_token.empty() ? "" : "<secret>";
+    a["insecure"] = s3.insecure;
+    a["s3forcepathstyle"] = s3.force_path_style;
+    a["http_config"]["response_header_timeout"] = print_duration(s3.request_timeout_ms * 1'000'000);
+    a["http_config"]["insecure_skip_verify"] = s3.tls.insecure_skip_verify;
+    a["http_config"]["ca_file"] = s3.tls.ca_file;
+    a["backoff_config"]["min_period"] = print_duration(s3.retry.min_backoff_ms * 1'000'000);
+    a["backoff_config"]["max_period"] = print_duration(s3.retry.max_backoff_ms * 1'000'000);
+    a["backoff_config"]["max_retries"] = s3.retry.max_attempts;
+    st["aws"] = a;
+  }
+  st["tsdb_shipper"]["active_index_directory"] = c.active_index_dir();
+  st["tsdb_shipper"]["cache_location"] = c.cache_dir();
+  st["tsdb_shipper"]["cache_ttl"] = print_duration(sc.cache_ttl);
+  st["tsdb_shipper"]["resync_interval"] = print_duration(sc.resync_interval);
+  st["tsdb_shipper"]["cache_max_size"] = sc.cache_max_size;
+  n["storage_config"] = st;
+}
+
+}  // namespace
 
 std::string print_config(const Config& c) {
   YAML::Node n;
@@ -62,6 +113,7 @@ std::string print_config(const Config& c) {
   lc["query_timeout"] = print_duration(l.query_timeout);
   lc["max_query_length"] = print_duration(l.max_query_length);
   lc["retention_period"] = print_duration(l.retention_period);
+  lc["deletion_mode"] = l.deletion_mode;
   for (const auto& rs : l.retention_stream) {
     YAML::Node r;
     r["selector"] = rs.selector;
@@ -69,11 +121,15 @@ std::string print_config(const Config& c) {
     r["period"] = print_duration(rs.period);
     lc["retention_stream"].push_back(r);
   }
+  lc["otlp_config"] = print_otlp_config(l.otlp_config);
   n["limits_config"] = lc;
+  n["distributor"]["otlp_config"]["default_resource_attributes_as_index_labels"] =
+      c.distributor.otlp_default_resource_attributes_as_index_labels;
   const CompactorConfig& cc = c.compactor;
   n["compactor"]["retention_enabled"] = cc.retention_enabled;
   n["compactor"]["compaction_interval"] = print_duration(cc.compaction_interval);
   n["compactor"]["retention_delete_delay"] = print_duration(cc.retention_delete_delay);
+  n["compactor"]["delete_request_cancel_period"] = print_duration(cc.delete_request_cancel_period);
   if (!cc.working_directory.empty()) n["compactor"]["working_directory"] = cc.working_directory;
   if (!cc.delete_request_store.empty()) n["compactor"]["delete_request_store"] = cc.delete_request_store;
   if (cc.retention_delete_worker_count != 0) {
@@ -81,9 +137,14 @@ std::string print_config(const Config& c) {
   }
   n["querier"]["max_concurrent"] = c.querier.max_concurrent;
   n["querier"]["tail_max_duration"] = print_duration(c.querier.tail_max_duration);
-  YAML::Node ruler;
-  print_ruler_config(c.ruler, ruler);
-  n["ruler"] = ruler;
+  print_storage(c, n);
+  print_cluster_config(c, n);
+  auto targets = parse_target(c.target);
+  if (c.ruler_section_set || !targets.ok() || targets->all) {  // cluster roles refuse a ruler section
+    YAML::Node ruler;
+    print_ruler_config(c.ruler, ruler);
+    n["ruler"] = ruler;
+  }
   return config::emit_document(n);
 }
 

@@ -34,13 +34,17 @@ void merge_repeated_streams(push::PushRequest& request) {
   request.streams.resize(kept);
 }
 
-Distributor::Distributor(ingest::Ingester& ingester, const LimitsConfig& limits, Metrics& metrics,
+Distributor::Distributor(ingest::PushTarget& ingester, const LimitsConfig& limits, Metrics& metrics,
                          util::Clock& clock)
     : ingester_(ingester),
       limits_(limits),
       metrics_(metrics),
       clock_(clock),
       rate_limiter_(limits.ingestion_rate_bytes(), limits.ingestion_burst_bytes()) {}
+
+void Distributor::set_ingestion_rate_share(double share) {
+  rate_limiter_.set_rate(limits_.ingestion_rate_bytes() * share);
+}
 
 void Distributor::discard(const std::string& reason, const std::string& tenant, size_t entries, size_t bytes) {
   if (entries == 0 && bytes == 0) return;
@@ -81,8 +85,11 @@ util::Status Distributor::push_request(const std::string& tenant, push::PushRequ
   discard("stream_limit", tenant, limited_entries, limited_bytes);
 
   if (!request.streams.empty()) {
-    // The WAL or the ingester failed: Loki answers 500 whatever the cause.
-    if (auto st = ingester_.push(tenant, request.streams); !st.ok()) return util::internal(st.error());
+    // The WAL or the ingesters failed: Loki answers 500 whatever the cause, except for a limit an
+    // ingester enforces (429).
+    if (auto st = ingester_.push(tenant, request.streams); !st.ok()) {
+      return st.code() == util::ErrorCode::kRateLimited ? st : util::internal(st.error());
+    }
     metrics_.lines_received.add({tenant}, static_cast<double>(report.accepted_entries - limited_entries));
     metrics_.bytes_received.add({tenant}, static_cast<double>(report.accepted_bytes - limited_bytes));
   }

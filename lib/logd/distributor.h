@@ -2,7 +2,8 @@
 //   Content-Encoding / Content-Type checks -> decode (JSON or snappy protobuf)
 //   -> validation with the tenant's limits (bad entries dropped, the rest kept)
 //   -> repeated label sets merged into one stream -> per-tenant ingestion rate limit (bytes)
-//   -> per-tenant active stream limit -> ingest::Ingester::push.
+//   -> per-tenant active stream limit -> ingest::PushTarget::push (the process's own ingester, or
+//   the ring's ingesters in a cluster).
 // and comes back as OK or an error whose code and message are what Loki answers: kInvalidArgument
 // (400: what was dropped; the valid part is still ingested), kTooLarge (413), kUnsupportedFormat
 // (415), kUnprocessable (422), kRateLimited (429), or kInternal (500) if the WAL write failed.
@@ -18,7 +19,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "ingest/ingester.h"
+#include "ingest/push_target.h"
 #include "logd/config.h"
 #include "logd/metrics.h"
 #include "logd/rate_limiter.h"
@@ -30,7 +31,7 @@ namespace logd {
 class Distributor {
  public:
   // `clock` times the rate limiter, the validation of timestamps and the stream-set refreshes.
-  Distributor(ingest::Ingester& ingester, const LimitsConfig& limits, Metrics& metrics, util::Clock& clock);
+  Distributor(ingest::PushTarget& ingester, const LimitsConfig& limits, Metrics& metrics, util::Clock& clock);
 
   // Handles one push for an already validated tenant ID. `body` is the identity body (the HTTP
   // layer has undone gzip/deflate).
@@ -41,6 +42,10 @@ class Distributor {
   // themselves and for tests.
   util::Status push_request(const std::string& tenant, push::PushRequest request);
 
+  // Loki's `global` ingestion rate strategy: this distributor enforces `share` (1/n with n healthy
+  // distributors) of each tenant's ingestion_rate_mb; the burst is not divided.
+  void set_ingestion_rate_share(double share);
+
  private:
   // Drops the streams that would exceed the tenant's active-stream limit; returns Loki's message
   // for the first of them, or "".
@@ -48,7 +53,7 @@ class Distributor {
                                  size_t& dropped_bytes);
   void discard(const std::string& reason, const std::string& tenant, size_t entries, size_t bytes);
 
-  ingest::Ingester& ingester_;
+  ingest::PushTarget& ingester_;
   LimitsConfig limits_;
   Metrics& metrics_;
   util::Clock& clock_;

@@ -36,8 +36,82 @@ const flags::FlagTable<ParseState>& command_specs() {
 
 const std::map<std::string, FlagSpec>& flag_specs() {
   static const std::map<std::string, FlagSpec> specs = {
-      {"target", {false, "Component to run; only \"all\" (logd is one process)",
+      {"target", {false, "Roles to run: all (one process), write, read, backend, or a list of distributor, "
+                         "ingester, querier, query-frontend, compactor",
                   [](Config& c, const std::string& v) { c.target = v; return std::string(); }}},
+      {"ingester.lifecycler.ID", {false, "ID to register in the ring (default <host>-<port>)",
+                                  [](Config& c, const std::string& v) { c.cluster.lifecycler.id = v; return std::string(); }}},
+      {"ingester.lifecycler.id", {false, "Same as -ingester.lifecycler.ID",
+                                  [](Config& c, const std::string& v) { c.cluster.lifecycler.id = v; return std::string(); }}},
+      {"ingester.lifecycler.addr", {false, "Address to advertise in the ring",
+                                    [](Config& c, const std::string& v) {
+                                      c.cluster.lifecycler.address = v;
+                                      return std::string();
+                                    }}},
+      {"ingester.lifecycler.port", {false, "Port to advertise in the ring (default: the internal port)",
+                                    [](Config& c, const std::string& v) {
+                                      return parse_int(v, c.cluster.lifecycler.port, 0, 65535);
+                                    }}},
+      {"ingester.num-tokens", {false, "Tokens an ingester owns in the ring (default 128)",
+                               [](Config& c, const std::string& v) {
+                                 return parse_int(v, c.cluster.lifecycler.num_tokens, 1, 1 << 20);
+                               }}},
+      {"ingester.heartbeat-period", {false, "Period of the ingester's ring heartbeats (default 5s)",
+                                     [](Config& c, const std::string& v) {
+                                       c.cluster.lifecycler_heartbeat_period_set = true;
+                                       return parse_dur(v, c.cluster.lifecycler.heartbeat_period);
+                                     }}},
+      {"ingester.final-sleep", {false, "Time a leaving ingester stays in the ring after flushing (default 0s)",
+                                [](Config& c, const std::string& v) {
+                                  return parse_dur(v, c.cluster.lifecycler.final_sleep);
+                                }}},
+      {"ingester.tokens-file-path", {false, "File the ingester keeps its tokens in across restarts",
+                                     [](Config& c, const std::string& v) {
+                                       c.cluster.lifecycler.tokens_file_path = v;
+                                       return std::string();
+                                     }}},
+      {"ingester.unregister-on-shutdown", {true, "Remove the ingester from the ring when it stops (default true)",
+                                           [](Config& c, const std::string& v) {
+                                             return parse_bool(v, c.cluster.lifecycler.unregister_on_shutdown);
+                                           }}},
+      {"ingester.min-ready-duration", {false, "Time an ingester is ACTIVE before /ready says so (default 15s)",
+                                       [](Config& c, const std::string& v) {
+                                         return parse_dur(v, c.cluster.lifecycler.min_ready_duration);
+                                       }}},
+      {"ring.heartbeat-timeout", {false, "Heartbeat age past which an ingester is unhealthy (default 1m)",
+                                  [](Config& c, const std::string& v) {
+                                    c.cluster.lifecycler_ring_heartbeat_timeout_set = true;
+                                    return parse_dur(v, c.cluster.lifecycler.ring.heartbeat_timeout);
+                                  }}},
+      {"distributor.replication-factor", {false, "Ingesters each stream is written to (default 3)",
+                                          [](Config& c, const std::string& v) {
+                                            return parse_int(v, c.cluster.lifecycler.ring.replication_factor, 1, 1000);
+                                          }}},
+      {"ingester.client.timeout", {false, "Timeout of a distributor's or querier's call to an ingester (default 5s)",
+                                   [](Config& c, const std::string& v) { return parse_dur(v, c.cluster.remote_timeout); }}},
+      {"querier.frontend-address", {false, "host:port of the query-frontend's internal API to take work from",
+                                    [](Config& c, const std::string& v) {
+                                      c.cluster.frontend_address = v;
+                                      return std::string();
+                                    }}},
+      {"querier.worker-parallelism", {false, "Queries a querier takes from the frontend at once",
+                                      [](Config& c, const std::string& v) {
+                                        return parse_int(v, c.cluster.worker_parallelism, 1, 1024);
+                                      }}},
+      {"querier.query-ingesters-within", {false, "Queries older than this skip the ingesters (default 3h)",
+                                          [](Config& c, const std::string& v) {
+                                            return parse_dur(v, c.cluster.query_ingesters_within);
+                                          }}},
+      {"querier.split-queries-by-interval", {false, "The query-frontend splits range queries by this (default 1h)",
+                                             [](Config& c, const std::string& v) {
+                                               return parse_dur(v, c.cluster.split_queries_by_interval);
+                                             }}},
+      {"querier.max-outstanding-requests-per-tenant", {false, "Queued query pieces per tenant past which the "
+                                                              "query-frontend answers 429 (default 2048)",
+                                                       [](Config& c, const std::string& v) {
+                                                         return parse_int(v, c.cluster.max_outstanding_per_tenant, 1,
+                                                                          INT64_MAX);
+                                                       }}},
       {"auth.enabled", {true, "Require X-Scope-OrgID (multi-tenant mode)",
                         [](Config& c, const std::string& v) { return parse_bool(v, c.auth_enabled); }}},
       {"server.http-listen-address", {false, "HTTP listen address (default 127.0.0.1)",
@@ -49,7 +123,7 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                                    [](Config& c, const std::string& v) {
                                      return parse_int(v, c.server.http_listen_port, 0, 65535);
                                    }}},
-      {"server.grpc-listen-port", {false, "gRPC port: only 0 (logd has no gRPC server)",
+      {"server.grpc-listen-port", {false, "Port of the roles' internal API (protobuf over HTTP; 0: the HTTP port)",
                                    [](Config& c, const std::string& v) {
                                      return parse_int(v, c.server.grpc_listen_port, 0, 65535);
                                    }}},

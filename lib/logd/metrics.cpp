@@ -147,7 +147,12 @@ Metrics::Metrics()
                      "Retention passes by outcome (success, failure, skipped: another maintenance run held the lock).",
                      {"status"}),
       retention_deleted("logd_retention_chunks_deleted_total", "Chunks deleted by retention, per tenant.",
-                        {"tenant"}) {}
+                        {"tenant"}),
+      compactions("loki_compactor_compact_tables_operation_total",
+                  "Index compaction passes by outcome (success, failure, skipped: another maintenance run held the lock).",
+                  {"status"}),
+      index_files_compacted("logd_compactor_index_files_compacted_total",
+                            "Index files merged into one per day by the compactor, per tenant.", {"tenant"}) {}
 
 void Metrics::set_collector(std::function<void(std::string&)> collector) {
   std::lock_guard lock(mu_);
@@ -165,6 +170,8 @@ std::string Metrics::render() const {
   query_duration.render(out);
   retention_runs.render(out);
   retention_deleted.render(out);
+  compactions.render(out);
+  index_files_compacted.render(out);
   std::function<void(std::string&)> collector;
   {
     std::lock_guard lock(mu_);

@@ -66,6 +66,8 @@ class Metrics {
   HistogramFamily query_duration;   // logd_query_duration_seconds{type}: range, instant, tail
   CounterFamily retention_runs;     // loki_compactor_apply_retention_operation_total{status}
   CounterFamily retention_deleted;  // logd_retention_chunks_deleted_total{tenant}
+  CounterFamily compactions;        // loki_compactor_compact_tables_operation_total{status}
+  CounterFamily index_files_compacted;  // logd_compactor_index_files_compacted_total{tenant}
 
   // Extra text appended at render time (the ingester's counters, read when scraped).
   void set_collector(std::function<void(std::string&)> collector);

@@ -7,9 +7,19 @@ namespace logd {
 RateLimiter::RateLimiter(double rate_bytes_per_sec, double burst_bytes)
     : rate_(rate_bytes_per_sec), burst_(burst_bytes) {}
 
-bool RateLimiter::allow(const std::string& tenant, uint64_t bytes, int64_t now_ns) {
-  if (rate_ <= 0) return true;
+double RateLimiter::rate() const {
   std::lock_guard lock(mu_);
+  return rate_;
+}
+
+void RateLimiter::set_rate(double rate_bytes_per_sec) {
+  std::lock_guard lock(mu_);
+  rate_ = rate_bytes_per_sec;
+}
+
+bool RateLimiter::allow(const std::string& tenant, uint64_t bytes, int64_t now_ns) {
+  std::lock_guard lock(mu_);
+  if (rate_ <= 0) return true;
   auto [it, inserted] = buckets_.try_emplace(tenant);
   Bucket& b = it->second;
   if (inserted) {

@@ -17,15 +17,18 @@ class RateLimiter {
   RateLimiter(double rate_bytes_per_sec, double burst_bytes);
   // Takes `bytes` tokens from `tenant`'s bucket at time `now_ns` if available.
   bool allow(const std::string& tenant, uint64_t bytes, int64_t now_ns);
-  double rate() const { return rate_; }
+  double rate() const;
+  // Changes the refill rate (Loki's global strategy: the tenant's limit divided by the healthy
+  // distributors); the burst stays. Buckets keep their tokens.
+  void set_rate(double rate_bytes_per_sec);
 
  private:
   struct Bucket {
     double tokens = 0;
     int64_t last_ns = 0;
   };
-  double rate_, burst_;
-  std::mutex mu_;
+  double rate_, burst_;  // guarded by mu_
+  mutable std::mutex mu_;
   std::unordered_map<std::string, Bucket> buckets_;
 };
 

@@ -35,7 +35,12 @@ std::string base_name(const std::string& path) {
 
 util::Result<std::string> inspect_chunk(const std::string& path) {
   auto reader = chunk::ChunkReader::open_file(path);
-  if (!reader.ok()) return util::Error{with_path(path, reader.error())};
+  if (!reader.ok()) return util::Error{with_path(path, reader.error()), reader.code()};
+  return describe_chunk(path, *reader);
+}
+
+std::string describe_chunk(const std::string& path, const chunk::ChunkReader& r) {
+  const chunk::ChunkReader* reader = &r;
   const chunk::ChunkHeader& h = reader->header();
   uint64_t compressed = 0;
   for (const auto& b : reader->blocks()) compressed += b.compressed_size;
@@ -82,7 +87,13 @@ util::Result<std::string> inspect_chunk(const std::string& path) {
 
 util::Result<uint64_t> cat_chunk(const std::string& path, int64_t start, int64_t end, std::FILE* out) {
   auto reader = chunk::ChunkReader::open_file(path);
-  if (!reader.ok()) return util::Error{with_path(path, reader.error())};
+  if (!reader.ok()) return util::Error{with_path(path, reader.error()), reader.code()};
+  return cat_chunk(path, *reader, start, end, out);
+}
+
+util::Result<uint64_t> cat_chunk(const std::string& path, const chunk::ChunkReader& r, int64_t start, int64_t end,
+                                 std::FILE* out) {
+  const chunk::ChunkReader* reader = &r;
   const model::LabelSet& stream = reader->header().labels;
   std::string line;
   std::vector<model::Label> labels;
@@ -124,8 +135,11 @@ util::Result<uint64_t> cat_chunk(const std::string& path, int64_t start, int64_t
 }
 
 std::vector<std::string> verify_chunk_file(const std::string& path) {
+  return verify_chunk(path, chunk::ChunkReader::open_file(path));
+}
+
+std::vector<std::string> verify_chunk(const std::string& path, const util::Result<chunk::ChunkReader>& reader) {
   std::vector<std::string> problems;
-  auto reader = chunk::ChunkReader::open_file(path);
   if (!reader.ok()) {
     // Without the path: callers print "<file>: <problem>".
     std::string e = with_path(path, reader.error());

@@ -1,7 +1,5 @@
 #include "maint/chunk_rewrite.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <map>
 #include <string_view>
@@ -19,11 +17,6 @@ struct SourceEntry {
   std::string line;
   model::LabelSet metadata;
 };
-
-uint64_t file_size(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
-}
 
 // Appends the entries of `group` (equal timestamps, sources in order) to `out`, each distinct
 // line as many times as the source holding it most often.
@@ -50,7 +43,7 @@ void append_deduplicated(std::vector<SourceEntry>& group, std::vector<SourceEntr
 
 util::Result<std::vector<std::string>> merge_chunks(const std::vector<const chunk::ChunkReader*>& sources,
                                                     const RewriteOptions& options,
-                                                    const std::function<bool(int64_t ts)>& drop) {
+                                                    const std::function<bool(const model::Entry&)>& drop) {
   std::vector<std::string> out;
   if (sources.empty()) return out;
   const chunk::ChunkHeader& first = sources[0]->header();
@@ -63,7 +56,7 @@ util::Result<std::vector<std::string>> merge_chunks(const std::vector<const chun
     auto entries = sources[s]->read_all();
     if (!entries.ok()) return entries.status_error();
     for (auto& e : *entries) {
-      if (drop && drop(e.timestamp)) continue;
+      if (drop && drop(e)) continue;
       all.push_back(SourceEntry{e.timestamp, s, std::move(e.line), std::move(e.metadata)});
     }
   }
@@ -107,15 +100,25 @@ util::Result<std::vector<std::string>> merge_chunks(const std::vector<const chun
 
 namespace {
 
+// The stored size of a chunk (0 when it is missing).
+uint64_t size_of(const std::map<std::string, ChunkObject>& objects, const std::string& file) {
+  auto it = objects.find(file);
+  return it == objects.end() ? 0 : it->second.size;
+}
+
 // Opens and fully verifies the chunks of `files`; a bad one is reported and makes the caller
-// leave its group alone (rewriting would drop or spread the damage).
-bool open_verified(const TenantIndex& snap, const std::vector<std::string>& files, std::vector<chunk::ChunkReader>& out,
-                   std::vector<std::string>& skipped) {
+// leave its group alone (rewriting would drop or spread the damage). Fails only when the store
+// does not answer.
+util::Result<bool> open_verified(const Target& target, const TenantIndex& snap, const std::vector<std::string>& files,
+                                 std::vector<chunk::ChunkReader>& out, std::vector<std::string>& skipped) {
   out.clear();
   for (const auto& f : files) {
-    auto r = chunk::ChunkReader::open_file(snap.paths.chunks + "/" + f);
+    auto r = open_chunk(target, snap.tenant, f);
     util::Status s = r.ok() ? r->verify() : util::Status(r.status_error());
-    if (s.ok() && r->header().tenant != snap.tenant) s = util::Error{"chunk of tenant " + r->header().tenant};
+    if (!s.ok() && s.code() != util::ErrorCode::kCorruption && s.code() != util::ErrorCode::kNotFound) {
+      return s.status_error();
+    }
+    if (s.ok() && r->header().tenant != snap.tenant) s = util::corruption("chunk of tenant " + r->header().tenant);
     if (!s.ok()) {
       skipped.push_back(f + ": " + s.error());
       return false;
@@ -126,17 +129,20 @@ bool open_verified(const TenantIndex& snap, const std::vector<std::string>& file
 }
 
 // Replaces `files` of one stream by the merge of their entries; fills the change and report.
-util::Status rewrite_group(const TenantIndex& snap, const std::vector<std::string>& files,
-                           const RewriteOptions& options, ChunkChange& change, RewriteReport& report) {
+util::Status rewrite_group(const Target& target, const TenantIndex& snap, const std::map<std::string, ChunkObject>& objects,
+                           const std::vector<std::string>& files, const RewriteOptions& options, ChunkChange& change,
+                           RewriteReport& report) {
   std::vector<chunk::ChunkReader> readers;
-  if (!open_verified(snap, files, readers, report.skipped)) return {};
+  auto opened = open_verified(target, snap, files, readers, report.skipped);
+  if (!opened.ok()) return opened.status_error();
+  if (!*opened) return {};
   std::vector<const chunk::ChunkReader*> ptrs;
   for (const auto& r : readers) ptrs.push_back(&r);
   auto merged = merge_chunks(ptrs, options);
   if (!merged.ok()) return merged.status_error();
   std::vector<IndexedChunk> written;
   for (const auto& data : *merged) {
-    auto c = write_chunk(snap.paths, data);
+    auto c = write_chunk(target, snap.tenant, data);
     if (!c.ok()) return c.status_error();
     written.push_back(std::move(*c));
     report.bytes_out += data.size();
@@ -150,7 +156,7 @@ util::Status rewrite_group(const TenantIndex& snap, const std::vector<std::strin
   report.chunks_in += files.size();
   report.chunks_out += written.size();
   for (const auto& f : files) {
-    report.bytes_in += readers.empty() ? 0 : file_size(snap.paths.chunks + "/" + f);
+    report.bytes_in += size_of(objects, f);
     change.removed.insert(f);
   }
   for (auto& c : written) change.added.push_back(std::move(c));
@@ -171,10 +177,12 @@ std::map<model::LabelSet, std::vector<idx::ChunkRef>> chunks_by_stream(const Ten
 
 }  // namespace
 
-util::Result<RewriteReport> compact_tenant(const std::string& store_root, const std::string& tenant,
+util::Result<RewriteReport> compact_tenant(const Target& target, const std::string& tenant,
                                            const RewriteOptions& options, bool dry_run, const Progress& progress) {
-  auto snap = load_tenant_index(store_root, tenant);
+  auto snap = load_tenant_index(target, tenant);
   if (!snap.ok()) return snap.status_error();
+  auto objects = list_chunk_objects(target, tenant);
+  if (!objects.ok()) return objects.status_error();
   RewriteReport report;
   // Plan: runs of small chunks of one stream and storage period, cut once they reach the target.
   std::vector<std::vector<std::string>> groups;
@@ -188,7 +196,7 @@ util::Result<RewriteReport> compact_tenant(const std::string& store_root, const 
       run_bytes = 0;
     };
     for (const auto& ref : refs) {
-      uint64_t size = file_size(snap->paths.chunks + "/" + ref.file);
+      uint64_t size = size_of(*objects, ref.file);
       int64_t period = idx::period_of(ref.min_time);
       if (size == 0 || size >= options.target_chunk_size) {  // missing or big enough: breaks a run
         close_run();
@@ -205,26 +213,30 @@ util::Result<RewriteReport> compact_tenant(const std::string& store_root, const 
     for (const auto& g : groups) {
       report.chunks_in += g.size();
       ++report.streams;
-      for (const auto& f : g) report.bytes_in += file_size(snap->paths.chunks + "/" + f);
+      for (const auto& f : g) report.bytes_in += size_of(*objects, f);
     }
     return report;
   }
   ChunkChange change;
   for (size_t i = 0; i < groups.size(); ++i) {
     if (progress) progress(i, groups.size());
-    if (auto s = rewrite_group(*snap, groups[i], options, change, report); !s.ok()) return s.status_error();
+    if (auto s = rewrite_group(target, *snap, *objects, groups[i], options, change, report); !s.ok()) {
+      return s.status_error();
+    }
   }
   if (progress) progress(groups.size(), groups.size());
-  auto applied = apply_change(*snap, change);
+  auto applied = apply_change(target, *snap, change);
   if (!applied.ok()) return applied.status_error();
   report.applied = std::move(*applied);
   return report;
 }
 
-util::Result<RewriteReport> recompress_tenant(const std::string& store_root, const std::string& tenant,
+util::Result<RewriteReport> recompress_tenant(const Target& target, const std::string& tenant,
                                               const RewriteOptions& options, const Progress& progress) {
-  auto snap = load_tenant_index(store_root, tenant);
+  auto snap = load_tenant_index(target, tenant);
   if (!snap.ok()) return snap.status_error();
+  auto objects = list_chunk_objects(target, tenant);
+  if (!objects.ok()) return objects.status_error();
   RewriteReport report;
   RewriteOptions one = options;
   one.target_chunk_size = SIZE_MAX;  // one chunk in, one chunk out
@@ -233,10 +245,10 @@ util::Result<RewriteReport> recompress_tenant(const std::string& store_root, con
   size_t done = 0;
   for (const auto& [file, c] : chunks) {
     if (progress) progress(done++, chunks.size());
-    if (auto s = rewrite_group(*snap, {file}, one, change, report); !s.ok()) return s.status_error();
+    if (auto s = rewrite_group(target, *snap, *objects, {file}, one, change, report); !s.ok()) return s.status_error();
   }
   if (progress) progress(chunks.size(), chunks.size());
-  auto applied = apply_change(*snap, change);
+  auto applied = apply_change(target, *snap, change);
   if (!applied.ok()) return applied.status_error();
   report.applied = std::move(*applied);
   return report;

@@ -30,11 +30,11 @@ struct RewriteOptions {
 using Progress = std::function<void(size_t done, size_t total)>;
 
 // The entries of `sources` (chunks of one stream and tenant) merged in time order with
-// duplicates across chunks collapsed, minus those `drop` (if set) returns true for, encoded as
+// duplicates across chunks collapsed, minus the entries `drop` (if set) returns true for, encoded as
 // chunks of about the target size. No output for no entries.
 util::Result<std::vector<std::string>> merge_chunks(const std::vector<const chunk::ChunkReader*>& sources,
                                                     const RewriteOptions& options,
-                                                    const std::function<bool(int64_t ts)>& drop = {});
+                                                    const std::function<bool(const model::Entry&)>& drop = {});
 
 struct RewriteReport {
   size_t streams = 0;        // streams with something rewritten
@@ -48,11 +48,11 @@ struct RewriteReport {
 
 // Merges runs of consecutive chunks (by time) of one stream stored in the same period that are
 // each smaller than the target size into chunks of about the target size. `dry_run` plans only.
-util::Result<RewriteReport> compact_tenant(const std::string& store_root, const std::string& tenant,
+util::Result<RewriteReport> compact_tenant(const Target& target, const std::string& tenant,
                                            const RewriteOptions& options, bool dry_run, const Progress& progress = {});
 
 // Re-encodes every chunk of the tenant at options.zstd_level (one chunk in, one chunk out).
-util::Result<RewriteReport> recompress_tenant(const std::string& store_root, const std::string& tenant,
+util::Result<RewriteReport> recompress_tenant(const Target& target, const std::string& tenant,
                                               const RewriteOptions& options, const Progress& progress = {});
 
 }  // namespace maint

@@ -4,9 +4,9 @@
 
 namespace maint {
 
-util::Result<RebuildReport> rebuild_index(const std::string& store_root, const std::string& tenant,
+util::Result<RebuildReport> rebuild_index(const Target& target, const std::string& tenant,
                                           const RebuildOptions& options, const Progress& progress) {
-  auto snap = load_tenant_index(store_root, tenant);
+  auto snap = load_tenant_index(target, tenant);
   if (!snap.ok()) return snap.status_error();
   auto wanted = [&](int64_t p) { return options.periods.empty() || options.periods.count(p) > 0; };
   std::map<int64_t, std::map<model::LabelSet, std::set<idx::ChunkRef>>> content;
@@ -15,21 +15,26 @@ util::Result<RebuildReport> rebuild_index(const std::string& store_root, const s
     if (wanted(p)) content[p];
   for (int64_t p : options.periods) content[p];
 
+  auto objects = list_chunk_objects(target, tenant);
+  if (!objects.ok()) return objects.status_error();
   std::vector<std::string> files;
-  for (int64_t p : list_periods(snap->paths.chunks)) {
+  for (const auto& [file, o] : *objects) {
     // A chunk lives under the period of its first entry, so later periods never hold a chunk
     // that overlaps an earlier one; a chunk may still reach into later periods.
-    if (!options.periods.empty() && p > *options.periods.rbegin()) break;
-    std::string period = store::period_dir_name(p);
-    for (const auto& name : list_files(snap->paths.chunks + "/" + period, ".chunk")) files.push_back(period + "/" + name);
+    auto p = store::parse_period_dir_name(std::string_view(file).substr(0, file.find('/')));
+    if (!options.periods.empty() && *p > *options.periods.rbegin()) continue;
+    files.push_back(file);
   }
   RebuildReport report;
   std::set<model::LabelSet> series;
   for (size_t i = 0; i < files.size(); ++i) {
     if (progress) progress(i, files.size());
     const std::string& file = files[i];
-    auto reader = chunk::ChunkReader::open_file(snap->paths.chunks + "/" + file);
+    auto reader = open_chunk(target, tenant, file);
     if (!reader.ok()) {
+      if (reader.code() != util::ErrorCode::kCorruption && reader.code() != util::ErrorCode::kNotFound) {
+        return reader.status_error();  // the store does not answer: nothing is changed
+      }
       report.skipped.push_back(file + ": " + reader.error());
       continue;
     }
@@ -65,7 +70,7 @@ util::Result<RebuildReport> rebuild_index(const std::string& store_root, const s
   if (progress) progress(files.size(), files.size());
   report.series = series.size();
   if (options.dry_run) return report;
-  auto applied = replace_periods(*snap, content);
+  auto applied = replace_periods(target, *snap, content);
   if (!applied.ok()) return applied.status_error();
   report.applied = std::move(*applied);
   return report;

@@ -1,4 +1,4 @@
-// Recreating a tenant's index from its chunk files: `logidx rebuild`.
+// Recreating a tenant's index from its chunk objects: `logidx rebuild`.
 //
 // Every chunk file of the tenant is read and checked (a corrupt one is left out and reported);
 // each period to rebuild gets one new index file listing the chunks that overlap it, and the
@@ -28,7 +28,7 @@ struct RebuildReport {
   ApplyResult applied;
 };
 
-util::Result<RebuildReport> rebuild_index(const std::string& store_root, const std::string& tenant,
+util::Result<RebuildReport> rebuild_index(const Target& target, const std::string& tenant,
                                           const RebuildOptions& options, const Progress& progress = {});
 
 }  // namespace maint

@@ -1,6 +1,5 @@
 #include "maint/index_stats.h"
 
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <limits>
@@ -14,13 +13,15 @@
 
 namespace maint {
 
-util::Result<TenantStats> tenant_stats(const std::string& store_root, const std::string& tenant, size_t top) {
-  auto snap = load_tenant_index(store_root, tenant);
+util::Result<TenantStats> tenant_stats(const Target& target, const std::string& tenant, size_t top) {
+  auto snap = load_tenant_index(target, tenant);
   if (!snap.ok()) return snap.status_error();
+  auto objects = list_chunk_objects(target, tenant);
+  if (!objects.ok()) return objects.status_error();
   TenantStats st;
   st.tenant = tenant;
   st.periods = snap->periods.size();
-  for (const auto& [p, pi] : snap->periods) st.index_files += pi.files.size();
+  st.index_files = snap->file_count();
   auto chunks = indexed_chunks(*snap);
   std::set<model::LabelSet> series;
   st.min_time = std::numeric_limits<int64_t>::max();
@@ -31,8 +32,7 @@ util::Result<TenantStats> tenant_stats(const std::string& store_root, const std:
     st.bytes += c.ref.bytes;
     st.min_time = std::min(st.min_time, c.ref.min_time);
     st.max_time = std::max(st.max_time, c.ref.max_time);
-    struct stat s;
-    if (::stat((snap->paths.chunks + "/" + file).c_str(), &s) == 0) st.file_bytes += static_cast<uint64_t>(s.st_size);
+    if (auto o = objects->find(file); o != objects->end()) st.file_bytes += o->second.size;
   }
   if (chunks.empty()) st.min_time = st.max_time = 0;
   st.chunks = chunks.size();

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "maint/target.h"
 #include "util/result.h"
 
 namespace maint {
@@ -32,13 +33,13 @@ struct TenantStats {
   size_t chunks = 0;
   uint64_t entries = 0;
   uint64_t bytes = 0;       // raw line bytes (Loki's stats "bytes")
-  uint64_t file_bytes = 0;  // chunk files on disk
+  uint64_t file_bytes = 0;  // chunk objects in the store
   int64_t min_time = 0, max_time = 0;
   std::vector<LabelCardinality> labels;     // by descending distinct values
   std::vector<LabelValueCount> top_values;  // by descending series count, at most `top`
 };
 
-util::Result<TenantStats> tenant_stats(const std::string& store_root, const std::string& tenant, size_t top);
+util::Result<TenantStats> tenant_stats(const Target& target, const std::string& tenant, size_t top);
 
 // Human-readable report, or one JSON object (for scripts).
 std::string format_stats_text(const TenantStats& stats);

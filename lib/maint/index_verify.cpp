@@ -1,31 +1,17 @@
 #include "maint/index_verify.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include "chunk/chunk_reader.h"
 #include "maint/chunk_inspect.h"
 
 namespace maint {
 
-namespace {
-
-// Modification time in ns; 0 if the file is gone.
-int64_t mtime_ns(const std::string& path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return 0;
-  return int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
-}
-
-}  // namespace
-
-util::Result<VerifyReport> verify_index(const std::string& store_root, const std::string& tenant,
+util::Result<VerifyReport> verify_index(const Target& target, const std::string& tenant,
                                         const VerifyOptions& options, const Progress& progress) {
-  auto snap = load_tenant_index(store_root, tenant);
+  auto snap = load_tenant_index(target, tenant);
   if (!snap.ok()) return snap.status_error();
   VerifyReport report;
   for (const auto& bad : snap->bad_files) report.problems.push_back("index file " + bad);
-  for (const auto& [p, pi] : snap->periods) report.index_files += pi.files.size();
+  report.index_files = snap->file_count();
 
   auto chunks = indexed_chunks(*snap);
   // A chunk must be listed by every period it overlaps (readers look a day up by its index).
@@ -42,20 +28,26 @@ util::Result<VerifyReport> verify_index(const std::string& store_root, const std
                                   " but that period's index does not list it");
     }
   }
+  // Listed after the index was read, so a chunk flushed since then looks unindexed: the grace
+  // period covers that window.
+  auto objects = list_chunk_objects(target, tenant);
+  if (!objects.ok()) return objects.status_error();
   size_t done = 0;
   for (const auto& [file, c] : chunks) {
     if (progress) progress(done++, chunks.size());
     ++report.refs;
-    std::string path = snap->paths.chunks + "/" + file;
-    if (::access(path.c_str(), F_OK) != 0) {
+    if (!objects->count(file)) {
       report.problems.push_back("chunk " + file + " (" + c.labels.to_string() + "): indexed but missing");
       continue;
     }
-    if (options.check_blocks) {
-      for (const auto& p : verify_chunk_file(path)) report.problems.push_back("chunk " + file + ": " + p);
+    auto reader = read_chunk_as_stored(target, tenant, file);
+    if (!reader.ok() && reader.code() != util::ErrorCode::kCorruption && reader.code() != util::ErrorCode::kNotFound) {
+      return reader.status_error();  // the store does not answer: no verdict
     }
-    auto reader = chunk::ChunkReader::open_file(path);
-    if (!reader.ok()) continue;  // reported above (or, headers only, below)
+    if (options.check_blocks || !reader.ok()) {
+      for (const auto& p : verify_chunk(file, reader)) report.problems.push_back("chunk " + file + ": " + p);
+    }
+    if (!reader.ok()) continue;
     const chunk::ChunkHeader& h = reader->header();
     std::string what;
     if (h.tenant != tenant) what = "belongs to tenant " + h.tenant;
@@ -68,23 +60,16 @@ util::Result<VerifyReport> verify_index(const std::string& store_root, const std
   }
   if (progress) progress(chunks.size(), chunks.size());
 
-  // Chunk files nobody indexes. Listed after the index was read, so a chunk flushed since then
-  // looks unindexed: the grace period covers that window.
   std::set<std::string> orphans;
-  for (int64_t p : list_periods(snap->paths.chunks)) {
-    std::string period = store::period_dir_name(p);
-    std::string dir = snap->paths.chunks + "/" + period;
-    for (const auto& name : list_files(dir, ".chunk")) {
-      ++report.chunk_files;
-      std::string file = period + "/" + name;
-      if (chunks.count(file)) continue;
-      if (mtime_ns(dir + "/" + name) > options.now - options.grace) continue;
-      report.orphans.push_back(file);
-      orphans.insert(file);
-    }
+  for (const auto& [file, o] : *objects) {
+    ++report.chunk_files;
+    if (chunks.count(file) || snap->pending_chunks.count(file)) continue;
+    if (o.modified_ns > options.now - options.grace) continue;
+    report.orphans.push_back(file);
+    orphans.insert(file);
   }
   if (options.remove_orphans && !orphans.empty()) {
-    auto removed = remove_unreferenced_chunks(store_root, tenant, orphans);
+    auto removed = remove_unreferenced_chunks(target, tenant, orphans);
     if (!removed.ok()) return removed.status_error();
     report.orphans_removed = removed->chunks_removed;
   }

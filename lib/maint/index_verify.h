@@ -1,10 +1,11 @@
 // Checking that a tenant's index and chunk files agree: `logidx verify`.
 //
-// Problems found: index files that do not validate; refs whose chunk is missing, corrupt, of
-// another tenant or stream, or disagrees with the ref (time range, entry count); chunks that
-// overlap a period whose index does not list them; and chunk files no index refers to.
-// Because logd writes a chunk file shortly before the index file naming it, unindexed chunk
-// files younger than a grace period are not reported.
+// Problems found: index files that do not validate (a truncated or corrupt object, named by its
+// key); refs whose chunk is missing, corrupt, of another tenant or stream, or disagrees with the
+// ref (time range, entry count); chunks that overlap a period whose index does not list them;
+// and chunks no index refers to. Because logd stores a chunk shortly before the index file
+// naming it, unindexed chunks younger than a grace period are not reported, nor are chunks a
+// pending-deletion marker names.
 // Callers hold the maintenance lock (a concurrent compaction would make refs disappear).
 #pragma once
 
@@ -33,7 +34,7 @@ struct VerifyReport {
   bool ok() const { return problems.empty() && orphans.empty(); }
 };
 
-util::Result<VerifyReport> verify_index(const std::string& store_root, const std::string& tenant,
+util::Result<VerifyReport> verify_index(const Target& target, const std::string& tenant,
                                         const VerifyOptions& options, const Progress& progress = {});
 
 }  // namespace maint

@@ -5,7 +5,7 @@
 
 #include "logql/parser.h"
 #include "model/time.h"
-#include "store/local_store.h"
+#include "store/bucket_store.h"
 
 namespace maint {
 
@@ -63,9 +63,9 @@ int64_t retention_for(const model::LabelSet& labels, const RetentionOptions& opt
   return best ? best->period : options.retention_period;
 }
 
-util::Result<RetentionReport> apply_retention(const std::string& store_root, const std::string& tenant,
+util::Result<RetentionReport> apply_retention(const Target& target, const std::string& tenant,
                                               const RetentionOptions& options) {
-  auto snap = load_tenant_index(store_root, tenant);
+  auto snap = load_tenant_index(target, tenant);
   if (!snap.ok()) return snap.status_error();
   RetentionReport report;
   ChunkChange change;
@@ -81,24 +81,26 @@ util::Result<RetentionReport> apply_retention(const std::string& store_root, con
     change.removed.insert(file);
   }
   if (options.dry_run || change.empty()) return report;
-  auto applied = apply_change(*snap, change);
+  auto applied = apply_change(target, *snap, change);
   if (!applied.ok()) return applied.status_error();
   report.applied = std::move(*applied);
   return report;
 }
 
-util::Result<DeleteReport> delete_entries(const std::string& store_root, const std::string& tenant,
+util::Result<DeleteReport> delete_entries(const Target& target, const std::string& tenant,
                                           const DeleteOptions& options, const Progress& progress) {
   if (options.start >= options.end) return util::Error{"delete: empty time range"};
   auto compiled = idx::compile_matchers(options.matchers);
   if (!compiled.ok()) return compiled.status_error();
-  auto snap = load_tenant_index(store_root, tenant);
+  auto snap = load_tenant_index(target, tenant);
   if (!snap.ok()) return snap.status_error();
   DeleteReport report;
   ChunkChange change;
   auto chunks = indexed_chunks(*snap);
   size_t done = 0;
-  auto in_range = [&](int64_t ts) { return ts >= options.start && ts < options.end; };
+  auto in_range = [&](const model::Entry& e) {
+    return e.timestamp >= options.start && e.timestamp < options.end && (!options.entry_filter || options.entry_filter(e));
+  };
   for (const auto& [file, c] : chunks) {
     if (progress) progress(done++, chunks.size());
     if (!c.ref.overlaps(options.start, options.end)) continue;
@@ -106,22 +108,25 @@ util::Result<DeleteReport> delete_entries(const std::string& store_root, const s
     for (const auto& m : *compiled)
       if (!m.matches(c.labels.get(m.matcher().name).value_or(""))) match = false;
     if (!match) continue;
-    if (options.start <= c.ref.min_time && c.ref.max_time < options.end) {
+    if (!options.entry_filter && options.start <= c.ref.min_time && c.ref.max_time < options.end) {
       report.chunks_deleted.push_back(file);
       report.entries_deleted += c.ref.entries;
       change.removed.insert(file);
       continue;
     }
     // Partly inside: rewrite without the range (never from a corrupt source).
-    auto reader = chunk::ChunkReader::open_file(snap->paths.chunks + "/" + file);
+    auto reader = open_chunk(target, tenant, file);
     util::Status ok = reader.ok() ? reader->verify() : util::Status(reader.status_error());
+    if (!ok.ok() && ok.code() != util::ErrorCode::kCorruption && ok.code() != util::ErrorCode::kNotFound) {
+      return ok.status_error();  // the store does not answer: nothing is changed
+    }
     if (!ok.ok()) {
       report.skipped.push_back(file + ": " + ok.error());
       continue;
     }
     auto all = reader->read_all();
     if (!all.ok()) return all.status_error();
-    uint64_t n = std::count_if(all->begin(), all->end(), [&](const model::Entry& e) { return in_range(e.timestamp); });
+    uint64_t n = std::count_if(all->begin(), all->end(), in_range);
     if (n == 0) continue;
     report.entries_deleted += n;
     report.chunks_rewritten.push_back(file);
@@ -131,7 +136,7 @@ util::Result<DeleteReport> delete_entries(const std::string& store_root, const s
     auto rewritten = merge_chunks({&*reader}, one, in_range);
     if (!rewritten.ok()) return rewritten.status_error();
     for (const auto& data : *rewritten) {
-      auto w = write_chunk(snap->paths, data);
+      auto w = write_chunk(target, tenant, data);
       if (!w.ok()) return w.status_error();
       change.added.push_back(std::move(*w));
     }
@@ -139,7 +144,7 @@ util::Result<DeleteReport> delete_entries(const std::string& store_root, const s
   }
   if (progress) progress(chunks.size(), chunks.size());
   if (options.dry_run || change.empty()) return report;
-  auto applied = apply_change(*snap, change);
+  auto applied = apply_change(target, *snap, change);
   if (!applied.ok()) return applied.status_error();
   report.applied = std::move(*applied);
   return report;

@@ -56,7 +56,7 @@ struct RetentionReport {
   ApplyResult applied;
 };
 
-util::Result<RetentionReport> apply_retention(const std::string& store_root, const std::string& tenant,
+util::Result<RetentionReport> apply_retention(const Target& target, const std::string& tenant,
                                               const RetentionOptions& options);
 
 struct DeleteOptions {
@@ -65,6 +65,9 @@ struct DeleteOptions {
   int64_t end = 0;    // exclusive, ns
   bool dry_run = false;
   RewriteOptions rewrite;  // encoding of rewritten chunks
+  // When set, only the entries in the range it returns true for go (the delete API's line
+  // filters); chunks are then never dropped whole without reading them.
+  std::function<bool(const model::Entry&)> entry_filter;
 };
 
 struct DeleteReport {
@@ -75,7 +78,7 @@ struct DeleteReport {
   ApplyResult applied;
 };
 
-util::Result<DeleteReport> delete_entries(const std::string& store_root, const std::string& tenant,
+util::Result<DeleteReport> delete_entries(const Target& target, const std::string& tenant,
                                           const DeleteOptions& options, const Progress& progress = {});
 
 }  // namespace maint

@@ -1,12 +1,13 @@
-// A point-in-time view of a tenant's index, as the maintenance tools (logchunk, logidx) read it.
+// A point-in-time view of a tenant's index, as the maintenance tools (logchunk, logidx, logd's
+// compactor) read it.
 //
 // Maintenance never edits an index file: it reads the files of a period (remembering exactly
-// which ones), writes one replacement file and removes only the files it read. Index files that
-// logd flushes meanwhile are not in the snapshot, so they are never removed and their entries
-// never lost (see index_update.h). The maintenance lock keeps two maintenance runs apart; logd
-// itself is not stopped.
+// which ones), publishes one replacement and removes (or, on a shared bucket, schedules the
+// removal of) only the files it read. Index files that logd flushes meanwhile are not in the
+// snapshot, so they are never removed and their entries never lost (see index_update.h). The
+// maintenance lock keeps two maintenance runs apart; logd itself is not stopped.
 //
-// Pure data plus functions that read the file system; no shared state, thread-compatible.
+// Pure data plus functions that read the store; no shared state, thread-compatible.
 #pragma once
 
 #include <cstdint>
@@ -16,49 +17,42 @@
 #include <string_view>
 #include <vector>
 
-#include "fsutil/file_lock.h"
 #include "index/index_format.h"
+#include "maint/target.h"
 #include "model/labels.h"
 #include "store/layout.h"
 #include "util/result.h"
 
 namespace maint {
 
-// <data>/store: where logd keeps chunks and index files (docs/data-layout.md).
+// <data>/store: where logd keeps chunks and index files in a local data directory
+// (docs/data-layout.md).
 std::string store_root(const std::string& data_dir);
-
-// Takes <data>/maint.lock without waiting: one maintenance run at a time per data directory
-// (logd holds <data>/logd.lock, so this lock never blocks the server).
-util::Result<fsutil::FileLock> acquire_maintenance_lock(const std::string& data_dir);
-
-// Tenant directories under the store root, sorted (names the store would refuse are skipped).
-std::vector<std::string> list_tenants(const std::string& store_root);
-
-// Period directories ("YYYY-MM-DD") directly under `dir`, sorted; other names are ignored.
-std::vector<int64_t> list_periods(const std::string& dir);
-
-// Final-named files under `dir` ending in `suffix` (in-progress "*.tmp.*" files skipped), sorted.
-std::vector<std::string> list_files(const std::string& dir, const std::string& suffix);
 
 // One period's index as of the snapshot: which files were read and the union of their series.
 struct PeriodIndex {
   int64_t period = 0;
-  std::vector<std::string> files;  // index file names read, relative to the period directory
+  std::vector<std::string> files;  // index file names read, relative to the period
   std::map<model::LabelSet, std::set<idx::ChunkRef>> series;
 };
 
 struct TenantIndex {
-  std::string root;  // the store root it was read from
   std::string tenant;
-  store::TenantPaths paths;
   std::map<int64_t, PeriodIndex> periods;
-  // "<path>: <error>" for index files that did not open; they are left alone by every rewrite.
+  // "<key>: <error>" for index files that did not open; they are left alone by every rewrite.
   std::vector<std::string> bad_files;
+  // Objects a marker schedules for deletion (pending_deletions.h): index files left out of the
+  // snapshot ("index/<day>/<name>"), chunks not to be reported as unindexed.
+  std::set<std::string> pending_index_files;
+  std::set<std::string> pending_chunks;
+
+  size_t file_count() const;
 };
 
 // Reads every valid index file of `tenant` (one bad file, e.g. one with a ref that is not a
-// chunk path, does not stop the load; it is listed in bad_files and left alone).
-util::Result<TenantIndex> load_tenant_index(const std::string& store_root, const std::string& tenant);
+// chunk path, does not stop the load; it is listed in bad_files and left alone). Fails when the
+// store cannot be read.
+util::Result<TenantIndex> load_tenant_index(const Target& target, const std::string& tenant);
 
 // Every chunk the snapshot references, by file (relative to the tenant's chunk directory),
 // with the labels of its series.
@@ -74,5 +68,8 @@ bool is_chunk_path(std::string_view file);
 
 // Periods [period_of(min), period_of(max)] a ref overlaps.
 std::vector<int64_t> periods_of(const idx::ChunkRef& ref);
+
+// The key, relative to the tenant, of an index file of the snapshot: "index/<day>/<name>".
+std::string tenant_index_key(int64_t period, const std::string& name);
 
 }  // namespace maint

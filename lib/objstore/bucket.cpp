@@ -1,5 +1,10 @@
 #include "objstore/bucket.h"
 
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
 #include "objstore/object_key.h"
 
 namespace objstore {
@@ -31,6 +36,41 @@ util::Status Bucket::put(std::string_view key, std::string_view data, std::stop_
   if (auto s = validate_key(key); !s.ok()) return s;
   if (stop.stop_requested()) return util::cancelled("put " + std::string(key) + ": cancelled");
   return do_put(std::string(key), data, stop);
+}
+
+util::Status Bucket::put_many(const std::vector<ObjectToPut>& objects, std::stop_token stop) {
+  for (const auto& o : objects)
+    if (auto s = validate_key(o.key); !s.ok()) return s;
+  if (objects.empty()) return {};
+  if (stop.stop_requested()) return util::cancelled("put of " + std::to_string(objects.size()) + " objects: cancelled");
+  return do_put_many(objects, stop);
+}
+
+util::Status Bucket::do_put_many(const std::vector<ObjectToPut>& objects, std::stop_token stop) {
+  size_t threads = std::min(objects.size(), std::max<size_t>(1, put_parallelism()));
+  if (threads <= 1) {
+    for (const auto& o : objects)
+      if (auto s = do_put(o.key, o.data, stop); !s.ok()) return s;
+    return {};
+  }
+  // Workers take the next object until one fails; the others then stop taking new ones.
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex mu;
+  util::Status first;
+  auto work = [&] {
+    for (size_t i = next.fetch_add(1); !failed.load() && i < objects.size(); i = next.fetch_add(1)) {
+      if (auto s = do_put(objects[i].key, objects[i].data, stop); !s.ok()) {
+        std::lock_guard lock(mu);
+        if (!failed.exchange(true)) first = s;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  return first;
 }
 
 util::Result<std::string> Bucket::get(std::string_view key, std::stop_token stop) {

@@ -50,6 +50,12 @@ struct ListOptions {
 // Called for every entry in byte-wise lexicographic order of the key; return false to stop.
 using ListCallback = std::function<bool(const ListEntry&)>;
 
+// One object of put_many(); `data` must stay valid during the call.
+struct ObjectToPut {
+  std::string key;
+  std::string_view data;
+};
+
 // The keys remove_batch() could not remove, with why.
 struct RemoveBatchResult {
   struct Failure {
@@ -82,6 +88,10 @@ class Bucket {
 
   // Creates or replaces `key` with `data`, atomically.
   util::Status put(std::string_view key, std::string_view data, std::stop_token stop = {});
+  // Puts every object, each atomically, in any order and possibly several at once (S3: parallel
+  // requests; filesystem: one syncfs for the whole batch). On failure, objects put before it
+  // stay and the others may or may not be there; the first failure is returned.
+  util::Status put_many(const std::vector<ObjectToPut>& objects, std::stop_token stop = {});
   // The whole object.
   util::Result<std::string> get(std::string_view key, std::stop_token stop = {});
   // Up to `length` bytes from `offset`: fewer when the object ends first, "" when offset is its
@@ -105,6 +115,12 @@ class Bucket {
   // Where the objects live, for messages: "s3://bucket/prefix", "/var/lib/logd/data".
   virtual std::string name() const = 0;
   virtual BucketMetrics metrics() const = 0;
+  // The local file holding `key` when the backend keeps objects as plain files that readers may
+  // map directly (the filesystem backend: zero-copy reads); "" otherwise. `key` must be valid.
+  virtual std::string local_file(std::string_view key) const {
+    (void)key;
+    return "";
+  }
 
  protected:
   // The backends' operations, called with validated keys only.
@@ -116,6 +132,9 @@ class Bucket {
   virtual util::Status do_list(const ListOptions& options, const ListCallback& callback, std::stop_token stop) = 0;
   virtual util::Status do_remove(const std::string& key, std::stop_token stop) = 0;
   virtual RemoveBatchResult do_remove_batch(const std::vector<std::string>& keys, std::stop_token stop) = 0;
+  // Default: do_put for each object, on up to put_parallelism() threads at once.
+  virtual util::Status do_put_many(const std::vector<ObjectToPut>& objects, std::stop_token stop);
+  virtual size_t put_parallelism() const { return 1; }
 };
 
 }  // namespace objstore

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <set>
 
 #include "fsutil/atomic_file.h"
 #include "objstore/filesystem_listing.h"
@@ -129,6 +130,30 @@ util::Status FilesystemBucket::do_put(const std::string& key, std::string_view d
   util::Status error = explain_put_failure(key, last);
   metrics_.request(kPut, outcome_of(error.code()));
   return error;
+}
+
+util::Status FilesystemBucket::do_put_many(const std::vector<ObjectToPut>& objects, std::stop_token stop) {
+  std::set<std::string> dirs;
+  std::vector<fsutil::FileToWrite> files;
+  files.reserve(objects.size());
+  uint64_t bytes = 0;
+  bool ok = true;
+  for (const auto& o : objects) {
+    std::string path = path_of(o.key);
+    if (std::string dir = fsutil::parent_directory(path); dirs.insert(dir).second)
+      ok = ok && fsutil::create_directories(dir).ok();
+    files.push_back({std::move(path), o.data});
+    bytes += o.data.size();
+  }
+  if (ok && fsutil::write_files_atomically(files).ok()) {
+    for (size_t i = 0; i < objects.size(); ++i) metrics_.request(kPut, Outcome::kSuccess);
+    metrics_.bytes_out(bytes);
+    return {};
+  }
+  // One at a time: puts that race a removal retry, and a failure is explained for its key.
+  for (const auto& o : objects)
+    if (auto s = do_put(o.key, o.data, stop); !s.ok()) return s;
+  return {};
 }
 
 util::Result<std::string> FilesystemBucket::do_get(const std::string& key, std::stop_token) {

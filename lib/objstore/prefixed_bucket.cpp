@@ -18,6 +18,16 @@ util::Status PrefixedBucket::do_put(const std::string& key, std::string_view dat
   return inner_->put(prefix_ + key, data, stop);
 }
 
+util::Status PrefixedBucket::do_put_many(const std::vector<ObjectToPut>& objects, std::stop_token stop) {
+  std::vector<std::string> keys;
+  keys.reserve(objects.size());
+  for (const auto& o : objects) keys.push_back(prefix_ + o.key);
+  std::vector<ObjectToPut> full;
+  full.reserve(objects.size());
+  for (size_t i = 0; i < objects.size(); ++i) full.push_back({keys[i], objects[i].data});
+  return inner_->put_many(full, stop);
+}
+
 util::Result<std::string> PrefixedBucket::do_get(const std::string& key, std::stop_token stop) {
   return inner_->get(prefix_ + key, stop);
 }

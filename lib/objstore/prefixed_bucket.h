@@ -20,6 +20,7 @@ class PrefixedBucket final : public Bucket {
   util::Status check(std::stop_token stop = {}) override { return inner_->check(stop); }
   std::string name() const override;
   BucketMetrics metrics() const override { return inner_->metrics(); }
+  std::string local_file(std::string_view key) const override { return inner_->local_file(prefix_ + std::string(key)); }
   Bucket& inner() { return *inner_; }
 
  protected:
@@ -31,6 +32,7 @@ class PrefixedBucket final : public Bucket {
   util::Status do_list(const ListOptions& options, const ListCallback& callback, std::stop_token stop) override;
   util::Status do_remove(const std::string& key, std::stop_token stop) override;
   RemoveBatchResult do_remove_batch(const std::vector<std::string>& keys, std::stop_token stop) override;
+  util::Status do_put_many(const std::vector<ObjectToPut>& objects, std::stop_token stop) override;
 
  private:
   PrefixedBucket(std::unique_ptr<Bucket> inner, std::string prefix_slash)

@@ -41,6 +41,7 @@ class S3Bucket final : public Bucket {
   util::Status do_list(const ListOptions& options, const ListCallback& callback, std::stop_token stop) override;
   util::Status do_remove(const std::string& key, std::stop_token stop) override;
   RemoveBatchResult do_remove_batch(const std::vector<std::string>& keys, std::stop_token stop) override;
+  size_t put_parallelism() const override { return static_cast<size_t>(client_.config().max_parallel_uploads); }
 
  private:
   S3Bucket(S3Config config, util::Clock& clock) : client_(std::move(config), clock) {}

@@ -113,6 +113,9 @@ util::Status validate(const S3Config& c) {
   if (c.delete_batch_size < 1 || c.delete_batch_size > 1000) {
     return util::invalid_argument("s3 delete batch size must be 1..1000");
   }
+  if (c.max_parallel_uploads < 1 || c.max_parallel_uploads > 64) {
+    return util::invalid_argument("s3 parallel uploads must be 1..64");
+  }
   if (!c.tls.cert_file.empty() != !c.tls.key_file.empty()) {
     return util::invalid_argument("s3 TLS: a client certificate needs its key and a key its certificate");
   }

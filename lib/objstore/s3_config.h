@@ -47,6 +47,7 @@ struct S3Config {
   int list_page_size = 1000;     // ListObjectsV2 max-keys, 1..1000
   int delete_batch_size = 1000;  // keys per DeleteObjects request, 1..1000
   size_t max_idle_connections = 16;  // kept-alive connections kept for reuse
+  int max_parallel_uploads = 8;      // PutObject requests put_many() sends at once, 1..64
   // "host:port" every request connects to whatever host its URL names (curl's CONNECT_TO), e.g.
   // to reach a virtual-hosted endpoint through a tunnel or a test server; empty: DNS as usual.
   std::string connect_to;

@@ -9,19 +9,13 @@
 
 #include "httpclient/http_request.h"
 #include "util/base64.h"
+#include "util/strings.h"
 
 namespace objstore {
 namespace {
 
 std::string hex(const unsigned char* data, size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out += kHex[data[i] >> 4];
-    out += kHex[data[i] & 15];
-  }
-  return out;
+  return util::hex_encode(std::string_view(reinterpret_cast<const char*>(data), n));
 }
 
 std::string lower(std::string_view s) {

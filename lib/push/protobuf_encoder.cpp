@@ -100,16 +100,18 @@ std::string encode_protobuf(const PushRequest& request) {
     for (const auto& e : s.entries) total += e.line.size() + 24;
   }
   out.reserve(total);
-  for (const auto& s : request.streams) {
-    std::string labels = s.labels.to_string();
-    size_t stream_size = bytes_field_size(1, labels.size());
-    for (const auto& e : s.entries) stream_size += bytes_field_size(2, entry_size(e));
-    put_tag(out, 1, 2);
-    put_varint(out, stream_size);
-    put_bytes(out, 1, labels);
-    for (const auto& e : s.entries) put_entry(out, e);
-  }
+  for (const auto& s : request.streams) append_protobuf_stream(out, s);
   return out;
+}
+
+void append_protobuf_stream(std::string& out, const Stream& s) {
+  std::string labels = s.labels.to_string();
+  size_t stream_size = bytes_field_size(1, labels.size());
+  for (const auto& e : s.entries) stream_size += bytes_field_size(2, entry_size(e));
+  put_tag(out, 1, 2);
+  put_varint(out, stream_size);
+  put_bytes(out, 1, labels);
+  for (const auto& e : s.entries) put_entry(out, e);
 }
 
 std::string encode_protobuf_snappy(const PushRequest& request) {

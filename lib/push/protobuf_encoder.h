@@ -12,6 +12,10 @@ namespace push {
 // Uncompressed protobuf bytes. Labels are written in LabelSet::to_string() form.
 std::string encode_protobuf(const PushRequest& request);
 
+// Appends one stream as a PushRequest `streams` field: a concatenation of such fields is a
+// PushRequest (how a distributor builds each ingester's share of a push without copying entries).
+void append_protobuf_stream(std::string& out, const Stream& stream);
+
 // Snappy block-compressed, as POST /loki/api/v1/push expects with application/x-protobuf.
 std::string encode_protobuf_snappy(const PushRequest& request);
 

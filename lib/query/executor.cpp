@@ -9,6 +9,7 @@
 
 #include "logql/parser.h"
 #include "model/time.h"
+#include "query/result_merge.h"
 
 namespace query {
 namespace {
@@ -119,25 +120,10 @@ util::Result<logql::QueryResult> evaluate_split(const logql::ast::Expr& expr, co
   for (auto& part : parts) {
     if (!part.ok()) return part.status_error();
   }
-  logql::QueryResult merged = std::move(*parts[0]);
-  if (merged.type != logql::ResultType::Matrix) return merged;  // scalars: a matrix from the engine anyway
-  std::map<model::LabelSet, size_t> index;
-  for (size_t i = 0; i < merged.matrix.size(); ++i) index.emplace(merged.matrix[i].labels, i);
-  for (int i = 1; i < n; ++i) {
-    for (auto& s : parts[i]->matrix) {
-      auto [it, inserted] = index.emplace(s.labels, merged.matrix.size());
-      if (inserted) {
-        merged.matrix.push_back(std::move(s));
-      } else {
-        auto& pts = merged.matrix[it->second].points;
-        pts.insert(pts.end(), s.points.begin(), s.points.end());
-      }
-    }
-  }
-  // The engine orders series by labels; keep that order across splits.
-  std::sort(merged.matrix.begin(), merged.matrix.end(),
-            [](const logql::Series& a, const logql::Series& b) { return a.labels < b.labels; });
-  return merged;
+  std::vector<logql::QueryResult> results;
+  results.reserve(parts.size());
+  for (auto& part : parts) results.push_back(std::move(*part));
+  return merge_matrix_pieces(std::move(results));
 }
 
 }  // namespace

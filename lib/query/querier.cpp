@@ -122,7 +122,19 @@ util::Result<std::vector<std::string>> select_tenants(const std::vector<std::str
 }
 
 Querier::Querier(ingest::Ingester* ingester, store::ChunkStore* store, SourceMerger merger)
-    : ingester_(ingester), store_(store), merger_(std::move(merger)) {
+    : Querier(store, std::move(merger)) {
+  if (ingester) {
+    owned_ingester_ = read_local_ingester(*ingester);
+    ingester_ = owned_ingester_.get();
+  }
+}
+
+Querier::Querier(IngesterReader& ingesters, store::ChunkStore* store, SourceMerger merger)
+    : Querier(store, std::move(merger)) {
+  ingester_ = &ingesters;
+}
+
+Querier::Querier(store::ChunkStore* store, SourceMerger merger) : store_(store), merger_(std::move(merger)) {
   if (!merger_) {
     merger_ = [](std::unique_ptr<logql::LogSource> a, std::unique_ptr<logql::LogSource> b) {
       std::vector<std::unique_ptr<logql::LogSource>> v;
@@ -134,17 +146,29 @@ Querier::Querier(ingest::Ingester* ingester, store::ChunkStore* store, SourceMer
 }
 
 util::Result<std::unique_ptr<logql::LogSource>> Querier::tenant_source(const std::string& tenant) {
-  std::unique_ptr<logql::LogSource> mem = ingester_ ? ingester_->source(tenant) : nullptr;
+  std::unique_ptr<logql::LogSource> mem;
+  if (ingester_) {
+    auto m = ingester_->source(tenant);
+    if (!m.ok()) return m.status_error();
+    mem = std::move(*m);
+  }
   std::unique_ptr<logql::LogSource> stored;
   if (store_) {
     auto s = store_->source(tenant);
     if (!s.ok()) return s.status_error();
     stored = std::move(*s);
   }
-  if (mem && stored) return merger_(std::move(mem), std::move(stored));
-  if (mem) return mem;
-  if (stored) return stored;
-  return std::unique_ptr<logql::LogSource>(std::make_unique<EmptySource>());
+  return merged_source(tenant, std::move(mem), std::move(stored));
+}
+
+std::unique_ptr<logql::LogSource> Querier::merged_source(const std::string& tenant,
+                                                         std::unique_ptr<logql::LogSource> mem,
+                                                         std::unique_ptr<logql::LogSource> stored) {
+  std::unique_ptr<logql::LogSource> merged = mem && stored ? merger_(std::move(mem), std::move(stored))
+                                             : mem         ? std::move(mem)
+                                             : stored      ? std::move(stored)
+                                                           : std::make_unique<EmptySource>();
+  return wrapper_ ? wrapper_(tenant, std::move(merged)) : std::move(merged);
 }
 
 util::Result<std::unique_ptr<logql::LogSource>> Querier::source(const std::vector<std::string>& tenants) {
@@ -164,7 +188,8 @@ util::Result<std::vector<std::string>> Querier::label_names(const std::vector<st
   for (const auto& t : tenants) {
     if (ingester_) {
       auto names = ingester_->label_names(t, start, end);
-      out.insert(out.end(), names.begin(), names.end());
+      if (!names.ok()) return names.status_error();
+      out.insert(out.end(), names->begin(), names->end());
     }
     if (store_) {
       auto names = store_->label_names(t, start, end);
@@ -188,7 +213,8 @@ util::Result<std::vector<std::string>> Querier::label_values(const std::vector<s
   for (const auto& t : *chosen) {
     if (ingester_) {
       auto values = ingester_->label_values(t, name, inner, start, end);
-      out.insert(out.end(), values.begin(), values.end());
+      if (!values.ok()) return values.status_error();
+      out.insert(out.end(), values->begin(), values->end());
     }
     if (store_) {
       auto values = store_->label_values(t, name, inner, start, end);
@@ -213,7 +239,11 @@ util::Result<std::vector<model::LabelSet>> Querier::series(const std::vector<std
         out.insert(std::move(ls));
       }
     };
-    if (ingester_) add(ingester_->series(t, inner, start, end));
+    if (ingester_) {
+      auto s = ingester_->series(t, inner, start, end);
+      if (!s.ok()) return s.status_error();
+      add(std::move(*s));
+    }
     if (store_) {
       auto s = store_->series(t, inner, start, end);
       if (!s.ok()) return s.status_error();
@@ -237,7 +267,11 @@ util::Result<store::IndexStats> Querier::stats(const std::vector<std::string>& t
     total.bytes += s.bytes;
   };
   for (const auto& t : *chosen) {
-    if (ingester_) add(ingester_->stats(t, inner, start, end));
+    if (ingester_) {
+      auto s = ingester_->stats(t, inner, start, end);
+      if (!s.ok()) return s.status_error();
+      add(*s);
+    }
     if (store_) {
       auto s = store_->stats(t, inner, start, end);
       if (!s.ok()) return s.status_error();

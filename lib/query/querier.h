@@ -4,7 +4,8 @@
 // label `__tenant_id__` to every stream, series and label listing, as Loki's MultiTenantQuerier
 // does; matchers on `__tenant_id__` choose the tenants and are not passed down.
 //
-// Either backend may be absent (null), e.g. in tests. Thread-safety: every method may be called
+// Either backend may be absent (null), e.g. in tests; the ingester side is an IngesterReader (the
+// local ingester, or a cluster's). Thread-safety: every method may be called
 // concurrently (the backends are thread-safe); a returned LogSource belongs to one query.
 #pragma once
 
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "ingest/ingester.h"
+#include "query/ingester_reader.h"
 #include "logql/ast.h"
 #include "logql/eval/source.h"
 #include "model/labels.h"
@@ -30,9 +32,19 @@ inline constexpr const char* kTenantLabel = "__tenant_id__";
 using SourceMerger = std::function<std::unique_ptr<logql::LogSource>(std::unique_ptr<logql::LogSource> ingester,
                                                                      std::unique_ptr<logql::LogSource> store)>;
 
+// Wraps a tenant's merged source before a query reads it (logd: hiding deleted entries).
+using TenantSourceWrapper =
+    std::function<std::unique_ptr<logql::LogSource>(const std::string& tenant, std::unique_ptr<logql::LogSource>)>;
+
 class Querier {
  public:
+  // Over the process's own ingester (may be null) and store.
   Querier(ingest::Ingester* ingester, store::ChunkStore* store, SourceMerger merger = {});
+  // Over any ingester reader (a cluster's ingesters), which must outlive the querier.
+  Querier(IngesterReader& ingesters, store::ChunkStore* store, SourceMerger merger = {});
+
+  // Set before the first query (not synchronized).
+  void set_source_wrapper(TenantSourceWrapper wrapper) { wrapper_ = std::move(wrapper); }
 
   // `tenants` is sorted and de-duplicated (push::split_tenant_ids); one tenant reads as is.
   util::Result<std::unique_ptr<logql::LogSource>> source(const std::vector<std::string>& tenants);
@@ -51,11 +63,16 @@ class Querier {
                                         int64_t end);
 
  private:
+  Querier(store::ChunkStore* store, SourceMerger merger);
   util::Result<std::unique_ptr<logql::LogSource>> tenant_source(const std::string& tenant);
+  std::unique_ptr<logql::LogSource> merged_source(const std::string& tenant, std::unique_ptr<logql::LogSource> mem,
+                                                  std::unique_ptr<logql::LogSource> stored);
 
-  ingest::Ingester* ingester_;
+  std::unique_ptr<IngesterReader> owned_ingester_;
+  IngesterReader* ingester_ = nullptr;
   store::ChunkStore* store_;
   SourceMerger merger_;
+  TenantSourceWrapper wrapper_;
 };
 
 // Splits the `__tenant_id__` matchers off `matchers` and returns the tenants they accept

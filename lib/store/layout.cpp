@@ -41,13 +41,38 @@ std::string chunk_file_name(uint64_t fingerprint, int64_t min_time, int64_t max_
   return buf;
 }
 
+std::string index_file_name(int64_t sequence, std::string_view writer_id) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%020" PRId64 "-", sequence);
+  return buf + std::string(writer_id) + ".idx";
+}
+
+bool is_index_file_name(std::string_view n) {
+  return n.size() > 4 && n.ends_with(".idx") && n.find(".tmp.") == std::string_view::npos && n.front() != '.';
+}
+
 util::Status check_tenant_dir_name(std::string_view tenant) {
-  if (tenant.empty() || tenant == "." || tenant == "..") return util::Error{"invalid tenant ID for the store: empty, . or .."};
+  if (tenant.empty() || tenant == "." || tenant == "..") {
+    return util::invalid_argument("invalid tenant ID for the store: empty, . or ..");
+  }
+  if (tenant.front() == '@') return util::invalid_argument("invalid tenant ID for the store: starts with '@'");
   for (char c : tenant) {
-    if (c == '/' || c == '\0') return util::Error{"invalid tenant ID for the store: contains '/' or NUL"};
+    if (c == '/' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return util::invalid_argument("invalid tenant ID for the store: contains '/' or a control character");
+    }
   }
   return {};
 }
+
+std::string chunks_prefix(std::string_view tenant) { return std::string(tenant) + "/chunks/"; }
+std::string chunk_key(std::string_view tenant, std::string_view ref_file) {
+  return chunks_prefix(tenant) + std::string(ref_file);
+}
+std::string index_prefix(std::string_view tenant) { return std::string(tenant) + "/index/"; }
+std::string index_period_prefix(std::string_view tenant, int64_t period) {
+  return index_prefix(tenant) + period_dir_name(period) + "/";
+}
+std::string tenant_marker_key(std::string_view tenant) { return std::string(tenant) + "/tenant"; }
 
 TenantPaths tenant_paths(const std::string& root, const std::string& tenant) {
   std::string base = root + "/" + tenant;

@@ -1,8 +1,10 @@
-// The chunk store: where flushed chunks and their index live, on a local data directory.
+// The chunk store: where flushed chunks and their index live, in an object store (lib/objstore):
+// a local data directory (the default) or an S3 bucket.
 //
-// Layout (see docs/data-layout.md, written with the implementation): one directory per tenant,
-// chunk files per period (UTC day), and immutable index files per tenant and period, one per
-// flush batch, so `logcli --store`, `logchunk` and `logidx` can read them while logd runs.
+// Layout (see docs/data-layout.md, written with the implementation): one directory (key prefix)
+// per tenant, chunk objects per period (UTC day), and immutable index files per tenant and
+// period, one per flush batch and named with the writer's id, so `logcli --store`, `logchunk`,
+// `logidx` and other logd processes can read them while logd runs.
 //
 // Thread-safety: every method may be called concurrently from several threads.
 #pragma once
@@ -14,6 +16,8 @@
 #include <vector>
 
 #include "logql/ast.h"
+#include "objstore/bucket.h"
+#include "util/clock.h"
 #include "logql/eval/source.h"
 #include "model/labels.h"
 #include "util/result.h"
@@ -46,6 +50,10 @@ struct StoreCounters {
   uint64_t chunks_opened = 0;           // chunk files opened by queries
   uint64_t corrupt_chunks_skipped = 0;  // missing or corrupt chunks (or blocks) skipped by queries
   uint64_t corrupt_index_files = 0;     // index files that failed to open and were ignored
+  // The local cache of a remote store (zeros for a local one), per kind: [0] chunks, [1] index.
+  uint64_t cache_hits[2] = {}, cache_misses[2] = {}, cache_evictions[2] = {};
+  uint64_t cache_bytes = 0, cache_files = 0, cache_max_bytes = 0;
+  uint64_t index_uploads_pending = 0;  // index files written locally, not yet in the bucket
 };
 
 class ChunkStore {
@@ -72,13 +80,42 @@ class ChunkStore {
 
   // Counters since open; stores without counters report zeros.
   virtual StoreCounters counters() const { return {}; }
+  // The object store's own request counters (S3 requests by operation and outcome, retries).
+  virtual objstore::BucketMetrics bucket_metrics() const { return {}; }
+  // Where the data lives, for messages: "/var/lib/logd/data/store", "s3://bucket/prefix".
+  virtual std::string location() const { return ""; }
+  // Background upkeep, run periodically by logd: lists remote index periods again when due,
+  // uploads index files a failed flush left behind, drops cache files past their TTL.
+  virtual util::Status maintain() { return {}; }
 };
+
+// A store over any bucket. A bucket of plain local files (objstore::FilesystemBucket) is read in
+// place; any other is a remote store, read through a local cache.
+struct StoreOptions {
+  std::shared_ptr<objstore::Bucket> bucket;  // required
+  // Names every index file this process writes (store/writer_id.h): unique per process sharing
+  // the bucket.
+  std::string writer_id = "logd";
+  // Remote stores only:
+  std::string active_index_dir;  // index files are written here, then uploaded (Loki's active_index_directory)
+  std::string cache_dir;         // downloaded chunks and index files (Loki's cache_location); "": no cache
+  uint64_t cache_max_bytes = 1ULL << 30;
+  int64_t cache_ttl_ns = 0;                                // cache files unused this long are dropped; 0: never
+  int64_t resync_interval_ns = 5LL * 60 * 1'000'000'000;  // index periods are listed again this often
+  util::Clock* clock = nullptr;                            // null: the system clock
+  // Where warnings go (a corrupt chunk skipped by a query, an index file that does not open).
+  // Called from query threads, possibly concurrently; empty: one line on stderr.
+  std::function<void(const std::string&)> warn;
+};
+// Does not check() the bucket: callers do, at start, to refuse a bad one clearly. For a remote
+// store, index files left in the active directory by an earlier run are uploaded here (or by
+// maintain(), when the store does not answer yet).
+util::Result<std::unique_ptr<ChunkStore>> open_store(StoreOptions options);
 
 // The local-directory store (the default). `dir` is created if missing.
 struct LocalStoreOptions {
   std::string dir;  // e.g. <path_prefix>/store
-  // Where warnings go (a corrupt chunk skipped by a query, an index file that does not open).
-  // Called from query threads, possibly concurrently; empty: one line on stderr.
+  std::string writer_id = "logd";
   std::function<void(const std::string&)> warn;
 };
 util::Result<std::unique_ptr<ChunkStore>> open_local_store(const LocalStoreOptions& options);

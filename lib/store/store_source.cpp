@@ -1,10 +1,10 @@
-// The LogSource of one tenant of a LocalStore: index lookup, then one StreamIterator per
+// The LogSource of one tenant of a BucketStore: index lookup, then one StreamIterator per
 // matching series, merged across series in direction order.
 #include <variant>
 
 #include "logql/eval/merge_iterators.h"
 #include "store/layout.h"
-#include "store/local_store.h"
+#include "store/bucket_store.h"
 #include "store/stream_iterator.h"
 
 namespace store {
@@ -30,7 +30,7 @@ NeedleGroups needles_of(const std::vector<logql::ast::Stage>* stages) {
 
 class StoreSource : public logql::LogSource {
  public:
-  StoreSource(std::shared_ptr<LocalStoreState> state, std::string tenant)
+  StoreSource(std::shared_ptr<StoreState> state, std::string tenant)
       : state_(std::move(state)), tenant_(std::move(tenant)) {}
 
   util::Result<std::unique_ptr<logql::EntryIterator>> select(const logql::SelectParams& params) override {
@@ -39,7 +39,8 @@ class StoreSource : public logql::LogSource {
     if (series->empty()) return logql::merge_iterators({}, params.direction);
     auto ctx = std::make_shared<ReadContext>();
     ctx->tenant = tenant_;
-    ctx->chunks_dir = tenant_paths(state_->root, tenant_).chunks;
+    ctx->chunks = state_->chunks.get();
+    ctx->catalog = state_->catalog.get();
     ctx->start = params.start;
     ctx->end = params.end;
     ctx->forward = params.direction == logql::Direction::Forward;
@@ -58,13 +59,13 @@ class StoreSource : public logql::LogSource {
   }
 
  private:
-  std::shared_ptr<LocalStoreState> state_;
+  std::shared_ptr<StoreState> state_;
   std::string tenant_;
 };
 
 }  // namespace
 
-std::unique_ptr<logql::LogSource> make_store_source(std::shared_ptr<LocalStoreState> state, std::string tenant) {
+std::unique_ptr<logql::LogSource> make_store_source(std::shared_ptr<StoreState> state, std::string tenant) {
   return std::make_unique<StoreSource>(std::move(state), std::move(tenant));
 }
 

@@ -29,10 +29,20 @@ StreamIterator::StreamIterator(model::LabelSet labels, std::vector<idx::ChunkRef
 }
 
 std::optional<ChunkCursor> StreamIterator::open_chunk(const idx::ChunkRef& ref) {
-  std::string path = ctx_->chunks_dir + "/" + ref.file;
-  auto reader = chunk::ChunkReader::open_file(path);
+  const std::string& path = ref.file;
+  auto reader = ctx_->chunks->open(ctx_->tenant, ref.file);
   if (!reader.ok()) {
-    ctx_->report_corrupt(path + ": " + reader.error());
+    if (reader.code() == util::ErrorCode::kNotFound || reader.code() == util::ErrorCode::kCorruption) {
+      // Gone (a maintenance run replaced it after our index was read: look again next time) or
+      // damaged: skipped, as one bad chunk must not fail the query.
+      if (reader.code() == util::ErrorCode::kNotFound && ctx_->catalog) {
+        for (int64_t p = idx::period_of(ref.min_time); p <= idx::period_of(ref.max_time); ++p)
+          ctx_->catalog->invalidate(ctx_->tenant, p);
+      }
+      ctx_->report_corrupt(path + ": " + reader.error());
+    } else if (status_.ok()) {
+      status_ = reader.status_error();  // the store does not answer: the query fails, naming it
+    }
     return std::nullopt;
   }
   // A chunk file that is valid but not the one the index means (another stream or tenant) is as
@@ -56,6 +66,11 @@ bool StreamIterator::open_next_cluster() {
     alive_.clear();
     for (size_t i = begin; i < end; ++i) {
       if (auto c = open_chunk(chunks_[i])) cursors_.push_back(std::move(*c));
+      if (!status_.ok()) {
+        cursors_.clear();
+        next_cluster_ = clusters_.size();
+        return false;
+      }
     }
     for (auto& c : cursors_) alive_.push_back(c.next() ? 1 : 0);
     if (std::find(alive_.begin(), alive_.end(), 1) != alive_.end()) return true;

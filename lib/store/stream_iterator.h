@@ -6,7 +6,8 @@
 // same data flushed twice after a WAL replay) is merged by timestamp, and each group of equal
 // timestamps goes through DuplicateFilter so an entry stored twice comes out once, as Loki's
 // querier does. Chunk files are opened lazily, cluster by cluster; a missing or corrupt chunk is
-// reported (warning + counter) and skipped. Not thread-safe.
+// reported (warning + counter) and skipped; a store that does not answer ends the iteration with
+// an error (status()) naming the store. Not thread-safe.
 #pragma once
 
 #include <atomic>
@@ -19,14 +20,17 @@
 #include "index/index_format.h"
 #include "logql/eval/source.h"
 #include "store/chunk_cursor.h"
+#include "store/chunk_fetcher.h"
 #include "store/duplicate_filter.h"
+#include "store/index_catalog.h"
 
 namespace store {
 
 // What every stream of one select() shares.
 struct ReadContext {
   std::string tenant;
-  std::string chunks_dir;  // chunk refs are relative to it
+  const ChunkFetcher* chunks = nullptr;  // opens the chunks refs name
+  IndexCatalog* catalog = nullptr;       // told when a chunk turns out to be gone
   int64_t start = 0, end = 0;
   bool forward = true;
   NeedleGroups needles;
@@ -45,6 +49,7 @@ class StreamIterator : public logql::EntryIterator {
   bool next() override;
   const model::LabelSet& labels() const override { return labels_; }
   const model::Entry& entry() const override { return *current_; }
+  util::Status status() const override { return status_; }
 
  private:
   struct GroupEntry {
@@ -53,6 +58,7 @@ class StreamIterator : public logql::EntryIterator {
   };
   bool open_next_cluster();
   std::optional<ChunkCursor> open_chunk(const idx::ChunkRef& ref);
+  util::Status status_;
   bool fill_group();
 
   model::LabelSet labels_;

@@ -3,6 +3,7 @@
 // Thread-safe: pure functions.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace util {
@@ -15,5 +16,8 @@ bool iequals(std::string_view a, std::string_view b);
 
 // The value of the hex digit `c` (0-9, a-f, A-F), or -1.
 int hex_value(char c);
+
+// `bytes` in lowercase hex, two digits a byte (trace ids, digests).
+std::string hex_encode(std::string_view bytes);
 
 }  // namespace util

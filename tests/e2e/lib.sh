@@ -51,3 +51,22 @@ start_logd() {
   echo "logd did not become ready on port $port" >&2
   return 1
 }
+
+# start_s3rver DIR [s3rver flags]: s3rver (tests/tools/s3rver, credentials S3RVER/S3RVER) on a
+# free loopback port with its data in DIR and the bucket e2e-bucket; its output in DIR.log. Sets
+# started_s3rver_pid and started_s3rver_port; the caller stops it by that PID.
+start_s3rver() {
+  local dir=$1
+  shift
+  started_s3rver_port=$(free_port)
+  mkdir -p "$dir"
+  NODE_OPTIONS=--openssl-legacy-provider "$here/../tools/s3rver/node_modules/.bin/s3rver" -d "$dir" \
+    -a 127.0.0.1 -p "$started_s3rver_port" --configure-bucket e2e-bucket -s "$@" >"$dir.log" 2>&1 &
+  started_s3rver_pid=$!
+  for _ in $(seq 1 100); do
+    grep -q "listening" "$dir.log" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "s3rver did not start: $(cat "$dir.log")" >&2
+  return 1
+}

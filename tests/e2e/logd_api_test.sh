@@ -183,7 +183,7 @@ expect_eq "logd auth: label values of another tenant are empty" '{"status":"succ
   "$(curl -s -H 'X-Scope-OrgID: c' "$url/loki/api/v1/label/app/values")"
 kill "$logd_pid"; wait "$logd_pid" 2>/dev/null
 
-expect_status "logd: -target=read is refused" 1 logd -target=read
+expect_status "logd: -target=read without a ring is refused" 1 logd -target=read
 out=$(logd -print-config -server.http-listen-port=4100)
 expect_contains "logd: -print-config prints the effective YAML" 'http_listen_port: 4100' "$out"
 

@@ -25,17 +25,9 @@ os_wait_port_file() {
 os_start_s3rver() {
   local name=$1
   shift
-  os_port=$(free_port)
-  mkdir -p "$os_dir/$name"
-  NODE_OPTIONS=--openssl-legacy-provider "$os_tools/s3rver/node_modules/.bin/s3rver" -d "$os_dir/$name" \
-    -a 127.0.0.1 -p "$os_port" --configure-bucket e2e-bucket -s "$@" >"$os_dir/$name.log" 2>&1 &
-  os_pids+=($!)
-  for _ in $(seq 1 100); do
-    grep -q "listening" "$os_dir/$name.log" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "s3rver did not start: $(cat "$os_dir/$name.log")" >&2
-  return 1
+  start_s3rver "$os_dir/$name" "$@" || return 1
+  os_pids+=("$started_s3rver_pid")
+  os_port=$started_s3rver_port
 }
 
 # os_conformance ENDPOINT [VAR=VALUE...]: the bucket conformance suite against ENDPOINT.

@@ -95,18 +95,18 @@ TEST_CASE("logd config: unknown keys are errors naming their path") {
 }
 
 TEST_CASE("logd config: known but unsupported Loki keys say so") {
-  auto c = parse_config("schema_config:\n  configs: []\n");
+  auto c = parse_config("memberlist:\n  join_members: [a]\n");
   REQUIRE_FALSE(c.ok());
-  CHECK(c.error().find("schema_config: not supported") == 0);
-  c = parse_config("server:\n  grpc_listen_port: 9095\n");
+  CHECK(c.error().find("memberlist: not supported") == 0);
+  c = parse_config("server:\n  grpc_tls_config:\n    cert_file: x\n");
   REQUIRE_FALSE(c.ok());
-  CHECK(c.error() == "server.grpc_listen_port: not supported: logd has no gRPC server (set it to 0)");
+  CHECK(c.error().find("server.grpc_tls_config: not supported") == 0);
   c = parse_config("target: querier\n");
   REQUIRE_FALSE(c.ok());
-  CHECK(c.error().find("target: \"querier\" is not supported") == 0);
-  c = parse_config("common:\n  replication_factor: 3\n");
+  CHECK(c.error().find("target querier needs the ingester ring: set common.ring.kvstore") == 0);
+  c = parse_config("target: reader\n");
   REQUIRE_FALSE(c.ok());
-  CHECK(c.error().find("common.replication_factor: not supported") == 0);
+  CHECK(c.error().find("target: unrecognised module name \"reader\"") == 0);
 }
 
 TEST_CASE("logd config: bad values name the key") {
@@ -165,7 +165,7 @@ TEST_CASE("logd flags: Loki's single-dash forms, overriding the file") {
 TEST_CASE("logd flags: errors name the flag") {
   auto r = parse_command_line({"-target=read"});
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().find("target: \"read\" is not supported") == 0);
+  CHECK(r.error().find("target read needs the ingester ring") == 0);
   r = parse_command_line({"-server.http-listen-port=http"});
   REQUIRE_FALSE(r.ok());
   CHECK(r.error() == "-server.http-listen-port: invalid integer value \"http\"");
@@ -308,4 +308,67 @@ TEST_CASE("logd config: http_tls_config mistakes are errors naming the key") {
   auto cl = parse_command_line({"-server.http-tls-cert-path=/c.pem"});
   REQUIRE_FALSE(cl.ok());
   CHECK(cl.error() == "server.http_tls_config: cert_file and key_file must be set together");
+}
+
+TEST_CASE("logd config: limits_config.otlp_config and distributor.otlp_config") {
+  auto c = parse_config(R"(
+distributor:
+  otlp_config:
+    default_resource_attributes_as_index_labels: [service.name, team]
+limits_config:
+  otlp_config:
+    resource_attributes:
+      ignore_defaults: false
+      attributes_config:
+        - action: index_label
+          attributes: [host.name]
+        - action: drop
+          regex: k8s\.pod\..*
+    scope_attributes:
+      - action: drop
+        attributes: [lib.internal]
+    log_attributes:
+      - action: structured_metadata
+        regex: .*
+    severity_text_as_label: true
+)");
+  REQUIRE_MESSAGE(c.ok(), (c.ok() ? std::string() : c.error()));
+  const otlp::OtlpConfig& o = c->limits_config.otlp_config;
+  CHECK(o.default_index_labels == std::vector<std::string>{"service.name", "team"});
+  CHECK(o.resource_action("team") == otlp::Action::kIndexLabel);
+  CHECK(o.resource_action("host.name") == otlp::Action::kIndexLabel);
+  CHECK(o.resource_action("k8s.pod.name") == otlp::Action::kDrop);
+  CHECK(o.resource_action("k8s.namespace.name") == otlp::Action::kStructuredMetadata);  // not in the new list
+  CHECK(o.scope_action("lib.internal") == otlp::Action::kDrop);
+  CHECK(o.severity_text_as_label);
+  // Printed back and read again, the same config.
+  auto again = parse_config(logd::print_config(*c));
+  REQUIRE_MESSAGE(again.ok(), (again.ok() ? std::string() : again.error()));
+  CHECK(again->limits_config.otlp_config == o);
+
+  auto scope_label = parse_config("limits_config:\n  otlp_config:\n    scope_attributes:\n      - action: index_label\n"
+                                  "        attributes: [a]\n");
+  REQUIRE_FALSE(scope_label.ok());
+  CHECK(scope_label.error().find("limits_config.otlp_config") != std::string::npos);
+  auto bad_action = parse_config("limits_config:\n  otlp_config:\n    log_attributes:\n      - action: label\n"
+                                 "        attributes: [a]\n");
+  REQUIRE_FALSE(bad_action.ok());
+  CHECK(bad_action.error().find("log_attributes[0].action: unsupported action") != std::string::npos);
+  auto both = parse_config("limits_config:\n  otlp_config:\n    log_attributes:\n      - action: drop\n"
+                           "        attributes: [a]\n        regex: b\n");
+  CHECK_FALSE(both.ok());
+  auto unknown = parse_config("limits_config:\n  otlp_config:\n    resource_attributes:\n      ignore_default: true\n");
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().find("ignore_default") != std::string::npos);
+}
+
+TEST_CASE("logd config: deletion_mode and delete_request_cancel_period") {
+  auto c = parse_config("limits_config: {deletion_mode: filter-only}\ncompactor: {delete_request_cancel_period: 1h}\n");
+  REQUIRE(c.ok());
+  CHECK(c->limits_config.deletion_mode == "filter-only");
+  CHECK(c->compactor.delete_request_cancel_period == 3600LL * 1'000'000'000);
+  CHECK(parse_config("").value().limits_config.deletion_mode == "filter-and-delete");
+  auto bad = parse_config("limits_config: {deletion_mode: everything}\n");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().find("limits_config.deletion_mode") != std::string::npos);
 }

@@ -90,6 +90,27 @@ TEST_CASE("distributor: per-tenant ingestion rate limit with burst, Loki's messa
   CHECK(f.ingester.entries("t") == 2);
 }
 
+TEST_CASE("distributor: the global strategy's share divides the tenant's rate, not its burst") {
+  Fixture f;
+  f.limits.ingestion_rate_mb = 10.0 / (1024 * 1024);       // 10 bytes/s for the whole cluster
+  f.limits.ingestion_burst_size_mb = 20.0 / (1024 * 1024);  // 20 bytes of burst per distributor
+  auto d = f.make();
+  d->set_ingestion_rate_share(0.5);  // two healthy distributors: 5 bytes/s here
+  std::string line(15, 'a');
+  auto push = [&](int64_t ts) {
+    return http_status(d->push("t", "application/json", "", json_push(R"({"app":"x"})", {{ts, line}})));
+  };
+  CHECK(push(kNow) == 204);  // the burst
+  CHECK(push(kNow + 1) == 429);
+  f.clock.advance(model::kNanosPerSecond);
+  CHECK(push(kNow + 2) == 429);  // 5 + 5 bytes: the full rate would have refilled 5 + 10
+  f.clock.advance(model::kNanosPerSecond);
+  CHECK(push(kNow + 3) == 204);  // 5 + 10 bytes
+  d->set_ingestion_rate_share(1.0);  // the other distributor left
+  f.clock.advance(model::kNanosPerSecond + model::kNanosPerSecond / 2);
+  CHECK(push(kNow + 4) == 204);  // 0 + 15 bytes at the full rate
+}
+
 TEST_CASE("rate limiter: a push larger than the burst never passes; rate 0 is unlimited") {
   logd::RateLimiter limiter(100, 50);
   CHECK_FALSE(limiter.allow("t", 51, 0));

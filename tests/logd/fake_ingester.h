@@ -60,6 +60,20 @@ class FakeIngester : public ingest::Ingester {
     }
     return {out.begin(), out.end()};
   }
+  std::vector<std::pair<model::LabelSet, store::IndexStats>> stream_stats(
+      const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers, int64_t, int64_t) override {
+    auto m = logql::LabelMatchers::compile(matchers);
+    std::lock_guard lock(mu_);
+    std::map<model::LabelSet, store::IndexStats> per;
+    for (const auto& [ls, e] : data_[tenant]) {
+      if (!m->matches(ls)) continue;
+      auto& s = per[ls];
+      s.streams = 1;
+      s.entries++;
+      s.bytes += e.line.size();
+    }
+    return {per.begin(), per.end()};
+  }
   store::IndexStats stats(const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers, int64_t,
                           int64_t) override {
     auto m = logql::LabelMatchers::compile(matchers);

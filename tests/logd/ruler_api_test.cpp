@@ -31,7 +31,7 @@ struct Fixture {
         clock(1000 * kS),
         querier(&ingester, nullptr),
         distributor(ingester, logd::LimitsConfig{}, metrics, clock),
-        api(options(), querier, distributor, nullptr, metrics, clock),
+        api(options(), &querier, &distributor, nullptr, metrics, clock),
         ruler(ruler_options(), store, engine, clock),
         rapi(ruler, api) {
     ruler.start();

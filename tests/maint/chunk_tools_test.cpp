@@ -37,8 +37,8 @@ chunk::ChunkReader open_bytes(const std::string& data) {
 
 }  // namespace
 
-TEST_CASE("logchunk cat prints logcli's jsonl with metadata merged into the labels") {
-  DataDir d;
+TEST_CASE_TEMPLATE("logchunk cat prints logcli's jsonl with metadata merged into the labels", B, STORE_BACKENDS) {
+  DataDir d(B::kind);
   model::Entry with_md{kDay0 + 1500000000, "a \"quoted\" <line>", model::LabelSet{{"trace_id", "t1"}}};
   d.flush_one("fake", kApi, {E(kDay0, "first"), with_md});
   auto paths = d.chunk_paths("fake");
@@ -113,11 +113,11 @@ TEST_CASE("merge_chunks keeps each entry as often as the chunk holding it most o
   std::vector<model::Entry> want{E(1, "a"), E(2, "b"), E(2, "b"), E(3, "c"), E(4, "d"), E(4, "e")};
   CHECK(*all == want);
   // Dropping a range; an empty result is no chunk at all.
-  auto dropped = maint::merge_chunks({&ra}, o, [](int64_t ts) { return ts >= 2; });
+  auto dropped = maint::merge_chunks({&ra}, o, [](const model::Entry& e) { return e.timestamp >= 2; });
   REQUIRE(dropped.ok());
   REQUIRE(dropped->size() == 1);
   CHECK(open_bytes((*dropped)[0]).header().entries == 1);
-  auto none = maint::merge_chunks({&ra}, o, [](int64_t) { return true; });
+  auto none = maint::merge_chunks({&ra}, o, [](const model::Entry&) { return true; });
   REQUIRE(none.ok());
   CHECK(none->empty());
   // Chunks of different streams never merge.
@@ -142,8 +142,8 @@ TEST_CASE("merge_chunks cuts output at the target chunk size") {
   CHECK(total == 5000);
 }
 
-TEST_CASE("compact merges small chunks of a stream; readers see the same entries") {
-  DataDir d;
+TEST_CASE_TEMPLATE("compact merges small chunks of a stream; readers see the same entries", B, STORE_BACKENDS) {
+  DataDir d(B::kind);
   const model::LabelSet other{{"app", "web"}};
   std::vector<Row> before;
   for (int batch = 0; batch < 4; ++batch) {
@@ -160,12 +160,12 @@ TEST_CASE("compact merges small chunks of a stream; readers see the same entries
   CHECK(d.index_files("fake") == 5);
 
   maint::RewriteOptions o;
-  auto plan = maint::compact_tenant(d.root(), "fake", o, /*dry_run=*/true);
+  auto plan = maint::compact_tenant(d.target(), "fake", o, /*dry_run=*/true);
   REQUIRE(plan.ok());
   CHECK(plan->chunks_in == 9);
   CHECK(d.chunk_files("fake") == 9);  // a dry run changes nothing
 
-  auto r = maint::compact_tenant(d.root(), "fake", o, false);
+  auto r = maint::compact_tenant(d.target(), "fake", o, false);
   REQUIRE(r.ok());
   CHECK(r->streams == 2);
   CHECK(r->chunks_in == 9);
@@ -177,28 +177,28 @@ TEST_CASE("compact merges small chunks of a stream; readers see the same entries
   CHECK(d.index_files("fake") == 1);
   CHECK(d.all("fake") == before);
   // Nothing left to do.
-  auto again = maint::compact_tenant(d.root(), "fake", o, false);
+  auto again = maint::compact_tenant(d.target(), "fake", o, false);
   REQUIRE(again.ok());
   CHECK(again->chunks_in == 0);
 }
 
-TEST_CASE("compact leaves corrupt chunks alone and reports them") {
-  DataDir d;
+TEST_CASE_TEMPLATE("compact leaves corrupt chunks alone and reports them", B, STORE_BACKENDS) {
+  DataDir d(B::kind);
   d.flush_one("fake", kApi, {E(kDay0, "one")});
   d.flush_one("fake", kApi, {E(kDay0 + 1, "two")});
   auto paths = d.chunk_paths("fake");
   std::string data = read_all(paths[0]);
   data[40] ^= 0x01;  // inside the only block
   write_all(paths[0], data);
-  auto r = maint::compact_tenant(d.root(), "fake", maint::RewriteOptions{}, false);
+  auto r = maint::compact_tenant(d.target(), "fake", maint::RewriteOptions{}, false);
   REQUIRE(r.ok());
   CHECK(r->skipped.size() == 1);
   CHECK(r->chunks_in == 0);
   CHECK(d.chunk_files("fake") == 2);
 }
 
-TEST_CASE("recompress re-encodes every chunk at another level and swaps the index") {
-  DataDir d;
+TEST_CASE_TEMPLATE("recompress re-encodes every chunk at another level and swaps the index", B, STORE_BACKENDS) {
+  DataDir d(B::kind);
   std::vector<model::Entry> entries;
   for (int i = 0; i < 3000; ++i) entries.push_back(E(kDay0 + i, "GET /api/v1/items/" + std::to_string(i % 50) + " 200"));
   d.flush_one("fake", kApi, entries);
@@ -209,7 +209,7 @@ TEST_CASE("recompress re-encodes every chunk at another level and swaps the inde
   auto old_paths = d.chunk_paths("fake");
   maint::RewriteOptions o;
   o.zstd_level = 19;
-  auto r = maint::recompress_tenant(d.root(), "fake", o);
+  auto r = maint::recompress_tenant(d.target(), "fake", o);
   REQUIRE(r.ok());
   CHECK(r->chunks_in == 2);
   CHECK(r->chunks_out == 2);
@@ -220,15 +220,15 @@ TEST_CASE("recompress re-encodes every chunk at another level and swaps the inde
   // The chunk spanning midnight is in both days' indexes, each rewritten once.
   CHECK(d.index_files("fake") == 2);
   // The same level again reproduces the same bytes: nothing changes, nothing is deleted.
-  auto same = maint::recompress_tenant(d.root(), "fake", o);
+  auto same = maint::recompress_tenant(d.target(), "fake", o);
   REQUIRE(same.ok());
   CHECK(same->chunks_in == 0);
   CHECK(d.chunk_paths("fake") == new_paths);
   CHECK(d.all("fake") == before);
 }
 
-TEST_CASE("compact orders a stream's chunks by time, not by file name") {
-  DataDir d;
+TEST_CASE_TEMPLATE("compact orders a stream's chunks by time, not by file name", B, STORE_BACKENDS) {
+  DataDir d(B::kind);
   // Times 95 < 99 < 100 ns: as names, "<fp>-100-..." sorts before "<fp>-95-...". A big chunk in
   // the middle separates the two small ones in time, so nothing may be merged.
   d.flush_one("fake", kApi, {E(95, "small early")});
@@ -241,7 +241,7 @@ TEST_CASE("compact orders a stream's chunks by time, not by file name") {
   size_t sizes_over = 0;
   for (const auto& p : d.chunk_paths("fake")) sizes_over += read_all(p).size() >= o.target_chunk_size;
   REQUIRE(sizes_over == 1);
-  auto plan = maint::compact_tenant(d.root(), "fake", o, true);
+  auto plan = maint::compact_tenant(d.target(), "fake", o, true);
   REQUIRE(plan.ok());
   CHECK(plan->chunks_in == 0);
 }

@@ -126,6 +126,26 @@ inline void check_put_get(Bucket& b) {
   CHECK(b.exists("big/binary").value());
 }
 
+inline void check_put_many(Bucket& b) {
+  std::vector<std::string> data;
+  for (int i = 0; i < 40; ++i) data.push_back(binary_data(1000 + i * 37) + std::to_string(i));
+  std::vector<objstore::ObjectToPut> objects;
+  for (int i = 0; i < 40; ++i) objects.push_back({"many/d" + std::to_string(i % 3) + "/o" + std::to_string(i), data[i]});
+  auto s = b.put_many(objects);
+  REQUIRE_MESSAGE(s.ok(), s.error());
+  for (int i = 0; i < 40; ++i) {
+    auto got = b.get(objects[i].key);
+    REQUIRE_MESSAGE(got.ok(), got.error());
+    CHECK(*got == data[i]);
+  }
+  CHECK(list_all(b, "many/").size() == 40);
+  CHECK(b.put_many({}).ok());
+  // One bad key fails the whole call before anything is written.
+  auto bad = b.put_many({{"many/fine", "x"}, {"many//bad", "y"}});
+  CHECK(bad.code() == util::ErrorCode::kInvalidArgument);
+  CHECK_FALSE(b.exists("many/fine").value());
+}
+
 inline void check_missing_keys(Bucket& b) {
   put_ok(b, "present/a", "a");
   for (const char* key : {"absent", "present/b", "present", "absent/deeper/key"}) {
@@ -392,6 +412,7 @@ using BucketFactory = std::function<std::unique_ptr<Bucket>()>;
 // The suite, one subcase per check, each on a fresh bucket from `make`.
 inline void run_conformance(const BucketFactory& make, const Quirks& quirks = {}) {
   SUBCASE("put and get") { check_put_get(*make()); }
+  SUBCASE("put_many") { check_put_many(*make()); }
   SUBCASE("missing keys") { check_missing_keys(*make()); }
   SUBCASE("get_range") { check_get_range(*make(), quirks); }
   SUBCASE("list order, prefix, start-after and delimiter") { check_list_order_and_delimiter(*make(), quirks); }

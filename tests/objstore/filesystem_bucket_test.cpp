@@ -53,6 +53,11 @@ TEST_CASE("filesystem bucket: keys are the store's paths") {
   CHECK(read_whole(dir.path + "/fake/chunks/2024-01-01/x.chunk") == "chunk bytes");
   CHECK(b.path_of("fake/chunks/2024-01-01/x.chunk") == dir.path + "/fake/chunks/2024-01-01/x.chunk");
   CHECK(b.name() == dir.path);
+  // Readers map objects in place (zero-copy), also through a prefix.
+  CHECK(b.local_file("fake/chunks/2024-01-01/x.chunk") == dir.path + "/fake/chunks/2024-01-01/x.chunk");
+  auto prefixed = objstore::PrefixedBucket::create(std::make_unique<objstore::FilesystemBucket>(dir.path), "fake");
+  REQUIRE(prefixed.ok());
+  CHECK((*prefixed)->local_file("chunks/2024-01-01/x.chunk") == dir.path + "/fake/chunks/2024-01-01/x.chunk");
 
   // Files the store wrote directly are objects too.
   write_raw(dir.path + "/fake/index/2024-01-01/idx", "index");

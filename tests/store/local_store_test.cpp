@@ -6,7 +6,7 @@
 
 #include "logql/parser.h"
 #include "store/layout.h"
-#include "store/local_store.h"
+#include "store/bucket_store.h"
 #include "store_test_util.h"
 
 using logql::Direction;
@@ -43,9 +43,9 @@ void write_three_streams(TestStore& s) {
 
 }  // namespace
 
-TEST_CASE("local store: files land in the documented layout") {
+TEST_CASE_TEMPLATE("store: files land in the documented layout", B, STORE_BACKENDS) {
   TempDir dir;
-  TestStore s(dir.path);
+  TestStore s(dir.path, B::kind);
   write_three_streams(s);
   auto chunks = files_under(dir.path + "/fake/chunks", ".chunk");
   REQUIRE(chunks.size() == 3);
@@ -59,7 +59,9 @@ TEST_CASE("local store: files land in the documented layout") {
   auto index = files_under(dir.path + "/fake/index", ".idx");
   REQUIRE(index.size() == 1);
   CHECK(index[0].rfind("2024-01-01/", 0) == 0);
-  CHECK(index[0].size() == 11 + 20 + 4);  // 20-digit sequence + ".idx"
+  CHECK(index[0].size() == 11 + 20 + 5 + 4);  // 20-digit sequence, "-" and the writer id ("logd"), ".idx"
+  CHECK(index[0].substr(11 + 20) == "-logd.idx");
+  CHECK(store::is_index_file_name(index[0].substr(11)));
   // No temporary files are left behind.
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir.path)) {
     CHECK(e.path().filename().string().find(".tmp") == std::string::npos);
@@ -68,9 +70,9 @@ TEST_CASE("local store: files land in the documented layout") {
   CHECK(s->counters().index_files_written == 1);
 }
 
-TEST_CASE("local store: written entries read back in order, both directions") {
+TEST_CASE_TEMPLATE("store: written entries read back in order, both directions", B, STORE_BACKENDS) {
   TempDir dir;
-  TestStore s(dir.path);
+  TestStore s(dir.path, B::kind);
   write_three_streams(s);
   auto src = s.source("fake");
   auto all = select(*src, {M("env", MatchOp::Re, ".+")}, kDay0, kDay0 + kDay);
@@ -107,9 +109,9 @@ TEST_CASE("local store: written entries read back in order, both directions") {
   }
 }
 
-TEST_CASE("local store: several batches and periods, a chunk spanning midnight") {
+TEST_CASE_TEMPLATE("store: several batches and periods, a chunk spanning midnight", B, STORE_BACKENDS) {
   TempDir dir;
-  TestStore s(dir.path);
+  TestStore s(dir.path, B::kind);
   // Batch 1: day 0 and a chunk from 23:00 on day 0 to 01:00 on day 1.
   std::vector<store::FlushedChunk> b1;
   b1.push_back(make_chunk("t", kApi, {E(kDay0 + 100, "a"), E(kDay0 + 200, "b")}));
@@ -143,9 +145,9 @@ TEST_CASE("local store: several batches and periods, a chunk spanning midnight")
   CHECK(lines == std::vector<std::string>{"d", "c", "b", "a"});
 }
 
-TEST_CASE("local store: overlapping chunks of one stream are merged and exact duplicates dropped") {
+TEST_CASE_TEMPLATE("store: overlapping chunks of one stream are merged and exact duplicates dropped", B, STORE_BACKENDS) {
   TempDir dir;
-  TestStore s(dir.path);
+  TestStore s(dir.path, B::kind);
   // The first flush, then the same chunk again (a replay after a crash) and an out-of-order chunk
   // that interleaves with it, including a second line at an existing timestamp.
   auto first = make_chunk("t", kApi, {E(10, "a"), E(20, "b"), E(20, "b2"), E(30, "c")});
@@ -176,9 +178,9 @@ TEST_CASE("local store: overlapping chunks of one stream are merged and exact du
   CHECK(mid.size() == 4);  // x, b, b2, y
 }
 
-TEST_CASE("local store: identical entries a single chunk holds twice are kept twice") {
+TEST_CASE_TEMPLATE("store: identical entries a single chunk holds twice are kept twice", B, STORE_BACKENDS) {
   TempDir dir;
-  TestStore s(dir.path);
+  TestStore s(dir.path, B::kind);
   std::vector<store::FlushedChunk> b{make_chunk("t", kApi, {E(5, "same"), E(5, "same"), E(6, "other")}),
                                      make_chunk("t", kApi, {E(5, "same"), E(6, "z")})};
   REQUIRE(s->write_chunks("t", std::move(b)).ok());
@@ -191,9 +193,9 @@ TEST_CASE("local store: identical entries a single chunk holds twice are kept tw
   CHECK(rows[3].ts == 6);
 }
 
-TEST_CASE("local store: a corrupt or missing chunk is skipped with a warning, the rest returned") {
+TEST_CASE_TEMPLATE("store: a corrupt or missing chunk is skipped with a warning, the rest returned", B, STORE_BACKENDS) {
   TempDir dir;
-  TestStore s(dir.path);
+  TestStore s(dir.path, B::kind);
   write_three_streams(s);
   auto chunks = files_under(dir.path + "/fake/chunks", ".chunk");
   // Find the web chunk by its fingerprint and corrupt one byte in the middle of its block.
@@ -229,9 +231,9 @@ TEST_CASE("local store: a corrupt or missing chunk is skipped with a warning, th
   CHECK(s->counters().corrupt_chunks_skipped >= 1);
 }
 
-TEST_CASE("local store: literal line filters skip blocks without losing matching lines") {
+TEST_CASE_TEMPLATE("store: literal line filters skip blocks without losing matching lines", B, STORE_BACKENDS) {
   TempDir dir;
-  TestStore s(dir.path);
+  TestStore s(dir.path, B::kind);
   std::vector<model::Entry> entries;
   for (int i = 0; i < 2000; ++i) {
     entries.push_back(E(1000 + i, i % 500 == 7 ? "found the needle-7f3a here " + std::to_string(i)
@@ -264,9 +266,9 @@ TEST_CASE("local store: literal line filters skip blocks without losing matching
   CHECK(select(*src, {M("app", MatchOp::Eq, "api")}, 0, 1'000'000, Direction::Forward, &sel2.stages).size() == 2000);
 }
 
-TEST_CASE("local store: write_chunks refuses chunks that do not match their description") {
+TEST_CASE_TEMPLATE("store: write_chunks refuses chunks that do not match their description", B, STORE_BACKENDS) {
   TempDir dir;
-  TestStore s(dir.path);
+  TestStore s(dir.path, B::kind);
   auto c = make_chunk("t", kApi, {E(1, "x")});
   SUBCASE("labels differ") {
     c.labels = kWeb;
@@ -282,9 +284,9 @@ TEST_CASE("local store: write_chunks refuses chunks that do not match their desc
   CHECK(files_under(dir.path, ".chunk").empty());
 }
 
-TEST_CASE("local store: a selective query opens only matching series' overlapping chunks") {
+TEST_CASE_TEMPLATE("store: a selective query opens only matching series' overlapping chunks", B, STORE_BACKENDS) {
   TempDir dir;
-  TestStore s(dir.path);
+  TestStore s(dir.path, B::kind);
   std::vector<store::FlushedChunk> b;
   for (int i = 0; i < 40; ++i) {
     LabelSet ls{{"app", "svc" + std::to_string(i)}, {"env", "prod"}};
@@ -301,9 +303,9 @@ TEST_CASE("local store: a selective query opens only matching series' overlappin
   CHECK(s->counters().chunks_opened == 41);
 }
 
-TEST_CASE("local store: chunks come out in time order whatever their file names sort as") {
+TEST_CASE_TEMPLATE("store: chunks come out in time order whatever their file names sort as", B, STORE_BACKENDS) {
   TempDir dir;
-  TestStore s(dir.path);
+  TestStore s(dir.path, B::kind);
   // File names hold decimal times: "-100-" < "-200-" < "-30-" as strings.
   std::vector<store::FlushedChunk> b{make_chunk("t", kApi, {E(100, "c"), E(150, "d")}),
                                      make_chunk("t", kApi, {E(200, "e"), E(250, "f")}),

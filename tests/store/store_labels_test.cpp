@@ -23,9 +23,9 @@ void populate(TestStore& s) {
 
 }  // namespace
 
-TEST_CASE("local store: label names over whole days and partial ranges") {
+TEST_CASE_TEMPLATE("store: label names over whole days and partial ranges", B, STORE_BACKENDS) {
   TempDir dir;
-  TestStore s(dir.path);
+  TestStore s(dir.path, B::kind);
   populate(s);
   auto names = s->label_names("t", kDay0, kDay0 + 2 * kDay);
   REQUIRE(names.ok());
@@ -40,9 +40,9 @@ TEST_CASE("local store: label names over whole days and partial ranges") {
   CHECK_FALSE(s->label_names("../x", kDay0, kDay0 + kDay).ok());
 }
 
-TEST_CASE("local store: label values, with and without matchers") {
+TEST_CASE_TEMPLATE("store: label values, with and without matchers", B, STORE_BACKENDS) {
   TempDir dir;
-  TestStore s(dir.path);
+  TestStore s(dir.path, B::kind);
   populate(s);
   CHECK(*s->label_values("t", "app", {}, kDay0, kDay0 + 2 * kDay) == Strings{"api", "db", "web"});
   CHECK(*s->label_values("t", "app", {}, kDay0, kDay0 + 250) == Strings{"api"});
@@ -52,9 +52,9 @@ TEST_CASE("local store: label values, with and without matchers") {
   CHECK(s->label_values("t", "nope", {}, kDay0, kDay0 + 2 * kDay)->empty());
 }
 
-TEST_CASE("local store: series and stats") {
+TEST_CASE_TEMPLATE("store: series and stats", B, STORE_BACKENDS) {
   TempDir dir;
-  TestStore s(dir.path);
+  TestStore s(dir.path, B::kind);
   populate(s);
   auto all = s->series("t", {M("app", MatchOp::Re, ".+")}, kDay0, kDay0 + 2 * kDay);
   REQUIRE(all.ok());
@@ -81,9 +81,9 @@ TEST_CASE("local store: series and stats") {
   CHECK(none->chunks == 0);
 }
 
-TEST_CASE("local store: a chunk spanning midnight counts once in stats and series") {
+TEST_CASE_TEMPLATE("store: a chunk spanning midnight counts once in stats and series", B, STORE_BACKENDS) {
   TempDir dir;
-  TestStore s(dir.path);
+  TestStore s(dir.path, B::kind);
   std::vector<store::FlushedChunk> b{
       make_chunk("t", LabelSet{{"app", "x"}}, {E(kDay0 + kDay - 1, "a"), E(kDay0 + kDay + 1, "b")})};
   REQUIRE(s->write_chunks("t", std::move(b)).ok());

@@ -14,7 +14,8 @@
 #include "chunk/chunk_writer.h"
 #include "logql/eval/source.h"
 #include "model/time.h"
-#include "store/local_store.h"
+#include "store/bucket_store.h"
+#include "remote_test_bucket.h"
 
 namespace store_test {
 
@@ -88,22 +89,53 @@ inline logql::ast::Matcher M(std::string name, logql::ast::MatchOp op, std::stri
   return logql::ast::Matcher{std::move(name), op, std::move(value)};
 }
 
+// Which kind of store a test runs on: a local directory (read in place) or the same directory
+// seen as a remote bucket (listed, downloaded and cached, as over S3).
+enum class Backend { kLocal, kRemote };
+struct LocalBackend {
+  static constexpr Backend kind = Backend::kLocal;
+};
+struct RemoteBackend {
+  static constexpr Backend kind = Backend::kRemote;
+};
+#define STORE_BACKENDS store_test::LocalBackend, store_test::RemoteBackend
+
 // A store that records its warnings instead of printing them.
 struct TestStore {
   std::shared_ptr<std::vector<std::string>> warnings = std::make_shared<std::vector<std::string>>();
   std::shared_ptr<std::mutex> mu = std::make_shared<std::mutex>();
+  std::shared_ptr<RemoteTestBucket> remote;  // kRemote: the bucket the store reads
+  std::shared_ptr<TempDir> local;            // kRemote: cache and active index directory
   std::unique_ptr<store::ChunkStore> store;
-  explicit TestStore(const std::string& dir) {
-    store::LocalStoreOptions o;
-    o.dir = dir;
+  explicit TestStore(const std::string& dir, Backend backend = Backend::kLocal, const std::string& writer = "logd",
+                     util::Clock* clock = nullptr, std::shared_ptr<TempDir> local_dir = nullptr) {
     auto w = warnings;
     auto m = mu;
-    o.warn = [w, m](const std::string& msg) {
+    auto warn = [w, m](const std::string& msg) {
       std::lock_guard lock(*m);
       w->push_back(msg);
     };
-    auto s = store::open_local_store(o);
-    REQUIRE(s.ok());
+    if (backend == Backend::kLocal) {
+      store::LocalStoreOptions o;
+      o.dir = dir;
+      o.writer_id = writer;
+      o.warn = warn;
+      auto s = store::open_local_store(o);
+      REQUIRE(s.ok());
+      store = std::move(*s);
+      return;
+    }
+    remote = std::make_shared<RemoteTestBucket>(dir);
+    local = local_dir ? local_dir : std::make_shared<TempDir>();
+    store::StoreOptions o;
+    o.bucket = remote;
+    o.writer_id = writer;
+    o.active_index_dir = local->path + "/active";
+    o.cache_dir = local->path + "/cache";
+    o.clock = clock;
+    o.warn = warn;
+    auto s = store::open_store(o);
+    REQUIRE_MESSAGE(s.ok(), s.error());
     store = std::move(*s);
   }
   store::ChunkStore* operator->() { return store.get(); }

@@ -25,3 +25,8 @@ TEST_CASE("strings: hex_value") {
   CHECK(util::hex_value('g') == -1);
   CHECK(util::hex_value('/') == -1);
 }
+
+TEST_CASE("strings: hex_encode") {
+  CHECK(util::hex_encode("") == "");
+  CHECK(util::hex_encode(std::string("\x00\x0f\xa5\xff", 4)) == "000fa5ff");
+}

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "logql/template/functions.h"
+#include "util/strings.h"
 
 namespace logql::tmpl {
 namespace {
@@ -20,14 +21,7 @@ R digest_hex(const EVP_MD* md, Args& a) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (EVP_Digest(input.data(), input.size(), out, &len, md, nullptr) != 1) return util::Error{"digest failed"};
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * len);
-  for (unsigned int i = 0; i < len; ++i) {
-    hex += kHex[out[i] >> 4];
-    hex += kHex[out[i] & 0xf];
-  }
-  return Value::string(std::move(hex));
+  return Value::string(util::hex_encode(std::string_view(reinterpret_cast<const char*>(out), len)));
 }
 
 R fn_hash(Args& a, const Context&) { return digest_hex(EVP_sha3_256(), a); }

@@ -1,4 +1,4 @@
-#include "store/index_cache.h"
+#include "store/local_index_catalog.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -27,19 +27,19 @@ std::vector<std::string> list_dir(const std::string& dir) {
   return names;
 }
 
-bool is_index_file_name(std::string_view n) {
-  // Temporary files of an in-progress atomic write never end in ".idx".
-  return n.size() > 4 && n.substr(n.size() - 4) == ".idx";
-}
-
 }  // namespace
 
-IndexCache::IndexCache(std::function<void(const std::string&)> warn, std::atomic<uint64_t>* corrupt_index_files)
-    : warn_(std::move(warn)), corrupt_index_files_(corrupt_index_files) {}
+LocalIndexCatalog::LocalIndexCatalog(std::string root, std::function<void(const std::string&)> warn,
+                                     std::atomic<uint64_t>* corrupt_index_files)
+    : root_(std::move(root)), warn_(std::move(warn)), corrupt_index_files_(corrupt_index_files) {}
 
-std::vector<int64_t> IndexCache::periods(const std::string& index_dir, int64_t first, int64_t last) const {
+std::string LocalIndexCatalog::period_dir(const std::string& tenant, int64_t period) const {
+  return root_ + "/" + index_prefix(tenant) + period_dir_name(period);
+}
+
+util::Result<std::vector<int64_t>> LocalIndexCatalog::periods(const std::string& tenant, int64_t first, int64_t last) {
   std::vector<int64_t> out;
-  for (const auto& name : list_dir(index_dir)) {
+  for (const auto& name : list_dir(root_ + "/" + index_prefix(tenant))) {
     auto p = parse_period_dir_name(name);
     if (p && *p >= first && *p <= last) out.push_back(*p);
   }
@@ -47,19 +47,26 @@ std::vector<int64_t> IndexCache::periods(const std::string& index_dir, int64_t f
   return out;
 }
 
-IndexCache::Entry& IndexCache::entry(const std::string& dir) {
+LocalIndexCatalog::Entry& LocalIndexCatalog::entry(const std::string& dir) {
   std::lock_guard lock(mu_);
   auto& e = entries_[dir];
   if (!e) e = std::make_unique<Entry>();
   return *e;
 }
 
-void IndexCache::invalidate(const std::string& period_dir) { entry(period_dir).stale = true; }
+void LocalIndexCatalog::invalidate(const std::string& tenant, int64_t period) {
+  entry(period_dir(tenant, period)).stale = true;
+}
 
-std::shared_ptr<const idx::IndexSet> IndexCache::get(const std::string& period_dir) {
-  Entry& e = entry(period_dir);
+void LocalIndexCatalog::published(const std::string& tenant, int64_t period, const std::string&, std::string_view) {
+  invalidate(tenant, period);
+}
+
+util::Result<std::shared_ptr<const idx::IndexSet>> LocalIndexCatalog::get(const std::string& tenant, int64_t period) {
+  std::string dir = period_dir(tenant, period);
+  Entry& e = entry(dir);
   struct stat st;
-  if (::stat(period_dir.c_str(), &st) != 0) {
+  if (::stat(dir.c_str(), &st) != 0) {
     // Missing (nothing flushed there yet, or removed by a retention job): empty.
     std::lock_guard lock(e.mu);
     e.readers.clear();
@@ -70,11 +77,11 @@ std::shared_ptr<const idx::IndexSet> IndexCache::get(const std::string& period_d
   std::lock_guard lock(e.mu);
   bool changed = !e.listed || e.stale.exchange(false) || st.st_mtim.tv_sec != e.mtime.tv_sec ||
                  st.st_mtim.tv_nsec != e.mtime.tv_nsec || util::system_clock().now_ns() - to_nanos(st.st_mtim) < kUntrustedMtimeNanos;
-  if (changed) refresh(period_dir, e, st.st_mtim);
+  if (changed) refresh(dir, e, st.st_mtim);
   return e.set;
 }
 
-void IndexCache::refresh(const std::string& dir, Entry& e, const struct timespec& mtime) {
+void LocalIndexCatalog::refresh(const std::string& dir, Entry& e, const struct timespec& mtime) {
   std::vector<std::string> names;
   for (auto& n : list_dir(dir)) {
     if (is_index_file_name(n)) names.push_back(std::move(n));

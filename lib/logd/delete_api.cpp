@@ -1,0 +1,99 @@
+#include "logd/delete_api.h"
+
+#include <nlohmann/json.hpp>
+
+#include "logd/request_params.h"
+#include "model/time.h"
+
+namespace logd {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+http::Response disabled() {
+  return http::Response::text(403, "deletion is not available for this tenant\n");
+}
+
+}  // namespace
+
+std::string seconds_json(int64_t ns) {
+  int64_t ms = ns / 1'000'000;
+  std::string out = std::to_string(ms / 1000);
+  int64_t rem = ms % 1000;
+  if (rem != 0) {
+    std::string frac = std::to_string(rem);
+    frac.insert(0, 3 - frac.size(), '0');
+    while (frac.back() == '0') frac.pop_back();
+    out += "." + frac;
+  }
+  return out;
+}
+
+void DeleteApi::register_routes(http::Server& server) {
+  server.route("POST", "/loki/api/v1/delete", [this](const http::Request& r) { return add(r); });
+  server.route("PUT", "/loki/api/v1/delete", [this](const http::Request& r) { return add(r); });
+  server.route("GET", "/loki/api/v1/delete", [this](const http::Request& r) { return list(r); });
+  server.route("DELETE", "/loki/api/v1/delete", [this](const http::Request& r) { return cancel(r); });
+}
+
+http::Response DeleteApi::add(const http::Request& req) {
+  auto t = api_.tenants(req, false);
+  if (!t.ok()) return error_response(t.status_error());
+  if (options_.deletion_mode == "disabled") return disabled();
+  const int64_t now = clock_.now_ns();
+  std::string query = param(req.query, "query");
+  if (query.empty()) return error_response(util::invalid_argument("query parameter must be specified"));
+  std::string start_text = param(req.query, "start");
+  if (start_text.empty()) return error_response(util::invalid_argument("start parameter must be specified"));
+  auto start = model::parse_time(start_text);
+  if (!start.ok()) return error_response(util::invalid_argument("invalid start time: " + start.error()));
+  int64_t end = now;
+  if (std::string e = param(req.query, "end"); !e.empty()) {
+    auto parsed = model::parse_time(e);
+    if (!parsed.ok()) return error_response(util::invalid_argument("invalid end time: " + parsed.error()));
+    end = *parsed;
+    if (end > now) return error_response(util::invalid_argument("deletes in the future are not allowed"));
+  }
+  int64_t max_interval = 0;
+  if (std::string m = param(req.query, "max_interval"); !m.empty()) {
+    auto d = model::parse_duration(m);
+    if (!d.ok() || *d <= 0) return error_response(util::invalid_argument("invalid max_interval: " + m));
+    max_interval = *d;
+  }
+  auto id = store_.add((*t)[0], query, *start, end, max_interval, now);
+  if (!id.ok()) return error_response(id.status_error());
+  return http::Response::empty(204);
+}
+
+http::Response DeleteApi::list(const http::Request& req) {
+  auto t = api_.tenants(req, false);
+  if (!t.ok()) return error_response(t.status_error());
+  if (options_.deletion_mode == "disabled") return disabled();
+  std::string out = "[";
+  for (const deletion::ListedRequest& r : store_.list((*t)[0])) {
+    if (out.size() > 1) out += ',';
+    out += "{\"request_id\":" + json(r.request_id).dump() + ",\"start_time\":" + seconds_json(r.start) +
+           ",\"end_time\":" + seconds_json(r.end) + ",\"query\":" + json(r.query).dump() +
+           ",\"status\":" + json(r.status).dump() + ",\"created_at\":" + seconds_json(r.created_at) + "}";
+  }
+  out += "]";
+  return http::Response::json(200, out);
+}
+
+http::Response DeleteApi::cancel(const http::Request& req) {
+  auto t = api_.tenants(req, false);
+  if (!t.ok()) return error_response(t.status_error());
+  if (options_.deletion_mode == "disabled") return disabled();
+  std::string id = param(req.query, "request_id");
+  if (id.empty()) return error_response(util::invalid_argument("request_id parameter must be specified"));
+  std::string force_text = param(req.query, "force");
+  bool force = force_text == "true" || force_text == "1";
+  if (!force_text.empty() && !force && force_text != "false" && force_text != "0") {
+    return error_response(util::invalid_argument("invalid force parameter: " + force_text));
+  }
+  util::Status st = store_.cancel((*t)[0], id, force, clock_.now_ns(), options_.cancel_period);
+  if (!st.ok()) return error_response(st.status_error());
+  return http::Response::empty(204);
+}
+
+}  // namespace logd
