@@ -146,6 +146,9 @@ Response Connection::perform(const Request& request) {
   }
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   if (connect_to) curl_easy_setopt(c, CURLOPT_CONNECT_TO, connect_to);
+  if (!request.unix_socket_path.empty()) {
+    curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, request.unix_socket_path.c_str());
+  }
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout_ms));
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout_ms));
   if (request.low_speed_timeout_ms > 0) {

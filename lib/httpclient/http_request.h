@@ -1,6 +1,6 @@
 // The one libcurl wrapper: an HTTP/1.1 client connection that keeps its connections alive between
 // requests, with the TLS, timeout, streaming and cancellation options every caller needs (the
-// push client, Kubernetes discovery, logcli, the S3 object store, the etcd ring client).
+// push client, Kubernetes and Docker discovery, logcli, the S3 object store, the etcd ring client).
 // libcurl stays inside http_request.cpp.
 //
 // Thread-safety: a Connection is used by one thread at a time; ConnectionPool hands connections
@@ -46,6 +46,9 @@ struct Request {
   bool use_environment_proxy = false;  // with an empty `proxy`: libcurl's http(s)_proxy/no_proxy
   std::string userpwd;        // "user:password" for basic auth
   std::string connect_to;     // libcurl CONNECT_TO "host:port:connect-host:connect-port"
+  // Connect to this unix domain socket instead of the URL's host (the Docker Engine API); the
+  // URL still gives the path and the Host header ("http://localhost/containers/json").
+  std::string unix_socket_path;
   std::string user_agent;
   bool accept_encoding = false;  // ask for (and transparently decode) gzip/deflate answers
   // Set to true from another thread to abandon the request as soon as possible.

@@ -1,6 +1,13 @@
 #include <doctest/doctest.h>
 
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <thread>
 
 #include "http/server.h"
@@ -119,4 +126,52 @@ TEST_CASE("httpclient: uri_encode") {
   CHECK(httpclient::uri_encode("a b/c~d", false) == "a%20b%2Fc~d");
   CHECK(httpclient::uri_encode("a b/c~d", true) == "a%20b/c~d");
   CHECK(httpclient::uri_encode("ü", false) == "%C3%BC");
+}
+
+TEST_CASE("httpclient: a request over a unix domain socket") {
+  char dir_template[] = "/tmp/httpclient-unix-XXXXXX";
+  REQUIRE(::mkdtemp(dir_template) != nullptr);
+  const std::string path = std::string(dir_template) + "/api.sock";
+  int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(listener, 1) == 0);
+  std::string request_seen;
+  // One connection, one request: answers with the request line it read.
+  std::thread server([&] {
+    int fd = ::accept(listener, nullptr, nullptr);
+    if (fd < 0) return;
+    char buf[4096];
+    while (request_seen.find("\r\n\r\n") == std::string::npos) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n <= 0) break;
+      request_seen.append(buf, static_cast<size_t>(n));
+    }
+    std::string first = request_seen.substr(0, request_seen.find("\r\n"));
+    std::string answer = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " +
+                         std::to_string(first.size()) + "\r\nConnection: close\r\n\r\n" + first;
+    (void)!::write(fd, answer.data(), answer.size());
+    ::close(fd);
+  });
+  httpclient::Connection c;
+  httpclient::Request get;
+  get.url = "http://localhost/v1.43/containers/json?all=0";
+  get.unix_socket_path = path;
+  get.timeout_ms = 5000;
+  auto r = c.perform(get);
+  server.join();
+  ::close(listener);
+  std::remove(path.c_str());
+  ::rmdir(dir_template);
+  REQUIRE(r.transport_ok());
+  CHECK(r.status == 200);
+  CHECK(r.body == "GET /v1.43/containers/json?all=0 HTTP/1.1");
+  CHECK(request_seen.find("Host: localhost") != std::string::npos);
+
+  get.unix_socket_path = path;  // the socket is gone now: a transport error naming no TCP port
+  r = c.perform(get);
+  CHECK_FALSE(r.transport_ok());
 }
