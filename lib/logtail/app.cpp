@@ -11,6 +11,7 @@
 #include "discovery/file_sd.h"
 #include "discovery/kubernetes_sd.h"
 #include "logtail/app_impl.h"
+#include "sources/docker_source.h"
 #include "sources/gelf_listener.h"
 #include "sources/journal_reader.h"
 #include "sources/push_receiver.h"
@@ -76,7 +77,8 @@ util::Result<std::unique_ptr<discovery::DiscoverySet>> make_discovery(const Scra
   return std::make_unique<discovery::DiscoverySet>(static_target_groups(sc), std::move(discoverers));
 }
 
-// Starts the syslog and GELF listeners and push receivers of the scrape configs. Their entries go
+// Starts the syslog and GELF listeners, push receivers, journal readers and Docker sources of the
+// scrape configs. Their entries go
 // through their scrape config's pipeline like tailed lines, but carry no file position.
 util::Status start_listening_sources(App::Impl& m) {
   for (size_t i = 0; i < m.config.scrape_configs.size(); ++i) {
@@ -162,6 +164,35 @@ util::Status start_listening_sources(App::Impl& m) {
       });
       if (!j.ok()) return util::prefixed(where, j.status_error());
       m.sources.push_back(std::move(*j));
+    }
+    for (size_t k = 0; k < sc.docker_sd_configs.size(); ++k) {
+      sources::DockerSourceOptions o;
+      o.sd = sc.docker_sd_configs[k];
+      o.relabel_rules = sc.relabel_configs;
+      if (m.config.limits_config.max_line_size > 0) {
+        o.max_line_bytes = static_cast<size_t>(m.config.limits_config.max_line_size);
+      }
+      o.load_position = [&m](const std::string& key) { return m.positions->get_string(key); };
+      o.save_position = [&m](const std::string& key, const std::string& value) {
+        if (!m.options.dry_run) m.positions->put_string(key, value);
+      };
+      // Each container's cursor moves only once every client acknowledged the lines before it,
+      // as the journal's: one AckRouter source per container, its "offsets" the lines' numbers.
+      o.open_ack = [&m](const std::string& key) {
+        auto acked = std::make_shared<tail::FileCursor>(key, positions::FileId{}, model::LabelSet(), 0);
+        return sources::DockerAckChannel{m.acks->source_for(acked),
+                                         [acked] { return static_cast<uint64_t>(acked->acknowledged()); }};
+      };
+      auto d = sources::DockerSource::start(std::move(o), [&m, i](const model::LabelSet& labels, model::Entry e,
+                                                                 uint64_t source, uint64_t sequence) {
+        m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp,
+                                   client::SourcePosition{source, static_cast<int64_t>(sequence)},
+                                   /*cancellable=*/true);
+      });
+      if (!d.ok()) {
+        return util::prefixed(where + "docker_sd_configs[" + std::to_string(k) + "]: ", d.status_error());
+      }
+      m.sources.push_back(std::move(*d));
     }
   }
   return {};

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "client/config.h"
+#include "discovery/docker_sd.h"
 #include "discovery/kubernetes_sd.h"
 #include "config/env_expand.h"
 #include "logtail/config_sources.h"
@@ -77,6 +78,8 @@ struct ScrapeConfig {
   std::vector<StaticConfig> static_configs;
   std::vector<FileSdConfig> file_sd_configs;
   std::vector<discovery::KubernetesSdConfig> kubernetes_sd_configs;
+  // Containers read through the Docker Engine API (sources/docker_source.h).
+  std::vector<discovery::DockerSdConfig> docker_sd_configs;
   std::optional<SyslogSourceConfig> syslog;           // a syslog listener instead of files
   std::optional<PushApiSourceConfig> loki_push_api;  // a push receiver instead of files
   std::optional<JournalSourceConfig> journal;         // the systemd journal instead of files

@@ -119,6 +119,38 @@ YAML::Node scrape(const ScrapeConfig& s) {
     kubes.push_back(kn);
   }
   if (kubes.size() > 0) n["kubernetes_sd_configs"] = kubes;
+  YAML::Node dockers(YAML::NodeType::Sequence);
+  for (const auto& d : s.docker_sd_configs) {
+    YAML::Node dn;
+    dn["host"] = d.host;
+    dn["port"] = d.port;
+    dn["host_networking_host"] = d.host_networking_host;
+    dn["refresh_interval"] = print_duration(d.refresh_interval_ns);
+    dn["match_first_network"] = d.match_first_network;
+    YAML::Node filters(YAML::NodeType::Sequence);
+    for (const auto& [name, values] : d.filters) {
+      YAML::Node fn;
+      fn["name"] = name;
+      YAML::Node vs(YAML::NodeType::Sequence);
+      for (const auto& v : values) vs.push_back(v);
+      fn["values"] = vs;
+      filters.push_back(fn);
+    }
+    if (filters.size() > 0) dn["filters"] = filters;
+    if (!d.bearer_token.empty()) dn["bearer_token"] = print_secret(d.bearer_token);
+    if (!d.bearer_token_file.empty()) dn["bearer_token_file"] = d.bearer_token_file;
+    if (!d.basic_auth_username.empty()) {
+      dn["basic_auth"]["username"] = d.basic_auth_username;
+      if (!d.basic_auth_password.empty()) dn["basic_auth"]["password"] = print_secret(d.basic_auth_password);
+      if (!d.basic_auth_password_file.empty()) dn["basic_auth"]["password_file"] = d.basic_auth_password_file;
+    }
+    if (!d.ca_file.empty()) dn["tls_config"]["ca_file"] = d.ca_file;
+    if (!d.cert_file.empty()) dn["tls_config"]["cert_file"] = d.cert_file;
+    if (!d.key_file.empty()) dn["tls_config"]["key_file"] = d.key_file;
+    if (d.insecure_skip_verify) dn["tls_config"]["insecure_skip_verify"] = true;
+    dockers.push_back(dn);
+  }
+  if (dockers.size() > 0) n["docker_sd_configs"] = dockers;
   if (s.syslog) {
     const SyslogSourceConfig& c = *s.syslog;
     YAML::Node sn;

@@ -22,7 +22,7 @@ constexpr int64_t kMaxPort = 65535;
 // instead of "unknown field".
 const char* const kUnsupportedSources[] = {
     "windows_events", "gcplog", "azure_event_hub", "kafka",
-    "cloudflare", "heroku_drain", "docker_sd_configs",
+    "cloudflare", "heroku_drain",
     "consul_sd_configs", "consulagent_sd_configs", "dns_sd_configs", "ec2_sd_configs",
     "azure_sd_configs", "gce_sd_configs", "openstack_sd_configs", "digitalocean_sd_configs",
     "dockerswarm_sd_configs", "eureka_sd_configs", "hetzner_sd_configs", "http_sd_configs",
@@ -177,6 +177,7 @@ util::Status parse_scrape_config(const YAML::Node& node, const std::string& path
   r.read_list("static_configs", s.static_configs, parse_static_config);
   r.read_list("file_sd_configs", s.file_sd_configs, parse_file_sd);
   r.read_list("kubernetes_sd_configs", s.kubernetes_sd_configs, parse_kubernetes_sd);
+  r.read_list("docker_sd_configs", s.docker_sd_configs, parse_docker_sd);
   if (YAML::Node n = r.child("syslog"); n.IsDefined()) {
     s.syslog.emplace();
     if (auto st = parse_syslog_source(n, r.path_of("syslog"), *s.syslog); !st.ok()) r.fail(st.error());
@@ -212,8 +213,8 @@ util::Status parse_scrape_config(const YAML::Node& node, const std::string& path
   }
   for (const char* key : kUnsupportedSources) {
     r.reject(key,
-             "logtail supports static_configs, file_sd_configs, kubernetes_sd_configs, syslog, journal, "
-             "gelf, loki_push_api and stdin");
+             "logtail supports static_configs, file_sd_configs, kubernetes_sd_configs, docker_sd_configs, "
+             "syslog, journal, gelf, loki_push_api and stdin");
   }
   r.reject("encoding", "files are read as UTF-8");
   if (YAML::Node d = r.child("decompression"); d.IsDefined()) {
