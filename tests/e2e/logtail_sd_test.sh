@@ -157,15 +157,15 @@ wait "$lt_pid"
 expect_eq "logtail k8s: SIGTERM exits 0" 0 $?
 
 # A source logtail does not implement is refused at start, naming the key.
-cat >"$k/docker.yaml" <<YAML
+cat >"$k/consul.yaml" <<YAML
 server: {http_listen_address: 127.0.0.1, http_listen_port: 0, grpc_listen_port: 0}
-positions: {filename: $k/positions-docker.yaml}
+positions: {filename: $k/positions-consul.yaml}
 clients: [{url: "http://127.0.0.1:$kp/loki/api/v1/push"}]
 scrape_configs:
-  - job_name: docker
-    docker_sd_configs: [{host: "unix:///var/run/docker.sock"}]
+  - job_name: consul
+    consul_sd_configs: [{server: "127.0.0.1:8500"}]
 YAML
-logtail -config.file="$k/docker.yaml" >/dev/null 2>"$k/docker.err"
+timeout 20 logtail -config.file="$k/consul.yaml" >/dev/null 2>"$k/consul.err"
 expect_eq "logtail: an unsupported source fails at start" 1 $?
 expect_contains "logtail: ...naming the key and what is supported" \
-  "scrape_configs[0].docker_sd_configs: not supported yet: logtail supports static_configs" "$(cat "$k/docker.err")"
+  "scrape_configs[0].consul_sd_configs: not supported yet: logtail supports static_configs" "$(cat "$k/consul.err")"
