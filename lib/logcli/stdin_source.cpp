@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <optional>
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "logcli/raw_line_reader.h"
 #include "logql/eval/matchers.h"
