@@ -1,28 +1,44 @@
 #include "ingest/head_block.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <new>
+
+#include "ingest/line_page_pool.h"
 
 namespace ingest {
 
 namespace {
 
 constexpr size_t kFirstPage = 4096;
-constexpr size_t kMaxPage = 1 << 20;
+constexpr size_t kMaxPage = LinePagePool::kPageSize;
 
 bool by_time(const HeadEntry& a, const HeadEntry& b) { return a.timestamp < b.timestamp; }
 
 }  // namespace
+
+HeadBlock::~HeadBlock() {
+  for (const Page& page : pages_) {
+    if (page.size == kMaxPage)
+      LinePagePool::shared().give_back(page.data);
+    else
+      std::free(page.data);
+  }
+}
 
 const char* HeadBlock::store_line(std::string_view line) {
   if (line.empty()) return "";
   if (page_capacity_ - page_used_ < line.size()) {
     size_t next = page_capacity_ == 0 ? kFirstPage : std::min(page_capacity_ * 2, kMaxPage);
     page_capacity_ = std::max(next, line.size());
-    pages_.push_back(std::make_unique_for_overwrite<char[]>(page_capacity_));  // no zero-fill
+    char* page = page_capacity_ == kMaxPage ? LinePagePool::shared().take()
+                                            : static_cast<char*>(std::malloc(page_capacity_));  // no zero-fill
+    if (!page) throw std::bad_alloc();
+    pages_.push_back({page, page_capacity_});
     page_used_ = 0;
   }
-  char* dst = pages_.back().get() + page_used_;
+  char* dst = pages_.back().data + page_used_;
   std::memcpy(dst, line.data(), line.size());
   page_used_ += line.size();
   return dst;

@@ -1,7 +1,7 @@
 // HeadBlock: the entries of one stream that are not yet cut into a chunk, in memory.
 //
-// Lines are copied into an arena of pages that never move (pages grow from 4 KiB to 1 MiB, so
-// 100k small streams stay small), and each entry is a fixed 32-byte record pointing into it:
+// Lines are copied into an arena of pages that never move (pages grow from 4 KiB to 2 MiB, so
+// 100k small streams stay small; full-size pages come from LinePagePool), and each entry is a fixed 32-byte record pointing into it:
 // appends do no per-entry heap allocation unless the entry carries structured metadata.
 // In-order entries (the common case) go to the sorted run; older ones go to an out-of-order map
 // that is merged into the run when it grows, so the dedup check and range copies stay
@@ -35,6 +35,7 @@ struct HeadEntry {
 class HeadBlock {
  public:
   HeadBlock() = default;
+  ~HeadBlock();
   HeadBlock(const HeadBlock&) = delete;
   HeadBlock& operator=(const HeadBlock&) = delete;
 
@@ -62,7 +63,11 @@ class HeadBlock {
   bool contains(int64_t ts, std::string_view line) const;
   void merge_out_of_order();
 
-  std::vector<std::unique_ptr<char[]>> pages_;
+  struct Page {
+    char* data;  // malloc'd, or from LinePagePool when size is its page size
+    size_t size;
+  };
+  std::vector<Page> pages_;
   size_t page_used_ = 0;
   size_t page_capacity_ = 0;
   std::deque<model::LabelSet> metadata_;  // deque: elements never move
