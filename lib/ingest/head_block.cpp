@@ -58,7 +58,11 @@ bool HeadBlock::append(int64_t ts, std::string_view line, const model::LabelSet&
   bool in_order = sorted_.empty() || ts > sorted_.back().timestamp;
   if (!in_order && contains(ts, line)) return false;
   HeadEntry e{ts, store_line(line), static_cast<uint32_t>(line.size()), nullptr};
-  if (!metadata.empty()) e.metadata = &metadata_.emplace_back(metadata);
+  memory_bytes_ += line.size() + sizeof(HeadEntry);
+  if (!metadata.empty()) {
+    e.metadata = &metadata_.emplace_back(metadata);
+    for (const auto& l : metadata) memory_bytes_ += l.name.size() + l.value.size() + sizeof(model::Label);
+  }
   if (empty() || ts < min_time_) min_time_ = ts;
   line_bytes_ += line.size();
   if (in_order || ts == sorted_.back().timestamp) {

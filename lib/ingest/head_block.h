@@ -46,6 +46,9 @@ class HeadBlock {
   size_t size() const { return sorted_.size() + out_of_order_.size(); }
   bool empty() const { return size() == 0; }
   uint64_t line_bytes() const { return line_bytes_; }
+  // What the ingester's memory ceiling counts for this block: line and metadata bytes plus the
+  // per-entry record (an estimate of the heap it holds, not an exact figure).
+  uint64_t memory_bytes() const { return memory_bytes_; }
   int64_t min_time() const { return min_time_; }  // REQUIRES: !empty()
   int64_t max_time() const { return sorted_.back().timestamp; }  // REQUIRES: !empty()
 
@@ -74,6 +77,7 @@ class HeadBlock {
   std::vector<HeadEntry> sorted_;         // non-decreasing timestamps; back() holds the maximum
   std::multimap<int64_t, HeadEntry> out_of_order_;  // entries older than the maximum at arrival
   uint64_t line_bytes_ = 0;
+  uint64_t memory_bytes_ = 0;
   int64_t min_time_ = 0;
   bool sealed_ = false;
 };
