@@ -11,7 +11,8 @@ namespace ingest {
 
 namespace {
 
-constexpr size_t kFirstPage = 4096;
+// Small first pages: a stream with a few short lines (100k idle streams) should not hold 4 KiB.
+constexpr size_t kFirstPage = 256;
 constexpr size_t kMaxPage = LinePagePool::kPageSize;
 
 bool by_time(const HeadEntry& a, const HeadEntry& b) { return a.timestamp < b.timestamp; }
@@ -60,7 +61,7 @@ bool HeadBlock::append(int64_t ts, std::string_view line, const model::LabelSet&
   HeadEntry e{ts, store_line(line), static_cast<uint32_t>(line.size()), nullptr};
   memory_bytes_ += line.size() + sizeof(HeadEntry);
   if (!metadata.empty()) {
-    e.metadata = &metadata_.emplace_back(metadata);
+    e.metadata = metadata_.emplace_back(std::make_unique<model::LabelSet>(metadata)).get();
     for (const auto& l : metadata) memory_bytes_ += l.name.size() + l.value.size() + sizeof(model::Label);
   }
   if (empty() || ts < min_time_) min_time_ = ts;
