@@ -23,7 +23,7 @@ void append_go_json_number(std::string& out, double v) {
     out += e;
     return;
   }
-  model::append_go_float(out, v, 'f', -1);
+  golang::append_float(out, v, 'f', -1);
 }
 
 // A value from Go's json.Unmarshal into interface{} (numbers are float64, objects are maps with
