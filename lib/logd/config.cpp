@@ -94,6 +94,7 @@ util::Status parse_ingester(const YAML::Node& node, IngesterConfig& in, ClusterC
   r.read_duration("chunk_idle_period", in.chunk_idle_period);
   r.read_duration("flush_check_period", in.flush_check_period);
   r.read_string("chunk_encoding", in.chunk_encoding);
+  r.read_bytes("memory_ceiling", in.memory_ceiling);
   if (in.chunk_encoding != "zstd") {
     r.fail("ingester.chunk_encoding: not supported: " + golang::quote(in.chunk_encoding) +
            " (logd writes zstd chunks only)");

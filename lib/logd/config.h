@@ -71,6 +71,9 @@ struct IngesterConfig {
   int64_t chunk_idle_period = 30 * model::kNanosPerMinute;
   int64_t flush_check_period = 30 * model::kNanosPerSecond;
   std::string chunk_encoding = "zstd";  // the only encoding logd writes
+  // logd's own hard ceiling on log data in memory (Loki has none), bytes; 0: none. Past it the
+  // oldest streams are flushed early, then pushes are answered 429 (ingest::IngesterOptions).
+  int64_t memory_ceiling = 0;
   WalConfig wal;
 };
 

@@ -35,6 +35,13 @@ void render_ingester_metrics(std::string& out, const ingest::Ingester& ingester)
                 static_cast<double>(s.wal_records_replayed));
   render_single(out, "loki_ingester_checkpoint_creations_total", "counter", "Total WAL checkpoints written.",
                 static_cast<double>(s.checkpoints));
+  render_single(out, "logd_ingester_memory_bytes", "gauge",
+                "Log data held in memory (what ingester.memory_ceiling bounds).", static_cast<double>(s.memory_bytes));
+  render_single(out, "logd_ingester_memory_early_flushed_chunks_total", "counter",
+                "Chunks flushed early to stay under ingester.memory_ceiling.",
+                static_cast<double>(s.memory_early_flushes));
+  render_single(out, "logd_ingester_memory_refused_pushes_total", "counter",
+                "Pushes answered 429 at ingester.memory_ceiling.", static_cast<double>(s.memory_refusals));
 }
 
 // The store's counters.
@@ -205,6 +212,7 @@ util::Status LogdServer::open_ingester(util::Clock& clock) {
   io.max_chunk_age = config.ingester.max_chunk_age;
   io.chunk_idle_period = config.ingester.chunk_idle_period;
   io.flush_check_period = config.ingester.flush_check_period;
+  io.memory_ceiling = static_cast<uint64_t>(config.ingester.memory_ceiling);
   io.clock = &clock;
   io.on_flush_error = [l = &logger_](const util::Status& st) {
     l->log(LogLevel::kWarn, "flushing chunks to the store failed; they stay in memory and the WAL and are retried",
