@@ -434,11 +434,7 @@ void LogdServer::start_ruler(util::Clock& clock) {
   const RulerConfig& rc = config_.ruler;
   rule_store_ = std::make_unique<ruler::LocalRuleStore>(config_.rules_dir());
   // A rule's query runs under its tenant's limits, one worker (groups already run concurrently).
-  ruler::TenantQueryLimits limits = [l = limits_](const std::string& tenant) {
-    query::Limits q = query_limits(*l, {tenant}, 1);
-    q.max_entries_limit_per_query = 0;  // rules are metric queries
-    return q;
-  };
+  ruler::TenantQueryLimits limits = [l = limits_](const std::string& tenant) { return query_limits(*l, {tenant}, 1); };
   rule_engine_ = std::make_unique<ruler::ExecutorQueryEngine>(
       [q = querier_.get()](const std::string& tenant) { return q->source({tenant}); }, std::move(limits));
   ruler::RulerOptions o;

@@ -98,6 +98,10 @@ clients:
     tenant_id: team-a
     bearer_token: $push_token
     batchwait: 100ms
+  - url: $url/loki/api/v1/push
+    tenant_id: team-b
+    basic_auth: {username: root, password: root-pw}
+    batchwait: 100ms
 scrape_configs:
   - job_name: files
     static_configs:
@@ -113,6 +117,11 @@ expect_eq "auth: logtail (bearer_token) pushed, logcli (--username/--password) r
   "$(printf 'from curl\nfrom logtail')" "$(lc --username=reader --password=reader-pw)"
 expect_eq "auth: logcli with the admin's basic auth reads too" \
   "$(printf 'from curl\nfrom logtail')" "$(lc --username=root --password=root-pw)"
+au_until "logtail's basic_auth client" bash -c "logcli --addr='$url' --org-id=team-b --username=root --password=root-pw \
+  query --quiet --output=raw --since=1h '{app=\"auth\"}' 2>/dev/null | grep -q 'from logtail'"
+expect_eq "auth: logtail's basic_auth client pushed to team-b" "from logtail" \
+  "$(logcli --addr="$url" --org-id=team-b --username=root --password=root-pw query --quiet --output=raw --since=1h \
+     '{app="auth"}' 2>&1)"
 expect_status "auth: logcli with a push-only bearer token fails" 1 \
   logcli --addr="$url" --org-id=team-a --bearer-token="$push_token" query --quiet --since=1h '{app="auth"}'
 
