@@ -16,6 +16,7 @@ PKGS += openssl  # lib/sources (logtail's syslog listener over TLS)
 PKGS += simdjson  # lib/push (JSON push bodies)
 PKGS += pugixml  # lib/objstore (S3's XML answers)
 PKGS += libxcrypt libargon2  # lib/auth (bcrypt via crypt_r, Argon2 password hashes)
+PKGS += libmaxminddb  # lib/stages (the geoip stage reads MaxMind DB files)
 OPT ?= -O2
 SAN ?=
 CXXFLAGS ?= $(OPT) -g1

@@ -141,7 +141,7 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
     if (!lock.ok()) return lock.status_error();
     s->lock_ = std::move(*lock);
   }
-  if (t.ingester || t.querier || t.query_frontend || t.compactor) {
+  if (t.ingester || t.querier || t.query_frontend || t.compactor || t.ruler) {
     // Every role with a store keeps its writer id (and a local cache) under path_prefix.
     if (auto st = fsutil::create_directories(config.common.path_prefix); !st.ok()) {
       return util::Error{"creating " + config.common.path_prefix + ": " + st.error(), st.code()};
@@ -163,16 +163,20 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
     ingest::PushTarget& target = s->cluster_ ? s->cluster_->push_target() : *s->ingester_;
     s->distributor_ = std::make_unique<Distributor>(target, s->limits_, s->metrics_, clock);
   }
-  if (t.querier || t.query_frontend) {
-    s->querier_ = s->cluster_ ? std::make_unique<query::Querier>(s->cluster_->ingester_reader(), s->store_.get())
-                              : std::make_unique<query::Querier>(s->ingester_.get(), s->store_.get());
-  }
+  auto make_querier = [&] {
+    return s->cluster_ ? std::make_unique<query::Querier>(s->cluster_->ingester_reader(), s->store_.get())
+                       : std::make_unique<query::Querier>(s->ingester_.get(), s->store_.get());
+  };
+  if (t.querier || t.query_frontend) s->querier_ = make_querier();
+  // A ruler without the querier role has a querier of its own, as Loki's: it serves no query API.
+  if (t.ruler && !s->querier_) s->rule_querier_ = make_querier();
   auto deletes = deletion::DeleteRequestStore::open(config.common.path_prefix + "/compactor/delete_requests.yaml");
   if (!deletes.ok()) return util::prefixed("reading the delete requests: ", deletes.status_error());
   s->delete_requests_ = std::move(*deletes);
-  if (s->querier_) {
-    s->querier_->set_source_wrapper([d = s->delete_requests_.get(), limits = s->limits_](
-                                        const std::string& tenant, std::unique_ptr<logql::LogSource> src) {
+  for (query::Querier* q : {s->querier_.get(), s->rule_querier_.get()}) {
+    if (!q) continue;
+    q->set_source_wrapper([d = s->delete_requests_.get(), limits = s->limits_](
+                              const std::string& tenant, std::unique_ptr<logql::LogSource> src) {
       if (limits->get(tenant)->deletion_mode == "disabled") return src;
       return deletion::filter_deleted(std::move(src), *d, tenant);
     });
@@ -190,8 +194,7 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ingest::TailSource* tail = s->cluster_ ? (t.querier || t.query_frontend ? &s->cluster_->tail_source() : nullptr)
                                          : s->ingester_.get();
   s->api_ = std::make_unique<Api>(ao, s->querier_.get(), s->distributor_.get(), tail, s->metrics_, clock);
-  // The ruler runs in the single process only (see docs/scaling.md).
-  if (t.all) s->start_ruler(clock);
+  if (t.ruler) s->start_ruler(clock);
   s->metrics_.set_collector([ing = s->ingester_.get(), store = s->store_.get(), c = s->cluster_.get(),
                              r = s->ruler_.get(), rc = s->runtime_config_.get(), gate = s->auth_gate_.get(),
                              creds = s->auth_credentials_.get()](std::string& out) {
@@ -436,7 +439,8 @@ void LogdServer::start_ruler(util::Clock& clock) {
   // A rule's query runs under its tenant's limits, one worker (groups already run concurrently).
   ruler::TenantQueryLimits limits = [l = limits_](const std::string& tenant) { return query_limits(*l, {tenant}, 1); };
   rule_engine_ = std::make_unique<ruler::ExecutorQueryEngine>(
-      [q = querier_.get()](const std::string& tenant) { return q->source({tenant}); }, std::move(limits));
+      [q = querier_ ? querier_.get() : rule_querier_.get()](const std::string& tenant) { return q->source({tenant}); },
+      std::move(limits));
   ruler::RulerOptions o;
   o.evaluation_interval_ns = rc.evaluation_interval;
   o.poll_interval_ns = rc.poll_interval;
