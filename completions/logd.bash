@@ -10,6 +10,7 @@ _logd() {
     -log.level= -querier.query-timeout= -server.grpc-listen-port= -server.http-listen-address=
     -server.http-listen-port= -server.http-tls-ca-path= -server.http-tls-cert-path= -server.http-tls-client-auth=
     -server.http-tls-key-path= -server.tls-min-version= -store.retention= -target= -help
+    -runtime-config.file= -runtime-config.reload-period=
     -ruler.evaluation-interval= -ruler.poll-interval= -ruler.alertmanager-url= -ruler.alertmanager-use-v2
     -ruler.external.url= -ruler.storage.type= -ruler.storage.local.directory= -ruler.rule-path= -ruler.enable-api
     -ruler.resend-delay= -ruler.remote-write.enabled
@@ -19,7 +20,7 @@ _logd() {
     -querier.frontend-address= -querier.worker-parallelism= -querier.query-ingesters-within=
     -querier.split-queries-by-interval= -querier.max-outstanding-requests-per-tenant="
   case "$cur" in
-    -config.file=*|-common.path-prefix=*|-ingester.wal-dir=*|-server.http-tls-*-path=*|-ruler.storage.local.directory=*|-ruler.rule-path=*|-ingester.tokens-file-path=*)
+    -config.file=*|-runtime-config.file=*|-common.path-prefix=*|-ingester.wal-dir=*|-server.http-tls-*-path=*|-ruler.storage.local.directory=*|-ruler.rule-path=*|-ingester.tokens-file-path=*)
       local prefix=${cur%%=*}= ; COMPREPLY=($(compgen -f -P "$prefix" -- "${cur#*=}")); return ;;
     -log.level=*) COMPREPLY=($(compgen -P "-log.level=" -W "debug info warn error" -- "${cur#*=}")); return ;;
     -target=*) COMPREPLY=($(compgen -P "-target=" -W "all write read backend distributor ingester querier query-frontend compactor ruler" -- "${cur#*=}")); return ;;

@@ -230,6 +230,10 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                            [](Config& c, const std::string& v) {
                              return parse_dur(v, c.limits_config.retention_period);
                            }}},
+      {"runtime-config.file", {false, "File of per-tenant limit overrides, read again every reload period",
+                               [](Config& c, const std::string& v) { c.runtime_config.file = v; return std::string(); }}},
+      {"runtime-config.reload-period", {false, "How often the runtime config file is read (default 10s)",
+                                        [](Config& c, const std::string& v) { return parse_dur(v, c.runtime_config.period); }}},
       {"querier.query-timeout", {false, "Query timeout",
                                  [](Config& c, const std::string& v) { return parse_dur(v, c.limits_config.query_timeout); }}},
       {"ruler.evaluation-interval", {false, "How often rule groups are evaluated (default 1m)",

@@ -46,7 +46,7 @@ http::Response FrontendApi::query_range(const http::Request& req) {
   if (!q.ok()) return error_response(q.status_error());
   auto expr = logql::parse(q->query);
   if (!expr.ok()) return error_response(expr.status_error());
-  const query::Limits& limits = api_.options().query_limits;
+  const query::Limits limits = api_.query_limits(*tenants);
   // Checked on the whole query: its pieces are each shorter.
   if (limits.max_query_length > 0 && q->params.end - q->params.start > limits.max_query_length) {
     return error_response(util::invalid_argument(
@@ -67,7 +67,7 @@ http::Response FrontendApi::query_range(const http::Request& req) {
     item.query.params = piece;
     items.push_back(std::move(item));
   }
-  auto answers = frontend_.run(queue_key(req), std::move(items), now + options_.query_timeout);
+  auto answers = frontend_.run(queue_key(req), std::move(items), now + limits.query_timeout);
   if (!answers.ok()) return error_response(answers.status_error());
   std::vector<logql::QueryResult> results;
   query::ExecStats stats;
@@ -100,7 +100,11 @@ http::Response FrontendApi::forward(const http::Request& req) {
   item.http.method = req.method;
   item.http.path = req.path;
   for (const auto& [k, v] : *p) item.http.params.emplace_back(k, v);
-  auto answers = frontend_.run(queue_key(req), {std::move(item)}, clock_.now_ns() + options_.query_timeout);
+  // The tenant's query_timeout; a request without a valid org ID gets the defaults' (the querier
+  // answers it with the error).
+  auto tenants = api_.tenants(req, true);
+  const int64_t timeout = api_.query_limits(tenants.ok() ? *tenants : std::vector<std::string>{}).query_timeout;
+  auto answers = frontend_.run(queue_key(req), {std::move(item)}, clock_.now_ns() + timeout);
   if (!answers.ok()) return error_response(answers.status_error());
   cluster::ForwardedResponse& a = (*answers)[0].http;
   http::Response r{a.status, {}, std::move(a.body)};
