@@ -135,6 +135,7 @@ bench: setup
 	@$(MAKE) --no-print-directory $(JOBS) tools bench-tools
 	@BIN=$(abspath $(BUILD)/bin) bash bench/run.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/logd.sh
+	@BIN=$(abspath $(BUILD)/bin) bash bench/store.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/logd_s3.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/logtail.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/ruler.sh

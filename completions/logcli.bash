@@ -4,7 +4,7 @@ _logcli() {
   _init_completion || return
   local cmds="query instant-query labels series stats fmt rules delete push"
   local global="--addr --org-id --username --password --bearer-token --bearer-token-file --ca-cert --cert --key
-    --tls-skip-verify --store --cache-dir --quiet -q --stats --output -o --timezone -z --help"
+    --tls-skip-verify --store --cache-dir --store-read-threads --store-block-filters --no-store-block-filters --quiet -q --stats --output -o --timezone -z --help"
   local query="--limit --batch --forward --since --from --to --step --interval --tail -t --delay-for --no-labels
     --include-label --exclude-label --labels-length --colored-output --stdin --stdin-format"
   local instant="--limit --now --forward --no-labels --include-label --exclude-label --labels-length

@@ -26,6 +26,8 @@ struct GlobalFlags {
   logcli::ClientOptions client;
   std::string store_dir;
   std::string cache_dir;
+  int store_read_threads = 2;
+  bool store_block_filters = true;
   std::string output = "default";
   std::string timezone = "Local";
   bool quiet = false;
@@ -60,6 +62,12 @@ void add_global_flags(CLI::App& app, GlobalFlags& g) {
   app.add_option("--cache-dir", g.cache_dir,
                  "With --store s3://...: keep downloaded chunks and index files here between runs "
                  "(default: $XDG_CACHE_HOME/logkit/<bucket>; \"none\": no cache)");
+  app.add_option("--store-read-threads", g.store_read_threads,
+                 "With --store: threads that decompress and filter chunk blocks ahead of the query (0: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 64));
+  app.add_flag("--store-block-filters,!--no-store-block-filters", g.store_block_filters,
+               "With --store: skip chunk blocks whose trigram filter rules out a |= literal (default on)");
   app.add_flag("-q,--quiet", g.quiet, "Suppress query metadata");
   app.add_flag("--stats", g.stats, "Show query statistics");
   app.add_option("-o,--output", g.output, "Output format: default, raw, jsonl")
@@ -144,6 +152,8 @@ std::unique_ptr<logcli::QueryBackend> open_backend(GlobalFlags& g) {
   so.location = g.store_dir;
   so.org_id = g.client.org_id;
   so.cache_dir = g.cache_dir == "none" ? "" : g.cache_dir.empty() ? logcli::default_store_cache_dir(g.store_dir) : g.cache_dir;
+  so.read_threads = g.store_read_threads;
+  so.use_block_filters = g.store_block_filters;
   auto b = logcli::open_store_backend(so);
   if (!b) {
     std::fprintf(stderr, "logcli: %s\n", b.error().c_str());

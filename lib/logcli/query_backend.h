@@ -42,6 +42,8 @@ struct StoreBackendOptions {
   // many bytes at most.
   std::string cache_dir;
   uint64_t cache_max_bytes = 1ULL << 30;
+  int read_threads = 2;           // store::StoreOptions::read_threads
+  bool use_block_filters = true;  // store::StoreOptions::use_block_filters
 };
 // Opened read-only, safe beside running writers (a local logd, or any number of logd processes
 // sharing the bucket).

@@ -148,6 +148,8 @@ util::Result<std::unique_ptr<QueryBackend>> open_store_backend(const StoreBacken
   if (!location.ok()) return location.status_error();
   store::StoreOptions so;
   so.warn = [](const std::string& msg) { std::fprintf(stderr, "logcli: warning: %s\n", msg.c_str()); };
+  so.read_threads = options.read_threads;
+  so.use_block_filters = options.use_block_filters;
   if (location->kind == objstore::StoreLocation::Kind::kFilesystem) {
     std::string dir = location->directory + "/store";
     // Checked first: --store is read-only, and nothing should be created for a wrong path.

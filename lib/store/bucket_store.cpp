@@ -85,6 +85,9 @@ BucketStore::BucketStore(std::shared_ptr<StoreState> state, StoreOptions options
 
 util::Result<std::unique_ptr<ChunkStore>> open_store(StoreOptions options) {
   if (!options.bucket) return util::invalid_argument("store: no bucket");
+  if (options.read_threads < 0 || options.read_threads > kMaxReadThreads)
+    return util::invalid_argument("store: read threads " + std::to_string(options.read_threads) + " out of range (0 to " +
+                                  std::to_string(kMaxReadThreads) + ")");
   if (auto s = check_writer_id(options.writer_id); !s.ok()) return s.status_error();
   if (!options.clock) options.clock = &util::system_clock();
   auto state = std::make_shared<StoreState>();
@@ -111,6 +114,9 @@ util::Result<std::unique_ptr<ChunkStore>> open_store(StoreOptions options) {
     state->catalog = std::make_unique<RemoteIndexCatalog>(std::move(ro));
   }
   state->chunks = std::make_unique<ChunkFetcher>(options.bucket, state->cache.get());
+  if (options.read_threads > 0)
+    state->read_pool = std::make_unique<BlockReadPool>(options.read_threads, options.read_ahead_bytes);
+  state->use_block_filters = options.use_block_filters;
   auto store = std::make_unique<BucketStore>(std::move(state), std::move(options));
   // Left by a crash between writing an index file and uploading it; a store that does not
   // answer yet gets them from maintain() later.

@@ -29,6 +29,7 @@
 
 #include "index/index_format.h"
 #include "index/matcher.h"
+#include "store/block_read_pool.h"
 #include "store/chunk_fetcher.h"
 #include "store/index_catalog.h"
 #include "store/object_cache.h"
@@ -46,6 +47,8 @@ struct StoreState {
   std::unique_ptr<ObjectCache> cache;  // remote stores with a cache directory
   std::unique_ptr<IndexCatalog> catalog;
   std::unique_ptr<ChunkFetcher> chunks;
+  std::unique_ptr<BlockReadPool> read_pool;  // null: queries read blocks on their own thread
+  bool use_block_filters = true;
 
   // Series matching `matchers` with their (deduplicated) chunk refs overlapping [start, end),
   // merged over every period of the range.

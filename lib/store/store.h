@@ -106,7 +106,15 @@ struct StoreOptions {
   // Where warnings go (a corrupt chunk skipped by a query, an index file that does not open).
   // Called from query threads, possibly concurrently; empty: one line on stderr.
   std::function<void(const std::string&)> warn;
+  // Threads that decompress and filter chunk blocks ahead of the queries reading them (shared by
+  // every query of the store); 0: each query reads its blocks on its own thread.
+  int read_threads = 2;
+  uint64_t read_ahead_bytes = 4ULL << 20;  // decompressed bytes read ahead at most, all queries together
+  // Use the trigram filters of chunk blocks to skip blocks a `|=` literal cannot be in. Off only
+  // to compare (results are the same either way).
+  bool use_block_filters = true;
 };
+inline constexpr int kMaxReadThreads = 64;
 // Does not check() the bucket: callers do, at start, to refuse a bad one clearly. For a remote
 // store, index files left in the active directory by an earlier run are uploaded here (or by
 // maintain(), when the store does not answer yet).
