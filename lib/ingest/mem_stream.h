@@ -84,6 +84,8 @@ class MemStream : public std::enable_shared_from_this<MemStream> {
   bool overlaps(int64_t start, int64_t end) const;
   // Per-part totals overlapping [start, end): parts (head, sealed heads, chunks), entries, bytes.
   void add_stats(int64_t start, int64_t end, store::IndexStats& stats) const;
+  // The same parts' metadata, one span each.
+  void add_spans(int64_t start, int64_t end, std::vector<store::ChunkSpan>& spans) const;
 
   // Marks the stream removed if it holds nothing; returns whether it did.
   bool remove_if_empty();

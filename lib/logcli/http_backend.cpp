@@ -29,6 +29,9 @@ class HttpBackend : public QueryBackend {
   util::Result<IndexStatsResponse> index_stats(const std::string& query, int64_t start, int64_t end) override {
     return decode(client_.get(kIndexStatsPath, index_stats_params(query, start, end)), decode_index_stats);
   }
+  util::Result<std::vector<query::VolumeSeries>> volume(const VolumeQuery& q) override {
+    return decode(client_.get(q.step != 0 ? kVolumeRangePath : kVolumePath, volume_params(q)), decode_volume_response);
+  }
 
  private:
   template <class Decoder>

@@ -199,4 +199,23 @@ int run_index_stats(QueryBackend& backend, const std::string& query, const ListO
   return 0;
 }
 
+int run_volume(QueryBackend& backend, const std::string& query, const VolumeOptions& o, std::FILE* out,
+               std::FILE* err, util::Clock& clock) {
+  auto range = resolve_range(o.range.since, o.range.from, o.range.to, clock.now_ns());
+  if (!range) return fail(err, "Error doing request: ", range.error());
+  if (o.range_query && o.step <= 0) return fail(err, "Error doing request: ", "--step must be positive");
+  VolumeQuery q;
+  q.query = query;
+  q.start = range->start;
+  q.end = range->end;
+  q.step = o.range_query ? o.step : 0;
+  q.limit = o.limit;
+  q.target_labels = o.target_labels;
+  q.aggregate_by_labels = o.aggregate_by_labels;
+  auto series = backend.volume(q);
+  if (!series) return fail(err, "Error doing request: ", series.error());
+  std::fprintf(out, "%s\n", format_volume_json(*series, o.range_query).c_str());
+  return 0;
+}
+
 }  // namespace logcli

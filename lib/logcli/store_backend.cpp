@@ -17,6 +17,7 @@
 #include "push/tenant.h"
 #include "query/executor.h"
 #include "query/querier.h"
+#include "query/volume.h"
 #include "objstore/open_bucket.h"
 #include "store/store.h"
 
@@ -120,6 +121,22 @@ class StoreBackend : public QueryBackend {
     auto s = querier_.stats(tenants_, matchers, start, end);
     if (!s) return s.status_error();
     return IndexStatsResponse{s->streams, s->chunks, s->entries, s->bytes};
+  }
+  util::Result<std::vector<query::VolumeSeries>> volume(const VolumeQuery& q) override {
+    // The same aggregation as logd's, over the store's index (no ingester: what is flushed).
+    query::VolumeRequest r;
+    auto m = query::parse_volume_selector(q.query);
+    if (!m) return m.status_error();
+    r.matchers = std::move(*m);
+    r.start = q.start;
+    r.end = q.end;
+    r.step = q.step;
+    r.limit = q.limit;
+    r.target_labels = q.target_labels;
+    r.aggregate_by = q.aggregate_by_labels ? query::VolumeAggregation::kLabels : query::VolumeAggregation::kSeries;
+    auto streams = querier_.stream_spans(tenants_, query::volume_selection(r), r.start, r.end);
+    if (!streams) return streams.status_error();
+    return query::aggregate_volume(*streams, r);
   }
 
  private:

@@ -112,6 +112,9 @@ void Api::register_routes(http::Server& server) {
     server.route_prefix(method, "/loki/api/v1/label/", timed("loki_api_v1_label_name_values", &Api::label_values));
     server.route(method, "/loki/api/v1/series", timed("loki_api_v1_series", &Api::series));
     server.route(method, "/loki/api/v1/index/stats", timed("loki_api_v1_index_stats", &Api::index_stats));
+    server.route(method, "/loki/api/v1/index/volume", timed("loki_api_v1_index_volume", &Api::volume));
+    server.route(method, "/loki/api/v1/index/volume_range",
+                 timed("loki_api_v1_index_volume_range", &Api::volume_range));
     server.route(method, "/loki/api/v1/format_query", timed("loki_api_v1_format_query", &Api::format_query));
   }
   server.route("GET", "/ready", timed("ready", &Api::ready));

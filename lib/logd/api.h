@@ -85,6 +85,9 @@ class Api {
   http::Response label_values(const http::Request& req);  // /loki/api/v1/label/<name>/values
   http::Response series(const http::Request& req);
   http::Response index_stats(const http::Request& req);
+  // Grafana Logs Drilldown (drilldown_api.cpp): index/volume, index/volume_range.
+  http::Response volume(const http::Request& req);
+  http::Response volume_range(const http::Request& req);
   http::Response format_query(const http::Request& req);
   http::Response ready(const http::Request& req);
   http::Response metrics(const http::Request& req);
@@ -109,6 +112,7 @@ class Api {
 
  private:
   http::Response run_query(const http::Request& req, bool instant);
+  http::Response run_volume(const http::Request& req, bool range);
 
   class TailSlot;
   http::Handler timed(std::string route, http::Handler handler);

@@ -213,6 +213,32 @@ std::string encode_query_response(const logql::QueryResult& result, const query:
   return out;
 }
 
+std::string encode_volume_response(const std::vector<query::VolumeSeries>& series, bool range) {
+  std::string out = "{\"status\":\"success\",\"data\":{\"resultType\":\"";
+  out += range ? "matrix" : "vector";
+  out += "\",\"result\":[";
+  for (size_t i = 0; i < series.size(); ++i) {
+    if (i) out += ',';
+    out += "{\"metric\":{";
+    for (size_t j = 0; j < series[i].metric.size(); ++j) {
+      if (j) out += ',';
+      model::append_json_string(out, series[i].metric[j].name);
+      out += ':';
+      model::append_json_string(out, series[i].metric[j].value);
+    }
+    out += range ? "},\"values\":[" : "},\"value\":";
+    for (size_t j = 0; j < series[i].points.size() && (range || j == 0); ++j) {
+      if (j) out += ',';
+      append_point(out, logql::Point{series[i].points[j].timestamp, static_cast<double>(series[i].points[j].bytes)});
+    }
+    out += range ? "]}" : "}";
+  }
+  out += "],\"stats\":";
+  out += encode_stats(query::ExecStats{});
+  out += "}}";
+  return out;
+}
+
 std::string encode_string_list(const std::vector<std::string>& values) {
   std::string out = "{\"status\":\"success\",\"data\":[";
   for (size_t i = 0; i < values.size(); ++i) {

@@ -11,6 +11,7 @@
 #include "http/message.h"
 #include "logql/ast.h"
 #include "logql/eval/engine.h"
+#include "query/volume.h"
 #include "util/result.h"
 
 namespace logd {
@@ -45,5 +46,10 @@ std::string param(const http::Params& p, const std::string& name);
 
 // `match[]` selectors (or one `query` selector) for /series and friends.
 util::Result<std::vector<std::vector<logql::ast::Matcher>>> parse_match_params(const http::Params& p);
+
+// /loki/api/v1/index/volume (`range` false) and volume_range: query (a stream selector, or `{}`
+// for every stream), start/end/since (default: the last hour), limit (default 100), step (range
+// only; default as query_range), targetLabels (comma-separated), aggregateBy (series|labels).
+util::Result<query::VolumeRequest> parse_volume_request(const http::Params& p, int64_t now, bool range);
 
 }  // namespace logd

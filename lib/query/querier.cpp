@@ -1,6 +1,7 @@
 #include "query/querier.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -279,6 +280,40 @@ util::Result<store::IndexStats> Querier::stats(const std::vector<std::string>& t
     }
   }
   return total;
+}
+
+util::Result<std::vector<store::StreamSpans>> Querier::stream_spans(const std::vector<std::string>& tenants,
+                                                                    const std::vector<logql::ast::Matcher>& matchers,
+                                                                    int64_t start, int64_t end) {
+  std::vector<logql::ast::Matcher> inner = matchers;
+  auto chosen = select_tenants(tenants, inner);
+  if (!chosen.ok()) return chosen.status_error();
+  // A stream both in memory and in the store gets the spans of both (its unflushed and its
+  // flushed chunks).
+  std::map<model::LabelSet, std::vector<store::ChunkSpan>> merged;
+  for (const auto& t : *chosen) {
+    auto add = [&](std::vector<store::StreamSpans> streams) {
+      for (auto& one : streams) {
+        if (tenants.size() > 1) one.labels.set(kTenantLabel, t);
+        auto& spans = merged[std::move(one.labels)];
+        spans.insert(spans.end(), one.spans.begin(), one.spans.end());
+      }
+    };
+    if (ingester_) {
+      auto s = ingester_->stream_spans(t, inner, start, end);
+      if (!s.ok()) return s.status_error();
+      add(std::move(*s));
+    }
+    if (store_) {
+      auto s = store_->stream_spans(t, inner, start, end);
+      if (!s.ok()) return s.status_error();
+      add(std::move(*s));
+    }
+  }
+  std::vector<store::StreamSpans> out;
+  out.reserve(merged.size());
+  for (auto& [labels, spans] : merged) out.push_back(store::StreamSpans{labels, std::move(spans)});
+  return out;
 }
 
 }  // namespace query

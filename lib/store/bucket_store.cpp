@@ -351,6 +351,22 @@ util::Result<IndexStats> BucketStore::stats(const std::string& tenant, const std
   return st;
 }
 
+util::Result<std::vector<StreamSpans>> BucketStore::stream_spans(const std::string& tenant,
+                                                                 const std::vector<logql::ast::Matcher>& matchers,
+                                                                 int64_t start, int64_t end) {
+  auto refs = state_->series_chunks(tenant, to_index_matchers(matchers), start, end);
+  if (!refs.ok()) return refs.status_error();
+  std::vector<StreamSpans> out;
+  out.reserve(refs->size());
+  for (auto& [labels, chunks] : *refs) {
+    StreamSpans s{labels, {}};
+    s.spans.reserve(chunks.size());
+    for (const auto& c : chunks) s.spans.push_back(ChunkSpan{c.min_time, c.max_time, c.entries, c.bytes});
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 StoreCounters BucketStore::counters() const {
   const auto& s = *state_;
   StoreCounters c{s.chunks_written.load(), s.chunk_bytes_written.load(), s.index_files_written.load(),
