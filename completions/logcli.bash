@@ -2,7 +2,7 @@
 _logcli() {
   local cur prev words cword
   _init_completion || return
-  local cmds="query instant-query labels series stats volume volume_range fmt rules delete"
+  local cmds="query instant-query labels series stats volume volume_range detected-fields fmt rules delete"
   local global="--addr --org-id --username --password --bearer-token --bearer-token-file --ca-cert --cert --key
     --tls-skip-verify --store --cache-dir --quiet -q --stats --output -o --timezone -z --help"
   local query="--limit --batch --forward --since --from --to --step --interval --tail -t --delay-for --no-labels
@@ -19,7 +19,7 @@ _logcli() {
   esac
   local cmd="" w
   for w in "${words[@]:1:cword-1}"; do
-    case "$w" in query|instant-query|labels|series|stats|volume|volume_range|fmt|rules|delete) cmd=$w; break ;; esac
+    case "$w" in query|instant-query|labels|series|stats|volume|volume_range|detected-fields|fmt|rules|delete) cmd=$w; break ;; esac
   done
   if [ "$cmd" == rules ]; then
     local sub="" x
@@ -55,6 +55,7 @@ _logcli() {
     labels|series|stats) opts+=" $range" ;;
     volume) opts+=" $range --limit --targetLabels --aggregateByLabels" ;;
     volume_range) opts+=" $range --limit --targetLabels --aggregateByLabels --step" ;;
+    detected-fields) opts+=" $range --line-limit --limit" ;;
   esac
   [[ "$cur" == -* ]] && COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 }

@@ -230,6 +230,17 @@ int main(int argc, char** argv) {
   add_volume_flags(volume_range, volume_range_opts, volume_range_query);
   volume_range->add_option("--step", volume_step, "Bucket width, a duration (default 1h)");
 
+  logcli::DetectedFieldsOptions detected_opts;
+  std::string detected_query, detected_field;
+  auto* detected = app.add_subcommand("detected-fields", "Fields found in a query's lines, or the values of one");
+  detected->add_option("query", detected_query, "Log query, e.g. '{app=\"api\"} |= \"error\"'")->required();
+  detected->add_option("field", detected_field, "A field whose values to list");
+  add_range_flags(detected, detected_opts.range);
+  detected->add_option("--line-limit", detected_opts.line_limit, "Lines to read, the newest first (default 1000)")
+      ->check(CLI::PositiveNumber);
+  detected->add_option("--limit", detected_opts.limit, "Fields (or values) to print (default 1000)")
+      ->check(CLI::PositiveNumber);
+
   auto* fmt = app.add_subcommand("fmt", "Format a LogQL query (from the argument or stdin) in canonical form");
   fmt->add_option("query", fmt_query, "LogQL query; read from stdin when absent");
 
@@ -299,6 +310,12 @@ int main(int argc, char** argv) {
     return logcli::run_labels(*backend, name, labels_opts, stdout, stderr, util::system_clock());
   }
   if (*series) return logcli::run_series(*backend, series_matchers, series_opts, stdout, stderr, util::system_clock());
+  if (*detected) {
+    std::optional<std::string> field;
+    if (!detected_field.empty()) field = detected_field;
+    return logcli::run_detected_fields(*backend, detected_query, field, detected_opts, stdout, stderr,
+                                       util::system_clock());
+  }
   if (*volume) return logcli::run_volume(*backend, volume_query, volume_opts, stdout, stderr, util::system_clock());
   if (*volume_range) {
     auto step = model::parse_duration(volume_step);

@@ -201,6 +201,57 @@ util::Result<std::vector<query::VolumeSeries>> decode_volume_response(std::strin
   return out;
 }
 
+util::Result<std::vector<query::DetectedField>> decode_detected_fields(std::string_view body) {
+  auto j = parse_json(body);
+  if (!j) return j.status_error();
+  if (!j->is_object() || !j->contains("fields")) return util::Error{"the server's answer has no fields"};
+  const json& fields = (*j)["fields"];
+  std::vector<query::DetectedField> out;
+  if (fields.is_null()) return out;
+  if (!fields.is_array()) return util::Error{"fields is not a list"};
+  static const query::FieldType kTypes[] = {query::FieldType::kString,   query::FieldType::kInt,
+                                            query::FieldType::kFloat,    query::FieldType::kBoolean,
+                                            query::FieldType::kDuration, query::FieldType::kBytes};
+  for (const auto& f : fields) {
+    if (!f.is_object() || !f.contains("label") || !f["label"].is_string()) return util::Error{"a field without label"};
+    query::DetectedField d;
+    d.label = f["label"].get<std::string>();
+    if (f.contains("type") && f["type"].is_string()) {
+      const std::string& t = f["type"].get_ref<const std::string&>();
+      bool known = false;
+      for (auto k : kTypes) {
+        if (query::field_type_name(k) == t) {
+          d.type = k;
+          known = true;
+        }
+      }
+      if (!known) return util::Error{"field " + d.label + ": unknown type \"" + t + "\""};
+    }
+    if (f.contains("cardinality") && f["cardinality"].is_number_unsigned()) d.cardinality = f["cardinality"].get<uint64_t>();
+    if (f.contains("parsers") && f["parsers"].is_array()) {
+      for (const auto& p : f["parsers"])
+        if (p.is_string()) d.parsers.push_back(p.get<std::string>());
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+util::Result<std::vector<std::string>> decode_detected_field_values(std::string_view body) {
+  auto j = parse_json(body);
+  if (!j) return j.status_error();
+  if (!j->is_object() || !j->contains("values")) return util::Error{"the server's answer has no values"};
+  std::vector<std::string> out;
+  const json& values = (*j)["values"];
+  if (values.is_null()) return out;
+  if (!values.is_array()) return util::Error{"values is not a list"};
+  for (const auto& v : values) {
+    if (!v.is_string()) return util::Error{"values holds a non-string"};
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
 util::Result<std::vector<std::string>> decode_string_list(std::string_view body) {
   auto j = parse_json(body);
   if (!j) return j.status_error();

@@ -10,6 +10,7 @@
 
 #include "logql/eval/engine.h"
 #include "model/labels.h"
+#include "query/detected_fields.h"
 #include "query/volume.h"
 #include "util/result.h"
 
@@ -36,6 +37,11 @@ util::Result<IndexStatsResponse> decode_index_stats(std::string_view body);
 // /loki/api/v1/index/volume (a vector) and volume_range (a matrix) of bytes per series. Metrics
 // keep labels with empty values (aggregateBy=labels answers {"<name>":""}).
 util::Result<std::vector<query::VolumeSeries>> decode_volume_response(std::string_view body);
+
+// /loki/api/v1/detected_fields: {"fields":[{"label":..,"type":..,"cardinality":n,"parsers":[..]|null}],"limit":n}
+util::Result<std::vector<query::DetectedField>> decode_detected_fields(std::string_view body);
+// /loki/api/v1/detected_field/<name>/values: {"values":[..],"limit":n}
+util::Result<std::vector<std::string>> decode_detected_field_values(std::string_view body);
 
 // One tail message: {"streams":[{"stream":{..},"values":[[ns,line],..]}],"dropped_entries":[{"labels":{..},"timestamp":ns}]}
 struct DroppedEntry {

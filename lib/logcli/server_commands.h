@@ -64,6 +64,18 @@ struct VolumeOptions {
 int run_volume(QueryBackend& backend, const std::string& query, const VolumeOptions& o, std::FILE* out,
                std::FILE* err, util::Clock& clock = util::system_clock());
 
+struct DetectedFieldsOptions {
+  ListOptions range;
+  uint32_t line_limit = 1000;  // --line-limit
+  uint32_t limit = 1000;       // --limit
+};
+// `detected-fields <query> [field]`: the fields of the query's lines, one
+// "label: X\t\ttype: T\t\tcardinality: N" line each, sorted (Loki's logcli output), or the values
+// of `field`, one per line.
+int run_detected_fields(QueryBackend& backend, const std::string& query, const std::optional<std::string>& field,
+                        const DetectedFieldsOptions& o, std::FILE* out, std::FILE* err,
+                        util::Clock& clock = util::system_clock());
+
 // The `stats` block as Loki's logcli prints it: "{\n  bytes: 1.2kB\n  chunks: 3\n ...}\n".
 std::string format_index_stats(const IndexStatsResponse& s, bool color);
 // --stats: the summary of a query answer's stats object, one "key value" line each.

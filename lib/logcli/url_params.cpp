@@ -153,6 +153,20 @@ std::string volume_params(const VolumeQuery& v) {
   return q.encode();
 }
 
+std::string detected_fields_params(const DetectedFieldsQuery& d) {
+  return QueryString()
+      .set("query", d.query)
+      .set("start", d.start)
+      .set("end", d.end)
+      .set("line_limit", int64_t{d.line_limit})
+      .set("limit", int64_t{d.limit})
+      .encode();
+}
+
+std::string detected_field_values_path(std::string_view name) {
+  return "/loki/api/v1/detected_field/" + path_escape(name) + "/values";
+}
+
 std::string tail_params(const std::string& query, int64_t delay_for_seconds, uint32_t limit, int64_t start) {
   QueryString q;
   q.set("query", query);

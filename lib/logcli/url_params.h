@@ -57,6 +57,15 @@ struct VolumeQuery {
   bool aggregate_by_labels = false;
 };
 std::string volume_params(const VolumeQuery& q);
+// detected_fields and detected_field/<name>/values.
+struct DetectedFieldsQuery {
+  std::string query;
+  int64_t start = 0, end = 0;  // ns
+  uint32_t line_limit = 1000;  // lines read
+  uint32_t limit = 1000;       // fields (or values) returned
+};
+std::string detected_fields_params(const DetectedFieldsQuery& q);
+std::string detected_field_values_path(std::string_view name);
 std::string tail_params(const std::string& query, int64_t delay_for_seconds, uint32_t limit, int64_t start);
 
 inline constexpr const char* kQueryPath = "/loki/api/v1/query";
@@ -66,6 +75,7 @@ inline constexpr const char* kSeriesPath = "/loki/api/v1/series";
 inline constexpr const char* kIndexStatsPath = "/loki/api/v1/index/stats";
 inline constexpr const char* kVolumePath = "/loki/api/v1/index/volume";
 inline constexpr const char* kVolumeRangePath = "/loki/api/v1/index/volume_range";
+inline constexpr const char* kDetectedFieldsPath = "/loki/api/v1/detected_fields";
 inline constexpr const char* kTailPath = "/loki/api/v1/tail";
 std::string label_values_path(std::string_view name);
 

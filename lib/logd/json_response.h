@@ -20,6 +20,8 @@
 #include "logql/eval/engine.h"
 #include "model/labels.h"
 #include "query/executor.h"
+#include "query/detected_fields.h"
+#include "query/detected_labels.h"
 #include "query/volume.h"
 #include "store/store.h"
 
@@ -41,6 +43,12 @@ std::string encode_format_query(const std::string& formatted);
 // index/volume (a vector: each series' one point) and index/volume_range (a matrix), with
 // the empty stats Loki's volume answers carry.
 std::string encode_volume_response(const std::vector<query::VolumeSeries>& series, bool range);
+// detected_fields: {"fields":[{"label":..,"type":..,"cardinality":n,"parsers":[..]|null}],"limit":n}
+std::string encode_detected_fields(const std::vector<query::DetectedField>& fields, uint32_t limit);
+// detected_field/<name>/values: {"values":[..],"limit":n}
+std::string encode_detected_field_values(const std::vector<std::string>& values, uint32_t limit);
+// detected_labels: {"detectedLabels":[{"label":..,"cardinality":n}]}
+std::string encode_detected_labels(const std::vector<query::DetectedLabel>& labels);
 
 struct DroppedEntry {
   model::LabelSet labels;

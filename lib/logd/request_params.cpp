@@ -48,6 +48,14 @@ util::Result<logql::Direction> parse_direction(const http::Params& p) {
 
 }  // namespace
 
+std::optional<std::string> name_before_values(std::string_view path, std::string_view prefix) {
+  constexpr std::string_view kSuffix = "/values";
+  if (path.substr(0, prefix.size()) != prefix) return std::nullopt;
+  std::string_view rest = path.substr(prefix.size());
+  if (rest.size() <= kSuffix.size() || rest.substr(rest.size() - kSuffix.size()) != kSuffix) return std::nullopt;
+  return std::string(rest.substr(0, rest.size() - kSuffix.size()));
+}
+
 std::string param(const http::Params& p, const std::string& name) {
   auto it = p.find(name);
   return it == p.end() ? std::string() : it->second;
@@ -213,6 +221,32 @@ util::Result<query::VolumeRequest> parse_volume_request(const http::Params& p, i
     r.aggregate_by = query::VolumeAggregation::kLabels;
   } else {
     return util::Error{"invalid aggregateBy " + golang::quote(by) + ": it must be series or labels"};
+  }
+  return r;
+}
+
+util::Result<DetectedFieldsRequest> parse_detected_fields_request(const http::Params& p, int64_t now) {
+  DetectedFieldsRequest r;
+  r.query = param(p, "query");
+  if (r.query.empty()) return util::Error{"query parameter is required: a log query such as {job=\"varlogs\"}"};
+  auto expr = logql::parse(r.query);
+  if (!expr.ok()) return expr.status_error();
+  if (!expr->is_log_query()) {
+    return util::Error{"detected fields need a log query (a stream selector with optional filters), not a metric query"};
+  }
+  auto tr = parse_time_range(p, now, model::kNanosPerHour);
+  if (!tr.ok()) return tr.status_error();
+  r.start = tr->start;
+  r.end = tr->end;
+  for (auto [name, field] : {std::pair{"line_limit", &r.line_limit}, std::pair{"limit", &r.limit}}) {
+    std::string v = param(p, name);
+    if (v.empty()) continue;
+    uint32_t n = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || end != v.data() + v.size() || n == 0) {
+      return util::Error{std::string("invalid ") + name + " " + golang::quote(v) + ": a positive integer is required"};
+    }
+    *field = n;
   }
   return r;
 }

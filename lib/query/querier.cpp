@@ -288,15 +288,17 @@ util::Result<std::vector<store::StreamSpans>> Querier::stream_spans(const std::v
   std::vector<logql::ast::Matcher> inner = matchers;
   auto chosen = select_tenants(tenants, inner);
   if (!chosen.ok()) return chosen.status_error();
-  // A stream both in memory and in the store gets the spans of both (its unflushed and its
-  // flushed chunks).
-  std::map<model::LabelSet, std::vector<store::ChunkSpan>> merged;
+  // A stream both in memory and in the store comes once from each: volume sums its spans per
+  // series anyway, so merging them here would only cost a map over every stream.
+  std::vector<store::StreamSpans> out;
   for (const auto& t : *chosen) {
     auto add = [&](std::vector<store::StreamSpans> streams) {
-      for (auto& one : streams) {
-        if (tenants.size() > 1) one.labels.set(kTenantLabel, t);
-        auto& spans = merged[std::move(one.labels)];
-        spans.insert(spans.end(), one.spans.begin(), one.spans.end());
+      if (tenants.size() > 1)
+        for (auto& one : streams) one.labels.set(kTenantLabel, t);
+      if (out.empty()) {
+        out = std::move(streams);
+      } else {
+        out.insert(out.end(), std::make_move_iterator(streams.begin()), std::make_move_iterator(streams.end()));
       }
     };
     if (ingester_) {
@@ -310,9 +312,6 @@ util::Result<std::vector<store::StreamSpans>> Querier::stream_spans(const std::v
       add(std::move(*s));
     }
   }
-  std::vector<store::StreamSpans> out;
-  out.reserve(merged.size());
-  for (auto& [labels, spans] : merged) out.push_back(store::StreamSpans{labels, std::move(spans)});
   return out;
 }
 

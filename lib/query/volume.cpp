@@ -98,16 +98,19 @@ std::vector<VolumeSeries> aggregate_volume(const std::vector<store::StreamSpans>
   std::unordered_map<std::string, uint32_t> index_of;
   std::vector<std::vector<model::Label>> series_labels;
   std::vector<std::string> series_names;
-  auto intern = [&](std::string name, auto&& make_metric) {
-    auto [it, inserted] = index_of.emplace(std::move(name), static_cast<uint32_t>(series_labels.size()));
+  // series_names: the rendered labels (`{a="b"}`, or the label name), Loki's tie-break order.
+  auto intern = [&](const std::string& key, auto&& make_metric) {
+    auto [it, inserted] = index_of.emplace(key, static_cast<uint32_t>(series_labels.size()));
     if (inserted) {
       series_labels.push_back(make_metric());
-      series_names.push_back(it->first);
+      const auto& m = series_labels.back();
+      series_names.push_back(by_labels ? m.front().name : model::LabelSet::from_sorted(m).to_string());
     }
     return it->second;
   };
   std::vector<std::unordered_map<uint32_t, uint64_t>> per_bucket(buckets.size());
   std::vector<uint32_t> targets;
+  std::string key;
   for (const auto& stream : streams) {
     targets.clear();
     if (by_labels) {
@@ -116,12 +119,21 @@ std::vector<VolumeSeries> aggregate_volume(const std::vector<store::StreamSpans>
         if (keep) targets.push_back(intern(l.name, [&] { return std::vector<model::Label>{{l.name, ""}}; }));
       }
     } else {
-      std::vector<model::Label> ls;
+      // The series' key: its kept labels, each name and value followed by 0xff, a byte no
+      // valid UTF-8 label holds.
+      key.clear();
       for (const auto& l : stream.labels) {
-        if ((kept.all && l.name != kTenantLabel) || kept.names.count(l.name)) ls.push_back(l);
+        if ((kept.all && l.name != kTenantLabel) || kept.names.count(l.name)) {
+          key.append(l.name).push_back('\xff');
+          key.append(l.value).push_back('\xff');
+        }
       }
-      model::LabelSet set = model::LabelSet::from_sorted(std::move(ls));
-      targets.push_back(intern(set.to_string(), [&] { return set.labels(); }));
+      targets.push_back(intern(key, [&] {
+        std::vector<model::Label> ls;
+        for (const auto& l : stream.labels)
+          if ((kept.all && l.name != kTenantLabel) || kept.names.count(l.name)) ls.push_back(l);
+        return ls;
+      }));
     }
     if (targets.empty()) continue;
     for (const auto& span : stream.spans) {

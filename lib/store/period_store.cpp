@@ -1,7 +1,7 @@
 #include "store/period_store.h"
 
 #include <algorithm>
-#include <map>
+#include <iterator>
 #include <mutex>
 #include <set>
 
@@ -139,19 +139,13 @@ util::Result<IndexStats> PeriodStore::stats(const std::string& tenant, const std
 util::Result<std::vector<StreamSpans>> PeriodStore::stream_spans(const std::string& tenant,
                                                                  const std::vector<logql::ast::Matcher>& matchers,
                                                                  int64_t start, int64_t end) {
-  // Each chunk lives in one store: a stream in two stores gets the chunks of both.
-  std::map<model::LabelSet, std::vector<ChunkSpan>> merged;
+  // Each chunk lives in one store: a stream in two stores comes from each, with its chunks there.
+  std::vector<StreamSpans> out;
   for (auto* s : stores_for(start, end)) {
     auto v = s->stream_spans(tenant, matchers, start, end);
     if (!v.ok()) return v.status_error();
-    for (auto& one : *v) {
-      auto& spans = merged[std::move(one.labels)];
-      spans.insert(spans.end(), one.spans.begin(), one.spans.end());
-    }
+    out.insert(out.end(), std::make_move_iterator(v->begin()), std::make_move_iterator(v->end()));
   }
-  std::vector<StreamSpans> out;
-  out.reserve(merged.size());
-  for (auto& [labels, spans] : merged) out.push_back(StreamSpans{labels, std::move(spans)});
   return out;
 }
 

@@ -94,7 +94,8 @@ class ChunkStore {
   virtual util::Result<IndexStats> stats(const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers,
                                          int64_t start, int64_t end) = 0;
   // The selected streams with the metadata of their chunks overlapping [start, end), read from
-  // the index only (no chunk is fetched). A chunk listed under two days counts once.
+  // the index only (no chunk is fetched). A chunk listed under two days counts once; a stream
+  // may come once per index period (its spans add up).
   virtual util::Result<std::vector<StreamSpans>> stream_spans(const std::string& tenant,
                                                               const std::vector<logql::ast::Matcher>& matchers,
                                                               int64_t start, int64_t end) = 0;

@@ -78,8 +78,8 @@ check_volumes() {  # where: the same answers from the head blocks and, after a r
     "$(dd_get /loki/api/v1/index/volume --data-urlencode 'query={job=~".+"}' --data-urlencode aggregateBy=labels | dd_volumes)"
   expect_eq "volume ($where): limit keeps the largest" "{env=prod,job=foo}=20" \
     "$(dd_get /loki/api/v1/index/volume --data-urlencode 'query={job=~".+", env=~".+"}' --data-urlencode limit=1 | dd_volumes)"
-  expect_eq "volume ($where): {} selects every stream" "4" \
-    "$(dd_get /loki/api/v1/index/volume --data-urlencode 'query={}' | dd_volumes | wc -l)"
+  expect_contains "volume ($where): {} selects every stream, with all its labels" "{env=dev,job=bar,team=beta}=1" \
+    "$(dd_get /loki/api/v1/index/volume --data-urlencode 'query={}' | dd_volumes)"
   answer=$(dd_get /loki/api/v1/index/volume_range --data-urlencode 'query={job="foo", env=~".+"}' --data-urlencode step=60s)
   expect_eq "volume_range ($where): the answer has Loki's matrix shape" "ok" "$(dd_shape volume_range.json <<<"$answer")"
   expect_eq "volume_range ($where): the steps add up to the volume" \
@@ -115,12 +115,77 @@ expect_eq "volume: an unknown aggregateBy is 400" "400" \
 expect_eq "volume: a bad limit is 400" "400" \
   "$(dd_status /loki/api/v1/index/volume --data-urlencode 'query={job="foo"}' --data-urlencode limit=-3)"
 
+# ---- detected fields and labels -----------------------------------------------------------------
+# logfmt lines, JSON lines and structured metadata in the streams of app="api".
+api_body=$(cat <<JSON
+{"streams":[
+ {"stream":{"app":"api","env":"prod"},"values":[
+   ["$t0","level=error status=500 took=250ms size=10MB msg=\"upstream failed\""],
+   ["$((t0 + 1000000000))","level=info status=200 took=1.5s size=2kB msg=ok",{"trace_id":"abc"}],
+   ["$((t0 + 2000000000))","level=info status=200 took=12ms size=512B msg=ok",{"trace_id":"def"}]]},
+ {"stream":{"app":"api","env":"dev"},"values":[
+   ["$((t0 + 3000000000))","{\"status\":404,\"user\":{\"id\":7},\"ratio\":0.5,\"cached\":true}"]]}
+]}
+JSON
+)
+expect_eq "detected: the push is accepted" "204" \
+  "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "$api_body" "$url/loki/api/v1/push")"
+dd_fields() {  # the fields of an answer as label:type:cardinality:parsers, one per line
+  python3 -c 'import json,sys
+for f in json.load(sys.stdin)["fields"]:
+    print("%s:%s:%d:%s" % (f["label"], f["type"], f["cardinality"], ",".join(sorted(f["parsers"])) if f["parsers"] else "-"))'
+}
+check_detected() {  # where
+  local where=$1 answer
+  answer=$(dd_get /loki/api/v1/detected_fields --data-urlencode 'query={app="api"}')
+  expect_eq "detected_fields ($where): the answer has Loki's shape" "ok" "$(dd_shape detected_fields.json <<<"$answer")"
+  expect_eq "detected_fields ($where): types, cardinality and parsers of logfmt, JSON and metadata fields" \
+    "$(printf '%s\n' cached:boolean:1:json level:string:2:logfmt msg:string:2:logfmt ratio:float:1:json \
+      size:bytes:3:logfmt status:int:3:json,logfmt took:duration:3:logfmt trace_id:string:2:- user_id:int:1:json)" \
+    "$(dd_fields <<<"$answer" | sort)"
+  expect_eq "detected_fields ($where): a line filter narrows the lines read" \
+    "$(printf '%s\n' level:string:1:logfmt msg:string:1:logfmt size:bytes:1:logfmt status:int:1:logfmt took:duration:1:logfmt)" \
+    "$(dd_get /loki/api/v1/detected_fields --data-urlencode 'query={app="api"} |= "upstream"' | dd_fields | sort)"
+  expect_eq "detected_fields ($where): limit caps the fields" "2" \
+    "$(dd_get /loki/api/v1/detected_fields --data-urlencode 'query={app="api"}' --data-urlencode limit=2 | dd_fields | wc -l)"
+  answer=$(dd_get /loki/api/v1/detected_field/status/values --data-urlencode 'query={app="api"}')
+  expect_eq "detected_field values ($where): the answer has Loki's shape" "ok" \
+    "$(dd_shape detected_field_values.json <<<"$answer")"
+  expect_eq "detected_field values ($where): the distinct values" '["200", "404", "500"]' \
+    "$(python3 -c 'import json,sys; print(json.dumps(sorted(json.load(sys.stdin)["values"])))' <<<"$answer")"
+  answer=$(dd_get /loki/api/v1/detected_labels --data-urlencode 'query={app=~".+"}')
+  expect_eq "detected_labels ($where): the answer has Loki's shape" "ok" "$(dd_shape detected_labels.json <<<"$answer")"
+  expect_eq "detected_labels ($where): stream labels and their cardinality" "app=1 env=2" \
+    "$(python3 -c 'import json,sys; print(" ".join("%s=%d" % (l["label"], l["cardinality"]) for l in json.load(sys.stdin)["detectedLabels"]))' <<<"$answer")"
+  expect_eq "detected_labels ($where): without a query, every stream" "app=1 env=2 job=2 team=2" \
+    "$(dd_get /loki/api/v1/detected_labels | python3 -c 'import json,sys; print(" ".join("%s=%d" % (l["label"], l["cardinality"]) for l in json.load(sys.stdin)["detectedLabels"]))')"
+}
+check_detected "head blocks"
+expect_eq "logcli detected-fields: Loki's logcli lines" \
+  "$(printf 'label: level\t\ttype: string\t\tcardinality: 2\nlabel: msg\t\ttype: string\t\tcardinality: 2')" \
+  "$(logcli -q --addr="$url" detected-fields --since=20m '{app="api"} |= "level="' | grep -E '^label: (level|msg)\b')"
+expect_eq "logcli detected-fields FIELD: the values, sorted" "$(printf '1.5s\n12ms\n250ms')" \
+  "$(logcli -q --addr="$url" detected-fields --since=20m '{app="api"}' took)"
+expect_eq "detected_fields: a metric query is 400" "400" \
+  "$(dd_status /loki/api/v1/detected_fields --data-urlencode 'query=rate({app="api"}[1m])')"
+expect_contains "detected_fields: ... saying so" "need a log query" "$(cat "$TMPDIR_E2E/answer")"
+expect_eq "detected_fields: no query is 400" "400" "$(dd_status /loki/api/v1/detected_fields)"
+expect_eq "detected_fields: a bad line_limit is 400" "400" \
+  "$(dd_status /loki/api/v1/detected_fields --data-urlencode 'query={app="api"}' --data-urlencode line_limit=-1)"
+expect_eq "detected_fields: start after end is 400" "400" \
+  "$(dd_status /loki/api/v1/detected_fields --data-urlencode 'query={app="api"}' --data-urlencode "start=$end" --data-urlencode "end=$start")"
+expect_eq "detected_field values: not a selector is 400" "400" \
+  "$(dd_status /loki/api/v1/detected_field/status/values --data-urlencode 'query=status')"
+expect_eq "detected_labels: not a selector is 400" "400" \
+  "$(dd_status /loki/api/v1/detected_labels --data-urlencode 'query=app')"
+
 # After a restart (SIGTERM flushed every stream), the same answers come from the store's index.
 dd_stop
 stored_chunks=$(find "$d/store" -path '*chunks*' -type f | wc -l)
 expect_eq "volume: the restart flushed the streams to the store" "true" "$([ "$stored_chunks" -ge 4 ] && echo true || echo false)"
 dd_start "$d" "$port" || exit 1
 check_volumes "store index"
+check_detected "store"
 expect_eq "logcli --store volume: the same answer from the data directory" \
   "$(printf '{env=prod,job=foo}=20\n{env=dev,job=foo}=10')" \
   "$(logcli --store="$d" volume --from="$((now - 900))" --to="$((now + 60))" '{job="foo", env=~".+"}' |

@@ -56,6 +56,18 @@ class FakeBackend : public QueryBackend {
     if (q.step != 0) s.points.push_back({1700000060LL * 1000000000LL, 10});
     return std::vector<query::VolumeSeries>{s};
   }
+  std::vector<DetectedFieldsQuery> detected_requests;
+  util::Result<std::vector<query::DetectedField>> detected_fields(const DetectedFieldsQuery& q) override {
+    detected_requests.push_back(q);
+    return std::vector<query::DetectedField>{{"status", query::FieldType::kInt, 3, {"logfmt"}},
+                                             {"level", query::FieldType::kString, 2, {"logfmt"}}};
+  }
+  util::Result<std::vector<std::string>> detected_field_values(const DetectedFieldsQuery& q,
+                                                               const std::string& name) override {
+    detected_requests.push_back(q);
+    if (name != "status") return std::vector<std::string>{};
+    return std::vector<std::string>{"200", "500"};
+  }
 };
 
 struct Captured {
@@ -257,4 +269,39 @@ TEST_CASE("logcli volume: decoding Loki's volume answers, empty label values kep
   CHECK_FALSE(decode_volume_response(
                   R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"1.5"]}]}})")
                   .ok());
+}
+
+TEST_CASE("logcli detected-fields: Loki's logcli lines, sorted; a field's values one per line") {
+  FakeBackend b;
+  DetectedFieldsOptions o;
+  o.range.since = "2h";
+  o.line_limit = 50;
+  auto c = capture([&](std::FILE* out, std::FILE* err) {
+    return run_detected_fields(b, "{app=\"api\"}", std::nullopt, o, out, err);
+  });
+  CHECK(c.rc == 0);
+  CHECK(c.out == "label: level\t\ttype: string\t\tcardinality: 2\nlabel: status\t\ttype: int\t\tcardinality: 3\n");
+  REQUIRE(b.detected_requests.size() == 1);
+  CHECK(b.detected_requests[0].line_limit == 50);
+  CHECK(b.detected_requests[0].end - b.detected_requests[0].start == 2 * 3600LL * 1000000000LL);
+  CHECK(detected_fields_params(b.detected_requests[0]).find("line_limit=50") != std::string::npos);
+  c = capture([&](std::FILE* out, std::FILE* err) {
+    return run_detected_fields(b, "{app=\"api\"}", std::string("status"), o, out, err);
+  });
+  CHECK(c.out == "200\n500\n");
+  CHECK(detected_field_values_path("a b") == "/loki/api/v1/detected_field/a%20b/values");
+}
+
+TEST_CASE("logcli detected-fields: decoding Loki's answers") {
+  auto f = decode_detected_fields(
+      R"({"fields":[{"label":"took","type":"duration","cardinality":4,"parsers":["logfmt"]},{"label":"trace_id","type":"string","cardinality":1,"parsers":null}],"limit":1000})");
+  REQUIRE(f.ok());
+  REQUIRE(f->size() == 2);
+  CHECK((*f)[0].type == query::FieldType::kDuration);
+  CHECK((*f)[0].cardinality == 4);
+  CHECK((*f)[1].parsers.empty());
+  CHECK_FALSE(decode_detected_fields(R"({"fields":[{"label":"x","type":"weird"}]})").ok());
+  auto v = decode_detected_field_values(R"({"values":["a","b"],"limit":10})");
+  REQUIRE(v.ok());
+  CHECK(*v == std::vector<std::string>{"a", "b"});
 }

@@ -87,3 +87,28 @@ TEST_CASE("request params: volume parameters, defaults and bad input") {
   REQUIRE_FALSE(backwards.ok());
   CHECK(backwards.code() == util::ErrorCode::kInvalidArgument);
 }
+
+TEST_CASE("request params: detected fields parameters, defaults and bad input") {
+  auto r = logd::parse_detected_fields_request(params({{"query", "{app=\"api\"} |= \"x\""}}), kNow);
+  REQUIRE(r.ok());
+  CHECK(r->line_limit == 1000);
+  CHECK(r->limit == 1000);
+  CHECK(r->end == kNow);
+  CHECK(r->start == kNow - 3600LL * 1000000000LL);
+  auto l = logd::parse_detected_fields_request(
+      params({{"query", "{app=\"api\"}"}, {"line_limit", "50"}, {"limit", "3"}}), kNow);
+  REQUIRE(l.ok());
+  CHECK(l->line_limit == 50);
+  CHECK(l->limit == 3);
+  CHECK_FALSE(logd::parse_detected_fields_request(params({}), kNow).ok());
+  CHECK(logd::parse_detected_fields_request(params({{"query", "app"}}), kNow).error().find("parse error") == 0);
+  CHECK(logd::parse_detected_fields_request(params({{"query", "count_over_time({a=\"b\"}[1m])"}}), kNow).error() ==
+        "detected fields need a log query (a stream selector with optional filters), not a metric query");
+  CHECK(logd::parse_detected_fields_request(params({{"query", "{a=\"b\"}"}, {"line_limit", "0"}}), kNow).error() ==
+        "invalid line_limit \"0\": a positive integer is required");
+  CHECK(logd::parse_detected_fields_request(params({{"query", "{a=\"b\"}"}, {"limit", "x"}}), kNow).error() ==
+        "invalid limit \"x\": a positive integer is required");
+  CHECK_FALSE(logd::parse_detected_fields_request(
+                  params({{"query", "{a=\"b\"}"}, {"start", "1700000100"}, {"end", "1700000000"}}), kNow)
+                  .ok());
+}
