@@ -15,6 +15,7 @@ PKGS += libsystemd  # lib/sources (logtail's journal reader, sd-journal)
 PKGS += openssl  # lib/sources (logtail's syslog listener over TLS)
 PKGS += simdjson  # lib/push (JSON push bodies)
 PKGS += pugixml  # lib/objstore (S3's XML answers)
+PKGS += libmaxminddb  # lib/stages (the geoip stage reads MaxMind DB files)
 OPT ?= -O2
 SAN ?=
 CXXFLAGS ?= $(OPT) -g1

@@ -2,7 +2,7 @@
 _logcli() {
   local cur prev words cword
   _init_completion || return
-  local cmds="query instant-query labels series stats volume volume_range detected-fields fmt rules delete"
+  local cmds="query instant-query labels series stats volume volume_range detected-fields fmt rules delete push"
   local global="--addr --org-id --username --password --bearer-token --bearer-token-file --ca-cert --cert --key
     --tls-skip-verify --store --cache-dir --quiet -q --stats --output -o --timezone -z --help"
   local query="--limit --batch --forward --since --from --to --step --interval --tail -t --delay-for --no-labels
@@ -15,11 +15,12 @@ _logcli() {
     --stdin-format) COMPREPLY=($(compgen -W "raw jsonl" -- "$cur")); return ;;
     -z|--timezone) COMPREPLY=($(compgen -W "Local UTC" -- "$cur")); return ;;
     --store|--cache-dir) _filedir -d; return ;;
+    --checkpoint) _filedir; return ;;
     --ca-cert|--cert|--key|--bearer-token-file) _filedir; return ;;
   esac
   local cmd="" w
   for w in "${words[@]:1:cword-1}"; do
-    case "$w" in query|instant-query|labels|series|stats|volume|volume_range|detected-fields|fmt|rules|delete) cmd=$w; break ;; esac
+    case "$w" in query|instant-query|labels|series|stats|volume|volume_range|detected-fields|fmt|rules|delete|push) cmd=$w; break ;; esac
   done
   if [ "$cmd" == rules ]; then
     local sub="" x
@@ -56,7 +57,9 @@ _logcli() {
     volume) opts+=" $range --limit --targetLabels --aggregateByLabels" ;;
     volume_range) opts+=" $range --limit --targetLabels --aggregateByLabels --step" ;;
     detected-fields) opts+=" $range --line-limit --limit" ;;
+    push) opts+=" --batch-size --batch-wait --checkpoint --max-retries --min-backoff --max-backoff --label" ;;
   esac
-  [[ "$cur" == -* ]] && COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+  if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+  elif [ "$cmd" == push ]; then _filedir; fi
 }
 complete -F _logcli logcli

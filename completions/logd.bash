@@ -21,7 +21,7 @@ _logd() {
     -config.file=*|-common.path-prefix=*|-ingester.wal-dir=*|-server.http-tls-*-path=*|-ruler.storage.local.directory=*|-ruler.rule-path=*|-ingester.tokens-file-path=*)
       local prefix=${cur%%=*}= ; COMPREPLY=($(compgen -f -P "$prefix" -- "${cur#*=}")); return ;;
     -log.level=*) COMPREPLY=($(compgen -P "-log.level=" -W "debug info warn error" -- "${cur#*=}")); return ;;
-    -target=*) COMPREPLY=($(compgen -P "-target=" -W "all write read backend distributor ingester querier query-frontend compactor" -- "${cur#*=}")); return ;;
+    -target=*) COMPREPLY=($(compgen -P "-target=" -W "all write read backend distributor ingester querier query-frontend compactor ruler" -- "${cur#*=}")); return ;;
     -ruler.storage.type=*) COMPREPLY=($(compgen -P "-ruler.storage.type=" -W "local" -- "${cur#*=}")); return ;;
   esac
   COMPREPLY=($(compgen -W "$flags" -- "$cur"))

@@ -13,6 +13,7 @@ _logidx() {
     --tenant|--period|--grace|--top|--retention|--rule|--now|--selector|--from|--to) return ;;
   esac
   local common="--path --store --tenant --help"
+  if [[ $cur != -* ]]; then _filedir -d; return; fi  # the data dir operand
   case "$cmd" in
     rebuild) COMPREPLY=($(compgen -W "$common --period --dry-run" -- "$cur")) ;;
     verify) COMPREPLY=($(compgen -W "$common --grace --headers-only --remove-orphans" -- "$cur")) ;;

@@ -13,6 +13,7 @@ packages=(
   libsystemd-dev  # sd-journal: logtail's journal source (lib/sources)
   libsimdjson-dev  # JSON push bodies (lib/push)
   libpugixml-dev  # S3 answers (ListBucketResult, Error, DeleteResult) in lib/objstore
+  libmaxminddb-dev  # the geoip stage (lib/stages) reads MaxMind DB files
   # used by the benchmarks and end-to-end tests as reference tools
   jq ripgrep zstd curl python3 bc procps
   systemd-journal-remote  # logtail journal tests: journal files written from export-format input
@@ -20,6 +21,7 @@ packages=(
   rsyslog-gnutls  # logtail syslog e2e: rsyslog forwarding over TLS (omfwd with the gtls driver)
   prometheus prometheus-alertmanager  # ruler e2e: remote-write receiver and Alertmanager (started on loopback by the test)
   python3-botocore  # object-store e2e: the SigV4 checking sink (tests/tools/s3_sigv4_sink.py)
+  libmaxmind-db-writer-perl  # geoip stage tests: MaxMind DB files written by tests/tools/make_test_mmdb.pl
   etcd-server etcd-client  # the ring's key-value store (lib/kv) and its e2e test (tests/e2e/ring_etcd_test.sh)
 )
 # The object-store tests run s3rver (npm) under Node; Debian's nodejs and npm when node is missing.

@@ -78,7 +78,9 @@ int main(int argc, char** argv) {
   cat->add_option("--to", to, "Only entries before this time (RFC3339 or unix)");
 
   auto* verify = app.add_subcommand("verify", "Check every checksum; exit 1 naming each bad block");
-  verify->add_option("files", files, "Chunk files (or keys with --store)")->required();
+  verify->add_option("files", files,
+                     "Chunk files, or directories (every *.chunk below them, e.g. a data dir); keys with --store")
+      ->required();
   for (auto* c : {inspect, cat, verify}) c->add_option("--store", location, kStoreHelp);
 
   std::string data = "./data";
@@ -90,9 +92,12 @@ int main(int argc, char** argv) {
   auto* compact = app.add_subcommand("compact", "Merge small chunks of each stream into chunks of the target size");
   auto* recompress = app.add_subcommand("recompress", "Re-encode every chunk at another zstd level");
   for (auto* c : {compact, recompress}) {
+    // The store as an operand (`logchunk compact ./data`), with --path or with --store: one of them.
     auto* path = c->add_option("--path", data, "logd data directory (common.path_prefix)")->capture_default_str();
-    c->add_option("--store", location, "The store: a logd data directory, or s3://bucket/prefix (credentials from AWS_*)")
-        ->excludes(path);
+    auto* store = c->add_option("--store", location,
+                                "The store: a logd data directory, or s3://bucket/prefix (credentials from AWS_*)")
+                      ->excludes(path);
+    c->add_option("data-dir", data, "logd data directory, as --path")->excludes(path)->excludes(store);
     c->add_option("--tenant", tenants, "Tenant to process (repeatable; default: all)");
     c->add_option("--level", level, "zstd level of the chunks written")->capture_default_str()->check(CLI::Range(-7, 22));
     c->add_option("--delete-delay", delete_delay,
@@ -117,6 +122,8 @@ int main(int argc, char** argv) {
     int64_t start = parse_time_or_exit(from, std::numeric_limits<int64_t>::min());
     int64_t end = parse_time_or_exit(to, std::numeric_limits<int64_t>::max());
     int rc = 0;
+    // Directories stand for every chunk file below them; with --store operands are object keys.
+    if (!tp && verify->parsed()) files = maint::expand_chunk_operands(files);
     for (size_t i = 0; i < files.size(); ++i) {
       const std::string& f = files[i];
       auto reader = open_argument(tp, f);

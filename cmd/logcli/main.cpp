@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "logcli/delete_command.h"
+#include "logcli/push_command.h"
 #include "logcli/query_backend.h"
 #include "logcli/query_command.h"
 #include "logcli/rules_command.h"
@@ -179,6 +180,51 @@ void add_range_flags(CLI::App* cmd, logcli::ListOptions& o) {
   cmd->add_option("--to", o.to, "End of the range (exclusive)");
 }
 
+struct PushFlags {
+  logcli::PushOptions o;
+  std::string batch_size = "1MiB", batch_wait = "1s", min_backoff = "500ms", max_backoff = "5m";
+  std::vector<std::string> labels;
+};
+
+void add_push_flags(CLI::App* cmd, PushFlags& f) {
+  cmd->add_option("file", f.o.inputs, "jsonl files to push, in order (default: stdin; - is stdin)");
+  cmd->add_option("--batch-size", f.batch_size, "Bytes of lines per push request (e.g. 1MiB)")->default_str("1MiB");
+  cmd->add_option("--batch-wait", f.batch_wait, "Longest wait before a partial batch is sent")->default_str("1s");
+  cmd->add_option("--checkpoint", f.o.checkpoint,
+                  "File recording how far the input has been acknowledged; a rerun resumes from it");
+  cmd->add_option("--max-retries", f.o.max_retries, "Retries of a batch on 429, 5xx or connection errors (0: forever)")
+      ->default_val(10);
+  cmd->add_option("--min-backoff", f.min_backoff, "First retry delay")->default_str("500ms");
+  cmd->add_option("--max-backoff", f.max_backoff, "Longest retry delay")->default_str("5m");
+  cmd->add_option("--label", f.labels, "name=value added to every stream (repeatable)");
+}
+
+int run_push_command(PushFlags& f, const GlobalFlags& g) {
+  auto fail = [](const std::string& why) {
+    std::fprintf(stderr, "logcli push: %s\n", why.c_str());
+    return 2;
+  };
+  auto size = model::parse_bytes(f.batch_size);
+  if (!size || *size == 0) return fail("--batch-size: not a size: " + f.batch_size);
+  f.o.batch_size = static_cast<int64_t>(*size);
+  for (auto [text, out] : {std::pair{&f.batch_wait, &f.o.batch_wait_ns}, std::pair{&f.min_backoff, &f.o.min_backoff_ns},
+                           std::pair{&f.max_backoff, &f.o.max_backoff_ns}}) {
+    auto d = model::parse_duration(*text);
+    if (!d || *d <= 0) return fail("not a positive duration: " + *text);
+    *out = *d;
+  }
+  if (f.o.max_retries < 0) return fail("--max-retries must be 0 or more");
+  for (const auto& l : f.labels) {
+    size_t eq = l.find('=');
+    if (eq == std::string::npos || !model::is_valid_label_name(l.substr(0, eq)) || eq + 1 == l.size())
+      return fail("--label wants name=value: " + l);
+    f.o.extra_labels.set(l.substr(0, eq), l.substr(eq + 1));
+  }
+  f.o.progress = isatty(STDERR_FILENO) && !g.quiet;
+  f.o.quiet = g.quiet;
+  return logcli::run_push(g.client, f.o, stderr);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -276,6 +322,10 @@ int main(int argc, char** argv) {
   del_cancel->add_option("request-id", del_id, "The request's id (from `delete list`)")->required();
   del_cancel->add_flag("--force", del_force, "Cancel even after the cancel period");
 
+  PushFlags push_flags;
+  auto* push = app.add_subcommand("push", "Push entries in jsonl form (logcli query -o jsonl) to the server, resumably");
+  add_push_flags(push, push_flags);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -288,6 +338,7 @@ int main(int argc, char** argv) {
     return run_query_command(instant_flags, g);
   }
   if (*fmt) return run_fmt(fmt_query);
+  if (*push) return run_push_command(push_flags, g);
   if (*lint || *check) return logcli::run_rules_lint(lint_files, stdout, stderr);
   if (*eval) {
     eval_opts.stdin_format = eval_stdin_format == "jsonl" ? logcli::StdinFormat::Jsonl : logcli::StdinFormat::Raw;

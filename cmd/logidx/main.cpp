@@ -80,10 +80,13 @@ int main(int argc, char** argv) {
   del->add_option("--to", to, "End, exclusive (RFC3339 or unix)")->required();
 
   for (auto* c : {rebuild, verify, stats, compact, retention, del}) {
+    // The store as an operand (`logidx verify ./data`), with --path or with --store: one of them.
     auto* path = c->add_option("--path", data, "logd data directory (common.path_prefix)")->capture_default_str();
-    c->add_option("--store", location,
-                  "The store: a logd data directory, or s3://bucket/prefix (endpoint and credentials from AWS_*)")
-        ->excludes(path);
+    auto* store = c->add_option("--store", location,
+                                "The store: a logd data directory, or s3://bucket/prefix (endpoint and credentials "
+                                "from AWS_*)")
+                      ->excludes(path);
+    c->add_option("data-dir", data, "logd data directory, as --path")->excludes(path)->excludes(store);
     c->add_option("--tenant", tenants, "Tenant (repeatable; default: every tenant in the store)");
   }
   for (auto* c : {rebuild, compact, retention, del}) {

@@ -246,10 +246,10 @@ void FileDiscovery::run() {
     int n = ::poll(fds, 2, static_cast<int>(std::max<int64_t>(left.count(), 0)));
     bool due = n == 0 || std::chrono::steady_clock::now() >= next;
     if (n > 0 && (fds[1].revents & POLLIN)) {
-      watcher.drain([](const std::string&, std::string_view) {});
+      watcher.drain([](const tail::DirectoryWatcher::Event&) {});
       // Editors and `mv` produce bursts of events: let the burst finish before reading.
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      watcher.drain([](const std::string&, std::string_view) {});
+      watcher.drain([](const tail::DirectoryWatcher::Event&) {});
       due = true;
     }
     if (!due) continue;

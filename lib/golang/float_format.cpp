@@ -51,10 +51,29 @@ void append_float(std::string& out, double f, char fmt, int prec) {
   char buf[512];
   if (fmt == 'f' || fmt == 'F') {
     if (prec < 0) {
+      // The shortest digits, then zeros up to the point, as Go's fmtF: 12345678901234567890
+      // prints as 12345678901234567000, not as the double's exact 12345678901234567168.
+      if (a == 0) {
+        out += '0';
+        return;
+      }
       std::string d;
       int dp;
       decimal_digits(a, -1, d, dp);
-      prec = a == 0 ? 0 : std::max(static_cast<int>(d.size()) - dp, 0);
+      const int n = static_cast<int>(d.size());
+      if (dp <= 0) {
+        out += "0.";
+        out.append(static_cast<size_t>(-dp), '0');
+        out += d;
+      } else if (dp >= n) {
+        out += d;
+        out.append(static_cast<size_t>(dp - n), '0');
+      } else {
+        out.append(d, 0, static_cast<size_t>(dp));
+        out += '.';
+        out.append(d, static_cast<size_t>(dp), std::string::npos);
+      }
+      return;
     }
     auto r = std::to_chars(buf, buf + sizeof buf, a, std::chars_format::fixed, prec);
     out.append(buf, r.ptr);

@@ -14,13 +14,38 @@ namespace golang {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_hex(char c) { return util::hex_value(c) >= 0; }
 
 util::Error float_error(std::string_view s, const char* what) {
   return util::Error{"strconv.ParseFloat: parsing " + quote(s) + ": " + what};
 }
 
-// Validates Go's float literal grammar; fills `clean` with the text strtod should read.
+// Go's underscoreOK: '_' only between digits, or between a base prefix and a digit.
+bool underscores_ok(std::string_view s) {
+  char saw = '^';
+  size_t i = 0;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
+  bool hex = false;
+  if (s.size() >= 2 && s[0] == '0' && (std::tolower(static_cast<unsigned char>(s[1])) == 'x')) {
+    i = 2;
+    saw = '0';
+    hex = true;
+  }
+  for (; i < s.size(); ++i) {
+    if (hex ? is_hex(s[i]) : is_digit(s[i])) {
+      saw = '0';
+    } else if (s[i] == '_') {
+      if (saw != '0') return false;
+      saw = '_';
+    } else {
+      if (saw == '_') return false;
+      saw = '!';
+    }
+  }
+  return saw != '_';
+}
+
+// Validates Go's float literal grammar (readFloat); fills `clean` with the text strtod should read.
 bool valid_go_float(std::string_view s, std::string& clean) {
   size_t i = 0;
   clean.clear();
@@ -30,14 +55,11 @@ bool valid_go_float(std::string_view s, std::string& clean) {
     clean += "0x";
     i += 2;
   }
-  bool digits = false, dot = false;
-  char prev = hex ? 'x' : '\0';
+  bool digits = false, dot = false, underscores = false;
   for (; i < s.size(); ++i) {
     char c = s[i];
     if (c == '_') {
-      // Only between digits (or after the base prefix) of a prefixed number.
-      if (!hex || !(is_hex(prev) || prev == 'x') || i + 1 >= s.size() || !is_hex(s[i + 1])) return false;
-      prev = c;
+      underscores = true;
       continue;
     }
     if (c == '.') {
@@ -49,25 +71,23 @@ bool valid_go_float(std::string_view s, std::string& clean) {
       break;
     }
     clean += c;
-    prev = c;
   }
   if (!digits) return false;
   if (i < s.size() && (hex ? (s[i] == 'p' || s[i] == 'P') : (s[i] == 'e' || s[i] == 'E'))) {
     clean += s[i++];
     if (i < s.size() && (s[i] == '+' || s[i] == '-')) clean += s[i++];
-    bool exp_digits = false;
+    if (i >= s.size() || !is_digit(s[i])) return false;
     for (; i < s.size() && (is_digit(s[i]) || s[i] == '_'); ++i) {
       if (s[i] == '_') {
-        if (!hex) return false;
+        underscores = true;
         continue;
       }
       clean += s[i];
-      exp_digits = true;
     }
-    if (!exp_digits) return false;
   } else if (hex) {
     return false;  // hex mantissa requires a 'p' exponent
   }
+  if (underscores && !underscores_ok(s.substr(0, i))) return false;
   return i == s.size();
 }
 

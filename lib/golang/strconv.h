@@ -10,7 +10,7 @@
 namespace golang {
 
 // strconv.ParseFloat(s, 64): decimal and hex floats, optional sign, "inf"/"infinity"/"nan",
-// underscores only between digits of a prefixed (0x) number.
+// underscores only between digits (or right after the 0x prefix), as Go's underscoreOK.
 util::Result<double> parse_float(std::string_view s);
 
 }  // namespace golang

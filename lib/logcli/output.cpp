@@ -96,6 +96,20 @@ void append_pair(std::string& out, const logql::Point& p, int level) {
   out += ']';
 }
 
+// {"a":"b",...} without spaces.
+void append_compact_object(std::string& out, const model::LabelSet& labels) {
+  out += '{';
+  bool first = true;
+  for (const auto& l : labels) {
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, l.name);
+    out += ':';
+    append_json_string(out, l.value);
+  }
+  out += '}';
+}
+
 }  // namespace
 
 std::string format_time(int64_t ns, bool nano, bool utc) {
@@ -109,19 +123,16 @@ std::string format_time(int64_t ns, bool nano, bool utc) {
 std::string format_jsonl_entry(const model::LabelSet& labels, const model::Entry& entry, const OutputOptions& opts) {
   std::string out = "{";
   if (!opts.no_labels) {
-    out += "\"labels\":{";
-    bool first = true;
-    for (const auto& l : labels) {
-      if (!first) out += ',';
-      first = false;
-      append_json_string(out, l.name);
-      out += ':';
-      append_json_string(out, l.value);
-    }
-    out += "},";
+    out += "\"labels\":";
+    append_compact_object(out, labels);
+    out += ',';
   }
   out += "\"line\":";
   append_json_string(out, entry.line);
+  if (!entry.metadata.empty()) {  // only then: entries without it print as Loki's logcli prints them
+    out += ",\"structured_metadata\":";
+    append_compact_object(out, entry.metadata);
+  }
   out += ",\"timestamp\":\"";
   out += format_time(entry.timestamp, true, opts.utc);
   out += "\"}";

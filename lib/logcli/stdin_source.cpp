@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <nlohmann/json.hpp>
 
+#include "logcli/jsonl_entry.h"
 #include "logql/eval/matchers.h"
 #include "model/time.h"
 
@@ -70,41 +70,10 @@ util::Status StdinSource::add_raw(std::string_view lines, int64_t now, int64_t& 
 }
 
 util::Status StdinSource::add_jsonl_line(std::string_view line, size_t line_no) {
-  auto fail = [&](const std::string& why) {
-    return util::Error{"stdin line " + std::to_string(line_no) + ": " + why};
-  };
-  nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return fail("not a JSON object");
-  std::vector<model::Label> labels;
-  if (auto it = j.find("labels"); it != j.end() && !it->is_null()) {
-    if (!it->is_object()) return fail("\"labels\" must be an object of strings");
-    for (auto& [k, v] : it->items()) {
-      if (!v.is_string()) return fail("label \"" + k + "\" must be a string");
-      labels.push_back({k, v.get<std::string>()});
-    }
-  }
-  auto lit = j.find("line");
-  if (lit == j.end() || !lit->is_string()) return fail("missing string field \"line\"");
-  int64_t ts;
-  if (auto t = j.find("timestamp"); t != j.end()) {
-    if (!t->is_string()) return fail("\"timestamp\" must be an RFC3339 string");
-    auto r = model::parse_rfc3339(t->get<std::string>());
-    if (!r) return fail(r.error());
-    ts = *r;
-  } else if (auto n = j.find("ts"); n != j.end()) {
-    if (n->is_number_integer()) {
-      ts = n->get<int64_t>();
-    } else if (n->is_string()) {
-      auto r = model::parse_time(n->get<std::string>());
-      if (!r) return fail(r.error());
-      ts = *r;
-    } else {
-      return fail("\"ts\" must be integer nanoseconds");
-    }
-  } else {
-    return fail("missing \"timestamp\" (or \"ts\")");
-  }
-  model::LabelSet ls = model::LabelSet::from_unsorted(std::move(labels));
+  auto parsed = parse_jsonl_entry(line);
+  if (!parsed) return util::Error{"stdin line " + std::to_string(line_no) + ": " + parsed.error()};
+  model::LabelSet& ls = parsed->labels;
+  const int64_t ts = parsed->entry.timestamp;
   uint32_t stream = 0;
   auto [lo, hi] = stream_index_.equal_range(ls.fingerprint());
   auto found = std::find_if(lo, hi, [&](const auto& kv) { return streams_[kv.second] == ls; });
@@ -115,7 +84,7 @@ util::Status StdinSource::add_jsonl_line(std::string_view line, size_t line_no) 
   } else {
     stream = found->second;
   }
-  const std::string& text = lit->get_ref<const std::string&>();
+  const std::string& text = parsed->entry.line;
   entries_.push_back(EntryRef{ts, stream, static_cast<uint32_t>(text.size()), decoded_.size()});
   decoded_ += text;
   return {};

@@ -377,16 +377,12 @@ util::Status check_cluster_config(const Config& config) {
   const RingBlock* rings[] = {&c.common_ring, &c.lifecycler.ring, &c.distributor_ring};
   const char* paths[] = {"common.ring.kvstore", "ingester.lifecycler.ring.kvstore", "distributor.ring.kvstore"};
   if (targets->all) return {};  // check_single_process() runs at start, after every flag
-  if (config.ruler_section_set) {
-    return util::invalid_argument("ruler: not supported with target " + config.target +
-                                  ": logd's ruler runs in the single process (-target=all) only");
-  }
   for (size_t i = 0; i < 3; ++i) {
     if (rings[i]->kvstore_set) {
       if (auto st = kv::validate_kv_config(rings[i]->kvstore, paths[i]); !st.ok()) return st;
     }
   }
-  if (targets->distributor || targets->ingester || targets->querier || targets->query_frontend) {
+  if (targets->distributor || targets->ingester || targets->querier || targets->query_frontend || targets->ruler) {
     if (!c.common_ring.kvstore_set && !c.lifecycler.ring.kvstore_set) {
       return util::invalid_argument("target " + config.target +
                                     " needs the ingester ring: set common.ring.kvstore (store: etcd, etcd.endpoints)");

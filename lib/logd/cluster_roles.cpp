@@ -175,7 +175,7 @@ util::Result<std::unique_ptr<ClusterRoles>> ClusterRoles::create(const Config& c
   impl->clients = std::make_unique<cluster::IngesterClients>(co);
   ring::Ring& view = *impl->ingesters->view;
   if (targets.distributor) impl->push = std::make_unique<cluster::RingPushTarget>(view, *impl->clients, *impl->pool);
-  if (targets.querier || targets.query_frontend) {
+  if (targets.querier || targets.query_frontend || targets.ruler) {
     cluster::RemoteIngestersOptions ro;
     ro.query_ingesters_within_ns = config.cluster.query_ingesters_within;
     impl->reader = std::make_unique<cluster::RemoteIngesters>(view, *impl->clients, *impl->pool, ro);

@@ -147,7 +147,7 @@ std::string print_config(const Config& c) {
   print_storage(c, n);
   print_cluster_config(c, n);
   auto targets = parse_target(c.target);
-  if (c.ruler_section_set || !targets.ok() || targets->all) {  // cluster roles refuse a ruler section
+  if (c.ruler_section_set || !targets.ok() || targets->ruler) {  // the section is shown where it is used
     YAML::Node ruler;
     print_ruler_config(c.ruler, ruler);
     n["ruler"] = ruler;

@@ -45,7 +45,7 @@ const golang::FlagTable<ParseState>& command_specs() {
 const std::map<std::string, FlagSpec>& flag_specs() {
   static const std::map<std::string, FlagSpec> specs = {
       {"target", {false, "Roles to run: all (one process), write, read, backend, or a list of distributor, "
-                         "ingester, querier, query-frontend, compactor",
+                         "ingester, querier, query-frontend, compactor, ruler",
                   [](Config& c, const std::string& v) { c.target = v; return std::string(); }}},
       {"ingester.lifecycler.ID", {false, "ID to register in the ring (default <host>-<port>)",
                                   [](Config& c, const std::string& v) { c.cluster.lifecycler.id = v; return std::string(); }}},

@@ -123,7 +123,7 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
     if (!lock.ok()) return lock.status_error();
     s->lock_ = std::move(*lock);
   }
-  if (t.ingester || t.querier || t.query_frontend || t.compactor) {
+  if (t.ingester || t.querier || t.query_frontend || t.compactor || t.ruler) {
     // Every role with a store keeps its writer id (and a local cache) under path_prefix.
     if (auto st = fsutil::create_directories(config.common.path_prefix); !st.ok()) {
       return util::Error{"creating " + config.common.path_prefix + ": " + st.error(), st.code()};
@@ -143,16 +143,20 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
     ingest::PushTarget& target = s->cluster_ ? s->cluster_->push_target() : *s->ingester_;
     s->distributor_ = std::make_unique<Distributor>(target, config.limits_config, s->metrics_, clock);
   }
-  if (t.querier || t.query_frontend) {
-    s->querier_ = s->cluster_ ? std::make_unique<query::Querier>(s->cluster_->ingester_reader(), s->store_.get())
-                              : std::make_unique<query::Querier>(s->ingester_.get(), s->store_.get());
-  }
+  auto make_querier = [&] {
+    return s->cluster_ ? std::make_unique<query::Querier>(s->cluster_->ingester_reader(), s->store_.get())
+                       : std::make_unique<query::Querier>(s->ingester_.get(), s->store_.get());
+  };
+  if (t.querier || t.query_frontend) s->querier_ = make_querier();
+  // A ruler without the querier role has a querier of its own, as Loki's: it serves no query API.
+  if (t.ruler && !s->querier_) s->rule_querier_ = make_querier();
   auto deletes = deletion::DeleteRequestStore::open(config.common.path_prefix + "/compactor/delete_requests.yaml");
   if (!deletes.ok()) return util::prefixed("reading the delete requests: ", deletes.status_error());
   s->delete_requests_ = std::move(*deletes);
-  if (s->querier_ && config.limits_config.deletion_mode != "disabled") {
-    s->querier_->set_source_wrapper([d = s->delete_requests_.get()](const std::string& tenant,
-                                                                    std::unique_ptr<logql::LogSource> src) {
+  for (query::Querier* q : {s->querier_.get(), s->rule_querier_.get()}) {
+    if (!q || config.limits_config.deletion_mode == "disabled") continue;
+    q->set_source_wrapper([d = s->delete_requests_.get()](const std::string& tenant,
+                                                          std::unique_ptr<logql::LogSource> src) {
       return deletion::filter_deleted(std::move(src), *d, tenant);
     });
   }
@@ -179,8 +183,7 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ingest::TailSource* tail = s->cluster_ ? (t.querier || t.query_frontend ? &s->cluster_->tail_source() : nullptr)
                                          : s->ingester_.get();
   s->api_ = std::make_unique<Api>(ao, s->querier_.get(), s->distributor_.get(), tail, s->metrics_, clock);
-  // The ruler runs in the single process only (see docs/scaling.md).
-  if (t.all) s->start_ruler(clock);
+  if (t.ruler) s->start_ruler(clock);
   s->metrics_.set_collector([ing = s->ingester_.get(), store = s->store_.get(), c = s->cluster_.get(),
                              r = s->ruler_.get()](std::string& out) {
     if (ing) render_ingester_metrics(out, *ing);
@@ -370,7 +373,8 @@ void LogdServer::start_ruler(util::Clock& clock) {
   limits.max_query_length = config_.limits_config.max_query_length;
   limits.max_concurrent = 1;  // groups already run concurrently
   rule_engine_ = std::make_unique<ruler::ExecutorQueryEngine>(
-      [q = querier_.get()](const std::string& tenant) { return q->source({tenant}); }, limits);
+      [q = querier_ ? querier_.get() : rule_querier_.get()](const std::string& tenant) { return q->source({tenant}); },
+      limits);
   ruler::RulerOptions o;
   o.evaluation_interval_ns = rc.evaluation_interval;
   o.poll_interval_ns = rc.poll_interval;

@@ -80,6 +80,7 @@ class LogdServer {
   std::unique_ptr<ingest::Ingester> ingester_;
   std::unique_ptr<Distributor> distributor_;
   std::unique_ptr<query::Querier> querier_;
+  std::unique_ptr<query::Querier> rule_querier_;  // a ruler without the querier role: for rules only
   std::unique_ptr<Api> api_;
   std::unique_ptr<ClusterRoles> cluster_;  // cluster roles only
   std::unique_ptr<http::Server> http_;

@@ -17,6 +17,7 @@ std::string Targets::names() const {
   add(query_frontend, "query-frontend");
   add(querier, "querier");
   add(compactor, "compactor");
+  add(ruler, "ruler");
   return out;
 }
 
@@ -29,13 +30,13 @@ util::Result<Targets> parse_target(std::string_view target) {
     std::string_view name = target.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
     pos = comma == std::string_view::npos ? target.size() + 1 : comma + 1;
     if (name == "all") {
-      t.all = t.distributor = t.ingester = t.querier = t.compactor = true;
+      t.all = t.distributor = t.ingester = t.querier = t.compactor = t.ruler = true;
     } else if (name == "write") {
       t.distributor = t.ingester = true;
     } else if (name == "read") {
       t.query_frontend = t.querier = true;
     } else if (name == "backend") {
-      t.compactor = true;
+      t.compactor = t.ruler = true;
     } else if (name == "distributor") {
       t.distributor = true;
     } else if (name == "ingester") {
@@ -46,10 +47,12 @@ util::Result<Targets> parse_target(std::string_view target) {
       t.query_frontend = true;
     } else if (name == "compactor") {
       t.compactor = true;
+    } else if (name == "ruler") {
+      t.ruler = true;
     } else {
       return util::invalid_argument(
           "target: unrecognised module name " + golang::quote(name) +
-          " (logd runs all, write, read, backend, distributor, ingester, querier, query-frontend, compactor)");
+          " (logd runs all, write, read, backend, distributor, ingester, querier, query-frontend, compactor, ruler)");
     }
     any = true;
   }

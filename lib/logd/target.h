@@ -2,10 +2,10 @@
 // is the single process; `write`, `read` and `backend` are Loki's simple-scalable groups; roles
 // may also be listed with commas (`distributor,ingester`).
 //
-//   all          distributor + ingester + querier + compactor, wired in-process (no ring)
+//   all          distributor + ingester + querier + compactor + ruler, wired in-process (no ring)
 //   write        distributor + ingester
 //   read         query-frontend + querier
-//   backend      compactor
+//   backend      compactor + ruler
 //
 // Pure functions; thread-safe.
 #pragma once
@@ -23,6 +23,7 @@ struct Targets {
   bool querier = false;
   bool query_frontend = false;
   bool compactor = false;
+  bool ruler = false;  // evaluates rules with its own querier over the ring's ingesters and the store
   bool all = false;  // the single process: roles wired to each other directly, no ring
 
   // Roles that only work with the others reached over the network (every role but `all`).

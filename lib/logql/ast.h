@@ -203,7 +203,8 @@ struct RangeAggregation {  // count_over_time({...}[5m]), quantile_over_time(0.9
   std::optional<Grouping> grouping;
 };
 
-enum class VectorOp { Sum, Avg, Min, Max, Stddev, Stdvar, Count, Topk, Bottomk, Sort, SortDesc };
+// ApproxTopk: Loki 3.3's approx_topk, instant queries only; evaluated exactly (see docs/logql.md).
+enum class VectorOp { Sum, Avg, Min, Max, Stddev, Stdvar, Count, Topk, Bottomk, Sort, SortDesc, ApproxTopk };
 
 struct VectorAggregation {  // sum by (a) (...), topk(5, ...)
   VectorOp op = VectorOp::Sum;

@@ -5,6 +5,7 @@
 #include "golang/quote.h"
 #include "golang/utf8.h"
 #include "model/time.h"
+#include "util/strings.h"
 
 namespace logql {
 
@@ -45,28 +46,117 @@ size_t bytes_run(std::string_view s, size_t i) {
   return j;
 }
 
-// Length of a decimal/hex number literal at s[i] as Go's text/scanner reads it (0 if none).
-size_t number_length(std::string_view s, size_t i) {
+bool is_hex_digit(char c) { return util::hex_value(c) >= 0; }
+char lower(char c) { return static_cast<char>(c | ('x' - 'X')); }
+
+// A number literal as Go's text/scanner reads it (Loki's lexer is built on it): the token's length
+// and, for a malformed literal, the scanner's message. The value is left to the parser, which reads
+// it with strconv.ParseFloat as Loki does, so `0x1F` lexes as one token but fails to parse, while
+// `0x1p4` is 16.
+struct NumberScan {
+  size_t length = 0;
+  std::string error;
+};
+
+NumberScan scan_number(std::string_view s, size_t i) {
+  NumberScan out;
   size_t j = i;
-  if (s.substr(j, 2) == "0x" || s.substr(j, 2) == "0X") {
-    j += 2;
-    while (j < s.size() && std::isxdigit(static_cast<unsigned char>(s[j]))) ++j;
-    return j - i;
+  char prefix = 0;  // 0 decimal, '0' legacy octal, 'x', 'o', 'b'
+  int base = 10;
+  bool digits = false, separators = false, is_float = false;
+  char invalid = 0;
+  auto scan_digits = [&](int b) {
+    while (j < s.size()) {
+      char c = s[j];
+      if (c == '_') {
+        separators = true;
+      } else if (b <= 10 ? is_digit(c) : is_hex_digit(c)) {
+        digits = true;
+        if (b < 10 && c >= '0' + b && !invalid) invalid = c;
+      } else {
+        break;
+      }
+      ++j;
+    }
+  };
+  if (s[j] != '.') {
+    if (s[j] == '0') {
+      ++j;
+      char p = j < s.size() ? lower(s[j]) : 0;
+      if (p == 'x' || p == 'o' || p == 'b') {
+        ++j;
+        prefix = p;
+        base = p == 'x' ? 16 : p == 'o' ? 8 : 2;
+      } else {
+        prefix = '0';
+        base = 8;
+        digits = true;  // the leading 0
+      }
+    }
+    scan_digits(base);
   }
-  while (j < s.size() && is_digit(s[j])) ++j;
   if (j < s.size() && s[j] == '.') {
     ++j;
-    while (j < s.size() && is_digit(s[j])) ++j;
+    is_float = true;
+    if (prefix == 'o' || prefix == 'b') out.error = "invalid radix point in ";
+    scan_digits(base);
   }
-  if (j > i && j < s.size() && (s[j] == 'e' || s[j] == 'E')) {
-    size_t k = j + 1;
-    if (k < s.size() && (s[k] == '+' || s[k] == '-')) ++k;
-    if (k < s.size() && is_digit(s[k])) {
-      while (k < s.size() && is_digit(s[k])) ++k;
-      j = k;
+  auto literal_name = [&] {
+    switch (prefix) {
+      case 'x': return std::string("hexadecimal literal");
+      case 'o': case '0': return std::string("octal literal");
+      case 'b': return std::string("binary literal");
+      default: return std::string("decimal literal");
     }
+  };
+  if (!out.error.empty()) out.error += literal_name();
+  if (!digits && out.error.empty()) out.error = literal_name() + " has no digits";
+  char e = j < s.size() ? lower(s[j]) : 0;
+  if (e == 'e' || e == 'p') {
+    if (out.error.empty() && e == 'e' && prefix != 0 && prefix != '0')
+      out.error = std::string("'") + s[j] + "' exponent requires decimal mantissa";
+    if (out.error.empty() && e == 'p' && prefix != 'x')
+      out.error = std::string("'") + s[j] + "' exponent requires hexadecimal mantissa";
+    ++j;
+    is_float = true;
+    if (j < s.size() && (s[j] == '+' || s[j] == '-')) ++j;
+    bool exp_digits = false;
+    while (j < s.size() && (is_digit(s[j]) || s[j] == '_')) {
+      if (s[j] == '_') {
+        separators = true;
+      } else {
+        exp_digits = true;
+      }
+      ++j;
+    }
+    if (!exp_digits && out.error.empty()) out.error = "exponent has no digits";
+  } else if (prefix == 'x' && is_float && out.error.empty()) {
+    out.error = "hexadecimal mantissa requires a 'p' exponent";
   }
-  return j - i;
+  if (!is_float && invalid && out.error.empty())
+    out.error = std::string("invalid digit '") + invalid + "' in " + literal_name();
+  if (separators && out.error.empty()) {
+    // '_' must sit between digits (or right after a base prefix).
+    std::string_view lit = s.substr(i, j - i);
+    size_t k = (prefix == 'x' || prefix == 'o' || prefix == 'b') ? 2 : 0;
+    char prev = k ? '0' : '^';
+    for (; k < lit.size(); ++k) {
+      char c = lit[k];
+      bool digit = prefix == 'x' ? is_hex_digit(c) : is_digit(c);
+      if (c == '_') {
+        if (prev != '0') break;
+        prev = '_';
+      } else if (digit) {
+        prev = '0';
+      } else {
+        if (prev == '_') break;
+        prev = '!';
+      }
+    }
+    if (k < lit.size() || prev == '_') out.error = "'_' must separate successive digits";
+  }
+  out.length = j - i;
+  return out;
 }
 
 }  // namespace
@@ -174,8 +264,9 @@ util::Result<std::vector<Token>> tokenize(std::string_view q) {
       t.text = std::string(q.substr(i, j - i));
       i = j;
     } else if (is_digit(c) || (c == '.' && i + 1 < q.size() && is_digit(q[i + 1]))) {
-      size_t n = number_length(q, i);
-      if (n == 0) n = 1;
+      NumberScan scanned = scan_number(q, i);
+      if (!scanned.error.empty()) return fail(i, scanned.error);
+      size_t n = scanned.length;
       std::string_view num = q.substr(i, n);
       size_t d = duration_run(q, i + n);
       size_t b = bytes_run(q, i + n);

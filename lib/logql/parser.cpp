@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <strings.h>
 
+#include "golang/strconv.h"
 #include "logql/parse_state.h"
 #include "logql/validate.h"
 #include "logql/printer.h"
@@ -51,6 +52,7 @@ constexpr NamedVectorOp kVectorOps[] = {
     {"max", ast::VectorOp::Max},       {"stddev", ast::VectorOp::Stddev},   {"stdvar", ast::VectorOp::Stdvar},
     {"count", ast::VectorOp::Count},   {"topk", ast::VectorOp::Topk},       {"bottomk", ast::VectorOp::Bottomk},
     {"sort", ast::VectorOp::Sort},     {"sort_desc", ast::VectorOp::SortDesc},
+    {"approx_topk", ast::VectorOp::ApproxTopk},
 };
 
 const char* range_op_name(ast::RangeOp op) {
@@ -134,13 +136,10 @@ void Parser::unexpected(std::string_view expecting) const {
 void Parser::fail_at(size_t offset, std::string message) const { throw ParseFailure{offset, std::move(message)}; }
 
 double Parser::number_value(const Token& t, std::string_view what) const {
-  errno = 0;
-  double v = std::strtod(t.text.c_str(), nullptr);
-  if (errno == ERANGE && std::isinf(v)) {
-    fail_semantic("unable to parse " + std::string(what) + ": strconv.ParseFloat: parsing " +
-                  golang::quote(t.text) + ": value out of range");
-  }
-  return v;
+  // Loki reads every NUMBER with strconv.ParseFloat: hex only as a float with a 'p' exponent.
+  auto v = golang::parse_float(t.text);
+  if (!v.ok()) fail_semantic("unable to parse " + std::string(what) + ": " + v.error());
+  return *v;
 }
 
 ast::Pos Parser::pos_of(size_t offset) const {
@@ -345,12 +344,9 @@ ast::Expr Parser::parse_range_aggregation(const Token& name, ast::RangeOp op) {
   if (!param_text.empty()) {
     if (op != ast::RangeOp::QuantileOverTime)
       fail("parameter " + param_text + " not supported for operation " + opname);
-    errno = 0;
-    agg.param = std::strtod(param_text.c_str(), nullptr);
-    if (errno == ERANGE && std::isinf(*agg.param)) {
-      fail("invalid parameter for operation " + opname + ": strconv.ParseFloat: parsing " +
-           golang::quote(param_text) + ": value out of range");
-    }
+    auto param = golang::parse_float(param_text);
+    if (!param.ok()) fail("invalid parameter for operation " + opname + ": " + param.error());
+    agg.param = *param;
   } else if (op == ast::RangeOp::QuantileOverTime) {
     fail("parameter required for operation " + opname);
   }
@@ -407,13 +403,15 @@ ast::Expr Parser::parse_vector_aggregation(const Token& name, ast::VectorOp op) 
     agg.grouping = parse_grouping();
   }
   auto fail = [&](std::string msg) { fail_semantic(std::move(msg)); };
-  if (op == ast::VectorOp::Topk || op == ast::VectorOp::Bottomk) {
+  if (op == ast::VectorOp::Topk || op == ast::VectorOp::Bottomk || op == ast::VectorOp::ApproxTopk) {
     if (param_text.empty()) fail("parameter required for operation " + opname);
     char* end = nullptr;
     long long k = std::strtoll(param_text.c_str(), &end, 10);
     if (end == param_text.c_str() || *end != '\0') fail("invalid parameter " + opname + "(" + param_text + ",");
     if (k <= 0) fail("invalid parameter (must be greater than 0) " + opname + "(" + param_text);
     agg.param = k;
+    // Loki rejects any grouping clause here, even `by ()`, after checking k.
+    if (op == ast::VectorOp::ApproxTopk && agg.grouping) fail("grouping not allowed for " + opname + " aggregation");
   } else if (!param_text.empty()) {
     fail("unsupported parameter for operation " + opname + "(" + param_text + ",");
   }

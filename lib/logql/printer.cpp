@@ -150,6 +150,7 @@ const char* vector_op(ast::VectorOp op) {
     case ast::VectorOp::Bottomk: return "bottomk";
     case ast::VectorOp::Sort: return "sort";
     case ast::VectorOp::SortDesc: return "sort_desc";
+    case ast::VectorOp::ApproxTopk: return "approx_topk";
   }
   return "?";
 }

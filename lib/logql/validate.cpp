@@ -59,7 +59,7 @@ std::vector<PatternPart> split_pattern(std::string_view p) {
   return parts;
 }
 
-std::optional<std::string> check_pattern_common(std::string_view pattern, bool need_named) {
+std::optional<std::string> check_pattern_parser_rules(std::string_view pattern) {
   auto parts = split_pattern(pattern);
   if (parts.empty()) return std::string("invalid expression");
   std::set<std::string> names;
@@ -73,7 +73,7 @@ std::optional<std::string> check_pattern_common(std::string_view pattern, bool n
     }
     prev_capture = part.capture;
   }
-  if (need_named && names.empty()) return std::string("at least one capture is required");
+  if (names.empty()) return std::string("at least one capture is required");
   return std::nullopt;
 }
 
@@ -132,12 +132,22 @@ std::optional<std::string> check_regexp_parser(std::string_view regex) {
 }
 
 std::optional<std::string> check_pattern_parser(std::string_view pattern) {
-  if (auto err = check_pattern_common(pattern, true)) return "invalid pattern parser: " + *err;
+  if (auto err = check_pattern_parser_rules(pattern)) return "invalid pattern parser: " + *err;
   return std::nullopt;
 }
 
+// Loki's pattern.ParseLineFilter: an empty pattern matches every line; captures may not follow
+// each other, and only the unnamed `<_>` may be used (a filter extracts nothing).
 std::optional<std::string> check_pattern_filter(std::string_view pattern) {
-  if (auto err = check_pattern_common(pattern, false)) return "invalid pattern filter: " + *err;
+  if (pattern.empty()) return std::nullopt;
+  auto parts = split_pattern(pattern);
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (parts[i].capture && parts[i + 1].capture)
+      return "found consecutive capture '<" + parts[i].text + "><" + parts[i + 1].text + ">': invalid expression";
+  }
+  for (const auto& part : parts) {
+    if (part.capture && part.text != "_") return "named captures are not allowed: found '<" + part.text + ">'";
+  }
   return std::nullopt;
 }
 

@@ -11,6 +11,7 @@
 #include "discovery/file_sd.h"
 #include "discovery/kubernetes_sd.h"
 #include "logtail/app_impl.h"
+#include "sources/gelf_listener.h"
 #include "sources/journal_reader.h"
 #include "sources/push_receiver.h"
 #include "sources/syslog_listener.h"
@@ -75,7 +76,7 @@ util::Result<std::unique_ptr<discovery::DiscoverySet>> make_discovery(const Scra
   return std::make_unique<discovery::DiscoverySet>(static_target_groups(sc), std::move(discoverers));
 }
 
-// Starts the syslog listeners and push receivers of the scrape configs. Their entries go
+// Starts the syslog and GELF listeners and push receivers of the scrape configs. Their entries go
 // through their scrape config's pipeline like tailed lines, but carry no file position.
 util::Status start_listening_sources(App::Impl& m) {
   for (size_t i = 0; i < m.config.scrape_configs.size(); ++i) {
@@ -98,6 +99,19 @@ util::Status start_listening_sources(App::Impl& m) {
       o.relabel_rules = sc.relabel_configs;
       o.clock = m.options.clock;
       auto l = sources::SyslogListener::start(std::move(o), [&m, i](model::LabelSet labels, model::Entry e) {
+        m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp, {}, /*cancellable=*/true);
+      });
+      if (!l.ok()) return util::prefixed(where, l.status_error());
+      m.sources.push_back(std::move(*l));
+    }
+    if (sc.gelf) {
+      sources::GelfListenerOptions o;
+      o.listen_address = sc.gelf->listen_address;
+      o.use_incoming_timestamp = sc.gelf->use_incoming_timestamp;
+      o.labels = sc.gelf->labels;
+      o.relabel_rules = sc.relabel_configs;
+      o.clock = m.options.clock;
+      auto l = sources::GelfListener::start(std::move(o), [&m, i](model::LabelSet labels, model::Entry e) {
         m.runner->process_unqueued(i, labels, std::move(e.line), e.timestamp, {}, /*cancellable=*/true);
       });
       if (!l.ok()) return util::prefixed(where, l.status_error());
@@ -264,6 +278,12 @@ util::Result<std::unique_ptr<App::Impl>> build_impl(Config config, AppOptions op
   impl->queue = std::make_unique<ScrapeLineQueue>(options.queue_max_lines, options.queue_max_bytes);
   impl->runner = std::make_unique<PipelineRunner>(&impl->pipelines, &impl->clients, impl->acks.get(),
                                                   impl->queue.get(), options.dry_run_out, clock);
+  if (c.limits_config.readline_rate_enabled) {
+    impl->runner->set_readline_limit({.rate = c.limits_config.readline_rate,
+                                      .burst = c.limits_config.readline_burst,
+                                      .drop = c.limits_config.readline_rate_drop},
+                                     impl->registry);
+  }
   return impl;
 }
 

@@ -45,7 +45,7 @@ struct App::Impl {
   // One per scrape config (null without file_sd/kubernetes_sd): feeds managers[i] as targets change.
   std::vector<std::unique_ptr<discovery::DiscoverySet>> discovery;
   std::unique_ptr<PipelineRunner> runner;
-  // Sources that read by themselves (syslog, loki_push_api, journal), in config order: they feed
+  // Sources that read by themselves (syslog, gelf, loki_push_api, journal), in config order: they feed
   // the runner directly; the journal keeps its cursor under "journal-<job>".
   std::vector<std::unique_ptr<sources::Source>> sources;
 

@@ -80,6 +80,7 @@ struct ScrapeConfig {
   std::optional<SyslogSourceConfig> syslog;           // a syslog listener instead of files
   std::optional<PushApiSourceConfig> loki_push_api;  // a push receiver instead of files
   std::optional<JournalSourceConfig> journal;         // the systemd journal instead of files
+  std::optional<GelfSourceConfig> gelf;               // a GELF UDP listener instead of files
   std::vector<relabel::RelabelRule> relabel_configs;
   // The `pipeline_stages` list as written (YAML text of a sequence), for the stages module to
   // read (stages/stages_yaml.h) and compile when the app starts, as Promtail does; empty when

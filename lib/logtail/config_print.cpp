@@ -149,6 +149,13 @@ YAML::Node scrape(const ScrapeConfig& s) {
     pn["use_incoming_timestamp"] = c.use_incoming_timestamp;
     n["loki_push_api"] = pn;
   }
+  if (s.gelf) {
+    YAML::Node gn;
+    gn["listen_address"] = s.gelf->listen_address;
+    gn["labels"] = print_labels(s.gelf->labels);
+    gn["use_incoming_timestamp"] = s.gelf->use_incoming_timestamp;
+    n["gelf"] = gn;
+  }
   if (s.journal) {
     const JournalSourceConfig& c = *s.journal;
     YAML::Node jn;

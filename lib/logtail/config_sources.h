@@ -1,5 +1,5 @@
-// The push and listen sources of a promtail.yaml scrape config: `syslog`, `loki_push_api` and
-// `journal`, with Promtail's keys and defaults (read strictly by config_sources_yaml.cpp).
+// The push and listen sources of a promtail.yaml scrape config: `syslog`, `loki_push_api`,
+// `journal` and `gelf`, with Promtail's keys and defaults (read strictly by config_sources_yaml.cpp).
 //
 // Thread-safety: pure functions; the configs are values.
 #pragma once
@@ -58,6 +58,13 @@ struct JournalSourceConfig {
   // `matches`: "FIELD=value" terms, space-separated in the YAML string. sd-journal requires
   // every field named and, for a field named twice, either value (Promtail has no "+" OR).
   std::vector<std::string> matches;
+};
+
+// scrape_configs[].gelf (Promtail's GelfTargetConfig): a GELF UDP listener.
+struct GelfSourceConfig {
+  std::string listen_address = "0.0.0.0:12201";
+  model::LabelSet labels;
+  bool use_incoming_timestamp = false;
 };
 
 // Splits Promtail's `matches` string into "FIELD=value" terms; rejects "+" and malformed terms.

@@ -1,4 +1,4 @@
-// syslog, journal and loki_push_api sections of a scrape config (see config_yaml.h).
+// syslog, journal, gelf and loki_push_api sections of a scrape config (see config_yaml.h).
 #include "logtail/config_yaml.h"
 
 #include <yaml-cpp/yaml.h>
@@ -57,6 +57,15 @@ util::Status parse_syslog_source(const YAML::Node& node, const std::string& path
     if (auto st = tr.finish(); !st.ok()) r.fail(st.error());
   }
   r.reject("raw_format_options", "syslog_format raw");
+  return r.finish();
+}
+
+util::Status parse_gelf_source(const YAML::Node& node, const std::string& path, GelfSourceConfig& g) {
+  FieldReader r(node, path);
+  r.read_string("listen_address", g.listen_address);
+  if (g.listen_address.empty()) g.listen_address = "0.0.0.0:12201";  // Promtail's default for an empty one
+  r.read_labels("labels", g.labels);
+  r.read_bool("use_incoming_timestamp", g.use_incoming_timestamp);
   return r.finish();
 }
 

@@ -22,7 +22,7 @@ constexpr int64_t kMaxPort = 65535;
 // instead of "unknown field".
 const char* const kUnsupportedSources[] = {
     "windows_events", "gcplog", "azure_event_hub", "kafka",
-    "gelf", "cloudflare", "heroku_drain", "docker_sd_configs",
+    "cloudflare", "heroku_drain", "docker_sd_configs",
     "consul_sd_configs", "consulagent_sd_configs", "dns_sd_configs", "ec2_sd_configs",
     "azure_sd_configs", "gce_sd_configs", "openstack_sd_configs", "digitalocean_sd_configs",
     "dockerswarm_sd_configs", "eureka_sd_configs", "hetzner_sd_configs", "http_sd_configs",
@@ -185,6 +185,10 @@ util::Status parse_scrape_config(const YAML::Node& node, const std::string& path
     s.journal.emplace();
     if (auto st = parse_journal_source(n, r.path_of("journal"), *s.journal); !st.ok()) r.fail(st.error());
   }
+  if (YAML::Node n = r.child("gelf"); n.IsDefined()) {
+    s.gelf.emplace();
+    if (auto st = parse_gelf_source(n, r.path_of("gelf"), *s.gelf); !st.ok()) r.fail(st.error());
+  }
   if (YAML::Node n = r.child("loki_push_api"); n.IsDefined()) {
     s.loki_push_api.emplace();
     if (auto st = parse_push_api_source(n, r.path_of("loki_push_api"), *s.loki_push_api); !st.ok()) r.fail(st.error());
@@ -209,7 +213,7 @@ util::Status parse_scrape_config(const YAML::Node& node, const std::string& path
   for (const char* key : kUnsupportedSources) {
     r.reject(key,
              "logtail supports static_configs, file_sd_configs, kubernetes_sd_configs, syslog, journal, "
-             "loki_push_api and stdin");
+             "gelf, loki_push_api and stdin");
   }
   r.reject("encoding", "files are read as UTF-8");
   if (YAML::Node d = r.child("decompression"); d.IsDefined()) {
@@ -241,6 +245,9 @@ util::Status parse_limits(const YAML::Node& node, LimitsConfig& l) {
   r.read_bool("max_line_size_truncate", l.max_line_size_truncate);
   if (l.readline_rate_enabled && l.readline_rate <= 0) {
     r.fail("limits_config.readline_rate: must be positive when readline_rate_enabled is set");
+  }
+  if (l.readline_rate_enabled && l.readline_burst <= 0) {
+    r.fail("limits_config.readline_burst: must be positive when readline_rate_enabled is set");
   }
   return r.finish();
 }

@@ -21,6 +21,7 @@ class Node;
 namespace logtail {
 
 util::Status parse_syslog_source(const YAML::Node& node, const std::string& path, SyslogSourceConfig& out);
+util::Status parse_gelf_source(const YAML::Node& node, const std::string& path, GelfSourceConfig& out);
 util::Status parse_journal_source(const YAML::Node& node, const std::string& path, JournalSourceConfig& out);
 util::Status parse_push_api_source(const YAML::Node& node, const std::string& path, PushApiSourceConfig& out);
 util::Status parse_kubernetes_sd(const YAML::Node& node, const std::string& path, discovery::KubernetesSdConfig& k);

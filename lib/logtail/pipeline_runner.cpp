@@ -1,6 +1,7 @@
 // PipelineRunner (see pipeline_runner.h).
 #include "logtail/pipeline_runner.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "logtail/dry_run.h"
@@ -22,6 +23,29 @@ PipelineRunner::PipelineRunner(std::vector<stages::Pipeline>* pipelines,
 PipelineRunner::~PipelineRunner() {
   finishing_ = true;
   join();
+}
+
+void PipelineRunner::set_readline_limit(const ReadlineLimit& limit, std::shared_ptr<stages::MetricRegistry> registry) {
+  readline_bucket_.emplace(limit.rate, static_cast<double>(limit.burst), clock_.now_ns());
+  readline_drop_ = limit.drop;
+  registry_ = std::move(registry);
+}
+
+PipelineRunner::Admission PipelineRunner::admit_readline() {
+  if (!readline_bucket_) return Admission::kShip;
+  int64_t now = clock_.now_ns();
+  if (readline_drop_) {
+    if (readline_bucket_->allow(now)) return Admission::kShip;
+    if (registry_) registry_->count_drop("global_rate_limiter_drop");
+    return Admission::kDrop;
+  }
+  // Back-pressure: wait for a token (the config check rejects a burst of 0, which never has one).
+  while (!readline_bucket_->allow(now)) {
+    if (shipping_cancellable_ && unqueued_cancel_.load(std::memory_order_acquire)) return Admission::kGiveUp;
+    clock_.sleep_for(std::clamp<int64_t>(readline_bucket_->wait_ns(now), 1000, 100 * model::kNanosPerMilli), {});
+    now = clock_.now_ns();
+  }
+  return Admission::kShip;
 }
 
 void PipelineRunner::start() { thread_ = std::thread([this] { run(); }); }
@@ -105,6 +129,15 @@ void PipelineRunner::run_pipeline(stages::Pipeline& pipeline, stages::Entry& e, 
 }
 
 void PipelineRunner::ship(stages::Entry& e, client::SourcePosition position) {
+  switch (admit_readline()) {
+    case Admission::kShip:
+      break;
+    case Admission::kDrop:
+      acks_->settle_unsent(position);
+      return;
+    case Admission::kGiveUp:  // shutting down a source that re-reads what it did not get acknowledged
+      return;
+  }
   if (clients_->empty()) {
     if (dry_run_out_) {
       std::string text = format_dry_run_entry(e.timestamp, e.labels, e.line);

@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -27,6 +28,7 @@
 #include "logtail/line_queue.h"
 #include "stages/pipeline.h"
 #include "util/clock.h"
+#include "util/token_bucket.h"
 
 namespace logtail {
 
@@ -39,6 +41,18 @@ class PipelineRunner {
                  AckRouter* acks, ScrapeLineQueue* queue, std::FILE* dry_run_out,
                  util::Clock& clock = util::system_clock());
   ~PipelineRunner();
+
+  // limits_config.readline_rate*: one token bucket over every entry that leaves the pipelines,
+  // whatever its source, as Promtail's global limiter. `drop`: an entry over the limit is
+  // dropped (settled, counted as logentry_dropped_lines_total{reason="global_rate_limiter_drop"}
+  // in `registry`); otherwise the runner waits for a token (back-pressure on every source).
+  // Call before start().
+  struct ReadlineLimit {
+    double rate = 0;  // lines per second
+    int64_t burst = 0;
+    bool drop = true;
+  };
+  void set_readline_limit(const ReadlineLimit& limit, std::shared_ptr<stages::MetricRegistry> registry);
 
   void start();
   // Asks the thread to finish once the queue is empty (the caller has closed its input), drain
@@ -79,6 +93,14 @@ class PipelineRunner {
   ScrapeLineQueue* const queue_;
   std::FILE* const dry_run_out_;
   util::Clock& clock_;
+
+  // What the readline limit lets an entry do: go on (after waiting for a token when not
+  // dropping), be dropped, or neither (a cancellable push given up at shutdown).
+  enum class Admission { kShip, kDrop, kGiveUp };
+  Admission admit_readline();
+  std::optional<util::TokenBucket> readline_bucket_;  // guarded by run_mu_
+  bool readline_drop_ = true;
+  std::shared_ptr<stages::MetricRegistry> registry_;
 
   std::mutex run_mu_;  // one thread at a time drives the pipelines
   bool shipping_cancellable_ = false;  // guarded by run_mu_: a cancellable process_unqueued runs

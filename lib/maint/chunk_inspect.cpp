@@ -1,7 +1,9 @@
 #include "maint/chunk_inspect.h"
 
 #include <cinttypes>
+#include <algorithm>
 #include <cstring>
+#include <filesystem>
 
 #include "chunk/chunk_reader.h"
 #include "chunk/crc32c.h"
@@ -159,6 +161,32 @@ std::vector<std::string> verify_chunk(const std::string& path, const util::Resul
     if (want != got) problems.push_back("file CRC32C is " + std::string(got) + ", its name says " + want);
   }
   return problems;
+}
+
+}  // namespace maint
+
+namespace maint {
+
+std::vector<std::string> expand_chunk_operands(const std::vector<std::string>& operands) {
+  std::vector<std::string> out;
+  for (const auto& operand : operands) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(operand, ec)) {
+      out.push_back(operand);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (auto it = std::filesystem::recursive_directory_iterator(
+             operand, std::filesystem::directory_options::skip_permission_denied, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (it->is_regular_file(ec) && name.ends_with(".chunk") && name.find(".tmp.") == std::string::npos)
+        found.push_back(it->path().string());
+    }
+    std::sort(found.begin(), found.end());
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
 }
 
 }  // namespace maint

@@ -35,4 +35,8 @@ std::vector<std::string> verify_chunk_file(const std::string& path);
 // (a path or an object key) ends in the store's chunk name for the CRC check.
 std::vector<std::string> verify_chunk(const std::string& name, const util::Result<chunk::ChunkReader>& reader);
 
+// Command-line operands as chunk files: a file stays as given; a directory (a data dir, a
+// tenant's chunks/) becomes every final-named *.chunk below it, sorted.
+std::vector<std::string> expand_chunk_operands(const std::vector<std::string>& operands);
+
 }  // namespace maint

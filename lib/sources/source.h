@@ -1,4 +1,4 @@
-// What logtail holds of every source that reads entries by itself (syslog listener, Loki push
+// What logtail holds of every source that reads entries by itself (syslog and GELF listeners, Loki push
 // receiver, journal reader), as Promtail's target managers: one list it stops in one loop.
 // File tailing is not one: its positions belong to tail::TargetManager.
 // Thread-safety: stop() and save_acknowledged_position() from the controlling thread.

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <thread>
 
+#include "sources/listen_socket.h"
 #include "sources/syslog_framing.h"
 #include "sources/syslog_labels.h"
 #include "sources/syslog_message.h"
@@ -33,17 +34,6 @@ int current_utc_year() {
   std::tm tm{};
   gmtime_r(&t, &tm);
   return tm.tm_year + 1900;
-}
-
-// "host:port", "[v6]:port" or ":port" into host and port strings.
-util::Status split_host_port(const std::string& addr, std::string& host, std::string& port) {
-  size_t colon = addr.rfind(':');
-  if (colon == std::string::npos) return util::Error{"missing port in address \"" + addr + "\""};
-  host = addr.substr(0, colon);
-  port = addr.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (port.empty()) return util::Error{"missing port in address \"" + addr + "\""};
-  return {};
 }
 
 std::string ip_string(const sockaddr_storage& sa) {
@@ -289,41 +279,10 @@ util::Result<std::unique_ptr<SyslogListener>> SyslogListener::start(SyslogListen
     if (!ctx.ok()) return util::prefixed("syslog: ", ctx.status_error());
     impl->tls = std::move(*ctx);
   }
-  std::string host, port;
-  if (auto st = split_host_port(options.listen_address, host, port); !st.ok()) {
-    return util::prefixed("syslog: ", st.status_error());
-  }
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = udp ? SOCK_DGRAM : SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE;
-  addrinfo* res = nullptr;
-  if (int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &res); rc != 0) {
-    return util::Error{"syslog: cannot resolve \"" + options.listen_address + "\": " + gai_strerror(rc)};
-  }
-  std::string bind_error = "no address";
-  for (addrinfo* ai = res; ai; ai = ai->ai_next) {
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0) continue;
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && (udp || listen(fd, 128) == 0)) {
-      impl->listen_fd = fd;
-      break;
-    }
-    bind_error = std::strerror(errno);
-    close(fd);
-  }
-  freeaddrinfo(res);
-  if (impl->listen_fd < 0) {
-    return util::Error{"syslog: cannot listen on " + options.listen_protocol + " " +
-                       options.listen_address + ": " + bind_error};
-  }
-  sockaddr_storage bound{};
-  socklen_t blen = sizeof bound;
-  getsockname(impl->listen_fd, reinterpret_cast<sockaddr*>(&bound), &blen);
-  impl->port = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6&>(bound).sin6_port
-                                                 : reinterpret_cast<sockaddr_in&>(bound).sin_port);
+  auto bound = bind_listen_socket(options.listen_address, udp);
+  if (!bound.ok()) return util::prefixed("syslog: ", bound.status_error());
+  impl->listen_fd = bound->fd;
+  impl->port = bound->port;
   impl->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (impl->wake_fd < 0) return util::Error{std::string("syslog: eventfd: ") + std::strerror(errno)};
   impl->rfc3164_year = options.rfc3164_default_to_current_year ? current_utc_year() : 0;

@@ -48,6 +48,8 @@ StageResult compile_output(const OutputSpec& spec, const std::string& where, con
 StageResult compile_template(const TemplateSpec& spec, const std::string& where, const CompileContext& ctx);
 StageResult compile_pack(const PackSpec& spec, const std::string& where, const CompileContext& ctx);
 StageResult compile_decolorize(const DecolorizeSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_luhn(const LuhnSpec& spec, const std::string& where, const CompileContext& ctx);
+StageResult compile_geoip(const GeoipSpec& spec, const std::string& where, const CompileContext& ctx);
 StageResult compile_match(const MatchSpec& spec, const std::string& where, const CompileContext& ctx);
 StageResult compile_drop(const DropSpec& spec, const std::string& where, const CompileContext& ctx);
 StageResult compile_limit(const LimitSpec& spec, const std::string& where, const CompileContext& ctx);

@@ -9,6 +9,7 @@
 
 #include "model/time.h"
 #include "stages/builtin.h"
+#include "util/token_bucket.h"
 
 namespace stages {
 
@@ -62,30 +63,7 @@ class DropStage final : public Stage {
   std::string joined_;
 };
 
-// golang.org/x/time/rate's token bucket: `burst` tokens, refilled at `rate` per second.
-class TokenBucket {
- public:
-  TokenBucket(double rate, double burst, int64_t now) : rate_(rate), burst_(burst), tokens_(burst), last_(now) {}
-  bool allow(int64_t now) {
-    refill(now);
-    if (tokens_ < 1) return false;
-    tokens_ -= 1;
-    return true;
-  }
-  // Nanoseconds until a token is available.
-  int64_t wait_ns(int64_t now) {
-    refill(now);
-    return tokens_ >= 1 ? 0 : static_cast<int64_t>((1 - tokens_) / rate_ * 1e9);
-  }
-
- private:
-  void refill(int64_t now) {
-    if (now > last_) tokens_ = std::min(burst_, tokens_ + static_cast<double>(now - last_) / 1e9 * rate_);
-    last_ = now;
-  }
-  double rate_, burst_, tokens_;
-  int64_t last_;
-};
+using util::TokenBucket;
 
 class LimitStage final : public Stage {
  public:

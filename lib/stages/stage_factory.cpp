@@ -24,6 +24,8 @@ util::Result<std::vector<std::unique_ptr<Stage>>> compile_stage_list(const std::
           if constexpr (std::is_same_v<T, TemplateSpec>) return compile_template(settings, spec.where, ctx);
           if constexpr (std::is_same_v<T, PackSpec>) return compile_pack(settings, spec.where, ctx);
           if constexpr (std::is_same_v<T, DecolorizeSpec>) return compile_decolorize(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, LuhnSpec>) return compile_luhn(settings, spec.where, ctx);
+          if constexpr (std::is_same_v<T, GeoipSpec>) return compile_geoip(settings, spec.where, ctx);
           if constexpr (std::is_same_v<T, DropSpec>) return compile_drop(settings, spec.where, ctx);
           if constexpr (std::is_same_v<T, LimitSpec>) return compile_limit(settings, spec.where, ctx);
           if constexpr (std::is_same_v<T, SamplingSpec>) return compile_sampling(settings, spec.where, ctx);

@@ -69,6 +69,16 @@ struct PackSpec {
   bool ingest_timestamp = true;
 };
 struct DecolorizeSpec {};
+// luhn: digit runs of at least min_length that pass the Luhn check are replaced.
+struct LuhnSpec {
+  std::string replacement = "**REDACTED**";
+  std::optional<std::string> source;
+  int64_t min_length = 13;
+};
+// geoip: MaxMind DB lookups of an extracted IP into geoip_* extracted values.
+struct GeoipSpec {
+  std::string db, source, db_type;
+};
 struct DropSpec {
   std::optional<std::vector<std::string>> source;
   std::optional<std::string> separator, value, expression;
@@ -122,7 +132,7 @@ struct StageSpec {
   std::string name;   // the stage's key as written (e.g. "non_indexed_labels")
   std::string where;  // its key path in messages: "scrape_configs[0].pipeline_stages[2].regex"
   std::variant<RegexSpec, JsonSpec, LogfmtSpec, ReplaceSpec, LabelsSpec, StaticLabelsSpec, LabelListSpec,
-               TenantSpec, TimestampSpec, OutputSpec, TemplateSpec, PackSpec, DecolorizeSpec, DropSpec, LimitSpec,
+               TenantSpec, TimestampSpec, OutputSpec, TemplateSpec, PackSpec, DecolorizeSpec, LuhnSpec, GeoipSpec, DropSpec, LimitSpec,
                SamplingSpec, MultilineSpec, DockerSpec, CriSpec, MetricsSpec, MatchSpec>
       settings;
 };

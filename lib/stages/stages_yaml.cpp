@@ -171,6 +171,31 @@ util::Status read_no_settings(const YAML::Node& node, const std::string& where, 
   return r.finish();
 }
 
+util::Status read_luhn(const YAML::Node& node, const std::string& where, const std::string&, Settings& out) {
+  LuhnSpec s;
+  FieldReader r = settings_reader(node, where);
+  r.read_string("replacement", s.replacement);
+  r.read_string("source", s.source);
+  r.read_int("min_length", s.min_length, 1, INT32_MAX);
+  if (s.source && s.source->empty()) r.fail(where + ".source: must not be empty");
+  out = std::move(s);
+  return r.finish();
+}
+
+util::Status read_geoip(const YAML::Node& node, const std::string& where, const std::string&, Settings& out) {
+  GeoipSpec s;
+  FieldReader r = settings_reader(node, where);
+  r.read_required_string("db", s.db);
+  r.read_required_string("source", s.source);
+  r.read_string("db_type", s.db_type);
+  r.reject("custom_lookups", "JMESPath lookups into the raw record");
+  if (s.db_type != "city" && s.db_type != "asn" && s.db_type != "country") {
+    r.fail(where + ".db_type: should be city, asn or country, not \"" + s.db_type + "\"");
+  }
+  out = std::move(s);
+  return r.finish();
+}
+
 util::Status read_cri(const YAML::Node& node, const std::string& where, const std::string&, Settings& out) {
   CriSpec s;
   FieldReader r = settings_reader(node, where);
@@ -316,12 +341,14 @@ const std::map<std::string, Reader, std::less<>>& readers() {
       {"decolorize", read_no_settings},
       {"docker", read_no_settings},
       {"drop", read_drop},
+      {"geoip", read_geoip},
       {"json", read_json},
       {"labelallow", read_label_list},
       {"labeldrop", read_label_list},
       {"labels", read_labels},
       {"limit", read_limit},
       {"logfmt", read_logfmt},
+      {"luhn", read_luhn},
       {"match", read_match},
       {"metrics", read_metrics},
       {"multiline", read_multiline},

@@ -35,7 +35,7 @@ void DirectoryWatcher::unwatch(const std::string& dir) {
   wd_by_dir_.erase(it);
 }
 
-bool DirectoryWatcher::drain(const std::function<void(const std::string&, std::string_view)>& on_event) {
+bool DirectoryWatcher::drain(const std::function<void(const Event&)>& on_event) {
   if (fd_ < 0) return true;
   alignas(inotify_event) char buf[16384];
   bool complete = true;
@@ -50,8 +50,16 @@ bool DirectoryWatcher::drain(const std::function<void(const std::string&, std::s
         continue;
       }
       auto it = dirs_by_wd_.find(ev->wd);
-      if (it == dirs_by_wd_.end() || ev->len == 0) continue;
-      on_event(it->second, std::string_view(ev->name, ::strnlen(ev->name, ev->len)));
+      if (it == dirs_by_wd_.end()) continue;
+      if (ev->mask & IN_IGNORED) {  // the directory is gone (or unwatched): inotify dropped the watch
+        std::string dir = it->second;
+        wd_by_dir_.erase(dir);
+        dirs_by_wd_.erase(it);
+        on_event(Event{dir, {}, true});
+        continue;
+      }
+      if (ev->len == 0) continue;
+      on_event(Event{it->second, std::string_view(ev->name, ::strnlen(ev->name, ev->len)), (ev->mask & IN_ISDIR) != 0});
     }
   }
   return complete;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <set>
 
 namespace tail {
 namespace {
@@ -204,6 +205,44 @@ void walk(const std::string& dir, const std::vector<std::string_view>& parts, si
   }
 }
 
+// Collects `dir` (which exists) and the directories below it that parts[idx..] can descend into;
+// parts.back() names files, so it is never descended into.
+void walk_dirs(const std::string& dir, const std::vector<std::string_view>& parts, size_t idx,
+               std::set<std::string>& out, size_t max_dirs) {
+  if (out.size() >= max_dirs || !out.insert(dir.empty() ? "." : dir).second) return;
+  if (idx + 1 >= parts.size()) return;
+  std::string_view part = parts[idx];
+  if (part.empty()) {
+    walk_dirs(dir, parts, idx + 1, out, max_dirs);
+    return;
+  }
+  if (!has_glob_meta(part)) {
+    std::string child = join(dir, unescape(part));
+    if (is_directory(child, true)) walk_dirs(child, parts, idx + 1, out, max_dirs);
+    return;
+  }
+  DIR* d = ::opendir(dir.empty() ? "." : dir.c_str());
+  if (d == nullptr) return;
+  std::vector<std::string> children;
+  while (dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    std::string child = join(dir, name);
+    if (part == "**") {
+      if (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && is_directory(child, false))) children.push_back(child);
+    } else if (match_segment(part, name) == 1 && is_directory(child, true)) {
+      children.push_back(child);
+    }
+  }
+  ::closedir(d);
+  if (part == "**") {
+    walk_dirs(dir, parts, idx + 1, out, max_dirs);
+    for (const auto& child : children) walk_dirs(child, parts, idx, out, max_dirs);
+  } else {
+    for (const auto& child : children) walk_dirs(child, parts, idx + 1, out, max_dirs);
+  }
+}
+
 util::Status validate(std::string_view pattern) {
   for (const auto& part : split_components(pattern)) {
     // Matching an empty name exercises nothing; scan classes and escapes explicitly instead.
@@ -277,21 +316,46 @@ util::Result<bool> glob_match(std::string_view pattern, std::string_view path) {
   return false;
 }
 
-util::Result<std::vector<std::string>> glob_files(std::string_view pattern) {
+namespace {
+
+// Expands `pattern`'s braces and calls fn(parts, root, first) for each alternative, validated:
+// its components, "/" or "" (relative) and the index of the first component below the root.
+template <class Fn>
+util::Status for_each_alternative(std::string_view pattern, Fn&& fn) {
   auto patterns = expand_braces(pattern);
   if (!patterns.ok()) return patterns.status_error();
-  std::vector<std::string> out;
   for (const auto& p : *patterns) {
     if (auto st = validate(p); !st.ok()) return st.status_error();
-    auto parts = split_components(p);
-    std::string root;
-    size_t first = 0;
-    if (!p.empty() && p[0] == '/') {
-      root = "/";
-      first = 1;
-    }
-    walk(root, parts, first, out);
+    const bool absolute = !p.empty() && p[0] == '/';
+    fn(split_components(p), std::string(absolute ? "/" : ""), size_t{absolute ? 1u : 0u});
   }
+  return {};
+}
+
+}  // namespace
+
+util::Result<std::vector<std::string>> glob_watch_dirs(std::string_view pattern, size_t max_dirs) {
+  std::set<std::string> out;
+  auto st = for_each_alternative(pattern, [&](const auto& parts, std::string dir, size_t idx) {
+    // Skip the fixed prefix's existing directories: their other entries never matter.
+    while (idx + 1 < parts.size() && (parts[idx].empty() || !has_glob_meta(parts[idx]))) {
+      std::string child = parts[idx].empty() ? dir : join(dir, unescape(parts[idx]));
+      if (!is_directory(child, true)) break;
+      dir = std::move(child);
+      ++idx;
+    }
+    walk_dirs(dir, parts, idx, out, max_dirs);
+  });
+  if (!st.ok()) return st.status_error();
+  return std::vector<std::string>(out.begin(), out.end());
+}
+
+util::Result<std::vector<std::string>> glob_files(std::string_view pattern) {
+  std::vector<std::string> out;
+  auto st = for_each_alternative(pattern, [&](const auto& parts, const std::string& root, size_t first) {
+    walk(root, parts, first, out);
+  });
+  if (!st.ok()) return st.status_error();
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;

@@ -25,6 +25,13 @@ util::Result<std::vector<std::string>> expand_braces(std::string_view pattern);
 // (unterminated `[` or `{`).
 util::Result<bool> glob_match(std::string_view pattern, std::string_view path);
 
+// The existing directories whose entries decide what `pattern` matches, for watching: the deepest
+// existing directory of the pattern's fixed prefix (where the next component, if missing, will
+// appear) and every existing directory below it that the pattern's directory components can reach
+// (all of them under `**`, which does not follow symbolic links). A relative pattern yields
+// relative paths ("." for the current directory). At most `max_dirs` are returned.
+util::Result<std::vector<std::string>> glob_watch_dirs(std::string_view pattern, size_t max_dirs = 4096);
+
 // The existing non-directory paths matching `pattern` (doublestar.Glob, then directories dropped
 // as Promtail's file target does), sorted and unique. A relative pattern yields relative paths.
 // Unreadable directories are skipped, as doublestar does.

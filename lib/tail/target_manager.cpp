@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <limits>
 #include <set>
 
 #include "tail/directory_watcher.h"
@@ -66,6 +67,7 @@ util::Status TargetManager::set_targets(const std::vector<model::LabelSet>& targ
     if (!t.exclude_pattern.empty()) {
       if (auto st = check_glob(t.exclude_pattern); !st.ok()) return util::prefixed("__path_exclude__: ", st.status_error());
     }
+    t.absolute_pattern = absolute_path(t.path_pattern);
     std::vector<model::Label> kept;
     for (const auto& l : labels) {
       if (!l.name.starts_with("__")) kept.push_back(l);
@@ -114,30 +116,35 @@ void TargetManager::run() {
   const bool inotify = options_.use_inotify && watcher.fd() >= 0;
   std::vector<char> buffer(std::max<size_t>(options_.read_buffer_bytes, 4096));
   std::set<std::string> watched_dirs, dirty;
-  int64_t next_sync = 0, interval = options_.min_poll_ns, last_event_sync = 0;
+  constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+  // Syncs on inotify events are spaced by this much, so a storm of new files costs bounded work.
+  constexpr int64_t kDiscoveryGapNs = 20 * model::kNanosPerMilli;
+  int64_t next_sync = 0, discover_at = kNever, last_discovery = 0, interval = options_.min_poll_ns;
   bool poll_all = true;
   while (true) {
-    bool do_sync = false;
+    bool periodic = false, discover = false;
     {
       std::lock_guard lock(mu_);
       if (stopping_) break;
-      do_sync = sync_requested_ || monotonic_ns() >= next_sync;
+      const int64_t now = monotonic_ns();
+      periodic = sync_requested_ || now >= next_sync;
+      discover = !periodic && now >= discover_at;
       sync_requested_ = false;
     }
-    if (do_sync) {
-      sync_files();
-      next_sync = monotonic_ns() + options_.sync_period_ns;
-      poll_all = true;
+    if (periodic || discover) {
+      // Watch first, then glob: a file created after the glob is seen by its event, one created
+      // before by the glob.
       if (inotify) {
-        std::set<std::string> dirs;
-        {
-          std::lock_guard lock(mu_);
-          for (const auto& [path, tailer] : tailers_) dirs.insert(parent_dir(path));
-        }
+        std::set<std::string> dirs = watch_dirs();
         for (const auto& d : watched_dirs) if (!dirs.count(d)) watcher.unwatch(d);
-        for (const auto& d : dirs) if (!watched_dirs.count(d)) watcher.watch(d);
+        for (const auto& d : dirs) watcher.watch(d);  // also re-adds a directory that was recreated
         watched_dirs = std::move(dirs);
       }
+      sync_files(periodic);
+      if (periodic) next_sync = monotonic_ns() + options_.sync_period_ns;
+      last_discovery = monotonic_ns();
+      discover_at = kNever;
+      poll_all = true;
     }
 
     bool progress = false, more = false;
@@ -172,7 +179,9 @@ void TargetManager::run() {
 
     // Back off while nothing changes (polling only; inotify wakes us for changes anyway).
     interval = progress ? options_.min_poll_ns : std::min(interval * 2, options_.max_poll_ns);
-    int64_t timeout_ns = more ? 0 : std::min(interval, std::max<int64_t>(0, next_sync - monotonic_ns()));
+    const int64_t now = monotonic_ns();
+    int64_t timeout_ns = more ? 0 : std::min(interval, std::max<int64_t>(0, next_sync - now));
+    if (discover_at != kNever) timeout_ns = std::min(timeout_ns, std::max<int64_t>(0, discover_at - now));
     pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {inotify ? watcher.fd() : -1, POLLIN, 0}};
     int rc = ::poll(fds, 2, static_cast<int>((timeout_ns + 999'999) / 1'000'000));
     if (rc == 0) poll_all = true;  // the timer: check every file (the polling fallback)
@@ -182,25 +191,59 @@ void TargetManager::run() {
       poll_all = true;  // the consumer has room, or targets changed: blocked files may proceed
     }
     if (rc > 0 && (fds[1].revents & POLLIN)) {
-      bool unknown = false;
-      bool complete = watcher.drain([&](const std::string& dir, std::string_view name) {
-        std::string path = dir == "/" ? "/" + std::string(name) : dir + "/" + std::string(name);
-        std::lock_guard lock(mu_);
-        if (tailers_.count(path)) dirty.insert(std::move(path));
-        else unknown = true;
+      bool rediscover = false;
+      bool complete = watcher.drain([&](const DirectoryWatcher::Event& ev) {
+        if (ev.name.empty() || ev.is_dir) {  // the directory tree changed: new dirs to watch, maybe files
+          rediscover = true;
+          return;
+        }
+        std::string path = ev.dir == "/" ? "/" + std::string(ev.name) : ev.dir + "/" + std::string(ev.name);
+        bool known;
+        {
+          std::lock_guard lock(mu_);
+          known = tailers_.count(path) > 0;
+        }
+        if (known) {
+          dirty.insert(std::move(path));
+        } else if (may_match(path)) {
+          rediscover = true;  // a new file matching a glob: tail it now, not at the next sync
+        }
       });
-      if (!complete) poll_all = true;
-      // A new file in a watched directory may match a glob: rediscover soon (as Promtail does on
-      // create events), but at most once a second so a busy rotated file cannot cause a storm.
-      if (unknown && monotonic_ns() - last_event_sync >= model::kNanosPerSecond) {
-        last_event_sync = monotonic_ns();
-        next_sync = 0;
+      if (!complete) {
+        poll_all = true;
+        rediscover = true;
       }
+      if (rediscover && discover_at == kNever) discover_at = std::max(monotonic_ns(), last_discovery + kDiscoveryGapNs);
     }
   }
 }
 
-void TargetManager::sync_files() {
+std::set<std::string> TargetManager::watch_dirs() const {
+  std::vector<std::string> patterns;
+  std::set<std::string> dirs;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& t : targets_) patterns.push_back(t.path_pattern);
+    for (const auto& [path, tailer] : tailers_) dirs.insert(parent_dir(path));
+  }
+  for (const auto& p : patterns) {
+    auto found = glob_watch_dirs(p);
+    if (!found.ok()) continue;  // validated in set_targets
+    for (const auto& d : *found) dirs.insert(absolute_path(d));
+  }
+  return dirs;
+}
+
+bool TargetManager::may_match(const std::string& path) const {
+  std::lock_guard lock(mu_);
+  for (const auto& t : targets_) {
+    auto m = glob_match(t.absolute_pattern, path);
+    if (m.ok() && *m) return true;
+  }
+  return false;
+}
+
+void TargetManager::sync_files(bool periodic) {
   std::vector<Target> targets;
   {
     std::lock_guard lock(mu_);
@@ -221,6 +264,7 @@ void TargetManager::sync_files() {
   }
   std::lock_guard lock(mu_);
   for (auto it = tailers_.begin(); it != tailers_.end();) {
+    if (!periodic) break;  // discovery only adds
     if (wanted.count(it->first)) {
       missed_syncs_.erase(it->first);
       ++it;

@@ -2,8 +2,12 @@
 // running FileTailers, as Promtail's file target manager does:
 // - every sync_period (and at start) each `__path__` glob is expanded again, matches of
 //   `__path_exclude__` removed, relative paths made absolute; tailers start for new files and
-//   stop for files unmatched at two syncs in a row (their positions entry is removed, as Promtail
-//   does; Promtail stops at the first, which can cut a rename-then-create rotation short);
+//   stop for files unmatched at two periodic syncs in a row (their positions entry is removed, as
+//   Promtail does; Promtail stops at the first, which can cut a rename-then-create rotation short);
+// - the directories of every glob are watched from the start (inotify), including the deepest
+//   existing directory of a prefix that does not exist yet and directories that appear later
+//   below a `*` or `**`: a file that appears matching a glob is tailed within milliseconds, not
+//   at the next sync, so a file created and rotated away between two syncs is read in full;
 // - every line's labels are the target's labels without `__`-prefixed ones, plus
 //   `filename="<absolute path>"`; a target without `__path__` is dropped;
 // - one thread polls every tailer with one shared 64 KiB read buffer, woken by inotify on the
@@ -26,6 +30,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -87,10 +92,17 @@ class TargetManager {
  private:
   struct Target {
     std::string path_pattern, exclude_pattern;
-    model::LabelSet labels;  // without `__` labels
+    std::string absolute_pattern;  // path_pattern made absolute: for matching inotify events
+    model::LabelSet labels;        // without `__` labels
   };
   void run();
-  void sync_files();
+  // Globs every target; `periodic` syncs also stop tailers unmatched twice in a row (a sync on
+  // an inotify event only adds files, so a burst of events cannot end a rotation's tailer).
+  void sync_files(bool periodic);
+  // The directories to watch: those of every glob (glob_watch_dirs) and of every tailed file.
+  std::set<std::string> watch_dirs() const;
+  // Whether a new entry `path` in a watched directory may be a file to tail.
+  bool may_match(const std::string& path) const;
   bool poll_files(bool all);
   void record_positions();
 

@@ -1,4 +1,5 @@
-# A logd cluster on loopback: etcd, 3 ingesters, 2 distributors, a querier and a query-frontend,
+# A logd cluster on loopback: etcd, 3 ingesters, 2 distributors, a querier, a query-frontend and a
+# backend (compactor + ruler),
 # each a process with its own config, ports and path_prefix. Through the distributors and the
 # frontend only: a steady multi-tenant push while one ingester is killed with -9 (every line
 # answered 204 is then queryable exactly once), its restart (WAL replay, back in the ring, counts
@@ -62,6 +63,34 @@ elif cl_init repl; then
     "$(curl -s "$(cl_url ingester-2)/metrics" | grep -v '^#' | grep 'wal_records_replayed_total [1-9]')"
   cl_verify "$(cl_url frontend)" t1,t2,t3 "$acked" "cluster: after the restart, counts unchanged and no duplicates"
   cl_verify "$(cl_url querier)" t1,t2,t3 "$acked" "cluster: the querier answers the API directly too"
+
+  # The ruler in a split cluster: a backend node (compactor + ruler) evaluates t1's rule with its
+  # own querier over the ring's ingesters and the store, and finds what the frontend answers.
+  mkdir -p "$cl_dir/rules/t1"
+  cat >"$cl_dir/rules/t1/load.yaml" <<'YAML'
+groups:
+  - name: load
+    interval: 1s
+    rules:
+      - alert: LoadSeen
+        expr: sum(count_over_time({app="load"}[30m])) > 0
+YAML
+  cl_config backend backend "ruler: {evaluation_interval: 1s, poll_interval: 1s, storage: {type: local, local: {directory: $cl_dir/rules}}}"
+  cl_start backend
+  expect_eq "cluster: a backend node (compactor + ruler) starts" 0 $?
+  alert_value() {
+    curl -s -H 'X-Scope-OrgID: t1' "$(cl_url backend)/prometheus/api/v1/alerts" | python3 -c 'import json,sys
+for a in json.load(sys.stdin)["data"]["alerts"]:
+    if a["labels"].get("alertname") == "LoadSeen" and a["state"] == "firing": print(int(float(a["value"])))' 2>/dev/null
+  }
+  for _ in $(seq 1 150); do [ -n "$(alert_value)" ] && break; sleep 0.2; done
+  expected=$(curl -s -G -H 'X-Scope-OrgID: t1' --data-urlencode 'query=sum(count_over_time({app="load"}[30m]))' \
+    "$(cl_url frontend)/loki/api/v1/query" |
+    python3 -c 'import json,sys; print(int(float(json.load(sys.stdin)["data"]["result"][0]["value"][1])))' 2>/dev/null)
+  expect_eq "cluster: the frontend counts t1's lines" 1 "$([ "${expected:-0}" -gt 0 ] && echo 1)"
+  expect_eq "cluster: the backend's ruler fires on t1's lines, counted as the frontend counts them" "$expected" "$(alert_value)"
+  expect_eq "cluster: the ruler serves no query API" 404 \
+    "$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Scope-OrgID: t1' "$(cl_url backend)/loki/api/v1/labels")"
 
   # Per-role metrics.
   expect_contains "cluster: distributors count their calls to ingesters" "loki_distributor_ingester_appends_total" \

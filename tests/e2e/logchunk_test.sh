@@ -60,6 +60,8 @@ expect_contains "logchunk cat: logcli's jsonl form" '{"labels":{"app":' "$one"
 expect_contains "logchunk cat: RFC3339Nano timestamps" '"timestamp":"20' "$one"
 
 expect_status "logchunk verify: sound chunks exit 0" 0 logchunk verify $chunks
+out=$(logchunk verify "$d")
+expect_eq "logchunk verify DIR: every chunk below the data dir" "$(echo $chunks | wc -w)" "$(echo "$out" | grep -c ': ok$')"
 
 lc_start "$d" "$port"
 before_all=$(lc_query "$url" '{env="e2e"}')
@@ -68,6 +70,7 @@ expect_eq "logchunk: logd serves all 30 entries before maintenance" 30 "$(echo "
 
 out=$(logchunk compact --path "$d" --dry-run)
 expect_contains "logchunk compact --dry-run: plans both streams" "6 chunks" "$out"
+expect_eq "logchunk compact DIR --dry-run: the data dir as an operand" "$out" "$(logchunk compact "$d" --dry-run)"
 expect_eq "logchunk compact --dry-run: changes nothing" 6 "$(find "$d/store/fake/chunks" -name '*.chunk' | wc -l)"
 out=$(logchunk compact --path "$d")
 expect_contains "logchunk compact: merged" "into 2 chunks" "$out"

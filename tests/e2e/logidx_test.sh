@@ -46,6 +46,13 @@ expect_eq "logidx stats -o json" "2 20 app 2" \
 out=$(logidx verify --path "$d")
 expect_eq "logidx verify: a store written by logd is sound" 0 $?
 expect_contains "logidx verify: summary" "0 problems, 0 unindexed" "$out"
+# The data dir as an operand, as Unix tools take it; giving it twice is an error.
+out=$(logidx verify "$d")
+expect_eq "logidx verify DIR: the data dir as an operand" 0 $?
+expect_contains "logidx verify DIR: same summary" "0 problems, 0 unindexed" "$out"
+expect_contains "logidx stats DIR" "entries:      20" "$(logidx stats "$d")"
+logidx verify --path "$d" "$d" >/dev/null 2>&1
+expect_eq "logidx verify: DIR and --path together are refused" 1 $(($? != 0))
 
 # Rebuild: the index goes, queries see nothing; rebuild brings everything back.
 rm -rf "$d/store/fake/index"

@@ -24,5 +24,12 @@ TEST_CASE("Go's strconv.FormatFloat 'g' with the shortest precision (Prometheus 
 TEST_CASE("Go's 'f' and 'e' formats") {
   CHECK(golang::format_float(3.14159, 'f', 2) == "3.14");
   CHECK(golang::format_float(0.5, 'f', -1) == "0.5");
+  // Shortest digits padded with zeros, not the double's exact digits (Go's fmtF).
+  CHECK(golang::format_float(12345678901234567890.0, 'f', -1) == "12345678901234567000");
+  CHECK(golang::format_float(1e21, 'f', -1) == "1000000000000000000000");
+  CHECK(golang::format_float(0.000125, 'f', -1) == "0.000125");
+  CHECK(golang::format_float(-120, 'f', -1) == "-120");
+  CHECK(golang::format_float(0, 'f', -1) == "0");
+  CHECK(golang::format_float(1385053862.3072, 'f', -1) == "1385053862.3072");
   CHECK(golang::format_float(1500, 'e', -1) == "1.5e+03");
 }

@@ -34,6 +34,7 @@ TEST_CASE("targets: Loki's names, groups and lists") {
   CHECK(all->ingester);
   CHECK(all->querier);
   CHECK(all->compactor);
+  CHECK(all->ruler);
   CHECK_FALSE(all->query_frontend);
   CHECK_FALSE(all->clustered());
   auto write = logd::parse_target("write");
@@ -44,7 +45,12 @@ TEST_CASE("targets: Loki's names, groups and lists") {
   CHECK((read->querier && read->query_frontend && !read->ingester));
   auto backend = logd::parse_target("backend");
   REQUIRE(backend.ok());
-  CHECK((backend->compactor && !backend->querier));
+  CHECK((backend->compactor && backend->ruler && !backend->querier));
+  CHECK(backend->names() == "compactor,ruler");
+  auto ruler = logd::parse_target("ruler");
+  REQUIRE(ruler.ok());
+  CHECK((ruler->ruler && !ruler->compactor && ruler->clustered()));
+  CHECK_FALSE(read->ruler);
   auto list = logd::parse_target("distributor,querier");
   REQUIRE(list.ok());
   CHECK(list->names() == "distributor,querier");
@@ -169,9 +175,10 @@ TEST_CASE("cluster config: errors name the key") {
             .find("query_scheduler.max_outstanding_requests_per_tenant: differs") == 0);
   CHECK(error_of(with_ring("target: ingester\nserver:\n  http_tls_config:\n    cert_file: a\n    key_file: b\n"))
             .find("server.grpc_listen_port: with server.http_tls_config") == 0);
-  // The ruler runs in the single process only: with a cluster role its section is refused.
-  CHECK(error_of(with_ring("target: read\nruler:\n  enable_api: true\n")).find("ruler: not supported with target read") ==
-        0);
+  // One config file serves every role: the ruler section is read by the processes that run a ruler.
+  CHECK(parse_config(std::string(kRing) + "target: read\nruler:\n  enable_api: true\n").ok());
+  // A ruler queries the ingesters: it needs the ring.
+  CHECK(error_of("target: ruler\n").find("target ruler needs the ingester ring") == 0);
   CHECK(parse_config("ruler:\n  enable_api: true\n").ok());
   auto c = parse_config(std::string(kRing) + "  instance_addr: 0.0.0.0\ntarget: querier\n");
   REQUIRE(c.ok());

@@ -133,6 +133,8 @@ TEST_CASE("bad values name the key") {
   CHECK(error_of("server: {http_listen_port: 70000}") ==
         "server.http_listen_port: 70000 is out of range [0, 65535]");
   CHECK(error_of("positions: {sync_period: 10}").starts_with("positions.sync_period: "));
+  CHECK(error_of("limits_config: {readline_rate_enabled: true, readline_burst: 0}") ==
+        "limits_config.readline_burst: must be positive when readline_rate_enabled is set");
   CHECK(error_of("positions: {ignore_invalid_yaml: maybe}") ==
         "positions.ignore_invalid_yaml: cannot parse \"maybe\" as a boolean");
   CHECK(error_of("clients: [{tenant_id: a}]") ==

@@ -94,3 +94,51 @@ TEST_CASE("pipeline runner: multiline never credits the line it may still hold; 
   CHECK(rig.cursor->acknowledged() == 27);
   CHECK(rig.sent(0) == 2);
 }
+
+namespace {
+
+double global_limit_drops(stages::MetricRegistry& registry) {
+  auto f = registry.find(std::string(stages::kDroppedLinesMetric));
+  if (!f) return 0;
+  return f->value(model::LabelSet{{"reason", "global_rate_limiter_drop"}}).value_or(0);
+}
+
+}  // namespace
+
+TEST_CASE("pipeline runner: limits_config readline limit with drop: the burst passes, the rest is dropped and settled") {
+  util::FakeClock clock;  // never moves: no token comes back during the test
+  auto registry = std::make_shared<stages::MetricRegistry>(clock);
+  Rig rig("[]", 1);
+  logtail::PipelineRunner runner(&rig.pipelines, &rig.clients, rig.acks.get(), &rig.queue, nullptr, clock);
+  runner.set_readline_limit({.rate = 1, .burst = 3, .drop = true}, registry);
+  for (int i = 1; i <= 10; ++i) rig.feed("line", i * 5);
+  runner.start();
+  CHECK(rig.acked_reaches(50));  // dropped lines do not hold positions back
+  CHECK(runner.finish(std::chrono::steady_clock::now() + std::chrono::seconds(5)));
+  runner.join();
+  for (auto& c : rig.clients) CHECK(c->stop(std::chrono::milliseconds(1000)));
+  CHECK(rig.sent(0) == 3);
+  CHECK(global_limit_drops(*registry) == 7);
+}
+
+TEST_CASE("pipeline runner: limits_config readline limit without drop waits for tokens and loses nothing") {
+  util::FakeClock clock;
+  auto registry = std::make_shared<stages::MetricRegistry>(clock);
+  Rig rig("[]", 1);
+  logtail::PipelineRunner runner(&rig.pipelines, &rig.clients, rig.acks.get(), &rig.queue, nullptr, clock);
+  runner.set_readline_limit({.rate = 10, .burst = 2, .drop = false}, registry);
+  for (int i = 1; i <= 5; ++i) rig.feed("line", i * 5);
+  runner.start();
+  CHECK(rig.acked_reaches(10));            // the burst went through
+  REQUIRE(clock.wait_for_sleepers(1));     // then the runner waits for a token
+  CHECK(rig.cursor->acknowledged() == 10);  // and the third line is held, not dropped
+  for (int step = 0; step < 50 && rig.cursor->acknowledged() < 25; ++step) {
+    if (clock.wait_for_sleepers(1, 200)) clock.advance(100 * model::kNanosPerMilli);  // a token at 10/s
+  }
+  CHECK(rig.acked_reaches(25));
+  CHECK(runner.finish(std::chrono::steady_clock::now() + std::chrono::seconds(5)));
+  runner.join();
+  for (auto& c : rig.clients) CHECK(c->stop(std::chrono::milliseconds(1000)));
+  CHECK(rig.sent(0) == 5);
+  CHECK(global_limit_drops(*registry) == 0);
+}

@@ -202,3 +202,30 @@ scrape_configs:
   CHECK(error_of(head + "listen_protocol: udp, tls_config: {cert_file: c, key_file: k}}}]") ==
         "scrape_configs[0].syslog.tls_config: TLS needs listen_protocol tcp");
 }
+
+TEST_CASE("config sources: Promtail's gelf example, defaults and unknown keys") {
+  auto c = logtail::parse_config(R"(
+scrape_configs:
+  - job_name: gelf
+    gelf:
+      use_incoming_timestamp: false
+      labels:
+        job: gelf
+    relabel_configs:
+      - action: replace
+        source_labels: [__gelf_message_host]
+        target_label: host
+)");
+  REQUIRE_MESSAGE(c.ok(), (c.ok() ? "" : c.error()));
+  REQUIRE(c->scrape_configs[0].gelf.has_value());
+  const auto& g = *c->scrape_configs[0].gelf;
+  CHECK(g.listen_address == "0.0.0.0:12201");
+  CHECK(g.labels.to_string() == "{job=\"gelf\"}");
+  CHECK_FALSE(g.use_incoming_timestamp);
+  auto p = logtail::parse_config("scrape_configs: [{job_name: g, gelf: {listen_address: '127.0.0.1:5555'}}]");
+  REQUIRE(p.ok());
+  CHECK(p->scrape_configs[0].gelf->listen_address == "127.0.0.1:5555");
+  CHECK(logtail::print_config(*p).find("listen_address: 127.0.0.1:5555") != std::string::npos);
+  CHECK(error_of("scrape_configs: [{job_name: g, gelf: {listen_adress: ':1'}}]") ==
+        "scrape_configs[0].gelf: unknown field \"listen_adress\"");
+}

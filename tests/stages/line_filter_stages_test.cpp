@@ -160,3 +160,34 @@ TEST_CASE("match stage: action drop with a reason, keep with nested stages") {
   CHECK(h.one("x", {{"app", "loki"}}).labels.to_string() == R"({app="loki", matched="yes"})");
   CHECK(h.one("x", {{"app", "other"}}).labels.to_string() == R"({app="other"})");
 }
+
+TEST_CASE("luhn stage: card numbers passing the Luhn check are redacted") {
+  Harness h("- luhn:");
+  CHECK(h.one("paid with 4111111111111111.").line == "paid with **REDACTED**.");
+  CHECK(h.one("cards 4532015112830366 and 378282246310005 ok").line == "cards **REDACTED** and **REDACTED** ok");
+  // Fails the check, or shorter than the default min_length 13 (79927398713 passes it).
+  CHECK(h.one("order 1234567812345678 ref 79927398713").line == "order 1234567812345678 ref 79927398713");
+  // Separators end a run: four short runs stay.
+  CHECK(h.one("4111 1111 1111 1111").line == "4111 1111 1111 1111");
+  // A run beyond int64 (Promtail's strconv.Atoi fails) stays even when it passes the check.
+  CHECK(h.one("id 41111111111111111115 and 9999999999999999998").line == "id 41111111111111111115 and 9999999999999999998");
+  // A number glued to letters is still a run of digits.
+  CHECK(h.one("x4111111111111111y").line == "x**REDACTED**y");
+
+  Harness opts("- luhn: {replacement: '[card]', min_length: 11}");
+  CHECK(opts.one("ref 79927398713 and 4111111111111111").line == "ref [card] and [card]");
+}
+
+TEST_CASE("luhn stage: with a source, the redacted value becomes the line") {
+  Harness h(R"y(
+- json:
+    expressions: {card: card, n: n}
+- luhn: {source: card}
+)y");
+  CHECK(h.one(R"({"card":"4111111111111111 exp 12/30","n":1})").line == "**REDACTED** exp 12/30");
+  // A missing key leaves the line as it is.
+  CHECK(h.one(R"({"n":4111111111111111})").line == R"({"n":4111111111111111})");
+  CHECK(stages_test::compile_error("- luhn: {source: ''}").find("source: must not be empty") != std::string::npos);
+  CHECK(stages_test::compile_error("- luhn: {min_length: 0}").find("min_length") != std::string::npos);
+  CHECK(stages_test::compile_error("- luhn: {delimiters: ' -'}").find("delimiters") != std::string::npos);
+}

@@ -82,3 +82,32 @@ TEST_CASE("tail glob: glob_files walks the file system, files only, sorted") {
   CHECK(files("/a.log") == std::vector<std::string>{"a.log"});  // a plain path: no walk needed
   CHECK(files("/missing/*.log").empty());
 }
+
+TEST_CASE("tail glob: the directories to watch for a pattern") {
+  tail_test::TempDir tmp;
+  const std::string& d = tmp.path;
+  std::filesystem::create_directories(d + "/logs/a/b");
+  std::filesystem::create_directories(d + "/logs/x1");
+  std::filesystem::create_directories(d + "/logs/y1");
+  tail_test::write_file(d + "/logs/f.log", "x\n");
+  auto dirs = [](const std::string& pattern) {
+    auto r = tail::glob_watch_dirs(pattern);
+    REQUIRE(r.ok());
+    return *r;
+  };
+  using V = std::vector<std::string>;
+  // A fixed directory: only it (its ancestors' other entries never matter).
+  CHECK(dirs(d + "/logs/*.log") == V{d + "/logs"});
+  // A fixed prefix that does not exist yet: its deepest existing directory, to see it created.
+  CHECK(dirs(d + "/logs/new/sub/*.log") == V{d + "/logs"});
+  CHECK(dirs(d + "/nope/*.log") == V{d});
+  // A wildcard directory component: the directories it matches, and their parent.
+  CHECK(dirs(d + "/logs/x*/*.log") == V{d + "/logs", d + "/logs/x1"});
+  // `**`: every directory below.
+  CHECK(dirs(d + "/logs/**/*.log") == V{d + "/logs", d + "/logs/a", d + "/logs/a/b", d + "/logs/x1", d + "/logs/y1"});
+  // Alternatives may name different trees.
+  CHECK(dirs(d + "/{logs/a,logs/x1}/*.log") == V{d + "/logs/a", d + "/logs/x1"});
+  // A cap on how many are returned.
+  CHECK(tail::glob_watch_dirs(d + "/logs/**/*.log", 2)->size() == 2);
+  CHECK_FALSE(tail::glob_watch_dirs(d + "/[abc/*.log").ok());
+}

@@ -16,15 +16,16 @@
 namespace logql {
 namespace {
 
-bool uses_sort(const ast::Expr& expr) {
+// Whether a vector aggregation with one of `ops` appears anywhere in `expr`.
+bool uses_vector_op(const ast::Expr& expr, std::initializer_list<ast::VectorOp> ops) {
   if (auto* v = std::get_if<ast::VectorAggregation>(&expr.node)) {
-    if (v->op == ast::VectorOp::Sort || v->op == ast::VectorOp::SortDesc) return true;
-    return v->inner && uses_sort(*v->inner);
+    if (std::find(ops.begin(), ops.end(), v->op) != ops.end()) return true;
+    return v->inner && uses_vector_op(*v->inner, ops);
   }
   if (auto* b = std::get_if<ast::BinaryExpr>(&expr.node)) {
-    return (b->lhs && uses_sort(*b->lhs)) || (b->rhs && uses_sort(*b->rhs));
+    return (b->lhs && uses_vector_op(*b->lhs, ops)) || (b->rhs && uses_vector_op(*b->rhs, ops));
   }
-  if (auto* l = std::get_if<ast::LabelReplace>(&expr.node)) return l->inner && uses_sort(*l->inner);
+  if (auto* l = std::get_if<ast::LabelReplace>(&expr.node)) return l->inner && uses_vector_op(*l->inner, ops);
   return false;
 }
 
@@ -162,6 +163,9 @@ util::Result<QueryResult> evaluate(const ast::Expr& expr, const QueryParams& par
     return util::Error{"zero or negative query resolution step widths are not accepted. Try a positive integer"};
   }
   if (!instant && params.end < params.start) return util::Error{"end timestamp must not be before start time"};
+  if (!instant && uses_vector_op(expr, {ast::VectorOp::ApproxTopk})) {
+    return util::Error{"approx_topk error: count min sketches are only supported on instant queries"};
+  }
 
   if (auto c = constant_value(expr)) return constant_result(*c, false, params, instant);
   if (auto* v = std::get_if<ast::VectorLiteral>(&expr.node)) return constant_result(v->value, true, params, instant);
@@ -190,7 +194,7 @@ util::Result<QueryResult> evaluate(const ast::Expr& expr, const QueryParams& par
     }
     if (!ev.status().ok()) return ev.status().status_error();
     if (auto st = guard.check_step(); !st.ok()) return st.status_error();
-    if (!uses_sort(expr)) {
+    if (!uses_vector_op(expr, {ast::VectorOp::Sort, ast::VectorOp::SortDesc})) {
       std::stable_sort(result.vector.begin(), result.vector.end(),
                        [](const VectorSample& a, const VectorSample& b) { return a.labels < b.labels; });
     }

@@ -28,7 +28,9 @@ class VectorAggregationEvaluator : public StepEvaluator {
     if (!inner_->next(t, in_)) return false;
     using ast::VectorOp;
     const VectorOp op = agg_.op;
-    const bool selects = op == VectorOp::Topk || op == VectorOp::Bottomk;
+    // approx_topk is topk over Loki's count-min sketch; one process needs no sketch, so its
+    // estimate here is the exact value.
+    const bool selects = op == VectorOp::Topk || op == VectorOp::Bottomk || op == VectorOp::ApproxTopk;
     const bool sorts = op == VectorOp::Sort || op == VectorOp::SortDesc;
     if (selects && agg_.param.value_or(0) < 1) return true;
     const size_t k = selects ? static_cast<size_t>(*agg_.param) : 0;
@@ -71,6 +73,7 @@ class VectorAggregationEvaluator : public StepEvaluator {
           break;
         }
         case VectorOp::Topk:
+        case VectorOp::ApproxTopk:
         case VectorOp::Bottomk:
         case VectorOp::Sort:
         case VectorOp::SortDesc: g->members.push_back(&s); break;
@@ -84,10 +87,11 @@ class VectorAggregationEvaluator : public StepEvaluator {
         case VectorOp::Stddev: g.value = std::sqrt(g.value / static_cast<double>(g.count)); break;
         case VectorOp::Stdvar: g.value = g.value / static_cast<double>(g.count); break;
         case VectorOp::Topk:
+        case VectorOp::ApproxTopk:
         case VectorOp::SortDesc:
         case VectorOp::Bottomk:
         case VectorOp::Sort: {
-          const bool desc = op == VectorOp::Topk || op == VectorOp::SortDesc;
+          const bool desc = op == VectorOp::Topk || op == VectorOp::ApproxTopk || op == VectorOp::SortDesc;
           // Ties are broken by labels so results do not depend on input order.
           std::stable_sort(g.members.begin(), g.members.end(), [desc](const Sample* a, const Sample* b) {
             if (value_less(a->v, b->v) || value_less(b->v, a->v)) return desc ? value_less(b->v, a->v) : value_less(a->v, b->v);

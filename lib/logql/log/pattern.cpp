@@ -57,7 +57,12 @@ util::Result<PatternMatcher> PatternMatcher::compile_parser(std::string_view pat
 }
 
 util::Result<PatternMatcher> PatternMatcher::compile_filter(std::string_view pattern) {
-  return compile(pattern, false);
+  auto m = compile(pattern, false);
+  if (!m.ok()) return m;
+  // A line filter extracts nothing: only `<_>` may be used (Loki's validateNoNamedCaptures).
+  for (const auto& n : m->nodes_)
+    if (n.named) return util::Error{"named captures are not allowed: found '<" + n.text + ">'"};
+  return m;
 }
 
 void PatternMatcher::matches(std::string_view in, std::vector<std::string_view>& out) const {

@@ -71,7 +71,15 @@ TEST_CASE("Go ParseFloat and ParseDuration") {
   CHECK(*golang::parse_float("-0.5") == -0.5);
   CHECK(*golang::parse_float("0x1p-2") == 0.25);
   CHECK(std::isinf(*golang::parse_float("+Inf")));
-  CHECK_FALSE(golang::parse_float("1_000").ok());
+  // Go's atof accepts '_' between digits, in decimal too (atof_test: "1_23.50_0_0e+1_2").
+  CHECK(*golang::parse_float("1_000") == 1000);
+  CHECK(*golang::parse_float("1_23.50_0_0e+1_2") == 1.235e+14);
+  CHECK(*golang::parse_float("0x_1p4") == 16);
+  CHECK_FALSE(golang::parse_float("1__0").ok());
+  CHECK_FALSE(golang::parse_float("_1").ok());
+  CHECK_FALSE(golang::parse_float("1_.5").ok());
+  CHECK_FALSE(golang::parse_float("1.5e+_2").ok());
+  CHECK_FALSE(golang::parse_float("0x1F").ok());
   CHECK_FALSE(golang::parse_float("").ok());
   CHECK_FALSE(golang::parse_float("1.2.3").ok());
   CHECK(golang::parse_float("1e400").error() == R"(strconv.ParseFloat: parsing "1e400": value out of range)");
