@@ -291,6 +291,20 @@ std::vector<std::pair<model::LabelSet, store::IndexStats>> IngesterImpl::stream_
   return out;
 }
 
+std::vector<store::StreamSpans> IngesterImpl::stream_spans(const std::string& tenant,
+                                                           const std::vector<logql::ast::Matcher>& matchers,
+                                                           int64_t start, int64_t end) {
+  std::vector<store::StreamSpans> out;
+  auto streams = select_streams(tenant, matchers, start, end);
+  if (!streams.ok()) return out;
+  for (const auto& s : *streams) {
+    store::StreamSpans one{s->labels(), {}};
+    s->add_spans(start, end, one.spans);
+    if (!one.spans.empty()) out.push_back(std::move(one));
+  }
+  return out;
+}
+
 IngesterStats IngesterImpl::stats_snapshot() const {
   IngesterStats s;
   for (const auto& [name, t] : all_tenants()) s.streams += t->size();

@@ -104,6 +104,11 @@ class Ingester : public PushTarget, public TailSource {
   // The same per stream (each with `streams` 1), for a querier that merges replicas' answers.
   virtual std::vector<std::pair<model::LabelSet, store::IndexStats>> stream_stats(
       const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers, int64_t start, int64_t end) = 0;
+  // The metadata of each selected stream's in-memory parts overlapping [start, end) (head block,
+  // sealed heads, cut chunks), for volume answers: no line is read.
+  virtual std::vector<store::StreamSpans> stream_spans(const std::string& tenant,
+                                                       const std::vector<logql::ast::Matcher>& matchers,
+                                                       int64_t start, int64_t end) = 0;
 
   // Live tail (TailSource): callbacks run on the pushing threads.
 

@@ -64,6 +64,9 @@ class IngesterImpl final : public Ingester {
   std::vector<std::pair<model::LabelSet, store::IndexStats>> stream_stats(
       const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers, int64_t start,
       int64_t end) override;
+  std::vector<store::StreamSpans> stream_spans(const std::string& tenant,
+                                               const std::vector<logql::ast::Matcher>& matchers, int64_t start,
+                                               int64_t end) override;
   uint64_t subscribe(const std::string& tenant, TailCallback on_entry) override;
   void unsubscribe(uint64_t id) override;
   util::Status flush_all() override;

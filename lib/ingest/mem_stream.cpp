@@ -155,6 +155,17 @@ std::optional<int64_t> MemStream::oldest_data() const {
   return std::nullopt;
 }
 
+void MemStream::add_spans(int64_t start, int64_t end, std::vector<store::ChunkSpan>& spans) const {
+  std::lock_guard lock(mu_);
+  auto add = [&](int64_t lo, int64_t hi, uint64_t entries, uint64_t bytes) {
+    if (lo >= end || hi < start) return;
+    spans.push_back(store::ChunkSpan{lo, hi, entries, bytes});
+  };
+  if (head_ && !head_->empty()) add(head_->min_time(), head_->max_time(), head_->size(), head_->line_bytes());
+  for (const auto& s : sealed_) add(s->min_time(), s->max_time(), s->size(), s->line_bytes());
+  for (const auto& c : chunks_) add(c->chunk.min_time, c->chunk.max_time, c->chunk.entries, c->chunk.line_bytes);
+}
+
 bool MemStream::remove_if_empty() {
   std::lock_guard lock(mu_);
   if ((head_ && !head_->empty()) || !sealed_.empty() || !chunks_.empty()) return false;

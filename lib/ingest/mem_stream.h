@@ -85,6 +85,8 @@ class MemStream : public std::enable_shared_from_this<MemStream> {
   bool overlaps(int64_t start, int64_t end) const;
   // Per-part totals overlapping [start, end): parts (head, sealed heads, chunks), entries, bytes.
   void add_stats(int64_t start, int64_t end, store::IndexStats& stats) const;
+  // The same parts' metadata, one span each.
+  void add_spans(int64_t start, int64_t end, std::vector<store::ChunkSpan>& spans) const;
 
   // Memory the stream's data holds: heads (HeadBlock::memory_bytes()) plus cut chunks' bytes.
   uint64_t memory_bytes() const;

@@ -29,6 +29,12 @@ class QueryBackend {
   virtual util::Result<std::vector<model::LabelSet>> series(const std::vector<std::string>& matchers,
                                                             int64_t start, int64_t end) = 0;
   virtual util::Result<IndexStatsResponse> index_stats(const std::string& query, int64_t start, int64_t end) = 0;
+  // Bytes per series from the index (index/volume, or volume_range when q.step != 0).
+  virtual util::Result<std::vector<query::VolumeSeries>> volume(const VolumeQuery& q) = 0;
+  // Fields found in the query's lines (detected_fields), and one field's values.
+  virtual util::Result<std::vector<query::DetectedField>> detected_fields(const DetectedFieldsQuery& q) = 0;
+  virtual util::Result<std::vector<std::string>> detected_field_values(const DetectedFieldsQuery& q,
+                                                                       const std::string& name) = 0;
 };
 
 std::unique_ptr<QueryBackend> make_http_backend(const ClientOptions& options);

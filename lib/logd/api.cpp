@@ -117,6 +117,13 @@ void Api::register_routes(http::Server& server) {
     server.route_prefix(method, "/loki/api/v1/label/", timed("loki_api_v1_label_name_values", &Api::label_values));
     server.route(method, "/loki/api/v1/series", timed("loki_api_v1_series", &Api::series));
     server.route(method, "/loki/api/v1/index/stats", timed("loki_api_v1_index_stats", &Api::index_stats));
+    server.route(method, "/loki/api/v1/index/volume", timed("loki_api_v1_index_volume", &Api::volume));
+    server.route(method, "/loki/api/v1/index/volume_range",
+                 timed("loki_api_v1_index_volume_range", &Api::volume_range));
+    server.route(method, "/loki/api/v1/detected_fields", timed("loki_api_v1_detected_fields", &Api::detected_fields));
+    server.route_prefix(method, "/loki/api/v1/detected_field/",
+                        timed("loki_api_v1_detected_field_name_values", &Api::detected_field_values));
+    server.route(method, "/loki/api/v1/detected_labels", timed("loki_api_v1_detected_labels", &Api::detected_labels));
     server.route(method, "/loki/api/v1/format_query", timed("loki_api_v1_format_query", &Api::format_query));
   }
   server.route("GET", "/ready", timed("ready", &Api::ready));
@@ -199,12 +206,9 @@ http::Response Api::label_values(const http::Request& req) {
   auto t = tenants(req, true);
   if (!t.ok()) return error_response(t.status_error());
   // /loki/api/v1/label/<name>/values
-  std::string_view rest = std::string_view(req.path).substr(std::string_view("/loki/api/v1/label/").size());
-  constexpr std::string_view kSuffix = "/values";
-  if (rest.size() <= kSuffix.size() || rest.substr(rest.size() - kSuffix.size()) != kSuffix) {
-    return error_response(util::not_found("404 page not found"));
-  }
-  std::string name(rest.substr(0, rest.size() - kSuffix.size()));
+  auto found = name_before_values(req.path, "/loki/api/v1/label/");
+  if (!found) return error_response(util::not_found("404 page not found"));
+  const std::string& name = *found;
   auto p = params(req);
   if (!p.ok()) return error_response(p.status_error());
   auto range = parse_time_range(*p, clock_.now_ns(), kLabelsLookback);

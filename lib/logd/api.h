@@ -28,7 +28,9 @@
 #include "logd/distributor.h"
 #include "logd/logger.h"
 #include "logd/metrics.h"
+#include "logd/request_params.h"
 #include "logd/tenant_limits.h"
+#include "query/detected_fields.h"
 #include "query/executor.h"
 #include "query/querier.h"
 #include "util/cancellation.h"
@@ -85,6 +87,12 @@ class Api {
   http::Response label_values(const http::Request& req);  // /loki/api/v1/label/<name>/values
   http::Response series(const http::Request& req);
   http::Response index_stats(const http::Request& req);
+  // Grafana Logs Drilldown (drilldown_api.cpp): index/volume, index/volume_range.
+  http::Response volume(const http::Request& req);
+  http::Response volume_range(const http::Request& req);
+  http::Response detected_fields(const http::Request& req);
+  http::Response detected_field_values(const http::Request& req);  // detected_field/<name>/values
+  http::Response detected_labels(const http::Request& req);
   http::Response format_query(const http::Request& req);
   http::Response ready(const http::Request& req);
   http::Response metrics(const http::Request& req);
@@ -113,6 +121,12 @@ class Api {
 
  private:
   http::Response run_query(const http::Request& req, bool instant);
+  http::Response run_volume(const http::Request& req, bool range);
+  // Runs a detected-fields request's log query (backward, line_limit lines) and feeds every
+  // line read to a detector keeping at most `field_limit` fields.
+  util::Result<std::unique_ptr<query::FieldDetector>> detect_fields(const http::Request& req,
+                                                                    const std::vector<std::string>& tenants,
+                                                                    const DetectedFieldsRequest& r, size_t field_limit);
 
   class TailSlot;
   http::Handler timed(std::string route, http::Handler handler);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 
 #include "chunk/chunk_reader.h"
 #include "chunk/crc32c.h"
@@ -355,6 +356,36 @@ util::Result<IndexStats> BucketStore::stats(const std::string& tenant, const std
     }
   }
   return st;
+}
+
+util::Result<std::vector<StreamSpans>> BucketStore::stream_spans(const std::string& tenant,
+                                                                 const std::vector<logql::ast::Matcher>& matchers,
+                                                                 int64_t start, int64_t end) {
+  // Straight from each day's index, without series_chunks()' map over every stream: only a
+  // chunk that spans midnight (listed in the index of each day it covers) needs de-duplicating.
+  if (auto s = check_tenant_dir_name(tenant); !s.ok()) return s.status_error();
+  std::vector<StreamSpans> out;
+  if (start >= end) return out;
+  auto periods = state_->catalog->periods(tenant, idx::period_of(start), idx::period_of(end - 1));
+  if (!periods.ok()) return periods.status_error();
+  const std::vector<idx::Matcher> index_matchers = to_index_matchers(matchers);
+  std::set<std::string> spanning_midnight;
+  for (int64_t p : *periods) {
+    auto set = state_->catalog->get(tenant, p);
+    if (!set.ok()) return set.status_error();
+    auto refs = (*set)->chunk_refs(index_matchers, start, end);
+    if (!refs.ok()) return refs.status_error();
+    for (auto& s : *refs) {
+      StreamSpans one{std::move(s.labels), {}};
+      one.spans.reserve(s.chunks.size());
+      for (const auto& c : s.chunks) {
+        if (idx::period_of(c.min_time) != idx::period_of(c.max_time) && !spanning_midnight.insert(c.file).second) continue;
+        one.spans.push_back(ChunkSpan{c.min_time, c.max_time, c.entries, c.bytes});
+      }
+      if (!one.spans.empty()) out.push_back(std::move(one));
+    }
+  }
+  return out;
 }
 
 StoreCounters BucketStore::counters() const {
