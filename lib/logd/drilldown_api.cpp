@@ -37,9 +37,10 @@ util::Result<std::unique_ptr<query::FieldDetector>> Api::detect_fields(const htt
   qp.limit = r.line_limit;
   qp.direction = logql::Direction::Backward;
   query::SourceFactory sources = [&]() { return querier_->source(tenants); };
-  util::Cancellation cancel = query_cancellation();
+  const query::Limits limits = query_limits(tenants);
+  util::Cancellation cancel = query_cancellation(limits);
   if (req.client_gone) cancel.set_probe(req.client_gone);
-  query::Outcome out = query::execute(r.query, qp, sources, options_.query_limits, &cancel);
+  query::Outcome out = query::execute(r.query, qp, sources, limits, &cancel);
   if (!out.status.ok()) return out.status.status_error();
   auto detector = std::make_unique<query::FieldDetector>(field_limit);
   for (const auto& stream : out.result.streams)
