@@ -15,6 +15,7 @@ PKGS += libsystemd  # lib/sources (logtail's journal reader, sd-journal)
 PKGS += openssl  # lib/sources (logtail's syslog listener over TLS)
 PKGS += simdjson  # lib/push (JSON push bodies)
 PKGS += pugixml  # lib/objstore (S3's XML answers)
+PKGS += libxcrypt libargon2  # lib/auth (bcrypt via crypt_r, Argon2 password hashes)
 PKGS += libmaxminddb  # lib/stages (the geoip stage reads MaxMind DB files)
 OPT ?= -O2
 SAN ?=
@@ -134,10 +135,12 @@ bench: setup
 	@$(MAKE) --no-print-directory $(JOBS) tools bench-tools
 	@BIN=$(abspath $(BUILD)/bin) bash bench/run.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/logd.sh
+	@BIN=$(abspath $(BUILD)/bin) bash bench/store.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/logd_s3.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/logtail.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/ruler.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/cluster.sh
+	@BIN=$(abspath $(BUILD)/bin) bash bench/volume.sh
 
 # bench/loadgen: the push load generator (and null receiver) that bench/logd.sh drives.
 .PHONY: bench-tools

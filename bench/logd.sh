@@ -3,12 +3,19 @@
 #  1. push throughput, protobuf+snappy and JSON, from bench/loadgen (bodies encoded before the
 #     clock starts, several keep-alive connections): lines/s and MB/s of raw line bytes, and MB/s
 #     per CPU-second logd used (/proc/<pid>/stat utime+stime around the push; robust to a busy
-#     machine). Reference: the same generator against a null receiver (the generator's ceiling).
+#     machine), as a ratio to `zstd -1 -T1` compressing the same corpus, measured in the same
+#     run by its own CPU time (user+sys): the unavoidable work of storing the bytes compressed.
+#     Reference for wall rates: the same generator against a null receiver (its ceiling).
 #  2. bytes on disk (chunks + index after the SIGTERM flush) per raw byte, beside `zstd -3`.
 #  3. `|= "needle"` over the stored data, via logcli --store and via the HTTP API, in GB/s of raw
 #     bytes, beside `zstd -dc corpus.zst | grep -F needle` (both must find the same lines).
 #  4. label-selective query latency ({app="appN"} matches 1 in 1000 streams) with 10k and 100k
-#     streams: from logd's memory, then from the store after a restart, and via logcli --store.
+#     streams: from logd's memory, then from the store after a restart, and via logcli --store;
+#     the SIGTERM flush of those streams (wall and logd CPU seconds, objects written, and
+#     objects per GiB of raw lines).
+#  5. logd's RSS with 100k and 1M active streams of 2 short lines each (BENCH_RSS_STREAMS): VmRSS
+#     before and after the push, the log data the ingester holds (logd_ingester_memory_bytes),
+#     and what each idle stream costs beyond its data.
 # Every figure is the median of BENCH_RUNS runs (queries: BENCH_QUERIES). Prints Markdown tables.
 #
 #   BIN=build/bin bash bench/logd.sh                       # 100 MB corpus, 5 runs
@@ -23,6 +30,7 @@ RUNS=${BENCH_RUNS:-5}
 QUERIES=${BENCH_QUERIES:-9}
 CONNS=${BENCH_CONNS:-4}
 STREAM_COUNTS=${BENCH_STREAMS:-10000 100000}
+RSS_STREAM_COUNTS=${BENCH_RSS_STREAMS:-100000 1000000}
 # The store-side latency is measured only up to this many streams (it needs a SIGTERM flush of
 # every stream, one chunk file each: for 100k streams about 13 s here, 10 to 30 s with other I/O,
 # about 9 s of it CPU). Lower it for a quicker run.
@@ -120,10 +128,20 @@ push() {
 }
 
 lines=$(wc -l < "$corpus")
+cpu_model=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
+[ -n "$cpu_model" ] || cpu_model=$(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -1)
 echo "## logd"
 echo
-echo "corpus: $corpus ($((bytes / 1048576)) MiB, $lines lines); $CONNS connections; median of $RUNS runs; $(nproc) cores shared by logd and the generator"
+echo "CPU: ${cpu_model:-unknown} ($(nproc) cores); corpus: $corpus ($((bytes / 1048576)) MiB, $lines lines); $CONNS connections; median of $RUNS runs; $(nproc) cores shared by logd and the generator"
 echo
+
+# --- 0. The reference: zstd -1 on one core, CPU time ----------------------------------------
+z=()
+for _ in $(seq "$RUNS"); do
+  /usr/bin/time -f '%U %S' -o "$work/zstd.rusage" zstd -1 -T1 -q -c "$corpus" > /dev/null
+  z+=("$(calc "$bytes / 1048576 / max($(awk '{print $1 + $2}' "$work/zstd.rusage"), 0.01)")")
+done
+zstd1_mbps=$(printf '%s\n' "${z[@]}" | median)
 
 # --- 1. Push throughput ---------------------------------------------------------------------
 "$LOADGEN" null --port-file "$work/null.port" >/dev/null &
@@ -159,16 +177,17 @@ for format in proto json; do
   logd_all_mbps[$format]=$(printf '%s\n' "${a[@]}" | median)
 done
 
-echo '| push body | logd lines/s | logd MB/s (wall) | logd MB/s per CPU-second: push | push + SIGTERM flush | generator alone (null receiver) MB/s |'
-echo '|---|---|---|---|---|---|'
+echo '| push body | logd lines/s | logd MB/s (wall) | logd MB/s per CPU-second: push | push + SIGTERM flush | vs `zstd -1` on one core | generator alone (null receiver) MB/s |'
+echo '|---|---|---|---|---|---|---|'
 for format in proto json; do
   name='protobuf + snappy'
   [ "$format" = json ] && name=JSON
-  printf '| %s | %.0f | %.1f | %.1f | %.1f | %.1f |\n' "$name" "${logd_lps[$format]}" "${logd_mbps[$format]}" \
-    "${logd_cpu_mbps[$format]}" "${logd_all_mbps[$format]}" "${gen_mbps[$format]}"
+  printf '| %s | %.0f | %.1f | %.1f | %.1f | **%.2fx** | %.1f |\n' "$name" "${logd_lps[$format]}" "${logd_mbps[$format]}" \
+    "${logd_cpu_mbps[$format]}" "${logd_all_mbps[$format]}" "$(calc "${logd_all_mbps[$format]} / $zstd1_mbps")" "${gen_mbps[$format]}"
 done
+printf '| `zstd -1 -T1` of the same corpus (reference) | | | %.1f | | 1.00x | |\n' "$zstd1_mbps"
 echo
-echo "MB = 2^20 bytes of raw line text. Per CPU-second: logd's utime+stime during the push (/proc/<pid>/stat), and from just before the push to its exit after the SIGTERM flush (GNU time), which includes compressing the chunks still open at the end; WAL on (the default). These are the figures to compare with the aim of 200 MB/s per core: wall rates share $(nproc) cores with the generator and other users of the machine."
+echo "MB = 2^20 bytes of raw line text. Per CPU-second: logd's utime+stime during the push (/proc/<pid>/stat), and from just before the push to its exit after the SIGTERM flush (GNU time), which includes compressing the chunks still open at the end; WAL on (the default). The ratio is push + flush against \`zstd -1 -T1 -c corpus\` (user+sys CPU, median of $RUNS) in this run: aims 0.6x (protobuf) and 0.4x (JSON). Wall rates share $(nproc) cores with the generator and other users of the machine."
 echo
 
 # --- 2. Bytes on disk -----------------------------------------------------------------------
@@ -234,8 +253,8 @@ median_ms() {
   printf '%s\n' "${times[@]}" | median
 }
 per_stream=4
-echo '| streams (`{app="app7"}` matches) | push (lines/s) | query from memory | SIGTERM flush | query from store (HTTP, after restart) | logcli --store |'
-echo '|---|---|---|---|---|---|'
+echo '| streams (`{app="app7"}` matches) | push (lines/s) | query from memory | SIGTERM flush: wall, logd CPU | objects written (per GiB of raw lines) | query from store (HTTP, after restart) | logcli --store |'
+echo '|---|---|---|---|---|---|---|'
 for streams in $STREAM_COUNTS; do
   dir=$work/streams-$streams
   per_stream=$(( lines / streams < 4 ? lines / streams : 4 ))
@@ -251,21 +270,54 @@ for streams in $STREAM_COUNTS; do
   mem_ms=$(median_ms "$http_cmd")
   if [ "$streams" -gt "$FLUSH_MAX" ]; then
     kill_logd
-    printf '| %d (%d) | %.0f | %.1f ms | not run (> BENCH_FLUSH_MAX_STREAMS=%d) | not run | not run |\n' \
+    printf '| %d (%d) | %.0f | %.1f ms | not run (> BENCH_FLUSH_MAX_STREAMS=%d) | not run | not run | not run |\n' \
       "$streams" "$matching" "$push_lps" "$mem_ms" "$FLUSH_MAX"
     rm -rf "$dir"
     continue
   fi
+  cpu_before_flush=$(cpu_of "$LOGD_PID")
   stop_logd
   flush=$FLUSH_S
+  flush_cpu=$(calc "$LOGD_CPU_S - $cpu_before_flush")
+  objects=$(find "$dir/store" -type f \( -path '*/chunks/*' -o -path '*/index/*' \) | wc -l)
+  raw=$(field "$r" raw_bytes)
   start_logd "$dir"
   http_cmd="$BIN/logcli --addr=http://$LOGD_ADDR query --limit=0 --since=24h -o raw -q $sel"
   disk_ms=$(median_ms "$http_cmd")
   stop_logd
   store_ms=$(median_ms "$BIN/logcli --store $dir query --limit=0 --since=24h -o raw -q $sel")
-  printf '| %d (%d) | %.0f | %.1f ms | %.1f s | %.1f ms | %.1f ms |\n' "$streams" "$matching" "$push_lps" \
-    "$mem_ms" "$flush" "$disk_ms" "$store_ms"
+  printf '| %d (%d) | %.0f | %.1f ms | %.1f s, %.1f s | %d (%.0f) | %.1f ms | %.1f ms |\n' "$streams" "$matching" \
+    "$push_lps" "$mem_ms" "$flush" "$flush_cpu" "$objects" "$(calc "$objects / max($raw, 1) * 2**30")" "$disk_ms" "$store_ms"
   rm -rf "$dir"
 done
 echo
 echo "Latency is the wall time of one \`logcli query --limit=0 --since=24h\` (process start included), median of $QUERIES; up to 4 lines per stream."
+echo "Flush: wall time from SIGTERM to exit, and logd's CPU over it; objects are the chunk and index files in the store afterwards (one chunk file per stream: the aim is 2 s for 100k streams)."
+echo
+
+# --- 5. RSS with many idle streams ------------------------------------------------------------
+# Short lines (the corpus's first 60 bytes), 2 per stream, so the data is small beside the streams.
+echo '| active streams (2 lines of 60 bytes each) | logd RSS before push | after push | log data held (ingester) | per idle stream beyond its data |'
+echo '|---|---|---|---|---|'
+short=$work/short.log
+rss_of() { awk '/^VmRSS/ {print $2 * 1024}' "/proc/$1/status"; }
+for streams in $RSS_STREAM_COUNTS; do
+  need=$((streams * 2))
+  : > "$short"
+  while [ "$(wc -l < "$short")" -lt "$need" ]; do awk '{print substr($0, 1, 60)}' "$corpus" >> "$short"; done
+  dir=$work/rss-$streams
+  start_logd "$dir"
+  rss0=$(rss_of "$LOGD_PID")
+  r=$("$LOADGEN" push --url "http://$LOGD_ADDR/loki/api/v1/push" --corpus "$short" --format proto --conns "$CONNS" \
+    --streams "$streams" --lines-per-stream 2 --max-lines "$need" --batch-lines 4000) ||
+    { echo "logd.sh: push failed: $r" >&2; exit 1; }
+  rss1=$(rss_of "$LOGD_PID")
+  held=$(curl -s "http://$LOGD_ADDR/metrics" | awk '/^logd_ingester_memory_bytes / {printf "%d", $2}')
+  kill_logd
+  rm -rf "$dir"
+  printf '| %d | %.1f MiB | %.1f MiB | %.1f MiB | **%.0f bytes** |\n' "$streams" "$(calc "$rss0 / 2**20")" \
+    "$(calc "$rss1 / 2**20")" "$(calc "$held / 2**20")" "$(calc "($rss1 - $rss0 - $held) / $streams")"
+done
+rm -f "$short"
+echo
+echo "VmRSS of logd after the push (WAL on, the streams idle); the data held is what ingester.memory_ceiling counts (line bytes plus 32 bytes per entry). Aim: at most 2 KiB per idle stream beyond its data."

@@ -13,6 +13,7 @@ packages=(
   libsystemd-dev  # sd-journal: logtail's journal source (lib/sources)
   libsimdjson-dev  # JSON push bodies (lib/push)
   libpugixml-dev  # S3 answers (ListBucketResult, Error, DeleteResult) in lib/objstore
+  libcrypt-dev libargon2-dev  # lib/auth: bcrypt (crypt_r) and Argon2 password hashes of logd's built-in auth
   libmaxminddb-dev  # the geoip stage (lib/stages) reads MaxMind DB files
   # used by the benchmarks and end-to-end tests as reference tools
   jq ripgrep zstd curl python3 bc procps

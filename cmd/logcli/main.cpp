@@ -26,6 +26,8 @@ struct GlobalFlags {
   logcli::ClientOptions client;
   std::string store_dir;
   std::string cache_dir;
+  int store_read_threads = 2;
+  bool store_block_filters = true;
   std::string output = "default";
   std::string timezone = "Local";
   bool quiet = false;
@@ -60,6 +62,12 @@ void add_global_flags(CLI::App& app, GlobalFlags& g) {
   app.add_option("--cache-dir", g.cache_dir,
                  "With --store s3://...: keep downloaded chunks and index files here between runs "
                  "(default: $XDG_CACHE_HOME/logkit/<bucket>; \"none\": no cache)");
+  app.add_option("--store-read-threads", g.store_read_threads,
+                 "With --store: threads that decompress and filter chunk blocks ahead of the query (0: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 64));
+  app.add_flag("--store-block-filters,!--no-store-block-filters", g.store_block_filters,
+               "With --store: skip chunk blocks whose trigram filter rules out a |= literal (default on)");
   app.add_flag("-q,--quiet", g.quiet, "Suppress query metadata");
   app.add_flag("--stats", g.stats, "Show query statistics");
   app.add_option("-o,--output", g.output, "Output format: default, raw, jsonl")
@@ -144,6 +152,8 @@ std::unique_ptr<logcli::QueryBackend> open_backend(GlobalFlags& g) {
   so.location = g.store_dir;
   so.org_id = g.client.org_id;
   so.cache_dir = g.cache_dir == "none" ? "" : g.cache_dir.empty() ? logcli::default_store_cache_dir(g.store_dir) : g.cache_dir;
+  so.read_threads = g.store_read_threads;
+  so.use_block_filters = g.store_block_filters;
   auto b = logcli::open_store_backend(so);
   if (!b) {
     std::fprintf(stderr, "logcli: %s\n", b.error().c_str());
@@ -256,6 +266,37 @@ int main(int argc, char** argv) {
   stats->add_option("query", stats_query, "LogQL query (its stream selector)")->required();
   add_range_flags(stats, stats_opts);
 
+  // Loki's logcli flags for volume and volume_range.
+  logcli::VolumeOptions volume_opts, volume_range_opts;
+  volume_range_opts.range_query = true;
+  std::string volume_query, volume_range_query, volume_step = "1h";
+  auto add_volume_flags = [&](CLI::App* cmd, logcli::VolumeOptions& o, std::string& q) {
+    cmd->add_option("query", q, "Stream selector, e.g. '{app=~\".+\"}', or '{}' for every stream")->required();
+    add_range_flags(cmd, o.range);
+    cmd->add_option("--limit", o.limit, "Series to return, the largest first (default 100)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--targetLabels", o.target_labels, "Labels to aggregate into (repeat or comma-separate)")
+        ->delimiter(',');
+    cmd->add_flag("--aggregateByLabels", o.aggregate_by_labels, "Aggregate by label names only");
+  };
+  auto* volume = app.add_subcommand("volume", "Bytes per series over a range, from the index (index/volume)");
+  add_volume_flags(volume, volume_opts, volume_query);
+  auto* volume_range =
+      app.add_subcommand("volume_range", "Bytes per series per step, from the index (index/volume_range)");
+  add_volume_flags(volume_range, volume_range_opts, volume_range_query);
+  volume_range->add_option("--step", volume_step, "Bucket width, a duration (default 1h)");
+
+  logcli::DetectedFieldsOptions detected_opts;
+  std::string detected_query, detected_field;
+  auto* detected = app.add_subcommand("detected-fields", "Fields found in a query's lines, or the values of one");
+  detected->add_option("query", detected_query, "Log query, e.g. '{app=\"api\"} |= \"error\"'")->required();
+  detected->add_option("field", detected_field, "A field whose values to list");
+  add_range_flags(detected, detected_opts.range);
+  detected->add_option("--line-limit", detected_opts.line_limit, "Lines to read, the newest first (default 1000)")
+      ->check(CLI::PositiveNumber);
+  detected->add_option("--limit", detected_opts.limit, "Fields (or values) to print (default 1000)")
+      ->check(CLI::PositiveNumber);
+
   auto* fmt = app.add_subcommand("fmt", "Format a LogQL query (from the argument or stdin) in canonical form");
   fmt->add_option("query", fmt_query, "LogQL query; read from stdin when absent");
 
@@ -330,6 +371,22 @@ int main(int argc, char** argv) {
     return logcli::run_labels(*backend, name, labels_opts, stdout, stderr, util::system_clock());
   }
   if (*series) return logcli::run_series(*backend, series_matchers, series_opts, stdout, stderr, util::system_clock());
+  if (*detected) {
+    std::optional<std::string> field;
+    if (!detected_field.empty()) field = detected_field;
+    return logcli::run_detected_fields(*backend, detected_query, field, detected_opts, stdout, stderr,
+                                       util::system_clock());
+  }
+  if (*volume) return logcli::run_volume(*backend, volume_query, volume_opts, stdout, stderr, util::system_clock());
+  if (*volume_range) {
+    auto step = model::parse_duration(volume_step);
+    if (!step.ok()) {
+      std::fprintf(stderr, "logcli: --step: %s\n", step.error().c_str());
+      return 1;
+    }
+    volume_range_opts.step = *step;
+    return logcli::run_volume(*backend, volume_range_query, volume_range_opts, stdout, stderr, util::system_clock());
+  }
   if (*stats) {
     stats_opts.color = isatty(STDOUT_FILENO);
     return logcli::run_index_stats(*backend, stats_query, stats_opts, stdout, stderr,

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -28,6 +29,8 @@ class BlockEncoder {
   bool empty() const { return entries_ == 0; }
   int64_t min_time() const { return min_time_; }
   int64_t max_time() const { return last_ts_; }
+  // Bytes of line text so far (the payload's last section).
+  size_t line_bytes() const { return lines_.size(); }
   // The payload size if the block were cut now.
   size_t payload_size() const;
 
@@ -54,6 +57,23 @@ class BlockEncoder {
   std::unordered_map<std::string, uint32_t, NameHash, std::equal_to<>> name_ids_;
 };
 
+// Where a block is decompressed to: grown as needed, reused from block to block, and never
+// zero-filled (decompression overwrites what a block uses), which a std::string's resize would do.
+class BlockBuffer {
+ public:
+  char* reserve(size_t n) {
+    if (n > capacity_) {
+      data_.reset(new char[n]);
+      capacity_ = n;
+    }
+    return data_.get();
+  }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t capacity_ = 0;
+};
+
 // One entry of a decoded block; its strings live in the DecodedBlock.
 struct EntryView {
   int64_t timestamp;
@@ -72,6 +92,7 @@ class DecodedBlock {
   util::Status parse(std::string_view payload, uint32_t expected_entries, int64_t min_time,
                      int64_t max_time, const std::string& where);
 
+  std::string_view payload() const { return payload_; }
   const std::vector<EntryView>& entries() const { return entries_; }
   std::string_view line(const EntryView& e) const { return payload_.substr(e.line_offset, e.line_size); }
   const std::vector<std::pair<std::string_view, std::string_view>>& metadata() const { return metadata_; }

@@ -14,7 +14,10 @@ namespace chunk {
 
 inline constexpr std::string_view kChunkMagic = "LOGDCHNK";    // first 8 bytes of every chunk
 inline constexpr std::string_view kChunkEndMagic = "LOGDCEND";  // last 8 bytes
-inline constexpr uint8_t kChunkVersion = 1;
+// Version 1: blocks and block index. Version 2 adds a trigram filter to each block's index entry
+// (chunk/trigram_filter.h); readers read both, writers write 2 unless filters are turned off.
+inline constexpr uint8_t kChunkVersion1 = 1;
+inline constexpr uint8_t kChunkVersionFiltered = 2;
 inline constexpr uint8_t kCompressionZstd = 1;
 
 // Fixed part before the variable-length header: magic, version, compression, 2 reserved bytes,
@@ -34,6 +37,7 @@ inline constexpr size_t kMaxTenantBytes = 1024;
 
 // What a chunk says about itself: identity from the header, totals from the footer.
 struct ChunkHeader {
+  uint8_t version = kChunkVersionFiltered;
   std::string tenant;
   model::LabelSet labels;
   int64_t min_time = 0;  // nanoseconds, inclusive: the first entry's timestamp
@@ -51,6 +55,9 @@ struct BlockMeta {
   int64_t max_time = 0;  // inclusive, last entry
   uint32_t entries = 0;
   uint32_t crc32c = 0;  // of the compressed bytes, so verify() needs no decompression
+  // The block's trigram filter (chunk/trigram_filter.h), pointing into the chunk's bytes; empty
+  // for version 1 chunks and blocks written without one.
+  std::string_view filter;
 
   bool overlaps(int64_t start, int64_t end) const { return min_time < end && max_time >= start; }
 };

@@ -7,6 +7,7 @@
 
 #include "chunk/coding.h"
 #include "chunk/crc32c.h"
+#include "chunk/trigram_filter.h"
 #include "chunk/zstd_context_pool.h"
 #include "fsutil/mapped_file.h"
 
@@ -53,7 +54,9 @@ util::Result<ChunkReader> ChunkReader::open(std::string_view bytes) {
     return corrupt("only " + std::to_string(size) + " bytes, shorter than the smallest chunk");
   if (bytes.substr(0, kChunkMagic.size()) != kChunkMagic) return corrupt("bad magic (not a chunk file)");
   auto version = static_cast<uint8_t>(bytes[8]);
-  if (version != kChunkVersion) return util::corruption("unsupported chunk format version " + std::to_string(version));
+  if (version != kChunkVersion1 && version != kChunkVersionFiltered)
+    return util::corruption("unsupported chunk format version " + std::to_string(version));
+  c.header_.version = version;
   if (static_cast<uint8_t>(bytes[9]) != kCompressionZstd)
     return corrupt("unknown compression " + std::to_string(static_cast<uint8_t>(bytes[9])));
   if (bytes[10] != 0 || bytes[11] != 0) return corrupt("reserved preamble bytes are not zero");
@@ -101,6 +104,10 @@ util::Result<ChunkReader> ChunkReader::open(std::string_view bytes) {
     if (!r.uvarint(csize) || !r.uvarint(usize) || !r.uvarint(min_delta) || !r.uvarint(block_span) ||
         !r.uvarint(entries) || !r.fixed32(b.crc32c))
       return corrupt("truncated " + where);
+    if (version >= kChunkVersionFiltered) {
+      if (!r.string(b.filter)) return corrupt("truncated filter of " + where);
+      if (auto s = validate_trigram_filter(b.filter); !s.ok()) return corrupt(where + ": " + s.error());
+    }
     if (csize == 0 || csize > footer_offset - offset) return corrupt(where + ": compressed size out of bounds");
     if (usize == 0 || usize > kMaxBlockUncompressedBytes) return corrupt(where + ": uncompressed size out of bounds");
     if (entries == 0 || entries > kMaxEntriesPerBlock || entries > usize / 2) return corrupt(where + ": bad entry count");
@@ -142,30 +149,30 @@ util::Result<ChunkReader> ChunkReader::open_owned(std::string_view bytes, std::s
   return c;
 }
 
-util::Status ChunkReader::read_block_with(size_t i, std::string& payload, DecodedBlock& out, void* dctx) const {
+util::Status ChunkReader::read_block_with(size_t i, BlockBuffer& payload, DecodedBlock& out, void* dctx) const {
   if (i >= blocks_.size()) return util::corruption("chunk: block index " + std::to_string(i) + " out of range");
   const BlockMeta& b = blocks_[i];
   std::string_view compressed = bytes_.substr(b.offset, b.compressed_size);
   if (!checksum_matches(crc32c(compressed), b.crc32c)) return corrupt(block_name(i, b) + ": checksum mismatch");
-  payload.resize(b.uncompressed_size);
-  size_t n = ZSTD_decompressDCtx(static_cast<ZSTD_DCtx*>(dctx), payload.data(), payload.size(), compressed.data(),
+  char* dst = payload.reserve(b.uncompressed_size);
+  size_t n = ZSTD_decompressDCtx(static_cast<ZSTD_DCtx*>(dctx), dst, b.uncompressed_size, compressed.data(),
                                  compressed.size());
   if (ZSTD_isError(n)) return corrupt(block_name(i, b) + ": zstd: " + ZSTD_getErrorName(n));
   if (n != b.uncompressed_size)
     return corrupt(block_name(i, b) + ": decompressed to " + std::to_string(n) + " bytes, expected " +
                    std::to_string(b.uncompressed_size));
-  auto s = out.parse(payload, b.entries, b.min_time, b.max_time, "corrupt chunk: " + block_name(i, b));
+  auto s = out.parse(std::string_view(dst, b.uncompressed_size), b.entries, b.min_time, b.max_time, "corrupt chunk: " + block_name(i, b));
   return s;
 }
 
-util::Status ChunkReader::read_block(size_t i, std::string& payload, DecodedBlock& out) const {
+util::Status ChunkReader::read_block(size_t i, BlockBuffer& payload, DecodedBlock& out) const {
   ZstdDecompressorLease dctx;
   return read_block_with(i, payload, out, dctx.get());
 }
 
 util::Status ChunkReader::verify() const {
   ZstdDecompressorLease dctx;
-  std::string payload;
+  BlockBuffer payload;
   DecodedBlock block;
   util::Status s;
   for (size_t i = 0; i < blocks_.size() && s.ok(); ++i) s = read_block_with(i, payload, block, dctx.get());
@@ -177,7 +184,7 @@ util::Result<std::vector<model::Entry>> ChunkReader::read_all() const {
   std::vector<model::Entry> out;
   out.reserve(std::min<uint64_t>(header_.entries, 1 << 20));
   ZstdDecompressorLease dctx;
-  std::string payload;
+  BlockBuffer payload;
   DecodedBlock block;
   for (size_t i = 0; i < blocks_.size(); ++i) {
     if (auto s = read_block_with(i, payload, block, dctx.get()); !s.ok()) return s.status_error();

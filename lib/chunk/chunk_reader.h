@@ -62,7 +62,7 @@ class EntryIterator {
   int64_t start_, end_;
   Direction dir_;
   size_t next_block_ = 0;  // forward: next index to load; backward: one past it
-  std::string payload_;
+  BlockBuffer payload_;
   DecodedBlock block_;
   const EntryView* cur_ = nullptr;
   size_t pos_ = 0;  // within block_.entries(); for backward, one past the next entry
@@ -91,8 +91,8 @@ class ChunkReader {
   EntryIterator entries(int64_t start, int64_t end, Direction dir = Direction::kForward) const;
 
   // Decompresses block `i` into `payload` and parses it into `out` (which then points into
-  // `payload`). Checks CRC32C, decompressed size and contents.
-  util::Status read_block(size_t i, std::string& payload, DecodedBlock& out) const;
+  // `payload`; out.payload() is the block's payload). Checks CRC32C, decompressed size and contents.
+  util::Status read_block(size_t i, BlockBuffer& payload, DecodedBlock& out) const;
 
   // Checks every block: CRC32C, decompression and contents. The error names the first bad block.
   util::Status verify() const;
@@ -102,7 +102,7 @@ class ChunkReader {
 
  private:
   friend class EntryIterator;
-  util::Status read_block_with(size_t i, std::string& payload, DecodedBlock& out, void* dctx) const;
+  util::Status read_block_with(size_t i, BlockBuffer& payload, DecodedBlock& out, void* dctx) const;
 
   std::string_view bytes_;
   std::shared_ptr<const void> owner_;

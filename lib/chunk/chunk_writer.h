@@ -14,6 +14,7 @@
 
 #include "chunk/block_codec.h"
 #include "chunk/chunk_format.h"
+#include "chunk/trigram_filter.h"
 #include "model/entry.h"
 #include "util/result.h"
 
@@ -22,6 +23,9 @@ namespace chunk {
 struct ChunkWriterOptions {
   size_t target_block_size = 256 * 1024;  // uncompressed payload bytes per block
   int zstd_level = 3;
+  // A trigram filter per block (format version 2), so literal line filters skip blocks; false
+  // writes version 1 chunks, which every reader of this format reads.
+  bool block_filters = true;
 };
 
 class ChunkWriter {
@@ -65,6 +69,8 @@ class ChunkWriter {
   std::string payload_;  // reused across blocks
   std::string out_;      // the chunk being built: preamble, header, blocks so far
   std::vector<BlockMeta> blocks_;
+  TrigramFilterBuilder filter_builder_;
+  std::vector<std::string> filters_;  // one per block when options_.block_filters
   uint64_t entries_ = 0;
   uint64_t line_bytes_ = 0;
   uint64_t uncompressed_bytes_ = 0;

@@ -215,9 +215,17 @@ http::Response IngesterService::stats(const http::Request& req) {
   if (auto st = check_readable(); !st.ok()) return error_response(st.status_error());
   auto r = decode_metadata_request(req.body);
   if (!r.ok()) return error_response(r.status_error());
+  // The parts' metadata, and their sums (what a querier's index/stats reads).
   std::vector<StreamStats> out;
-  for (auto& [labels, s] : ingester_.stream_stats(r->tenant, r->matchers, r->start, r->end)) {
-    out.push_back({std::move(labels), s});
+  for (auto& one : ingester_.stream_spans(r->tenant, r->matchers, r->start, r->end)) {
+    StreamStats s{std::move(one.labels), {}, std::move(one.spans)};
+    s.stats.streams = 1;
+    for (const auto& sp : s.spans) {
+      ++s.stats.chunks;
+      s.stats.entries += sp.entries;
+      s.stats.bytes += sp.bytes;
+    }
+    out.push_back(std::move(s));
   }
   return protobuf_response(encode_stream_stats(out));
 }

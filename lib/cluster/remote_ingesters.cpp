@@ -201,6 +201,30 @@ util::Result<store::IndexStats> RemoteIngesters::stats(const std::string& tenant
   return total;
 }
 
+util::Result<std::vector<store::StreamSpans>> RemoteIngesters::stream_spans(
+    const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers, int64_t start, int64_t end) {
+  auto [s, e] = ingester_window(start, end);
+  if (s >= e) return std::vector<store::StreamSpans>{};
+  std::mutex mu;
+  std::map<model::LabelSet, StreamStats> per_stream;
+  MetadataRequest req{tenant, "", matchers, s, e};
+  auto st = for_all([&](const std::shared_ptr<IngesterClient>& c) -> util::Status {
+    auto stats = c->stream_stats(req);
+    if (!stats.ok()) return stats.status_error();
+    std::lock_guard lock(mu);
+    for (auto& one : *stats) {
+      StreamStats& best = per_stream[one.labels];
+      if (one.stats.entries > best.stats.entries) best = std::move(one);
+    }
+    return {};
+  });
+  if (!st.ok()) return st.status_error();
+  std::vector<store::StreamSpans> out;
+  out.reserve(per_stream.size());
+  for (auto& [labels, one] : per_stream) out.push_back(store::StreamSpans{labels, std::move(one.spans)});
+  return out;
+}
+
 RemoteIngestersStats RemoteIngesters::remote_stats() const {
   return {selects_.load(), failures_.load(), read_failures_.load()};
 }

@@ -56,6 +56,10 @@ class RemoteIngesters final : public query::IngesterReader {
                                                     int64_t end) override;
   util::Result<store::IndexStats> stats(const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers,
                                         int64_t start, int64_t end) override;
+  // Replicas' answers per stream: the one with the most entries (as stats).
+  util::Result<std::vector<store::StreamSpans>> stream_spans(const std::string& tenant,
+                                                             const std::vector<logql::ast::Matcher>& matchers,
+                                                             int64_t start, int64_t end) override;
 
   RemoteIngestersStats remote_stats() const;
 

@@ -328,6 +328,13 @@ std::string encode_stream_stats(const std::vector<StreamStats>& stats) {
     p->set_chunks(s.stats.chunks);
     p->set_entries(s.stats.entries);
     p->set_bytes(s.stats.bytes);
+    for (const auto& sp : s.spans) {
+      auto* q = p->add_spans();
+      q->set_min_time(sp.min_time);
+      q->set_max_time(sp.max_time);
+      q->set_entries(sp.entries);
+      q->set_bytes(sp.bytes);
+    }
   }
   return serialize(m);
 }
@@ -344,6 +351,8 @@ util::Result<std::vector<StreamStats>> decode_stream_stats(std::string_view byte
     s.stats.chunks = p.chunks();
     s.stats.entries = p.entries();
     s.stats.bytes = p.bytes();
+    s.spans.reserve(static_cast<size_t>(p.spans_size()));
+    for (const auto& q : p.spans()) s.spans.push_back(store::ChunkSpan{q.min_time(), q.max_time(), q.entries(), q.bytes()});
     out.push_back(std::move(s));
   }
   return out;

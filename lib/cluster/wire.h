@@ -55,6 +55,7 @@ struct MetadataRequest {
 struct StreamStats {
   model::LabelSet labels;
   store::IndexStats stats;  // `streams` unused
+  std::vector<store::ChunkSpan> spans;  // the parts `stats` sums
 };
 
 std::string encode_select_request(const SelectRequest& r);

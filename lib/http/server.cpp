@@ -168,6 +168,15 @@ class Server::Impl {
     }
   }
   Response dispatch(const Request& req) const;
+  Gate gate;
+  std::optional<Response> run_gate(const Request& req) const {
+    if (!gate) return std::nullopt;
+    try {
+      return gate(req);
+    } catch (const std::exception& e) {
+      return Response::text(500, std::string("internal error: ") + e.what() + "\n");
+    }
+  }
 };
 
 namespace {
@@ -583,6 +592,7 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
         if (!query) return send_error(400, query.error());
         req.query = std::move(*query);
       }
+      if (auto refusal = server_.run_gate(req)) return write(std::move(*refusal), false);
       if (it->second.accept) {
         // Refused before the upgrade: a plain HTTP answer (401 without an org ID, 400 for a bad
         // query), as Loki's middleware and tail handler answer before upgrading.
@@ -607,12 +617,6 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
       pollfd p{fd, POLLRDHUP, 0};
       return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
     };
-    if (std::string_view enc = req.headers.get_or("Content-Encoding", ""); !enc.empty() && is_decodable_encoding(enc)) {
-      auto decoded = decode_content(enc, req.body, server_.options.max_decoded_body_bytes);
-      if (!decoded.ok()) return send_error(util::http_status_of(decoded.code()), decoded.error());
-      req.body = std::move(*decoded);
-      req.headers.erase("Content-Encoding");  // the handler sees the identity body
-    }
     Response res;
     size_t q = req.target.find('?');
     auto query = parse_query(q == std::string::npos ? std::string_view{} : std::string_view(req.target).substr(q + 1));
@@ -622,6 +626,14 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
     } else {
       req.query = std::move(*query);
       req.path = std::move(*path);
+      // The gate (authentication) answers before a compressed body costs any decoding.
+      if (auto refusal = server_.run_gate(req)) return write(std::move(*refusal), keep_alive_ && !server_.stopping);
+      if (std::string_view enc = req.headers.get_or("Content-Encoding", ""); !enc.empty() && is_decodable_encoding(enc)) {
+        auto decoded = decode_content(enc, req.body, server_.options.max_decoded_body_bytes);
+        if (!decoded.ok()) return send_error(util::http_status_of(decoded.code()), decoded.error());
+        req.body = std::move(*decoded);
+        req.headers.erase("Content-Encoding");  // the handler sees the identity body
+      }
       try {
         res = server_.dispatch(req);
       } catch (const std::exception& e) {
@@ -883,6 +895,8 @@ void Server::route(std::string method, std::string path, Handler handler) {
 void Server::route_prefix(std::string method, std::string prefix, Handler handler) {
   impl_->routes.push_back({std::move(method), std::move(prefix), true, std::move(handler)});
 }
+
+void Server::set_gate(Gate gate) { impl_->gate = std::move(gate); }
 
 void Server::websocket(std::string path, WebSocketHandler handler, WebSocketAccept accept) {
   impl_->ws_routes[std::move(path)] = {std::move(handler), std::move(accept)};

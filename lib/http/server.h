@@ -56,6 +56,10 @@ using WebSocketHandler = std::function<void(const Request&, WebSocket&)>;
 // Runs before a WebSocket upgrade: a response refuses it (sent as plain HTTP, e.g. 401), nullopt
 // lets the upgrade proceed.
 using WebSocketAccept = std::function<std::optional<Response>(const Request&)>;
+// Runs before every route and WebSocket upgrade, after the path and query are parsed and before
+// a compressed body is decoded: a response refuses the request (authentication), nullopt lets
+// it through. Runs on the pool threads as handlers do (checking a password hash takes CPU time).
+using Gate = std::function<std::optional<Response>(const Request&)>;
 
 class Server {
  public:
@@ -73,6 +77,9 @@ class Server {
   // when given, may refuse the upgrade first. Each handler runs on a thread of its own;
   // send_text() gives up (and drops the connection) when a write takes over write_timeout.
   void websocket(std::string path, WebSocketHandler handler, WebSocketAccept accept = {});
+
+  // Installs the gate (at most one; before start()).
+  void set_gate(Gate gate);
 
   // Loads the TLS certificate, key and client CAs (if any), binds, listens and starts the I/O
   // threads. Errors: unreadable or mismatched certificate and key, address in use, bad host, ...

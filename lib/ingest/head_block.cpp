@@ -1,28 +1,45 @@
 #include "ingest/head_block.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <new>
+
+#include "ingest/line_page_pool.h"
 
 namespace ingest {
 
 namespace {
 
-constexpr size_t kFirstPage = 4096;
-constexpr size_t kMaxPage = 1 << 20;
+// Small first pages: a stream with a few short lines (100k idle streams) should not hold 4 KiB.
+constexpr size_t kFirstPage = 256;
+constexpr size_t kMaxPage = LinePagePool::kPageSize;
 
 bool by_time(const HeadEntry& a, const HeadEntry& b) { return a.timestamp < b.timestamp; }
 
 }  // namespace
+
+HeadBlock::~HeadBlock() {
+  for (const Page& page : pages_) {
+    if (page.size == kMaxPage)
+      LinePagePool::shared().give_back(page.data);
+    else
+      std::free(page.data);
+  }
+}
 
 const char* HeadBlock::store_line(std::string_view line) {
   if (line.empty()) return "";
   if (page_capacity_ - page_used_ < line.size()) {
     size_t next = page_capacity_ == 0 ? kFirstPage : std::min(page_capacity_ * 2, kMaxPage);
     page_capacity_ = std::max(next, line.size());
-    pages_.push_back(std::make_unique_for_overwrite<char[]>(page_capacity_));  // no zero-fill
+    char* page = page_capacity_ == kMaxPage ? LinePagePool::shared().take()
+                                            : static_cast<char*>(std::malloc(page_capacity_));  // no zero-fill
+    if (!page) throw std::bad_alloc();
+    pages_.push_back({page, page_capacity_});
     page_used_ = 0;
   }
-  char* dst = pages_.back().get() + page_used_;
+  char* dst = pages_.back().data + page_used_;
   std::memcpy(dst, line.data(), line.size());
   page_used_ += line.size();
   return dst;
@@ -42,7 +59,11 @@ bool HeadBlock::append(int64_t ts, std::string_view line, const model::LabelSet&
   bool in_order = sorted_.empty() || ts > sorted_.back().timestamp;
   if (!in_order && contains(ts, line)) return false;
   HeadEntry e{ts, store_line(line), static_cast<uint32_t>(line.size()), nullptr};
-  if (!metadata.empty()) e.metadata = &metadata_.emplace_back(metadata);
+  memory_bytes_ += line.size() + sizeof(HeadEntry);
+  if (!metadata.empty()) {
+    e.metadata = metadata_.emplace_back(std::make_unique<model::LabelSet>(metadata)).get();
+    for (const auto& l : metadata) memory_bytes_ += l.name.size() + l.value.size() + sizeof(model::Label);
+  }
   if (empty() || ts < min_time_) min_time_ = ts;
   line_bytes_ += line.size();
   if (in_order || ts == sorted_.back().timestamp) {

@@ -1,7 +1,7 @@
 // HeadBlock: the entries of one stream that are not yet cut into a chunk, in memory.
 //
-// Lines are copied into an arena of pages that never move (pages grow from 4 KiB to 1 MiB, so
-// 100k small streams stay small), and each entry is a fixed 32-byte record pointing into it:
+// Lines are copied into an arena of pages that never move (pages grow from 256 bytes to 2 MiB, so
+// 100k small streams stay small; full-size pages come from LinePagePool), and each entry is a fixed 32-byte record pointing into it:
 // appends do no per-entry heap allocation unless the entry carries structured metadata.
 // In-order entries (the common case) go to the sorted run; older ones go to an out-of-order map
 // that is merged into the run when it grows, so the dedup check and range copies stay
@@ -14,7 +14,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <string_view>
@@ -35,6 +34,7 @@ struct HeadEntry {
 class HeadBlock {
  public:
   HeadBlock() = default;
+  ~HeadBlock();
   HeadBlock(const HeadBlock&) = delete;
   HeadBlock& operator=(const HeadBlock&) = delete;
 
@@ -45,6 +45,9 @@ class HeadBlock {
   size_t size() const { return sorted_.size() + out_of_order_.size(); }
   bool empty() const { return size() == 0; }
   uint64_t line_bytes() const { return line_bytes_; }
+  // What the ingester's memory ceiling counts for this block: line and metadata bytes plus the
+  // per-entry record (an estimate of the heap it holds, not an exact figure).
+  uint64_t memory_bytes() const { return memory_bytes_; }
   int64_t min_time() const { return min_time_; }  // REQUIRES: !empty()
   int64_t max_time() const { return sorted_.back().timestamp; }  // REQUIRES: !empty()
 
@@ -62,13 +65,20 @@ class HeadBlock {
   bool contains(int64_t ts, std::string_view line) const;
   void merge_out_of_order();
 
-  std::vector<std::unique_ptr<char[]>> pages_;
+  struct Page {
+    char* data;  // malloc'd, or from LinePagePool when size is its page size
+    size_t size;
+  };
+  std::vector<Page> pages_;
   size_t page_used_ = 0;
   size_t page_capacity_ = 0;
-  std::deque<model::LabelSet> metadata_;  // deque: elements never move
+  // Boxed so entries' pointers stay valid; a vector, not a deque, because an empty deque
+  // allocates about 600 bytes, which 100k idle streams pay in full.
+  std::vector<std::unique_ptr<model::LabelSet>> metadata_;
   std::vector<HeadEntry> sorted_;         // non-decreasing timestamps; back() holds the maximum
   std::multimap<int64_t, HeadEntry> out_of_order_;  // entries older than the maximum at arrival
   uint64_t line_bytes_ = 0;
+  uint64_t memory_bytes_ = 0;
   int64_t min_time_ = 0;
   bool sealed_ = false;
 };

@@ -119,6 +119,7 @@ std::shared_ptr<MemStream> IngesterImpl::apply_stream(TenantStreams& streams, co
     auto stream = streams.get_or_create(labels, 0);
     auto r = (*stream)->append(entries, now, cut_, accepted);
     if (r.removed) continue;  // dropped by a concurrent flush pass between lookup and append
+    memory_bytes_.fetch_add(static_cast<int64_t>(r.memory_added));
     return r.wants_cut ? *stream : nullptr;
   }
 }
@@ -142,6 +143,15 @@ util::Status IngesterImpl::push(const std::string& tenant, const std::vector<pus
     if (fresh > 0 && tstreams->size() + fresh > options_.max_streams_per_tenant)
       return util::Error{"maximum active stream limit exceeded (" + std::to_string(options_.max_streams_per_tenant) +
                          ") for tenant " + tenant};
+  }
+  if (options_.memory_ceiling > 0) {
+    uint64_t incoming = 0;  // as HeadBlock::memory_bytes() will count it
+    for (const auto& s : streams)
+      for (const auto& e : s.entries) {
+        incoming += e.line.size() + sizeof(HeadEntry);
+        for (const auto& l : e.metadata) incoming += l.name.size() + l.value.size() + sizeof(model::Label);
+      }
+    if (auto st = make_room(incoming); !st.ok()) return st;
   }
   // Encoded before taking any lock; the buffer is reused by this thread's next push.
   thread_local std::string record;
@@ -281,6 +291,20 @@ std::vector<std::pair<model::LabelSet, store::IndexStats>> IngesterImpl::stream_
   return out;
 }
 
+std::vector<store::StreamSpans> IngesterImpl::stream_spans(const std::string& tenant,
+                                                           const std::vector<logql::ast::Matcher>& matchers,
+                                                           int64_t start, int64_t end) {
+  std::vector<store::StreamSpans> out;
+  auto streams = select_streams(tenant, matchers, start, end);
+  if (!streams.ok()) return out;
+  for (const auto& s : *streams) {
+    store::StreamSpans one{s->labels(), {}};
+    s->add_spans(start, end, one.spans);
+    if (!one.spans.empty()) out.push_back(std::move(one));
+  }
+  return out;
+}
+
 IngesterStats IngesterImpl::stats_snapshot() const {
   IngesterStats s;
   for (const auto& [name, t] : all_tenants()) s.streams += t->size();
@@ -289,6 +313,9 @@ IngesterStats IngesterImpl::stats_snapshot() const {
   s.wal_bytes_written = wal_ ? wal_->bytes_written() : 0;
   s.wal_records_replayed = records_replayed_.load();
   s.checkpoints = checkpoints_.load();
+  s.memory_bytes = static_cast<uint64_t>(std::max<int64_t>(memory_bytes_.load(), 0));
+  s.memory_early_flushes = memory_early_flushes_.load();
+  s.memory_refusals = memory_refusals_.load();
   return s;
 }
 

@@ -42,6 +42,12 @@ struct IngesterOptions {
   int zstd_level = 1;
   uint64_t max_streams_per_tenant = 0;             // 0: unlimited (the distributor enforces Loki's limit)
   uint64_t wal_segment_size = 64ULL << 20;         // bytes; segments rotate past this size
+  // The hard ceiling on log data held in memory (head blocks plus cut chunks awaiting flush, as
+  // HeadBlock::memory_bytes() counts them), in bytes; 0: none. A push that would pass it first
+  // flushes the oldest streams early; if that cannot make room (the store fails, or the push
+  // alone is larger than the ceiling) the push is refused with kRateLimited (HTTP 429) before
+  // its WAL write. WAL replay at start is not held to it.
+  uint64_t memory_ceiling = 0;
   // The source of time (cut ages, idleness, backoff, the background loop's period); tests
   // inject a util::FakeClock. Null: the system clock. Must outlive the ingester.
   util::Clock* clock = nullptr;
@@ -61,6 +67,9 @@ struct IngesterStats {
   uint64_t wal_bytes_written = 0;
   uint64_t wal_records_replayed = 0;
   uint64_t checkpoints = 0;
+  uint64_t memory_bytes = 0;          // log data held in memory (what memory_ceiling bounds)
+  uint64_t memory_early_flushes = 0;  // chunks flushed early to stay under memory_ceiling
+  uint64_t memory_refusals = 0;       // pushes refused at memory_ceiling
 };
 
 // The local ingester is where a single process's distributor pushes (PushTarget) and its tails
@@ -95,6 +104,11 @@ class Ingester : public PushTarget, public TailSource {
   // The same per stream (each with `streams` 1), for a querier that merges replicas' answers.
   virtual std::vector<std::pair<model::LabelSet, store::IndexStats>> stream_stats(
       const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers, int64_t start, int64_t end) = 0;
+  // The metadata of each selected stream's in-memory parts overlapping [start, end) (head block,
+  // sealed heads, cut chunks), for volume answers: no line is read.
+  virtual std::vector<store::StreamSpans> stream_spans(const std::string& tenant,
+                                                       const std::vector<logql::ast::Matcher>& matchers,
+                                                       int64_t start, int64_t end) = 0;
 
   // Live tail (TailSource): callbacks run on the pushing threads.
 

@@ -83,6 +83,8 @@ util::Status IngesterImpl::cut_stream(const std::string& tenant, MemStream& stre
   if (!sealed) return {};
   auto chunk = MemStream::encode(tenant, stream.labels(), *sealed, cut_);
   if (!chunk.ok()) return chunk.status_error();  // the sealed head stays queryable and checkpointed
+  memory_bytes_.fetch_add(static_cast<int64_t>((*chunk)->chunk.data.size()) -
+                          static_cast<int64_t>(sealed->memory_bytes()));
   stream.finish_cut(sealed, std::move(*chunk));
   return {};
 }
@@ -93,9 +95,15 @@ util::Status IngesterImpl::flush_tenant(const std::string& tenant, TenantStreams
   for (const auto& s : all)
     if (auto st = cut_stream(tenant, *s, now, force); !st.ok() && result.ok()) result = st;
 
-  Backoff& backoff = backoff_[tenant];
-  if (!force && now < backoff.next_attempt) return result;
+  if (!force && now < backoff_[tenant].next_attempt) return result;
+  if (auto st = write_cut_chunks(tenant, all, now); !st.ok()) return st;
+  for (const auto& s : all) streams.remove_if_empty(s);
+  return result;
+}
 
+util::Status IngesterImpl::write_cut_chunks(const std::string& tenant,
+                                            const std::vector<std::shared_ptr<MemStream>>& all, int64_t now) {
+  Backoff& backoff = backoff_[tenant];
   // Batches of (stream, chunk); the store receives copies, memory keeps the originals until the
   // store acknowledges them, so a failure loses nothing.
   std::vector<std::pair<MemStream*, std::shared_ptr<const CutChunk>>> pending;
@@ -119,11 +127,13 @@ util::Status IngesterImpl::flush_tenant(const std::string& tenant, TenantStreams
       return util::prefixed("flushing " + std::to_string(n) + " chunks of tenant " + tenant + ": ", st.status_error());
     }
     backoff = {};
-    for (size_t j = first; j < i; ++j) pending[j].first->chunks_flushed({pending[j].second});
+    for (size_t j = first; j < i; ++j) {
+      pending[j].first->chunks_flushed({pending[j].second});
+      memory_bytes_.fetch_sub(static_cast<int64_t>(pending[j].second->chunk.data.size()));
+    }
     chunks_flushed_.fetch_add(n);
   }
-  for (const auto& s : all) streams.remove_if_empty(s);
-  return result;
+  return {};
 }
 
 util::Status IngesterImpl::flush_pass(bool force) {

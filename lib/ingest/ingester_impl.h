@@ -64,6 +64,9 @@ class IngesterImpl final : public Ingester {
   std::vector<std::pair<model::LabelSet, store::IndexStats>> stream_stats(
       const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers, int64_t start,
       int64_t end) override;
+  std::vector<store::StreamSpans> stream_spans(const std::string& tenant,
+                                               const std::vector<logql::ast::Matcher>& matchers, int64_t start,
+                                               int64_t end) override;
   uint64_t subscribe(const std::string& tenant, TailCallback on_entry) override;
   void unsubscribe(uint64_t id) override;
   util::Status flush_all() override;
@@ -90,6 +93,16 @@ class IngesterImpl final : public Ingester {
   util::Status apply_wal_batch(std::string_view payload);
   util::Status cut_stream(const std::string& tenant, MemStream& stream, int64_t now, bool force);
   util::Status flush_tenant(const std::string& tenant, TenantStreams& streams, int64_t now, bool force);
+  // Writes the cut chunks of `streams` (all of `tenant`) to the store in batches; on failure
+  // sets the tenant's backoff. REQUIRES: flush_mu_ held.
+  util::Status write_cut_chunks(const std::string& tenant, const std::vector<std::shared_ptr<MemStream>>& streams,
+                                int64_t now);
+  // Memory ceiling (ingester_memory.cpp): OK when `incoming` more bytes fit under the ceiling,
+  // after flushing the oldest streams early if needed; else kRateLimited.
+  util::Status make_room(uint64_t incoming);
+  // Cuts and flushes streams, oldest data first, until memory_bytes_ is at most `goal` (tenants
+  // in flush backoff are skipped). REQUIRES: flush_mu_ held.
+  util::Status flush_oldest(uint64_t goal);
   util::Status flush_pass(bool force);
   void notify_tail(const std::string& tenant, const std::vector<push::Stream>& streams,
                    const std::vector<std::vector<uint32_t>>& accepted);
@@ -124,6 +137,9 @@ class IngesterImpl final : public Ingester {
   std::atomic<size_t> subscriber_count_{0};
 
   std::atomic<uint64_t> chunks_flushed_{0}, flush_failures_{0}, records_replayed_{0}, checkpoints_{0};
+  // Log data in memory (see IngesterOptions::memory_ceiling); deltas may briefly drive it below 0.
+  std::atomic<int64_t> memory_bytes_{0};
+  std::atomic<uint64_t> memory_early_flushes_{0}, memory_refusals_{0};
 
   util::Clock& clock_;
   std::jthread loop_;

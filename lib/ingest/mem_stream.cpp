@@ -26,6 +26,7 @@ MemStream::AppendResult MemStream::append(const std::vector<model::Entry>& entri
     return res;
   }
   if (!head_) head_ = std::make_shared<HeadBlock>();
+  const uint64_t memory_before = head_->memory_bytes();
   for (size_t i = 0; i < entries.size(); ++i) {
     const model::Entry& e = entries[i];
     if (head_->empty()) head_created_ = now;
@@ -37,6 +38,7 @@ MemStream::AppendResult MemStream::append(const std::vector<model::Entry>& entri
     has_data_ = true;
   }
   if (res.appended > 0) last_append_ = now;
+  res.memory_added = head_->memory_bytes() - memory_before;
   res.wants_cut = size_reached(*head_, compression_ratio_, options);
   return res;
 }
@@ -136,6 +138,32 @@ void MemStream::add_stats(int64_t start, int64_t end, store::IndexStats& stats) 
   for (const auto& s : sealed_) add(s->min_time(), s->max_time(), s->size(), s->line_bytes());
   for (const auto& c : chunks_) add(c->chunk.min_time, c->chunk.max_time, c->chunk.entries, c->chunk.line_bytes);
   if (any) ++stats.streams;
+}
+
+uint64_t MemStream::memory_bytes() const {
+  std::lock_guard lock(mu_);
+  uint64_t total = head_ ? head_->memory_bytes() : 0;
+  for (const auto& s : sealed_) total += s->memory_bytes();
+  for (const auto& c : chunks_) total += c->chunk.data.size();
+  return total;
+}
+
+std::optional<int64_t> MemStream::oldest_data() const {
+  std::lock_guard lock(mu_);
+  if (!sealed_.empty() || !chunks_.empty()) return std::numeric_limits<int64_t>::min();
+  if (head_ && !head_->empty()) return head_created_;
+  return std::nullopt;
+}
+
+void MemStream::add_spans(int64_t start, int64_t end, std::vector<store::ChunkSpan>& spans) const {
+  std::lock_guard lock(mu_);
+  auto add = [&](int64_t lo, int64_t hi, uint64_t entries, uint64_t bytes) {
+    if (lo >= end || hi < start) return;
+    spans.push_back(store::ChunkSpan{lo, hi, entries, bytes});
+  };
+  if (head_ && !head_->empty()) add(head_->min_time(), head_->max_time(), head_->size(), head_->line_bytes());
+  for (const auto& s : sealed_) add(s->min_time(), s->max_time(), s->size(), s->line_bytes());
+  for (const auto& c : chunks_) add(c->chunk.min_time, c->chunk.max_time, c->chunk.entries, c->chunk.line_bytes);
 }
 
 bool MemStream::remove_if_empty() {

@@ -57,6 +57,7 @@ class MemStream : public std::enable_shared_from_this<MemStream> {
     bool removed = false;  // the stream was dropped from its tenant: look it up again
     size_t appended = 0;   // entries kept (not duplicates)
     bool wants_cut = false;  // the head reached the target size
+    uint64_t memory_added = 0;  // growth of the head's memory_bytes()
   };
   // Appends entries, dropping exact duplicates. When `accepted` is given, the indices of the
   // kept entries are appended to it.
@@ -84,6 +85,16 @@ class MemStream : public std::enable_shared_from_this<MemStream> {
   bool overlaps(int64_t start, int64_t end) const;
   // Per-part totals overlapping [start, end): parts (head, sealed heads, chunks), entries, bytes.
   void add_stats(int64_t start, int64_t end, store::IndexStats& stats) const;
+  // The same parts' metadata, one span each.
+  void add_spans(int64_t start, int64_t end, std::vector<store::ChunkSpan>& spans) const;
+
+  // Memory the stream's data holds: heads (HeadBlock::memory_bytes()) plus cut chunks' bytes.
+  uint64_t memory_bytes() const;
+
+  // When the stream's oldest in-memory data arrived, for flushing the oldest first under memory
+  // pressure: INT64_MIN when cut chunks (or sealed heads) wait, else the head's creation time
+  // (wall clock, ns); nullopt when the stream holds nothing.
+  std::optional<int64_t> oldest_data() const;
 
   // Marks the stream removed if it holds nothing; returns whether it did.
   bool remove_if_empty();

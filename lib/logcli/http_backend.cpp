@@ -29,6 +29,17 @@ class HttpBackend : public QueryBackend {
   util::Result<IndexStatsResponse> index_stats(const std::string& query, int64_t start, int64_t end) override {
     return decode(client_.get(kIndexStatsPath, index_stats_params(query, start, end)), decode_index_stats);
   }
+  util::Result<std::vector<query::VolumeSeries>> volume(const VolumeQuery& q) override {
+    return decode(client_.get(q.step != 0 ? kVolumeRangePath : kVolumePath, volume_params(q)), decode_volume_response);
+  }
+  util::Result<std::vector<query::DetectedField>> detected_fields(const DetectedFieldsQuery& q) override {
+    return decode(client_.get(kDetectedFieldsPath, detected_fields_params(q)), decode_detected_fields);
+  }
+  util::Result<std::vector<std::string>> detected_field_values(const DetectedFieldsQuery& q,
+                                                               const std::string& name) override {
+    return decode(client_.get(detected_field_values_path(name), detected_fields_params(q)),
+                  decode_detected_field_values);
+  }
 
  private:
   template <class Decoder>

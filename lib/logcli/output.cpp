@@ -65,7 +65,7 @@ void indent(std::string& out, int level) {
   out.append(static_cast<size_t>(level) * 2, ' ');
 }
 
-void append_metric(std::string& out, const model::LabelSet& labels, int level) {
+void append_metric(std::string& out, const std::vector<model::Label>& labels, int level) {
   out += "\"metric\": ";
   if (labels.empty()) {
     out += "{}";
@@ -139,55 +139,69 @@ std::string format_jsonl_entry(const model::LabelSet& labels, const model::Entry
   return out;
 }
 
-std::string format_matrix_json(const std::vector<logql::Series>& matrix) {
-  if (matrix.empty()) return "[]";
-  std::string out = "[";
-  for (size_t i = 0; i < matrix.size(); ++i) {
-    if (i) out += ',';
-    indent(out, 1);
-    out += '{';
-    indent(out, 2);
-    append_metric(out, matrix[i].labels, 2);
-    out += ',';
-    indent(out, 2);
-    out += "\"values\": ";
-    if (matrix[i].points.empty()) {
-      out += "[]";
-    } else {
-      out += '[';
-      for (size_t k = 0; k < matrix[i].points.size(); ++k) {
-        if (k) out += ',';
-        indent(out, 3);
-        append_pair(out, matrix[i].points[k], 3);
-      }
-      indent(out, 2);
-      out += ']';
+namespace {
+
+// One element of a printed matrix (`values`, every point) or vector (`value`, the first).
+void append_series_json(std::string& out, const std::vector<model::Label>& metric,
+                        const std::vector<logql::Point>& points, bool matrix) {
+  indent(out, 1);
+  out += '{';
+  indent(out, 2);
+  append_metric(out, metric, 2);
+  out += ',';
+  indent(out, 2);
+  if (!matrix) {
+    out += "\"value\": ";
+    append_pair(out, points.front(), 2);
+  } else if (points.empty()) {
+    out += "\"values\": []";
+  } else {
+    out += "\"values\": [";
+    for (size_t k = 0; k < points.size(); ++k) {
+      if (k) out += ',';
+      indent(out, 3);
+      append_pair(out, points[k], 3);
     }
-    indent(out, 1);
-    out += '}';
+    indent(out, 2);
+    out += ']';
+  }
+  indent(out, 1);
+  out += '}';
+}
+
+template <class Items, class Each>
+std::string format_series_list(const Items& items, Each each) {
+  if (items.empty()) return "[]";
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    each(out, items[i]);
   }
   out += "\n]";
   return out;
 }
 
+}  // namespace
+
+std::string format_matrix_json(const std::vector<logql::Series>& matrix) {
+  return format_series_list(matrix, [](std::string& out, const logql::Series& s) {
+    append_series_json(out, s.labels.labels(), s.points, true);
+  });
+}
+
 std::string format_vector_json(const std::vector<logql::VectorSample>& vector) {
-  if (vector.empty()) return "[]";
-  std::string out = "[";
-  for (size_t i = 0; i < vector.size(); ++i) {
-    if (i) out += ',';
-    indent(out, 1);
-    out += '{';
-    indent(out, 2);
-    append_metric(out, vector[i].labels, 2);
-    out += ',';
-    indent(out, 2);
-    out += "\"value\": ";
-    append_pair(out, vector[i].point, 2);
-    indent(out, 1);
-    out += '}';
-  }
-  out += "\n]";
-  return out;
+  return format_series_list(vector, [](std::string& out, const logql::VectorSample& s) {
+    append_series_json(out, s.labels.labels(), {s.point}, false);
+  });
+}
+
+std::string format_volume_json(const std::vector<query::VolumeSeries>& series, bool range) {
+  return format_series_list(series, [range](std::string& out, const query::VolumeSeries& s) {
+    std::vector<logql::Point> points;
+    points.reserve(s.points.size());
+    for (const auto& p : s.points) points.push_back({p.timestamp, static_cast<double>(p.bytes)});
+    append_series_json(out, s.metric, points, range);
+  });
 }
 
 std::string format_scalar_json(const logql::Point& scalar) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "query/volume.h"
+
 #include "logql/eval/engine.h"
 
 namespace logcli {
@@ -48,6 +50,9 @@ std::string format_jsonl_entry(const model::LabelSet& labels, const model::Entry
 // Loki's JSON forms of metric results (the API's `result` value), indented with two spaces.
 std::string format_matrix_json(const std::vector<logql::Series>& matrix);
 std::string format_vector_json(const std::vector<logql::VectorSample>& vector);
+// `logcli volume` (a vector: each series' first point) and `volume_range` (a matrix), printed
+// as instant-query and query print theirs; metrics keep labels with empty values.
+std::string format_volume_json(const std::vector<query::VolumeSeries>& series, bool range);
 std::string format_scalar_json(const logql::Point& scalar);
 
 // The timestamp form used in output: RFC3339 (seconds) for `default`, RFC3339Nano for jsonl.

@@ -29,6 +29,12 @@ class QueryBackend {
   virtual util::Result<std::vector<model::LabelSet>> series(const std::vector<std::string>& matchers,
                                                             int64_t start, int64_t end) = 0;
   virtual util::Result<IndexStatsResponse> index_stats(const std::string& query, int64_t start, int64_t end) = 0;
+  // Bytes per series from the index (index/volume, or volume_range when q.step != 0).
+  virtual util::Result<std::vector<query::VolumeSeries>> volume(const VolumeQuery& q) = 0;
+  // Fields found in the query's lines (detected_fields), and one field's values.
+  virtual util::Result<std::vector<query::DetectedField>> detected_fields(const DetectedFieldsQuery& q) = 0;
+  virtual util::Result<std::vector<std::string>> detected_field_values(const DetectedFieldsQuery& q,
+                                                                       const std::string& name) = 0;
 };
 
 std::unique_ptr<QueryBackend> make_http_backend(const ClientOptions& options);
@@ -42,6 +48,8 @@ struct StoreBackendOptions {
   // many bytes at most.
   std::string cache_dir;
   uint64_t cache_max_bytes = 1ULL << 30;
+  int read_threads = 2;           // store::StoreOptions::read_threads
+  bool use_block_filters = true;  // store::StoreOptions::use_block_filters
 };
 // Opened read-only, safe beside running writers (a local logd, or any number of logd processes
 // sharing the bucket).

@@ -1,5 +1,6 @@
 #include "logcli/response_json.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -158,6 +159,96 @@ util::Result<QueryResponse> decode_query_response(std::string_view body) {
     return util::Error{"unsupported result type \"" + type + "\""};
   }
   if (d.contains("stats")) out.stats_json = d["stats"].dump();
+  return out;
+}
+
+util::Result<std::vector<query::VolumeSeries>> decode_volume_response(std::string_view body) {
+  auto j = parse_json(body);
+  if (!j) return j.status_error();
+  auto data = success_data(*j);
+  if (!data) return data.status_error();
+  const json& d = **data;
+  if (!d.is_object() || !d.contains("resultType") || !d["resultType"].is_string() || !d.contains("result") ||
+      !d["result"].is_array())
+    return util::Error{"the server's answer has no resultType and result"};
+  const std::string& type = d["resultType"].get_ref<const std::string&>();
+  if (type != "vector" && type != "matrix") return util::Error{"unexpected volume result type \"" + type + "\""};
+  std::vector<query::VolumeSeries> out;
+  for (const auto& s : d["result"]) {
+    if (!s.is_object() || !s.contains("metric") || !s["metric"].is_object()) return util::Error{"series without metric"};
+    query::VolumeSeries series;
+    for (auto it = s["metric"].begin(); it != s["metric"].end(); ++it) {
+      if (!it.value().is_string()) return util::Error{"metric: label " + it.key() + " is not a string"};
+      series.metric.push_back({it.key(), it.value().get<std::string>()});
+    }
+    std::sort(series.metric.begin(), series.metric.end());
+    std::vector<const json*> points;
+    if (type == "vector") {
+      if (!s.contains("value")) return util::Error{"sample without value"};
+      points.push_back(&s["value"]);
+    } else {
+      if (!s.contains("values") || !s["values"].is_array()) return util::Error{"series without values"};
+      for (const auto& v : s["values"]) points.push_back(&v);
+    }
+    for (const json* v : points) {
+      auto p = decode_point(*v);
+      if (!p) return p.status_error();
+      if (p->v < 0 || p->v != std::floor(p->v)) return util::Error{"volume is not a byte count"};
+      series.points.push_back({p->t, static_cast<uint64_t>(p->v)});
+    }
+    out.push_back(std::move(series));
+  }
+  return out;
+}
+
+util::Result<std::vector<query::DetectedField>> decode_detected_fields(std::string_view body) {
+  auto j = parse_json(body);
+  if (!j) return j.status_error();
+  if (!j->is_object() || !j->contains("fields")) return util::Error{"the server's answer has no fields"};
+  const json& fields = (*j)["fields"];
+  std::vector<query::DetectedField> out;
+  if (fields.is_null()) return out;
+  if (!fields.is_array()) return util::Error{"fields is not a list"};
+  static const query::FieldType kTypes[] = {query::FieldType::kString,   query::FieldType::kInt,
+                                            query::FieldType::kFloat,    query::FieldType::kBoolean,
+                                            query::FieldType::kDuration, query::FieldType::kBytes};
+  for (const auto& f : fields) {
+    if (!f.is_object() || !f.contains("label") || !f["label"].is_string()) return util::Error{"a field without label"};
+    query::DetectedField d;
+    d.label = f["label"].get<std::string>();
+    if (f.contains("type") && f["type"].is_string()) {
+      const std::string& t = f["type"].get_ref<const std::string&>();
+      bool known = false;
+      for (auto k : kTypes) {
+        if (query::field_type_name(k) == t) {
+          d.type = k;
+          known = true;
+        }
+      }
+      if (!known) return util::Error{"field " + d.label + ": unknown type \"" + t + "\""};
+    }
+    if (f.contains("cardinality") && f["cardinality"].is_number_unsigned()) d.cardinality = f["cardinality"].get<uint64_t>();
+    if (f.contains("parsers") && f["parsers"].is_array()) {
+      for (const auto& p : f["parsers"])
+        if (p.is_string()) d.parsers.push_back(p.get<std::string>());
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+util::Result<std::vector<std::string>> decode_detected_field_values(std::string_view body) {
+  auto j = parse_json(body);
+  if (!j) return j.status_error();
+  if (!j->is_object() || !j->contains("values")) return util::Error{"the server's answer has no values"};
+  std::vector<std::string> out;
+  const json& values = (*j)["values"];
+  if (values.is_null()) return out;
+  if (!values.is_array()) return util::Error{"values is not a list"};
+  for (const auto& v : values) {
+    if (!v.is_string()) return util::Error{"values holds a non-string"};
+    out.push_back(v.get<std::string>());
+  }
   return out;
 }
 

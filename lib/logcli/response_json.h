@@ -10,6 +10,8 @@
 
 #include "logql/eval/engine.h"
 #include "model/labels.h"
+#include "query/detected_fields.h"
+#include "query/volume.h"
 #include "util/result.h"
 
 namespace logcli {
@@ -31,6 +33,15 @@ struct IndexStatsResponse {
   uint64_t streams = 0, chunks = 0, entries = 0, bytes = 0;
 };
 util::Result<IndexStatsResponse> decode_index_stats(std::string_view body);
+
+// /loki/api/v1/index/volume (a vector) and volume_range (a matrix) of bytes per series. Metrics
+// keep labels with empty values (aggregateBy=labels answers {"<name>":""}).
+util::Result<std::vector<query::VolumeSeries>> decode_volume_response(std::string_view body);
+
+// /loki/api/v1/detected_fields: {"fields":[{"label":..,"type":..,"cardinality":n,"parsers":[..]|null}],"limit":n}
+util::Result<std::vector<query::DetectedField>> decode_detected_fields(std::string_view body);
+// /loki/api/v1/detected_field/<name>/values: {"values":[..],"limit":n}
+util::Result<std::vector<std::string>> decode_detected_field_values(std::string_view body);
 
 // One tail message: {"streams":[{"stream":{..},"values":[[ns,line],..]}],"dropped_entries":[{"labels":{..},"timestamp":ns}]}
 struct DroppedEntry {

@@ -1,5 +1,6 @@
 #include "logcli/server_commands.h"
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -196,6 +197,48 @@ int run_index_stats(QueryBackend& backend, const std::string& query, const ListO
   auto stats = backend.index_stats(query, range->start, range->end);
   if (!stats) return fail(err, "Error doing request: ", stats.error());
   std::fputs(format_index_stats(*stats, o.color).c_str(), out);
+  return 0;
+}
+
+int run_volume(QueryBackend& backend, const std::string& query, const VolumeOptions& o, std::FILE* out,
+               std::FILE* err, util::Clock& clock) {
+  auto range = resolve_range(o.range.since, o.range.from, o.range.to, clock.now_ns());
+  if (!range) return fail(err, "Error doing request: ", range.error());
+  if (o.range_query && o.step <= 0) return fail(err, "Error doing request: ", "--step must be positive");
+  VolumeQuery q;
+  q.query = query;
+  q.start = range->start;
+  q.end = range->end;
+  q.step = o.range_query ? o.step : 0;
+  q.limit = o.limit;
+  q.target_labels = o.target_labels;
+  q.aggregate_by_labels = o.aggregate_by_labels;
+  auto series = backend.volume(q);
+  if (!series) return fail(err, "Error doing request: ", series.error());
+  std::fprintf(out, "%s\n", format_volume_json(*series, o.range_query).c_str());
+  return 0;
+}
+
+int run_detected_fields(QueryBackend& backend, const std::string& query, const std::optional<std::string>& field,
+                        const DetectedFieldsOptions& o, std::FILE* out, std::FILE* err, util::Clock& clock) {
+  auto range = resolve_range(o.range.since, o.range.from, o.range.to, clock.now_ns());
+  if (!range) return fail(err, "Error doing request: ", range.error());
+  DetectedFieldsQuery q{query, range->start, range->end, o.line_limit, o.limit};
+  if (field) {
+    auto values = backend.detected_field_values(q, *field);
+    if (!values) return fail(err, "Error doing request: ", values.error());
+    for (const auto& v : *values) std::fprintf(out, "%s\n", v.c_str());
+    return 0;
+  }
+  auto fields = backend.detected_fields(q);
+  if (!fields) return fail(err, "Error doing request: ", fields.error());
+  std::vector<std::string> lines;
+  for (const auto& f : *fields) {
+    lines.push_back("label: " + f.label + "\t\ttype: " + std::string(query::field_type_name(f.type)) +
+                    "\t\tcardinality: " + std::to_string(f.cardinality));
+  }
+  std::sort(lines.begin(), lines.end());
+  for (const auto& l : lines) std::fprintf(out, "%s\n", l.c_str());
   return 0;
 }
 

@@ -51,6 +51,31 @@ int run_series(QueryBackend& backend, const std::vector<std::string>& matchers, 
 int run_index_stats(QueryBackend& backend, const std::string& query, const ListOptions& o, std::FILE* out,
                     std::FILE* err, util::Clock& clock = util::system_clock());
 
+struct VolumeOptions {
+  ListOptions range;
+  bool range_query = false;  // volume_range
+  int64_t step = 3600LL * 1'000'000'000;  // volume_range: --step (Loki's logcli default 1h)
+  uint32_t limit = 100;
+  std::vector<std::string> target_labels;
+  bool aggregate_by_labels = false;
+};
+// `volume <query>` and `volume_range <query>`: bytes per series, printed as JSON as Loki's
+// logcli prints metric results.
+int run_volume(QueryBackend& backend, const std::string& query, const VolumeOptions& o, std::FILE* out,
+               std::FILE* err, util::Clock& clock = util::system_clock());
+
+struct DetectedFieldsOptions {
+  ListOptions range;
+  uint32_t line_limit = 1000;  // --line-limit
+  uint32_t limit = 1000;       // --limit
+};
+// `detected-fields <query> [field]`: the fields of the query's lines, one
+// "label: X\t\ttype: T\t\tcardinality: N" line each, sorted (Loki's logcli output), or the values
+// of `field`, one per line.
+int run_detected_fields(QueryBackend& backend, const std::string& query, const std::optional<std::string>& field,
+                        const DetectedFieldsOptions& o, std::FILE* out, std::FILE* err,
+                        util::Clock& clock = util::system_clock());
+
 // The `stats` block as Loki's logcli prints it: "{\n  bytes: 1.2kB\n  chunks: 3\n ...}\n".
 std::string format_index_stats(const IndexStatsResponse& s, bool color);
 // --stats: the summary of a query answer's stats object, one "key value" line each.

@@ -1,14 +1,19 @@
 #include "logcli/stdin_source.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "logcli/jsonl_entry.h"
+#include "logcli/raw_line_reader.h"
 #include "logql/eval/matchers.h"
+#include "logql/log/regex_prefilter.h"
 #include "model/time.h"
+#include "util/substring_finder.h"
 
 namespace logcli {
 
@@ -40,34 +45,26 @@ class SliceIterator : public logql::EntryIterator {
   model::Entry entry_;
 };
 
-// The literal every selected line must contain, when the pipeline starts with `|= "literal"`;
-// empty when there is none.
-std::string_view required_literal(const std::vector<logql::ast::Stage>* stages) {
-  if (!stages || stages->empty()) return {};
-  const auto* f = std::get_if<logql::ast::LineFilter>(&stages->front());
-  if (!f || f->op != logql::ast::LineFilterOp::Contains || f->ip || f->values.size() != 1) return {};
-  return f->values[0];
+// A needle every line the pipeline keeps must contain, from its leading line filters: a
+// `|= "literal"`, or a literal RE2's prefilter finds every match of a `|~ "regex"` to hold
+// (ASCII case-insensitively). None when the pipeline has neither.
+std::optional<util::SubstringFinder> required_needle(const std::vector<logql::ast::Stage>* stages) {
+  if (!stages) return std::nullopt;
+  for (const auto& stage : *stages) {
+    const auto* f = std::get_if<logql::ast::LineFilter>(&stage);
+    if (!f) break;  // later stages may rewrite the line
+    if (f->ip || f->values.size() != 1) continue;
+    if (f->op == logql::ast::LineFilterOp::Contains && !f->values[0].empty())
+      return util::SubstringFinder(f->values[0]);
+    if (f->op == logql::ast::LineFilterOp::Regex) {
+      auto literals = logql::log::regex_prefilter_literals(f->values[0]);
+      if (literals.size() == 1) return util::SubstringFinder(literals[0], /*ascii_case_insensitive=*/true);
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
-
-util::Status StdinSource::add_raw(std::string_view lines, int64_t now, int64_t& last) {
-  // `lines` holds complete lines only; each is stamped with the read time, kept strictly
-  // increasing so that input order stays time order.
-  size_t base = static_cast<size_t>(lines.data() - data_.data());
-  size_t pos = 0;
-  while (pos < lines.size()) {
-    const char* nl = static_cast<const char*>(std::memchr(lines.data() + pos, '\n', lines.size() - pos));
-    size_t end = nl ? static_cast<size_t>(nl - lines.data()) : lines.size();
-    size_t len = end - pos;
-    if (len > 0 && lines[end - 1] == '\r') --len;
-    if (len > UINT32_MAX) return util::Error{"input line too long"};
-    last = std::max(now, last + 1);
-    entries_.push_back(EntryRef{last, 0, static_cast<uint32_t>(len), base + pos});
-    pos = end + 1;
-  }
-  return {};
-}
 
 util::Status StdinSource::add_jsonl_line(std::string_view line, size_t line_no) {
   auto parsed = parse_jsonl_entry(line);
@@ -101,26 +98,6 @@ void StdinSource::finish() {
   }
 }
 
-util::Status StdinSource::split_raw(const std::vector<std::pair<size_t, int64_t>>& arrivals) {
-  // arrivals: (bytes read so far, time) after each read; a line takes the time its newline arrived.
-  streams_.emplace_back();
-  entries_.reserve(data_.size() / 96 + 16);  // typical log lines are around 100 bytes
-  int64_t last = INT64_MIN;
-  size_t start = 0;
-  for (size_t k = 0; k < arrivals.size() && start < data_.size(); ++k) {
-    size_t stop = k + 1 == arrivals.size() ? data_.size() : data_.rfind('\n', arrivals[k].first - 1);
-    if (stop == std::string_view::npos || stop < start) continue;  // no complete line yet
-    if (k + 1 != arrivals.size()) ++stop;                           // include the newline
-    std::string_view lines = data_.substr(start, stop - start);
-    if (!lines.empty() && lines.back() == '\n') lines.remove_suffix(1);
-    if (stop > start) {
-      if (auto s = add_raw(lines, arrivals[k].second, last); !s) return s;
-    }
-    start = stop;
-  }
-  return {};
-}
-
 util::Status StdinSource::parse_jsonl() {
   std::string_view all = data_;
   size_t line_no = 0;
@@ -141,8 +118,12 @@ util::Result<std::unique_ptr<StdinSource>> StdinSource::load(InputBuffer input, 
   src->format_ = format;
   src->input_ = std::move(input);
   src->data_ = src->input_.view();
-  util::Status st = format == StdinFormat::Raw ? src->split_raw(arrivals) : src->parse_jsonl();
-  if (!st) return st.status_error();
+  if (format == StdinFormat::Raw) {
+    RawLineStamps stamps = RawLineStamps::from_arrivals(src->data_, arrivals);
+    if (auto st = src->init_raw(RawInput{src->data_}, std::move(stamps)); !st) return st.status_error();
+    return src;
+  }
+  if (auto st = src->parse_jsonl(); !st) return st.status_error();
   src->finish();
   return src;
 }
@@ -153,7 +134,40 @@ util::Result<std::unique_ptr<StdinSource>> StdinSource::from_buffer(std::string 
   return load(InputBuffer::from_string(std::move(data)), format, {{size, read_time_ns}});
 }
 
+util::Status StdinSource::init_raw(RawInput input, RawLineStamps stamps) {
+  format_ = StdinFormat::Raw;
+  raw_ = input;
+  stamps_ = std::move(stamps);
+  streams_.assign(1, model::LabelSet());
+  if (raw_.total() == 0) return {};
+  auto last = last_line_start(raw_);
+  if (!last) return last.status_error();
+  min_ts_ = stamps_.time_of(0);
+  max_ts_ = stamps_.time_of(*last);
+  return {};
+}
+
+StdinSource::~StdinSource() {
+  if (owned_fd_ >= 0) ::close(owned_fd_);
+}
+
 util::Result<std::unique_ptr<StdinSource>> StdinSource::read(int fd, StdinFormat format, util::Clock& clock) {
+  if (format == StdinFormat::Raw) {
+    // A regular file is read where it lies, buffer by buffer, by each select (raw_line_reader.h).
+    struct stat st;
+    off_t pos = ::lseek(fd, 0, SEEK_CUR);
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && pos >= 0 && pos <= st.st_size) {
+      std::unique_ptr<StdinSource> src(new StdinSource());
+      src->owned_fd_ = ::dup(fd);
+      if (src->owned_fd_ < 0) return util::Error{std::string("reading stdin: ") + std::strerror(errno)};
+      RawInput in;
+      in.fd = src->owned_fd_;
+      in.start = pos;
+      in.size = static_cast<size_t>(st.st_size - pos);
+      if (auto s = src->init_raw(in, RawLineStamps(clock.now_ns())); !s) return s.status_error();
+      return src;
+    }
+  }
   // Raw lines are stamped with the time they arrive, so `tail -f app.log | logcli ...` style
   // inputs get meaningful times; a mapped file arrives all at once.
   std::vector<std::pair<size_t, int64_t>> arrivals;
@@ -165,44 +179,27 @@ util::Result<std::unique_ptr<StdinSource>> StdinSource::read(int fd, StdinFormat
 }
 
 util::Result<std::unique_ptr<logql::EntryIterator>> StdinSource::select(const logql::SelectParams& params) {
-  std::vector<bool> stream_ok(streams_.size(), true);
-  if (format_ == StdinFormat::Jsonl) {
-    auto filter = logql::LabelMatchers::compile(params.matchers);
-    if (!filter) return filter.status_error();
-    for (size_t i = 0; i < streams_.size(); ++i) stream_ok[i] = filter->matches(streams_[i]);
+  const bool backward = params.direction == logql::Direction::Backward;
+  if (format_ == StdinFormat::Raw) {
+    // Stream selectors are not applied to raw input (one unlabelled stream), as in Loki's logcli.
+    size_t lo = stamps_.first_offset_at_or_after(params.start);
+    size_t hi = std::max(lo, stamps_.first_offset_at_or_after(params.end));
+    return std::unique_ptr<logql::EntryIterator>(
+        new RawLineIterator(raw_, stamps_, streams_[0], lo, hi, required_needle(params.stages), backward));
   }
+  auto filter = logql::LabelMatchers::compile(params.matchers);
+  if (!filter) return filter.status_error();
+  std::vector<bool> stream_ok(streams_.size());
+  for (size_t i = 0; i < streams_.size(); ++i) stream_ok[i] = filter->matches(streams_[i]);
   auto lo = std::lower_bound(entries_.begin(), entries_.end(), params.start,
                              [](const EntryRef& e, int64_t t) { return e.ts < t; });
   auto hi = std::lower_bound(lo, entries_.end(), params.end, [](const EntryRef& e, int64_t t) { return e.ts < t; });
   std::vector<const EntryRef*> refs;
-  if (std::string_view needle = required_literal(params.stages); format_ == StdinFormat::Raw && !needle.empty()) {
-    // One memmem pass over the whole input finds the candidate lines, as grep does, instead of a
-    // search per line; the engine still applies the filter itself. Raw entries lie in input
-    // order, so offsets ascend with the index.
-    uint64_t from = lo == hi ? 0 : lo->offset, to = lo == hi ? 0 : (hi - 1)->offset + (hi - 1)->len;
-    auto line = lo;
-    for (uint64_t pos = from; pos < to;) {
-      const void* hit = memmem(data_.data() + pos, to - pos, needle.data(), needle.size());
-      if (!hit) break;
-      uint64_t at = static_cast<uint64_t>(static_cast<const char*>(hit) - data_.data());
-      line = std::upper_bound(line, hi, at, [](uint64_t off, const EntryRef& e) { return off < e.offset; }) - 1;
-      if (at + needle.size() <= line->offset + line->len) {
-        refs.push_back(&*line);
-        pos = line->offset + line->len;  // one hit per line is enough
-        ++line;
-        if (line == hi) break;
-      } else {
-        pos = at + 1;  // the match spans a line break: not a match in any line
-      }
-    }
-  } else {
-    refs.reserve(static_cast<size_t>(hi - lo));
-    for (auto it = lo; it != hi; ++it)
-      if (stream_ok[it->stream]) refs.push_back(&*it);
-  }
-  if (params.direction == logql::Direction::Backward) std::reverse(refs.begin(), refs.end());
-  std::string_view text = format_ == StdinFormat::Raw ? data_ : std::string_view(decoded_);
-  return std::unique_ptr<logql::EntryIterator>(new SliceIterator(streams_, std::move(refs), text));
+  refs.reserve(static_cast<size_t>(hi - lo));
+  for (auto it = lo; it != hi; ++it)
+    if (stream_ok[it->stream]) refs.push_back(&*it);
+  if (backward) std::reverse(refs.begin(), refs.end());
+  return std::unique_ptr<logql::EntryIterator>(new SliceIterator(streams_, std::move(refs), decoded_));
 }
 
 }  // namespace logcli

@@ -1,10 +1,11 @@
-// A LogSource over logcli's standard input, read once into memory so that a query may select
-// from it several times (a binary operation reads its input twice).
+// A LogSource over logcli's standard input, which a query may select from several times (a
+// binary operation reads its input twice): a pipe is read once into memory; raw input from a
+// regular file (`logcli ... < app.log`) is read again by each select, buffer by buffer.
 //
 // Two input forms:
 //  - raw: every line is an entry of one stream with no labels, stamped with the time it was read
-//    (strictly increasing, so input order is time order). Stream selectors are not applied, as in
-//    Loki's logcli.
+//    plus its byte offset in that read (strictly increasing, so input order is time order; see
+//    raw_line_stamps.h). Stream selectors are not applied, as in Loki's logcli.
 //  - jsonl: every line is an object in logcli's jsonl output form,
 //    {"labels":{...},"line":"...","timestamp":"<RFC3339Nano>"} (or "ts": integer nanoseconds),
 //    so stream selectors apply and tools can be chained.
@@ -17,6 +18,8 @@
 #include <vector>
 
 #include "logcli/input_buffer.h"
+#include "logcli/raw_line_reader.h"
+#include "logcli/raw_line_stamps.h"
 #include "logql/eval/source.h"
 #include "model/labels.h"
 #include "util/result.h"
@@ -36,23 +39,22 @@ class StdinSource : public logql::LogSource {
                                                                 int64_t read_time_ns);
 
   util::Result<std::unique_ptr<logql::EntryIterator>> select(const logql::SelectParams& params) override;
+  ~StdinSource() override;
 
-  bool empty() const { return entries_.empty(); }
+  bool empty() const { return format_ == StdinFormat::Raw ? raw_.total() == 0 : entries_.empty(); }
   int64_t min_time() const { return min_ts_; }
   int64_t max_time() const { return max_ts_; }
-  size_t size() const { return entries_.size(); }
 
-  struct EntryRef {
+  struct EntryRef {  // jsonl entries
     int64_t ts;
     uint32_t stream;
     uint32_t len;
-    uint64_t offset;  // into data_ (raw) or decoded_ (jsonl)
+    uint64_t offset;  // into decoded_
   };
 
  private:
   StdinSource() = default;
-  util::Status add_raw(std::string_view chunk_lines, int64_t now, int64_t& last);
-  util::Status split_raw(const std::vector<std::pair<size_t, int64_t>>& arrivals);
+  util::Status init_raw(RawInput input, RawLineStamps stamps);
   util::Status add_jsonl_line(std::string_view line, size_t line_no);
   util::Status parse_jsonl();
   void finish();
@@ -62,10 +64,13 @@ class StdinSource : public logql::LogSource {
   StdinFormat format_ = StdinFormat::Raw;
   InputBuffer input_;
   std::string_view data_;  // input_'s bytes
+  RawInput raw_;           // raw: data_, or the file stdin is (read by each select)
+  RawLineStamps stamps_;   // raw: line stamps from line offsets
+  int owned_fd_ = -1;      // raw from a regular file: our duplicate of stdin
   std::string decoded_;  // jsonl: decoded lines, back to back
-  std::vector<model::LabelSet> streams_;
+  std::vector<model::LabelSet> streams_;  // raw: one, unlabelled
   std::unordered_multimap<uint64_t, uint32_t> stream_index_;  // fingerprint -> index in streams_
-  std::vector<EntryRef> entries_;  // ascending time
+  std::vector<EntryRef> entries_;  // jsonl, ascending time
   int64_t min_ts_ = 0, max_ts_ = 0;
 };
 

@@ -17,6 +17,8 @@
 #include "push/tenant.h"
 #include "query/executor.h"
 #include "query/querier.h"
+#include "query/detected_fields.h"
+#include "query/volume.h"
 #include "objstore/open_bucket.h"
 #include "store/store.h"
 
@@ -121,8 +123,54 @@ class StoreBackend : public QueryBackend {
     if (!s) return s.status_error();
     return IndexStatsResponse{s->streams, s->chunks, s->entries, s->bytes};
   }
+  util::Result<std::vector<query::VolumeSeries>> volume(const VolumeQuery& q) override {
+    // The same aggregation as logd's, over the store's index (no ingester: what is flushed).
+    query::VolumeRequest r;
+    auto m = query::parse_volume_selector(q.query);
+    if (!m) return m.status_error();
+    r.matchers = std::move(*m);
+    r.start = q.start;
+    r.end = q.end;
+    r.step = q.step;
+    r.limit = q.limit;
+    r.target_labels = q.target_labels;
+    r.aggregate_by = q.aggregate_by_labels ? query::VolumeAggregation::kLabels : query::VolumeAggregation::kSeries;
+    auto streams = querier_.stream_spans(tenants_, query::volume_selection(r), r.start, r.end);
+    if (!streams) return streams.status_error();
+    return query::aggregate_volume(*streams, r);
+  }
+  util::Result<std::vector<query::DetectedField>> detected_fields(const DetectedFieldsQuery& q) override {
+    auto d = detect(q, q.limit);
+    if (!d) return d.status_error();
+    return (*d)->fields();
+  }
+  util::Result<std::vector<std::string>> detected_field_values(const DetectedFieldsQuery& q,
+                                                               const std::string& name) override {
+    auto d = detect(q, SIZE_MAX);
+    if (!d) return d.status_error();
+    return (*d)->values(name, q.limit);
+  }
 
  private:
+  // logd's detected-fields reading: the query's newest line_limit lines, each parsed.
+  util::Result<std::unique_ptr<query::FieldDetector>> detect(const DetectedFieldsQuery& q, size_t field_limit) {
+    auto expr = logql::parse(q.query);
+    if (!expr) return expr.status_error();
+    if (!expr->is_log_query()) return util::Error{"detected fields need a log query, not a metric query"};
+    logql::QueryParams p;
+    p.start = q.start;
+    p.end = q.end;
+    p.limit = q.line_limit;
+    p.direction = logql::Direction::Backward;
+    query::SourceFactory sources = [this]() { return querier_.source(tenants_); };
+    query::Outcome out = query::execute(q.query, p, sources, limits_);
+    if (!out.status.ok()) return out.status.status_error();
+    auto d = std::make_unique<query::FieldDetector>(field_limit);
+    for (const auto& s : out.result.streams)
+      for (const auto& e : s.entries) d->add(s.labels, e);
+    return d;
+  }
+
   util::Result<QueryResponse> run(const std::string& query, const logql::QueryParams& params) {
     query::SourceFactory sources = [this]() { return querier_.source(tenants_); };
     query::Outcome out = query::execute(query, params, sources, limits_);
@@ -148,6 +196,8 @@ util::Result<std::unique_ptr<QueryBackend>> open_store_backend(const StoreBacken
   if (!location.ok()) return location.status_error();
   store::StoreOptions so;
   so.warn = [](const std::string& msg) { std::fprintf(stderr, "logcli: warning: %s\n", msg.c_str()); };
+  so.read_threads = options.read_threads;
+  so.use_block_filters = options.use_block_filters;
   if (location->kind == objstore::StoreLocation::Kind::kFilesystem) {
     std::string dir = location->directory + "/store";
     // Checked first: --store is read-only, and nothing should be created for a wrong path.

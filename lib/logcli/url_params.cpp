@@ -140,6 +140,33 @@ std::string index_stats_params(const std::string& query, int64_t start, int64_t 
   return QueryString().set("query", query).set("start", start).set("end", end).encode();
 }
 
+std::string volume_params(const VolumeQuery& v) {
+  QueryString q;
+  q.set("query", v.query).set("start", v.start).set("end", v.end).set("limit", int64_t{v.limit});
+  if (v.step != 0) q.set("step", format_seconds(v.step));
+  if (!v.target_labels.empty()) {
+    std::string joined;
+    for (const auto& t : v.target_labels) joined += (joined.empty() ? "" : ",") + t;
+    q.set("targetLabels", joined);
+  }
+  if (v.aggregate_by_labels) q.set("aggregateBy", "labels");
+  return q.encode();
+}
+
+std::string detected_fields_params(const DetectedFieldsQuery& d) {
+  return QueryString()
+      .set("query", d.query)
+      .set("start", d.start)
+      .set("end", d.end)
+      .set("line_limit", int64_t{d.line_limit})
+      .set("limit", int64_t{d.limit})
+      .encode();
+}
+
+std::string detected_field_values_path(std::string_view name) {
+  return "/loki/api/v1/detected_field/" + path_escape(name) + "/values";
+}
+
 std::string tail_params(const std::string& query, int64_t delay_for_seconds, uint32_t limit, int64_t start) {
   QueryString q;
   q.set("query", query);

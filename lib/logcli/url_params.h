@@ -47,6 +47,25 @@ std::string instant_query_params(const std::string& query, uint32_t limit, int64
 std::string time_range_params(int64_t start, int64_t end);  // labels and label values
 std::string series_params(const std::vector<std::string>& matchers, int64_t start, int64_t end);
 std::string index_stats_params(const std::string& query, int64_t start, int64_t end);
+// index/volume and index/volume_range (step != 0).
+struct VolumeQuery {
+  std::string query;
+  int64_t start = 0, end = 0;  // ns
+  int64_t step = 0;            // ns; 0: volume (one point per series), else volume_range
+  uint32_t limit = 100;
+  std::vector<std::string> target_labels;
+  bool aggregate_by_labels = false;
+};
+std::string volume_params(const VolumeQuery& q);
+// detected_fields and detected_field/<name>/values.
+struct DetectedFieldsQuery {
+  std::string query;
+  int64_t start = 0, end = 0;  // ns
+  uint32_t line_limit = 1000;  // lines read
+  uint32_t limit = 1000;       // fields (or values) returned
+};
+std::string detected_fields_params(const DetectedFieldsQuery& q);
+std::string detected_field_values_path(std::string_view name);
 std::string tail_params(const std::string& query, int64_t delay_for_seconds, uint32_t limit, int64_t start);
 
 inline constexpr const char* kQueryPath = "/loki/api/v1/query";
@@ -54,6 +73,9 @@ inline constexpr const char* kQueryRangePath = "/loki/api/v1/query_range";
 inline constexpr const char* kLabelsPath = "/loki/api/v1/labels";
 inline constexpr const char* kSeriesPath = "/loki/api/v1/series";
 inline constexpr const char* kIndexStatsPath = "/loki/api/v1/index/stats";
+inline constexpr const char* kVolumePath = "/loki/api/v1/index/volume";
+inline constexpr const char* kVolumeRangePath = "/loki/api/v1/index/volume_range";
+inline constexpr const char* kDetectedFieldsPath = "/loki/api/v1/detected_fields";
 inline constexpr const char* kTailPath = "/loki/api/v1/tail";
 std::string label_values_path(std::string_view name);
 

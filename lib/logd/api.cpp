@@ -19,6 +19,11 @@ namespace {
 constexpr const char* kFakeTenant = "fake";  // Loki's tenant when auth_enabled is false
 constexpr int64_t kLabelsLookback = 6 * model::kNanosPerHour;  // Loki's default for label/series APIs
 
+ApiOptions with_default_limits(ApiOptions o) {
+  if (!o.limits) o.limits = std::make_shared<const TenantLimits>(LimitsConfig{});
+  return o;
+}
+
 }  // namespace
 
 http::Response error_response(const util::Error& error) {
@@ -27,7 +32,7 @@ http::Response error_response(const util::Error& error) {
 
 Api::Api(ApiOptions options, query::Querier* querier, Distributor* distributor, ingest::TailSource* ingester,
          Metrics& metrics, util::Clock& clock)
-    : options_(std::move(options)),
+    : options_(with_default_limits(std::move(options))),
       querier_(querier),
       distributor_(distributor),
       ingester_(ingester),
@@ -112,6 +117,13 @@ void Api::register_routes(http::Server& server) {
     server.route_prefix(method, "/loki/api/v1/label/", timed("loki_api_v1_label_name_values", &Api::label_values));
     server.route(method, "/loki/api/v1/series", timed("loki_api_v1_series", &Api::series));
     server.route(method, "/loki/api/v1/index/stats", timed("loki_api_v1_index_stats", &Api::index_stats));
+    server.route(method, "/loki/api/v1/index/volume", timed("loki_api_v1_index_volume", &Api::volume));
+    server.route(method, "/loki/api/v1/index/volume_range",
+                 timed("loki_api_v1_index_volume_range", &Api::volume_range));
+    server.route(method, "/loki/api/v1/detected_fields", timed("loki_api_v1_detected_fields", &Api::detected_fields));
+    server.route_prefix(method, "/loki/api/v1/detected_field/",
+                        timed("loki_api_v1_detected_field_name_values", &Api::detected_field_values));
+    server.route(method, "/loki/api/v1/detected_labels", timed("loki_api_v1_detected_labels", &Api::detected_labels));
     server.route(method, "/loki/api/v1/format_query", timed("loki_api_v1_format_query", &Api::format_query));
   }
   server.route("GET", "/ready", timed("ready", &Api::ready));
@@ -133,8 +145,16 @@ http::Response Api::push(const http::Request& req) {
   return error_response(st.status_error());
 }
 
-util::Cancellation Api::query_cancellation() const {
-  const int64_t timeout = options_.query_limits.query_timeout;
+query::Limits Api::query_limits(const std::vector<std::string>& tenants) const {
+  return logd::query_limits(*options_.limits, tenants, options_.max_concurrent);
+}
+
+std::shared_ptr<const LimitsConfig> Api::tenant_limits(const std::string& tenant) const {
+  return options_.limits->get(tenant);
+}
+
+util::Cancellation Api::query_cancellation(const query::Limits& limits) const {
+  const int64_t timeout = limits.query_timeout;
   return util::Cancellation(clock_, timeout > 0 ? clock_.now_ns() + timeout : 0);
 }
 
@@ -157,9 +177,10 @@ http::Response Api::run_query(const http::Request& req, bool instant) {
   auto started = std::chrono::steady_clock::now();
   query::SourceFactory sources = [&]() { return querier_->source(*t); };
   // query_timeout and a client that hangs up both stop the evaluation where it is.
-  util::Cancellation cancel = query_cancellation();
+  const query::Limits limits = query_limits(*t);
+  util::Cancellation cancel = query_cancellation(limits);
   if (req.client_gone) cancel.set_probe(req.client_gone);
-  query::Outcome out = query::execute(q->query, q->params, sources, options_.query_limits, &cancel);
+  query::Outcome out = query::execute(q->query, q->params, sources, limits, &cancel);
   metrics_.query_duration.observe({instant ? "instant" : "range"},
                                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (!out.status.ok()) return error_response(out.status.status_error());
@@ -185,12 +206,9 @@ http::Response Api::label_values(const http::Request& req) {
   auto t = tenants(req, true);
   if (!t.ok()) return error_response(t.status_error());
   // /loki/api/v1/label/<name>/values
-  std::string_view rest = std::string_view(req.path).substr(std::string_view("/loki/api/v1/label/").size());
-  constexpr std::string_view kSuffix = "/values";
-  if (rest.size() <= kSuffix.size() || rest.substr(rest.size() - kSuffix.size()) != kSuffix) {
-    return error_response(util::not_found("404 page not found"));
-  }
-  std::string name(rest.substr(0, rest.size() - kSuffix.size()));
+  auto found = name_before_values(req.path, "/loki/api/v1/label/");
+  if (!found) return error_response(util::not_found("404 page not found"));
+  const std::string& name = *found;
   auto p = params(req);
   if (!p.ok()) return error_response(p.status_error());
   auto range = parse_time_range(*p, clock_.now_ns(), kLabelsLookback);

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -27,7 +28,9 @@
 #include "logd/distributor.h"
 #include "logd/logger.h"
 #include "logd/metrics.h"
-#include "otlp/otlp_config.h"
+#include "logd/request_params.h"
+#include "logd/tenant_limits.h"
+#include "query/detected_fields.h"
 #include "query/executor.h"
 #include "query/querier.h"
 #include "util/cancellation.h"
@@ -38,10 +41,10 @@ namespace logd {
 
 struct ApiOptions {
   bool auth_enabled = false;
-  query::Limits query_limits;
+  // Each tenant's limits (query limits, tails, otlp_config); null: limits_config's defaults for all.
+  std::shared_ptr<const TenantLimits> limits;
+  int max_concurrent = 4;  // querier.max_concurrent: workers of one range metric query
   int64_t tail_max_duration = 3600LL * 1'000'000'000;  // ns a tail connection may stay open
-  // Loki's limit on a tenant's open tails (max_concurrent_tail_requests); 0: unlimited.
-  int64_t max_concurrent_tail_requests = 10;
   // Lines and labels a tail buffers for a client that reads slower than entries arrive; past it
   // entries are dropped and reported in dropped_entries. 0: only the 10,000-entry bound.
   size_t tail_max_buffered_bytes = 4 << 20;
@@ -49,7 +52,6 @@ struct ApiOptions {
   // the form body (the query, match[] and the other parameters). 0: unlimited.
   size_t max_query_bytes = 64 << 10;
   std::string version = "3.0.0-logd";
-  otlp::OtlpConfig otlp_config;  // limits_config.otlp_config
   // Request lines: every request at debug, 5xx answers at warn. Null: none.
   const Logger* logger = nullptr;
   // /ready: an error (answered 503 with its message) while the process cannot serve yet, or no
@@ -85,6 +87,12 @@ class Api {
   http::Response label_values(const http::Request& req);  // /loki/api/v1/label/<name>/values
   http::Response series(const http::Request& req);
   http::Response index_stats(const http::Request& req);
+  // Grafana Logs Drilldown (drilldown_api.cpp): index/volume, index/volume_range.
+  http::Response volume(const http::Request& req);
+  http::Response volume_range(const http::Request& req);
+  http::Response detected_fields(const http::Request& req);
+  http::Response detected_field_values(const http::Request& req);  // detected_field/<name>/values
+  http::Response detected_labels(const http::Request& req);
   http::Response format_query(const http::Request& req);
   http::Response ready(const http::Request& req);
   http::Response metrics(const http::Request& req);
@@ -103,12 +111,22 @@ class Api {
   // 413 when the query string plus a POST's body pass max_query_bytes.
   util::Status check_query_size(const http::Request& req) const;
   const ApiOptions& options() const { return options_; }
-  // A query's cancellation: its deadline query_timeout from now (a query-frontend's piece run by
-  // a querier worker gets the same bound as a query sent to the querier directly).
-  util::Cancellation query_cancellation() const;
+  // The limits of a query over `tenants` (tenant_limits.h).
+  query::Limits query_limits(const std::vector<std::string>& tenants) const;
+  // One tenant's limits.
+  std::shared_ptr<const LimitsConfig> tenant_limits(const std::string& tenant) const;
+  // A query's cancellation: its deadline the query's query_timeout from now (a query-frontend's
+  // piece run by a querier worker gets the same bound as a query sent to the querier directly).
+  util::Cancellation query_cancellation(const query::Limits& limits) const;
 
  private:
   http::Response run_query(const http::Request& req, bool instant);
+  http::Response run_volume(const http::Request& req, bool range);
+  // Runs a detected-fields request's log query (backward, line_limit lines) and feeds every
+  // line read to a detector keeping at most `field_limit` fields.
+  util::Result<std::unique_ptr<query::FieldDetector>> detect_fields(const http::Request& req,
+                                                                    const std::vector<std::string>& tenants,
+                                                                    const DetectedFieldsRequest& r, size_t field_limit);
 
   class TailSlot;
   http::Handler timed(std::string route, http::Handler handler);

@@ -124,10 +124,17 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
   std::string org;
   for (const auto& id : *t) org += (org.empty() ? "" : "|") + id;
   TailSlot slot(*this, org);
-  if (options_.max_concurrent_tail_requests > 0 && slot.count() > options_.max_concurrent_tail_requests) {
+  // A multi-tenant tail is bounded by the smallest set limit of its tenants.
+  int64_t max_tails = 0;
+  for (const auto& id : *t) {
+    int64_t l = tenant_limits(id)->max_concurrent_tail_requests;
+    if (l > 0 && (max_tails == 0 || l < max_tails)) max_tails = l;
+  }
+  const query::Limits limits = query_limits(*t);
+  if (max_tails > 0 && slot.count() > max_tails) {
     // Loki's querier message (checkTailRequestLimit), sent as Loki sends tail errors: in the close.
     return fail("max concurrent tail requests limit exceeded, count > limit (" + std::to_string(slot.count()) +
-                " > " + std::to_string(options_.max_concurrent_tail_requests) + ")");
+                " > " + std::to_string(max_tails) + ")");
   }
   const std::string& query = tr.query;
   const logql::ast::Expr* expr = &tr.expr;
@@ -174,9 +181,9 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
     hp.end = backfill_end;
     hp.direction = logql::Direction::Backward;
     query::SourceFactory sources = [&]() { return querier_->source(*t); };
-    util::Cancellation cancel = query_cancellation();
+    util::Cancellation cancel = query_cancellation(limits);
     cancel.set_probe([&ws] { return !ws.is_open(); });
-    query::Outcome out = query::execute(query, hp, sources, options_.query_limits, &cancel);
+    query::Outcome out = query::execute(query, hp, sources, limits, &cancel);
     if (!out.status.ok()) {
       unsubscribe();
       return fail(out.status.error());
@@ -231,7 +238,7 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
       qp.end = max_ts + 1;
       qp.limit = 0;
       qp.direction = logql::Direction::Forward;
-      qp.templates = options_.query_limits.templates;
+      qp.templates = limits.templates;
       auto result = logql::evaluate(*expr, qp, source);
       if (!result.ok()) {
         unsubscribe();

@@ -208,7 +208,6 @@ util::Status ClusterRoles::serve(http::Server& public_server, http::Server& inte
     m.frontend->register_routes(internal);
     FrontendApiOptions ao;
     ao.split_queries_by_interval = m.config.cluster.split_queries_by_interval;
-    ao.query_timeout = m.config.limits_config.query_timeout;
     m.frontend_api = std::make_unique<FrontendApi>(ao, *m.frontend, api, m.clock);
     m.frontend_api->register_routes(public_server);
   }

@@ -42,8 +42,7 @@ size_t Compactor::run_once(std::stop_token stop) {
   if (!tenants.ok()) return skipped(tenants.error());
   // Retention: a chunk goes retention_delete_delay after it expired, as Loki's compactor deletes
   // marked chunks only after that delay: evaluate as of now - delay.
-  maint::RetentionOptions retention = options_.retention;
-  retention.now = options_.target.clock->now_ns() - options_.retention_delete_delay_ns;
+  const int64_t retention_now = options_.target.clock->now_ns() - options_.retention_delete_delay_ns;
   size_t deleted = 0;
   bool retention_failed = false, compaction_failed = false;
   for (const std::string& tenant : *tenants) {
@@ -70,6 +69,8 @@ size_t Compactor::run_once(std::stop_token stop) {
       }
     }
     if (!options_.retention_enabled) continue;
+    maint::RetentionOptions retention = options_.tenant_retention ? options_.tenant_retention(tenant) : options_.retention;
+    retention.now = retention_now;
     auto report = maint::apply_retention(options_.target, tenant, retention);
     if (!report.ok()) {
       retention_failed = true;

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stop_token>
 #include <string>
@@ -36,6 +37,9 @@ struct CompactorOptions {
   bool compact_index = true;
   bool retention_enabled = false;
   maint::RetentionOptions retention;  // rules and periods; `now` is set per pass
+  // When set, a tenant's own rules and period (per-tenant overrides), asked at each pass;
+  // `retention` is then unused.
+  std::function<maint::RetentionOptions(const std::string& tenant)> tenant_retention;
   int64_t retention_delete_delay_ns = 2LL * 3600 * 1'000'000'000;
 };
 

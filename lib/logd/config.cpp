@@ -8,8 +8,8 @@
 #include "config/yaml_document.h"
 #include "golang/quote.h"
 #include "logd/logger.h"
+#include "logd/limits_yaml.h"
 #include "logd/otlp_config_yaml.h"
-#include "maint/retention.h"
 
 namespace logd {
 namespace {
@@ -94,6 +94,7 @@ util::Status parse_ingester(const YAML::Node& node, IngesterConfig& in, ClusterC
   r.read_duration("chunk_idle_period", in.chunk_idle_period);
   r.read_duration("flush_check_period", in.flush_check_period);
   r.read_string("chunk_encoding", in.chunk_encoding);
+  r.read_bytes("memory_ceiling", in.memory_ceiling);
   if (in.chunk_encoding != "zstd") {
     r.fail("ingester.chunk_encoding: not supported: " + golang::quote(in.chunk_encoding) +
            " (logd writes zstd chunks only)");
@@ -103,86 +104,6 @@ util::Status parse_ingester(const YAML::Node& node, IngesterConfig& in, ClusterC
   r.reject("chunk_retain_period", "");
   r.reject("max_transfer_retries", "", true);
   r.reject("concurrent_flushes", "");
-  return r.finish();
-}
-
-util::Status parse_limits(const YAML::Node& node, LimitsConfig& l, ClusterConfig& cluster,
-                          std::vector<std::string>& notes) {
-  FieldReader r(node, "limits_config");
-  r.read_double("ingestion_rate_mb", l.ingestion_rate_mb);
-  r.read_double("ingestion_burst_size_mb", l.ingestion_burst_size_mb);
-  if (l.ingestion_rate_mb < 0 || l.ingestion_burst_size_mb < 0) {
-    r.fail("limits_config: ingestion_rate_mb and ingestion_burst_size_mb must not be negative");
-  }
-  read_limits_cluster_keys(r, cluster);
-  int64_t max_line_size = static_cast<int64_t>(l.push.max_line_size);
-  r.read_bytes("max_line_size", max_line_size);
-  l.push.max_line_size = static_cast<uint64_t>(max_line_size);
-  r.read_bool("max_line_size_truncate", l.push.max_line_size_truncate);
-  int64_t v = l.push.max_label_names_per_series;
-  r.read_int("max_label_names_per_series", v, 0, 1 << 20);
-  l.push.max_label_names_per_series = static_cast<int>(v);
-  v = l.push.max_label_name_length;
-  r.read_int("max_label_name_length", v, 0, 1 << 30);
-  l.push.max_label_name_length = static_cast<int>(v);
-  v = l.push.max_label_value_length;
-  r.read_int("max_label_value_length", v, 0, 1 << 30);
-  l.push.max_label_value_length = static_cast<int>(v);
-  r.read_bool("reject_old_samples", l.push.reject_old_samples);
-  r.read_duration("reject_old_samples_max_age", l.push.reject_old_samples_max_age);
-  r.read_duration("creation_grace_period", l.push.creation_grace_period);
-  r.read_bool("allow_structured_metadata", l.push.allow_structured_metadata);
-  int64_t sm = static_cast<int64_t>(l.push.max_structured_metadata_size);
-  r.read_bytes("max_structured_metadata_size", sm);
-  l.push.max_structured_metadata_size = static_cast<uint64_t>(sm);
-  v = l.push.max_structured_metadata_entries_count;
-  r.read_int("max_structured_metadata_entries_count", v, 0, 1 << 20);
-  l.push.max_structured_metadata_entries_count = static_cast<int>(v);
-  r.read_int("max_streams_per_user", l.max_streams_per_user, 0, kMaxInt);
-  r.read_int("max_global_streams_per_user", l.max_global_streams_per_user, 0, kMaxInt);
-  r.read_int("max_entries_limit_per_query", l.max_entries_limit_per_query, 0, UINT32_MAX);
-  r.read_int("max_concurrent_tail_requests", l.max_concurrent_tail_requests, 0, kMaxInt);
-  r.read_int("max_query_series", l.max_query_series, 0, kMaxInt);
-  r.read_duration("query_timeout", l.query_timeout);
-  r.read_duration("max_query_length", l.max_query_length);
-  r.read_bytes("max_query_result_bytes", l.max_query_result_bytes);
-  r.read_bytes("max_template_output_bytes", l.max_template_output_bytes);
-  r.read_int("max_template_steps", l.max_template_steps, 1, kMaxInt);
-  r.read_duration("retention_period", l.retention_period);
-  if (YAML::Node rs = r.child("retention_stream"); rs.IsDefined()) {
-    if (!rs.IsSequence()) {
-      r.fail("limits_config.retention_stream: expected a list");
-    } else {
-      for (size_t i = 0; i < rs.size(); ++i) {
-        FieldReader e(rs[i], "limits_config.retention_stream[" + std::to_string(i) + "]");
-        LimitsConfig::RetentionStream stream;
-        e.read_string("selector", stream.selector);
-        e.read_int("priority", stream.priority, INT32_MIN, INT32_MAX);
-        e.read_duration("period", stream.period);
-        if (auto st = e.finish(); !st.ok()) {
-          r.fail(st.error());
-          break;
-        }
-        l.retention_stream.push_back(std::move(stream));
-      }
-    }
-  }
-  r.read_string("deletion_mode", l.deletion_mode);
-  if (l.deletion_mode != "filter-and-delete" && l.deletion_mode != "filter-only" && l.deletion_mode != "disabled") {
-    r.fail("limits_config.deletion_mode: must be one of filter-and-delete, filter-only, disabled: \"" +
-           l.deletion_mode + "\"");
-  }
-  if (YAML::Node o = r.child("otlp_config"); o.IsDefined()) {
-    if (auto st = parse_otlp_config(o, "limits_config.otlp_config", l.otlp_config); !st.ok()) r.fail(st.error());
-  }
-  r.reject("per_stream_rate_limit", "");
-  r.reject("per_stream_rate_limit_burst", "");
-  r.reject("per_tenant_override_config", "");
-  r.reject("ruler_remote_write_url", "set ruler.remote_write.clients instead");
-  r.reject("shard_streams", "");
-  r.reject("volume_enabled", "");
-  note_no_effect(r, "max_cache_freshness_per_query", "logd has no results cache", notes, "0");
-  note_no_effect(r, "metric_aggregation_enabled", "logd has no pattern ingester", notes, "false");
   return r.finish();
 }
 
@@ -232,6 +153,31 @@ util::Status parse_query_range(const YAML::Node& node, ClusterConfig& cluster, s
   return r.finish();
 }
 
+util::Status parse_runtime_config_block(const YAML::Node& node, RuntimeConfigConfig& rc) {
+  FieldReader r(node, "runtime_config");
+  r.read_string("file", rc.file);
+  r.read_duration("period", rc.period);
+  if (rc.file.find(',') != std::string::npos) {
+    r.fail("runtime_config.file: logd reads one runtime config file, not a comma-separated list");
+  }
+  if (rc.period <= 0) r.fail("runtime_config.period: must be positive");
+  return r.finish();
+}
+
+util::Status parse_auth(const YAML::Node& node, AuthConfig& a) {
+  FieldReader r(node, "auth");
+  r.read_bool("enabled", a.enabled);
+  r.read_string("credentials_file", a.credentials_file);
+  r.read_duration("reload_period", a.reload_period);
+  r.read_duration("failed_login_delay", a.failed_login_delay);
+  r.read_duration("failed_login_max_delay", a.failed_login_max_delay);
+  if (a.reload_period < 0) r.fail("auth.reload_period: must not be negative");
+  if (a.failed_login_delay < 0 || a.failed_login_max_delay < a.failed_login_delay) {
+    r.fail("auth: failed_login_delay must not be negative nor above failed_login_max_delay");
+  }
+  return r.finish();
+}
+
 }  // namespace
 
 uint64_t LimitsConfig::max_streams() const {
@@ -277,7 +223,7 @@ util::Result<Config> parse_config(std::string_view yaml) {
   if (r.child("storage_config").IsDefined()) section(parse_storage_config(r.child("storage_config"), c.storage));
   section(parse_ingester(r.child("ingester"), c.ingester, c.cluster));
   section(parse_distributor(r.child("distributor"), c.distributor, c.cluster));
-  section(parse_limits(r.child("limits_config"), c.limits_config, c.cluster, c.accepted_no_effect));
+  section(parse_limits(r.child("limits_config"), "limits_config", c.limits_config, &c.cluster, &c.accepted_no_effect));
   c.limits_config.otlp_config.default_index_labels = c.distributor.otlp_default_resource_attributes_as_index_labels;
   section(parse_querier(r.child("querier"), c.querier, c.cluster));
   section(parse_compactor(r.child("compactor"), c.compactor));
@@ -285,12 +231,14 @@ util::Result<Config> parse_config(std::string_view yaml) {
   // Blocks of Loki's single-binary example for components logd does not have.
   note_no_effect(r, "pattern_ingester", "logd has no pattern ingester", c.accepted_no_effect);
   section(parse_ruler_config(r.child("ruler"), c.ruler));
+  section(parse_runtime_config_block(r.child("runtime_config"), c.runtime_config));
+  section(parse_auth(r.child("auth"), c.auth));
   c.ruler_section_set = root->IsMap() && (*root)["ruler"].IsDefined();
   read_cluster_sections(r, c.cluster, c.accepted_no_effect);
   const char* kSingleProcess = "logd has no such component";
   for (const char* key : {"memberlist", "index_gateway",
                           "bloom_build", "bloom_gateway", "chunk_store_config",
-                          "table_manager", "runtime_config", "tracing", "analytics", "operational_config",
+                          "table_manager", "tracing", "analytics", "operational_config",
                           "overrides_exporter", "kafka_config"}) {
     r.reject(key, kSingleProcess, true);
   }
@@ -328,18 +276,7 @@ util::Status check_config(const Config& c) {
   }
   if (auto tls = http_tls_options(c.server); !tls.ok()) return tls.status_error();
   if (c.common.path_prefix.empty()) return util::Error{"common.path_prefix: must not be empty"};
-  // Loki's minimum: shorter periods would delete chunks an ingester may still be completing.
-  constexpr int64_t kMinRetention = 24 * model::kNanosPerHour;
-  const LimitsConfig& l = c.limits_config;
-  if (l.retention_period < 0 || (l.retention_period > 0 && l.retention_period < kMinRetention)) {
-    return util::Error{"limits_config.retention_period: must be 0 (keep forever) or at least 24h"};
-  }
-  for (size_t i = 0; i < l.retention_stream.size(); ++i) {
-    const auto& rs = l.retention_stream[i];
-    std::string where = "limits_config.retention_stream[" + std::to_string(i) + "]";
-    if (rs.period < kMinRetention) return util::Error{where + ".period: must be at least 24h"};
-    if (auto m = maint::parse_selector(rs.selector); !m.ok()) return util::prefixed(where + ".selector: ", m.status_error());
-  }
+  if (auto st = check_limits(c.limits_config, "limits_config"); !st.ok()) return st;
   if (c.compactor.compaction_interval <= 0) return util::Error{"compactor.compaction_interval: must be positive"};
   if (c.compactor.retention_delete_delay < 0) return util::Error{"compactor.retention_delete_delay: must not be negative"};
   if (c.ingester.chunk_target_size <= 0 || c.ingester.chunk_block_size <= 0) {
@@ -347,6 +284,12 @@ util::Status check_config(const Config& c) {
   }
   if (c.ingester.flush_check_period <= 0) return util::Error{"ingester.flush_check_period: must be positive"};
   if (auto st = check_ruler_config(c.ruler); !st.ok()) return st;
+  if (c.auth.enabled) {
+    if (!c.auth_enabled) {
+      return util::Error{"auth.enabled: requires auth_enabled: true (credentials grant X-Scope-OrgID tenants)"};
+    }
+    if (c.auth.credentials_file.empty()) return util::Error{"auth.credentials_file: required when auth.enabled"};
+  }
   return {};
 }
 

@@ -71,6 +71,9 @@ struct IngesterConfig {
   int64_t chunk_idle_period = 30 * model::kNanosPerMinute;
   int64_t flush_check_period = 30 * model::kNanosPerSecond;
   std::string chunk_encoding = "zstd";  // the only encoding logd writes
+  // logd's own hard ceiling on log data in memory (Loki has none), bytes; 0: none. Past it the
+  // oldest streams are flushed early, then pushes are answered 429 (ingest::IngesterOptions).
+  int64_t memory_ceiling = 0;
   WalConfig wal;
 };
 
@@ -138,6 +141,26 @@ struct DistributorConfig {
   std::vector<std::string> otlp_default_resource_attributes_as_index_labels = otlp::default_index_label_attributes();
 };
 
+// Loki's runtime_config block: a file of per-tenant limits (overrides.<tenant>) read again every
+// `period` (runtime_config.h). Empty file: every tenant has limits_config.
+struct RuntimeConfigConfig {
+  std::string file;
+  int64_t period = 10 * model::kNanosPerSecond;
+};
+
+// logd's own built-in authentication (Loki has none; docs/security.md): credentials mapped to
+// tenants and roles, read from `credentials_file` and read again every `reload_period` (0: the
+// runtime_config period). Requires auth_enabled (tenants come from X-Scope-OrgID).
+struct AuthConfig {
+  bool enabled = false;
+  std::string credentials_file;
+  int64_t reload_period = 0;
+  // A source (client IP) that failed a login waits failed_login_delay before its next attempt
+  // is examined, doubling with each further failure up to failed_login_max_delay.
+  int64_t failed_login_delay = model::kNanosPerSecond;
+  int64_t failed_login_max_delay = 30 * model::kNanosPerSecond;
+};
+
 struct Config {
   std::string target = "all";  // Loki's -target (logd/target.h): the single process, or cluster roles
   bool auth_enabled = false;
@@ -151,6 +174,8 @@ struct Config {
   ClusterConfig cluster;  // rings, replication, query-frontend and workers (cluster_config.h)
   StorageConfig storage;  // schema_config, storage_config, common.storage
   RulerConfig ruler;
+  RuntimeConfigConfig runtime_config;
+  AuthConfig auth;
   bool ruler_section_set = false;  // the ruler runs with -target=all only
   // Loki keys read but without effect in logd ("path: why"), logged once at start (the storage
   // blocks' own are in storage.accepted_no_effect).

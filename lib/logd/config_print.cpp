@@ -3,6 +3,7 @@
 
 #include "config/yaml_print.h"
 #include "logd/config.h"
+#include "logd/limits_yaml.h"
 #include "logd/otlp_config_yaml.h"
 #include "logd/target.h"
 
@@ -89,46 +90,12 @@ std::string print_config(const Config& c) {
   in["chunk_idle_period"] = print_duration(c.ingester.chunk_idle_period);
   in["flush_check_period"] = print_duration(c.ingester.flush_check_period);
   in["chunk_encoding"] = c.ingester.chunk_encoding;
+  in["memory_ceiling"] = c.ingester.memory_ceiling;
   in["wal"]["enabled"] = c.ingester.wal.enabled;
   in["wal"]["dir"] = c.ingester.wal.dir;
   in["wal"]["checkpoint_duration"] = print_duration(c.ingester.wal.checkpoint_duration);
   n["ingester"] = in;
-  const LimitsConfig& l = c.limits_config;
-  YAML::Node lc;
-  lc["ingestion_rate_mb"] = l.ingestion_rate_mb;
-  lc["ingestion_burst_size_mb"] = l.ingestion_burst_size_mb;
-  lc["max_line_size"] = l.push.max_line_size;
-  lc["max_line_size_truncate"] = l.push.max_line_size_truncate;
-  lc["max_label_names_per_series"] = l.push.max_label_names_per_series;
-  lc["max_label_name_length"] = l.push.max_label_name_length;
-  lc["max_label_value_length"] = l.push.max_label_value_length;
-  lc["reject_old_samples"] = l.push.reject_old_samples;
-  lc["reject_old_samples_max_age"] = print_duration(l.push.reject_old_samples_max_age);
-  lc["creation_grace_period"] = print_duration(l.push.creation_grace_period);
-  lc["allow_structured_metadata"] = l.push.allow_structured_metadata;
-  lc["max_structured_metadata_size"] = l.push.max_structured_metadata_size;
-  lc["max_structured_metadata_entries_count"] = l.push.max_structured_metadata_entries_count;
-  lc["max_streams_per_user"] = l.max_streams_per_user;
-  lc["max_global_streams_per_user"] = l.max_global_streams_per_user;
-  lc["max_entries_limit_per_query"] = l.max_entries_limit_per_query;
-  lc["max_concurrent_tail_requests"] = l.max_concurrent_tail_requests;
-  lc["max_query_series"] = l.max_query_series;
-  lc["query_timeout"] = print_duration(l.query_timeout);
-  lc["max_query_length"] = print_duration(l.max_query_length);
-  lc["max_query_result_bytes"] = l.max_query_result_bytes;
-  lc["max_template_output_bytes"] = l.max_template_output_bytes;
-  lc["max_template_steps"] = l.max_template_steps;
-  lc["retention_period"] = print_duration(l.retention_period);
-  lc["deletion_mode"] = l.deletion_mode;
-  for (const auto& rs : l.retention_stream) {
-    YAML::Node r;
-    r["selector"] = rs.selector;
-    r["priority"] = rs.priority;
-    r["period"] = print_duration(rs.period);
-    lc["retention_stream"].push_back(r);
-  }
-  lc["otlp_config"] = print_otlp_config(l.otlp_config);
-  n["limits_config"] = lc;
+  n["limits_config"] = print_limits(c.limits_config);
   n["distributor"]["otlp_config"]["default_resource_attributes_as_index_labels"] =
       c.distributor.otlp_default_resource_attributes_as_index_labels;
   const CompactorConfig& cc = c.compactor;
@@ -144,6 +111,15 @@ std::string print_config(const Config& c) {
   n["querier"]["max_concurrent"] = c.querier.max_concurrent;
   n["querier"]["tail_max_duration"] = print_duration(c.querier.tail_max_duration);
   n["querier"]["tail_max_buffered_bytes"] = c.querier.tail_max_buffered_bytes;
+  n["runtime_config"]["file"] = c.runtime_config.file;
+  n["runtime_config"]["period"] = print_duration(c.runtime_config.period);
+  if (c.auth.enabled || !c.auth.credentials_file.empty()) {
+    n["auth"]["enabled"] = c.auth.enabled;
+    n["auth"]["credentials_file"] = c.auth.credentials_file;
+    n["auth"]["reload_period"] = print_duration(c.auth.reload_period);
+    n["auth"]["failed_login_delay"] = print_duration(c.auth.failed_login_delay);
+    n["auth"]["failed_login_max_delay"] = print_duration(c.auth.failed_login_max_delay);
+  }
   print_storage(c, n);
   print_cluster_config(c, n);
   auto targets = parse_target(c.target);

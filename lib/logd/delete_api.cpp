@@ -39,7 +39,7 @@ void DeleteApi::register_routes(http::Server& server) {
 http::Response DeleteApi::add(const http::Request& req) {
   auto t = api_.tenants(req, false);
   if (!t.ok()) return error_response(t.status_error());
-  if (options_.deletion_mode == "disabled") return disabled();
+  if (api_.tenant_limits((*t)[0])->deletion_mode == "disabled") return disabled();
   // The delete's LogQL is bounded as a query's is (server.http_max_query_bytes).
   if (auto st = api_.check_query_size(req); !st.ok()) return error_response(st.status_error());
   const int64_t now = clock_.now_ns();
@@ -70,7 +70,7 @@ http::Response DeleteApi::add(const http::Request& req) {
 http::Response DeleteApi::list(const http::Request& req) {
   auto t = api_.tenants(req, false);
   if (!t.ok()) return error_response(t.status_error());
-  if (options_.deletion_mode == "disabled") return disabled();
+  if (api_.tenant_limits((*t)[0])->deletion_mode == "disabled") return disabled();
   std::string out = "[";
   for (const deletion::ListedRequest& r : store_.list((*t)[0])) {
     if (out.size() > 1) out += ',';
@@ -85,7 +85,7 @@ http::Response DeleteApi::list(const http::Request& req) {
 http::Response DeleteApi::cancel(const http::Request& req) {
   auto t = api_.tenants(req, false);
   if (!t.ok()) return error_response(t.status_error());
-  if (options_.deletion_mode == "disabled") return disabled();
+  if (api_.tenant_limits((*t)[0])->deletion_mode == "disabled") return disabled();
   std::string id = param(req.query, "request_id");
   if (id.empty()) return error_response(util::invalid_argument("request_id parameter must be specified"));
   std::string force_text = param(req.query, "force");

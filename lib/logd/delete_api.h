@@ -19,8 +19,8 @@
 
 namespace logd {
 
+// The tenant's deletion_mode comes from its limits (Api::tenant_limits), at each request.
 struct DeleteApiOptions {
-  std::string deletion_mode = "filter-and-delete";
   int64_t cancel_period = 0;  // ns
 };
 

@@ -32,6 +32,8 @@ void DeleteProcessor::stop() {
 uint64_t DeleteProcessor::run_once(std::stop_token stop) {
   uint64_t entries = 0;
   for (const std::string& tenant : requests_.tenants()) {
+    // filter-only (or disabled) tenants: their requests keep hiding lines at query time.
+    if (options_.deletes_chunks && !options_.deletes_chunks(tenant)) continue;
     for (const deletion::DeleteRequest& shard : requests_.due(tenant, clock_.now_ns(), options_.cancel_period_ns)) {
       if (stop.stop_requested()) return entries;
       auto query = deletion::DeleteQuery::compile(shard.query);

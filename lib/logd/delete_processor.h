@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <stop_token>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,6 +34,9 @@ struct DeleteProcessorOptions {
   std::string owner;  // names the lease holder: the writer id
   int64_t interval_ns = 10LL * 60 * 1'000'000'000;
   int64_t cancel_period_ns = 24LL * 3600 * 1'000'000'000;
+  // Whether a tenant's requests are carried out in the chunks (its deletion_mode is
+  // filter-and-delete, asked at each pass); unset: every tenant's are.
+  std::function<bool(const std::string& tenant)> deletes_chunks;
 };
 
 class DeleteProcessor {

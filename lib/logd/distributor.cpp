@@ -42,17 +42,14 @@ void merge_repeated_streams(push::PushRequest& request) {
   request.streams.resize(kept);
 }
 
-Distributor::Distributor(ingest::PushTarget& ingester, const LimitsConfig& limits, Metrics& metrics,
+Distributor::Distributor(ingest::PushTarget& ingester, std::shared_ptr<const TenantLimits> limits, Metrics& metrics,
                          util::Clock& clock)
-    : ingester_(ingester),
-      limits_(limits),
-      metrics_(metrics),
-      clock_(clock),
-      rate_limiter_(limits.ingestion_rate_bytes(), limits.ingestion_burst_bytes()) {}
+    : ingester_(ingester), limits_(std::move(limits)), metrics_(metrics), clock_(clock) {}
 
-void Distributor::set_ingestion_rate_share(double share) {
-  rate_limiter_.set_rate(limits_.ingestion_rate_bytes() * share);
-}
+Distributor::Distributor(ingest::PushTarget& ingester, const LimitsConfig& limits, Metrics& metrics, util::Clock& clock)
+    : Distributor(ingester, std::make_shared<const TenantLimits>(limits), metrics, clock) {}
+
+void Distributor::set_ingestion_rate_share(double share) { rate_share_.store(share); }
 
 void Distributor::discard(const std::string& reason, const std::string& tenant, size_t entries, size_t bytes) {
   if (entries == 0 && bytes == 0) return;
@@ -66,7 +63,7 @@ util::Status Distributor::push(const std::string& tenant, std::string_view conte
   auto format = push::body_format(content_type);
   if (!format.ok()) return format.status_error();
   push::DecodeOptions options;
-  options.max_decompressed_bytes = max_decoded_push_bytes(limits_);
+  options.max_decompressed_bytes = max_decoded_push_bytes(*limits_->get(tenant));
   auto request = push::decode_body(*format, body, options);
   if (!request.ok()) return request.status_error();
   return push_request(tenant, std::move(*request));
@@ -74,16 +71,19 @@ util::Status Distributor::push(const std::string& tenant, std::string_view conte
 
 util::Status Distributor::push_request(const std::string& tenant, push::PushRequest request) {
   const int64_t now = clock_.now_ns();
-  push::ValidationReport report = push::validate(request, limits_.push, now);
+  const std::shared_ptr<const LimitsConfig> limits = limits_->get(tenant);
+  push::ValidationReport report = push::validate(request, limits->push, now);
   for (const auto& d : report.discarded) discard(d.reason, tenant, d.entries, d.bytes);
   if (report.status.code() == util::ErrorCode::kUnprocessable) return report.status;
   merge_repeated_streams(request);
 
-  if (report.accepted_entries > 0 && !rate_limiter_.allow(tenant, report.accepted_bytes, now)) {
+  const double rate = limits->ingestion_rate_bytes() * rate_share_.load();
+  if (report.accepted_entries > 0 &&
+      !rate_limiter_.allow(tenant, report.accepted_bytes, now, rate, limits->ingestion_burst_bytes())) {
     discard("rate_limited", tenant, report.accepted_entries, report.accepted_bytes);
     // validation.RateLimitedErrorMsg
     return util::rate_limited("Ingestion rate limit exceeded for user " + tenant + " (limit: " +
-                              std::to_string(static_cast<int64_t>(rate_limiter_.rate())) +
+                              std::to_string(static_cast<int64_t>(rate)) +
                               " bytes/sec) while attempting to ingest '" + std::to_string(report.accepted_entries) +
                               "' lines totaling '" + std::to_string(report.accepted_bytes) +
                               "' bytes, reduce log volume or contact your Loki administrator to see if the limit "
@@ -92,7 +92,8 @@ util::Status Distributor::push_request(const std::string& tenant, push::PushRequ
 
   size_t limited_entries = 0, limited_bytes = 0;
   std::vector<uint64_t> admitted;
-  std::string stream_limit_message = apply_stream_limit(tenant, request, limited_entries, limited_bytes, admitted);
+  std::string stream_limit_message =
+      apply_stream_limit(tenant, limits->max_streams(), request, limited_entries, limited_bytes, admitted);
   discard("stream_limit", tenant, limited_entries, limited_bytes);
 
   if (!request.streams.empty()) {
@@ -121,10 +122,9 @@ void Distributor::release_in_flight(const std::string& tenant, const std::vector
   if (pending.empty()) in_flight_.erase(tenant);
 }
 
-std::string Distributor::apply_stream_limit(const std::string& tenant, push::PushRequest& request,
+std::string Distributor::apply_stream_limit(const std::string& tenant, uint64_t limit, push::PushRequest& request,
                                             size_t& dropped_entries, size_t& dropped_bytes,
                                             std::vector<uint64_t>& admitted) {
-  const uint64_t limit = limits_.max_streams();
   std::lock_guard lock(streams_mu_);
   auto& known = streams_[tenant];
   std::string message;

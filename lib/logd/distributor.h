@@ -12,7 +12,9 @@
 // have their own locks.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -23,6 +25,7 @@
 #include "logd/config.h"
 #include "logd/metrics.h"
 #include "logd/rate_limiter.h"
+#include "logd/tenant_limits.h"
 #include "push/push_request.h"
 #include "util/clock.h"
 
@@ -31,6 +34,10 @@ namespace logd {
 class Distributor {
  public:
   // `clock` times the rate limiter, the validation of timestamps and the stream-set refreshes.
+  // Every limit is the pushing tenant's (tenant_limits.h), read at each push.
+  Distributor(ingest::PushTarget& ingester, std::shared_ptr<const TenantLimits> limits, Metrics& metrics,
+              util::Clock& clock);
+  // Every tenant under `limits` (no overrides).
   Distributor(ingest::PushTarget& ingester, const LimitsConfig& limits, Metrics& metrics, util::Clock& clock);
 
   // Handles one push for an already validated tenant ID. `body` is the identity body (the HTTP
@@ -50,16 +57,18 @@ class Distributor {
   // Drops the streams that would exceed the tenant's active-stream limit; returns Loki's message
   // for the first of them, or "". The fingerprints of the streams it lets through are added to
   // `admitted` and stay counted as in flight until release_in_flight().
-  std::string apply_stream_limit(const std::string& tenant, push::PushRequest& request, size_t& dropped_entries,
+  std::string apply_stream_limit(const std::string& tenant, uint64_t limit, push::PushRequest& request,
+                                 size_t& dropped_entries,
                                  size_t& dropped_bytes, std::vector<uint64_t>& admitted);
   void release_in_flight(const std::string& tenant, const std::vector<uint64_t>& admitted);
   void discard(const std::string& reason, const std::string& tenant, size_t entries, size_t bytes);
 
   ingest::PushTarget& ingester_;
-  LimitsConfig limits_;
+  std::shared_ptr<const TenantLimits> limits_;
   Metrics& metrics_;
   util::Clock& clock_;
   RateLimiter rate_limiter_;
+  std::atomic<double> rate_share_{1.0};
 
   // Fingerprints of the streams each tenant has in the ingester, as far as we know. Streams the
   // ingester has flushed away stay here until the limit is reached, and then the set is

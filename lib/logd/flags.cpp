@@ -190,6 +190,13 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                             [](Config& c, const std::string& v) { c.ingester.wal.dir = v; return std::string(); }}},
       {"ingester.max-chunk-age", {false, "Maximum age of a chunk before it is flushed",
                                   [](Config& c, const std::string& v) { return parse_dur(v, c.ingester.max_chunk_age); }}},
+      {"ingester.memory-ceiling", {false, "Hard ceiling on log data in memory, bytes or e.g. 2GB (0: none; logd only)",
+                                   [](Config& c, const std::string& v) {
+                                     auto b = model::parse_bytes(v);
+                                     if (!b.ok() || *b > uint64_t(INT64_MAX)) return "cannot parse " + v + " as a byte size";
+                                     c.ingester.memory_ceiling = static_cast<int64_t>(*b);
+                                     return std::string();
+                                   }}},
       {"ingester.chunks-idle-period", {false, "Flush a stream's chunk after this long without entries",
                                        [](Config& c, const std::string& v) {
                                          return parse_dur(v, c.ingester.chunk_idle_period);
@@ -223,6 +230,10 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                            [](Config& c, const std::string& v) {
                              return parse_dur(v, c.limits_config.retention_period);
                            }}},
+      {"runtime-config.file", {false, "File of per-tenant limit overrides, read again every reload period",
+                               [](Config& c, const std::string& v) { c.runtime_config.file = v; return std::string(); }}},
+      {"runtime-config.reload-period", {false, "How often the runtime config file is read (default 10s)",
+                                        [](Config& c, const std::string& v) { return parse_dur(v, c.runtime_config.period); }}},
       {"querier.query-timeout", {false, "Query timeout",
                                  [](Config& c, const std::string& v) { return parse_dur(v, c.limits_config.query_timeout); }}},
       {"ruler.evaluation-interval", {false, "How often rule groups are evaluated (default 1m)",

@@ -30,6 +30,12 @@ void FrontendApi::register_routes(http::Server& server) {
     add(method, "/loki/api/v1/label", "loki_api_v1_labels", &FrontendApi::forward);
     add(method, "/loki/api/v1/series", "loki_api_v1_series", &FrontendApi::forward);
     add(method, "/loki/api/v1/index/stats", "loki_api_v1_index_stats", &FrontendApi::forward);
+    add(method, "/loki/api/v1/index/volume", "loki_api_v1_index_volume", &FrontendApi::forward);
+    add(method, "/loki/api/v1/index/volume_range", "loki_api_v1_index_volume_range", &FrontendApi::forward);
+    add(method, "/loki/api/v1/detected_fields", "loki_api_v1_detected_fields", &FrontendApi::forward);
+    add(method, "/loki/api/v1/detected_labels", "loki_api_v1_detected_labels", &FrontendApi::forward);
+    api_.add_route_prefix(server, method, "/loki/api/v1/detected_field/", "loki_api_v1_detected_field_name_values",
+                          [this](const http::Request& req) { return forward(req); });
     add(method, "/loki/api/v1/format_query", "loki_api_v1_format_query", &FrontendApi::forward);
     api_.add_route_prefix(server, method, "/loki/api/v1/label/", "loki_api_v1_label_name_values",
                           [this](const http::Request& req) { return forward(req); });
@@ -46,7 +52,7 @@ http::Response FrontendApi::query_range(const http::Request& req) {
   if (!q.ok()) return error_response(q.status_error());
   auto expr = logql::parse(q->query);
   if (!expr.ok()) return error_response(expr.status_error());
-  const query::Limits& limits = api_.options().query_limits;
+  const query::Limits limits = api_.query_limits(*tenants);
   // Checked on the whole query: its pieces are each shorter.
   if (limits.max_query_length > 0 && q->params.end - q->params.start > limits.max_query_length) {
     return error_response(util::invalid_argument(
@@ -67,7 +73,7 @@ http::Response FrontendApi::query_range(const http::Request& req) {
     item.query.params = piece;
     items.push_back(std::move(item));
   }
-  auto answers = frontend_.run(queue_key(req), std::move(items), now + options_.query_timeout);
+  auto answers = frontend_.run(queue_key(req), std::move(items), now + limits.query_timeout);
   if (!answers.ok()) return error_response(answers.status_error());
   std::vector<logql::QueryResult> results;
   query::ExecStats stats;
@@ -100,7 +106,11 @@ http::Response FrontendApi::forward(const http::Request& req) {
   item.http.method = req.method;
   item.http.path = req.path;
   for (const auto& [k, v] : *p) item.http.params.emplace_back(k, v);
-  auto answers = frontend_.run(queue_key(req), {std::move(item)}, clock_.now_ns() + options_.query_timeout);
+  // The tenant's query_timeout; a request without a valid org ID gets the defaults' (the querier
+  // answers it with the error).
+  auto tenants = api_.tenants(req, true);
+  const int64_t timeout = api_.query_limits(tenants.ok() ? *tenants : std::vector<std::string>{}).query_timeout;
+  auto answers = frontend_.run(queue_key(req), {std::move(item)}, clock_.now_ns() + timeout);
   if (!answers.ok()) return error_response(answers.status_error());
   cluster::ForwardedResponse& a = (*answers)[0].http;
   http::Response r{a.status, {}, std::move(a.body)};

@@ -18,7 +18,6 @@ namespace logd {
 
 struct FrontendApiOptions {
   int64_t split_queries_by_interval = 0;  // ns; 0: range queries go whole to one querier
-  int64_t query_timeout = 60'000'000'000;  // ns a request may wait for its pieces
 };
 
 class FrontendApi {

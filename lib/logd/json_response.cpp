@@ -213,6 +213,80 @@ std::string encode_query_response(const logql::QueryResult& result, const query:
   return out;
 }
 
+std::string encode_volume_response(const std::vector<query::VolumeSeries>& series, bool range) {
+  std::string out = "{\"status\":\"success\",\"data\":{\"resultType\":\"";
+  out += range ? "matrix" : "vector";
+  out += "\",\"result\":[";
+  for (size_t i = 0; i < series.size(); ++i) {
+    if (i) out += ',';
+    out += "{\"metric\":{";
+    for (size_t j = 0; j < series[i].metric.size(); ++j) {
+      if (j) out += ',';
+      model::append_json_string(out, series[i].metric[j].name);
+      out += ':';
+      model::append_json_string(out, series[i].metric[j].value);
+    }
+    out += range ? "},\"values\":[" : "},\"value\":";
+    for (size_t j = 0; j < series[i].points.size() && (range || j == 0); ++j) {
+      if (j) out += ',';
+      append_point(out, logql::Point{series[i].points[j].timestamp, static_cast<double>(series[i].points[j].bytes)});
+    }
+    out += range ? "]}" : "}";
+  }
+  out += "],\"stats\":";
+  out += encode_stats(query::ExecStats{});
+  out += "}}";
+  return out;
+}
+
+std::string encode_detected_fields(const std::vector<query::DetectedField>& fields, uint32_t limit) {
+  std::string out = "{\"fields\":[";
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const auto& f = fields[i];
+    if (i) out += ',';
+    out += "{\"label\":";
+    model::append_json_string(out, f.label);
+    out += ",\"type\":\"";
+    out += query::field_type_name(f.type);
+    out += "\",\"cardinality\":" + std::to_string(f.cardinality) + ",\"parsers\":";
+    if (f.parsers.empty()) {
+      out += "null";  // structured metadata: Loki sends no parser list
+    } else {
+      out += '[';
+      for (size_t j = 0; j < f.parsers.size(); ++j) {
+        if (j) out += ',';
+        model::append_json_string(out, f.parsers[j]);
+      }
+      out += ']';
+    }
+    out += '}';
+  }
+  out += "],\"limit\":" + std::to_string(limit) + "}";
+  return out;
+}
+
+std::string encode_detected_field_values(const std::vector<std::string>& values, uint32_t limit) {
+  std::string out = "{\"values\":[";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    model::append_json_string(out, values[i]);
+  }
+  out += "],\"limit\":" + std::to_string(limit) + "}";
+  return out;
+}
+
+std::string encode_detected_labels(const std::vector<query::DetectedLabel>& labels) {
+  std::string out = "{\"detectedLabels\":[";
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (i) out += ',';
+    out += "{\"label\":";
+    model::append_json_string(out, labels[i].label);
+    out += ",\"cardinality\":" + std::to_string(labels[i].cardinality) + "}";
+  }
+  out += "]}";
+  return out;
+}
+
 std::string encode_string_list(const std::vector<std::string>& values) {
   std::string out = "{\"status\":\"success\",\"data\":[";
   for (size_t i = 0; i < values.size(); ++i) {

@@ -7,6 +7,7 @@
 //   labels, label values: {"status":"success","data":["a","b"]}
 //   series: {"status":"success","data":[{labels},...]}
 //   index/stats: {"streams":n,"chunks":n,"entries":n,"bytes":n}
+//   index/volume(_range): as query: a vector (matrix) of bytes, e.g. {"metric":{"app":"web"},"value":[<s>,"1024"]}
 //   tail: {"streams":[...],"dropped_entries":[{"labels":{...},"timestamp":"<ns>"}]}
 // Sample times are seconds with millisecond precision (Prometheus' model.Time); values use
 // Go's strconv.FormatFloat(v, 'f', -1, 64), with "NaN", "+Inf" and "-Inf".
@@ -19,6 +20,9 @@
 #include "logql/eval/engine.h"
 #include "model/labels.h"
 #include "query/executor.h"
+#include "query/detected_fields.h"
+#include "query/detected_labels.h"
+#include "query/volume.h"
 #include "store/store.h"
 
 namespace logd {
@@ -36,6 +40,15 @@ std::string encode_string_list(const std::vector<std::string>& values);
 std::string encode_series(const std::vector<model::LabelSet>& series);
 std::string encode_index_stats(const store::IndexStats& stats);
 std::string encode_format_query(const std::string& formatted);
+// index/volume (a vector: each series' one point) and index/volume_range (a matrix), with
+// the empty stats Loki's volume answers carry.
+std::string encode_volume_response(const std::vector<query::VolumeSeries>& series, bool range);
+// detected_fields: {"fields":[{"label":..,"type":..,"cardinality":n,"parsers":[..]|null}],"limit":n}
+std::string encode_detected_fields(const std::vector<query::DetectedField>& fields, uint32_t limit);
+// detected_field/<name>/values: {"values":[..],"limit":n}
+std::string encode_detected_field_values(const std::vector<std::string>& values, uint32_t limit);
+// detected_labels: {"detectedLabels":[{"label":..,"cardinality":n}]}
+std::string encode_detected_labels(const std::vector<query::DetectedLabel>& labels);
 
 struct DroppedEntry {
   model::LabelSet labels;

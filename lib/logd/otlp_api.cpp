@@ -24,7 +24,7 @@ http::Response Api::otlp_push(const http::Request& req) {
   if (!t.ok()) return otlp_error(t.status_error());
   auto encoding = otlp::encoding_of(req.headers.get_or("Content-Type", ""));
   if (!encoding.ok()) return otlp_error(encoding.status_error());
-  auto request = otlp::parse_logs_request(*encoding, req.body, options_.otlp_config, clock_.now_ns());
+  auto request = otlp::parse_logs_request(*encoding, req.body, tenant_limits((*t)[0])->otlp_config, clock_.now_ns());
   if (!request.ok()) return otlp_error(request.status_error());
   if (request->streams.empty()) return http::Response::empty(204);  // no records: nothing to do, as Loki
   util::Status st = distributor_->push_request((*t)[0], std::move(*request));

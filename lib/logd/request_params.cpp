@@ -7,6 +7,7 @@
 #include "logql/eval/step_evaluator.h"
 #include "logql/parser.h"
 #include "golang/quote.h"
+#include "model/labels.h"
 #include "model/time.h"
 
 namespace logd {
@@ -46,6 +47,14 @@ util::Result<logql::Direction> parse_direction(const http::Params& p) {
 }
 
 }  // namespace
+
+std::optional<std::string> name_before_values(std::string_view path, std::string_view prefix) {
+  constexpr std::string_view kSuffix = "/values";
+  if (path.substr(0, prefix.size()) != prefix) return std::nullopt;
+  std::string_view rest = path.substr(prefix.size());
+  if (rest.size() <= kSuffix.size() || rest.substr(rest.size() - kSuffix.size()) != kSuffix) return std::nullopt;
+  return std::string(rest.substr(0, rest.size() - kSuffix.size()));
+}
 
 std::string param(const http::Params& p, const std::string& name) {
   auto it = p.find(name);
@@ -155,6 +164,91 @@ util::Result<std::vector<std::vector<logql::ast::Matcher>>> parse_match_params(c
     if (auto st = add(it->second); !st.ok()) return st.status_error();
   }
   return out;
+}
+
+util::Result<query::VolumeRequest> parse_volume_request(const http::Params& p, int64_t now, bool range) {
+  query::VolumeRequest r;
+  std::string q = param(p, "query");
+  if (q.empty()) return util::Error{"query parameter is required: a stream selector such as {job=\"varlogs\"}"};
+  auto m = query::parse_volume_selector(q);
+  if (!m.ok()) return m.status_error();
+  r.matchers = std::move(*m);
+  auto tr = parse_time_range(p, now, model::kNanosPerHour);
+  if (!tr.ok()) return tr.status_error();
+  r.start = tr->start;
+  r.end = tr->end;
+  if (std::string v = param(p, "limit"); !v.empty()) {
+    int64_t n = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || end != v.data() + v.size() || n <= 0) {
+      return util::Error{"invalid limit " + golang::quote(v) + ": a positive integer is required"};
+    }
+    r.limit = static_cast<size_t>(n);
+  }
+  if (range) {
+    r.step = default_step(r.start, r.end);
+    if (std::string step = param(p, "step"); !step.empty()) {
+      auto s = parse_step(step);
+      if (!s.ok()) return util::prefixed("invalid step: ", s.status_error());
+      r.step = *s;
+    }
+    if (r.step <= 0) {
+      return util::Error{"zero or negative query resolution step widths are not accepted. Try a positive integer"};
+    }
+    if ((static_cast<__int128>(r.end) - r.start) / r.step > kMaxPoints) {
+      return util::Error{"exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)"};
+    }
+  }
+  if (std::string targets = param(p, "targetLabels"); !targets.empty()) {
+    size_t pos = 0;
+    while (pos <= targets.size()) {
+      size_t comma = targets.find(',', pos);
+      if (comma == std::string::npos) comma = targets.size();
+      std::string name = targets.substr(pos, comma - pos);
+      while (!name.empty() && name.back() == ' ') name.pop_back();
+      while (!name.empty() && name.front() == ' ') name.erase(0, 1);
+      if (!model::is_valid_label_name(name)) {
+        return util::Error{"invalid targetLabels: " + golang::quote(name) + " is not a valid label name"};
+      }
+      r.target_labels.push_back(std::move(name));
+      pos = comma + 1;
+    }
+  }
+  std::string by = param(p, "aggregateBy");
+  if (by.empty() || by == "series") {
+    r.aggregate_by = query::VolumeAggregation::kSeries;
+  } else if (by == "labels") {
+    r.aggregate_by = query::VolumeAggregation::kLabels;
+  } else {
+    return util::Error{"invalid aggregateBy " + golang::quote(by) + ": it must be series or labels"};
+  }
+  return r;
+}
+
+util::Result<DetectedFieldsRequest> parse_detected_fields_request(const http::Params& p, int64_t now) {
+  DetectedFieldsRequest r;
+  r.query = param(p, "query");
+  if (r.query.empty()) return util::Error{"query parameter is required: a log query such as {job=\"varlogs\"}"};
+  auto expr = logql::parse(r.query);
+  if (!expr.ok()) return expr.status_error();
+  if (!expr->is_log_query()) {
+    return util::Error{"detected fields need a log query (a stream selector with optional filters), not a metric query"};
+  }
+  auto tr = parse_time_range(p, now, model::kNanosPerHour);
+  if (!tr.ok()) return tr.status_error();
+  r.start = tr->start;
+  r.end = tr->end;
+  for (auto [name, field] : {std::pair{"line_limit", &r.line_limit}, std::pair{"limit", &r.limit}}) {
+    std::string v = param(p, name);
+    if (v.empty()) continue;
+    uint32_t n = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || end != v.data() + v.size() || n == 0) {
+      return util::Error{std::string("invalid ") + name + " " + golang::quote(v) + ": a positive integer is required"};
+    }
+    *field = n;
+  }
+  return r;
 }
 
 }  // namespace logd

@@ -5,12 +5,15 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
 #include "http/message.h"
 #include "logql/ast.h"
 #include "logql/eval/engine.h"
+#include "query/volume.h"
 #include "util/result.h"
 
 namespace logd {
@@ -40,10 +43,30 @@ int64_t default_step(int64_t start, int64_t end);
 // "5m", "1h30m" or float seconds ("15", "0.5").
 util::Result<int64_t> parse_step(const std::string& text);
 
+// The <name> of a `<prefix><name>/values` path (label/<name>/values, detected_field/<name>/values),
+// or nullopt when the path has another shape.
+std::optional<std::string> name_before_values(std::string_view path, std::string_view prefix);
+
 // The first value of `name`, or "".
 std::string param(const http::Params& p, const std::string& name);
 
 // `match[]` selectors (or one `query` selector) for /series and friends.
 util::Result<std::vector<std::vector<logql::ast::Matcher>>> parse_match_params(const http::Params& p);
+
+// /loki/api/v1/index/volume (`range` false) and volume_range: query (a stream selector, or `{}`
+// for every stream), start/end/since (default: the last hour), limit (default 100), step (range
+// only; default as query_range), targetLabels (comma-separated), aggregateBy (series|labels).
+util::Result<query::VolumeRequest> parse_volume_request(const http::Params& p, int64_t now, bool range);
+
+// /loki/api/v1/detected_fields and detected_field/<name>/values: query (a log query: a stream
+// selector with optional filters), start/end/since (default: the last hour), line_limit (lines
+// read, default 1000), limit (fields, or values, returned; default 1000).
+struct DetectedFieldsRequest {
+  std::string query;
+  int64_t start = 0, end = 0;
+  uint32_t line_limit = 1000;
+  uint32_t limit = 1000;
+};
+util::Result<DetectedFieldsRequest> parse_detected_fields_request(const http::Params& p, int64_t now);
 
 }  // namespace logd

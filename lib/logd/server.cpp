@@ -7,6 +7,7 @@
 #include "fsutil/atomic_file.h"
 #include "deletion/delete_filter_source.h"
 #include "logd/ruler_metrics.h"
+#include "logd/runtime_config.h"
 #include "maint/retention.h"
 #include "golang/quote.h"
 #include "model/time.h"
@@ -35,6 +36,13 @@ void render_ingester_metrics(std::string& out, const ingest::Ingester& ingester)
                 static_cast<double>(s.wal_records_replayed));
   render_single(out, "loki_ingester_checkpoint_creations_total", "counter", "Total WAL checkpoints written.",
                 static_cast<double>(s.checkpoints));
+  render_single(out, "logd_ingester_memory_bytes", "gauge",
+                "Log data held in memory (what ingester.memory_ceiling bounds).", static_cast<double>(s.memory_bytes));
+  render_single(out, "logd_ingester_memory_early_flushed_chunks_total", "counter",
+                "Chunks flushed early to stay under ingester.memory_ceiling.",
+                static_cast<double>(s.memory_early_flushes));
+  render_single(out, "logd_ingester_memory_refused_pushes_total", "counter",
+                "Pushes answered 429 at ingester.memory_ceiling.", static_cast<double>(s.memory_refusals));
 }
 
 // The store's counters.
@@ -81,6 +89,23 @@ void render_store_metrics(std::string& out, const store::ChunkStore& store) {
   render_single(out, "logd_objstore_bytes_read_total", "counter", "Object bytes downloaded.", static_cast<double>(b.bytes_in));
   render_single(out, "logd_objstore_bytes_written_total", "counter", "Object bytes uploaded.",
                 static_cast<double>(b.bytes_out));
+}
+
+// A tenant's retention rules as the compactor applies them.
+util::Result<maint::RetentionOptions> retention_options(const LimitsConfig& l) {
+  maint::RetentionOptions retention;
+  retention.retention_period = l.retention_period;
+  for (const auto& rs : l.retention_stream) {
+    auto matchers = maint::parse_selector(rs.selector);
+    if (!matchers.ok()) return util::prefixed("limits_config.retention_stream: " + rs.selector + ": ", matchers.status_error());
+    maint::RetentionRule rule;
+    rule.selector = rs.selector;
+    rule.matchers = std::move(*matchers);
+    rule.period = rs.period;
+    rule.priority = static_cast<int>(rs.priority);
+    retention.rules.push_back(std::move(rule));
+  }
+  return retention;
 }
 
 }  // namespace
@@ -139,9 +164,11 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
     if (auto st = s->open_ingester(clock); !st.ok()) return st.status_error();
   }
 
+  if (auto st = s->open_runtime_config(clock); !st.ok()) return st.status_error();
+  if (auto st = s->open_auth(clock); !st.ok()) return st.status_error();
   if (t.distributor) {
     ingest::PushTarget& target = s->cluster_ ? s->cluster_->push_target() : *s->ingester_;
-    s->distributor_ = std::make_unique<Distributor>(target, config.limits_config, s->metrics_, clock);
+    s->distributor_ = std::make_unique<Distributor>(target, s->limits_, s->metrics_, clock);
   }
   auto make_querier = [&] {
     return s->cluster_ ? std::make_unique<query::Querier>(s->cluster_->ingester_reader(), s->store_.get())
@@ -154,30 +181,21 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   if (!deletes.ok()) return util::prefixed("reading the delete requests: ", deletes.status_error());
   s->delete_requests_ = std::move(*deletes);
   for (query::Querier* q : {s->querier_.get(), s->rule_querier_.get()}) {
-    if (!q || config.limits_config.deletion_mode == "disabled") continue;
-    q->set_source_wrapper([d = s->delete_requests_.get()](const std::string& tenant,
-                                                          std::unique_ptr<logql::LogSource> src) {
+    if (!q) continue;
+    q->set_source_wrapper([d = s->delete_requests_.get(), limits = s->limits_](
+                              const std::string& tenant, std::unique_ptr<logql::LogSource> src) {
+      if (limits->get(tenant)->deletion_mode == "disabled") return src;
       return deletion::filter_deleted(std::move(src), *d, tenant);
     });
   }
   ApiOptions ao;
   ao.logger = &s->logger_;
   ao.auth_enabled = config.auth_enabled;
-  const LimitsConfig& l = config.limits_config;
-  ao.query_limits.max_entries_limit_per_query = static_cast<uint32_t>(l.max_entries_limit_per_query);
-  ao.query_limits.max_query_series = static_cast<uint64_t>(l.max_query_series);
-  ao.query_limits.query_timeout = l.query_timeout;
-  ao.query_limits.max_query_length = l.max_query_length;
-  ao.query_limits.max_concurrent = static_cast<int>(config.querier.max_concurrent);
-  ao.query_limits.max_query_result_bytes = static_cast<uint64_t>(l.max_query_result_bytes);
-  ao.query_limits.templates.max_output_bytes =
-      l.max_template_output_bytes > 0 ? static_cast<size_t>(l.max_template_output_bytes) : SIZE_MAX;
-  ao.query_limits.templates.max_steps = static_cast<uint64_t>(l.max_template_steps);
+  ao.limits = s->limits_;
+  ao.max_concurrent = static_cast<int>(config.querier.max_concurrent);
   ao.tail_max_duration = config.querier.tail_max_duration;
   ao.max_query_bytes = static_cast<size_t>(config.server.http_max_query_bytes);
-  ao.max_concurrent_tail_requests = l.max_concurrent_tail_requests;
   ao.tail_max_buffered_bytes = static_cast<size_t>(config.querier.tail_max_buffered_bytes);
-  ao.otlp_config = l.otlp_config;
   ao.serve_queries = !t.query_frontend;
   if (s->cluster_) ao.ready = [c = s->cluster_.get()] { return c->ready(); };
   ingest::TailSource* tail = s->cluster_ ? (t.querier || t.query_frontend ? &s->cluster_->tail_source() : nullptr)
@@ -185,7 +203,11 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   s->api_ = std::make_unique<Api>(ao, s->querier_.get(), s->distributor_.get(), tail, s->metrics_, clock);
   if (t.ruler) s->start_ruler(clock);
   s->metrics_.set_collector([ing = s->ingester_.get(), store = s->store_.get(), c = s->cluster_.get(),
-                             r = s->ruler_.get()](std::string& out) {
+                             r = s->ruler_.get(), rc = s->runtime_config_.get(), gate = s->auth_gate_.get(),
+                             creds = s->auth_credentials_.get()](std::string& out) {
+    if (rc) rc->render_metrics(out);
+    if (gate) gate->render_metrics(out);
+    if (creds) creds->render_metrics(out);
     if (ing) render_ingester_metrics(out, *ing);
     if (store) render_store_metrics(out, *store);
     if (c) c->render_metrics(out);
@@ -205,6 +227,7 @@ util::Status LogdServer::open_ingester(util::Clock& clock) {
   io.max_chunk_age = config.ingester.max_chunk_age;
   io.chunk_idle_period = config.ingester.chunk_idle_period;
   io.flush_check_period = config.ingester.flush_check_period;
+  io.memory_ceiling = static_cast<uint64_t>(config.ingester.memory_ceiling);
   io.clock = &clock;
   io.on_flush_error = [l = &logger_](const util::Status& st) {
     l->log(LogLevel::kWarn, "flushing chunks to the store failed; they stay in memory and the WAL and are retried",
@@ -229,7 +252,11 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::serve(util::Clock& clock) 
   ho.idle_timeout = ms(config.server.http_server_idle_timeout);
   ho.shutdown_timeout = ms(config.server.graceful_shutdown_timeout);
   ho.max_connections = static_cast<size_t>(config.server.http_listen_conn_limit);
-  ho.max_decoded_body_bytes = max_decoded_push_bytes(config.limits_config);
+  // With overrides a tenant may be allowed more than the defaults: the distributor bounds each
+  // body by its tenant's limits, the server by the largest any tenant could have.
+  LimitsConfig unlimited;
+  unlimited.ingestion_rate_mb = 0;
+  ho.max_decoded_body_bytes = max_decoded_push_bytes(config.runtime_config.file.empty() ? config.limits_config : unlimited);
   ho.on_internal_error = [l = &s->logger_](std::string_view what) {
     l->log(LogLevel::kError, std::string(what), "component=http");
   };
@@ -237,13 +264,20 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::serve(util::Clock& clock) 
   if (!tls.ok()) return tls.status_error();
   ho.tls = std::move(*tls);
   s->http_ = std::make_unique<http::Server>(ho);
+  if (s->auth_gate_) s->http_->set_gate([g = s->auth_gate_.get()](const http::Request& req) { return g->check(req); });
   s->api_->register_routes(*s->http_);
   if (s->ruler_) {
     s->ruler_api_ = std::make_unique<RulerApi>(*s->ruler_, *s->api_);
     s->ruler_api_->register_routes(*s->http_, config.ruler.enable_api);
   }
+  s->api_->add_route(*s->http_, "GET", "/runtime_config", "runtime_config", [limits = s->limits_](const http::Request& req) {
+    auto mode = req.param("mode");
+    if (mode && *mode != "diff") return http::Response::text(400, "unknown value for mode query parameter: " + std::string(*mode) + "\n");
+    http::Response r = http::Response::text(200, print_runtime_config(*limits, mode.has_value()));
+    r.headers.set("Content-Type", "text/plain; charset=utf-8");
+    return r;
+  });
   DeleteApiOptions dopt;
-  dopt.deletion_mode = config.limits_config.deletion_mode;
   dopt.cancel_period = config.compactor.delete_request_cancel_period;
   s->delete_api_ = std::make_unique<DeleteApi>(*s->delete_requests_, *s->api_, dopt, clock);
   s->delete_api_->register_routes(*s->http_);
@@ -291,7 +325,50 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::serve(util::Clock& clock) 
     });
   }
   if (s->ruler_) s->ruler_->start();
+  if (s->runtime_config_) s->runtime_config_->start();
+  if (s->auth_credentials_) s->auth_credentials_->start();
   return s;
+}
+
+util::Status LogdServer::open_auth(util::Clock& clock) {
+  const AuthConfig& a = config_.auth;
+  if (!a.enabled) return {};
+  if (targets_.clustered() && config_.server.grpc_listen_port == 0) {
+    // The roles' internal API carries no user credentials: it needs a port of its own, kept off
+    // the network users reach.
+    return util::invalid_argument("auth.enabled with cluster roles: set server.grpc_listen_port so that the internal "
+                                  "API listens apart from the authenticated public port");
+  }
+  auth::LoginThrottleOptions t;
+  t.delay_ns = a.failed_login_delay;
+  t.max_delay_ns = a.failed_login_max_delay;
+  auth_gate_ = std::make_unique<AuthGate>(t, clock);
+  FileReloaderOptions o;
+  o.what = "auth credentials";
+  o.period = a.reload_period > 0 ? a.reload_period : config_.runtime_config.period;
+  o.load = auth_gate_->loader(a.credentials_file);
+  o.success_metric = "logd_auth_credentials_last_reload_successful";
+  o.failures_metric = "logd_auth_credentials_reload_failures_total";
+  auth_credentials_ = std::make_unique<FileReloader>(std::move(o), logger_, clock);
+  if (auto st = auth_credentials_->reload(); !st.ok()) return util::prefixed("auth.credentials_file: ", st.status_error());
+  return {};
+}
+
+util::Status LogdServer::open_runtime_config(util::Clock& clock) {
+  limits_ = std::make_shared<TenantLimits>(config_.limits_config);
+  const RuntimeConfigConfig& rc = config_.runtime_config;
+  if (rc.file.empty()) return {};
+  FileReloaderOptions o;
+  o.what = "runtime config";
+  o.period = rc.period;
+  o.load = runtime_config_loader(rc.file, *limits_);
+  o.success_metric = "loki_runtime_config_last_reload_successful";
+  o.failures_metric = "logd_runtime_config_reload_failures_total";
+  o.hash_metric = "loki_runtime_config_hash";
+  runtime_config_ = std::make_unique<FileReloader>(std::move(o), logger_, clock);
+  // As Loki: a file that is invalid at start stops the start; later, it only keeps the last good.
+  if (auto st = runtime_config_->reload(); !st.ok()) return util::prefixed("runtime_config.file: ", st.status_error());
+  return {};
 }
 
 util::Status LogdServer::open_stores(util::Clock& clock) {
@@ -367,14 +444,11 @@ util::Status LogdServer::open_stores(util::Clock& clock) {
 void LogdServer::start_ruler(util::Clock& clock) {
   const RulerConfig& rc = config_.ruler;
   rule_store_ = std::make_unique<ruler::LocalRuleStore>(config_.rules_dir());
-  query::Limits limits;
-  limits.max_query_series = static_cast<uint64_t>(config_.limits_config.max_query_series);
-  limits.query_timeout = config_.limits_config.query_timeout;
-  limits.max_query_length = config_.limits_config.max_query_length;
-  limits.max_concurrent = 1;  // groups already run concurrently
+  // A rule's query runs under its tenant's limits, one worker (groups already run concurrently).
+  ruler::TenantQueryLimits limits = [l = limits_](const std::string& tenant) { return query_limits(*l, {tenant}, 1); };
   rule_engine_ = std::make_unique<ruler::ExecutorQueryEngine>(
       [q = querier_ ? querier_.get() : rule_querier_.get()](const std::string& tenant) { return q->source({tenant}); },
-      limits);
+      std::move(limits));
   ruler::RulerOptions o;
   o.evaluation_interval_ns = rc.evaluation_interval;
   o.poll_interval_ns = rc.poll_interval;
@@ -462,18 +536,8 @@ util::Status LogdServer::start_compactors(util::Clock& clock) {
     logger_.log(LogLevel::kWarn, "limits_config retention is set but compactor.retention_enabled is false: "
                                  "nothing will be deleted (as in Loki)");
   }
-  maint::RetentionOptions retention;
-  retention.retention_period = l.retention_period;
-  for (const auto& rs : l.retention_stream) {
-    auto matchers = maint::parse_selector(rs.selector);
-    if (!matchers.ok()) return util::prefixed("limits_config.retention_stream: " + rs.selector + ": ", matchers.status_error());
-    maint::RetentionRule rule;
-    rule.selector = rs.selector;
-    rule.matchers = std::move(*matchers);
-    rule.period = rs.period;
-    rule.priority = static_cast<int>(rs.priority);
-    retention.rules.push_back(std::move(rule));
-  }
+  auto retention = retention_options(l);
+  if (!retention.ok()) return retention.status_error();
   for (const auto& st : stores_) {
     CompactorOptions co;
     co.target.bucket = st.bucket;
@@ -485,7 +549,12 @@ util::Status LogdServer::start_compactors(util::Clock& clock) {
     co.owner = writer_id_;
     co.interval_ns = cc.compaction_interval;
     co.retention_enabled = cc.retention_enabled;
-    co.retention = retention;
+    co.retention = *retention;
+    co.tenant_retention = [limits = limits_, fallback = *retention](const std::string& tenant) {
+      // Selectors were checked when the limits were read; a tenant without overrides has the defaults.
+      auto own = retention_options(*limits->get(tenant));
+      return own.ok() ? std::move(*own) : fallback;
+    };
     co.retention_delete_delay_ns = cc.retention_delete_delay;
     compactors_.push_back(std::make_unique<Compactor>(std::move(co), logger_, metrics_));
     compactors_.back()->start();
@@ -497,7 +566,7 @@ util::Status LogdServer::start_compactors(util::Clock& clock) {
                     " compaction_interval=" + model::format_duration_prometheus(cc.compaction_interval) +
                     " retention_delete_delay=" + model::format_duration_prometheus(cc.retention_delete_delay));
   }
-  if (cc.retention_enabled && l.deletion_mode == "filter-and-delete") {
+  if (cc.retention_enabled) {
     DeleteProcessorOptions dp;
     for (const auto& st : stores_) {
       DeleteProcessorOptions::Store ds;
@@ -511,6 +580,9 @@ util::Status LogdServer::start_compactors(util::Clock& clock) {
     dp.owner = writer_id_;
     dp.interval_ns = cc.compaction_interval;
     dp.cancel_period_ns = cc.delete_request_cancel_period;
+    dp.deletes_chunks = [limits = limits_](const std::string& tenant) {
+      return limits->get(tenant)->deletion_mode == "filter-and-delete";
+    };
     delete_processor_ = std::make_unique<DeleteProcessor>(std::move(dp), *delete_requests_, logger_, clock);
     delete_processor_->start();
   }
@@ -520,6 +592,8 @@ util::Status LogdServer::start_compactors(util::Clock& clock) {
 util::Status LogdServer::shutdown() {
   if (stopped_) return {};
   stopped_ = true;
+  if (runtime_config_) runtime_config_->stop();
+  if (auth_credentials_) auth_credentials_->stop();
   if (ruler_) ruler_->stop();
   for (auto& c : compactors_) c->stop();
   if (delete_processor_) delete_processor_->stop();

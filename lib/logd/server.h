@@ -30,7 +30,10 @@
 #include "logd/api.h"
 #include "logd/cluster_roles.h"
 #include "logd/config.h"
+#include "logd/auth_gate.h"
 #include "logd/distributor.h"
+#include "logd/file_reloader.h"
+#include "logd/tenant_limits.h"
 #include "logd/logger.h"
 #include "logd/metrics.h"
 #include "logd/compactor.h"
@@ -68,6 +71,10 @@ class LogdServer {
   util::Status open_ingester(util::Clock& clock);
   // Starts the HTTP server(s) and, for cluster roles, joins the rings. Takes ownership of this.
   util::Result<std::unique_ptr<LogdServer>> serve(util::Clock& clock);
+  // limits_, and the runtime config's first load when runtime_config.file is set.
+  util::Status open_runtime_config(util::Clock& clock);
+  // The auth gate and its credentials' first load, with auth.enabled.
+  util::Status open_auth(util::Clock& clock);
   util::Status start_compactors(util::Clock& clock);
   void start_ruler(util::Clock& clock);
 
@@ -78,6 +85,10 @@ class LogdServer {
   Metrics metrics_;
   std::unique_ptr<store::ChunkStore> store_;
   std::unique_ptr<ingest::Ingester> ingester_;
+  std::shared_ptr<TenantLimits> limits_;          // limits_config and the runtime config's overrides
+  std::unique_ptr<FileReloader> runtime_config_;  // with runtime_config.file
+  std::unique_ptr<AuthGate> auth_gate_;           // with auth.enabled
+  std::unique_ptr<FileReloader> auth_credentials_;  // auth.credentials_file, reloaded
   std::unique_ptr<Distributor> distributor_;
   std::unique_ptr<query::Querier> querier_;
   std::unique_ptr<query::Querier> rule_querier_;  // a ruler without the querier role: for rules only

@@ -18,8 +18,9 @@ cluster::WorkResult run_piece(Api& api, query::Querier& querier, const cluster::
     return out;
   }
   query::SourceFactory sources = [&]() { return querier.source(*tenants); };
-  util::Cancellation cancel = api.query_cancellation();
-  query::Outcome o = query::execute(item.query.query, item.query.params, sources, api.options().query_limits, &cancel);
+  const query::Limits limits = api.query_limits(*tenants);
+  util::Cancellation cancel = api.query_cancellation(limits);
+  query::Outcome o = query::execute(item.query.query, item.query.params, sources, limits, &cancel);
   if (!o.status.ok()) {
     out.error_status = util::http_status_of(o.status.code());
     out.error = o.status.error();

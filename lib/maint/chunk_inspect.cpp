@@ -43,8 +43,12 @@ util::Result<std::string> inspect_chunk(const std::string& path) {
 std::string describe_chunk(const std::string& path, const chunk::ChunkReader& r) {
   const chunk::ChunkReader* reader = &r;
   const chunk::ChunkHeader& h = reader->header();
-  uint64_t compressed = 0;
-  for (const auto& b : reader->blocks()) compressed += b.compressed_size;
+  uint64_t compressed = 0, filter_bytes = 0, filtered_blocks = 0;
+  for (const auto& b : reader->blocks()) {
+    compressed += b.compressed_size;
+    filter_bytes += b.filter.size();
+    filtered_blocks += b.filter.empty() ? 0 : 1;
+  }
   std::string out;
   auto line = [&out](const char* key, const std::string& value) {
     char buf[24];
@@ -54,7 +58,8 @@ std::string describe_chunk(const std::string& path, const chunk::ChunkReader& r)
     out += '\n';
   };
   line("file:", path);
-  line("format:", "version " + std::to_string(chunk::kChunkVersion) + ", zstd");
+  line("format:", "version " + std::to_string(h.version) + ", zstd" +
+                      (h.version >= chunk::kChunkVersionFiltered ? ", block trigram filters" : ""));
   line("tenant:", h.tenant);
   line("labels:", h.labels.to_string());
   line("fingerprint:", [&] {
@@ -71,15 +76,19 @@ std::string describe_chunk(const std::string& path, const chunk::ChunkReader& r)
   line("compressed:", std::to_string(compressed) + " B in blocks");
   line("ratio:", format_ratio(h.uncompressed_bytes, compressed) + " (uncompressed / compressed block bytes)");
   line("blocks:", std::to_string(reader->blocks().size()));
+  if (h.version >= chunk::kChunkVersionFiltered) {
+    line("filters:", std::to_string(filter_bytes) + " B in " + std::to_string(filtered_blocks) + " of " +
+                         std::to_string(reader->blocks().size()) + " blocks");
+  }
   char buf[256];
-  std::snprintf(buf, sizeof buf, "%5s %10s %10s %12s %8s %6s  %-30s  %s\n", "block", "offset", "compressed",
-                "uncompressed", "entries", "ratio", "from", "through");
+  std::snprintf(buf, sizeof buf, "%5s %10s %10s %12s %8s %6s %7s  %-30s  %s\n", "block", "offset", "compressed",
+                "uncompressed", "entries", "ratio", "filter", "from", "through");
   out += buf;
   for (size_t i = 0; i < reader->blocks().size(); ++i) {
     const auto& b = reader->blocks()[i];
-    std::snprintf(buf, sizeof buf, "%5zu %10" PRIu64 " %10" PRIu32 " %12" PRIu32 " %8" PRIu32 " %6s  %-30s  %s\n", i,
+    std::snprintf(buf, sizeof buf, "%5zu %10" PRIu64 " %10" PRIu32 " %12" PRIu32 " %8" PRIu32 " %6s %7zu  %-30s  %s\n", i,
                   b.offset, b.compressed_size, b.uncompressed_size, b.entries,
-                  format_ratio(b.uncompressed_size, b.compressed_size).c_str(),
+                  format_ratio(b.uncompressed_size, b.compressed_size).c_str(), b.filter.size(),
                   model::format_rfc3339nano(b.min_time).c_str(), model::format_rfc3339nano(b.max_time).c_str());
     out += buf;
   }
@@ -99,7 +108,7 @@ util::Result<uint64_t> cat_chunk(const std::string& path, const chunk::ChunkRead
   std::string line;
   std::vector<model::Label> labels;
   uint64_t n = 0;
-  std::string payload;
+  chunk::BlockBuffer payload;
   chunk::DecodedBlock block;
   for (size_t i = 0; i < reader->blocks().size(); ++i) {
     if (!reader->blocks()[i].overlaps(start, end)) continue;
@@ -147,7 +156,7 @@ std::vector<std::string> verify_chunk(const std::string& path, const util::Resul
     problems.push_back(e.compare(0, path.size() + 2, path + ": ") == 0 ? e.substr(path.size() + 2) : e);
     return problems;
   }
-  std::string payload;
+  chunk::BlockBuffer payload;
   chunk::DecodedBlock block;
   for (size_t i = 0; i < reader->blocks().size(); ++i) {
     if (auto s = reader->read_block(i, payload, block); !s.ok()) problems.push_back(s.error());

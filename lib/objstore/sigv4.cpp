@@ -9,6 +9,7 @@
 
 #include "httpclient/http_request.h"
 #include "util/base64.h"
+#include "util/digest.h"
 #include "util/strings.h"
 
 namespace objstore {
@@ -51,10 +52,7 @@ std::string digest(const EVP_MD* md, std::string_view data) {
 
 }  // namespace
 
-std::string sha256_hex(std::string_view data) {
-  std::string d = digest(EVP_sha256(), data);
-  return hex(reinterpret_cast<const unsigned char*>(d.data()), d.size());
-}
+std::string sha256_hex(std::string_view data) { return util::sha256_hex(data); }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];

@@ -27,6 +27,11 @@ class LocalIngesterReader final : public IngesterReader {
                                         int64_t start, int64_t end) override {
     return ingester_.stats(tenant, matchers, start, end);
   }
+  util::Result<std::vector<store::StreamSpans>> stream_spans(const std::string& tenant,
+                                                             const std::vector<logql::ast::Matcher>& matchers,
+                                                             int64_t start, int64_t end) override {
+    return ingester_.stream_spans(tenant, matchers, start, end);
+  }
 
  private:
   ingest::Ingester& ingester_;

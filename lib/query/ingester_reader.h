@@ -35,6 +35,10 @@ class IngesterReader {
   virtual util::Result<store::IndexStats> stats(const std::string& tenant,
                                                 const std::vector<logql::ast::Matcher>& matchers, int64_t start,
                                                 int64_t end) = 0;
+  // Per stream, the metadata of its in-memory parts overlapping [start, end) (volume answers).
+  virtual util::Result<std::vector<store::StreamSpans>> stream_spans(const std::string& tenant,
+                                                                     const std::vector<logql::ast::Matcher>& matchers,
+                                                                     int64_t start, int64_t end) = 0;
 };
 
 // The reader of one in-process ingester, which must outlive it.

@@ -1,6 +1,7 @@
 #include "query/querier.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -279,6 +280,39 @@ util::Result<store::IndexStats> Querier::stats(const std::vector<std::string>& t
     }
   }
   return total;
+}
+
+util::Result<std::vector<store::StreamSpans>> Querier::stream_spans(const std::vector<std::string>& tenants,
+                                                                    const std::vector<logql::ast::Matcher>& matchers,
+                                                                    int64_t start, int64_t end) {
+  std::vector<logql::ast::Matcher> inner = matchers;
+  auto chosen = select_tenants(tenants, inner);
+  if (!chosen.ok()) return chosen.status_error();
+  // A stream both in memory and in the store comes once from each: volume sums its spans per
+  // series anyway, so merging them here would only cost a map over every stream.
+  std::vector<store::StreamSpans> out;
+  for (const auto& t : *chosen) {
+    auto add = [&](std::vector<store::StreamSpans> streams) {
+      if (tenants.size() > 1)
+        for (auto& one : streams) one.labels.set(kTenantLabel, t);
+      if (out.empty()) {
+        out = std::move(streams);
+      } else {
+        out.insert(out.end(), std::make_move_iterator(streams.begin()), std::make_move_iterator(streams.end()));
+      }
+    };
+    if (ingester_) {
+      auto s = ingester_->stream_spans(t, inner, start, end);
+      if (!s.ok()) return s.status_error();
+      add(std::move(*s));
+    }
+    if (store_) {
+      auto s = store_->stream_spans(t, inner, start, end);
+      if (!s.ok()) return s.status_error();
+      add(std::move(*s));
+    }
+  }
+  return out;
 }
 
 }  // namespace query

@@ -61,6 +61,12 @@ class Querier {
   util::Result<store::IndexStats> stats(const std::vector<std::string>& tenants,
                                         const std::vector<logql::ast::Matcher>& matchers, int64_t start,
                                         int64_t end);
+  // The selected streams with their chunks' metadata (ingester parts and stored chunks) over
+  // [start, end), for volume answers; a multi-tenant query adds `__tenant_id__` to each stream.
+  // A stream may come more than once (from the ingesters and from the store): its spans add up.
+  util::Result<std::vector<store::StreamSpans>> stream_spans(const std::vector<std::string>& tenants,
+                                                             const std::vector<logql::ast::Matcher>& matchers,
+                                                             int64_t start, int64_t end);
 
  private:
   Querier(store::ChunkStore* store, SourceMerger merger);

@@ -9,7 +9,7 @@ util::Result<logql::QueryResult> ExecutorQueryEngine::instant_query(const std::s
   p.instant = true;
   p.limit = 0;
   query::SourceFactory factory = [&]() { return sources_(tenant); };
-  query::Outcome out = query::execute(query, p, factory, limits_);
+  query::Outcome out = query::execute(query, p, factory, limits_(tenant));
   if (!out.status.ok()) return out.status.status_error();
   return std::move(out.result);
 }

@@ -28,17 +28,22 @@ class QueryEngine {
 // Makes a fresh LogSource over one tenant's data for one evaluation.
 using TenantSourceFactory = std::function<util::Result<std::unique_ptr<logql::LogSource>>(const std::string& tenant)>;
 
+// A tenant's query limits, asked at each evaluation (per-tenant overrides may change).
+using TenantQueryLimits = std::function<query::Limits(const std::string& tenant)>;
+
 // Runs queries with the querier's executor (limits, timeout) over the sources a factory makes.
 class ExecutorQueryEngine final : public QueryEngine {
  public:
   ExecutorQueryEngine(TenantSourceFactory sources, query::Limits limits)
-      : sources_(std::move(sources)), limits_(limits) {}
+      : sources_(std::move(sources)), limits_([limits](const std::string&) { return limits; }) {}
+  ExecutorQueryEngine(TenantSourceFactory sources, TenantQueryLimits limits)
+      : sources_(std::move(sources)), limits_(std::move(limits)) {}
   util::Result<logql::QueryResult> instant_query(const std::string& tenant, const std::string& query,
                                                  int64_t ts_ns) override;
 
  private:
   TenantSourceFactory sources_;
-  query::Limits limits_;
+  TenantQueryLimits limits_;
 };
 
 }  // namespace ruler

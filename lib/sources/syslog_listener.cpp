@@ -117,8 +117,8 @@ struct SyslogListener::Impl {
     // residue, not part of the line.
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
     entry.line.assign(line);
+    counters.entries++;  // before the sink: whoever sees the entry sees it counted
     sink(std::move(*labels), std::move(entry));
-    counters.entries++;
   }
 
   // Waits until `fd` is readable, stop() was called, or `timeout_ms` passed (-1: forever).

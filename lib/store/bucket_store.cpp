@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 
 #include "chunk/chunk_reader.h"
 #include "chunk/crc32c.h"
@@ -85,6 +86,9 @@ BucketStore::BucketStore(std::shared_ptr<StoreState> state, StoreOptions options
 
 util::Result<std::unique_ptr<ChunkStore>> open_store(StoreOptions options) {
   if (!options.bucket) return util::invalid_argument("store: no bucket");
+  if (options.read_threads < 0 || options.read_threads > kMaxReadThreads)
+    return util::invalid_argument("store: read threads " + std::to_string(options.read_threads) + " out of range (0 to " +
+                                  std::to_string(kMaxReadThreads) + ")");
   if (auto s = check_writer_id(options.writer_id); !s.ok()) return s.status_error();
   if (!options.clock) options.clock = &util::system_clock();
   auto state = std::make_shared<StoreState>();
@@ -111,6 +115,9 @@ util::Result<std::unique_ptr<ChunkStore>> open_store(StoreOptions options) {
     state->catalog = std::make_unique<RemoteIndexCatalog>(std::move(ro));
   }
   state->chunks = std::make_unique<ChunkFetcher>(options.bucket, state->cache.get());
+  if (options.read_threads > 0)
+    state->read_pool = std::make_unique<BlockReadPool>(options.read_threads, options.read_ahead_bytes);
+  state->use_block_filters = options.use_block_filters;
   auto store = std::make_unique<BucketStore>(std::move(state), std::move(options));
   // Left by a crash between writing an index file and uploading it; a store that does not
   // answer yet gets them from maintain() later.
@@ -349,6 +356,36 @@ util::Result<IndexStats> BucketStore::stats(const std::string& tenant, const std
     }
   }
   return st;
+}
+
+util::Result<std::vector<StreamSpans>> BucketStore::stream_spans(const std::string& tenant,
+                                                                 const std::vector<logql::ast::Matcher>& matchers,
+                                                                 int64_t start, int64_t end) {
+  // Straight from each day's index, without series_chunks()' map over every stream: only a
+  // chunk that spans midnight (listed in the index of each day it covers) needs de-duplicating.
+  if (auto s = check_tenant_dir_name(tenant); !s.ok()) return s.status_error();
+  std::vector<StreamSpans> out;
+  if (start >= end) return out;
+  auto periods = state_->catalog->periods(tenant, idx::period_of(start), idx::period_of(end - 1));
+  if (!periods.ok()) return periods.status_error();
+  const std::vector<idx::Matcher> index_matchers = to_index_matchers(matchers);
+  std::set<std::string> spanning_midnight;
+  for (int64_t p : *periods) {
+    auto set = state_->catalog->get(tenant, p);
+    if (!set.ok()) return set.status_error();
+    auto refs = (*set)->chunk_refs(index_matchers, start, end);
+    if (!refs.ok()) return refs.status_error();
+    for (auto& s : *refs) {
+      StreamSpans one{std::move(s.labels), {}};
+      one.spans.reserve(s.chunks.size());
+      for (const auto& c : s.chunks) {
+        if (idx::period_of(c.min_time) != idx::period_of(c.max_time) && !spanning_midnight.insert(c.file).second) continue;
+        one.spans.push_back(ChunkSpan{c.min_time, c.max_time, c.entries, c.bytes});
+      }
+      if (!one.spans.empty()) out.push_back(std::move(one));
+    }
+  }
+  return out;
 }
 
 StoreCounters BucketStore::counters() const {

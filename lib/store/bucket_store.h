@@ -29,6 +29,7 @@
 
 #include "index/index_format.h"
 #include "index/matcher.h"
+#include "store/block_read_pool.h"
 #include "store/chunk_fetcher.h"
 #include "store/index_catalog.h"
 #include "store/object_cache.h"
@@ -46,6 +47,8 @@ struct StoreState {
   std::unique_ptr<ObjectCache> cache;  // remote stores with a cache directory
   std::unique_ptr<IndexCatalog> catalog;
   std::unique_ptr<ChunkFetcher> chunks;
+  std::unique_ptr<BlockReadPool> read_pool;  // null: queries read blocks on their own thread
+  bool use_block_filters = true;
 
   // Series matching `matchers` with their (deduplicated) chunk refs overlapping [start, end),
   // merged over every period of the range.
@@ -69,6 +72,9 @@ class BucketStore : public ChunkStore {
                                                     int64_t end) override;
   util::Result<IndexStats> stats(const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers,
                                  int64_t start, int64_t end) override;
+  util::Result<std::vector<StreamSpans>> stream_spans(const std::string& tenant,
+                                                      const std::vector<logql::ast::Matcher>& matchers, int64_t start,
+                                                      int64_t end) override;
   StoreCounters counters() const override;
   objstore::BucketMetrics bucket_metrics() const override { return state_->bucket->metrics(); }
   std::string location() const override { return state_->bucket->name(); }

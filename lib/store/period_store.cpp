@@ -1,6 +1,7 @@
 #include "store/period_store.h"
 
 #include <algorithm>
+#include <iterator>
 #include <mutex>
 #include <set>
 
@@ -133,6 +134,19 @@ util::Result<IndexStats> PeriodStore::stats(const std::string& tenant, const std
   }
   total.streams = streams.size();
   return total;
+}
+
+util::Result<std::vector<StreamSpans>> PeriodStore::stream_spans(const std::string& tenant,
+                                                                 const std::vector<logql::ast::Matcher>& matchers,
+                                                                 int64_t start, int64_t end) {
+  // Each chunk lives in one store: a stream in two stores comes from each, with its chunks there.
+  std::vector<StreamSpans> out;
+  for (auto* s : stores_for(start, end)) {
+    auto v = s->stream_spans(tenant, matchers, start, end);
+    if (!v.ok()) return v.status_error();
+    out.insert(out.end(), std::make_move_iterator(v->begin()), std::make_move_iterator(v->end()));
+  }
+  return out;
 }
 
 StoreCounters PeriodStore::counters() const {

@@ -36,6 +36,9 @@ class PeriodStore final : public ChunkStore {
                                                     int64_t end) override;
   util::Result<IndexStats> stats(const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers,
                                  int64_t start, int64_t end) override;
+  util::Result<std::vector<StreamSpans>> stream_spans(const std::string& tenant,
+                                                      const std::vector<logql::ast::Matcher>& matchers, int64_t start,
+                                                      int64_t end) override;
   StoreCounters counters() const override;
   objstore::BucketMetrics bucket_metrics() const override;
   std::string location() const override;

@@ -42,6 +42,22 @@ struct IndexStats {
   uint64_t bytes = 0;
 };
 
+// What one chunk (or in-memory part: a head block, a cut chunk) covers, from its metadata alone:
+// what /loki/api/v1/index/volume is computed from, without reading any line.
+struct ChunkSpan {
+  int64_t min_time = 0;  // inclusive, ns
+  int64_t max_time = 0;  // inclusive, ns
+  uint64_t entries = 0;
+  uint64_t bytes = 0;  // raw line bytes (uncompressed)
+  bool operator==(const ChunkSpan&) const = default;
+};
+
+// One stream's chunks overlapping a range.
+struct StreamSpans {
+  model::LabelSet labels;
+  std::vector<ChunkSpan> spans;
+};
+
 // Counters for /metrics (monotonic since open).
 struct StoreCounters {
   uint64_t chunks_written = 0;
@@ -77,6 +93,12 @@ class ChunkStore {
                                                             int64_t start, int64_t end) = 0;
   virtual util::Result<IndexStats> stats(const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers,
                                          int64_t start, int64_t end) = 0;
+  // The selected streams with the metadata of their chunks overlapping [start, end), read from
+  // the index only (no chunk is fetched). A chunk listed under two days counts once; a stream
+  // may come once per index period (its spans add up).
+  virtual util::Result<std::vector<StreamSpans>> stream_spans(const std::string& tenant,
+                                                              const std::vector<logql::ast::Matcher>& matchers,
+                                                              int64_t start, int64_t end) = 0;
 
   // Counters since open; stores without counters report zeros.
   virtual StoreCounters counters() const { return {}; }
@@ -106,7 +128,15 @@ struct StoreOptions {
   // Where warnings go (a corrupt chunk skipped by a query, an index file that does not open).
   // Called from query threads, possibly concurrently; empty: one line on stderr.
   std::function<void(const std::string&)> warn;
+  // Threads that decompress and filter chunk blocks ahead of the queries reading them (shared by
+  // every query of the store); 0: each query reads its blocks on its own thread.
+  int read_threads = 2;
+  uint64_t read_ahead_bytes = 4ULL << 20;  // decompressed bytes read ahead at most, all queries together
+  // Use the trigram filters of chunk blocks to skip blocks a `|=` literal cannot be in. Off only
+  // to compare (results are the same either way).
+  bool use_block_filters = true;
 };
+inline constexpr int kMaxReadThreads = 64;
 // Does not check() the bucket: callers do, at start, to refuse a bad one clearly. For a remote
 // store, index files left in the active directory by an earlier run are uploaded here (or by
 // maintain(), when the store does not answer yet).

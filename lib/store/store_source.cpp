@@ -44,7 +44,9 @@ class StoreSource : public logql::LogSource {
     ctx->start = params.start;
     ctx->end = params.end;
     ctx->forward = params.direction == logql::Direction::Forward;
-    ctx->needles = needles_of(params.stages);
+    ctx->needles = std::make_shared<const NeedleGroups>(needles_of(params.stages));
+    ctx->use_block_filters = state_->use_block_filters;
+    ctx->pool = state_->read_pool.get();
     ctx->warn = state_->warn;
     ctx->chunks_opened = &state_->chunks_opened;
     ctx->corrupt_skipped = &state_->corrupt_chunks_skipped;

@@ -55,24 +55,58 @@ std::optional<ChunkCursor> StreamIterator::open_chunk(const idx::ChunkRef& ref) 
   }
   if (ctx_->chunks_opened) ctx_->chunks_opened->fetch_add(1, std::memory_order_relaxed);
   auto ctx = ctx_;
-  return ChunkCursor(std::move(*reader), ctx_->start, ctx_->end, ctx_->forward, &ctx_->needles,
-                     [ctx, path](const std::string& err) { ctx->report_corrupt(path + ": " + err); }, ctx_->cancel);
+  ChunkCursorOptions o;
+  o.start = ctx_->start;
+  o.end = ctx_->end;
+  o.forward = ctx_->forward;
+  o.needles = ctx_->needles;
+  o.use_block_filters = ctx_->use_block_filters;
+  o.cancel = ctx_->cancel;
+  o.pool = ctx_->pool;
+  o.on_corrupt = [ctx, path](const std::string& err) { ctx->report_corrupt(path + ": " + err); };
+  return ChunkCursor(std::move(*reader), std::move(o));
+}
+
+// With a read pool, the chunk of the next cluster (when it is a single chunk, the usual case) is
+// opened while the current one is consumed, so the pool reads its blocks ahead too: without it,
+// a stream of small chunks would read every chunk's first block on the query thread.
+void StreamIterator::prepare_next_cluster() {
+  prepared_.reset();
+  prepared_status_ = {};
+  if (!ctx_->pool || next_cluster_ >= clusters_.size()) return;
+  auto [begin, end] = clusters_[next_cluster_];
+  if (end - begin != 1) return;
+  prepared_cluster_ = next_cluster_;
+  prepared_ = open_chunk(chunks_[begin]);
+  // A store error belongs to the moment the cluster is reached (a limit may end the query first).
+  prepared_status_ = status_;
+  status_ = {};
+  if (prepared_) prepared_->prefetch();
 }
 
 bool StreamIterator::open_next_cluster() {
   while (next_cluster_ < clusters_.size()) {
-    auto [begin, end] = clusters_[next_cluster_++];
+    const size_t cluster = next_cluster_++;
+    auto [begin, end] = clusters_[cluster];
     cursors_.clear();
     alive_.clear();
-    for (size_t i = begin; i < end; ++i) {
-      if (auto c = open_chunk(chunks_[i])) cursors_.push_back(std::move(*c));
-      if (!status_.ok()) {
-        cursors_.clear();
-        next_cluster_ = clusters_.size();
-        return false;
+    if (prepared_cluster_ == cluster) {
+      prepared_cluster_ = kNone;
+      status_ = prepared_status_;
+      if (prepared_) cursors_.push_back(std::move(*prepared_));
+      prepared_.reset();
+    } else {
+      for (size_t i = begin; i < end && status_.ok(); ++i) {
+        if (auto c = open_chunk(chunks_[i])) cursors_.push_back(std::move(*c));
       }
     }
+    if (!status_.ok()) {
+      cursors_.clear();
+      next_cluster_ = clusters_.size();
+      return false;
+    }
     for (auto& c : cursors_) alive_.push_back(c.next() ? 1 : 0);
+    prepare_next_cluster();
     if (std::find(alive_.begin(), alive_.end(), 1) != alive_.end()) return true;
   }
   cursors_.clear();

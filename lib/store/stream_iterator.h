@@ -33,7 +33,9 @@ struct ReadContext {
   IndexCatalog* catalog = nullptr;       // told when a chunk turns out to be gone
   int64_t start = 0, end = 0;
   bool forward = true;
-  NeedleGroups needles;
+  std::shared_ptr<const NeedleGroups> needles;
+  bool use_block_filters = true;   // StoreOptions::use_block_filters
+  BlockReadPool* pool = nullptr;   // the store's read pool; null: blocks are read by the query thread
   std::function<void(const std::string&)> warn;
   std::atomic<uint64_t>* chunks_opened = nullptr;
   std::atomic<uint64_t>* corrupt_skipped = nullptr;
@@ -58,6 +60,7 @@ class StreamIterator : public logql::EntryIterator {
     uint32_t source;
   };
   bool open_next_cluster();
+  void prepare_next_cluster();
   std::optional<ChunkCursor> open_chunk(const idx::ChunkRef& ref);
   util::Status status_;
   bool fill_group();
@@ -69,6 +72,10 @@ class StreamIterator : public logql::EntryIterator {
   std::shared_ptr<const ReadContext> ctx_;
 
   std::vector<ChunkCursor> cursors_;  // the current cluster's chunks
+  static constexpr size_t kNone = ~size_t{0};
+  std::optional<ChunkCursor> prepared_;  // the next cluster's chunk, reading ahead
+  size_t prepared_cluster_ = kNone;
+  util::Status prepared_status_;
   std::vector<char> alive_;           // cursors_[i] has a current entry
   model::Entry single_;               // current entry when the cluster has one chunk
   const model::Entry* current_ = &single_;

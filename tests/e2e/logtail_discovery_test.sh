@@ -5,6 +5,16 @@
 source "$here/logtail_lib.sh"
 # lt_digest: "<line count> <md5>" of stdin, so a mismatch prints two short lines.
 lt_digest() { local x; x=$(cat); echo "$(printf "%s" "$x" | grep -c .) $(printf "%s\n" "$x" | md5sum)"; }
+# lt_wait_tailed PATH: waits (20 s at most, a third of the sync period) until logtail tails PATH,
+# so the rename or removal that follows happens while the file is open, however slow the machine.
+lt_wait_tailed() {
+  for _ in $(seq 1 100); do
+    [ -n "$(lt_metric "http://$lt_http/metrics" "promtail_read_lines_total{path=\"$1\"}")" ] && return 0
+    sleep 0.2
+  done
+  echo "lt_wait_tailed: logtail does not tail $1 after 20 s" >&2
+  return 1
+}
 
 d=$TMPDIR_E2E/lt-discovery
 mkdir -p "$d/logs" "$d/logd" "$d/deep"
@@ -28,7 +38,7 @@ lt_wait_http "http://$lt_http/targets" "flat" || true
 
 # The issue's scenario: the only sync so far found nothing; the next is a minute away.
 lt_seq app 1 1000 >"$d/logs/app.log"
-sleep 1
+lt_wait_tailed "$d/logs/app.log"
 mv "$d/logs/app.log" "$d/logs/app.log.1"
 lt_wait_lines "$lp" '{job="flat"}' 1000
 expect_eq "logtail: a file created and rotated between syncs is read in full" \
@@ -36,7 +46,7 @@ expect_eq "logtail: a file created and rotated between syncs is read in full" \
 
 # Created, written and deleted before any sync: read from the descriptor opened on creation.
 lt_seq gone 1 200 >"$d/logs/gone.log"
-sleep 1
+lt_wait_tailed "$d/logs/gone.log"
 rm "$d/logs/gone.log"
 lt_wait_lines "$lp" '{job="flat"} |= "gone-"' 200
 expect_eq "logtail: a file created and deleted between syncs is read in full" \
@@ -45,7 +55,7 @@ expect_eq "logtail: a file created and deleted between syncs is read in full" \
 # Created in directories that did not exist when logtail started (two levels).
 mkdir -p "$d/not-yet/sub"
 lt_seq late 1 300 >"$d/not-yet/sub/late.log"
-sleep 1
+lt_wait_tailed "$d/not-yet/sub/late.log"
 mv "$d/not-yet/sub/late.log" "$d/not-yet/sub/late.log.1"
 lt_wait_lines "$lp" '{job="later"}' 300
 expect_eq "logtail: a file in a directory created after start is found before the next sync" \
@@ -54,7 +64,7 @@ expect_eq "logtail: a file in a directory created after start is found before th
 # Nested directories appearing below `**` later.
 mkdir -p "$d/deep/a/b/c"
 lt_seq nest 1 100 >"$d/deep/a/b/c/n.log"
-sleep 1
+lt_wait_tailed "$d/deep/a/b/c/n.log"
 mv "$d/deep/a/b/c/n.log" "$d/deep/a/b/c/n.old"
 lt_wait_lines "$lp" '{job="deep"}' 100
 expect_eq "logtail: a file in a nested directory that appeared under ** is read in full" \
@@ -63,7 +73,7 @@ expect_eq "logtail: a file in a nested directory that appeared under ** is read 
 # A file moved into a watched directory (mv from elsewhere) is a new file too.
 lt_seq moved 1 50 >"$d/moved.tmp"
 mv "$d/moved.tmp" "$d/logs/moved.log"
-sleep 1
+lt_wait_tailed "$d/logs/moved.log"
 mv "$d/logs/moved.log" "$d/logs/moved.log.1"
 lt_wait_lines "$lp" '{job="flat"} |= "moved-"' 50
 expect_eq "logtail: a file moved into a watched directory is read in full" \

@@ -59,6 +59,11 @@ class FakeStore : public store::ChunkStore {
                                         int64_t) override {
     return store::IndexStats{};
   }
+  util::Result<std::vector<store::StreamSpans>> stream_spans(const std::string&,
+                                                             const std::vector<logql::ast::Matcher>&, int64_t,
+                                                             int64_t) override {
+    return std::vector<store::StreamSpans>{};
+  }
 
   // Every entry of the tenant's chunks, decoded, in chunk order.
   std::vector<model::Entry> entries(const std::string& tenant) {

@@ -47,6 +47,27 @@ class FakeBackend : public QueryBackend {
   util::Result<IndexStatsResponse> index_stats(const std::string&, int64_t, int64_t) override {
     return IndexStatsResponse{2, 3, 40, 1234};
   }
+  std::vector<VolumeQuery> volume_requests;
+  util::Result<std::vector<query::VolumeSeries>> volume(const VolumeQuery& q) override {
+    volume_requests.push_back(q);
+    query::VolumeSeries s;
+    s.metric = {{"app", ""}};
+    s.points = {{1700000000LL * 1000000000LL, 2048}};
+    if (q.step != 0) s.points.push_back({1700000060LL * 1000000000LL, 10});
+    return std::vector<query::VolumeSeries>{s};
+  }
+  std::vector<DetectedFieldsQuery> detected_requests;
+  util::Result<std::vector<query::DetectedField>> detected_fields(const DetectedFieldsQuery& q) override {
+    detected_requests.push_back(q);
+    return std::vector<query::DetectedField>{{"status", query::FieldType::kInt, 3, {"logfmt"}},
+                                             {"level", query::FieldType::kString, 2, {"logfmt"}}};
+  }
+  util::Result<std::vector<std::string>> detected_field_values(const DetectedFieldsQuery& q,
+                                                               const std::string& name) override {
+    detected_requests.push_back(q);
+    if (name != "status") return std::vector<std::string>{};
+    return std::vector<std::string>{"200", "500"};
+  }
 };
 
 struct Captured {
@@ -196,4 +217,91 @@ TEST_CASE("logcli response: Loki's query answers decode into results") {
   REQUIRE(tail.ok());
   CHECK(tail->streams[0].entries[0].line == "l");
   CHECK(tail->dropped[0].timestamp == 9);
+}
+
+TEST_CASE("logcli volume: the request carries the flags, the answer prints as Loki's logcli prints metrics") {
+  FakeBackend b;
+  VolumeOptions o;
+  o.range.from = "1700000000";
+  o.range.to = "1700003600";
+  o.limit = 5;
+  o.target_labels = {"app"};
+  o.aggregate_by_labels = true;
+  auto c = capture([&](std::FILE* out, std::FILE* err) { return run_volume(b, "{app=~\".+\"}", o, out, err); });
+  CHECK(c.rc == 0);
+  REQUIRE(b.volume_requests.size() == 1);
+  const VolumeQuery& q = b.volume_requests[0];
+  CHECK(q.start == 1700000000LL * 1000000000LL);
+  CHECK(q.end == 1700003600LL * 1000000000LL);
+  CHECK(q.step == 0);
+  CHECK(q.limit == 5);
+  CHECK(q.aggregate_by_labels);
+  CHECK(volume_params(q) ==
+        "aggregateBy=labels&end=1700003600000000000&limit=5&query=%7Bapp%3D~%22.%2B%22%7D&start=1700000000000000000&"
+        "targetLabels=app");
+  CHECK(c.out == "[\n  {\n    \"metric\": {\n      \"app\": \"\"\n    },\n    \"value\": [\n      1700000000,\n"
+                 "      \"2048\"\n    ]\n  }\n]\n");
+
+  o.range_query = true;
+  o.step = 60LL * 1000000000LL;
+  c = capture([&](std::FILE* out, std::FILE* err) { return run_volume(b, "{app=~\".+\"}", o, out, err); });
+  CHECK(c.rc == 0);
+  CHECK(b.volume_requests.back().step == 60LL * 1000000000LL);
+  CHECK(volume_params(b.volume_requests.back()).find("step=60") != std::string::npos);
+  CHECK(c.out.find("\"values\": [") != std::string::npos);
+  CHECK(c.out.find("\"10\"") != std::string::npos);
+}
+
+TEST_CASE("logcli volume: decoding Loki's volume answers, empty label values kept") {
+  auto v = decode_volume_response(
+      R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{"job":""},"value":[1700000000.5,"99"]}],"stats":{}}})");
+  REQUIRE(v.ok());
+  REQUIRE(v->size() == 1);
+  CHECK((*v)[0].metric == std::vector<model::Label>{{"job", ""}});
+  CHECK((*v)[0].points[0].bytes == 99);
+  CHECK((*v)[0].points[0].timestamp == 1700000000500000000LL);
+  auto m = decode_volume_response(
+      R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{"b":"2","a":"1"},"values":[[1,"1"],[2,"3"]]}]}})");
+  REQUIRE(m.ok());
+  CHECK((*m)[0].metric == std::vector<model::Label>{{"a", "1"}, {"b", "2"}});
+  CHECK((*m)[0].points.size() == 2);
+  CHECK_FALSE(decode_volume_response(R"({"status":"success","data":{"resultType":"streams","result":[]}})").ok());
+  CHECK_FALSE(decode_volume_response(
+                  R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"1.5"]}]}})")
+                  .ok());
+}
+
+TEST_CASE("logcli detected-fields: Loki's logcli lines, sorted; a field's values one per line") {
+  FakeBackend b;
+  DetectedFieldsOptions o;
+  o.range.since = "2h";
+  o.line_limit = 50;
+  auto c = capture([&](std::FILE* out, std::FILE* err) {
+    return run_detected_fields(b, "{app=\"api\"}", std::nullopt, o, out, err);
+  });
+  CHECK(c.rc == 0);
+  CHECK(c.out == "label: level\t\ttype: string\t\tcardinality: 2\nlabel: status\t\ttype: int\t\tcardinality: 3\n");
+  REQUIRE(b.detected_requests.size() == 1);
+  CHECK(b.detected_requests[0].line_limit == 50);
+  CHECK(b.detected_requests[0].end - b.detected_requests[0].start == 2 * 3600LL * 1000000000LL);
+  CHECK(detected_fields_params(b.detected_requests[0]).find("line_limit=50") != std::string::npos);
+  c = capture([&](std::FILE* out, std::FILE* err) {
+    return run_detected_fields(b, "{app=\"api\"}", std::string("status"), o, out, err);
+  });
+  CHECK(c.out == "200\n500\n");
+  CHECK(detected_field_values_path("a b") == "/loki/api/v1/detected_field/a%20b/values");
+}
+
+TEST_CASE("logcli detected-fields: decoding Loki's answers") {
+  auto f = decode_detected_fields(
+      R"({"fields":[{"label":"took","type":"duration","cardinality":4,"parsers":["logfmt"]},{"label":"trace_id","type":"string","cardinality":1,"parsers":null}],"limit":1000})");
+  REQUIRE(f.ok());
+  REQUIRE(f->size() == 2);
+  CHECK((*f)[0].type == query::FieldType::kDuration);
+  CHECK((*f)[0].cardinality == 4);
+  CHECK((*f)[1].parsers.empty());
+  CHECK_FALSE(decode_detected_fields(R"({"fields":[{"label":"x","type":"weird"}]})").ok());
+  auto v = decode_detected_field_values(R"({"values":["a","b"],"limit":10})");
+  REQUIRE(v.ok());
+  CHECK(*v == std::vector<std::string>{"a", "b"});
 }

@@ -384,3 +384,41 @@ TEST_CASE("logd flags: duration flags take Prometheus' syntax and name the flag 
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().find("-ingester.max-chunk-age: ") == 0);
 }
+
+TEST_CASE("logd config: runtime_config and auth blocks; their errors; -runtime-config flags") {
+  auto c = parse_config(R"(
+auth_enabled: true
+runtime_config: {file: /etc/logd/overrides.yaml, period: 30s}
+auth: {enabled: true, credentials_file: /etc/logd/credentials.yaml, reload_period: 5s, failed_login_delay: 2s}
+)");
+  REQUIRE_MESSAGE(c.ok(), c.error());
+  CHECK(c->runtime_config.file == "/etc/logd/overrides.yaml");
+  CHECK(c->runtime_config.period == 30 * model::kNanosPerSecond);
+  CHECK(c->auth.enabled);
+  CHECK(c->auth.credentials_file == "/etc/logd/credentials.yaml");
+  CHECK(c->auth.reload_period == 5 * model::kNanosPerSecond);
+  CHECK(c->auth.failed_login_delay == 2 * model::kNanosPerSecond);
+  auto again = parse_config(logd::print_config(*c));
+  REQUIRE_MESSAGE(again.ok(), again.error());
+  CHECK(again->runtime_config.file == c->runtime_config.file);
+  CHECK(again->auth.credentials_file == c->auth.credentials_file);
+  CHECK(again->auth.failed_login_max_delay == c->auth.failed_login_max_delay);
+
+  CHECK(parse_config("runtime_config: {fiel: x}\n").error().find("runtime_config: unknown field \"fiel\"") !=
+        std::string::npos);
+  CHECK(parse_config("runtime_config: {file: 'a,b'}\n").error().find("not a comma-separated list") != std::string::npos);
+  CHECK(parse_config("runtime_config: {period: 0s}\n").error().find("runtime_config.period: must be positive") !=
+        std::string::npos);
+  CHECK(parse_config("auth: {enabled: true, credentials_file: x}\n").error().find("requires auth_enabled: true") !=
+        std::string::npos);
+  CHECK(parse_config("auth_enabled: true\nauth: {enabled: true}\n").error().find("auth.credentials_file: required") !=
+        std::string::npos);
+  CHECK(parse_config("auth: {passwords: x}\n").error().find("auth: unknown field \"passwords\"") != std::string::npos);
+  CHECK(parse_config("limits_config: {per_tenant_override_config: x}\n").error().find("runtime_config.file") !=
+        std::string::npos);
+
+  auto cl = parse_command_line({"-runtime-config.file=/o.yaml", "-runtime-config.reload-period=3s"});
+  REQUIRE_MESSAGE(cl.ok(), cl.error());
+  CHECK(cl->config.runtime_config.file == "/o.yaml");
+  CHECK(cl->config.runtime_config.period == 3 * model::kNanosPerSecond);
+}

@@ -118,13 +118,16 @@ TEST_CASE("distributor: the global strategy's share divides the tenant's rate, n
 }
 
 TEST_CASE("rate limiter: a push larger than the burst never passes; rate 0 is unlimited") {
-  logd::RateLimiter limiter(100, 50);
-  CHECK_FALSE(limiter.allow("t", 51, 0));
-  CHECK(limiter.allow("t", 50, 0));
-  CHECK_FALSE(limiter.allow("t", 1, 0));
-  CHECK(limiter.allow("t", 10, 100'000'000));  // 0.1s refills 10 bytes
-  logd::RateLimiter unlimited(0, 0);
-  CHECK(unlimited.allow("t", 1 << 30, 0));
+  logd::RateLimiter limiter;
+  CHECK_FALSE(limiter.allow("t", 51, 0, 100, 50));
+  CHECK(limiter.allow("t", 50, 0, 100, 50));
+  CHECK_FALSE(limiter.allow("t", 1, 0, 100, 50));
+  CHECK(limiter.allow("t", 10, 100'000'000, 100, 50));  // 0.1s refills 10 bytes
+  CHECK(limiter.allow("t", 1 << 30, 0, 0, 0));            // rate 0: unlimited
+  // A lower burst (a reload) caps the tokens a bucket kept.
+  CHECK(limiter.allow("u", 1, 0, 100, 50));
+  CHECK_FALSE(limiter.allow("u", 20, 0, 100, 10));
+  CHECK(limiter.allow("u", 10, 0, 100, 10));
 }
 
 TEST_CASE("distributor: max streams per tenant, Loki's message; known streams still accepted") {
@@ -242,4 +245,36 @@ TEST_CASE("distributor: the stream limit holds exactly while admitted pushes are
   clock.advance(2 * model::kNanosPerSecond);
   CHECK(http_status(d.push("t", "application/json", "", json_push(R"({"app":"a"})", {{kNow + 1, "4"}}))) == 204);
   CHECK(http_status(d.push("t", "application/json", "", json_push(R"({"app":"d"})", {{kNow, "5"}}))) == 429);
+}
+
+TEST_CASE("distributor: each tenant's overrides apply, and a reload changes them for the next push") {
+  FakeIngester ingester;
+  logd::Metrics metrics;
+  util::FakeClock clock{kNow};
+  logd::LimitsConfig defaults;
+  defaults.push.max_line_size = 10;
+  defaults.max_global_streams_per_user = 1;
+  auto limits = std::make_shared<logd::TenantLimits>(defaults);
+  logd::TenantOverrides o;
+  o["big"] = defaults;
+  o["big"].push.max_line_size = 100;
+  o["big"].max_global_streams_per_user = 5;
+  limits->set_overrides(o);
+  Distributor d(ingester, limits, metrics, clock);
+  const std::string line20(20, 'x');
+  // Line size: 20 bytes pass for "big" only.
+  CHECK(http_status(d.push("small", "application/json", "", json_push(R"({"app":"a"})", {{kNow, line20}}))) == 400);
+  CHECK(http_status(d.push("big", "application/json", "", json_push(R"({"app":"a"})", {{kNow, line20}}))) == 204);
+  // Streams: "big" may open a second stream, "small" may not.
+  CHECK(http_status(d.push("small", "application/json", "", json_push(R"({"app":"a"})", {{kNow, "1"}}))) == 204);
+  CHECK(http_status(d.push("small", "application/json", "", json_push(R"({"app":"b"})", {{kNow, "1"}}))) == 429);
+  CHECK(http_status(d.push("big", "application/json", "", json_push(R"({"app":"b"})", {{kNow, "1"}}))) == 204);
+  // Rate: a reload gives "big" a 10-byte burst; its next 20-byte push is refused.
+  o["big"].ingestion_rate_mb = 10.0 / (1024 * 1024);
+  o["big"].ingestion_burst_size_mb = 10.0 / (1024 * 1024);
+  limits->set_overrides(o);
+  auto limited = d.push("big", "application/json", "", json_push(R"({"app":"a"})", {{kNow + 1, line20}}));
+  CHECK(http_status(limited) == 429);
+  CHECK(limited.error().find("(limit: 10 bytes/sec)") != std::string::npos);
+  CHECK(http_status(d.push("small", "application/json", "", json_push(R"({"app":"a"})", {{kNow + 1, "ok"}}))) == 204);
 }

@@ -74,6 +74,21 @@ class FakeIngester : public ingest::Ingester {
     }
     return {per.begin(), per.end()};
   }
+  // One span per entry: exact times.
+  std::vector<store::StreamSpans> stream_spans(const std::string& tenant,
+                                               const std::vector<logql::ast::Matcher>& matchers, int64_t start,
+                                               int64_t end) override {
+    auto m = logql::LabelMatchers::compile(matchers);
+    std::lock_guard lock(mu_);
+    std::map<model::LabelSet, std::vector<store::ChunkSpan>> per;
+    for (const auto& [ls, e] : data_[tenant]) {
+      if (!m->matches(ls) || e.timestamp < start || e.timestamp >= end) continue;
+      per[ls].push_back(store::ChunkSpan{e.timestamp, e.timestamp, 1, e.line.size()});
+    }
+    std::vector<store::StreamSpans> out;
+    for (auto& [ls, spans] : per) out.push_back(store::StreamSpans{ls, std::move(spans)});
+    return out;
+  }
   store::IndexStats stats(const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers, int64_t,
                           int64_t) override {
     auto m = logql::LabelMatchers::compile(matchers);

@@ -43,3 +43,72 @@ TEST_CASE("request params: times at the ends of int64 are accepted, spans comput
   REQUIRE(instant.ok());
   CHECK(instant->params.start == INT64_MIN);
 }
+
+TEST_CASE("request params: volume parameters, defaults and bad input") {
+  auto v = logd::parse_volume_request(params({{"query", "{job=\"foo\"}"}}), kNow, false);
+  REQUIRE(v.ok());
+  CHECK(v->start == kNow - 3600LL * 1000000000LL);
+  CHECK(v->end == kNow);
+  CHECK(v->limit == 100);
+  CHECK(v->step == 0);
+  CHECK(v->aggregate_by == query::VolumeAggregation::kSeries);
+  REQUIRE(v->matchers.size() == 1);
+
+  auto all = logd::parse_volume_request(params({{"query", " {} "}, {"targetLabels", "team, job"},
+                                                {"aggregateBy", "labels"}, {"limit", "5"}}),
+                                        kNow, false);
+  REQUIRE(all.ok());
+  CHECK(all->matchers.empty());
+  CHECK(all->target_labels == std::vector<std::string>{"team", "job"});
+  CHECK(all->aggregate_by == query::VolumeAggregation::kLabels);
+  CHECK(all->limit == 5);
+
+  auto range = logd::parse_volume_request(params({{"query", "{a=\"b\"}"}, {"step", "1m"}}), kNow, true);
+  REQUIRE(range.ok());
+  CHECK(range->step == 60LL * 1000000000LL);
+
+  CHECK(logd::parse_volume_request(params({{"query", "foo"}}), kNow, false).error().find(
+            "volume needs a stream selector: parse error") == 0);
+  CHECK(logd::parse_volume_request(params({{"query", "rate({a=\"b\"}[1m])"}}), kNow, false).error().find(
+            "volume needs a stream selector") == 0);
+  CHECK_FALSE(logd::parse_volume_request(params({}), kNow, false).ok());
+  CHECK(logd::parse_volume_request(params({{"query", "{a=\"b\"}"}, {"limit", "0"}}), kNow, false).error() ==
+        "invalid limit \"0\": a positive integer is required");
+  CHECK(logd::parse_volume_request(params({{"query", "{a=\"b\"}"}, {"aggregateBy", "pods"}}), kNow, false).error() ==
+        "invalid aggregateBy \"pods\": it must be series or labels");
+  CHECK(logd::parse_volume_request(params({{"query", "{a=\"b\"}"}, {"targetLabels", "ok,1bad"}}), kNow, false)
+            .error() == "invalid targetLabels: \"1bad\" is not a valid label name");
+  CHECK(logd::parse_volume_request(params({{"query", "{a=\"b\"}"}, {"step", "-1s"}}), kNow, true).error() ==
+        "zero or negative query resolution step widths are not accepted. Try a positive integer");
+  CHECK(logd::parse_volume_request(params({{"query", "{a=\"b\"}"}, {"step", "soon"}}), kNow, true).error().find(
+            "invalid step: ") == 0);
+  auto backwards = logd::parse_volume_request(
+      params({{"query", "{a=\"b\"}"}, {"start", "1700000100"}, {"end", "1700000000"}}), kNow, false);
+  REQUIRE_FALSE(backwards.ok());
+  CHECK(backwards.code() == util::ErrorCode::kInvalidArgument);
+}
+
+TEST_CASE("request params: detected fields parameters, defaults and bad input") {
+  auto r = logd::parse_detected_fields_request(params({{"query", "{app=\"api\"} |= \"x\""}}), kNow);
+  REQUIRE(r.ok());
+  CHECK(r->line_limit == 1000);
+  CHECK(r->limit == 1000);
+  CHECK(r->end == kNow);
+  CHECK(r->start == kNow - 3600LL * 1000000000LL);
+  auto l = logd::parse_detected_fields_request(
+      params({{"query", "{app=\"api\"}"}, {"line_limit", "50"}, {"limit", "3"}}), kNow);
+  REQUIRE(l.ok());
+  CHECK(l->line_limit == 50);
+  CHECK(l->limit == 3);
+  CHECK_FALSE(logd::parse_detected_fields_request(params({}), kNow).ok());
+  CHECK(logd::parse_detected_fields_request(params({{"query", "app"}}), kNow).error().find("parse error") == 0);
+  CHECK(logd::parse_detected_fields_request(params({{"query", "count_over_time({a=\"b\"}[1m])"}}), kNow).error() ==
+        "detected fields need a log query (a stream selector with optional filters), not a metric query");
+  CHECK(logd::parse_detected_fields_request(params({{"query", "{a=\"b\"}"}, {"line_limit", "0"}}), kNow).error() ==
+        "invalid line_limit \"0\": a positive integer is required");
+  CHECK(logd::parse_detected_fields_request(params({{"query", "{a=\"b\"}"}, {"limit", "x"}}), kNow).error() ==
+        "invalid limit \"x\": a positive integer is required");
+  CHECK_FALSE(logd::parse_detected_fields_request(
+                  params({{"query", "{a=\"b\"}"}, {"start", "1700000100"}, {"end", "1700000000"}}), kNow)
+                  .ok());
+}

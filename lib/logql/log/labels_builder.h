@@ -85,6 +85,13 @@ class LabelsBuilder {
   // Whether a parser should set the (sanitized, possibly `_extracted`) label `name`.
   bool should_extract(std::string_view name) const { return !hints_ || hints_->should_extract(name); }
   bool should_extract_prefix(std::string_view prefix) const { return !hints_ || hints_->should_extract_prefix(prefix); }
+  // Whether a key that is not a plain label name may still be wanted: sanitizing it puts a '_'
+  // in its name, so not when the hints name only labels without one (parsers skip sanitizing).
+  bool may_extract_sanitized() const { return !hints_ || hints_->may_want_underscored(); }
+  // The hints' "name=" finders for `| logfmt` (empty: every line must be parsed).
+  const std::vector<util::SubstringFinder>* logfmt_key_finders() const {
+    return hints_ && !hints_->logfmt_keys.empty() ? &hints_->logfmt_keys : nullptr;
+  }
   // Every required label has been extracted for this entry: a parser may stop reading the line
   // (and, as in Loki, a syntax error later in the line then goes unreported).
   bool all_required_extracted() const;

@@ -8,6 +8,8 @@
 
 #include "logql/log/ip_matcher.h"
 #include "logql/log/pattern.h"
+#include "logql/log/regex_prefilter.h"
+#include "util/substring_finder.h"
 
 namespace logql::log {
 
@@ -20,56 +22,43 @@ class AlwaysMatcher final : public LineMatcher {
 
 class ContainsMatcher final : public LineMatcher {
  public:
-  explicit ContainsMatcher(std::string needle) : needle_(std::move(needle)) {}
-  bool matches(std::string_view line) const override {
-    return memmem(line.data(), line.size(), needle_.data(), needle_.size()) != nullptr;
-  }
+  explicit ContainsMatcher(std::string_view needle) : finder_(needle) {}
+  bool matches(std::string_view line) const override { return finder_.contains(line); }
 
  private:
-  std::string needle_;
+  util::SubstringFinder finder_;
 };
 
 // ASCII case-insensitive substring search; only used for ASCII needles.
 class ContainsFoldMatcher final : public LineMatcher {
  public:
-  explicit ContainsFoldMatcher(std::string_view needle) {
-    for (char c : needle) lower_ += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    first_lower_ = lower_[0];
-    first_upper_ = static_cast<char>(std::toupper(static_cast<unsigned char>(lower_[0])));
-  }
-  bool matches(std::string_view line) const override {
-    const size_t n = lower_.size();
-    if (line.size() < n) return false;
-    const char* p = line.data();
-    const char* end = line.data() + line.size() - n + 1;
-    while (p < end) {
-      // Jump to the next possible first byte in either case.
-      const char* a = static_cast<const char*>(std::memchr(p, first_lower_, end - p));
-      const char* b = first_upper_ == first_lower_ ? nullptr : static_cast<const char*>(std::memchr(p, first_upper_, (a ? a : end) - p));
-      const char* c = b ? b : a;
-      if (!c) return false;
-      size_t k = 1;
-      while (k < n && std::tolower(static_cast<unsigned char>(c[k])) == static_cast<unsigned char>(lower_[k])) ++k;
-      if (k == n) return true;
-      p = c + 1;
-    }
-    return false;
-  }
+  explicit ContainsFoldMatcher(std::string_view needle) : finder_(needle, /*ascii_case_insensitive=*/true) {}
+  bool matches(std::string_view line) const override { return finder_.contains(line); }
 
  private:
-  std::string lower_;
-  char first_lower_, first_upper_;
+  util::SubstringFinder finder_;
 };
 
 class RegexMatcher final : public LineMatcher {
  public:
-  explicit RegexMatcher(std::unique_ptr<RE2> re) : re_(std::move(re)) {}
+  RegexMatcher(std::unique_ptr<RE2> re, std::string_view regex) : re_(std::move(re)) {
+    for (const auto& lit : regex_prefilter_literals(regex)) prefilter_.emplace_back(lit, /*ascii_case_insensitive=*/true);
+  }
   bool matches(std::string_view line) const override {
+    if (!prefilter_.empty() && !may_match(line)) return false;
     return re_->Match(re2::StringPiece(line.data(), line.size()), 0, line.size(), RE2::UNANCHORED, nullptr, 0);
   }
 
  private:
+  // A match holds one of the prefilter's literals; most lines hold none and skip RE2.
+  bool may_match(std::string_view line) const {
+    for (const auto& f : prefilter_)
+      if (f.contains(line)) return true;
+    return false;
+  }
+
   std::unique_ptr<RE2> re_;
+  std::vector<util::SubstringFinder> prefilter_;
 };
 
 class IpLineMatcher final : public LineMatcher {
@@ -120,7 +109,7 @@ bool has_regex_meta(std::string_view s, bool allow_bar) {
 std::unique_ptr<LineMatcher> literal_matcher(std::string_view lit, bool fold) {
   if (lit.empty()) return std::make_unique<AlwaysMatcher>();
   if (fold) return std::make_unique<ContainsFoldMatcher>(lit);
-  return std::make_unique<ContainsMatcher>(std::string(lit));
+  return std::make_unique<ContainsMatcher>(lit);
 }
 
 }  // namespace
@@ -137,7 +126,10 @@ util::Result<std::unique_ptr<LineMatcher>> compile_regex_line_matcher(std::strin
   opts.set_log_errors(false);
   auto re = std::make_unique<RE2>(re2::StringPiece(regex.data(), regex.size()), opts);
   if (!re->ok()) return util::Error{"invalid regex " + std::string(regex) + ": " + re->error()};
-  if ((!fold || is_ascii(body)) && !has_regex_meta(body, true)) {
+  // Folding ASCII only is exact unless the needle has a 'k' or an 's', which (?i) also matches
+  // as U+212A and U+017F: those go to RE2.
+  if ((!fold || (is_ascii(body) && body.find_first_of("kKsS") == std::string_view::npos)) &&
+      !has_regex_meta(body, true)) {
     std::vector<std::unique_ptr<LineMatcher>> alts;
     size_t start = 0;
     for (;;) {
@@ -151,7 +143,7 @@ util::Result<std::unique_ptr<LineMatcher>> compile_regex_line_matcher(std::strin
     if (alts.size() == 1) return std::move(alts[0]);
     return std::unique_ptr<LineMatcher>(std::make_unique<AnyMatcher>(std::move(alts)));
   }
-  return std::unique_ptr<LineMatcher>(std::make_unique<RegexMatcher>(std::move(re)));
+  return std::unique_ptr<LineMatcher>(std::make_unique<RegexMatcher>(std::move(re), regex));
 }
 
 util::Result<std::unique_ptr<LineFilterStage>> LineFilterStage::compile(const ast::LineFilter& f) {

@@ -1,7 +1,8 @@
 // Line filters: `|= "a"`, `!= "a"`, `|~ "re"`, `!~ "re"`, `|> "<_> pat"`, `!> ...`, and
 // `|= ip("...")`, each with `or` alternatives. The hottest code of the engine: literals run on
-// memmem, regexes that are really literals (`foo`, `(?i)foo`, `a|b`) are turned into substring
-// searches as Loki does, the rest run on RE2 (unanchored). No allocation per line.
+// util::SubstringFinder, regexes that are really literals (`foo`, `(?i)foo`, `a|b`) are turned
+// into substring searches as Loki does, the rest run on RE2 (unanchored) behind a prefilter of
+// the literals every match must hold (regex_prefilter.h). No allocation per line.
 //
 // `or` alternatives of a positive filter match when any matches; of a negative filter the line
 // must match none of them (Loki builds an AND of the negations). Immutable; thread-safe.

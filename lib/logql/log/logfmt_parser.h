@@ -22,21 +22,28 @@ class LogfmtDecoder {
     line_ = line;
     pos_ = 0;
     err_.clear();
+    err_what_ = nullptr;
   }
   bool eol() const { return pos_ >= line_.size(); }
   // Advances to the next pair; false on a malformed pair (see error()) or at the end.
   bool scan();
   std::string_view key() const { return key_; }
   std::string_view value() const { return value_; }
-  // The first syntax error, as "logfmt syntax error at pos N : msg"; empty when none.
-  const std::string& error() const { return err_; }
+  // The last syntax error, as "logfmt syntax error at pos N : msg"; empty when none.
+  const std::string& error() const;
 
  private:
-  void syntax_error(const std::string& msg);
+  // Notes an error; its text is only built if asked for (most malformed lines, such as JSON
+  // lines under `| logfmt` in a metric query, never are: building it showed in profiles).
+  void syntax_error(const char* what, char byte = 0);
   bool skip_value();
   std::string_view line_, key_, value_;
   size_t pos_ = 0;
-  std::string err_, unquoted_;
+  const char* err_what_ = nullptr;  // set: an error at err_pos_, about err_byte_ when non-zero
+  size_t err_pos_ = 0;
+  char err_byte_ = 0;
+  mutable std::string err_;
+  std::string unquoted_;
 };
 
 class LogfmtParserStage final : public Stage {

@@ -47,6 +47,13 @@ bool ParserHints::should_extract(std::string_view name) const {
   return std::find(required.begin(), required.end(), name) != required.end();
 }
 
+bool ParserHints::may_want_underscored() const {
+  if (required.empty()) return !no_labels;
+  for (const auto& r : required)
+    if (r.find('_') != std::string::npos) return true;
+  return false;
+}
+
 bool ParserHints::should_extract_prefix(std::string_view prefix) const {
   if (required.empty()) return true;
   for (const auto& r : required)
@@ -121,6 +128,8 @@ ParserHints make_parser_hints(const std::vector<ast::Stage>& stages, const std::
   }
   h.preserve_error = std::find(hints.begin(), hints.end(), kErrorLabel) != hints.end();
   h.required = std::move(hints);
+  if (!h.may_want_underscored())
+    for (const auto& r : h.required) h.logfmt_keys.emplace_back(r + "=");
   return h;
 }
 

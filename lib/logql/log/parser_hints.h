@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "logql/ast.h"
+#include "util/substring_finder.h"
 
 namespace logql::log {
 
@@ -24,11 +25,16 @@ struct ParserHints {
   // `__error__` is required (grouped by or filtered on): a parse error then also sets
   // `__error_preserve__="true"`, so the range aggregation keeps the series instead of failing.
   bool preserve_error = false;
+  // When no required name holds '_' (so only a key spelled exactly like one can give it): a
+  // finder of "name=" for each, with which `| logfmt` skips lines that cannot give any.
+  std::vector<util::SubstringFinder> logfmt_keys;
 
   bool active() const { return no_labels || !required.empty(); }
   bool should_extract(std::string_view name) const;
   // True when some required label starts with `prefix` (nested JSON objects worth descending).
   bool should_extract_prefix(std::string_view prefix) const;
+  // Whether some wanted label could contain '_' (everything is wanted without hints).
+  bool may_want_underscored() const;
 };
 
 // Loki's NewParserHint: `groups`/`without`/`no_labels` are the sample extractor's grouping

@@ -1,0 +1,86 @@
+#include "chunk/trigram_filter.h"
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+namespace chunk {
+namespace {
+
+constexpr size_t kFullBits = kMaxFilterBitmapBytes * 8;
+
+// 16 bits from the top of a 64-bit multiplicative hash of the 24-bit trigram: every byte of the
+// trigram reaches every output bit, and the low bits of the result (all a smaller bitmap keeps)
+// are as well mixed as the high ones.
+inline uint32_t trigram_hash(uint32_t trigram) {
+  return static_cast<uint32_t>((static_cast<uint64_t>(trigram) * 0x9E3779B97F4A7C15ULL) >> 48);
+}
+
+}  // namespace
+
+TrigramFilterBuilder::TrigramFilterBuilder() { std::memset(bits_, 0, sizeof bits_); }
+
+void TrigramFilterBuilder::add(std::string_view text) {
+  if (text.size() < 3) return;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  uint32_t t = (uint32_t{p[0]} << 8) | p[1];
+  for (size_t i = 2; i < text.size(); ++i) {
+    t = ((t << 8) | p[i]) & 0xFFFFFF;
+    uint32_t h = trigram_hash(t);
+    bits_[h >> 6] |= uint64_t{1} << (h & 63);
+  }
+  any_ = true;
+}
+
+void TrigramFilterBuilder::finish_into(std::string& out) {
+  out.clear();
+  if (!any_) return;
+  size_t set = 0;
+  for (uint64_t w : bits_) set += static_cast<size_t>(std::popcount(w));
+  // Linear counting: the distinct trigrams that set `set` of kFullBits bits, collisions included.
+  double fill = static_cast<double>(set) / kFullBits;
+  double distinct = fill >= 1.0 ? static_cast<double>(kFullBits) * 8 : -static_cast<double>(kFullBits) * std::log1p(-fill);
+  size_t bits = kMinFilterBitmapBytes * 8;
+  while (bits < kFullBits && static_cast<double>(bits) < distinct * kFilterBitsPerTrigram) bits *= 2;
+  // Folding keeps the low bits of each hash: bit i of the small bitmap is the OR of bits
+  // i, i + bits, i + 2 * bits, ... of the full one.
+  const size_t words = bits / 64;
+  uint64_t folded[kMaxFilterBitmapBytes / 8];
+  std::memcpy(folded, bits_, words * 8);
+  for (size_t w = words; w < kFullBits / 64; ++w) folded[w % words] |= bits_[w];
+  size_t folded_set = 0;
+  for (size_t w = 0; w < words; ++w) folded_set += static_cast<size_t>(std::popcount(folded[w]));
+  std::memset(bits_, 0, sizeof bits_);
+  any_ = false;
+  if (static_cast<double>(folded_set) > kFilterMaxFill * static_cast<double>(bits)) return;
+  out.resize(1 + words * 8);
+  out[0] = static_cast<char>(kFilterKindTrigramBitmap);
+  // Little-endian words, as every integer of the format.
+  for (size_t w = 0; w < words; ++w)
+    for (int b = 0; b < 8; ++b) out[1 + w * 8 + b] = static_cast<char>(folded[w] >> (8 * b));
+}
+
+util::Status validate_trigram_filter(std::string_view filter) {
+  if (filter.empty() || static_cast<uint8_t>(filter[0]) != kFilterKindTrigramBitmap) return {};
+  size_t bytes = filter.size() - 1;
+  if (bytes < kMinFilterBitmapBytes || bytes > kMaxFilterBitmapBytes || !std::has_single_bit(bytes))
+    return util::corruption("trigram filter of " + std::to_string(bytes) + " bytes (want a power of two, " +
+                            std::to_string(kMinFilterBitmapBytes) + " to " + std::to_string(kMaxFilterBitmapBytes) + ")");
+  return {};
+}
+
+bool filter_may_contain(std::string_view filter, std::string_view literal) {
+  if (literal.size() < 3 || filter.empty() || static_cast<uint8_t>(filter[0]) != kFilterKindTrigramBitmap) return true;
+  const auto* bitmap = reinterpret_cast<const unsigned char*>(filter.data() + 1);
+  const uint32_t mask = static_cast<uint32_t>((filter.size() - 1) * 8 - 1);  // validated: a power of two
+  const auto* p = reinterpret_cast<const unsigned char*>(literal.data());
+  uint32_t t = (uint32_t{p[0]} << 8) | p[1];
+  for (size_t i = 2; i < literal.size(); ++i) {
+    t = ((t << 8) | p[i]) & 0xFFFFFF;
+    uint32_t bit = trigram_hash(t) & mask;
+    if (!(bitmap[bit >> 3] & (1u << (bit & 7)))) return false;
+  }
+  return true;
+}
+
+}  // namespace chunk

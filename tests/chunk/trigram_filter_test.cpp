@@ -1,0 +1,136 @@
+#include <doctest/doctest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "chunk/chunk_reader.h"
+#include "chunk/chunk_writer.h"
+#include "chunk/trigram_filter.h"
+
+using chunk::filter_may_contain;
+using chunk::TrigramFilterBuilder;
+
+namespace {
+
+// Log-like lines over a given alphabet, with random tokens.
+std::vector<std::string> random_lines(std::mt19937& rng, size_t n, const std::string& alphabet) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < n; ++i) {
+    std::string line = "level=info id=";
+    size_t len = 5 + rng() % 60;
+    for (size_t j = 0; j < len; ++j) line += alphabet[rng() % alphabet.size()];
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+std::string filter_of(const std::vector<std::string>& lines) {
+  TrigramFilterBuilder b;
+  for (const auto& l : lines) b.add(l);
+  std::string f;
+  b.finish_into(f);
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("trigram filter: every substring of every line may be contained (random blocks and needles)") {
+  std::mt19937 rng(7);
+  const std::vector<std::string> alphabets = {"abc", "abcdefghijklmnopqrstuvwxyz0123456789-_=\" ",
+                                              std::string("\x00\x01\xff\xfe\x80zZ", 7)};
+  for (int round = 0; round < 60; ++round) {
+    auto lines = random_lines(rng, 1 + rng() % 2000, alphabets[round % alphabets.size()]);
+    std::string f = filter_of(lines);
+    REQUIRE(chunk::validate_trigram_filter(f).ok());
+    for (int k = 0; k < 300; ++k) {
+      const std::string& line = lines[rng() % lines.size()];
+      size_t from = rng() % line.size();
+      size_t len = 1 + rng() % (line.size() - from);
+      std::string needle = line.substr(from, len);
+      INFO("round " << round << " needle '" << needle << "'");
+      CHECK(filter_may_contain(f, needle));
+    }
+  }
+}
+
+TEST_CASE("trigram filter: absent literals are mostly ruled out, and the size follows the distinct trigrams") {
+  std::mt19937 rng(11);
+  auto lines = random_lines(rng, 1500, "abcdefghijklmnop");
+  std::string f = filter_of(lines);
+  REQUIRE(!f.empty());
+  CHECK(static_cast<uint8_t>(f[0]) == chunk::kFilterKindTrigramBitmap);
+  // 16^3 = 4096 possible trigrams, plus those of the fixed prefix: at 1.25 bits each the bitmap
+  // rounds up to 8192 bits.
+  CHECK(f.size() == 1 + 1024);
+  // Literals over letters the lines never use: each of their trigrams is absent.
+  int passed = 0;
+  for (int k = 0; k < 1000; ++k) {
+    std::string needle;
+    for (int j = 0; j < 10; ++j) needle += static_cast<char>('q' + rng() % 8);
+    passed += filter_may_contain(f, needle) ? 1 : 0;
+  }
+  // About half of the bits are set, so a literal of 8 absent trigrams passes with p ~ 0.5^8.
+  CHECK(passed < 50);
+}
+
+TEST_CASE("trigram filter: short literals, empty and unknown filters answer may-contain; bad sizes are corrupt") {
+  std::string f = filter_of({"hello world"});
+  CHECK(filter_may_contain(f, ""));
+  CHECK(filter_may_contain(f, "zz"));
+  CHECK(filter_may_contain(f, "hello"));
+  CHECK_FALSE(filter_may_contain(f, "xyzzy"));
+  CHECK(filter_may_contain("", "xyzzy"));
+  CHECK(filter_may_contain(std::string("\x07garbage", 8), "xyzzy"));  // a kind from a later version
+  CHECK(chunk::validate_trigram_filter(std::string("\x07garbage", 8)).ok());
+  CHECK_FALSE(chunk::validate_trigram_filter(std::string("\x01") + std::string(12, '\xff')).ok());
+  CHECK_FALSE(chunk::validate_trigram_filter(std::string("\x01") + std::string(4, '\xff')).ok());
+  CHECK_FALSE(chunk::validate_trigram_filter(std::string("\x01") + std::string(16384, '\xff')).ok());
+  TrigramFilterBuilder b;
+  std::string out = "stale";
+  b.finish_into(out);
+  CHECK(out.empty());  // nothing added: no filter
+}
+
+TEST_CASE("chunks with and without block filters read back the same entries") {
+  std::mt19937 rng(3);
+  auto lines = random_lines(rng, 3000, "abcdefghijklmnopqrstuvwxyz0123456789");
+  auto write = [&](bool filters) {
+    auto w = chunk::ChunkWriter::create("t", model::LabelSet{{"app", "x"}},
+                                        {.target_block_size = 16 * 1024, .zstd_level = 1, .block_filters = filters});
+    REQUIRE(w.ok());
+    for (size_t i = 0; i < lines.size(); ++i) REQUIRE((*w)->append(1000 + static_cast<int64_t>(i), lines[i]).ok());
+    auto bytes = (*w)->finish();
+    REQUIRE(bytes.ok());
+    return std::move(*bytes);
+  };
+  std::string v1 = write(false), v2 = write(true);
+  CHECK(static_cast<uint8_t>(v1[8]) == chunk::kChunkVersion1);
+  CHECK(static_cast<uint8_t>(v2[8]) == chunk::kChunkVersionFiltered);
+  auto r1 = chunk::ChunkReader::open(v1);
+  auto r2 = chunk::ChunkReader::open(v2);
+  REQUIRE(r1.ok());
+  REQUIRE(r2.ok());
+  CHECK(r1->header().version == 1);
+  CHECK(r2->header().version == 2);
+  REQUIRE(r1->blocks().size() > 5);
+  REQUIRE(r1->blocks().size() == r2->blocks().size());
+  size_t filter_bytes = 0;
+  for (size_t i = 0; i < r2->blocks().size(); ++i) {
+    CHECK(r1->blocks()[i].filter.empty());
+    CHECK_FALSE(r2->blocks()[i].filter.empty());
+    filter_bytes += r2->blocks()[i].filter.size();
+    // No false negatives against the real block contents.
+    chunk::BlockBuffer buf;
+    chunk::DecodedBlock block;
+    REQUIRE(r2->read_block(i, buf, block).ok());
+    for (const auto& e : block.entries()) CHECK(filter_may_contain(r2->blocks()[i].filter, block.line(e)));
+  }
+  CHECK(v2.size() - v1.size() >= filter_bytes);
+  auto a = r1->read_all();
+  auto b = r2->read_all();
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  CHECK(*a == *b);
+  CHECK(r2->verify().ok());
+}
