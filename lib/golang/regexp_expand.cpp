@@ -4,7 +4,7 @@
 
 #include "golang/quote.h"
 #include "golang/utf8.h"
-#include "golang/unicode_locale.h"
+#include "golang/unicode_case.h"
 
 namespace golang {
 namespace {

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "golang/quote.h"
-#include "golang/unicode_locale.h"
+#include "golang/unicode_case.h"
 #include "relabel/md5.h"
 
 namespace relabel {
@@ -134,7 +134,7 @@ std::string_view action_name(Action action) {
 }
 
 std::optional<Action> parse_action(std::string_view text) {
-  std::string lower = golang::to_lower_unicode(text);
+  std::string lower = golang::to_lower(text);
   for (const auto& a : kActions) {
     if (a.name == lower) return a.action;
   }
@@ -176,10 +176,10 @@ bool RelabelRule::apply(model::LabelSet& labels) const {
       apply_replace(value, labels);
       return true;
     case Action::kLowercase:
-      labels.set(config_.target_label, golang::to_lower_unicode(value));
+      labels.set(config_.target_label, golang::to_lower(value));
       return true;
     case Action::kUppercase:
-      labels.set(config_.target_label, golang::to_upper_unicode(value));
+      labels.set(config_.target_label, golang::to_upper(value));
       return true;
     case Action::kHashMod: {
       // Prometheus hashes with MD5 and keeps the last 8 bytes, read big-endian, so shards
