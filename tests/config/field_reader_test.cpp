@@ -90,3 +90,14 @@ TEST_CASE("documents: env expansion before parsing; YAML errors; print helpers")
   n["labels"] = config::print_labels(model::LabelSet{{"a", "1"}});
   CHECK(config::emit_document(n) == "labels:\n  a: 1\n");
 }
+
+TEST_CASE("parse_document: a key repeated in one mapping is an error naming both lines, at any depth") {
+  auto top = config::parse_document("server:\n  a: 1\nlimits:\n  b: 2\nserver:\n  c: 3\n");
+  REQUIRE_FALSE(top.ok());
+  CHECK(top.error() == "invalid YAML: line 5: mapping key \"server\" already defined at line 1");
+  auto nested = config::parse_document("clients:\n  - url: a\n    tenant_id: x\n    url: b\n");
+  REQUIRE_FALSE(nested.ok());
+  CHECK(nested.error() == "invalid YAML: line 4: mapping key \"url\" already defined at line 2");
+  // The same key in sibling mappings is fine.
+  CHECK(config::parse_document("a:\n  x: 1\nb:\n  x: 2\nc: [{x: 1}, {x: 2}]\n").ok());
+}
