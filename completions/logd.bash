@@ -17,7 +17,7 @@ _logd() {
     -ingester.lifecycler.ID= -ingester.lifecycler.addr= -ingester.lifecycler.port= -ingester.num-tokens=
     -ingester.heartbeat-period= -ingester.final-sleep= -ingester.tokens-file-path= -ingester.unregister-on-shutdown
     -ingester.min-ready-duration= -ring.heartbeat-timeout= -distributor.replication-factor= -ingester.client.timeout=
-    -querier.frontend-address= -querier.worker-parallelism= -querier.query-ingesters-within=
+    -common.compactor-address= -querier.frontend-address= -querier.worker-parallelism= -querier.query-ingesters-within=
     -querier.split-queries-by-interval= -querier.max-outstanding-requests-per-tenant="
   case "$cur" in
     -config.file=*|-runtime-config.file=*|-common.path-prefix=*|-ingester.wal-dir=*|-server.http-tls-*-path=*|-ruler.storage.local.directory=*|-ruler.rule-path=*|-ingester.tokens-file-path=*)

@@ -33,14 +33,16 @@ class FilteringIterator final : public logql::EntryIterator {
 
 class FilteringSource final : public logql::LogSource {
  public:
-  FilteringSource(std::unique_ptr<logql::LogSource> inner, const DeleteRequestStore& store, std::string tenant)
-      : inner_(std::move(inner)), store_(store), tenant_(std::move(tenant)) {}
+  FilteringSource(std::unique_ptr<logql::LogSource> inner, const ActiveDeleteSource& deletes, std::string tenant)
+      : inner_(std::move(inner)), deletes_(deletes), tenant_(std::move(tenant)) {}
 
   util::Result<std::unique_ptr<logql::EntryIterator>> select(const logql::SelectParams& params) override {
     auto it = inner_->select(params);
     if (!it.ok()) return it;
+    auto active = deletes_.active_deletes(tenant_);
+    if (!active.ok()) return active.status_error();
     std::vector<ActiveDelete> deletes;
-    for (ActiveDelete& d : store_.active(tenant_)) {
+    for (ActiveDelete& d : *active) {
       if (d.end >= params.start && d.start < params.end) deletes.push_back(std::move(d));
     }
     if (deletes.empty()) return it;
@@ -49,15 +51,15 @@ class FilteringSource final : public logql::LogSource {
 
  private:
   std::unique_ptr<logql::LogSource> inner_;
-  const DeleteRequestStore& store_;
+  const ActiveDeleteSource& deletes_;
   const std::string tenant_;
 };
 
 }  // namespace
 
 std::unique_ptr<logql::LogSource> filter_deleted(std::unique_ptr<logql::LogSource> source,
-                                                 const DeleteRequestStore& store, std::string tenant) {
-  return std::make_unique<FilteringSource>(std::move(source), store, std::move(tenant));
+                                                 const ActiveDeleteSource& deletes, std::string tenant) {
+  return std::make_unique<FilteringSource>(std::move(source), deletes, std::move(tenant));
 }
 
 }  // namespace deletion

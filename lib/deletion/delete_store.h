@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "deletion/active_delete_source.h"
 #include "deletion/delete_request.h"
 #include "util/result.h"
 
@@ -29,7 +30,7 @@ struct ListedRequest {
   std::string status;  // "received", "processed", "<n>% Complete"
 };
 
-class DeleteRequestStore {
+class DeleteRequestStore final : public ActiveDeleteSource {
  public:
   // Reads `path` if it exists (an unreadable or invalid file is an error: requests would be lost).
   static util::Result<std::unique_ptr<DeleteRequestStore>> open(const std::string& path);
@@ -44,6 +45,9 @@ class DeleteRequestStore {
 
   // Every request of the tenant (received or processed), for query-time filtering.
   std::vector<ActiveDelete> active(const std::string& tenant) const;
+  util::Result<std::vector<ActiveDelete>> active_deletes(const std::string& tenant) const override {
+    return active(tenant);
+  }
   // Shards still to carry out whose cancel period has passed, oldest first.
   std::vector<DeleteRequest> due(const std::string& tenant, int64_t now, int64_t cancel_period) const;
   util::Status mark_processed(const std::string& tenant, const DeleteRequest& shard);

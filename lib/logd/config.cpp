@@ -71,7 +71,11 @@ util::Status parse_common(const YAML::Node& node, CommonConfig& c, ClusterConfig
   if (r.child("storage").IsDefined()) {
     if (auto st = parse_common_storage(r.child("storage"), storage); !st.ok()) r.fail(st.error());
   }
-  r.reject("compactor_address", "logd runs its compactor itself (compactor.retention_enabled)", true);
+  r.read_string("compactor_address", c.compactor_address);
+  if (!c.compactor_address.empty() && c.compactor_address.rfind("http://", 0) != 0 &&
+      c.compactor_address.rfind("https://", 0) != 0) {
+    r.fail("common.compactor_address: must be an http:// or https:// URL, got " + c.compactor_address);
+  }
   return r.finish();
 }
 

@@ -56,6 +56,9 @@ struct ServerConfig {
 
 struct CommonConfig {
   std::string path_prefix = "./data";
+  // http(s)://host:port of the compactor, for roles that run apart from it: they forward the
+  // delete API there and fetch the delete requests that hide lines from their queries.
+  std::string compactor_address;
 };
 
 struct WalConfig {

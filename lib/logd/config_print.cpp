@@ -83,6 +83,7 @@ std::string print_config(const Config& c) {
   s["tls_min_version"] = c.server.tls_min_version;
   n["server"] = s;
   n["common"]["path_prefix"] = c.common.path_prefix;
+  if (!c.common.compactor_address.empty()) n["common"]["compactor_address"] = c.common.compactor_address;
   YAML::Node in;
   in["chunk_target_size"] = c.ingester.chunk_target_size;
   in["chunk_block_size"] = c.ingester.chunk_block_size;

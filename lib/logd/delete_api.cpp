@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "httpclient/http_request.h"
 #include "logd/request_params.h"
 #include "model/time.h"
 
@@ -96,6 +97,38 @@ http::Response DeleteApi::cancel(const http::Request& req) {
   util::Status st = store_.cancel((*t)[0], id, force, clock_.now_ns(), options_.cancel_period);
   if (!st.ok()) return error_response(st.status_error());
   return http::Response::empty(204);
+}
+
+void register_forwarded_delete_routes(http::Server& server, const std::string& compactor_address,
+                                      std::function<void(const std::string& tenant)> changed) {
+  std::string base = compactor_address;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  auto pool = std::make_shared<httpclient::ConnectionPool>(4);
+  auto forward = [base, pool, changed = std::move(changed)](const http::Request& req) {
+    if (base.empty()) {
+      return http::Response::text(404, "the delete API is served by the compactor (-target=all, compactor or backend); "
+                                       "set common.compactor_address to forward it from this role\n");
+    }
+    httpclient::Request out;
+    out.method = req.method;
+    out.url = base + req.target;
+    for (std::string_view name : {"X-Scope-OrgID", "Authorization", "Content-Type"}) {
+      if (auto v = req.headers.get(name)) out.headers.push_back(std::string(name) + ": " + std::string(*v));
+    }
+    out.body = req.body;
+    out.timeout_ms = 30'000;
+    httpclient::Response in = pool->perform(out);
+    if (!in.transport_ok()) {
+      return http::Response::text(502, "forwarding the delete request to the compactor at " + base + ": " + in.error + "\n");
+    }
+    if (in.status / 100 == 2 && req.method != "GET" && changed) {
+      changed(std::string(req.headers.get_or("X-Scope-OrgID", "fake")));
+    }
+    http::Response r{in.status, {}, std::move(in.body)};
+    if (std::string_view ct = in.header("content-type"); !ct.empty()) r.headers.set("Content-Type", std::string(ct));
+    return r;
+  };
+  for (const char* method : {"POST", "PUT", "GET", "DELETE"}) server.route(method, "/loki/api/v1/delete", forward);
 }
 
 }  // namespace logd

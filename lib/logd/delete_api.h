@@ -9,6 +9,7 @@
 // Thread-safety: handlers run concurrently; the store is thread-safe.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "deletion/delete_store.h"
@@ -41,6 +42,14 @@ class DeleteApi {
   const DeleteApiOptions options_;
   util::Clock& clock_;
 };
+
+// A role without the compactor (queriers, frontends, distributors run apart): the same routes
+// forwarded to the compactor at `compactor_address` (common.compactor_address) with the caller's
+// tenant and credentials, so a delete sent to any role lands where it is carried out. Without an
+// address they answer 404 naming the key, never accept a request nothing would carry out.
+// `changed` is called with the tenant after a forwarded POST/PUT/DELETE succeeded.
+void register_forwarded_delete_routes(http::Server& server, const std::string& compactor_address,
+                                      std::function<void(const std::string& tenant)> changed);
 
 // Loki's model.Time in JSON: seconds with up to millisecond decimals ("1711929600.123").
 std::string seconds_json(int64_t ns);

@@ -97,6 +97,11 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                                           }}},
       {"ingester.client.timeout", {false, "Timeout of a distributor's or querier's call to an ingester (default 5s)",
                                    [](Config& c, const std::string& v) { return parse_dur(v, c.cluster.remote_timeout); }}},
+      {"common.compactor-address", {false, "http(s)://host:port of the compactor, for roles that run apart from it",
+                                    [](Config& c, const std::string& v) {
+                                      c.common.compactor_address = v;
+                                      return std::string();
+                                    }}},
       {"querier.frontend-address", {false, "host:port of the query-frontend's internal API to take work from",
                                     [](Config& c, const std::string& v) {
                                       c.cluster.frontend_address = v;

@@ -6,6 +6,7 @@
 
 #include "fsutil/atomic_file.h"
 #include "deletion/delete_filter_source.h"
+#include "deletion/remote_delete_requests.h"
 #include "logd/ruler_metrics.h"
 #include "logd/runtime_config.h"
 #include "maint/retention.h"
@@ -177,12 +178,30 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   if (t.querier || t.query_frontend) s->querier_ = make_querier();
   // A ruler without the querier role has a querier of its own, as Loki's: it serves no query API.
   if (t.ruler && !s->querier_) s->rule_querier_ = make_querier();
-  auto deletes = deletion::DeleteRequestStore::open(config.common.path_prefix + "/compactor/delete_requests.yaml");
-  if (!deletes.ok()) return util::prefixed("reading the delete requests: ", deletes.status_error());
-  s->delete_requests_ = std::move(*deletes);
+  // Delete requests live with the compactor; roles run apart from it ask it over HTTP.
+  const deletion::ActiveDeleteSource* delete_source = nullptr;
+  const bool queries = s->querier_ || s->rule_querier_;
+  if (t.compactor) {
+    auto deletes = deletion::DeleteRequestStore::open(config.common.path_prefix + "/compactor/delete_requests.yaml");
+    if (!deletes.ok()) return util::prefixed("reading the delete requests: ", deletes.status_error());
+    s->delete_requests_ = std::move(*deletes);
+    delete_source = s->delete_requests_.get();
+    if (!config.common.compactor_address.empty()) {
+      s->logger_.log(LogLevel::kInfo, "config key accepted, no effect in logd",
+                     "key=\"common.compactor_address: this process runs the compactor\"");
+    }
+  } else if (!config.common.compactor_address.empty()) {
+    deletion::RemoteDeleteRequestsOptions ro;
+    ro.compactor_address = config.common.compactor_address;
+    if (queries) s->remote_deletes_ = std::make_unique<deletion::RemoteDeleteRequests>(std::move(ro), clock);
+    delete_source = s->remote_deletes_.get();
+  } else if (queries) {
+    s->logger_.log(LogLevel::kWarn, "delete requests do not hide lines from this role's queries",
+                   "reason=\"no common.compactor_address\" target=" + golang::quote(t.names()));
+  }
   for (query::Querier* q : {s->querier_.get(), s->rule_querier_.get()}) {
-    if (!q) continue;
-    q->set_source_wrapper([d = s->delete_requests_.get(), limits = s->limits_](
+    if (!q || !delete_source) continue;
+    q->set_source_wrapper([d = delete_source, limits = s->limits_](
                               const std::string& tenant, std::unique_ptr<logql::LogSource> src) {
       if (limits->get(tenant)->deletion_mode == "disabled") return src;
       return deletion::filter_deleted(std::move(src), *d, tenant);
@@ -279,8 +298,15 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::serve(util::Clock& clock) 
   });
   DeleteApiOptions dopt;
   dopt.cancel_period = config.compactor.delete_request_cancel_period;
-  s->delete_api_ = std::make_unique<DeleteApi>(*s->delete_requests_, *s->api_, dopt, clock);
-  s->delete_api_->register_routes(*s->http_);
+  if (s->delete_requests_) {
+    s->delete_api_ = std::make_unique<DeleteApi>(*s->delete_requests_, *s->api_, dopt, clock);
+    s->delete_api_->register_routes(*s->http_);
+  } else {
+    register_forwarded_delete_routes(*s->http_, config.common.compactor_address,
+                                     [r = s->remote_deletes_.get()](const std::string& tenant) {
+                                       if (r) r->invalidate(tenant);
+                                     });
+  }
   if (s->cluster_) {
     http::Server* internal = s->http_.get();
     if (config.server.grpc_listen_port > 0) {

@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "deletion/remote_delete_requests.h"
 #include "fsutil/file_lock.h"
 #include "http/server.h"
 #include "ingest/ingester.h"
@@ -105,7 +106,8 @@ class LogdServer {
   std::vector<std::unique_ptr<Compactor>> compactors_;  // one per store
   std::jthread upkeep_;                               // store maintenance: index resync, uploads, cache TTL
   std::unique_ptr<http::Server> internal_;  // on grpc_listen_port, when set
-  std::unique_ptr<deletion::DeleteRequestStore> delete_requests_;
+  std::unique_ptr<deletion::DeleteRequestStore> delete_requests_;  // roles with the compactor
+  std::unique_ptr<deletion::RemoteDeleteRequests> remote_deletes_;  // queries apart from it
   std::unique_ptr<DeleteApi> delete_api_;
   std::unique_ptr<DeleteProcessor> delete_processor_;  // filter-and-delete with retention enabled
   std::unique_ptr<ruler::RuleStore> rule_store_;

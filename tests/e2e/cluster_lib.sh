@@ -106,7 +106,7 @@ server:
   http_server_threads: 4
 common:
   path_prefix: $cl_dir/$name
-  replication_factor: 3
+  replication_factor: ${cl_rf:-3}
   ring:
     kvstore:
       store: etcd

@@ -230,3 +230,25 @@ TEST_CASE("cluster config: print_config round-trips the cluster keys") {
   CHECK(r1->member.heartbeat_period_ns == r2->member.heartbeat_period_ns);
   CHECK(r1->view.heartbeat_timeout_ns == r2->view.heartbeat_timeout_ns);
 }
+
+TEST_CASE("cluster config: common.compactor_address, as Loki spells it, in the file and as a flag") {
+  // kRing opens `common:` already: a second block is refused, as Go's YAML decoder refuses it.
+  auto twice = parse_config(with_ring("common:\n  compactor_address: http://127.0.0.1:3100\n"));
+  REQUIRE_FALSE(twice.ok());
+  CHECK(twice.error().find("mapping key \"common\" already defined at line 2") != std::string::npos);
+  std::string yaml = kRing;
+  yaml.insert(yaml.find("  replication_factor"), "  compactor_address: http://127.0.0.1:3100\n");
+  auto c = parse_config(yaml + "target: querier\n");
+  REQUIRE_MESSAGE(c.ok(), c.error());
+  CHECK(c->common.compactor_address == "http://127.0.0.1:3100");
+  std::string printed = logd::print_config(*c);
+  CHECK(printed.find("compactor_address: http://127.0.0.1:3100") != std::string::npos);
+
+  auto bad = parse_config("common:\n  compactor_address: 127.0.0.1:3100\n");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().find("common.compactor_address: must be an http:// or https:// URL") != std::string::npos);
+
+  auto cl = logd::parse_command_line({"-common.compactor-address=https://compactor:3100"});
+  REQUIRE_MESSAGE(cl.ok(), cl.error());
+  CHECK(cl->config.common.compactor_address == "https://compactor:3100");
+}
