@@ -2,6 +2,7 @@
 
 #include "cluster/query_split.h"
 #include "golang/duration.h"
+#include "logd/forwarded_routes.h"
 #include "logd/json_response.h"
 #include "logd/request_params.h"
 #include "logql/parser.h"
@@ -20,25 +21,17 @@ FrontendApi::FrontendApi(FrontendApiOptions options, cluster::Frontend& frontend
     : options_(options), frontend_(frontend), api_(api), clock_(clock) {}
 
 void FrontendApi::register_routes(http::Server& server) {
-  auto add = [&](const char* method, const char* path, const char* name, http::Response (FrontendApi::*h)(const http::Request&)) {
-    api_.add_route(server, method, path, name, [this, h](const http::Request& req) { return (this->*h)(req); });
-  };
   for (const char* method : {"GET", "POST"}) {
-    add(method, "/loki/api/v1/query_range", "loki_api_v1_query_range", &FrontendApi::query_range);
-    add(method, "/loki/api/v1/query", "loki_api_v1_query", &FrontendApi::forward);
-    add(method, "/loki/api/v1/labels", "loki_api_v1_labels", &FrontendApi::forward);
-    add(method, "/loki/api/v1/label", "loki_api_v1_labels", &FrontendApi::forward);
-    add(method, "/loki/api/v1/series", "loki_api_v1_series", &FrontendApi::forward);
-    add(method, "/loki/api/v1/index/stats", "loki_api_v1_index_stats", &FrontendApi::forward);
-    add(method, "/loki/api/v1/index/volume", "loki_api_v1_index_volume", &FrontendApi::forward);
-    add(method, "/loki/api/v1/index/volume_range", "loki_api_v1_index_volume_range", &FrontendApi::forward);
-    add(method, "/loki/api/v1/detected_fields", "loki_api_v1_detected_fields", &FrontendApi::forward);
-    add(method, "/loki/api/v1/detected_labels", "loki_api_v1_detected_labels", &FrontendApi::forward);
-    api_.add_route_prefix(server, method, "/loki/api/v1/detected_field/", "loki_api_v1_detected_field_name_values",
-                          [this](const http::Request& req) { return forward(req); });
-    add(method, "/loki/api/v1/format_query", "loki_api_v1_format_query", &FrontendApi::forward);
-    api_.add_route_prefix(server, method, "/loki/api/v1/label/", "loki_api_v1_label_name_values",
-                          [this](const http::Request& req) { return forward(req); });
+    api_.add_route(server, method, "/loki/api/v1/query_range", "loki_api_v1_query_range",
+                   [this](const http::Request& req) { return query_range(req); });
+    for (const ForwardedRoute& r : forwarded_routes()) {
+      auto forward = [this](const http::Request& req) { return this->forward(req); };
+      if (r.prefix) {
+        api_.add_route_prefix(server, method, r.path, r.name, forward);
+      } else {
+        api_.add_route(server, method, r.path, r.name, forward);
+      }
+    }
   }
 }
 

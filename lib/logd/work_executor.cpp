@@ -1,5 +1,6 @@
 #include "logd/work_executor.h"
 
+#include "logd/forwarded_routes.h"
 #include "query/executor.h"
 
 namespace logd {
@@ -40,21 +41,11 @@ cluster::WorkResult run_http(Api& api, const cluster::WorkItem& item) {
   for (const auto& [k, v] : item.http.headers) req.headers.add(k, v);
   if (!item.org_id.empty() && !req.headers.has("X-Scope-OrgID")) req.headers.add("X-Scope-OrgID", item.org_id);
   http::Response resp;
-  const std::string& p = req.path;
-  if (p == "/loki/api/v1/query") {
-    resp = api.query(req);
-  } else if (p == "/loki/api/v1/query_range") {
+  const ForwardedRoute* route = find_forwarded_route(req.path);
+  if (route) {
+    resp = (api.*(route->handler))(req);
+  } else if (req.path == "/loki/api/v1/query_range") {
     resp = api.query_range(req);
-  } else if (p == "/loki/api/v1/labels" || p == "/loki/api/v1/label") {
-    resp = api.labels(req);
-  } else if (p.rfind("/loki/api/v1/label/", 0) == 0) {
-    resp = api.label_values(req);
-  } else if (p == "/loki/api/v1/series") {
-    resp = api.series(req);
-  } else if (p == "/loki/api/v1/index/stats") {
-    resp = api.index_stats(req);
-  } else if (p == "/loki/api/v1/format_query") {
-    resp = api.format_query(req);
   } else {
     resp = http::Response::text(404, "404 page not found\n");
   }
