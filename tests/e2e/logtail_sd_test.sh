@@ -71,7 +71,8 @@ mkdir -p "$k/api" "$k/logd" "$k/pods"
 echo -n "t0ken" >"$k/token"
 fake-kube-apiserver -dir "$k/api" -token t0ken >"$k/api.out" 2>"$k/api.log" &
 lt_pids+=($!)
-for _ in $(seq 1 100); do grep -q '^port=' "$k/api.out" && break; sleep 0.05; done
+# Up to 30 s: on a loaded machine the fake API server took longer than 5 s to print its port.
+for _ in $(seq 1 600); do grep -q '^port=' "$k/api.out" && break; sleep 0.05; done
 api_port=$(sed -n 's/^port=//p' "$k/api.out")
 kp=$(lt_free_port)
 lt_logd_start "$k/logd" "$kp"
