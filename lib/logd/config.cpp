@@ -95,6 +95,8 @@ util::Status parse_ingester(const YAML::Node& node, IngesterConfig& in, ClusterC
   r.read_duration("flush_check_period", in.flush_check_period);
   r.read_string("chunk_encoding", in.chunk_encoding);
   r.read_bytes("memory_ceiling", in.memory_ceiling);
+  r.read_duration("shutdown_flush_timeout", in.shutdown_flush_timeout);
+  if (in.shutdown_flush_timeout < 0) r.fail("ingester.shutdown_flush_timeout: must not be negative (0: no bound)");
   if (in.chunk_encoding != "zstd") {
     r.fail("ingester.chunk_encoding: not supported: " + golang::quote(in.chunk_encoding) +
            " (logd writes zstd chunks only)");
