@@ -118,8 +118,8 @@ util::Status parse_compactor(const YAML::Node& node, CompactorConfig& c) {
   r.read_string("working_directory", c.working_directory);
   r.read_string("delete_request_store", c.delete_request_store);
   r.read_int("retention_delete_worker_count", c.retention_delete_worker_count, 0, kMaxInt);
-  r.reject_unless("shared_store", "", "logd's store is common.path_prefix", true);
-  r.reject_unless("compactor_ring", "", "logd is a single process", true);
+  r.reject_unless("shared_store", "", "the compactor works on the stores schema_config names", true);
+  r.reject_unless("compactor_ring", "", "logd elects no compactor: run exactly one (-target=compactor or backend) per store", true);
   return r.finish();
 }
 
