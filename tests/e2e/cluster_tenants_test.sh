@@ -109,8 +109,19 @@ frontend_worker: {frontend_address: \"127.0.0.1:${cl_grpc[frontend]}\"}"
     done
     return 1
   }
+  # ct_wait_rate LIMIT: waits (10 s at most) until distributor-1 enforces LIMIT bytes/s for slow.
+  # The probe is over the burst: refused whatever the bucket holds, and it takes no tokens.
+  ct_wait_rate() {
+    for _ in $(seq 1 100); do
+      [ "$(ct_push "$d1" slow "$(ct_body '{"app":"r"}' 110 100)")" == 429 ] &&
+        grep -q "limit: $1 bytes/sec" "$cl_dir/body" && return 0
+      sleep 0.1
+    done
+    return 1
+  }
   cl_wait_dring 2
   expect_eq "cluster tenants: the distributor ring holds both distributors" 0 $?
+  ct_wait_rate 26
   # The first two 4000-byte pushes fit the 10,485-byte burst; the third would need 58 s of
   # refill at 26 bytes/s (29 s at 52).
   codes=""
@@ -124,10 +135,7 @@ frontend_worker: {frontend_address: \"127.0.0.1:${cl_grpc[frontend]}\"}"
   cl_term distributor-2
   cl_wait_dring 1
   expect_eq "cluster tenants: a distributor stopped, it leaves the distributor ring" 0 $?
-  for _ in $(seq 1 50); do
-    [ "$(ct_push "$d1" slow "$(ct_body '{"app":"r"}' 40 100)")" == 429 ] && grep -q 'limit: 52 bytes/sec' "$cl_dir/body" && break
-    sleep 0.1
-  done
+  ct_wait_rate 52
   expect_contains "cluster tenants: ... and the one left enforces the whole rate" "(limit: 52 bytes/sec)" "$(cat "$cl_dir/body")"
   expect_eq "cluster tenants: slow holds exactly the pushes answered 204 (120 lines)" 120 \
     "$(ct_lines "$fe" slow '{app="r"}' | wc -l)"
