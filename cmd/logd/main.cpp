@@ -1,12 +1,18 @@
 // logd: the Loki-compatible log server. Flags and signals only; the work is in lib/logd.
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "logd/flags.h"
 #include "logd/server.h"
+#include "golang/duration.h"
 #include "golang/quote.h"
 #include "util/clock.h"
 
@@ -55,7 +61,33 @@ int main(int argc, char** argv) {
   sigwait(&signals, &sig);
   log.log(logd::LogLevel::kInfo, "shutting down: flushing every stream",
           std::string("signal=") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
+  // The flush may wait on a store that never answers: past ingester.shutdown_flush_timeout the
+  // process exits without it. Every acknowledged push is already in the WAL (written before the
+  // answer), so the next start replays what was not flushed.
+  std::mutex done_mu;
+  std::condition_variable done_cv;
+  bool done = false;
+  std::thread watchdog;
+  if (const int64_t bound_ns = c.ingester.shutdown_flush_timeout; bound_ns > 0) {
+    watchdog = std::thread([&, bound_ns] {
+      std::unique_lock lock(done_mu);
+      if (done_cv.wait_for(lock, std::chrono::nanoseconds(bound_ns), [&] { return done; })) return;
+      log.log(logd::LogLevel::kError,
+              "shutdown did not finish within ingester.shutdown_flush_timeout: exiting; the WAL keeps what was "
+              "not flushed and the next start replays it",
+              "timeout=" + golang::format_duration(bound_ns));
+      std::_Exit(1);
+    });
+  }
   auto st = (*server)->shutdown();
+  if (watchdog.joinable()) {
+    {
+      std::lock_guard lock(done_mu);
+      done = true;
+    }
+    done_cv.notify_all();
+    watchdog.join();
+  }
   if (!st.ok()) {
     log.log(logd::LogLevel::kError, "flush on shutdown failed (the WAL keeps what was not flushed; the next start replays it): " + st.error());
     return 1;

@@ -296,6 +296,7 @@ util::Status ClusterRoles::Impl::join_distributor(int64_t port) {
   auto member = register_member(RingKind::kDistributor, port, distributor_member_kv, resolved);
   if (!member.ok()) return member.status_error();
   distributor_member = std::move(*member);
+  if (distributor) distributor->set_stream_limit_shared(true);
   if (config.cluster.global_rate_strategy && distributor) {
     // Loki's global strategy: each of n healthy distributors admits 1/n of the tenant's rate.
     const int64_t period = std::max<int64_t>(resolved.member.heartbeat_period_ns, 1'000'000'000) / 2;

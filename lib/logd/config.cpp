@@ -99,6 +99,8 @@ util::Status parse_ingester(const YAML::Node& node, IngesterConfig& in, ClusterC
   r.read_duration("flush_check_period", in.flush_check_period);
   r.read_string("chunk_encoding", in.chunk_encoding);
   r.read_bytes("memory_ceiling", in.memory_ceiling);
+  r.read_duration("shutdown_flush_timeout", in.shutdown_flush_timeout);
+  if (in.shutdown_flush_timeout < 0) r.fail("ingester.shutdown_flush_timeout: must not be negative (0: no bound)");
   if (in.chunk_encoding != "zstd") {
     r.fail("ingester.chunk_encoding: not supported: " + golang::quote(in.chunk_encoding) +
            " (logd writes zstd chunks only)");
@@ -120,8 +122,8 @@ util::Status parse_compactor(const YAML::Node& node, CompactorConfig& c) {
   r.read_string("working_directory", c.working_directory);
   r.read_string("delete_request_store", c.delete_request_store);
   r.read_int("retention_delete_worker_count", c.retention_delete_worker_count, 0, kMaxInt);
-  r.reject_unless("shared_store", "", "logd's store is common.path_prefix", true);
-  r.reject_unless("compactor_ring", "", "logd is a single process", true);
+  r.reject_unless("shared_store", "", "the compactor works on the stores schema_config names", true);
+  r.reject_unless("compactor_ring", "", "logd elects no compactor: run exactly one (-target=compactor or backend) per store", true);
   return r.finish();
 }
 

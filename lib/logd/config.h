@@ -77,6 +77,10 @@ struct IngesterConfig {
   // logd's own hard ceiling on log data in memory (Loki has none), bytes; 0: none. Past it the
   // oldest streams are flushed early, then pushes are answered 429 (ingest::IngesterOptions).
   int64_t memory_ceiling = 0;
+  // logd's own: how long the flush on SIGTERM may take before logd exits anyway, leaving what was
+  // not flushed in the WAL (replayed at the next start); 0: no bound. A store that hangs every
+  // request would otherwise hold the exit for per-request timeouts times retries, per chunk batch.
+  int64_t shutdown_flush_timeout = model::kNanosPerMinute;
   WalConfig wal;
 };
 

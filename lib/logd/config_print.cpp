@@ -92,6 +92,7 @@ std::string print_config(const Config& c) {
   in["flush_check_period"] = print_duration(c.ingester.flush_check_period);
   in["chunk_encoding"] = c.ingester.chunk_encoding;
   in["memory_ceiling"] = c.ingester.memory_ceiling;
+  in["shutdown_flush_timeout"] = print_duration(c.ingester.shutdown_flush_timeout);
   in["wal"]["enabled"] = c.ingester.wal.enabled;
   in["wal"]["dir"] = c.ingester.wal.dir;
   in["wal"]["checkpoint_duration"] = print_duration(c.ingester.wal.checkpoint_duration);

@@ -51,6 +51,8 @@ Distributor::Distributor(ingest::PushTarget& ingester, const LimitsConfig& limit
 
 void Distributor::set_ingestion_rate_share(double share) { rate_share_.store(share); }
 
+void Distributor::set_stream_limit_shared(bool shared) { stream_limit_shared_.store(shared); }
+
 void Distributor::discard(const std::string& reason, const std::string& tenant, size_t entries, size_t bytes) {
   if (entries == 0 && bytes == 0) return;
   metrics_.discarded_samples.add({reason, tenant}, static_cast<double>(entries));
@@ -132,9 +134,11 @@ std::string Distributor::apply_stream_limit(const std::string& tenant, uint64_t 
   for (size_t i = 0; i < request.streams.size(); ++i) {
     auto& s = request.streams[i];
     const uint64_t fp = s.labels.fingerprint();
-    bool ok = limit == 0 || known.count(fp) || known.size() < limit;
-    if (!ok) {
-      // At the limit: what the ingester really holds may be less (flushed idle streams).
+    const bool fresh = limit != 0 && !known.count(fp);
+    bool ok = !fresh || known.size() < limit;
+    // At the limit: what the ingester really holds may be less (flushed idle streams). In a
+    // cluster, a new stream: the other distributors may have brought the tenant to its limit.
+    if (fresh && (!ok || stream_limit_shared_.load(std::memory_order_relaxed))) {
       const int64_t now = clock_.now_ns();
       int64_t& last = last_refresh_[tenant];
       if (now - last >= kStreamRefreshInterval) {

@@ -53,6 +53,12 @@ class Distributor {
   // distributors) of each tenant's ingestion_rate_mb; the burst is not divided.
   void set_ingestion_rate_share(double share);
 
+  // Other distributors admit streams of the same tenants (a cluster): a stream new to this one
+  // refreshes the tenant's stream set from the ingesters first (at most once a second per
+  // tenant), so a tenant at its limit is refused here too, not only where it reached the limit.
+  // Pushes racing through several distributors within that second may still pass the limit.
+  void set_stream_limit_shared(bool shared);
+
  private:
   // Drops the streams that would exceed the tenant's active-stream limit; returns Loki's message
   // for the first of them, or "". The fingerprints of the streams it lets through are added to
@@ -69,6 +75,7 @@ class Distributor {
   util::Clock& clock_;
   RateLimiter rate_limiter_;
   std::atomic<double> rate_share_{1.0};
+  std::atomic<bool> stream_limit_shared_{false};
 
   // Fingerprints of the streams each tenant has in the ingester, as far as we know. Streams the
   // ingester has flushed away stay here until the limit is reached, and then the set is

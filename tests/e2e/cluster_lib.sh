@@ -92,7 +92,8 @@ EOF
 }
 
 # cl_config NAME TARGET [EXTRA YAML]: writes NAME's config (ports chosen here); EXTRA is appended
-# at the top level and may hold any block the common part does not.
+# at the top level and may hold any block the common part does not. $cl_limits, when set, adds
+# its keys to limits_config (e.g. "ingestion_rate_strategy: global").
 cl_config() {
   local name=$1 target=$2 extra=${3:-}
   cl_http[$name]=$(free_port)
@@ -119,7 +120,7 @@ ingester:
   chunk_idle_period: 1h
 ingester_client: {remote_timeout: 2s}
 limits_config: {max_entries_limit_per_query: 100000, ingestion_rate_mb: 64, ingestion_burst_size_mb: 64,
-                split_queries_by_interval: 10m}
+                split_queries_by_interval: 10m${cl_limits:+, $cl_limits}}
 $(cl_storage_yaml)
 $extra
 EOF

@@ -2,7 +2,8 @@
 # SIGTERM, and after a restart with the whole data directory deleted, answers from the bucket.
 # Then the store's failures through tests/tools/s3_fault_proxy.py: an outage keeps pushes
 # acknowledged (WAL), flushes fail with a warn line and a metric and succeed once the store is
-# back, a SIGTERM during the outage ends in bounded time with the WAL intact; queries that need
+# back, a SIGTERM during the outage ends in bounded time with the WAL intact (a store answering 503,
+# and one hanging every request: ingester.shutdown_flush_timeout); queries that need
 # the store fail with a 5xx naming it; a missing bucket or wrong credentials refuse the start.
 s3d_dir=$TMPDIR_E2E/logd-s3
 mkdir -p "$s3d_dir"
@@ -292,6 +293,49 @@ YAML
     s3d_start "$d2" "$port" "$s3d_dir/outage.yaml"
     expect_eq "logd s3 faults: the bucket holds every acknowledged line (60)" 60 "$(s3d_count "$url")"
     s3d_stop "$s3d_pid" 60
+
+    # A store that hangs every request (each would wait for the 60 s request timeout, 5 times):
+    # SIGTERM ends within ingester.shutdown_flush_timeout, and the WAL keeps every acknowledged line.
+    d3=$s3d_dir/hang
+    s3d_config "$s3d_dir/hang.yaml" "$d3" "127.0.0.1:$s3d_proxy_port"
+    printf '  shutdown_flush_timeout: 3s\n' >>"$s3d_dir/hang.yaml"
+    # Its own tenant: the checks below on the bucket's "fake" tenant stay about the lines above.
+    sed -i 's/^auth_enabled: false/auth_enabled: true/' "$s3d_dir/hang.yaml"
+    hang_push() {  # URL FIRST LAST: one line each to {job="s3hang"}; prints how many were answered 204
+      local ok=0 i
+      for i in $(seq "$2" "$3"); do
+        [ "$(curl -s -m 10 -o /dev/null -w '%{http_code}' -H 'X-Scope-OrgID: hang' -H 'Content-Type: application/json' --data-binary \
+          '{"streams":[{"stream":{"job":"s3hang"},"values":[["'$((s3d_base + i))'","hang '$i'"]]}]}' \
+          "$1/loki/api/v1/push")" == 204 ] && ok=$((ok + 1))
+      done
+      echo "$ok"
+    }
+    hang_count() {
+      curl -s -m 30 -H 'X-Scope-OrgID: hang' -G "$1/loki/api/v1/query" --data-urlencode 'query=sum(count_over_time({job="s3hang"}[1h]))' |
+        jq -r '.data.result[0].value[1] // 0'
+    }
+    if s3d_start "$d3" "$port" "$s3d_dir/hang.yaml"; then
+      s3d_fault '{"mode":"delay","seconds":600}'
+      expect_eq "logd s3 hang: pushes acknowledged while every store request hangs" 20 "$(hang_push "$url" 1 20)"
+      sleep 2  # chunk_idle_period and flush_check_period are 1s: a background flush is now stuck
+      t0=$(date +%s)
+      s3d_stop "$s3d_pid" 40
+      took=$(( $(date +%s) - t0 ))
+      expect_eq "logd s3 hang: SIGTERM ends in bounded time (shutdown_flush_timeout 3s, took ${took}s), exit 1" 1 "$s3d_rc"
+      expect_contains "logd s3 hang: ... with an error line naming the bound" \
+        "shutdown did not finish within ingester.shutdown_flush_timeout" "$(grep level=error "$d3.log")"
+      s3d_fault '{"mode":"pass"}'
+      s3d_start "$d3" "$port" "$s3d_dir/hang.yaml"
+      expect_eq "logd s3 hang: the store back, the restart replays the WAL: all 20 lines" 20 "$(hang_count "$url")"
+      s3d_stop "$s3d_pid" 60
+      expect_eq "logd s3 hang: ... and its SIGTERM flushes them (exit 0)" 0 "$s3d_rc"
+      rm -rf "$d3"
+      s3d_start "$d3" "$port" "$s3d_dir/hang.yaml"
+      expect_eq "logd s3 hang: the bucket alone holds all 20" 20 "$(hang_count "$url")"
+      s3d_stop "$s3d_pid" 60
+    else
+      fail "logd s3 hang: logd starts through the proxy" "$(tail -5 "$d3.log")"
+    fi
   else
     fail "logd s3 outage: logd starts through the proxy" "$(tail -5 "$d2.log")"
   fi

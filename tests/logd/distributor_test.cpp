@@ -165,6 +165,28 @@ TEST_CASE("distributor: at the stream limit, the known streams are refreshed at 
   CHECK(push("c") == 204);    // a second later it is refreshed again
 }
 
+TEST_CASE("distributor: in a cluster, a stream new to one distributor sees the others' streams") {
+  Fixture f;
+  f.limits.max_global_streams_per_user = 2;
+  auto first = f.make();
+  auto second = f.make();  // another distributor in front of the same ingesters
+  auto push = [&](Distributor& d, const char* app) {
+    return http_status(d.push("t", "application/json", "", json_push(std::string(R"({"app":")") + app + "\"}",
+                                                                       {{kNow, "1"}})));
+  };
+  CHECK(push(*first, "a") == 204);
+  CHECK(push(*first, "b") == 204);
+  SUBCASE("alone, the second does not know the first's streams: the limit is passed") {
+    CHECK(push(*second, "c") == 204);
+  }
+  SUBCASE("shared: the second refreshes from the ingester before admitting a new stream") {
+    second->set_stream_limit_shared(true);
+    CHECK(push(*second, "c") == 429);
+    CHECK(push(*second, "a") == 204);  // a stream the tenant has stays accepted
+    CHECK(f.ingester.entries("t") == 3);
+  }
+}
+
 TEST_CASE("distributor: repeated label sets within one request merge into one stream") {
   push::PushRequest r;
   r.streams.push_back({model::LabelSet{{"app", "x"}}, {{1, "a", {}}}});
