@@ -126,6 +126,7 @@ util::Status parse_ruler_config(const YAML::Node& node, RulerConfig& c, const St
     bool type_given = s.child("type").IsDefined();
     s.read_string("type", c.storage_type);
     FieldReader local(s.child("local"), "ruler.storage.local");
+    c.storage_local_written = local.child("directory").IsDefined();
     local.read_string("directory", c.storage_local_directory);
     if (auto st = local.finish(); !st.ok()) s.fail(st.error());
     // As Loki: common.storage fills the ruler's storage unless ruler.storage says otherwise.
@@ -135,6 +136,10 @@ util::Status parse_ruler_config(const YAML::Node& node, RulerConfig& c, const St
       if (!type_given) c.storage_type = "s3";
     }
     if (c.storage_local_directory.empty()) c.storage_local_directory = storage.common_rules_directory;
+    if (c.storage_type == "s3" && !storage.common_rules_directory.empty() && !c.storage_local_written) {
+      accepted_no_effect.push_back(
+          "common.storage.filesystem.rules_directory: the ruler keeps its rules in S3 (ruler.storage.type: s3)");
+    }
     if (YAML::Node s3 = s.child("s3"); s3.IsDefined()) {
       if (auto st = parse_s3_block(s3, "ruler.storage.s3", c.storage_s3, accepted_no_effect); !st.ok()) {
         s.fail(st.error());
@@ -217,6 +222,9 @@ util::Status check_ruler_config(const RulerConfig& c) {
   if (c.storage_type == "s3" && !c.storage_s3_configured) {
     return util::invalid_argument("ruler.storage.type: s3 needs ruler.storage.s3 (or common.storage.s3)");
   }
+  if (c.storage_type == "s3" && c.storage_local_written) {
+    return util::invalid_argument("ruler.storage.local.directory: set, but ruler.storage.type is \"s3\"");
+  }
   if (c.storage_type == "local" && c.storage_s3_written) {
     return util::invalid_argument("ruler.storage.s3: set, but ruler.storage.type is \"local\" (set type: s3 to use it)");
   }
@@ -251,8 +259,9 @@ void print_ruler_config(const RulerConfig& c, YAML::Node& n) {
   n["evaluation_interval"] = go_duration(c.evaluation_interval);
   n["poll_interval"] = go_duration(c.poll_interval);
   n["storage"]["type"] = c.storage_type;
-  n["storage"]["local"]["directory"] = c.storage_local_directory;
-  if (c.storage_type == "s3") {
+  if (c.storage_type == "local") {
+    n["storage"]["local"]["directory"] = c.storage_local_directory;
+  } else {
     YAML::Node s3;
     print_s3_block(c.storage_s3, s3);
     n["storage"]["s3"] = s3;

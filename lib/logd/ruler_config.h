@@ -51,6 +51,7 @@ struct RulerConfig {
   // ruler.storage.s3 read over common.storage.s3 (Loki's AWS block); configured when either is set.
   bool storage_s3_configured = false;
   bool storage_s3_written = false;  // ruler.storage.s3 itself is in the file
+  bool storage_local_written = false;  // ruler.storage.local.directory itself is in the file
   objstore::S3Config storage_s3;
   std::string rule_path;                // "": <path_prefix>/rules-temp (alert state)
   std::string alertmanager_url;         // comma-separated

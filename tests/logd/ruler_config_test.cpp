@@ -115,6 +115,10 @@ ruler:
   CHECK(own->ruler.storage_s3.secret_access_key == "s");
   CHECK(own->ruler.storage_s3.force_path_style);
   CHECK(own->ruler.storage_s3.insecure);
+  auto again = logd::parse_config(logd::print_config(*own));  // -print-config output is accepted back
+  REQUIRE_MESSAGE(again.ok(), again.error());
+  CHECK(logd::print_config(*again) == logd::print_config(*own));
+  CHECK(again->ruler.storage_s3.bucket == "rules");
 
   const char* common = R"(
 common:
@@ -140,6 +144,9 @@ common:
   auto unused = logd::parse_config("ruler:\n  storage: {type: local, s3: {bucketnames: rules}}\n");
   REQUIRE_FALSE(unused.ok());
   CHECK(unused.error().find("ruler.storage.s3: set, but ruler.storage.type is \"local\"") != std::string::npos);
+  auto unused_dir = logd::parse_config("ruler:\n  storage: {type: s3, local: {directory: /r}, s3: {bucketnames: rules}}\n");
+  REQUIRE_FALSE(unused_dir.ok());
+  CHECK(unused_dir.error().find("ruler.storage.local.directory: set, but ruler.storage.type is \"s3\"") != std::string::npos);
   auto bad_key = logd::parse_config("ruler:\n  storage: {type: s3, s3: {bucketnames: r, sse: {type: SSE-S3}}}\n");
   REQUIRE_FALSE(bad_key.ok());
   CHECK(bad_key.error().find("ruler.storage.s3.sse: not supported") != std::string::npos);
