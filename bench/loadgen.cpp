@@ -1,12 +1,13 @@
 // loadgen: the push load generator behind bench/logd.sh, and a null receiver to prove that the
 // generator is not the bottleneck.
 //
-//   loadgen push --url URL --corpus FILE [--format proto|json] [--conns N] [--batch-lines N]
+//   loadgen push --url URL --corpus FILE [--format proto|json|otlp] [--conns N] [--batch-lines N]
 //                [--streams N] [--lines-per-stream N] [--max-lines N] [--tenant ID]
 //   loadgen null [--port-file FILE]
 //
 // `push` reads the corpus, cuts it into requests of --batch-lines lines and encodes every body
-// (protobuf + snappy through lib/push's encoder, or Loki's JSON) BEFORE the clock starts, so the
+// (protobuf + snappy through lib/push's encoder, Loki's JSON, or OTLP logs protobuf through
+// lib/otlp's encoder, for /otlp/v1/logs) BEFORE the clock starts, so the
 // timed phase is only HTTP: --conns threads, one keep-alive lib/httpclient connection each, taking the next
 // request from a shared counter. Line i belongs to stream (i / lines-per-stream) % streams, whose
 // labels are {job="bench", app="app<s % 1000>", instance="i<s>"}; timestamps are one nanosecond
@@ -38,6 +39,7 @@
 #include <vector>
 
 #include "httpclient/http_request.h"
+#include "otlp/logs_encoder.h"
 #include "push/protobuf_encoder.h"
 #include "push/push_request.h"
 
@@ -78,7 +80,7 @@ Options parse(int argc, char** argv) {
     else die("unknown flag " + flag);
   }
   if (o.conns < 1 || o.batch_lines < 1 || o.streams < 1) die("--conns, --batch-lines, --streams must be >= 1");
-  if (o.format != "proto" && o.format != "json") die("--format must be proto or json");
+  if (o.format != "proto" && o.format != "json" && o.format != "otlp") die("--format must be proto, json or otlp");
   if (o.lines_per_stream == 0) o.lines_per_stream = o.batch_lines;  // one stream per request
   return o;
 }
@@ -170,7 +172,9 @@ int run_push(const Options& o) {
       }
       request.streams[it->second].entries.push_back({first_ns + static_cast<int64_t>(i), std::move(lines[i]), {}});
     }
-    bodies.push_back(o.format == "proto" ? push::encode_protobuf_snappy(request) : encode_json(request));
+    bodies.push_back(o.format == "proto"  ? push::encode_protobuf_snappy(request)
+                     : o.format == "otlp" ? otlp::encode_logs_request(request)
+                                          : encode_json(request));
     body_bytes += bodies.back().size();
   }
   size_t line_count = lines.size();
@@ -183,7 +187,7 @@ int run_push(const Options& o) {
     httpclient::Request req;
     req.method = "POST";
     req.url = o.url;
-    req.headers = {o.format == "proto" ? "Content-Type: application/x-protobuf" : "Content-Type: application/json",
+    req.headers = {o.format == "json" ? "Content-Type: application/json" : "Content-Type: application/x-protobuf",
                    "Expect:"};  // no 100-continue round trip on big bodies
     if (!o.tenant.empty()) req.headers.push_back("X-Scope-OrgID: " + o.tenant);
     req.timeout_ms = 120'000;

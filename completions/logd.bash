@@ -24,7 +24,7 @@ _logd() {
       local prefix=${cur%%=*}= ; COMPREPLY=($(compgen -f -P "$prefix" -- "${cur#*=}")); return ;;
     -log.level=*) COMPREPLY=($(compgen -P "-log.level=" -W "debug info warn error" -- "${cur#*=}")); return ;;
     -target=*) COMPREPLY=($(compgen -P "-target=" -W "all write read backend distributor ingester querier query-frontend compactor ruler" -- "${cur#*=}")); return ;;
-    -ruler.storage.type=*) COMPREPLY=($(compgen -P "-ruler.storage.type=" -W "local" -- "${cur#*=}")); return ;;
+    -ruler.storage.type=*) COMPREPLY=($(compgen -P "-ruler.storage.type=" -W "local s3" -- "${cur#*=}")); return ;;
   esac
   COMPREPLY=($(compgen -W "$flags" -- "$cur"))
   [[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace

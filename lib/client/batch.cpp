@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "otlp/logs_encoder.h"
 #include "push/protobuf_encoder.h"
 
 namespace client {
@@ -60,6 +61,8 @@ bool Batch::add(const model::LabelSet& labels, model::Entry&& entry, SourcePosit
   return true;
 }
 
-std::string Batch::encode() const { return push::encode_protobuf_snappy(request_); }
+std::string Batch::encode(PushFormat format) const {
+  return format == PushFormat::kOtlp ? otlp::encode_logs_request(request_) : push::encode_protobuf_snappy(request_);
+}
 
 }  // namespace client

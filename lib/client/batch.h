@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "client/config.h"
 #include "client/entry.h"
 #include "model/labels.h"
 #include "push/push_request.h"
@@ -62,8 +63,9 @@ class Batch {
   const std::vector<SourcePosition>& positions() const { return positions_; }
   std::vector<SourcePosition> take_positions() { return std::move(positions_); }
 
-  // Snappy-compressed protobuf, the body of POST /loki/api/v1/push.
-  std::string encode() const;
+  // The body of the POST: snappy-compressed protobuf for /loki/api/v1/push, or an OTLP logs
+  // request for /otlp/v1/logs (and any OTLP/HTTP endpoint).
+  std::string encode(PushFormat format = PushFormat::kLoki) const;
 
  private:
   int64_t created_ns_;

@@ -119,7 +119,7 @@ void Client::drop_entry(const std::string& tenant, const Entry& entry, const cha
 
 void Client::send_batch(const std::string& tenant, Batch& batch) {
   if (batch.empty() || abort_.load()) return;
-  std::string body = batch.encode();
+  std::string body = batch.encode(config_.format);
   metrics_->encoded(host_, body.size());
   BatchOutcome out;
   out.tenant = tenant;

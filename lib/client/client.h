@@ -1,5 +1,6 @@
 // logtail's push client, Promtail's `clients` entry: entries are queued, batched per tenant up
-// to `batchsize` bytes or `batchwait` age, encoded as snappy protobuf and POSTed to Loki, with
+// to `batchsize` bytes or `batchwait` age, encoded as snappy protobuf (or, with `format: otlp`, as
+// an OTLP logs request) and POSTed to Loki, with
 // retries and exponential backoff on 429, 5xx and connection errors (other 4xx drop the batch,
 // as Promtail does; drop_rate_limited_batches drops 429s at once).
 //

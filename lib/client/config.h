@@ -34,8 +34,15 @@ struct BackoffConfig {
   int64_t max_retries = 10;
 };
 
+// What a client's POST body is (the `format` key, logtail's own).
+enum class PushFormat {
+  kLoki,  // Loki's push API: snappy-compressed logproto.PushRequest (Promtail's only format)
+  kOtlp,  // OTLP/HTTP logs: an ExportLogsServiceRequest protobuf (lib/otlp/logs_encoder.h)
+};
+
 struct ClientConfig {
   std::string url;
+  PushFormat format = PushFormat::kLoki;
   std::string name;  // for metrics; defaults to a hash of the config in Promtail
   std::string tenant_id;
   int64_t batchwait = 1 * model::kNanosPerSecond;

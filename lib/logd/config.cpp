@@ -236,11 +236,14 @@ util::Result<Config> parse_config(std::string_view yaml) {
   section(parse_query_range(r.child("query_range"), c.cluster, c.accepted_no_effect));
   // Blocks of Loki's single-binary example for components logd does not have.
   note_no_effect(r, "pattern_ingester", "logd has no pattern ingester", c.accepted_no_effect);
-  section(parse_ruler_config(r.child("ruler"), c.ruler));
+  section(parse_ruler_config(r.child("ruler"), c.ruler, c.storage, c.accepted_no_effect));
   section(parse_runtime_config_block(r.child("runtime_config"), c.runtime_config));
   section(parse_auth(r.child("auth"), c.auth));
   c.ruler_section_set = root->IsMap() && (*root)["ruler"].IsDefined();
   read_cluster_sections(r, c.cluster, c.accepted_no_effect);
+  // Loki 3 reads a hidden `ruler_storage` block only with its Thanos object-store clients
+  // (storage_config.use_thanos_objstore); Loki's documented ruler storage is ruler.storage.
+  r.reject("ruler_storage", "configure the ruler's storage in ruler.storage (type: local or s3, s3: {...})", true);
   const char* kSingleProcess = "logd has no such component";
   for (const char* key : {"memberlist", "index_gateway",
                           "bloom_build", "bloom_gateway", "chunk_store_config",

@@ -32,22 +32,8 @@ void print_storage(const Config& c, YAML::Node& n) {
   YAML::Node st;
   st["filesystem"]["directory"] = c.store_dir();
   if (sc.s3_configured) {
-    const objstore::S3Config& s3 = sc.s3;
     YAML::Node a;
-    a["endpoint"] = s3.endpoint;
-    a["region"] = s3.region;
-    a["bucketnames"] = s3.bucket;
-    a["access_key_id"] = s3.access_key_id;
-    a["secret_access_key"] = s3.secret_access_key.empty() ? "" : "<secret>";
-    a["session_token"] = s3.session_token.empty() ? "" : "<secret>";
-    a["insecure"] = s3.insecure;
-    a["s3forcepathstyle"] = s3.force_path_style;
-    a["http_config"]["response_header_timeout"] = print_duration(s3.request_timeout_ms * 1'000'000);
-    a["http_config"]["insecure_skip_verify"] = s3.tls.insecure_skip_verify;
-    a["http_config"]["ca_file"] = s3.tls.ca_file;
-    a["backoff_config"]["min_period"] = print_duration(s3.retry.min_backoff_ms * 1'000'000);
-    a["backoff_config"]["max_period"] = print_duration(s3.retry.max_backoff_ms * 1'000'000);
-    a["backoff_config"]["max_retries"] = s3.retry.max_attempts;
+    print_s3_block(sc.s3, a);
     st["aws"] = a;
   }
   st["tsdb_shipper"]["active_index_directory"] = c.active_index_dir();

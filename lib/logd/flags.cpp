@@ -257,7 +257,7 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                                 c.ruler.external_url = v;
                                 return std::string();
                               }}},
-      {"ruler.storage.type", {false, "Rule storage: local",
+      {"ruler.storage.type", {false, "Rule storage: local or s3 (default local, s3 when common.storage.s3 is set)",
                               [](Config& c, const std::string& v) {
                                 c.ruler.storage_type = v;
                                 return std::string();

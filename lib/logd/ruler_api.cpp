@@ -130,11 +130,11 @@ http::Response RulerApi::change(const http::Request& req, const std::string& pre
       return error_response(util::invalid_argument(msg));
     }
     std::lock_guard lock(ruler_.store_mutex());
-    st = ruler::set_rule_group(ruler_.store(), tenant, ns, *parsed);
+    st = ruler_.store().set_group(tenant, ns, *parsed);
   } else {
     std::lock_guard lock(ruler_.store_mutex());
     st = group.empty() ? ruler_.store().delete_namespace(tenant, ns)
-                       : ruler::delete_rule_group(ruler_.store(), tenant, ns, group);
+                       : ruler_.store().delete_group(tenant, ns, group);
   }
   if (!st.ok()) return error_response(st.status_error());
   ruler_.sync();

@@ -7,6 +7,7 @@
 #include "config/field_reader.h"
 #include "golang/duration.h"
 #include "golang/quote.h"
+#include "logd/storage_config.h"
 #include "relabel/relabel_yaml.h"
 
 namespace logd {
@@ -113,7 +114,8 @@ std::vector<std::string> RulerConfig::alertmanager_urls() const {
   return out;
 }
 
-util::Status parse_ruler_config(const YAML::Node& node, RulerConfig& c) {
+util::Status parse_ruler_config(const YAML::Node& node, RulerConfig& c, const StorageConfig& storage,
+                                std::vector<std::string>& accepted_no_effect) {
   FieldReader r(node, "ruler");
   r.read_string("external_url", c.external_url);
   r.read_labels("external_labels", c.external_labels);
@@ -121,12 +123,32 @@ util::Status parse_ruler_config(const YAML::Node& node, RulerConfig& c) {
   r.read_duration("poll_interval", c.poll_interval);
   {
     FieldReader s(r.child("storage"), "ruler.storage");
+    bool type_given = s.child("type").IsDefined();
     s.read_string("type", c.storage_type);
     FieldReader local(s.child("local"), "ruler.storage.local");
+    c.storage_local_written = local.child("directory").IsDefined();
     local.read_string("directory", c.storage_local_directory);
     if (auto st = local.finish(); !st.ok()) s.fail(st.error());
-    for (const char* key : {"s3", "gcs", "azure", "swift", "bos", "cos", "alibabacloud", "configdb"}) {
-      s.reject(key, "logd stores rules on the local filesystem (ruler.storage.type: local)");
+    // As Loki: common.storage fills the ruler's storage unless ruler.storage says otherwise.
+    if (storage.common_s3_configured) {
+      c.storage_s3_configured = true;
+      c.storage_s3 = storage.common_s3;
+      if (!type_given) c.storage_type = "s3";
+    }
+    if (c.storage_local_directory.empty()) c.storage_local_directory = storage.common_rules_directory;
+    if (c.storage_type == "s3" && !storage.common_rules_directory.empty() && !c.storage_local_written) {
+      accepted_no_effect.push_back(
+          "common.storage.filesystem.rules_directory: the ruler keeps its rules in S3 (ruler.storage.type: s3)");
+    }
+    if (YAML::Node s3 = s.child("s3"); s3.IsDefined()) {
+      if (auto st = parse_s3_block(s3, "ruler.storage.s3", c.storage_s3, accepted_no_effect); !st.ok()) {
+        s.fail(st.error());
+      }
+      c.storage_s3_configured = true;
+      c.storage_s3_written = true;
+    }
+    for (const char* key : {"gcs", "azure", "swift", "bos", "cos", "alibabacloud", "configdb"}) {
+      s.reject(key, "logd stores rules on the local filesystem or in S3 (ruler.storage.type: local or s3)");
     }
     if (auto st = s.finish(); !st.ok()) r.fail(st.error());
   }
@@ -193,9 +215,18 @@ util::Status parse_ruler_config(const YAML::Node& node, RulerConfig& c) {
 util::Status check_ruler_config(const RulerConfig& c) {
   if (c.evaluation_interval <= 0) return util::invalid_argument("ruler.evaluation_interval: must be positive");
   if (c.poll_interval <= 0) return util::invalid_argument("ruler.poll_interval: must be positive");
-  if (c.storage_type != "local") {
+  if (c.storage_type != "local" && c.storage_type != "s3") {
     return util::invalid_argument("ruler.storage.type: " + golang::quote(c.storage_type) +
-                                  " is not supported yet (only \"local\"; object storage comes with lib/objstore)");
+                                  " is not supported (\"local\" or \"s3\")");
+  }
+  if (c.storage_type == "s3" && !c.storage_s3_configured) {
+    return util::invalid_argument("ruler.storage.type: s3 needs ruler.storage.s3 (or common.storage.s3)");
+  }
+  if (c.storage_type == "s3" && c.storage_local_written) {
+    return util::invalid_argument("ruler.storage.local.directory: set, but ruler.storage.type is \"s3\"");
+  }
+  if (c.storage_type == "local" && c.storage_s3_written) {
+    return util::invalid_argument("ruler.storage.s3: set, but ruler.storage.type is \"local\" (set type: s3 to use it)");
   }
   if (c.evaluation_mode != "local") {
     return util::invalid_argument("ruler.evaluation.mode: " + golang::quote(c.evaluation_mode) +
@@ -228,7 +259,13 @@ void print_ruler_config(const RulerConfig& c, YAML::Node& n) {
   n["evaluation_interval"] = go_duration(c.evaluation_interval);
   n["poll_interval"] = go_duration(c.poll_interval);
   n["storage"]["type"] = c.storage_type;
-  n["storage"]["local"]["directory"] = c.storage_local_directory;
+  if (c.storage_type == "local") {
+    n["storage"]["local"]["directory"] = c.storage_local_directory;
+  } else {
+    YAML::Node s3;
+    print_s3_block(c.storage_s3, s3);
+    n["storage"]["s3"] = s3;
+  }
   n["rule_path"] = c.rule_path;
   n["alertmanager_url"] = c.alertmanager_url;
   n["enable_alertmanager_v2"] = c.enable_alertmanager_v2;

@@ -12,6 +12,7 @@
 
 #include "model/labels.h"
 #include "model/time.h"
+#include "objstore/s3_config.h"
 #include "relabel/relabel_rule.h"
 #include "util/result.h"
 
@@ -43,8 +44,15 @@ struct RulerConfig {
   model::LabelSet external_labels;
   int64_t evaluation_interval = model::kNanosPerMinute;
   int64_t poll_interval = model::kNanosPerMinute;
+  // "local" or "s3". Unset in ruler.storage, it is "s3" when common.storage.s3 is set (as Loki
+  // applies its common storage to the ruler), else "local".
   std::string storage_type = "local";
-  std::string storage_local_directory;  // "": <path_prefix>/rules
+  std::string storage_local_directory;  // "": common.storage.filesystem.rules_directory, else <path_prefix>/rules
+  // ruler.storage.s3 read over common.storage.s3 (Loki's AWS block); configured when either is set.
+  bool storage_s3_configured = false;
+  bool storage_s3_written = false;  // ruler.storage.s3 itself is in the file
+  bool storage_local_written = false;  // ruler.storage.local.directory itself is in the file
+  objstore::S3Config storage_s3;
   std::string rule_path;                // "": <path_prefix>/rules-temp (alert state)
   std::string alertmanager_url;         // comma-separated
   bool enable_alertmanager_v2 = true;
@@ -70,8 +78,13 @@ struct RulerConfig {
   std::vector<std::string> alertmanager_urls() const;
 };
 
+struct StorageConfig;
+
 // Parses the `ruler:` mapping (null: defaults). Errors name the key path ("ruler.storage.type: ...").
-util::Status parse_ruler_config(const YAML::Node& node, RulerConfig& out);
+// `storage` (common.storage, already read) supplies the ruler storage's defaults, as in Loki;
+// keys read without effect are appended to `accepted_no_effect`.
+util::Status parse_ruler_config(const YAML::Node& node, RulerConfig& out, const StorageConfig& storage,
+                                std::vector<std::string>& accepted_no_effect);
 // Cross-field checks (also after flags): positive intervals, a URL for every remote-write client
 // when enabled, valid Alertmanager URLs.
 util::Status check_ruler_config(const RulerConfig& c);

@@ -13,6 +13,7 @@
 #include "golang/quote.h"
 #include "model/time.h"
 #include "objstore/open_bucket.h"
+#include "ruler/bucket_rule_store.h"
 #include "store/layout.h"
 #include "store/period_store.h"
 #include "store/stale_temporaries.h"
@@ -220,7 +221,9 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ingest::TailSource* tail = s->cluster_ ? (t.querier || t.query_frontend ? &s->cluster_->tail_source() : nullptr)
                                          : s->ingester_.get();
   s->api_ = std::make_unique<Api>(ao, s->querier_.get(), s->distributor_.get(), tail, s->metrics_, clock);
-  if (t.ruler) s->start_ruler(clock);
+  if (t.ruler) {
+    if (auto st = s->start_ruler(clock); !st.ok()) return st.status_error();
+  }
   s->metrics_.set_collector([ing = s->ingester_.get(), store = s->store_.get(), c = s->cluster_.get(),
                              r = s->ruler_.get(), rc = s->runtime_config_.get(), gate = s->auth_gate_.get(),
                              creds = s->auth_credentials_.get()](std::string& out) {
@@ -467,9 +470,31 @@ util::Status LogdServer::open_stores(util::Clock& clock) {
 }
 
 // The ruler over this process's querier; evaluations start with start() once HTTP listens.
-void LogdServer::start_ruler(util::Clock& clock) {
+util::Status LogdServer::start_ruler(util::Clock& clock) {
   const RulerConfig& rc = config_.ruler;
-  rule_store_ = std::make_unique<ruler::LocalRuleStore>(config_.rules_dir());
+  if (rc.storage_type == "s3") {
+    objstore::StoreLocation where;
+    where.kind = objstore::StoreLocation::Kind::kS3;
+    where.s3 = rc.storage_s3;
+    objstore::apply_environment(where.s3, objstore::process_environment());
+    if (auto st = objstore::validate(where.s3); !st.ok()) {
+      return util::invalid_argument("ruler.storage.s3 (or common.storage.s3): " + st.error());
+    }
+    auto bucket = objstore::open_bucket(where, clock);
+    if (!bucket.ok()) return util::prefixed("ruler storage: ", bucket.status_error());
+    rule_bucket_ = std::move(*bucket);
+    if (auto st = rule_bucket_->check(); !st.ok()) {
+      // As the chunk store: a bucket that does not answer yet is polled again; a missing bucket or
+      // refused credentials are configuration errors.
+      if (st.code() != util::ErrorCode::kUnavailable) return util::prefixed("ruler storage: ", st.status_error());
+      logger_.log(LogLevel::kWarn, "ruler storage does not answer yet; rules load once it does",
+                  "store=" + golang::quote(rule_bucket_->name()) + " err=" + golang::quote(st.error()));
+    }
+    rule_store_ = std::make_unique<ruler::BucketRuleStore>(*rule_bucket_);
+    logger_.log(LogLevel::kInfo, "ruler storage opened", "store=" + golang::quote(rule_bucket_->name()));
+  } else {
+    rule_store_ = std::make_unique<ruler::LocalRuleStore>(config_.rules_dir());
+  }
   // A rule's query runs under its tenant's limits, one worker (groups already run concurrently).
   ruler::TenantQueryLimits limits = [l = limits_](const std::string& tenant) { return query_limits(*l, {tenant}, 1); };
   rule_engine_ = std::make_unique<ruler::ExecutorQueryEngine>(
@@ -542,6 +567,7 @@ void LogdServer::start_ruler(util::Clock& clock) {
     l->log(lv, msg, "component=ruler " + fields);
   };
   ruler_ = std::make_unique<ruler::Ruler>(std::move(o), *rule_store_, *rule_engine_, clock);
+  return {};
 }
 
 util::Status LogdServer::start_compactors(util::Clock& clock) {

@@ -44,6 +44,7 @@
 #include "logd/ruler_api.h"
 #include "query/querier.h"
 #include "ruler/query_engine.h"
+#include "objstore/bucket.h"
 #include "ruler/rule_store.h"
 #include "ruler/ruler.h"
 #include "store/store.h"
@@ -77,7 +78,7 @@ class LogdServer {
   // The auth gate and its credentials' first load, with auth.enabled.
   util::Status open_auth(util::Clock& clock);
   util::Status start_compactors(util::Clock& clock);
-  void start_ruler(util::Clock& clock);
+  util::Status start_ruler(util::Clock& clock);
 
   Config config_;
   Targets targets_;
@@ -110,6 +111,7 @@ class LogdServer {
   std::unique_ptr<deletion::RemoteDeleteRequests> remote_deletes_;  // queries apart from it
   std::unique_ptr<DeleteApi> delete_api_;
   std::unique_ptr<DeleteProcessor> delete_processor_;  // filter-and-delete with retention enabled
+  std::unique_ptr<objstore::Bucket> rule_bucket_;  // ruler.storage.type: s3
   std::unique_ptr<ruler::RuleStore> rule_store_;
   std::unique_ptr<ruler::QueryEngine> rule_engine_;
   std::unique_ptr<ruler::Ruler> ruler_;

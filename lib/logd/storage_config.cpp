@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "config/field_reader.h"
+#include "config/yaml_print.h"
 #include "http/url.h"
 #include "golang/quote.h"
 #include "store/layout.h"
@@ -87,10 +88,12 @@ util::Status apply_s3_url(const std::string& text, const std::string& where, obj
   return {};
 }
 
-// storage_config.aws and common.storage.s3 (the same block in Loki).
-util::Status parse_aws(const YAML::Node& node, const std::string& path, StorageConfig& out) {
+}  // namespace
+
+util::Status parse_s3_block(const YAML::Node& node, const std::string& path, objstore::S3Config& s3,
+                            std::vector<std::string>& accepted_no_effect) {
   FieldReader r(node, path);
-  objstore::S3Config s3;
+  StorageConfig notes;  // accept_no_effect's sink
   std::string url;
   r.read_string("s3", url);
   if (!url.empty()) {
@@ -126,7 +129,7 @@ util::Status parse_aws(const YAML::Node& node, const std::string& path, StorageC
     if (response_header_timeout > 0) s3.request_timeout_ms = response_header_timeout / 1'000'000;
     h.read_bool("insecure_skip_verify", s3.tls.insecure_skip_verify);
     h.read_string("ca_file", s3.tls.ca_file);
-    accept_no_effect(h, "idle_conn_timeout", "kept-alive connections are reused until the server closes them", out);
+    accept_no_effect(h, "idle_conn_timeout", "kept-alive connections are reused until the server closes them", notes);
     if (auto st = h.finish(); !st.ok()) r.fail(st.error());
   }
   {
@@ -145,8 +148,36 @@ util::Status parse_aws(const YAML::Node& node, const std::string& path, StorageC
   r.reject_unless("sse_encryption", "false", "logd does not ask for server-side encryption", true);
   r.reject("sse", "logd does not ask for server-side encryption", true);
   r.reject("dynamodb", "logd's index is tsdb files in the bucket", true);
-  accept_no_effect(r, "disable_dualstack", "logd connects to the endpoint as resolved", out);
+  accept_no_effect(r, "disable_dualstack", "logd connects to the endpoint as resolved", notes);
   if (auto st = r.finish(); !st.ok()) return st;
+  accepted_no_effect.insert(accepted_no_effect.end(), notes.accepted_no_effect.begin(), notes.accepted_no_effect.end());
+  return {};
+}
+
+void print_s3_block(const objstore::S3Config& s3, YAML::Node& a) {
+  a["endpoint"] = s3.endpoint;
+  a["region"] = s3.region;
+  a["bucketnames"] = s3.bucket;
+  a["access_key_id"] = s3.access_key_id;
+  a["secret_access_key"] = s3.secret_access_key.empty() ? "" : "<secret>";
+  a["session_token"] = s3.session_token.empty() ? "" : "<secret>";
+  a["insecure"] = s3.insecure;
+  a["s3forcepathstyle"] = s3.force_path_style;
+  a["http_config"]["response_header_timeout"] = config::print_duration(s3.request_timeout_ms * 1'000'000);
+  a["http_config"]["insecure_skip_verify"] = s3.tls.insecure_skip_verify;
+  a["http_config"]["ca_file"] = s3.tls.ca_file;
+  a["backoff_config"]["min_period"] = config::print_duration(s3.retry.min_backoff_ms * 1'000'000);
+  a["backoff_config"]["max_period"] = config::print_duration(s3.retry.max_backoff_ms * 1'000'000);
+  a["backoff_config"]["max_retries"] = s3.retry.max_attempts;
+}
+
+namespace {
+
+
+// storage_config.aws and common.storage.s3 (the same block in Loki): a fresh S3 config each.
+util::Status parse_aws(const YAML::Node& node, const std::string& path, StorageConfig& out) {
+  objstore::S3Config s3;
+  if (auto st = parse_s3_block(node, path, s3, out.accepted_no_effect); !st.ok()) return st;
   out.s3_configured = true;
   out.s3 = std::move(s3);
   return {};
@@ -246,11 +277,13 @@ util::Status parse_common_storage(const YAML::Node& node, StorageConfig& out) {
   FieldReader r(node, "common.storage");
   if (r.child("s3").IsDefined()) {
     if (auto st = parse_aws(r.child("s3"), r.path_of("s3"), out); !st.ok()) r.fail(st.error());
+    out.common_s3_configured = out.s3_configured;
+    out.common_s3 = out.s3;
   }
   {
     FieldReader f(r.child("filesystem"), r.path_of("filesystem"));
     f.read_string("chunks_directory", out.filesystem_directory);
-    accept_no_effect(f, "rules_directory", "logd's rules live in ruler.storage.local.directory", out);
+    f.read_string("rules_directory", out.common_rules_directory);
     if (auto st = f.finish(); !st.ok()) r.fail(st.error());
   }
   for (const char* key : {"gcs", "azure", "swift", "bos", "cos", "alibabacloud", "congestion_control", "hedging",

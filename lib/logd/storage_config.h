@@ -41,6 +41,11 @@ struct StorageConfig {
   // storage_config.aws (or common.storage.s3).
   bool s3_configured = false;
   objstore::S3Config s3;
+  // common.storage.s3 alone and common.storage.filesystem.rules_directory: Loki gives them to the
+  // ruler's storage when ruler.storage does not say otherwise (logd/ruler_config.h).
+  bool common_s3_configured = false;
+  objstore::S3Config common_s3;
+  std::string common_rules_directory;
   // storage_config.tsdb_shipper; "": under <path_prefix>.
   std::string active_index_directory;  // <path_prefix>/tsdb-shipper-active
   std::string cache_location;          // <path_prefix>/tsdb-shipper-cache
@@ -74,5 +79,14 @@ util::Result<std::vector<StoreSpec>> resolve_stores(const StorageConfig& storage
 util::Status parse_schema_config(const YAML::Node& node, StorageConfig& out);   // schema_config
 util::Status parse_storage_config(const YAML::Node& node, StorageConfig& out);  // storage_config
 util::Status parse_common_storage(const YAML::Node& node, StorageConfig& out);  // common.storage
+
+// One S3 block as Loki spells it (storage_config.aws, common.storage.s3, ruler.storage.s3: `s3`
+// URL, bucketnames, endpoint, region, access_key_id, secret_access_key, session_token, insecure,
+// s3forcepathstyle, http_config, backoff_config), read over `s3`: the keys given replace its
+// fields, the others stay. Keys without effect in logd are appended to `accepted_no_effect`.
+util::Status parse_s3_block(const YAML::Node& node, const std::string& path, objstore::S3Config& s3,
+                            std::vector<std::string>& accepted_no_effect);
+// The block as -print-config writes it (secrets masked as Loki prints them).
+void print_s3_block(const objstore::S3Config& s3, YAML::Node& out);
 
 }  // namespace logd

@@ -38,6 +38,7 @@ YAML::Node server(const ServerConfig& s) {
 YAML::Node client(const ClientConfig& c) {
   YAML::Node n;
   n["url"] = c.url;
+  if (c.format == client::PushFormat::kOtlp) n["format"] = "otlp";  // logtail's own key, shown when set
   n["name"] = c.name;
   n["tenant_id"] = c.tenant_id;
   n["batchwait"] = print_duration(c.batchwait);

@@ -8,6 +8,7 @@
 #include "config/field_reader.h"
 #include "config/yaml_document.h"
 #include "discovery/file_sd.h"
+#include "golang/quote.h"
 #include "logtail/config_yaml.h"
 #include "relabel/relabel_yaml.h"
 
@@ -94,6 +95,14 @@ util::Status parse_client(const YAML::Node& node, const std::string& path, Clien
   FieldReader r(node, path);
   r.read_string("url", c.url);
   if (c.url.empty()) r.fail(path + ".url: must be set (the Loki push URL)");
+  // logtail's own key (beyond Promtail): what the body is.
+  std::string format = "loki";
+  r.read_string("format", format);
+  if (format == "otlp") {
+    c.format = client::PushFormat::kOtlp;
+  } else if (format != "loki") {
+    r.fail(path + ".format: " + golang::quote(format) + " is not supported (loki or otlp)");
+  }
   r.read_string("name", c.name);
   r.read_string("tenant_id", c.tenant_id);
   r.read_duration("batchwait", c.batchwait);

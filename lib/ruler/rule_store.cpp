@@ -81,6 +81,25 @@ util::Result<std::string> LocalRuleStore::read_namespace(const std::string& tena
   return std::move(*text);
 }
 
+util::Result<std::vector<RuleSource>> LocalRuleStore::load_namespace(const std::string& tenant,
+                                                                     const std::string& name_space) {
+  RuleSource source;
+  source.location = location(tenant, name_space);
+  auto text = read_namespace(tenant, name_space);
+  if (!text.ok()) {
+    if (text.code() == util::ErrorCode::kNotFound) return text.status_error();
+    RuleError e;
+    e.file = source.location;
+    e.message = text.error();
+    source.errors.push_back(std::move(e));
+  } else {
+    ParsedRuleFile parsed = parse_rule_file(*text, source.location);
+    source.groups = std::move(parsed.file.groups);
+    source.errors = std::move(parsed.errors);
+  }
+  return std::vector<RuleSource>{std::move(source)};
+}
+
 util::Status LocalRuleStore::write_namespace(const std::string& tenant, const std::string& name_space,
                                              const std::string& yaml) {
   if (auto st = check_store_name("tenant", tenant); !st.ok()) return st;
@@ -101,38 +120,41 @@ util::Status LocalRuleStore::delete_namespace(const std::string& tenant, const s
   return {};
 }
 
-util::Result<std::vector<RuleGroup>> read_rule_groups(RuleStore& store, const std::string& tenant,
-                                                      const std::string& name_space) {
-  auto text = store.read_namespace(tenant, name_space);
-  if (!text.ok()) return text.status_error();
-  ParsedRuleFile parsed = parse_rule_file(*text, store.location(tenant, name_space));
-  if (!parsed.errors.empty()) return util::invalid_argument(parsed.errors.front().to_string());
-  return std::move(parsed.file.groups);
-}
-
-util::Status set_rule_group(RuleStore& store, const std::string& tenant, const std::string& name_space,
-                            const RuleGroup& group) {
+util::Status LocalRuleStore::set_group(const std::string& tenant, const std::string& name_space,
+                                       const RuleGroup& group) {
   if (auto st = check_store_name("namespace", name_space); !st.ok()) return st;
   std::vector<RuleGroup> groups;
-  auto existing = read_rule_groups(store, tenant, name_space);
+  auto existing = read_rule_groups(*this, tenant, name_space);
   if (existing.ok()) groups = std::move(*existing);
   else if (existing.code() != util::ErrorCode::kNotFound) return existing.status_error();
   auto it = std::find_if(groups.begin(), groups.end(), [&](const RuleGroup& g) { return g.name == group.name; });
   if (it != groups.end()) *it = group;
   else groups.push_back(group);
-  return store.write_namespace(tenant, name_space, format_rule_file(groups));
+  return write_namespace(tenant, name_space, format_rule_file(groups));
 }
 
-util::Status delete_rule_group(RuleStore& store, const std::string& tenant, const std::string& name_space,
-                               const std::string& group_name) {
-  auto existing = read_rule_groups(store, tenant, name_space);
+util::Status LocalRuleStore::delete_group(const std::string& tenant, const std::string& name_space,
+                                          const std::string& group_name) {
+  auto existing = read_rule_groups(*this, tenant, name_space);
   if (!existing.ok()) return existing.status_error();
   std::vector<RuleGroup>& groups = *existing;
   auto it = std::find_if(groups.begin(), groups.end(), [&](const RuleGroup& g) { return g.name == group_name; });
   if (it == groups.end()) return util::not_found("group does not exist");
   groups.erase(it);
-  if (groups.empty()) return store.delete_namespace(tenant, name_space);
-  return store.write_namespace(tenant, name_space, format_rule_file(groups));
+  if (groups.empty()) return delete_namespace(tenant, name_space);
+  return write_namespace(tenant, name_space, format_rule_file(groups));
+}
+
+util::Result<std::vector<RuleGroup>> read_rule_groups(RuleStore& store, const std::string& tenant,
+                                                      const std::string& name_space) {
+  auto sources = store.load_namespace(tenant, name_space);
+  if (!sources.ok()) return sources.status_error();
+  std::vector<RuleGroup> out;
+  for (RuleSource& s : *sources) {
+    if (!s.errors.empty()) return util::invalid_argument(s.errors.front().to_string());
+    for (RuleGroup& g : s.groups) out.push_back(std::move(g));
+  }
+  return out;
 }
 
 }  // namespace ruler

@@ -94,7 +94,7 @@ void Ruler::sync() {
   }
   std::map<std::string, std::pair<std::string, std::shared_ptr<const CompiledGroup>>> desired;
   std::map<std::string, std::vector<RuleError>> errors;
-  std::set<std::pair<std::string, std::string>> present;
+  std::set<SourceKey> present;
   for (const std::string& tenant : *tenants) {
     if (!tenant_enabled(tenant)) continue;
     auto namespaces = store_.list_namespaces(tenant);
@@ -103,39 +103,58 @@ void Ruler::sync() {
       continue;
     }
     for (const std::string& ns : *namespaces) {
-      present.insert({tenant, ns});
-      std::vector<CompiledGroup> groups;
-      std::vector<RuleError> errs;
-      auto text = store_.read_namespace(tenant, ns);
-      if (!text.ok()) {
-        RuleError e;
-        e.file = store_.location(tenant, ns);
-        e.message = text.error();
-        errs.push_back(std::move(e));
-      } else {
-        groups = compile_rule_file(*text, store_.location(tenant, ns), ns, errs);
-      }
-      std::string joined;
-      for (const RuleError& e : errs) joined += e.to_string() + "\n";
-      if (logged_errors_[{tenant, ns}] != joined) {  // each problem is logged once, not every poll
-        for (const RuleError& e : errs) {
-          log("error", "rule file not loaded", "tenant=" + tenant + " err=" + golang::quote(e.to_string()));
+      auto sources = store_.load_namespace(tenant, ns);
+      if (!sources.ok()) {
+        if (sources.code() == util::ErrorCode::kNotFound) continue;  // gone since the listing
+        // The store did not answer: keep what runs from this namespace until it does.
+        log("error", "reading rule namespace failed",
+            "tenant=" + tenant + " namespace=" + golang::quote(ns) + " err=" + golang::quote(sources.error()));
+        std::lock_guard lock(mu_);
+        for (const auto& [key, groups] : last_good_) {
+          if (std::get<0>(key) != tenant || std::get<1>(key) != ns) continue;
+          present.insert(key);
+          for (const CompiledGroup& g : groups) {
+            desired[group_key(tenant, ns, g.group.name)] = {tenant, std::make_shared<const CompiledGroup>(g)};
+          }
         }
-        logged_errors_[{tenant, ns}] = joined;
+        continue;
       }
-      if (!errs.empty()) {
-        auto& tenant_errs = errors[tenant];
-        tenant_errs.insert(tenant_errs.end(), errs.begin(), errs.end());
-        std::lock_guard lock(mu_);
-        auto it = last_good_.find({tenant, ns});
-        if (it != last_good_.end()) groups = it->second;  // keep running the last good version
-      } else {
-        std::lock_guard lock(mu_);
-        last_good_[{tenant, ns}] = groups;
-      }
-      for (CompiledGroup& g : groups) {
-        std::string key = group_key(tenant, ns, g.group.name);
-        desired[key] = {tenant, std::make_shared<const CompiledGroup>(std::move(g))};
+      for (RuleSource& source : *sources) {
+        SourceKey skey{tenant, ns, source.location};
+        present.insert(skey);
+        std::vector<RuleError> errs = std::move(source.errors);
+        std::vector<CompiledGroup> groups;
+        if (errs.empty()) {
+          for (const RuleGroup& g : source.groups) {
+            if (auto c = compile_group(g, source.location, errs)) {
+              c->name_space = ns;
+              groups.push_back(std::move(*c));
+            }
+          }
+        }
+        std::string joined;
+        for (const RuleError& e : errs) joined += e.to_string() + "\n";
+        if (logged_errors_[skey] != joined) {  // each problem is logged once, not every poll
+          for (const RuleError& e : errs) {
+            log("error", "rule file not loaded",
+                "tenant=" + tenant + " namespace=" + golang::quote(ns) + " err=" + golang::quote(e.to_string()));
+          }
+          logged_errors_[skey] = joined;
+        }
+        if (!errs.empty()) {  // a source loads whole or not at all
+          auto& tenant_errs = errors[tenant];
+          tenant_errs.insert(tenant_errs.end(), errs.begin(), errs.end());
+          std::lock_guard lock(mu_);
+          auto it = last_good_.find(skey);
+          groups = it != last_good_.end() ? it->second : std::vector<CompiledGroup>{};  // keep the last good version
+        } else {
+          std::lock_guard lock(mu_);
+          last_good_[skey] = groups;
+        }
+        for (CompiledGroup& g : groups) {
+          std::string key = group_key(tenant, ns, g.group.name);
+          desired[key] = {tenant, std::make_shared<const CompiledGroup>(std::move(g))};
+        }
       }
     }
   }

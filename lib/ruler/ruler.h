@@ -1,6 +1,7 @@
-// Ruler: Loki's ruler for one process. It reads every tenant's rule files from a RuleStore
+// Ruler: Loki's ruler for one process. It reads every tenant's rule groups from a RuleStore
 // (at start, every poll_interval, and right after a rules API change), compiles them (a bad
-// file is reported and skipped, or keeps its last good version; the others load), and runs each
+// rule file or group object is reported and skipped, or keeps its last good version; the others
+// load), and runs each
 // group on the GroupScheduler. Results go out per tenant: recorded samples (and ALERTS,
 // ALERTS_FOR_STATE) to every remote-write client, alerts to the Alertmanagers. Alert state is
 // saved to <rule_path>/<tenant>/alerts.json as it changes and at stop, and restored at start.
@@ -17,6 +18,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "ruler/alert_state_file.h"
@@ -121,12 +123,14 @@ class Ruler final : private SampleSink, private AlertSink {
   GroupScheduler scheduler_;
   std::mutex store_mu_;
   std::mutex sync_mu_;  // one sync at a time
-  std::map<std::pair<std::string, std::string>, std::string> logged_errors_;  // (tenant, ns); under sync_mu_
+  // A RuleSource of a namespace: (tenant, namespace, location).
+  using SourceKey = std::tuple<std::string, std::string, std::string>;
+  std::map<SourceKey, std::string> logged_errors_;  // under sync_mu_
 
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<ActiveGroup>> groups_;  // by key: tenant \0 namespace \0 group
   std::map<std::string, std::vector<RuleError>> load_errors_;   // by tenant
-  std::map<std::pair<std::string, std::string>, std::vector<CompiledGroup>> last_good_;  // (tenant, ns)
+  std::map<SourceKey, std::vector<CompiledGroup>> last_good_;
   std::map<std::string, TenantAlertState> restored_;            // loaded state files, consumed per group
   std::set<std::string> dirty_;                                 // tenants whose state changed
   std::map<std::string, TenantOutputs> outputs_;

@@ -112,4 +112,23 @@ std::optional<std::string> base64_decode_strict(std::string_view in, size_t* bad
   return out;
 }
 
+std::string base64url_encode(std::string_view data) {
+  std::string out = base64_encode(data);
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    else if (c == '/') c = '_';
+  }
+  return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+  std::string standard(text);
+  for (char& c : standard) {
+    if (c == '+' || c == '/' || c == '\r' || c == '\n') return std::nullopt;  // not of this alphabet
+    if (c == '-') c = '+';
+    else if (c == '_') c = '/';
+  }
+  return base64_decode_strict(standard);
+}
+
 }  // namespace util

@@ -16,4 +16,10 @@ std::optional<std::string> base64_decode(std::string_view text);
 // byte Go's CorruptInputError names.
 std::optional<std::string> base64_decode_strict(std::string_view text, size_t* bad_offset = nullptr);
 
+// The URL- and file-safe alphabet ('-' and '_' for '+' and '/'), padded: Go's base64.URLEncoding,
+// which Loki's ruler uses for the namespace and group names in object keys.
+std::string base64url_encode(std::string_view data);
+// Strict, as Go's base64.URLEncoding.DecodeString (padding required).
+std::optional<std::string> base64url_decode(std::string_view text);
+
 }  // namespace util

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "client/batch.h"
+#include "otlp/logs_request.h"
 #include "push/protobuf_decoder.h"
 
 using model::LabelSet;
@@ -53,6 +54,19 @@ TEST_CASE("client batch: entries group into streams by labels and encode to Loki
   REQUIRE(decoded->streams[0].entries.size() == 3);
   CHECK(decoded->streams[0].entries[1] == entry(3, "three"));
   CHECK(decoded->streams[1].entries[0] == entry(2, "two", LabelSet{{"k", "v"}}));
+}
+
+TEST_CASE("client batch: with format otlp the same batch encodes to an OTLP logs request") {
+  client::Batch batch(0, 0);
+  REQUIRE(batch.add(LabelSet{{"service_name", "a"}}, entry(1, "one"), {7, 10}));
+  REQUIRE(batch.add(LabelSet{{"service_name", "a"}}, entry(2, "two", LabelSet{{"k", "v"}}), {7, 20}));
+  auto decoded = otlp::parse_logs_request(otlp::Encoding::kProtobuf, batch.encode(client::PushFormat::kOtlp), {}, 0);
+  REQUIRE_MESSAGE(decoded.ok(), decoded.error());
+  REQUIRE(decoded->streams.size() == 1);
+  CHECK(decoded->streams[0].labels == LabelSet{{"service_name", "a"}});
+  REQUIRE(decoded->streams[0].entries.size() == 2);
+  CHECK(decoded->streams[0].entries[1] == entry(2, "two", LabelSet{{"k", "v"}}));
+  CHECK_FALSE(push::decode_protobuf_snappy(batch.encode(client::PushFormat::kOtlp)).ok());  // not Loki's body
 }
 
 TEST_CASE("client batch: max_streams refuses a new stream but not entries of existing ones") {

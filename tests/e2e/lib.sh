@@ -35,6 +35,17 @@ summary() {
 }
 
 # free_port: a free TCP port on 127.0.0.1.
+# wait_until SECONDS CMD...: runs CMD (output discarded) every 0.25 s until it succeeds (0) or
+# SECONDS pass (1).
+wait_until() {
+  local deadline=$((SECONDS + $1))
+  shift
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.25
+  done
+  return 1
+}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # start_logd DIR PORT [FLAGS...]: starts logd on 127.0.0.1:PORT with data in DIR (its stderr in

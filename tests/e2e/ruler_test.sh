@@ -13,16 +13,6 @@ ru_pids=()
 ru_cleanup() { for p in "${ru_pids[@]}"; do kill -9 "$p" 2>/dev/null; done; }
 trap 'ru_cleanup; rm -rf "$TMPDIR_E2E"' EXIT
 
-# ru_until SECONDS CMD...: runs CMD every 0.25 s until it succeeds (0) or SECONDS pass (1).
-ru_until() {
-  local deadline=$((SECONDS + $1))
-  shift
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    "$@" >/dev/null 2>&1 && return 0
-    sleep 0.25
-  done
-  return 1
-}
 # ru_get TENANT PATH: a logd API answer for TENANT.
 ru_get() { curl -s -H "X-Scope-OrgID: $1" "$ru_logd$2"; }
 # ru_am_alerts: Alertmanager's active alerts, one line each: alertname app severity cluster | summary
@@ -58,14 +48,14 @@ ru_start_logd() {
   logd -config.file="$d/logd.yaml" 2>>"$d/logd.log" &
   ru_logd_pid=$!
   ru_pids+=("$ru_logd_pid")
-  ru_until 20 curl -sf "$ru_logd/ready"
+  wait_until 20 curl -sf "$ru_logd/ready"
 }
 ru_start_am() {
   prometheus-alertmanager --config.file="$d/am.yml" --storage.path="$d/am" \
     --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= 2>>"$d/am.log" &
   ru_am_pid=$!
   ru_pids+=("$ru_am_pid")
-  ru_until 30 curl -sf "$ru_am/-/ready"
+  wait_until 30 curl -sf "$ru_am/-/ready"
 }
 
 if ! command -v prometheus >/dev/null || ! command -v prometheus-alertmanager >/dev/null; then
@@ -89,7 +79,7 @@ YAML
   prometheus --config.file="$d/prom.yml" --storage.tsdb.path="$d/prom" --web.listen-address="127.0.0.1:$prom_port" \
     --web.enable-remote-write-receiver 2>>"$d/prom.log" &
   ru_pids+=($!)
-  ru_until 30 curl -sf "$ru_prom/-/ready" || fail "ruler: Prometheus starts" "$(tail -5 "$d/prom.log")"
+  wait_until 30 curl -sf "$ru_prom/-/ready" || fail "ruler: Prometheus starts" "$(tail -5 "$d/prom.log")"
 
   # Intervals of a second, so that the test takes seconds, not minutes; the rule is the talk's.
   cat >"$d/logd.yaml" <<YAML
@@ -149,11 +139,11 @@ YAML
   for i in 1 2 3; do echo "level=error msg=\"panic: nil map $i\""; done >>"$d/logs/app.log"
 
   # Pending first (for: 10s), then firing, then in Alertmanager with labels and annotations.
-  ru_until 30 ru_state_is pending
+  wait_until 30 ru_state_is pending
   expect_eq "ruler: the alert goes pending first" 0 $?
-  ru_until 40 ru_state_is firing
+  wait_until 40 ru_state_is firing
   expect_eq "ruler: ...and fires once for: 10s has passed" 0 $?
-  ru_until 30 ru_am_has_alert
+  wait_until 30 ru_am_has_alert
   expect_eq "ruler: the alert is active in Alertmanager" 0 $?
   am=$(ru_am_alerts)
   expect_contains "ruler: Alertmanager has its labels (external label included) and expanded annotation" \
@@ -162,10 +152,10 @@ YAML
     "http://logd.example:3100/graph?g0.expr=sum+by+%28app%29" "$am"
 
   # The recording rule's series, remote-written, has the right value in Prometheus.
-  ru_until 30 ru_prom_is 'app:requests:count10m{app="some-app"}' 7
+  wait_until 30 ru_prom_is 'app:requests:count10m{app="some-app"}' 7
   expect_eq "ruler: the recording rule's series is in Prometheus with the right value" \
     "7" "$(ru_prom_value 'app:requests:count10m{app="some-app"}')"
-  ru_until 20 ru_prom_is 'ALERTS{alertname="AppPanics",alertstate="firing"}' 1
+  wait_until 20 ru_prom_is 'ALERTS{alertname="AppPanics",alertstate="firing"}' 1
   expect_eq "ruler: ALERTS{alertstate=\"firing\"} is recorded too" 0 $?
 
   # Tenants: team-b's rules and alerts are its own.
@@ -199,13 +189,13 @@ YAML
   # A bad rule file is reported with its place while the good one keeps running.
   printf 'groups:\n  - name: broken\n    rules:\n      - alert: Broken\n        expr: sum(count_over_time({app="x"}[1m]) >\n' \
     >"$d/rules/team-a/broken.yaml"
-  ru_until 20 grep -q 'broken.yaml:4:9: group \\"broken\\", rule 1 (\\"Broken\\"): expr: parse error' "$d/logd.log"
+  wait_until 20 grep -q 'broken.yaml:4:9: group \\"broken\\", rule 1 (\\"Broken\\"): expr: parse error' "$d/logd.log"
   expect_eq "ruler: a bad rule file is logged with file, line, group, rule and the LogQL error" 0 $?
-  ru_until 20 ru_metric_above loki_ruler_rule_file_errors 0
+  wait_until 20 ru_metric_above loki_ruler_rule_file_errors 0
   expect_eq "ruler: /metrics counts the rule file problem" 0 $?
   evals='loki_prometheus_rule_evaluations_total{rule_group="panics;panics",user="team-a"}'
   before=$(ru_metric "$evals")
-  ru_until 20 ru_metric_above "$evals" "$((before + 2))"
+  wait_until 20 ru_metric_above "$evals" "$((before + 2))"
   expect_eq "ruler: ...while the good file keeps being evaluated" 0 $?
   rm "$d/rules/team-a/broken.yaml"
 
@@ -213,14 +203,14 @@ YAML
   kill -TERM "$ru_am_pid"
   wait "$ru_am_pid" 2>/dev/null
   errs='loki_prometheus_notifications_errors_total{alertmanager="'$ru_am'",user="team-a"}'
-  ru_until 30 ru_metric_above "$errs" 0
+  wait_until 30 ru_metric_above "$errs" 0
   expect_eq "ruler: with Alertmanager down, failed notifications are counted" 0 $?
   before=$(ru_metric "$evals")
-  ru_until 20 ru_metric_above "$evals" "$((before + 2))"
+  wait_until 20 ru_metric_above "$evals" "$((before + 2))"
   expect_eq "ruler: ...and evaluation continues" 0 $?
   rm -rf "$d/am" && mkdir -p "$d/am"  # a fresh Alertmanager knows no alerts
   ru_start_am || fail "ruler: Alertmanager restarts" "$(tail -5 "$d/am.log")"
-  ru_until 30 ru_am_has_alert
+  wait_until 30 ru_am_has_alert
   expect_eq "ruler: notifications resume when Alertmanager is back" 0 $?
 
   # A restart keeps the alert's state: still firing, same activeAt (for is not reset).
@@ -233,7 +223,7 @@ YAML
   expect_contains "ruler: ...restored from the state file" 'msg="alert state restored"' "$(cat "$d/logd.log")"
 
   # The panics age out of the 1m window: the alert resolves, in logd and in Alertmanager.
-  ru_until 90 ru_am_no_alert
+  wait_until 90 ru_am_no_alert
   expect_eq "ruler: the alert resolves in Alertmanager once the panics stop" 0 $?
   expect_eq "ruler: ...and logd holds no alert any more" "" "$(ru_alert_state team-a)"
   kill -TERM "$ru_logd_pid"

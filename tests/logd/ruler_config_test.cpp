@@ -68,7 +68,13 @@ TEST_CASE("logd ruler config: unknown and unsupported keys are errors naming the
   CHECK(sharding.error().find("ruler.enable_sharding: not supported") != std::string::npos);
   auto s3 = logd::parse_config("ruler:\n  storage: {type: s3}\n");
   REQUIRE_FALSE(s3.ok());
-  CHECK(s3.error().find("ruler.storage.type: \"s3\" is not supported yet") != std::string::npos);
+  CHECK(s3.error().find("ruler.storage.type: s3 needs ruler.storage.s3 (or common.storage.s3)") != std::string::npos);
+  auto gcs = logd::parse_config("ruler:\n  storage: {type: gcs, gcs: {bucket_name: x}}\n");
+  REQUIRE_FALSE(gcs.ok());
+  CHECK(gcs.error().find("ruler.storage.gcs: not supported") != std::string::npos);
+  auto v3 = logd::parse_config("ruler_storage:\n  backend: s3\n");
+  REQUIRE_FALSE(v3.ok());
+  CHECK(v3.error().find("ruler_storage: not supported") != std::string::npos);
   auto wal = logd::parse_config("ruler:\n  wal: {dir: /x}\n");
   REQUIRE_FALSE(wal.ok());
   CHECK(wal.error().find("ruler.wal: not supported") != std::string::npos);
@@ -84,4 +90,64 @@ TEST_CASE("logd ruler config: unknown and unsupported keys are errors naming the
   auto remote = logd::parse_config("ruler:\n  evaluation: {mode: remote}\n");
   REQUIRE_FALSE(remote.ok());
   CHECK(remote.error().find("ruler.evaluation.mode") != std::string::npos);
+}
+
+TEST_CASE("logd ruler config: ruler.storage.s3 with Loki's keys, and common.storage.s3 as Loki applies it") {
+  auto own = logd::parse_config(R"(
+ruler:
+  storage:
+    type: s3
+    s3:
+      bucketnames: rules
+      endpoint: 127.0.0.1:9000
+      region: eu-west-1
+      access_key_id: k
+      secret_access_key: s
+      s3forcepathstyle: true
+      insecure: true
+)");
+  REQUIRE_MESSAGE(own.ok(), own.error());
+  CHECK(own->ruler.storage_type == "s3");
+  CHECK(own->ruler.storage_s3.bucket == "rules");
+  CHECK(own->ruler.storage_s3.endpoint == "127.0.0.1:9000");
+  CHECK(own->ruler.storage_s3.region == "eu-west-1");
+  CHECK(own->ruler.storage_s3.access_key_id == "k");
+  CHECK(own->ruler.storage_s3.secret_access_key == "s");
+  CHECK(own->ruler.storage_s3.force_path_style);
+  CHECK(own->ruler.storage_s3.insecure);
+  auto again = logd::parse_config(logd::print_config(*own));  // -print-config output is accepted back
+  REQUIRE_MESSAGE(again.ok(), again.error());
+  CHECK(logd::print_config(*again) == logd::print_config(*own));
+  CHECK(again->ruler.storage_s3.bucket == "rules");
+
+  const char* common = R"(
+common:
+  storage:
+    s3: {bucketnames: chunks, endpoint: 127.0.0.1:9000, access_key_id: k, secret_access_key: s}
+)";
+  // Unset ruler.storage: the common bucket (Loki's applyStorageConfig).
+  auto inherited = logd::parse_config(common);
+  REQUIRE_MESSAGE(inherited.ok(), inherited.error());
+  CHECK(inherited->ruler.storage_type == "s3");
+  CHECK(inherited->ruler.storage_s3.bucket == "chunks");
+  // ruler.storage.s3 keys replace the common ones they name; the rest is inherited.
+  auto overlaid = logd::parse_config(std::string(common) + "ruler:\n  storage: {s3: {bucketnames: rules}}\n");
+  REQUIRE_MESSAGE(overlaid.ok(), overlaid.error());
+  CHECK(overlaid->ruler.storage_type == "s3");
+  CHECK(overlaid->ruler.storage_s3.bucket == "rules");
+  CHECK(overlaid->ruler.storage_s3.access_key_id == "k");
+  // An explicit type wins over common.storage.
+  auto local = logd::parse_config(std::string(common) + "ruler:\n  storage: {type: local}\n");
+  REQUIRE_MESSAGE(local.ok(), local.error());
+  CHECK(local->ruler.storage_type == "local");
+  // A ruler.storage.s3 block that type: local would leave unused is an error, not ignored.
+  auto unused = logd::parse_config("ruler:\n  storage: {type: local, s3: {bucketnames: rules}}\n");
+  REQUIRE_FALSE(unused.ok());
+  CHECK(unused.error().find("ruler.storage.s3: set, but ruler.storage.type is \"local\"") != std::string::npos);
+  auto unused_dir = logd::parse_config("ruler:\n  storage: {type: s3, local: {directory: /r}, s3: {bucketnames: rules}}\n");
+  REQUIRE_FALSE(unused_dir.ok());
+  CHECK(unused_dir.error().find("ruler.storage.local.directory: set, but ruler.storage.type is \"s3\"") != std::string::npos);
+  auto bad_key = logd::parse_config("ruler:\n  storage: {type: s3, s3: {bucketnames: r, sse: {type: SSE-S3}}}\n");
+  REQUIRE_FALSE(bad_key.ok());
+  CHECK(bad_key.error().find("ruler.storage.s3.sse: not supported") != std::string::npos);
 }

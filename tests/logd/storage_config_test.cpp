@@ -145,7 +145,10 @@ schema_config:
 )");
   REQUIRE_MESSAGE(c.ok(), c.error());
   CHECK(c->store_dir() == "/data/chunks");
-  CHECK(has_no_effect(*c, "common.storage.filesystem.rules_directory"));
+  // As Loki applies common.storage to the ruler: the bucket, and rules_directory for type local.
+  CHECK(c->ruler.storage_type == "s3");
+  CHECK(c->ruler.storage_s3.bucket == "bucket-one");
+  CHECK(c->rules_dir() == "/data/rules");
   auto stores = logd::resolve_stores(c->storage, "/data", no_env());
   REQUIRE_MESSAGE(stores.ok(), stores.error());
   REQUIRE(stores->size() == 2);
@@ -305,5 +308,6 @@ frontend:
     CHECK(std::any_of(c->accepted_no_effect.begin(), c->accepted_no_effect.end(),
                       [&](const std::string& s) { return s.rfind(std::string(key) + ":", 0) == 0; }));
   }
-  CHECK(has_no_effect(*c, "common.storage.filesystem.rules_directory"));
+  CHECK(c->ruler.storage_type == "local");
+  CHECK(c->rules_dir() == "/tmp/loki/rules");  // common.storage.filesystem.rules_directory, as in Loki
 }

@@ -111,6 +111,13 @@ clients:
   CHECK(cl.timeout == 30 * model::kNanosPerSecond);
 }
 
+TEST_CASE("clients[].format: loki by default, otlp on request, anything else an error") {
+  CHECK(parse_ok("clients: [{url: http://x/loki/api/v1/push}]").clients[0].format == client::PushFormat::kLoki);
+  CHECK(parse_ok("clients: [{url: http://x/otlp/v1/logs, format: otlp}]").clients[0].format == client::PushFormat::kOtlp);
+  CHECK(error_of("clients: [{url: http://x, format: gelf}]") ==
+        "clients[0].format: \"gelf\" is not supported (loki or otlp)");
+}
+
 TEST_CASE("unknown keys are errors naming the key and its path") {
   CHECK(error_of(R"(
 scrape_configs:

@@ -166,18 +166,18 @@ TEST_CASE("rule store: groups are set, read and deleted per tenant and namespace
   rule.record = "x:y";
   rule.expr = "vector(1)";
   g.rules.push_back(rule);
-  REQUIRE(ruler::set_rule_group(store, "a", "ns", g).ok());
+  REQUIRE(store.set_group("a", "ns", g).ok());
   g.name = "g2";
-  REQUIRE(ruler::set_rule_group(store, "a", "ns", g).ok());
+  REQUIRE(store.set_group("a", "ns", g).ok());
   auto groups = ruler::read_rule_groups(store, "a", "ns");
   REQUIRE(groups.ok());
   CHECK(groups->size() == 2);
   CHECK(*store.list_tenants() == std::vector<std::string>{"a"});
   CHECK(*store.list_namespaces("a") == std::vector<std::string>{"ns"});
   CHECK(store.list_namespaces("b")->empty());
-  CHECK(ruler::delete_rule_group(store, "a", "ns", "nope").code() == util::ErrorCode::kNotFound);
-  REQUIRE(ruler::delete_rule_group(store, "a", "ns", "g1").ok());
-  REQUIRE(ruler::delete_rule_group(store, "a", "ns", "g2").ok());
+  CHECK(store.delete_group("a", "ns", "nope").code() == util::ErrorCode::kNotFound);
+  REQUIRE(store.delete_group("a", "ns", "g1").ok());
+  REQUIRE(store.delete_group("a", "ns", "g2").ok());
   CHECK(store.list_namespaces("a")->empty());
-  CHECK_FALSE(ruler::set_rule_group(store, "a", "../x", g).ok());
+  CHECK_FALSE(store.set_group("a", "../x", g).ok());
 }

@@ -33,3 +33,14 @@ TEST_CASE("base64 strict: Go's StdEncoding rules and CorruptInputError offsets")
   CHECK_FALSE(util::base64_decode_strict("Z===", &bad));
   CHECK(bad == 1);
 }
+
+TEST_CASE("base64url: Go's URLEncoding, padded and strict") {
+  CHECK(util::base64url_encode("app") == "YXBw");
+  CHECK(util::base64url_encode("a/b?") == "YS9iPw==");
+  CHECK(util::base64url_encode("\xfb\xff") == "-_8=");
+  CHECK(util::base64url_decode("-_8=") == std::optional<std::string>("\xfb\xff"));
+  CHECK(util::base64url_decode("YS9iPw==") == std::optional<std::string>("a/b?"));
+  CHECK_FALSE(util::base64url_decode("+/8=").has_value());  // the standard alphabet is not this one
+  CHECK_FALSE(util::base64url_decode("YS9iPw").has_value());  // padding is required
+  CHECK_FALSE(util::base64url_decode("Y!==").has_value());
+}
