@@ -34,6 +34,7 @@ void FrontendApi::register_routes(http::Server& server) {
     add(method, "/loki/api/v1/index/volume_range", "loki_api_v1_index_volume_range", &FrontendApi::forward);
     add(method, "/loki/api/v1/detected_fields", "loki_api_v1_detected_fields", &FrontendApi::forward);
     add(method, "/loki/api/v1/detected_labels", "loki_api_v1_detected_labels", &FrontendApi::forward);
+    add(method, "/loki/api/v1/patterns", "loki_api_v1_patterns", &FrontendApi::forward);
     api_.add_route_prefix(server, method, "/loki/api/v1/detected_field/", "loki_api_v1_detected_field_name_values",
                           [this](const http::Request& req) { return forward(req); });
     add(method, "/loki/api/v1/format_query", "loki_api_v1_format_query", &FrontendApi::forward);

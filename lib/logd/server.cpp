@@ -197,6 +197,7 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ao.max_query_bytes = static_cast<size_t>(config.server.http_max_query_bytes);
   ao.tail_max_buffered_bytes = static_cast<size_t>(config.querier.tail_max_buffered_bytes);
   ao.serve_queries = !t.query_frontend;
+  ao.patterns_enabled = config.pattern_ingester.enabled;
   if (s->cluster_) ao.ready = [c = s->cluster_.get()] { return c->ready(); };
   ingest::TailSource* tail = s->cluster_ ? (t.querier || t.query_frontend ? &s->cluster_->tail_source() : nullptr)
                                          : s->ingester_.get();
@@ -228,6 +229,7 @@ util::Status LogdServer::open_ingester(util::Clock& clock) {
   io.chunk_idle_period = config.ingester.chunk_idle_period;
   io.flush_check_period = config.ingester.flush_check_period;
   io.memory_ceiling = static_cast<uint64_t>(config.ingester.memory_ceiling);
+  io.patterns = config.pattern_ingester;
   io.clock = &clock;
   io.on_flush_error = [l = &logger_](const util::Status& st) {
     l->log(LogLevel::kWarn, "flushing chunks to the store failed; they stay in memory and the WAL and are retried",
