@@ -126,7 +126,7 @@ class Ingester : public PushTarget, public TailSource {
   virtual IngesterStats stats_snapshot() const = 0;
   virtual std::vector<std::string> tenants() const = 0;
   // The patterns mined from what this ingester accepted; null when pattern_ingester is off.
-  virtual pattern::PatternStore* patterns() { return nullptr; }
+  virtual pattern::PatternStore* patterns() const { return nullptr; }
 };
 
 }  // namespace ingest

@@ -74,7 +74,7 @@ class IngesterImpl final : public Ingester {
   util::Status checkpoint() override;
   IngesterStats stats_snapshot() const override;
   std::vector<std::string> tenants() const override;
-  pattern::PatternStore* patterns() override { return patterns_.get(); }
+  pattern::PatternStore* patterns() const override { return patterns_.get(); }
 
   // Streams of `tenant` matching `matchers` with data overlapping [start, end).
   util::Result<std::vector<std::shared_ptr<MemStream>>> select_streams(const std::string& tenant,

@@ -43,6 +43,19 @@ void render_ingester_metrics(std::string& out, const ingest::Ingester& ingester)
                 static_cast<double>(s.memory_early_flushes));
   render_single(out, "logd_ingester_memory_refused_pushes_total", "counter",
                 "Pushes answered 429 at ingester.memory_ceiling.", static_cast<double>(s.memory_refusals));
+  if (const pattern::PatternStore* patterns = ingester.patterns()) {
+    pattern::PatternStoreStats p = patterns->stats();
+    render_single(out, "logd_pattern_streams", "gauge", "Streams with patterns in memory.", static_cast<double>(p.streams));
+    render_single(out, "logd_pattern_clusters", "gauge", "Patterns (Drain clusters) in memory.",
+                  static_cast<double>(p.clusters));
+    render_single(out, "logd_pattern_lines_mined_total", "counter", "Lines clustered into patterns.",
+                  static_cast<double>(p.lines_trained));
+    render_single(out, "logd_pattern_lines_skipped_total", "counter",
+                  "Lines not mined (too long, too few or many tokens, undecodable, throttled).",
+                  static_cast<double>(p.lines_skipped));
+    render_single(out, "logd_pattern_clusters_evicted_total", "counter", "Patterns evicted past max_clusters.",
+                  static_cast<double>(p.clusters_evicted));
+  }
 }
 
 // The store's counters.

@@ -77,6 +77,8 @@ expect_eq "patterns: a range before the lines has none" '{"status":"success","da
 expect_eq "patterns: POST with a form body answers the same" "$(pt_get '{app="db"}' | pt_totals)" \
   "$(curl -s "$url/loki/api/v1/patterns" --data-urlencode 'query={app="db"}' --data-urlencode "start=$start" \
     --data-urlencode "end=$end" | pt_totals)"
+expect_contains "patterns: /metrics counts the lines mined" "logd_pattern_lines_mined_total 130" \
+  "$(curl -s "$url/metrics")"
 
 # ---- bad input ------------------------------------------------------------------------------------
 expect_eq "patterns: a query with a line filter is 400 (Loki takes a stream selector only)" "400" \
