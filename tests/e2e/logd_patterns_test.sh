@@ -77,6 +77,20 @@ expect_eq "patterns: a range before the lines has none" '{"status":"success","da
 expect_eq "patterns: POST with a form body answers the same" "$(pt_get '{app="db"}' | pt_totals)" \
   "$(curl -s "$url/loki/api/v1/patterns" --data-urlencode 'query={app="db"}' --data-urlencode "start=$start" \
     --data-urlencode "end=$end" | pt_totals)"
+# ---- logcli patterns ------------------------------------------------------------------------------
+expect_eq "patterns: logcli patterns prints lines, level and pattern, most frequent first" \
+  "$(printf '%s\t%s\t%s\n' 50 error 'query took <_> ms on replica <_>' 40 unknown 'GET <_> returned 200 in <_>' \
+    35 unknown 'cache miss for key <_> in region eu')" \
+  "$(logcli --addr="$url" -q patterns --since=30m '{app=~"api|db"}')"
+expect_eq "patterns: logcli patterns --json --step=10s keeps the total over 5 or 6 ten-second samples" "50 True" \
+  "$(logcli --addr="$url" -q patterns --since=30m --step=10s --json '{app="db"}' | python3 -c 'import json,sys
+p = json.loads(sys.stdin.readline()); print(p["total"], len(p["samples"]) in (5, 6))')"
+logcli --addr="$url" -q patterns --since=30m '{app="api"} |= "x"' >/dev/null 2>"$TMPDIR_E2E/err"
+expect_eq "patterns: logcli patterns reports the server's 400" "1" "$?"
+expect_contains "patterns: ... with its message" "stream selector" "$(cat "$TMPDIR_E2E/err")"
+logcli --store "$d" -q patterns '{app="api"}' >/dev/null 2>"$TMPDIR_E2E/err"
+expect_contains "patterns: logcli --store says patterns live in the server" "ask the server" "$(cat "$TMPDIR_E2E/err")"
+
 expect_contains "patterns: /metrics counts the lines mined" "logd_pattern_lines_mined_total 130" \
   "$(curl -s "$url/metrics")"
 
