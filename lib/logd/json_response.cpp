@@ -289,23 +289,10 @@ std::string encode_detected_labels(const std::vector<query::DetectedLabel>& labe
 
 std::string encode_patterns(const std::vector<pattern::PatternSeries>& series) {
   std::string out = "{\"status\":\"success\",\"data\":[";
-  std::string text;
   for (size_t i = 0; i < series.size(); ++i) {
     if (i) out += ',';
     out += "{\"pattern\":";
-    text.clear();
-    model::append_json_string(text, series[i].pattern);
-    for (char c : text) {
-      if (c == '<') {
-        out += "\\u003c";
-      } else if (c == '>') {
-        out += "\\u003e";
-      } else if (c == '&') {
-        out += "\\u0026";
-      } else {
-        out += c;
-      }
-    }
+    model::append_json_string(out, series[i].pattern);  // `<_>` as \u003c_\u003e, as Go writes it
     out += ",\"level\":";
     model::append_json_string(out, series[i].level);
     out += ",\"samples\":[";
