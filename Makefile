@@ -141,6 +141,7 @@ bench: setup
 	@BIN=$(abspath $(BUILD)/bin) bash bench/ruler.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/cluster.sh
 	@BIN=$(abspath $(BUILD)/bin) bash bench/volume.sh
+	@BIN=$(abspath $(BUILD)/bin) bash bench/patterns.sh
 
 # bench/loadgen: the push load generator (and null receiver) that bench/logd.sh drives.
 .PHONY: bench-tools

@@ -2,7 +2,7 @@
 _logcli() {
   local cur prev words cword
   _init_completion || return
-  local cmds="query instant-query labels series stats volume volume_range detected-fields fmt rules delete push"
+  local cmds="query instant-query labels series stats volume volume_range detected-fields patterns fmt rules delete push"
   local global="--addr --org-id --username --password --bearer-token --bearer-token-file --ca-cert --cert --key
     --tls-skip-verify --store --cache-dir --store-read-threads --store-block-filters --no-store-block-filters --quiet -q --stats --output -o --timezone -z --help"
   local query="--limit --batch --forward --since --from --to --step --interval --tail -t --delay-for --no-labels
@@ -20,7 +20,7 @@ _logcli() {
   esac
   local cmd="" w
   for w in "${words[@]:1:cword-1}"; do
-    case "$w" in query|instant-query|labels|series|stats|volume|volume_range|detected-fields|fmt|rules|delete|push) cmd=$w; break ;; esac
+    case "$w" in query|instant-query|labels|series|stats|volume|volume_range|detected-fields|patterns|fmt|rules|delete|push) cmd=$w; break ;; esac
   done
   if [ "$cmd" == rules ]; then
     local sub="" x
@@ -57,6 +57,7 @@ _logcli() {
     volume) opts+=" $range --limit --targetLabels --aggregateByLabels" ;;
     volume_range) opts+=" $range --limit --targetLabels --aggregateByLabels --step" ;;
     detected-fields) opts+=" $range --line-limit --limit" ;;
+    patterns) opts+=" $range --step --json" ;;
     push) opts+=" --batch-size --batch-wait --checkpoint --max-retries --min-backoff --max-backoff --label" ;;
   esac
   if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -7,6 +7,7 @@ _logd() {
     -distributor.ingestion-burst-size-mb= -distributor.ingestion-rate-limit-mb= -ingester.chunks-idle-period=
     -ingester.max-chunk-age= -ingester.max-global-streams-per-user= -ingester.memory-ceiling= -ingester.wal-dir=
     -ingester.wal-enabled
+    -pattern-ingester.enabled
     -log.level= -querier.query-timeout= -server.grpc-listen-port= -server.http-listen-address=
     -server.http-listen-port= -server.http-tls-ca-path= -server.http-tls-cert-path= -server.http-tls-client-auth=
     -server.http-tls-key-path= -server.tls-min-version= -store.retention= -target= -help

@@ -297,6 +297,15 @@ int main(int argc, char** argv) {
   detected->add_option("--limit", detected_opts.limit, "Fields (or values) to print (default 1000)")
       ->check(CLI::PositiveNumber);
 
+  logcli::PatternsOptions patterns_opts;
+  std::string patterns_query, patterns_step;
+  bool patterns_json = false;
+  auto* patterns = app.add_subcommand("patterns", "Log patterns the server mined from a selector's lines (patterns)");
+  patterns->add_option("query", patterns_query, "Stream selector, e.g. '{app=\"api\"}'")->required();
+  add_range_flags(patterns, patterns_opts.range);
+  patterns->add_option("--step", patterns_step, "Count lines per this duration (default: the server's, range/250)");
+  patterns->add_flag("--json", patterns_json, "Print each pattern as a JSON object with its samples");
+
   auto* fmt = app.add_subcommand("fmt", "Format a LogQL query (from the argument or stdin) in canonical form");
   fmt->add_option("query", fmt_query, "LogQL query; read from stdin when absent");
 
@@ -376,6 +385,18 @@ int main(int argc, char** argv) {
     if (!detected_field.empty()) field = detected_field;
     return logcli::run_detected_fields(*backend, detected_query, field, detected_opts, stdout, stderr,
                                        util::system_clock());
+  }
+  if (*patterns) {
+    if (!patterns_step.empty()) {
+      auto step = model::parse_duration(patterns_step);
+      if (!step.ok()) {
+        std::fprintf(stderr, "logcli: --step: %s\n", step.error().c_str());
+        return 1;
+      }
+      patterns_opts.step = *step;
+    }
+    return logcli::run_patterns(*backend, patterns_query, patterns_opts, patterns_json, stdout, stderr,
+                                util::system_clock());
   }
   if (*volume) return logcli::run_volume(*backend, volume_query, volume_opts, stdout, stderr, util::system_clock());
   if (*volume_range) {

@@ -101,6 +101,12 @@ util::Result<std::vector<StreamStats>> IngesterClient::stream_stats(const Metada
   return decode_stream_stats(*r);
 }
 
+util::Result<std::vector<pattern::StreamPatterns>> IngesterClient::patterns(const MetadataRequest& request) {
+  auto r = call(kPatternsPath, encode_metadata_request(request), "", options_.timeout_ms);
+  if (!r.ok()) return r.status_error();
+  return decode_stream_patterns(*r);
+}
+
 util::Result<uint64_t> IngesterClient::tail_open(const std::string& tenant) {
   auto r = call(kTailOpenPath, encode_tail_open(tenant), "", options_.timeout_ms);
   if (!r.ok()) return r.status_error();

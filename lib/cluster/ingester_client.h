@@ -44,6 +44,7 @@ class IngesterClient {
   util::Result<std::vector<std::string>> label_values(const MetadataRequest& request);
   util::Result<std::vector<model::LabelSet>> series(const MetadataRequest& request);
   util::Result<std::vector<StreamStats>> stream_stats(const MetadataRequest& request);
+  util::Result<std::vector<pattern::StreamPatterns>> patterns(const MetadataRequest& request);
 
   util::Result<uint64_t> tail_open(const std::string& tenant);
   // `cancel` (may be null) abandons a waiting poll at once when set.

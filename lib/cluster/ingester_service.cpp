@@ -7,6 +7,7 @@
 #include "logql/log/line_filter.h"
 #include "push/protobuf_decoder.h"
 #include "push/tenant.h"
+#include "query/ingester_reader.h"
 
 namespace cluster {
 namespace {
@@ -72,6 +73,7 @@ void IngesterService::register_routes(http::Server& server) {
   route(kLabelValuesPath, &IngesterService::label_values);
   route(kSeriesPath, &IngesterService::series);
   route(kStatsPath, &IngesterService::stats);
+  route(kPatternsPath, &IngesterService::patterns);
   route(kTailOpenPath, &IngesterService::tail_open);
   route(kTailPollPath, &IngesterService::tail_poll);
   route(kTailClosePath, &IngesterService::tail_close);
@@ -228,6 +230,15 @@ http::Response IngesterService::stats(const http::Request& req) {
     out.push_back(std::move(s));
   }
   return protobuf_response(encode_stream_stats(out));
+}
+
+http::Response IngesterService::patterns(const http::Request& req) {
+  if (auto st = check_readable(); !st.ok()) return error_response(st.status_error());
+  auto r = decode_metadata_request(req.body);
+  if (!r.ok()) return error_response(r.status_error());
+  auto streams = query::read_local_ingester(ingester_)->patterns(r->tenant, r->matchers, r->start, r->end, r->step);
+  if (!streams.ok()) return error_response(streams.status_error());
+  return protobuf_response(encode_stream_patterns(*streams));
 }
 
 http::Response IngesterService::tail_open(const http::Request& req) {

@@ -6,6 +6,7 @@
 //   POST /internal/v1/select/next   SessionRequest -> the next EntryBatch
 //   POST /internal/v1/select/close  SessionRequest -> 204
 //   POST /internal/v1/label_names, /label_values, /series, /stats   MetadataRequest -> lists
+//   POST /internal/v1/patterns      MetadataRequest -> PatternsResponse (404 with patterns off)
 //   POST /internal/v1/tail/open     TailOpenRequest -> SessionRequest
 //   POST /internal/v1/tail/poll     SessionRequest -> EntryBatch (waits briefly for entries)
 //   POST /internal/v1/tail/close    SessionRequest -> 204
@@ -47,6 +48,7 @@ inline constexpr const char* kLabelNamesPath = "/internal/v1/label_names";
 inline constexpr const char* kLabelValuesPath = "/internal/v1/label_values";
 inline constexpr const char* kSeriesPath = "/internal/v1/series";
 inline constexpr const char* kStatsPath = "/internal/v1/stats";
+inline constexpr const char* kPatternsPath = "/internal/v1/patterns";
 inline constexpr const char* kTailOpenPath = "/internal/v1/tail/open";
 inline constexpr const char* kTailPollPath = "/internal/v1/tail/poll";
 inline constexpr const char* kTailClosePath = "/internal/v1/tail/close";
@@ -91,6 +93,7 @@ class IngesterService {
   http::Response label_values(const http::Request& req);
   http::Response series(const http::Request& req);
   http::Response stats(const http::Request& req);
+  http::Response patterns(const http::Request& req);
   http::Response tail_open(const http::Request& req);
   http::Response tail_poll(const http::Request& req);
   http::Response tail_close(const http::Request& req);

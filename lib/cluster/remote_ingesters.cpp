@@ -225,6 +225,23 @@ util::Result<std::vector<store::StreamSpans>> RemoteIngesters::stream_spans(
   return out;
 }
 
+util::Result<std::vector<pattern::StreamPatterns>> RemoteIngesters::patterns(
+    const std::string& tenant, const std::vector<logql::ast::Matcher>& matchers, int64_t start, int64_t end,
+    int64_t step) {
+  std::mutex mu;
+  std::vector<std::vector<pattern::StreamPatterns>> answers;
+  MetadataRequest req{tenant, "", matchers, start, end, step};
+  auto st = for_all([&](const std::shared_ptr<IngesterClient>& c) -> util::Status {
+    auto streams = c->patterns(req);
+    if (!streams.ok()) return streams.status_error();
+    std::lock_guard lock(mu);
+    answers.push_back(std::move(*streams));
+    return {};
+  });
+  if (!st.ok()) return st.status_error();
+  return pattern::dedupe_replicas(std::move(answers));
+}
+
 RemoteIngestersStats RemoteIngesters::remote_stats() const {
   return {selects_.load(), failures_.load(), read_failures_.load()};
 }

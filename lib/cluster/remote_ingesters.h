@@ -60,6 +60,11 @@ class RemoteIngesters final : public query::IngesterReader {
   util::Result<std::vector<store::StreamSpans>> stream_spans(const std::string& tenant,
                                                              const std::vector<logql::ast::Matcher>& matchers,
                                                              int64_t start, int64_t end) override;
+  // Every ingester's streams; each stream from the replica that counted the most lines. Unlike
+  // the other reads, not clamped to query_ingesters_within: patterns live only in ingesters.
+  util::Result<std::vector<pattern::StreamPatterns>> patterns(const std::string& tenant,
+                                                             const std::vector<logql::ast::Matcher>& matchers,
+                                                             int64_t start, int64_t end, int64_t step) override;
 
   RemoteIngestersStats remote_stats() const;
 

@@ -272,6 +272,7 @@ std::string encode_metadata_request(const MetadataRequest& r) {
   put_matchers(m.mutable_matchers(), r.matchers);
   m.set_start_ns(r.start);
   m.set_end_ns(r.end);
+  m.set_step_ns(r.step);
   return serialize(m);
 }
 
@@ -286,6 +287,7 @@ util::Result<MetadataRequest> decode_metadata_request(std::string_view bytes) {
   r.matchers = std::move(*matchers);
   r.start = m->start_ns();
   r.end = m->end_ns();
+  r.step = m->step_ns();
   return r;
 }
 
@@ -354,6 +356,43 @@ util::Result<std::vector<StreamStats>> decode_stream_stats(std::string_view byte
     s.spans.reserve(static_cast<size_t>(p.spans_size()));
     for (const auto& q : p.spans()) s.spans.push_back(store::ChunkSpan{q.min_time(), q.max_time(), q.entries(), q.bytes()});
     out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::string encode_stream_patterns(const std::vector<pattern::StreamPatterns>& streams) {
+  pb::PatternsResponse m;
+  for (const auto& stream : streams) {
+    auto* ps = m.add_streams();
+    put_labels(ps->mutable_labels(), stream.labels);
+    for (const auto& series : stream.series) {
+      auto* p = ps->add_series();
+      p->set_pattern(series.pattern);
+      p->set_level(series.level);
+      for (const auto& sample : series.samples) {
+        auto* q = p->add_samples();
+        q->set_ts_ms(sample.ts_ms);
+        q->set_count(sample.count);
+      }
+    }
+  }
+  return serialize(m);
+}
+
+util::Result<std::vector<pattern::StreamPatterns>> decode_stream_patterns(std::string_view bytes) {
+  auto m = parse<pb::PatternsResponse>(bytes, "patterns response");
+  if (!m.ok()) return m.status_error();
+  std::vector<pattern::StreamPatterns> out;
+  for (auto& ps : *m->mutable_streams()) {
+    auto labels = get_labels(ps.labels());
+    if (!labels.ok()) return labels.status_error();
+    pattern::StreamPatterns stream{std::move(*labels), {}};
+    for (auto& p : *ps.mutable_series()) {
+      pattern::PatternSeries series{std::move(*p.mutable_pattern()), std::move(*p.mutable_level()), {}};
+      for (const auto& q : p.samples()) series.samples.push_back({q.ts_ms(), q.count()});
+      stream.series.push_back(std::move(series));
+    }
+    out.push_back(std::move(stream));
   }
   return out;
 }

@@ -17,6 +17,7 @@
 #include "logql/eval/engine.h"
 #include "model/entry.h"
 #include "model/labels.h"
+#include "pattern/pattern_series.h"
 #include "query/executor.h"
 #include "store/store.h"
 #include "util/result.h"
@@ -50,6 +51,7 @@ struct MetadataRequest {
   std::vector<logql::ast::Matcher> matchers;
   int64_t start = 0;
   int64_t end = 0;
+  int64_t step = 0;  // patterns only
 };
 
 struct StreamStats {
@@ -72,6 +74,8 @@ std::string encode_series_list(const std::vector<model::LabelSet>& series);
 util::Result<std::vector<model::LabelSet>> decode_series_list(std::string_view bytes);
 std::string encode_stream_stats(const std::vector<StreamStats>& stats);
 util::Result<std::vector<StreamStats>> decode_stream_stats(std::string_view bytes);
+std::string encode_stream_patterns(const std::vector<pattern::StreamPatterns>& streams);
+util::Result<std::vector<pattern::StreamPatterns>> decode_stream_patterns(std::string_view bytes);
 std::string encode_tail_open(const std::string& tenant);
 util::Result<std::string> decode_tail_open(std::string_view bytes);
 

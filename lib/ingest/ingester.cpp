@@ -61,7 +61,8 @@ IngesterImpl::IngesterImpl(const IngesterOptions& options, store::ChunkStore& st
            .block_size = options.chunk_block_size,
            .zstd_level = options.zstd_level},
       store_(store),
-      clock_(options.clock ? *options.clock : util::system_clock()) {}
+      clock_(options.clock ? *options.clock : util::system_clock()),
+      patterns_(options.patterns.enabled ? std::make_unique<pattern::PatternStore>(options.patterns, clock_) : nullptr) {}
 
 IngesterImpl::~IngesterImpl() {
   if (loop_.joinable()) {
@@ -188,6 +189,8 @@ util::Status IngesterImpl::push(const std::string& tenant, const std::vector<pus
   // that ingest. A failure leaves the data in memory (and the WAL): the flush loop retries.
   for (const auto& s : to_cut) (void)cut_stream(tenant, *s, t, false);
   if (tail) notify_tail(tenant, streams, accepted);
+  // After the push is durable and applied: mining never delays or fails an accepted push.
+  if (patterns_) patterns_->observe(tenant, streams);
   return {};
 }
 

@@ -21,6 +21,7 @@
 #include "ingest/push_target.h"
 #include "ingest/tail_source.h"
 #include "model/labels.h"
+#include "pattern/pattern_store.h"
 #include "push/push_request.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -57,6 +58,9 @@ struct IngesterOptions {
   // Called from the background thread with each failed flush pass (the chunks stay in memory
   // and the WAL, and are tried again after a backoff). Null: failures are only counted.
   std::function<void(const util::Status&)> on_flush_error;
+  // Log patterns (Loki's pattern ingester, run here): with `enabled`, every accepted push also
+  // trains the ingester's PatternStore, pruned from the background loop.
+  pattern::PatternConfig patterns;
 };
 
 // Counters for /metrics.
@@ -121,6 +125,8 @@ class Ingester : public PushTarget, public TailSource {
   virtual util::Status checkpoint() = 0;
   virtual IngesterStats stats_snapshot() const = 0;
   virtual std::vector<std::string> tenants() const = 0;
+  // The patterns mined from what this ingester accepted; null when pattern_ingester is off.
+  virtual pattern::PatternStore* patterns() const { return nullptr; }
 };
 
 }  // namespace ingest

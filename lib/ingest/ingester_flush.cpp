@@ -145,7 +145,10 @@ util::Status IngesterImpl::flush_pass(bool force) {
   return result;
 }
 
-util::Status IngesterImpl::flush_due() { return flush_pass(false); }
+util::Status IngesterImpl::flush_due() {
+  if (patterns_) patterns_->maybe_prune();
+  return flush_pass(false);
+}
 
 util::Status IngesterImpl::flush_all() {
   util::Status flushed = flush_pass(true);

@@ -74,6 +74,7 @@ class IngesterImpl final : public Ingester {
   util::Status checkpoint() override;
   IngesterStats stats_snapshot() const override;
   std::vector<std::string> tenants() const override;
+  pattern::PatternStore* patterns() const override { return patterns_.get(); }
 
   // Streams of `tenant` matching `matchers` with data overlapping [start, end).
   util::Result<std::vector<std::shared_ptr<MemStream>>> select_streams(const std::string& tenant,
@@ -142,6 +143,7 @@ class IngesterImpl final : public Ingester {
   std::atomic<uint64_t> memory_early_flushes_{0}, memory_refusals_{0};
 
   util::Clock& clock_;
+  std::unique_ptr<pattern::PatternStore> patterns_;  // null: pattern_ingester off
   std::jthread loop_;
 };
 

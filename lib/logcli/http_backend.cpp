@@ -40,6 +40,9 @@ class HttpBackend : public QueryBackend {
     return decode(client_.get(detected_field_values_path(name), detected_fields_params(q)),
                   decode_detected_field_values);
   }
+  util::Result<std::vector<pattern::PatternSeries>> patterns(const PatternsQuery& q) override {
+    return decode(client_.get(kPatternsPath, patterns_params(q)), decode_patterns);
+  }
 
  private:
   template <class Decoder>

@@ -35,6 +35,8 @@ class QueryBackend {
   virtual util::Result<std::vector<query::DetectedField>> detected_fields(const DetectedFieldsQuery& q) = 0;
   virtual util::Result<std::vector<std::string>> detected_field_values(const DetectedFieldsQuery& q,
                                                                        const std::string& name) = 0;
+  // Log patterns with their counts per step (patterns); only a server has them.
+  virtual util::Result<std::vector<pattern::PatternSeries>> patterns(const PatternsQuery& q) = 0;
 };
 
 std::unique_ptr<QueryBackend> make_http_backend(const ClientOptions& options);

@@ -252,6 +252,33 @@ util::Result<std::vector<std::string>> decode_detected_field_values(std::string_
   return out;
 }
 
+util::Result<std::vector<pattern::PatternSeries>> decode_patterns(std::string_view body) {
+  auto j = parse_json(body);
+  if (!j) return j.status_error();
+  auto data = success_data(*j);
+  if (!data) return data.status_error();
+  std::vector<pattern::PatternSeries> out;
+  if ((*data)->is_null()) return out;
+  if (!(*data)->is_array()) return util::Error{"data is not a list"};
+  for (const auto& p : **data) {
+    if (!p.is_object() || !p.contains("pattern") || !p["pattern"].is_string()) {
+      return util::Error{"a pattern without its text"};
+    }
+    pattern::PatternSeries s{p["pattern"].get<std::string>(), "", {}};
+    if (p.contains("level") && p["level"].is_string()) s.level = p["level"].get<std::string>();
+    if (p.contains("samples") && p["samples"].is_array()) {
+      for (const auto& sample : p["samples"]) {
+        if (!sample.is_array() || sample.size() != 2 || !sample[0].is_number() || !sample[1].is_number()) {
+          return util::Error{"a sample is not [seconds, count]"};
+        }
+        s.samples.push_back({sample[0].get<int64_t>() * 1000, sample[1].get<int64_t>()});
+      }
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 util::Result<std::vector<std::string>> decode_string_list(std::string_view body) {
   auto j = parse_json(body);
   if (!j) return j.status_error();

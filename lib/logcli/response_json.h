@@ -11,6 +11,7 @@
 #include "logql/eval/engine.h"
 #include "model/labels.h"
 #include "query/detected_fields.h"
+#include "pattern/pattern_series.h"
 #include "query/volume.h"
 #include "util/result.h"
 
@@ -42,6 +43,8 @@ util::Result<std::vector<query::VolumeSeries>> decode_volume_response(std::strin
 util::Result<std::vector<query::DetectedField>> decode_detected_fields(std::string_view body);
 // /loki/api/v1/detected_field/<name>/values: {"values":[..],"limit":n}
 util::Result<std::vector<std::string>> decode_detected_field_values(std::string_view body);
+// /loki/api/v1/patterns: each pattern with its level ("" when the server sends none) and samples.
+util::Result<std::vector<pattern::PatternSeries>> decode_patterns(std::string_view body);
 
 // One tail message: {"streams":[{"stream":{..},"values":[[ns,line],..]}],"dropped_entries":[{"labels":{..},"timestamp":ns}]}
 struct DroppedEntry {

@@ -7,6 +7,7 @@
 #include "golang/duration.h"
 #include "logcli/batch_pager.h"
 #include "logql/parser.h"
+#include "model/json_string.h"
 #include "model/time.h"
 
 namespace logcli {
@@ -239,6 +240,33 @@ int run_detected_fields(QueryBackend& backend, const std::string& query, const s
   }
   std::sort(lines.begin(), lines.end());
   for (const auto& l : lines) std::fprintf(out, "%s\n", l.c_str());
+  return 0;
+}
+
+int run_patterns(QueryBackend& backend, const std::string& query, const PatternsOptions& o, bool json,
+                 std::FILE* out, std::FILE* err, util::Clock& clock) {
+  auto range = resolve_range(o.range.since, o.range.from, o.range.to, clock.now_ns());
+  if (!range) return fail(err, "Error doing request: ", range.error());
+  if (o.step < 0) return fail(err, "Error doing request: ", "--step must be positive");
+  auto series = backend.patterns(PatternsQuery{query, range->start, range->end, o.step});
+  if (!series) return fail(err, "Error doing request: ", series.error());
+  for (const auto& s : *series) {
+    if (json) {
+      std::string line = "{\"pattern\":";
+      model::append_json_string(line, s.pattern);
+      line += ",\"level\":";
+      model::append_json_string(line, s.level);
+      line += ",\"total\":" + std::to_string(s.total()) + ",\"samples\":[";
+      for (size_t i = 0; i < s.samples.size(); ++i) {
+        if (i) line += ',';
+        line += "[" + std::to_string(s.samples[i].ts_ms / 1000) + "," + std::to_string(s.samples[i].count) + "]";
+      }
+      std::fprintf(out, "%s]}\n", line.c_str());
+    } else {
+      std::fprintf(out, "%lld\t%s\t%s\n", static_cast<long long>(s.total()), s.level.empty() ? "-" : s.level.c_str(),
+                   s.pattern.c_str());
+    }
+  }
   return 0;
 }
 

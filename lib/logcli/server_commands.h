@@ -76,6 +76,16 @@ int run_detected_fields(QueryBackend& backend, const std::string& query, const s
                         const DetectedFieldsOptions& o, std::FILE* out, std::FILE* err,
                         util::Clock& clock = util::system_clock());
 
+struct PatternsOptions {
+  ListOptions range;
+  int64_t step = 0;  // --step, ns; 0: the server's default
+};
+// `patterns <selector>` (beyond Loki's logcli, which has no such command): the log patterns the
+// server mined, one "<lines>\t<level>\t<pattern>" line each in the server's order (most lines
+// first); with `json` the server's answer as it came.
+int run_patterns(QueryBackend& backend, const std::string& query, const PatternsOptions& o, bool json,
+                 std::FILE* out, std::FILE* err, util::Clock& clock = util::system_clock());
+
 // The `stats` block as Loki's logcli prints it: "{\n  bytes: 1.2kB\n  chunks: 3\n ...}\n".
 std::string format_index_stats(const IndexStatsResponse& s, bool color);
 // --stats: the summary of a query answer's stats object, one "key value" line each.

@@ -150,6 +150,11 @@ class StoreBackend : public QueryBackend {
     if (!d) return d.status_error();
     return (*d)->values(name, q.limit);
   }
+  util::Result<std::vector<pattern::PatternSeries>> patterns(const PatternsQuery&) override {
+    return util::invalid_argument(
+        "patterns are mined at ingest and kept only in a running logd's memory (pattern_ingester): "
+        "ask the server, not --store");
+  }
 
  private:
   // logd's detected-fields reading: the query's newest line_limit lines, each parsed.

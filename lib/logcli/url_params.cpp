@@ -163,6 +163,17 @@ std::string detected_fields_params(const DetectedFieldsQuery& d) {
       .encode();
 }
 
+std::string patterns_params(const PatternsQuery& q) {
+  QueryString qs;
+  qs.set("query", q.query).set("start", q.start).set("end", q.end);
+  if (q.step > 0) {
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.9g", static_cast<double>(q.step) / 1e9);  // float seconds, as Loki reads them
+    qs.set("step", std::string(secs));
+  }
+  return qs.encode();
+}
+
 std::string detected_field_values_path(std::string_view name) {
   return "/loki/api/v1/detected_field/" + path_escape(name) + "/values";
 }

@@ -66,6 +66,13 @@ struct DetectedFieldsQuery {
 };
 std::string detected_fields_params(const DetectedFieldsQuery& q);
 std::string detected_field_values_path(std::string_view name);
+// patterns (step 0: the server's default).
+struct PatternsQuery {
+  std::string query;
+  int64_t start = 0, end = 0;  // ns
+  int64_t step = 0;            // ns
+};
+std::string patterns_params(const PatternsQuery& q);
 std::string tail_params(const std::string& query, int64_t delay_for_seconds, uint32_t limit, int64_t start);
 
 inline constexpr const char* kQueryPath = "/loki/api/v1/query";
@@ -77,6 +84,7 @@ inline constexpr const char* kVolumePath = "/loki/api/v1/index/volume";
 inline constexpr const char* kVolumeRangePath = "/loki/api/v1/index/volume_range";
 inline constexpr const char* kDetectedFieldsPath = "/loki/api/v1/detected_fields";
 inline constexpr const char* kTailPath = "/loki/api/v1/tail";
+inline constexpr const char* kPatternsPath = "/loki/api/v1/patterns";
 std::string label_values_path(std::string_view name);
 
 }  // namespace logcli

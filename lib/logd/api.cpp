@@ -124,6 +124,7 @@ void Api::register_routes(http::Server& server) {
     server.route_prefix(method, "/loki/api/v1/detected_field/",
                         timed("loki_api_v1_detected_field_name_values", &Api::detected_field_values));
     server.route(method, "/loki/api/v1/detected_labels", timed("loki_api_v1_detected_labels", &Api::detected_labels));
+    server.route(method, "/loki/api/v1/patterns", timed("loki_api_v1_patterns", &Api::patterns));
     server.route(method, "/loki/api/v1/format_query", timed("loki_api_v1_format_query", &Api::format_query));
   }
   server.route("GET", "/ready", timed("ready", &Api::ready));

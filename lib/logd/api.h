@@ -60,6 +60,8 @@ struct ApiOptions {
   // False: the query routes are served by someone else (a query-frontend in this process); the
   // querier is then used for tails only.
   bool serve_queries = true;
+  // pattern_ingester.enabled: false answers /loki/api/v1/patterns 404, as Loki's querier does.
+  bool patterns_enabled = false;
 };
 
 class Api {
@@ -93,6 +95,8 @@ class Api {
   http::Response detected_fields(const http::Request& req);
   http::Response detected_field_values(const http::Request& req);  // detected_field/<name>/values
   http::Response detected_labels(const http::Request& req);
+  // /loki/api/v1/patterns (drilldown_api.cpp): the patterns the ingesters mined.
+  http::Response patterns(const http::Request& req);
   http::Response format_query(const http::Request& req);
   http::Response ready(const http::Request& req);
   http::Response metrics(const http::Request& req);

@@ -159,6 +159,37 @@ util::Status parse_query_range(const YAML::Node& node, ClusterConfig& cluster, s
   return r.finish();
 }
 
+// pattern_ingester: the keys logd honours. Loki runs patterns in a separate component with its
+// own ring and a tee from the distributors; logd mines them inside the ingester, so the keys of
+// that plumbing are errors, except metric_aggregation (Loki's own single-binary example sets it;
+// it pushes per-level volume metrics back to Loki, which logd does not do).
+util::Status parse_pattern_ingester(const YAML::Node& node, pattern::PatternConfig& p, std::vector<std::string>& notes) {
+  FieldReader r(node, "pattern_ingester");
+  r.read_bool("enabled", p.enabled);
+  r.read_int("max_clusters", p.max_clusters, 1, 1'000'000);
+  r.read_double("max_eviction_ratio", p.max_eviction_ratio);
+  r.read_int("max_allowed_line_length", p.max_allowed_line_length, 1, 1 << 30);
+  r.read_duration("retain_for", p.retain_for);
+  r.read_duration("pattern_sample_interval", p.pattern_sample_interval);
+  r.read_duration("flush_check_period", p.flush_check_period);
+  note_no_effect(r, "metric_aggregation", "logd does not push aggregated metrics back", notes);
+  const std::string plumbing = "logd mines patterns inside its ingesters: there is no pattern-ingester ring or tee";
+  for (const char* key : {"lifecycler", "client_config", "tee_config", "concurrent_flushes", "connection_timeout"}) {
+    r.reject(key, plumbing, true);
+  }
+  r.reject_unless("max_chunk_age", "1h", "logd prunes each sample interval on its own, not by chunk", true);
+  r.reject("pattern_persistence", "logd does not write patterns back to the store");
+  if (p.max_eviction_ratio <= 0 || p.max_eviction_ratio > 1) {
+    r.fail("pattern_ingester.max_eviction_ratio: must be in (0, 1]");
+  }
+  if (p.pattern_sample_interval < 1'000'000) r.fail("pattern_ingester.pattern_sample_interval: must be at least 1ms");
+  if (p.retain_for < p.pattern_sample_interval) {
+    r.fail("pattern_ingester.retain_for: must be at least pattern_sample_interval");
+  }
+  if (p.flush_check_period <= 0) r.fail("pattern_ingester.flush_check_period: must be positive");
+  return r.finish();
+}
+
 util::Status parse_runtime_config_block(const YAML::Node& node, RuntimeConfigConfig& rc) {
   FieldReader r(node, "runtime_config");
   r.read_string("file", rc.file);
@@ -235,7 +266,7 @@ util::Result<Config> parse_config(std::string_view yaml) {
   section(parse_compactor(r.child("compactor"), c.compactor));
   section(parse_query_range(r.child("query_range"), c.cluster, c.accepted_no_effect));
   // Blocks of Loki's single-binary example for components logd does not have.
-  note_no_effect(r, "pattern_ingester", "logd has no pattern ingester", c.accepted_no_effect);
+  section(parse_pattern_ingester(r.child("pattern_ingester"), c.pattern_ingester, c.accepted_no_effect));
   section(parse_ruler_config(r.child("ruler"), c.ruler, c.storage, c.accepted_no_effect));
   section(parse_runtime_config_block(r.child("runtime_config"), c.runtime_config));
   section(parse_auth(r.child("auth"), c.auth));

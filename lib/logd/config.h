@@ -21,6 +21,7 @@
 #include "logd/storage_config.h"
 #include "model/time.h"
 #include "otlp/otlp_config.h"
+#include "pattern/pattern_store.h"
 #include "push/validate.h"
 #include "util/result.h"
 
@@ -183,6 +184,9 @@ struct Config {
   RulerConfig ruler;
   RuntimeConfigConfig runtime_config;
   AuthConfig auth;
+  // Loki's pattern_ingester block: log patterns mined by the ingester for /loki/api/v1/patterns
+  // (pattern/pattern_store.h). Off by default, as in Loki.
+  pattern::PatternConfig pattern_ingester;
   bool ruler_section_set = false;  // the ruler runs with -target=all only
   // Loki keys read but without effect in logd ("path: why"), logged once at start (the storage
   // blocks' own are in storage.accepted_no_effect).

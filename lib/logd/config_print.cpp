@@ -108,6 +108,14 @@ std::string print_config(const Config& c) {
     n["auth"]["failed_login_delay"] = print_duration(c.auth.failed_login_delay);
     n["auth"]["failed_login_max_delay"] = print_duration(c.auth.failed_login_max_delay);
   }
+  const pattern::PatternConfig& pi = c.pattern_ingester;
+  n["pattern_ingester"]["enabled"] = pi.enabled;
+  n["pattern_ingester"]["max_clusters"] = pi.max_clusters;
+  n["pattern_ingester"]["max_eviction_ratio"] = pi.max_eviction_ratio;
+  n["pattern_ingester"]["max_allowed_line_length"] = pi.max_allowed_line_length;
+  n["pattern_ingester"]["retain_for"] = print_duration(pi.retain_for);
+  n["pattern_ingester"]["pattern_sample_interval"] = print_duration(pi.pattern_sample_interval);
+  n["pattern_ingester"]["flush_check_period"] = print_duration(pi.flush_check_period);
   print_storage(c, n);
   print_cluster_config(c, n);
   auto targets = parse_target(c.target);

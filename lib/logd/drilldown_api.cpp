@@ -95,4 +95,17 @@ http::Response Api::detected_labels(const http::Request& req) {
   return http::Response::json(200, encode_detected_labels(query::detect_labels(*series)));
 }
 
+http::Response Api::patterns(const http::Request& req) {
+  if (!options_.patterns_enabled) return error_response(query::patterns_disabled());
+  auto t = tenants(req, true);
+  if (!t.ok()) return error_response(t.status_error());
+  auto p = params(req);
+  if (!p.ok()) return error_response(p.status_error());
+  auto r = parse_patterns_request(*p, clock_.now_ns());
+  if (!r.ok()) return error_response(r.status_error());
+  auto series = querier_->patterns(*t, r->matchers, r->start, r->end, r->step);
+  if (!series.ok()) return error_response(series.status_error());
+  return http::Response::json(200, encode_patterns(*series));
+}
+
 }  // namespace logd

@@ -191,6 +191,10 @@ const std::map<std::string, FlagSpec>& flag_specs() {
                               [](Config& c, const std::string& v) { c.common.path_prefix = v; return std::string(); }}},
       {"ingester.wal-enabled", {true, "Write a WAL so acknowledged pushes survive a crash",
                                 [](Config& c, const std::string& v) { return parse_bool_flag(v, c.ingester.wal.enabled); }}},
+      {"pattern-ingester.enabled", {true, "Mine log patterns from ingested lines for /loki/api/v1/patterns",
+                                    [](Config& c, const std::string& v) {
+                                      return parse_bool_flag(v, c.pattern_ingester.enabled);
+                                    }}},
       {"ingester.wal-dir", {false, "WAL directory (default <path_prefix>/wal)",
                             [](Config& c, const std::string& v) { c.ingester.wal.dir = v; return std::string(); }}},
       {"ingester.max-chunk-age", {false, "Maximum age of a chunk before it is flushed",

@@ -17,6 +17,7 @@ const std::vector<ForwardedRoute>& forwarded_routes() {
       {"/loki/api/v1/detected_fields", false, "loki_api_v1_detected_fields", &Api::detected_fields},
       {"/loki/api/v1/detected_labels", false, "loki_api_v1_detected_labels", &Api::detected_labels},
       {"/loki/api/v1/detected_field/", true, "loki_api_v1_detected_field_name_values", &Api::detected_field_values},
+      {"/loki/api/v1/patterns", false, "loki_api_v1_patterns", &Api::patterns},
       {"/loki/api/v1/format_query", false, "loki_api_v1_format_query", &Api::format_query},
   };
   return routes;

@@ -1,8 +1,9 @@
 // The query-frontend's side of Loki's HTTP API: query_range is split by
 // split_queries_by_interval and its pieces run on the queriers (through cluster::Frontend's fair
 // queue), then merged into one answer; the other read endpoints (query, labels, label values,
-// series, index/stats, format_query) are forwarded whole to a querier, whose answer is passed on
-// as it is. Tails are served by the Api of the same process.
+// series, index/stats, volume, detected fields and labels, patterns, format_query) are forwarded
+// whole to a querier, whose answer is passed on as it is. Tails are served by the Api of the
+// same process.
 //
 // Thread-safety: handlers run concurrently; the frontend and the Api are thread-safe.
 #pragma once

@@ -287,6 +287,28 @@ std::string encode_detected_labels(const std::vector<query::DetectedLabel>& labe
   return out;
 }
 
+std::string encode_patterns(const std::vector<pattern::PatternSeries>& series) {
+  std::string out = "{\"status\":\"success\",\"data\":[";
+  for (size_t i = 0; i < series.size(); ++i) {
+    if (i) out += ',';
+    out += "{\"pattern\":";
+    model::append_json_string(out, series[i].pattern);  // `<_>` as \u003c_\u003e, as Go writes it
+    out += ",\"level\":";
+    model::append_json_string(out, series[i].level);
+    out += ",\"samples\":[";
+    for (size_t j = 0; j < series[i].samples.size(); ++j) {
+      if (j) out += ',';
+      const pattern::Sample& s = series[i].samples[j];
+      // Go's Time.Unix(): floor division of the milliseconds.
+      const int64_t secs = s.ts_ms / 1000 - (s.ts_ms < 0 && s.ts_ms % 1000 != 0 ? 1 : 0);
+      out += '[' + std::to_string(secs) + ',' + std::to_string(s.count) + ']';
+    }
+    out += "]}";
+  }
+  out += "]}";
+  return out;
+}
+
 std::string encode_string_list(const std::vector<std::string>& values) {
   std::string out = "{\"status\":\"success\",\"data\":[";
   for (size_t i = 0; i < values.size(); ++i) {

@@ -19,6 +19,7 @@
 
 #include "logql/eval/engine.h"
 #include "model/labels.h"
+#include "pattern/pattern_series.h"
 #include "query/executor.h"
 #include "query/detected_fields.h"
 #include "query/detected_labels.h"
@@ -49,6 +50,9 @@ std::string encode_detected_fields(const std::vector<query::DetectedField>& fiel
 std::string encode_detected_field_values(const std::vector<std::string>& values, uint32_t limit);
 // detected_labels: {"detectedLabels":[{"label":..,"cardinality":n}]}
 std::string encode_detected_labels(const std::vector<query::DetectedLabel>& labels);
+// /loki/api/v1/patterns: {"status":"success","data":[{"pattern":..,"level":..,"samples":[[s,n],..]}]}
+// with Unix seconds, the pattern HTML-escaped (`<_>` as \u003c_\u003e) as Loki's jsoniter writes it.
+std::string encode_patterns(const std::vector<pattern::PatternSeries>& series);
 
 struct DroppedEntry {
   model::LabelSet labels;

@@ -79,6 +79,22 @@ util::Result<int64_t> parse_step(const std::string& text) {
   return util::Error{"cannot parse " + golang::quote(text) + " to a valid duration"};
 }
 
+util::Result<int64_t> parse_step_param(const http::Params& p, int64_t start, int64_t end) {
+  int64_t step = default_step(start, end);
+  if (std::string text = param(p, "step"); !text.empty()) {
+    auto s = parse_step(text);
+    if (!s.ok()) return util::prefixed("invalid step: ", s.status_error());
+    step = *s;
+  }
+  if (step <= 0) {
+    return util::Error{"zero or negative query resolution step widths are not accepted. Try a positive integer"};
+  }
+  if ((static_cast<__int128>(end) - start) / step > kMaxPoints) {
+    return util::Error{"exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)"};
+  }
+  return step;
+}
+
 util::Result<TimeRange> parse_time_range(const http::Params& p, int64_t now, int64_t default_lookback) {
   TimeRange r;
   auto end = parse_time_param(p, "end", now);
@@ -111,18 +127,9 @@ util::Result<RangeQueryParams> parse_range_query(const http::Params& p, int64_t 
   auto dir = parse_direction(p);
   if (!dir.ok()) return dir.status_error();
   out.params.direction = *dir;
-  out.params.step = default_step(range->start, range->end);
-  if (std::string step = param(p, "step"); !step.empty()) {
-    auto s = parse_step(step);
-    if (!s.ok()) return util::prefixed("invalid step: ", s.status_error());
-    out.params.step = *s;
-  }
-  if (out.params.step <= 0) {
-    return util::Error{"zero or negative query resolution step widths are not accepted. Try a positive integer"};
-  }
-  if ((static_cast<__int128>(out.params.end) - out.params.start) / out.params.step > kMaxPoints) {
-    return util::Error{"exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)"};
-  }
+  auto step = parse_step_param(p, range->start, range->end);
+  if (!step.ok()) return step.status_error();
+  out.params.step = *step;
   if (std::string interval = param(p, "interval"); !interval.empty()) {
     auto i = parse_step(interval);
     if (!i.ok()) return util::prefixed("invalid interval: ", i.status_error());
@@ -186,18 +193,9 @@ util::Result<query::VolumeRequest> parse_volume_request(const http::Params& p, i
     r.limit = static_cast<size_t>(n);
   }
   if (range) {
-    r.step = default_step(r.start, r.end);
-    if (std::string step = param(p, "step"); !step.empty()) {
-      auto s = parse_step(step);
-      if (!s.ok()) return util::prefixed("invalid step: ", s.status_error());
-      r.step = *s;
-    }
-    if (r.step <= 0) {
-      return util::Error{"zero or negative query resolution step widths are not accepted. Try a positive integer"};
-    }
-    if ((static_cast<__int128>(r.end) - r.start) / r.step > kMaxPoints) {
-      return util::Error{"exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)"};
-    }
+    auto step = parse_step_param(p, r.start, r.end);
+    if (!step.ok()) return step.status_error();
+    r.step = *step;
   }
   if (std::string targets = param(p, "targetLabels"); !targets.empty()) {
     size_t pos = 0;
@@ -248,6 +246,23 @@ util::Result<DetectedFieldsRequest> parse_detected_fields_request(const http::Pa
     }
     *field = n;
   }
+  return r;
+}
+
+util::Result<PatternsRequest> parse_patterns_request(const http::Params& p, int64_t now) {
+  PatternsRequest r;
+  std::string q = param(p, "query");
+  if (q.empty()) return util::Error{"query parameter is required: a stream selector such as {job=\"varlogs\"}"};
+  auto m = logql::parse_matchers(q);
+  if (!m.ok()) return util::prefixed("patterns need a stream selector: ", m.status_error());
+  r.matchers = std::move(*m);
+  auto tr = parse_time_range(p, now, model::kNanosPerHour);
+  if (!tr.ok()) return tr.status_error();
+  r.start = tr->start;
+  r.end = tr->end;
+  auto step = parse_step_param(p, r.start, r.end);
+  if (!step.ok()) return step.status_error();
+  r.step = *step;
   return r;
 }
 

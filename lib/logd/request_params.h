@@ -42,6 +42,9 @@ util::Result<TimeRange> parse_time_range(const http::Params& p, int64_t now, int
 int64_t default_step(int64_t start, int64_t end);
 // "5m", "1h30m" or float seconds ("15", "0.5").
 util::Result<int64_t> parse_step(const std::string& text);
+// The `step` parameter of a range over [start, end): default_step when absent; positive, and at
+// most 11,000 points (Loki's checks and messages).
+util::Result<int64_t> parse_step_param(const http::Params& p, int64_t start, int64_t end);
 
 // The <name> of a `<prefix><name>/values` path (label/<name>/values, detected_field/<name>/values),
 // or nullopt when the path has another shape.
@@ -68,5 +71,14 @@ struct DetectedFieldsRequest {
   uint32_t limit = 1000;
 };
 util::Result<DetectedFieldsRequest> parse_detected_fields_request(const http::Params& p, int64_t now);
+
+// /loki/api/v1/patterns: query (a stream selector; Loki accepts nothing else), start/end/since
+// (default: the last hour), step (default as query_range; the answer's steps are at least the
+// pattern sample interval).
+struct PatternsRequest {
+  std::vector<logql::ast::Matcher> matchers;
+  int64_t start = 0, end = 0, step = 0;
+};
+util::Result<PatternsRequest> parse_patterns_request(const http::Params& p, int64_t now);
 
 }  // namespace logd

@@ -45,6 +45,19 @@ void render_ingester_metrics(std::string& out, const ingest::Ingester& ingester)
                 static_cast<double>(s.memory_early_flushes));
   render_single(out, "logd_ingester_memory_refused_pushes_total", "counter",
                 "Pushes answered 429 at ingester.memory_ceiling.", static_cast<double>(s.memory_refusals));
+  if (const pattern::PatternStore* patterns = ingester.patterns()) {
+    pattern::PatternStoreStats p = patterns->stats();
+    render_single(out, "logd_pattern_streams", "gauge", "Streams with patterns in memory.", static_cast<double>(p.streams));
+    render_single(out, "logd_pattern_clusters", "gauge", "Patterns (Drain clusters) in memory.",
+                  static_cast<double>(p.clusters));
+    render_single(out, "logd_pattern_lines_mined_total", "counter", "Lines clustered into patterns.",
+                  static_cast<double>(p.lines_trained));
+    render_single(out, "logd_pattern_lines_skipped_total", "counter",
+                  "Lines not mined (too long, too few or many tokens, undecodable, throttled).",
+                  static_cast<double>(p.lines_skipped));
+    render_single(out, "logd_pattern_clusters_evicted_total", "counter", "Patterns evicted past max_clusters.",
+                  static_cast<double>(p.clusters_evicted));
+  }
 }
 
 // The store's counters.
@@ -217,6 +230,7 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::start(const Config& config
   ao.max_query_bytes = static_cast<size_t>(config.server.http_max_query_bytes);
   ao.tail_max_buffered_bytes = static_cast<size_t>(config.querier.tail_max_buffered_bytes);
   ao.serve_queries = !t.query_frontend;
+  ao.patterns_enabled = config.pattern_ingester.enabled;
   if (s->cluster_) ao.ready = [c = s->cluster_.get()] { return c->ready(); };
   ingest::TailSource* tail = s->cluster_ ? (t.querier || t.query_frontend ? &s->cluster_->tail_source() : nullptr)
                                          : s->ingester_.get();
@@ -250,6 +264,7 @@ util::Status LogdServer::open_ingester(util::Clock& clock) {
   io.chunk_idle_period = config.ingester.chunk_idle_period;
   io.flush_check_period = config.ingester.flush_check_period;
   io.memory_ceiling = static_cast<uint64_t>(config.ingester.memory_ceiling);
+  io.patterns = config.pattern_ingester;
   io.clock = &clock;
   io.on_flush_error = [l = &logger_](const util::Status& st) {
     l->log(LogLevel::kWarn, "flushing chunks to the store failed; they stay in memory and the WAL and are retried",

@@ -32,12 +32,25 @@ class LocalIngesterReader final : public IngesterReader {
                                                              int64_t start, int64_t end) override {
     return ingester_.stream_spans(tenant, matchers, start, end);
   }
+  util::Result<std::vector<pattern::StreamPatterns>> patterns(const std::string& tenant,
+                                                             const std::vector<logql::ast::Matcher>& matchers,
+                                                             int64_t start, int64_t end, int64_t step) override {
+    pattern::PatternStore* store = ingester_.patterns();
+    if (!store) return patterns_disabled();
+    auto compiled = logql::LabelMatchers::compile(matchers);
+    if (!compiled.ok()) return compiled.status_error();
+    return store->query(tenant, *compiled, start, end, step);
+  }
 
  private:
   ingest::Ingester& ingester_;
 };
 
 }  // namespace
+
+util::Error patterns_disabled() {
+  return util::not_found("the pattern ingester is disabled (set pattern_ingester.enabled: true)");
+}
 
 std::unique_ptr<IngesterReader> read_local_ingester(ingest::Ingester& ingester) {
   return std::make_unique<LocalIngesterReader>(ingester);

@@ -15,6 +15,7 @@
 #include "logql/ast.h"
 #include "logql/eval/source.h"
 #include "model/labels.h"
+#include "pattern/pattern_series.h"
 #include "store/store.h"
 #include "util/result.h"
 
@@ -39,7 +40,16 @@ class IngesterReader {
   virtual util::Result<std::vector<store::StreamSpans>> stream_spans(const std::string& tenant,
                                                                      const std::vector<logql::ast::Matcher>& matchers,
                                                                      int64_t start, int64_t end) = 0;
+  // Per stream, the patterns the ingesters mined (pattern/pattern_store.h) with their counts in
+  // [start, end) per step; each stream once (replicas de-duplicated). kNotFound when the
+  // pattern ingester is off.
+  virtual util::Result<std::vector<pattern::StreamPatterns>> patterns(const std::string& tenant,
+                                                                     const std::vector<logql::ast::Matcher>& matchers,
+                                                                     int64_t start, int64_t end, int64_t step) = 0;
 };
+
+// The error of a patterns request to an ingester without pattern_ingester.enabled.
+util::Error patterns_disabled();
 
 // The reader of one in-process ingester, which must outlive it.
 std::unique_ptr<IngesterReader> read_local_ingester(ingest::Ingester& ingester);

@@ -315,4 +315,20 @@ util::Result<std::vector<store::StreamSpans>> Querier::stream_spans(const std::v
   return out;
 }
 
+util::Result<std::vector<pattern::PatternSeries>> Querier::patterns(const std::vector<std::string>& tenants,
+                                                                   const std::vector<logql::ast::Matcher>& matchers,
+                                                                   int64_t start, int64_t end, int64_t step) {
+  if (!ingester_) return patterns_disabled();
+  std::vector<logql::ast::Matcher> inner = matchers;
+  auto chosen = select_tenants(tenants, inner);
+  if (!chosen.ok()) return chosen.status_error();
+  std::vector<pattern::StreamPatterns> all;
+  for (const auto& t : *chosen) {
+    auto streams = ingester_->patterns(t, inner, start, end, step);
+    if (!streams.ok()) return streams.status_error();
+    all.insert(all.end(), std::make_move_iterator(streams->begin()), std::make_move_iterator(streams->end()));
+  }
+  return pattern::top_patterns(std::move(all));
+}
+
 }  // namespace query

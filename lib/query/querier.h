@@ -67,6 +67,12 @@ class Querier {
   util::Result<std::vector<store::StreamSpans>> stream_spans(const std::vector<std::string>& tenants,
                                                              const std::vector<logql::ast::Matcher>& matchers,
                                                              int64_t start, int64_t end);
+  // The patterns of the selected streams (from the ingesters: patterns are not stored), merged
+  // and pruned as Loki's querier does (pattern/pattern_series.h). kNotFound when the pattern
+  // ingester is off (or there is no ingester to ask).
+  util::Result<std::vector<pattern::PatternSeries>> patterns(const std::vector<std::string>& tenants,
+                                                             const std::vector<logql::ast::Matcher>& matchers,
+                                                             int64_t start, int64_t end, int64_t step);
 
  private:
   Querier(store::ChunkStore* store, SourceMerger merger);

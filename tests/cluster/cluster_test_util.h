@@ -46,10 +46,13 @@ struct TestCluster {
   cluster::CallPool pool{16};
   cluster::IngesterClients clients{cluster::IngesterClientOptions{.timeout_ms = 5000, .connect_timeout_ms = 1000}};
 
-  explicit TestCluster(int n, int rf = 3) {
+  // `patterns`: the ingesters mine log patterns (pattern_ingester.enabled).
+  explicit TestCluster(int n, int rf = 3, bool patterns = false) {
     for (int i = 0; i < n; ++i) {
       auto t = std::make_unique<TestIngester>();
-      auto ing = ingest::Ingester::open(ingest_test::test_options(t->dir.path, clock), t->store);
+      ingest::IngesterOptions io = ingest_test::test_options(t->dir.path, clock);
+      io.patterns.enabled = patterns;
+      auto ing = ingest::Ingester::open(io, t->store);
       REQUIRE(ing.ok());
       t->ingester = std::move(*ing);
       cluster::IngesterServiceOptions so;

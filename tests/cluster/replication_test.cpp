@@ -221,6 +221,40 @@ TEST_CASE("remote read: label queries are unions, stats are not multiplied by th
   CHECK(stats->bytes == 7);
 }
 
+TEST_CASE("remote read: patterns count each line once however many replicas mined it") {
+  TestCluster c(3, 3, /*patterns=*/true);
+  cluster::RingPushTarget target(*c.view, c.clients, c.pool);
+  cluster::RemoteIngesters reader(*c.view, c.clients, c.pool, {});
+  query::Querier q(reader, nullptr);
+  const int64_t t0 = c.clock.now_ns() - 600 * kSecond;
+  std::vector<std::pair<int64_t, std::string>> lines;
+  for (int i = 0; i < 40; ++i) {
+    lines.push_back({t0 + i * kSecond, "job " + std::to_string(i) + " finished in " + std::to_string(i * 7) + "ms"});
+  }
+  REQUIRE(target.push("t1", {stream({{"app", "a"}}, lines)}).ok());
+  for (auto& t : c.ingesters) CHECK(ring_test::eventually([&] { return count_entries(*t->ingester, "t1") == 40; }));
+  auto patterns = q.patterns({"t1"}, {{"app", logql::ast::MatchOp::Eq, "a"}}, t0, t0 + 600 * kSecond, 60 * kSecond);
+  REQUIRE(patterns.ok());
+  REQUIRE(patterns->size() == 1);
+  CHECK((*patterns)[0].pattern == "job <_> finished in <_>");
+  CHECK((*patterns)[0].total() == 40);
+  // One replica down is tolerated, as for every read.
+  c.ingesters[0]->stop_serving();
+  auto again = q.patterns({"t1"}, {{"app", logql::ast::MatchOp::Eq, "a"}}, t0, t0 + 600 * kSecond, 60 * kSecond);
+  REQUIRE(again.ok());
+  CHECK(*again == *patterns);
+}
+
+TEST_CASE("remote read: patterns from ingesters without the pattern ingester are an error") {
+  TestCluster c(1, 1);
+  cluster::RemoteIngesters reader(*c.view, c.clients, c.pool, {});
+  query::Querier q(reader, nullptr);
+  const int64_t now = c.clock.now_ns();
+  auto patterns = q.patterns({"t1"}, {{"app", logql::ast::MatchOp::Eq, "a"}}, now - 60 * kSecond, now, kSecond);
+  REQUIRE_FALSE(patterns.ok());
+  CHECK(patterns.error().find("pattern_ingester.enabled") != std::string::npos);
+}
+
 TEST_CASE("remote read: ranges older than query_ingesters_within do not reach the ingesters") {
   TestCluster c(1, 1);
   cluster::RemoteIngestersOptions ro;

@@ -68,6 +68,12 @@ class FakeBackend : public QueryBackend {
     if (name != "status") return std::vector<std::string>{};
     return std::vector<std::string>{"200", "500"};
   }
+  std::vector<PatternsQuery> patterns_requests;
+  util::Result<std::vector<pattern::PatternSeries>> patterns(const PatternsQuery& q) override {
+    patterns_requests.push_back(q);
+    return std::vector<pattern::PatternSeries>{{"GET <_> 200", "info", {{60'000, 30}, {120'000, 12}}},
+                                               {"cache miss <_>", "", {{60'000, 31}}}};
+  }
 };
 
 struct Captured {
@@ -304,4 +310,40 @@ TEST_CASE("logcli detected-fields: decoding Loki's answers") {
   auto v = decode_detected_field_values(R"({"values":["a","b"],"limit":10})");
   REQUIRE(v.ok());
   CHECK(*v == std::vector<std::string>{"a", "b"});
+}
+
+TEST_CASE("logcli patterns: one line per pattern in the server's order, or JSON with the samples") {
+  FakeBackend b;
+  util::FakeClock clock(1'700'000'000LL * 1'000'000'000);
+  PatternsOptions o;
+  o.step = 60LL * 1'000'000'000;
+  auto c = capture([&](std::FILE* out, std::FILE* err) {
+    return run_patterns(b, R"({app="api"})", o, false, out, err, clock);
+  });
+  CHECK(c.rc == 0);
+  CHECK(c.out == "42\tinfo\tGET <_> 200\n31\t-\tcache miss <_>\n");
+  REQUIRE(b.patterns_requests.size() == 1);
+  CHECK(b.patterns_requests[0].query == R"({app="api"})");
+  CHECK(b.patterns_requests[0].end - b.patterns_requests[0].start == 3600LL * 1'000'000'000);
+  CHECK(patterns_params(b.patterns_requests[0]).find("step=60") != std::string::npos);
+  auto j = capture([&](std::FILE* out, std::FILE* err) {
+    return run_patterns(b, R"({app="api"})", o, true, out, err, clock);
+  });
+  CHECK(j.rc == 0);
+  CHECK(j.out.rfind(R"({"pattern":"GET \u003c_\u003e 200","level":"info","total":42,"samples":[[60,30],[120,12]]})", 0) == 0);
+}
+
+TEST_CASE("logcli patterns: decoding Loki's answer, with or without level") {
+  auto p = decode_patterns(
+      R"({"status":"success","data":[{"pattern":"\u003c_\u003e caller=x","samples":[[1711839260,1],[1711839270,2]]},)"
+      R"({"pattern":"b <_>","level":"error","samples":[]}]})");
+  REQUIRE(p.ok());
+  REQUIRE(p->size() == 2);
+  CHECK((*p)[0].pattern == "<_> caller=x");
+  CHECK((*p)[0].level.empty());
+  CHECK((*p)[0].samples == std::vector<pattern::Sample>{{1711839260000, 1}, {1711839270000, 2}});
+  CHECK((*p)[1].level == "error");
+  CHECK(decode_patterns(R"({"status":"success","data":null})")->empty());
+  CHECK_FALSE(decode_patterns(R"({"status":"success","data":[{"samples":[]}]})").ok());
+  CHECK_FALSE(decode_patterns(R"({"status":"success","data":[{"pattern":"x","samples":[[1]]}]})").ok());
 }

@@ -422,3 +422,43 @@ auth: {enabled: true, credentials_file: /etc/logd/credentials.yaml, reload_perio
   CHECK(cl->config.runtime_config.file == "/o.yaml");
   CHECK(cl->config.runtime_config.period == 3 * model::kNanosPerSecond);
 }
+
+TEST_CASE("logd config: pattern_ingester takes the keys logd honours and names the others") {
+  auto c = logd::parse_config(R"(
+pattern_ingester:
+  enabled: true
+  max_clusters: 50
+  max_eviction_ratio: 0.5
+  max_allowed_line_length: 1000
+  retain_for: 1h
+  pattern_sample_interval: 30s
+  flush_check_period: 2m
+  metric_aggregation:
+    loki_address: localhost:3100
+)");
+  REQUIRE_MESSAGE(c.ok(), c.error());
+  const pattern::PatternConfig& p = c->pattern_ingester;
+  CHECK(p.enabled);
+  CHECK(p.max_clusters == 50);
+  CHECK(p.max_eviction_ratio == 0.5);
+  CHECK(p.max_allowed_line_length == 1000);
+  CHECK(p.retain_for == 3600LL * 1'000'000'000);
+  CHECK(p.pattern_sample_interval == 30LL * 1'000'000'000);
+  CHECK(p.flush_check_period == 120LL * 1'000'000'000);
+  auto again = logd::parse_config(logd::print_config(*c));
+  REQUIRE_MESSAGE(again.ok(), again.error());
+  CHECK(again->pattern_ingester.max_clusters == 50);
+  CHECK(again->pattern_ingester.retain_for == p.retain_for);
+  CHECK_FALSE(logd::parse_config("").value().pattern_ingester.enabled);  // off, as in Loki
+
+  for (const char* bad : {"pattern_ingester: {lifecycler: {ring: {}}}", "pattern_ingester: {concurrent_flushes: 4}",
+                          "pattern_ingester: {max_chunk_age: 2h}", "pattern_ingester: {max_eviction_ratio: 0}",
+                          "pattern_ingester: {retain_for: 1s, pattern_sample_interval: 10s}",
+                          "pattern_ingester: {max_clusterz: 3}"}) {
+    CAPTURE(bad);
+    auto r = logd::parse_config(bad);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().find("pattern_ingester") != std::string::npos);
+  }
+  CHECK(logd::parse_config("pattern_ingester: {max_chunk_age: 1h}").ok());
+}

@@ -303,7 +303,8 @@ frontend:
   // (server.grpc_listen_port is named at start when the target is all: cluster roles serve on it.)
   for (const char* key : {"server.grpc_server_max_concurrent_streams",
                           "query_range.align_queries_with_step", "query_range.results_cache",
-                          "limits_config.metric_aggregation_enabled", "pattern_ingester", "frontend.encoding"}) {
+                          "limits_config.metric_aggregation_enabled", "pattern_ingester.metric_aggregation",
+                          "frontend.encoding"}) {
     CAPTURE(key);
     CHECK(std::any_of(c->accepted_no_effect.begin(), c->accepted_no_effect.end(),
                       [&](const std::string& s) { return s.rfind(std::string(key) + ":", 0) == 0; }));
