@@ -44,24 +44,30 @@ util::Result<model::LabelSet> get_labels(const pb::Labels& in) {
   return model::LabelSet::from_unsorted(std::move(pairs));
 }
 
-void put_metadata(pb::Entry* out, const model::LabelSet& metadata) {
-  for (const auto& l : metadata) {
-    auto* p = out->add_metadata();
+void put_pairs(google::protobuf::RepeatedPtrField<pb::LabelPair>* out, const model::LabelSet& labels) {
+  for (const auto& l : labels) {
+    auto* p = out->Add();
     p->set_name(l.name);
     p->set_value(l.value);
   }
+}
+
+void put_metadata(pb::Entry* out, const model::LabelSet& metadata) { put_pairs(out->mutable_metadata(), metadata); }
+
+model::LabelSet get_pairs(google::protobuf::RepeatedPtrField<pb::LabelPair>* in) {
+  if (in->empty()) return {};
+  std::vector<model::Label> pairs;
+  pairs.reserve(static_cast<size_t>(in->size()));
+  for (auto& p : *in) pairs.push_back({std::move(*p.mutable_name()), std::move(*p.mutable_value())});
+  return model::LabelSet::from_unsorted(std::move(pairs));
 }
 
 model::Entry get_entry(pb::Entry& in) {
   model::Entry e;
   e.timestamp = in.timestamp_ns();
   e.line = std::move(*in.mutable_line());
-  if (in.metadata_size() > 0) {
-    std::vector<model::Label> md;
-    md.reserve(static_cast<size_t>(in.metadata_size()));
-    for (auto& p : *in.mutable_metadata()) md.push_back({std::move(*p.mutable_name()), std::move(*p.mutable_value())});
-    e.metadata = model::LabelSet::from_unsorted(std::move(md));
-  }
+  e.metadata = get_pairs(in.mutable_metadata());
+  e.parsed = get_pairs(in.mutable_parsed());
   return e;
 }
 
@@ -115,6 +121,7 @@ void put_query_result(pb::QueryResult* out, const PieceResult& r) {
       pe->set_timestamp_ns(e.timestamp);
       pe->set_line(e.line);
       put_metadata(pe, e.metadata);
+      put_pairs(pe->mutable_parsed(), e.parsed);
     }
   }
   for (const auto& s : q.matrix) {
@@ -473,6 +480,7 @@ std::string encode_work_items(const std::vector<WorkItem>& items) {
       q->set_interval_ns(qp.interval);
       q->set_limit(qp.limit);
       q->set_backward(qp.direction == logql::Direction::Backward);
+      q->set_categorize_labels(qp.categorize_labels);
     } else {
       auto* h = p->mutable_http();
       h->set_method(item.http.method);
@@ -512,6 +520,7 @@ util::Result<std::vector<WorkItem>> decode_work_items(std::string_view bytes) {
       qp.limit = q.limit();
       qp.direction = q.backward() ? logql::Direction::Backward : logql::Direction::Forward;
       qp.instant = false;
+      qp.categorize_labels = q.categorize_labels();
     } else if (p.has_http()) {
       const auto& h = p.http();
       item.http.method = h.method();

@@ -98,7 +98,7 @@ struct ForwardedResponse {
 // One piece of a split range query.
 struct QueryPiece {
   std::string query;
-  logql::QueryParams params;  // start, end, step, interval, limit, direction (never instant)
+  logql::QueryParams params;  // start, end, step, interval, limit, direction, categorize_labels (never instant)
 };
 
 struct WorkItem {

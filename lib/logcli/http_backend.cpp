@@ -1,6 +1,8 @@
 // QueryBackend over Loki's HTTP API (see query_backend.h).
 #include "logcli/query_backend.h"
 
+#include "query/encoding_flags.h"
+
 namespace logcli {
 
 namespace {
@@ -9,12 +11,16 @@ class HttpBackend : public QueryBackend {
  public:
   explicit HttpBackend(const ClientOptions& options) : client_(options) {}
 
+  // Log queries ask for Loki's categorized labels, so structured metadata reaches the jsonl
+  // output apart from the stream labels; a server that ignores the flag answers the plain form,
+  // which decodes too.
   util::Result<QueryResponse> query_range(const RangeRequest& r) override {
-    return decode(client_.get(kQueryRangePath, query_range_params(r)), decode_query_response);
+    return decode(client_.get(kQueryRangePath, query_range_params(r), categorize_header()), decode_query_response);
   }
   util::Result<QueryResponse> instant_query(const std::string& query, uint32_t limit, int64_t time,
                                             bool forward) override {
-    return decode(client_.get(kQueryPath, instant_query_params(query, limit, time, forward)), decode_query_response);
+    return decode(client_.get(kQueryPath, instant_query_params(query, limit, time, forward), categorize_header()),
+                  decode_query_response);
   }
   util::Result<std::vector<std::string>> label_names(int64_t start, int64_t end) override {
     return decode(client_.get(kLabelsPath, time_range_params(start, end)), decode_string_list);
@@ -45,6 +51,11 @@ class HttpBackend : public QueryBackend {
   }
 
  private:
+  static const std::vector<std::string>& categorize_header() {
+    static const std::vector<std::string> h{std::string(query::kEncodingFlagsHeader) + ": " +
+                                            std::string(query::kCategorizeLabelsFlag)};
+    return h;
+  }
   template <class Decoder>
   static auto decode(const util::Result<std::string>& body, Decoder decoder) -> decltype(decoder(std::string_view{})) {
     if (!body) return body.status_error();

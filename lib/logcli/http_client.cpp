@@ -35,9 +35,10 @@ util::Result<std::vector<std::string>> request_headers(const ClientOptions& opts
 HttpClient::HttpClient(ClientOptions opts) : opts_(std::move(opts)) {}
 
 util::Result<std::string> HttpClient::send(const std::string& method, const std::string& path,
-                                           const std::string& query) {
+                                           const std::string& query, const std::vector<std::string>& extra_headers) {
   auto headers = request_headers(opts_);
   if (!headers) return headers.status_error();
+  headers->insert(headers->end(), extra_headers.begin(), extra_headers.end());
   std::string url = build_url(opts_.addr, path, query);
   if (!opts_.quiet) std::fprintf(stderr, "%s\n", url.c_str());
 

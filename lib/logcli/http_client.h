@@ -36,11 +36,14 @@ class HttpClient {
   const ClientOptions& options() const { return opts_; }
 
   // GET addr+path?query. A non-2xx answer is an error "Error response from server: <body> (<status>)".
-  util::Result<std::string> get(const std::string& path, const std::string& query) {
-    return send("GET", path, query);
+  // `extra_headers`: "Name: value" lines sent besides the connection's own.
+  util::Result<std::string> get(const std::string& path, const std::string& query,
+                                const std::vector<std::string>& extra_headers = {}) {
+    return send("GET", path, query, extra_headers);
   }
   // Any method (the delete API's POST and DELETE), no body; errors as get().
-  util::Result<std::string> send(const std::string& method, const std::string& path, const std::string& query);
+  util::Result<std::string> send(const std::string& method, const std::string& path, const std::string& query,
+                                 const std::vector<std::string>& extra_headers = {});
 
  private:
   ClientOptions opts_;

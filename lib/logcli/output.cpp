@@ -124,7 +124,17 @@ std::string format_jsonl_entry(const model::LabelSet& labels, const model::Entry
   std::string out = "{";
   if (!opts.no_labels) {
     out += "\"labels\":";
-    append_compact_object(out, labels);
+    if (entry.metadata.empty() && entry.parsed.empty()) {
+      append_compact_object(out, labels);
+    } else {
+      // The stream's and the parsed labels; the structured metadata goes in its own key, so
+      // that `logcli push` gives it back as metadata rather than as stream labels.
+      std::vector<model::Label> shown;
+      for (const auto& l : labels)
+        if (!entry.metadata.has(l.name)) shown.push_back(l);
+      for (const auto& l : entry.parsed) shown.push_back(l);
+      append_compact_object(out, model::LabelSet::from_unsorted(std::move(shown)));
+    }
     out += ',';
   }
   out += "\"line\":";

@@ -44,7 +44,10 @@ struct PageOverlap {
 size_t print_streams(const std::vector<logql::Stream>& streams, logql::Direction direction, const OutputOptions& opts,
                      std::FILE* out, std::FILE* err, const PageOverlap* skip, PageOverlap* last);
 
-// The jsonl form of one entry: {"labels":{...},"line":"...","timestamp":"<RFC3339Nano>"}.
+// The jsonl form of one entry: {"labels":{...},"line":"...","timestamp":"<RFC3339Nano>"}, with
+// "structured_metadata":{...} before the timestamp when the entry has some. `labels` may be the
+// entry's merged labels or its stream labels only (categorized): the printed labels are them
+// with the entry's parsed labels and without the names of its structured metadata.
 std::string format_jsonl_entry(const model::LabelSet& labels, const model::Entry& entry, const OutputOptions& opts);
 
 // Loki's JSON forms of metric results (the API's `result` value), indented with two spaces.

@@ -102,6 +102,9 @@ int run_query(const QueryOptions& opts, StdinSource& source, std::FILE* out, std
   // default form aligns labels across the whole result, so it needs all of it).
   const OutputMode mode = opts.output.mode;
   if (expr->is_log_query() && (mode == OutputMode::Raw || mode == OutputMode::Jsonl)) {
+    // jsonl prints structured metadata apart from the labels: ask the engine for the categories
+    // (raw prints lines only, and keeps the uncategorized fast path).
+    params.categorize_labels = mode == OutputMode::Jsonl;
     std::string line;
     auto st = logql::stream_log_entries(*expr, params, source, [&](const model::LabelSet& labels,
                                                                   const model::Entry& entry) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/time.h"
+#include "query/encoding_flags.h"
 
 namespace logcli {
 
@@ -49,7 +50,34 @@ util::Result<int64_t> decode_ns(const json& j) {
   return neg ? -v : v;
 }
 
-util::Result<std::vector<logql::Stream>> decode_streams(const json& result) {
+// Whether an answer's `encodingFlags` (data's, or a tail message's) lists categorize-labels.
+bool categorized_answer(const json& j) {
+  if (!j.is_object() || !j.contains("encodingFlags") || !j["encodingFlags"].is_array()) return false;
+  for (const auto& f : j["encodingFlags"])
+    if (f.is_string() && f.get_ref<const std::string&>() == query::kCategorizeLabelsFlag) return true;
+  return false;
+}
+
+// The third element of a categorized entry: {"structuredMetadata":{..},"parsed":{..}}, each optional.
+util::Status decode_categories(const json& j, model::Entry& e) {
+  if (!j.is_object()) return util::Error{"entry categories are not an object"};
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key() == "structuredMetadata") {
+      auto md = decode_labels(it.value(), "structuredMetadata");
+      if (!md) return md.status_error();
+      e.metadata = std::move(*md);
+    } else if (it.key() == "parsed") {
+      auto parsed = decode_labels(it.value(), "parsed");
+      if (!parsed) return parsed.status_error();
+      e.parsed = std::move(*parsed);
+    }  // other keys: categories of a newer server, not ours to print
+  }
+  return {};
+}
+
+// `categorized`: the answer listed categorize-labels, so an entry's third element holds its
+// categories; in a plain answer a third element is Loki 2.9's flat structured metadata.
+util::Result<std::vector<logql::Stream>> decode_streams(const json& result, bool categorized) {
   if (!result.is_array()) return util::Error{"result is not an array"};
   std::vector<logql::Stream> streams;
   streams.reserve(result.size());
@@ -68,9 +96,11 @@ util::Result<std::vector<logql::Stream>> decode_streams(const json& result) {
       model::Entry e;
       e.timestamp = *ts;
       e.line = v[1].get<std::string>();
-      if (v.size() > 2 && v[2].is_object()) {
-        auto md = decode_labels(v[2], "structured metadata");
-        if (md) e.metadata = std::move(*md);
+      if (categorized && v.size() > 2) {
+        if (auto st = decode_categories(v[2], e); !st) return st.status_error();
+      } else if (v.size() > 2 && v[2].is_object()) {
+        // Loki 2.9 sent an entry's structured metadata ("non-indexed labels") as a flat object.
+        if (auto md = decode_labels(v[2], "structured metadata")) e.metadata = std::move(*md);
       }
       out.entries.push_back(std::move(e));
     }
@@ -117,7 +147,8 @@ util::Result<QueryResponse> decode_query_response(std::string_view body) {
   const json& result = d["result"];
   if (type == "streams") {
     out.result.type = logql::ResultType::Streams;
-    auto s = decode_streams(result);
+    out.categorized = categorized_answer(d);
+    auto s = decode_streams(result, out.categorized);
     if (!s) return s.status_error();
     out.result.streams = std::move(*s);
   } else if (type == "matrix") {
@@ -335,7 +366,8 @@ util::Result<TailMessage> decode_tail_message(std::string_view body) {
   if (!j->is_object()) return util::Error{"tail message is not an object"};
   TailMessage out;
   if (j->contains("streams") && !(*j)["streams"].is_null()) {
-    auto s = decode_streams((*j)["streams"]);
+    out.categorized = categorized_answer(*j);
+    auto s = decode_streams((*j)["streams"], out.categorized);
     if (!s) return s.status_error();
     out.streams = std::move(*s);
   }

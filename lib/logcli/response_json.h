@@ -19,10 +19,16 @@ namespace logcli {
 
 struct QueryResponse {
   logql::QueryResult result;
+  // The answer listed `categorize-labels` in data.encodingFlags: streams hold the stream labels
+  // only, entries their structured metadata and parsed labels (model::Entry::metadata, ::parsed);
+  // query::merge_label_categories gives the merged form. A plain answer's labels are merged.
+  bool categorized = false;
   std::string stats_json;  // the response's data.stats object, as sent ("" when absent)
 };
 
-// /loki/api/v1/query and query_range: {"status":"success","data":{"resultType":..,"result":..,"stats":..}}
+// /loki/api/v1/query and query_range: {"status":"success","data":{"resultType":..,"result":..,"stats":..}},
+// plain or with categorized labels (data.encodingFlags ["categorize-labels"], entries
+// [ts, line, {"structuredMetadata":{..},"parsed":{..}}]).
 util::Result<QueryResponse> decode_query_response(std::string_view body);
 // /loki/api/v1/labels and label/<name>/values: {"status":"success","data":["a","b"]}
 util::Result<std::vector<std::string>> decode_string_list(std::string_view body);
@@ -52,6 +58,7 @@ struct DroppedEntry {
   int64_t timestamp = 0;
 };
 struct TailMessage {
+  bool categorized = false;  // as QueryResponse::categorized, from the message's encodingFlags
   std::vector<logql::Stream> streams;
   std::vector<DroppedEntry> dropped;
 };

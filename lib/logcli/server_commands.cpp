@@ -9,6 +9,7 @@
 #include "logql/parser.h"
 #include "model/json_string.h"
 #include "model/time.h"
+#include "query/label_categories.h"
 
 namespace logcli {
 
@@ -97,6 +98,19 @@ std::string format_query_stats(const std::string& stats_json) {
   return out;
 }
 
+namespace {
+
+// Every output prints an entry's labels merged, as Loki's logcli does (the plain answer's
+// streams); the entries keep their structured metadata apart for the jsonl form.
+void merge_categories(QueryResponse& resp, bool forward) {
+  if (!resp.categorized || resp.result.type != logql::ResultType::Streams) return;
+  resp.result.streams = query::merge_label_categories(
+      std::move(resp.result.streams), forward ? logql::Direction::Forward : logql::Direction::Backward);
+  resp.categorized = false;
+}
+
+}  // namespace
+
 int run_server_query(QueryBackend& backend, const QueryOptions& q, const ServerQueryOptions& s, std::FILE* out,
                      std::FILE* err, util::Clock& clock) {
   // A bad query fails here with the parser's message, before any request.
@@ -112,6 +126,7 @@ int run_server_query(QueryBackend& backend, const QueryOptions& q, const ServerQ
     }
     auto resp = backend.instant_query(q.query, q.limit, t, q.forward);
     if (!resp) return fail(err, "Query failed: ", resp.error());
+    merge_categories(*resp, q.forward);
     if (s.stats) std::fputs(format_query_stats(resp->stats_json).c_str(), err);
     print_result(resp->result, q.forward ? logql::Direction::Forward : logql::Direction::Backward, q.output, out, err);
     return 0;
@@ -146,6 +161,7 @@ int run_server_query(QueryBackend& backend, const QueryOptions& q, const ServerQ
       return fail(err, "Query failed: ", resp.error());
     }
     if (s.stats) std::fputs(format_query_stats(resp->stats_json).c_str(), err);
+    merge_categories(*resp, req.forward);
     if (resp->result.type != logql::ResultType::Streams) {
       print_metric(resp->result, out);
       break;

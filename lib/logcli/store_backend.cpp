@@ -176,11 +176,14 @@ class StoreBackend : public QueryBackend {
     return d;
   }
 
-  util::Result<QueryResponse> run(const std::string& query, const logql::QueryParams& params) {
+  // Categorized as an HTTP answer asked with categorize-labels, so both backends print alike.
+  util::Result<QueryResponse> run(const std::string& query, logql::QueryParams params) {
+    params.categorize_labels = true;
     query::SourceFactory sources = [this]() { return querier_.source(tenants_); };
     query::Outcome out = query::execute(query, params, sources, limits_);
     if (!out.status.ok()) return out.status.status_error();
     QueryResponse r;
+    r.categorized = out.result.type == logql::ResultType::Streams;
     r.result = std::move(out.result);
     r.stats_json = stats_json(out.stats);
     return r;

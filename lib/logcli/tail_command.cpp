@@ -7,6 +7,8 @@
 #include "logcli/url_params.h"
 #include "logcli/websocket_client.h"
 #include "logql/parser.h"
+#include "query/encoding_flags.h"
+#include "query/label_categories.h"
 
 namespace logcli {
 
@@ -83,6 +85,8 @@ int run_tail(const ClientOptions& client, const QueryOptions& q, int64_t delay_f
     std::fprintf(err, "Tailing logs failed: %s\n", headers.error().c_str());
     return 1;
   }
+  // As queries: structured metadata apart for jsonl, merged back for the other forms.
+  headers->push_back(std::string(query::kEncodingFlagsHeader) + ": " + std::string(query::kCategorizeLabelsFlag));
   WebSocketClient ws(/*stop_on_signals=*/true);  // SIGINT/SIGTERM end the tail with a normal close
   if (auto s = ws.connect(*target, *headers, client); !s) {
     if (s.code() == util::ErrorCode::kCancelled) return 0;  // SIGINT/SIGTERM: a normal end
@@ -124,8 +128,13 @@ int run_tail(const ClientOptions& client, const QueryOptions& q, int64_t delay_f
       return 1;
     }
     std::string lines;
-    for (const auto& s : decoded->streams)
-      for (const auto& e : s.entries) lines += format_tail_entry(s.labels, e, q.output) + "\n";
+    for (const auto& s : decoded->streams) {
+      for (const auto& e : s.entries) {
+        lines += format_tail_entry(decoded->categorized ? query::merged_entry_labels(s.labels, e) : s.labels, e,
+                                   q.output) +
+                 "\n";
+      }
+    }
     std::fwrite(lines.data(), 1, lines.size(), out);
     std::fflush(out);
     if (!decoded->dropped.empty()) {

@@ -12,6 +12,7 @@
 #include "golang/quote.h"
 #include "model/time.h"
 #include "push/tenant.h"
+#include "query/encoding_flags.h"
 
 namespace logd {
 namespace {
@@ -167,12 +168,14 @@ http::Response Api::run_query(const http::Request& req, bool instant) {
   const int64_t now = clock_.now_ns();
   auto q = instant ? parse_instant_query(*p, now) : parse_range_query(*p, now);
   if (!q.ok()) return error_response(q.status_error());
+  const bool categorized = query::has_categorize_labels(req.headers.get_or(query::kEncodingFlagsHeader, ""));
+  q->params.categorize_labels = categorized;
   if (q->limit_wrapped_to_zero && !instant) {
     // Loki's readStreams stops before the first entry at limit 0: a log query answers no streams.
     if (auto expr = logql::parse(q->query); expr.ok() && expr->is_log_query()) {
       logql::QueryResult none;
       none.type = logql::ResultType::Streams;
-      return http::Response::json(200, encode_query_response(none, query::ExecStats{}));
+      return http::Response::json(200, encode_query_response(none, query::ExecStats{}, categorized));
     }
   }
   auto started = std::chrono::steady_clock::now();
@@ -185,7 +188,7 @@ http::Response Api::run_query(const http::Request& req, bool instant) {
   metrics_.query_duration.observe({instant ? "instant" : "range"},
                                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (!out.status.ok()) return error_response(out.status.status_error());
-  return http::Response::json(200, encode_query_response(out.result, out.stats));
+  return http::Response::json(200, encode_query_response(out.result, out.stats, categorized));
 }
 
 http::Response Api::query_range(const http::Request& req) { return run_query(req, false); }

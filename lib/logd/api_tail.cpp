@@ -25,6 +25,7 @@
 #include "logql/eval/matchers.h"
 #include "logql/eval/memory_source.h"
 #include "logql/parser.h"
+#include "query/encoding_flags.h"
 
 namespace logd {
 namespace {
@@ -145,6 +146,8 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
   auto matchers = logql::LabelMatchers::compile(selector->matchers);
   if (!matchers.ok()) return fail(matchers.error());
   const size_t max_buffered_bytes = options_.tail_max_buffered_bytes;
+  // Loki's categorize-labels: the backfill and every batch keep the label categories apart.
+  const bool categorized = query::has_categorize_labels(req.headers.get_or(query::kEncodingFlagsHeader, ""));
 
   // Subscribe before the backfill query, so nothing pushed in between is missed.
   auto buffer = std::make_shared<TailBuffer>();
@@ -180,6 +183,7 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
     logql::QueryParams hp = range->params;
     hp.end = backfill_end;
     hp.direction = logql::Direction::Backward;
+    hp.categorize_labels = categorized;
     query::SourceFactory sources = [&]() { return querier_->source(*t); };
     util::Cancellation cancel = query_cancellation(limits);
     cancel.set_probe([&ws] { return !ws.is_open(); });
@@ -188,7 +192,7 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
       unsubscribe();
       return fail(out.status.error());
     }
-    if (!out.result.streams.empty() && !ws.send_text(encode_tail(ascending(std::move(out.result.streams)), {}))) {
+    if (!out.result.streams.empty() && !ws.send_text(encode_tail(ascending(std::move(out.result.streams)), {}, categorized))) {
       unsubscribe();
       return;
     }
@@ -239,6 +243,7 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
       qp.limit = 0;
       qp.direction = logql::Direction::Forward;
       qp.templates = limits.templates;
+      qp.categorize_labels = categorized;
       auto result = logql::evaluate(*expr, qp, source);
       if (!result.ok()) {
         unsubscribe();
@@ -247,7 +252,7 @@ void Api::tail(const http::Request& req, http::WebSocket& ws) {
       streams = std::move(result->streams);
     }
     if (streams.empty() && dropped.empty()) continue;
-    if (!ws.send_text(encode_tail(streams, dropped))) break;
+    if (!ws.send_text(encode_tail(streams, dropped, categorized))) break;
   }
   unsubscribe();
   if (ws.is_open()) ws.close(1000);

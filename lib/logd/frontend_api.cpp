@@ -7,6 +7,7 @@
 #include "logd/request_params.h"
 #include "logql/parser.h"
 #include "model/time.h"
+#include "query/encoding_flags.h"
 #include "query/result_merge.h"
 
 namespace logd {
@@ -43,6 +44,9 @@ http::Response FrontendApi::query_range(const http::Request& req) {
   const int64_t now = clock_.now_ns();
   auto q = parse_range_query(*p, now);
   if (!q.ok()) return error_response(q.status_error());
+  // Loki's categorize-labels travels with each piece; the merge keeps each entry's categories.
+  const bool categorized = query::has_categorize_labels(req.headers.get_or(query::kEncodingFlagsHeader, ""));
+  q->params.categorize_labels = categorized;
   auto expr = logql::parse(q->query);
   if (!expr.ok()) return error_response(expr.status_error());
   const query::Limits limits = api_.query_limits(*tenants);
@@ -88,7 +92,7 @@ http::Response FrontendApi::query_range(const http::Request& req) {
         "selectors, reducing the time range, or aggregating results with functions like sum(), count() or topk()"));
   }
   for (const auto& s : merged.streams) stats.entries_returned += s.entries.size();
-  return http::Response::json(200, encode_query_response(merged, stats));
+  return http::Response::json(200, encode_query_response(merged, stats, categorized));
 }
 
 http::Response FrontendApi::forward(const http::Request& req) {
@@ -99,6 +103,9 @@ http::Response FrontendApi::forward(const http::Request& req) {
   item.http.method = req.method;
   item.http.path = req.path;
   for (const auto& [k, v] : *p) item.http.params.emplace_back(k, v);
+  // Headers the querier's API reads besides the org ID (which travels as org_id).
+  if (auto flags = req.headers.get(query::kEncodingFlagsHeader))
+    item.http.headers.emplace_back(std::string(query::kEncodingFlagsHeader), std::string(*flags));
   // The tenant's query_timeout; a request without a valid org ID gets the defaults' (the querier
   // answers it with the error).
   auto tenants = api_.tenants(req, true);

@@ -7,6 +7,7 @@
 #include "model/json_string.h"
 #include "model/sample_format.h"
 #include "model/time.h"
+#include "query/encoding_flags.h"
 
 namespace logd {
 
@@ -14,19 +15,41 @@ using model::format_sample_time;
 using model::format_sample_value;
 namespace {
 
-void append_stream(std::string& out, const logql::Stream& s) {
+// `categorized`: each entry gets Loki's third element, {"structuredMetadata":{..},"parsed":{..}}
+// with empty categories left out ({} when both are).
+void append_stream(std::string& out, const logql::Stream& s, bool categorized) {
   out += "{\"stream\":";
   append_labels_json(out, s.labels);
   out += ",\"values\":[";
   for (size_t i = 0; i < s.entries.size(); ++i) {
+    const model::Entry& e = s.entries[i];
     if (i) out += ',';
     out += "[\"";
-    out += std::to_string(s.entries[i].timestamp);
+    out += std::to_string(e.timestamp);
     out += "\",";
-    model::append_json_string(out, s.entries[i].line);
+    model::append_json_string(out, e.line);
+    if (categorized) {
+      out += ",{";
+      if (!e.metadata.empty()) {
+        out += "\"structuredMetadata\":";
+        append_labels_json(out, e.metadata);
+      }
+      if (!e.parsed.empty()) {
+        if (!e.metadata.empty()) out += ',';
+        out += "\"parsed\":";
+        append_labels_json(out, e.parsed);
+      }
+      out += '}';
+    }
     out += ']';
   }
   out += "]}";
+}
+
+void append_encoding_flags(std::string& out) {
+  out += "\"encodingFlags\":[\"";
+  out += query::kCategorizeLabelsFlag;
+  out += "\"]";
 }
 
 void append_point(std::string& out, const logql::Point& p) {
@@ -129,14 +152,14 @@ void append_labels_json(std::string& out, const model::LabelSet& labels) {
   out += '}';
 }
 
-std::string encode_result(const logql::QueryResult& r) {
+std::string encode_result(const logql::QueryResult& r, bool categorized) {
   std::string out;
   switch (r.type) {
     case logql::ResultType::Streams:
       out += '[';
       for (size_t i = 0; i < r.streams.size(); ++i) {
         if (i) out += ',';
-        append_stream(out, r.streams[i]);
+        append_stream(out, r.streams[i], categorized);
       }
       out += ']';
       break;
@@ -202,11 +225,18 @@ std::string encode_stats(const query::ExecStats& s) {
          "},\"ingester\":" + ingester + ",\"cache\":" + cache_stats() + "}";
 }
 
-std::string encode_query_response(const logql::QueryResult& result, const query::ExecStats& stats) {
+std::string encode_query_response(const logql::QueryResult& result, const query::ExecStats& stats,
+                                  bool categorized) {
+  categorized = categorized && result.type == logql::ResultType::Streams;
   std::string out = "{\"status\":\"success\",\"data\":{\"resultType\":\"";
   out += result_type(result.type);
-  out += "\",\"result\":";
-  out += encode_result(result);
+  out += '"';
+  if (categorized) {
+    out += ',';
+    append_encoding_flags(out);
+  }
+  out += ",\"result\":";
+  out += encode_result(result, categorized);
   out += ",\"stats\":";
   out += encode_stats(stats);
   out += "}}";
@@ -341,11 +371,12 @@ std::string encode_format_query(const std::string& formatted) {
   return out;
 }
 
-std::string encode_tail(const std::vector<logql::Stream>& streams, const std::vector<DroppedEntry>& dropped) {
+std::string encode_tail(const std::vector<logql::Stream>& streams, const std::vector<DroppedEntry>& dropped,
+                        bool categorized) {
   std::string out = "{\"streams\":[";
   for (size_t i = 0; i < streams.size(); ++i) {
     if (i) out += ',';
-    append_stream(out, streams[i]);
+    append_stream(out, streams[i], categorized);
   }
   out += ']';
   if (!dropped.empty()) {
@@ -357,6 +388,10 @@ std::string encode_tail(const std::vector<logql::Stream>& streams, const std::ve
       out += ",\"timestamp\":\"" + std::to_string(dropped[i].timestamp) + "\"}";
     }
     out += ']';
+  }
+  if (categorized) {
+    out += ',';
+    append_encoding_flags(out);
   }
   out += '}';
   return out;

@@ -25,9 +25,8 @@ with open(sys.argv[1], "w") as f:
         f.write(json.dumps(e) + "\n")
 PY
 
-# The same entries, as a set of comparable lines (labels, timestamp in ns, line). Structured
-# metadata is merged into the labels: a query answers it there, as Loki does without the
-# categorize-labels encoding flag.
+# The same entries, as a set of comparable lines (labels, timestamp in ns, line), structured
+# metadata merged into the labels (logd_categorize_test.sh checks that it stays apart).
 normalize() {
   python3 -c '
 import json, sys, datetime

@@ -347,3 +347,75 @@ TEST_CASE("logcli patterns: decoding Loki's answer, with or without level") {
   CHECK_FALSE(decode_patterns(R"({"status":"success","data":[{"samples":[]}]})").ok());
   CHECK_FALSE(decode_patterns(R"({"status":"success","data":[{"pattern":"x","samples":[[1]]}]})").ok());
 }
+
+namespace {
+
+// Loki's answer to a `{app="web"} | logfmt` query with the categorize-labels flag (shape from
+// Loki's API documentation and marshal tests): stream labels on the stream, each entry's
+// structured metadata and parsed labels in a third element.
+const char* kCategorizedAnswer = R"({"status":"success","data":{"resultType":"streams",
+  "encodingFlags":["categorize-labels"],"result":[
+  {"stream":{"app":"web"},"values":[
+    ["1000000003000000000","level=info c",{"parsed":{"level":"info"}}],
+    ["1000000002000000000","level=info b",{"structuredMetadata":{"trace_id":"t2"},"parsed":{"level":"info"}}],
+    ["1000000001000000000","plain a",{}]]}],"stats":{}}})";
+
+class CannedBackend : public FakeBackend {
+ public:
+  std::string body;
+  util::Result<QueryResponse> query_range(const RangeRequest& r) override {
+    requests.push_back(r);
+    return decode_query_response(body);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("logcli response: categorized answers decode each entry's categories") {
+  auto r = decode_query_response(kCategorizedAnswer);
+  REQUIRE(r.ok());
+  CHECK(r->categorized);
+  REQUIRE(r->result.streams.size() == 1);
+  const auto& es = r->result.streams[0].entries;
+  REQUIRE(es.size() == 3);
+  CHECK(es[1].metadata.to_string() == R"({trace_id="t2"})");
+  CHECK(es[1].parsed.to_string() == R"({level="info"})");
+  CHECK(es[2].metadata.empty());
+  CHECK(es[2].parsed.empty());
+  // A plain answer (a server that ignores the flag) is not categorized.
+  auto plain = decode_query_response(
+      R"({"status":"success","data":{"resultType":"streams","result":[{"stream":{"app":"web","trace_id":"t2"},"values":[["5","x"]]}]}})");
+  REQUIRE(plain.ok());
+  CHECK_FALSE(plain->categorized);
+  CHECK(plain->result.streams[0].entries[0].metadata.empty());
+  CHECK_FALSE(decode_query_response(
+                  R"({"data":{"resultType":"streams","encodingFlags":["categorize-labels"],"result":[{"stream":{},"values":[["5","x",{"parsed":{"a":1}}]]}]}})")
+                  .ok());
+  auto tail = decode_tail_message(
+      R"({"streams":[{"stream":{"a":"1"},"values":[["7","l",{"structuredMetadata":{"t":"x"}}]]}],"encodingFlags":["categorize-labels"]})");
+  REQUIRE(tail.ok());
+  CHECK(tail->categorized);
+  CHECK(tail->streams[0].entries[0].metadata.to_string() == R"({t="x"})");
+}
+
+TEST_CASE("logcli query: jsonl keeps structured metadata apart; default and raw print merged labels") {
+  CannedBackend b;
+  b.body = kCategorizedAnswer;
+  QueryOptions q = raw_query(3, false);  // one page: the canned answer ignores the range
+  q.output.mode = OutputMode::Jsonl;
+  q.output.utc = true;
+  auto c = capture([&](std::FILE* o, std::FILE* e) { return run_server_query(b, q, ServerQueryOptions{}, o, e); });
+  CHECK(c.rc == 0);
+  CHECK(c.out ==
+        R"({"labels":{"app":"web","level":"info"},"line":"level=info c","timestamp":"2001-09-09T01:46:43Z"})" "\n"
+        R"({"labels":{"app":"web","level":"info"},"line":"level=info b","structured_metadata":{"trace_id":"t2"},"timestamp":"2001-09-09T01:46:42Z"})" "\n"
+        R"({"labels":{"app":"web"},"line":"plain a","timestamp":"2001-09-09T01:46:41Z"})" "\n");
+  q.output.mode = OutputMode::Default;
+  q.output.quiet = true;
+  c = capture([&](std::FILE* o, std::FILE* e) { return run_server_query(b, q, ServerQueryOptions{}, o, e); });
+  CHECK(c.rc == 0);
+  CHECK(c.out.find(R"({level="info", trace_id="t2"} level=info b)") != std::string::npos);
+  // Aligned as before: the widest shown labels are {level="info", trace_id="t2"}.
+  CHECK(c.out.find(R"({level="info"})" + std::string(16, ' ') + "level=info c") != std::string::npos);
+  CHECK(c.err.empty());
+}

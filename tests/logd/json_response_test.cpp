@@ -66,3 +66,29 @@ TEST_CASE("logd json: stats carry what was measured") {
   CHECK(out.find(R"("totalEntriesReturned":3)") != std::string::npos);
   CHECK(out.find(R"("decompressedLines":10)") != std::string::npos);
 }
+
+TEST_CASE("logd json: categorized streams (Loki's categorize-labels shape), metric results unchanged") {
+  logql::QueryResult r;
+  r.type = logql::ResultType::Streams;
+  model::Entry plain{1, "a", {}};
+  model::Entry md{2, "b", LabelSet{{"trace_id", "t1"}}};
+  model::Entry both{3, "c", LabelSet{{"trace_id", "t2"}}, LabelSet{{"level", "info"}}};
+  model::Entry parsed{4, "d", {}, LabelSet{{"__error__", "JSONParserErr"}}};
+  r.streams.push_back({LabelSet{{"app", "x"}}, {plain, md, both, parsed}});
+  CHECK(logd::encode_result(r, true) ==
+        R"([{"stream":{"app":"x"},"values":[["1","a",{}],["2","b",{"structuredMetadata":{"trace_id":"t1"}}],)"
+        R"(["3","c",{"structuredMetadata":{"trace_id":"t2"},"parsed":{"level":"info"}}],)"
+        R"(["4","d",{"parsed":{"__error__":"JSONParserErr"}}]]}])");
+  // Without the flag the entries' categories are not printed (the labels are merged instead).
+  CHECK(logd::encode_result(r) == R"([{"stream":{"app":"x"},"values":[["1","a"],["2","b"],["3","c"],["4","d"]]}])");
+  CHECK(logd::encode_query_response(r, {}, true)
+            .rfind(R"({"status":"success","data":{"resultType":"streams","encodingFlags":["categorize-labels"],"result":[)", 0) == 0);
+  logql::QueryResult m;
+  m.type = logql::ResultType::Matrix;
+  CHECK(logd::encode_query_response(m, {}, true) == logd::encode_query_response(m, {}, false));
+  CHECK(logd::encode_tail(r.streams, {{LabelSet{{"app", "y"}}, 20}}, true) ==
+        R"({"streams":[{"stream":{"app":"x"},"values":[["1","a",{}],["2","b",{"structuredMetadata":{"trace_id":"t1"}}],)"
+        R"(["3","c",{"structuredMetadata":{"trace_id":"t2"},"parsed":{"level":"info"}}],)"
+        R"(["4","d",{"parsed":{"__error__":"JSONParserErr"}}]]}],)"
+        R"("dropped_entries":[{"labels":{"app":"y"},"timestamp":"20"}],"encodingFlags":["categorize-labels"]})");
+}

@@ -26,6 +26,12 @@ struct QueryParams {
   Direction direction = Direction::Backward;
   uint32_t limit = 100;  // log queries: max entries in total; 0 = no limit
   bool instant = false;
+  // Log queries: answer with the labels kept apart by category, as Loki does for the
+  // `categorize-labels` encoding flag: each Stream holds only what is left of the stream's
+  // labels (entries are grouped by those), and each entry carries its structured metadata and
+  // parsed labels (model::Entry::metadata, ::parsed) after the pipeline. Without it, streams are
+  // grouped by all of an entry's labels merged. Metric queries ignore it, as Loki does.
+  bool categorize_labels = false;
 
   // Enforced while evaluating, so that a query stops before it spends the time or the memory
   // rather than after (0: unlimited):
@@ -49,7 +55,7 @@ std::string max_series_message(uint64_t limit);
 std::string max_result_bytes_message(uint64_t limit);
 
 struct Stream {
-  model::LabelSet labels;
+  model::LabelSet labels;  // all of the entries' labels; the stream labels only when categorized
   std::vector<model::Entry> entries;  // in the query's direction
 };
 
@@ -85,7 +91,9 @@ util::Result<QueryResult> evaluate(const ast::Expr& expr, const QueryParams& par
 // A log query's entries one at a time instead of a QueryResult (constant memory for clients that
 // print entries): the entries evaluate() would return, in time order in the query's direction,
 // equal timestamps ordered by their labels' string (then as read), as a client prints a result.
-// `labels` and `entry` are valid during the call. Errors as evaluate()'s; a metric query is one.
+// `labels` and `entry` are valid during the call (with categorize_labels, `labels` are the stream
+// labels and `entry` carries the metadata and parsed labels). Errors as evaluate()'s; a metric
+// query is one.
 using EntryCallback = std::function<void(const model::LabelSet& labels, const model::Entry& entry)>;
 util::Status stream_log_entries(const ast::Expr& expr, const QueryParams& params, LogSource& source,
                                 const EntryCallback& emit);

@@ -19,10 +19,12 @@ namespace {
 
 // The loop both forms share: select the streams, run each entry through the pipeline, apply
 // `interval` and `limit` in iterator order (time order in the query's direction), and hand each
-// kept entry to `sink(hash, labels, labels_key, entry, line)`. `labels` is valid during the
-// call; `labels_key` is the source stream's labels for entries that keep them (a stable
-// pointer worth caching on), else null; `line` is the entry's line after the pipeline. A sink
-// returning false ends the loop. The query's cancellation is checked every 1024 entries read
+// kept entry to `sink(hash, labels, labels_key, entry, line, categories)`. `labels` is valid
+// during the call; `labels_key` is the source stream's labels for entries that keep them (a
+// stable pointer worth caching on), else null; `line` is the entry's line after the pipeline.
+// With params.categorize_labels, `labels` are the stream labels and `categories` the entry's
+// metadata and parsed labels (a sink may move them out), null when the entry has neither; the
+// per-entry cost of splitting them is paid only then. A sink returning false ends the loop. The query's cancellation is checked every 1024 entries read
 // (or each MiB of lines), and ends the loop with its status.
 template <typename Sink>
 util::Status for_each_log_entry(const ast::LogSelector& selector, const QueryParams& params, LogSource& source,
@@ -53,6 +55,8 @@ util::Status for_each_log_entry(const ast::LogSelector& selector, const QueryPar
   if (!it_or.ok()) return it_or.status_error();
   EntryIterator& it = **it_or;
 
+  const bool categorize = params.categorize_labels;
+  log::CategorizedLabels categories;
   std::unordered_map<const model::LabelSet*, std::unique_ptr<log::StreamPipeline>> stream_pipelines;
   const model::LabelSet* last_stream = nullptr;
   log::StreamPipeline* last_pipeline = nullptr;
@@ -74,7 +78,9 @@ util::Status for_each_log_entry(const ast::LogSelector& selector, const QueryPar
     }
     const model::LabelSet& stream_labels = it.labels();
     if (selector.stages.empty() && e.metadata.empty()) {
-      if (!sink(uint64_t{0}, stream_labels, &stream_labels, e, std::string_view(e.line))) return {};
+      if (!sink(uint64_t{0}, stream_labels, &stream_labels, e, std::string_view(e.line),
+                static_cast<log::CategorizedLabels*>(nullptr)))
+        return {};
     } else {
       if (!pipeline) {
         if (auto st = compile(); !st.ok()) return st;
@@ -86,9 +92,16 @@ util::Status for_each_log_entry(const ast::LogSelector& selector, const QueryPar
         last_pipeline = sp_ptr.get();
       }
       std::string_view line_out;
-      const log::ResultLabels* labels_out = nullptr;
-      if (!last_pipeline->process(e.timestamp, e.line, e.metadata, line_out, labels_out)) continue;
-      if (!sink(labels_out->hash, labels_out->labels, nullptr, e, line_out)) return {};
+      if (categorize) {
+        if (!last_pipeline->process_categorized(e.timestamp, e.line, e.metadata, line_out, categories)) continue;
+        if (!sink(categories.stream->hash, categories.stream->labels, nullptr, e, line_out, &categories)) return {};
+      } else {
+        const log::ResultLabels* labels_out = nullptr;
+        if (!last_pipeline->process(e.timestamp, e.line, e.metadata, line_out, labels_out)) continue;
+        if (!sink(labels_out->hash, labels_out->labels, nullptr, e, line_out,
+                  static_cast<log::CategorizedLabels*>(nullptr)))
+          return {};
+      }
     }
     have_last = true;
     last_ts = e.timestamp;
@@ -133,13 +146,18 @@ util::Result<QueryResult> evaluate_log_query(const ast::LogSelector& selector, c
   };
   auto st = for_each_log_entry(selector, params, source,
                                [&](uint64_t hash, const model::LabelSet& labels, const model::LabelSet* key,
-                                   const model::Entry& e, std::string_view line) {
+                                   const model::Entry& e, std::string_view line, log::CategorizedLabels* cat) {
     if (key) {
       // Entries without a pipeline keep their source stream's labels; remember where each went.
       // (ResultLabels::hash is the fingerprint too, so both paths agree on a set's hash.)
       auto [pos, fresh] = by_pointer.try_emplace(key, 0);
       if (fresh) pos->second = stream_for_hash(labels.fingerprint(), labels);
       result.streams[pos->second].entries.push_back(e);
+    } else if (cat) {
+      for (const auto* set : {&cat->metadata, &cat->parsed})
+        for (const auto& l : *set) result_bytes += l.name.size() + l.value.size();
+      result.streams[stream_for_hash(hash, labels)].entries.push_back(
+          model::Entry{e.timestamp, std::string(line), std::move(cat->metadata), std::move(cat->parsed)});
     } else {
       result.streams[stream_for_hash(hash, labels)].entries.push_back(
           model::Entry{e.timestamp, std::string(line), e.metadata});
@@ -195,14 +213,19 @@ util::Status stream_log_query(const ast::LogSelector& selector, const QueryParam
   };
   auto st = for_each_log_entry(selector, params, source,
                                [&](uint64_t, const model::LabelSet& labels, const model::LabelSet*,
-                                   const model::Entry& e, std::string_view line) {
+                                   const model::Entry& e, std::string_view line, log::CategorizedLabels* cat) {
     if (held > 0 && run[0].entry.timestamp != e.timestamp) flush();
     if (held == run.size()) run.emplace_back();
     Held& h = run[held++];
     h.labels = labels;  // assignment reuses the slot's buffers
     h.entry.timestamp = e.timestamp;
     h.entry.line.assign(line);
-    h.entry.metadata = e.metadata;
+    if (cat) {
+      h.entry.metadata = std::move(cat->metadata);
+      h.entry.parsed = std::move(cat->parsed);
+    } else {
+      h.entry.metadata = e.metadata;  // `parsed` is only ever set in categorized queries
+    }
     return true;
   });
   if (!st.ok()) return st;

@@ -219,19 +219,57 @@ const ResultLabels* LabelsBuilder::intern(std::vector<std::pair<std::string_view
   return &r;
 }
 
-const ResultLabels* LabelsBuilder::result() {
-  if (unchanged() && err_.empty() && err_details_.empty()) {
-    if (!base_result_) {
-      buf_.clear();
-      for (const auto& l : *base_) buf_.emplace_back(l.name, l.value);
-      base_result_ = intern(buf_, /*keep=*/true);  // cached by pointer: never the scratch slot
-    }
-    return base_result_;
+const ResultLabels* LabelsBuilder::base_result() {
+  if (!base_result_) {
+    buf_.clear();
+    for (const auto& l : *base_) buf_.emplace_back(l.name, l.value);
+    base_result_ = intern(buf_, /*keep=*/true);  // cached by pointer: never the scratch slot
   }
+  return base_result_;
+}
+
+const ResultLabels* LabelsBuilder::result() {
+  if (unchanged() && err_.empty() && err_details_.empty()) return base_result();
   collect(buf_);
   std::sort(buf_.begin(), buf_.end());
   // A name can only appear once: categories are exclusive and base names are unique.
   return intern(buf_);
+}
+
+void LabelsBuilder::categorized_result(CategorizedLabels& out) {
+  // Loki's LabelsResult: a label is parsed when the parsed category holds its name (the error
+  // labels too), else structured metadata when that category does, else a stream label.
+  if (unchanged()) {
+    out.stream = base_result();
+  } else {
+    buf_.clear();
+    for (const auto& l : *base_) {
+      if (deleted(l.name) || find(LabelCategory::Metadata, l.name) || find(LabelCategory::Parsed, l.name)) continue;
+      const Slot* s = find(LabelCategory::Stream, l.name);
+      buf_.emplace_back(l.name, s ? std::string_view(s->value) : std::string_view(l.value));
+    }
+    const Added& st = add_[0];
+    for (size_t i = 0; i < st.n; ++i)
+      if (!base_has(st.slots[i].name)) buf_.emplace_back(st.slots[i].name, st.slots[i].value);
+    std::sort(buf_.begin(), buf_.end());
+    out.stream = intern(buf_);
+  }
+  auto to_set = [](std::vector<model::Label>& v) {
+    std::erase_if(v, [](const model::Label& l) { return l.value.empty(); });
+    std::sort(v.begin(), v.end(), [](const model::Label& a, const model::Label& b) { return a.name < b.name; });
+    return model::LabelSet::from_sorted(std::move(v));
+  };
+  std::vector<model::Label> md;
+  const Added& m = add_[1];
+  for (size_t i = 0; i < m.n; ++i)
+    if (!find(LabelCategory::Parsed, m.slots[i].name)) md.push_back({m.slots[i].name, m.slots[i].value});
+  out.metadata = to_set(md);
+  std::vector<model::Label> pa;
+  const Added& p = add_[2];
+  for (size_t i = 0; i < p.n; ++i) pa.push_back({p.slots[i].name, p.slots[i].value});
+  if (!err_.empty()) pa.push_back({std::string(kErrorLabel), err_});
+  if (!err_details_.empty()) pa.push_back({std::string(kErrorDetailsLabel), err_details_});
+  out.parsed = to_set(pa);
 }
 
 const ResultLabels* LabelsBuilder::base_group_result() {

@@ -115,6 +115,9 @@ class LabelsBuilder {
 
   // The entry's resulting labels, interned: same set, same pointer.
   const ResultLabels* result();
+  // The entry's labels split by category (see CategorizedLabels in pipeline.h); the stream part
+  // is interned as result() is.
+  void categorized_result(CategorizedLabels& out);
   // result() reduced by the grouping (Loki's GroupedLabels: errors bypass the grouping).
   const ResultLabels* grouped_result();
 
@@ -135,6 +138,7 @@ class LabelsBuilder {
   const ResultLabels* intern(std::vector<std::pair<std::string_view, std::string_view>>& sorted_unique,
                              bool keep = false);
   const ResultLabels* base_group_result();
+  const ResultLabels* base_result();
 
   const model::LabelSet* base_;
   GroupingSpec grouping_;

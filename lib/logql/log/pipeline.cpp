@@ -31,6 +31,15 @@ class StreamPipelineImpl final : public StreamPipeline {
     return true;
   }
 
+  bool process_categorized(int64_t ts, std::string_view line, const model::LabelSet& metadata,
+                           std::string_view& line_out, CategorizedLabels& labels_out) override {
+    lbs_.reset();
+    if (!run_stages(impl_->stages, ts, line, metadata, lbs_, scratch_)) return false;
+    line_out = line;
+    lbs_.categorized_result(labels_out);
+    return true;
+  }
+
  private:
   std::shared_ptr<const Pipeline::Impl> impl_;
   model::LabelSet stream_;  // owned: the builder keeps a pointer to it

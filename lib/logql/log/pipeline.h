@@ -26,6 +26,18 @@ struct ResultLabels {
   uint64_t hash = 0;  // labels.fingerprint()
 };
 
+// An entry's labels kept apart by category, as Loki's LabelsResult splits them for answers with
+// the `categorize-labels` encoding flag: what is left of the stream's labels (interned like
+// ResultLabels, so entries of one output stream share it), the structured metadata, and the
+// labels the stages extracted or formatted (with `__error__`/`__error_details__`, which Loki
+// files as parsed). The three never share a name; labels with empty values are left out, as
+// in ResultLabels.
+struct CategorizedLabels {
+  const ResultLabels* stream = nullptr;
+  model::LabelSet metadata;
+  model::LabelSet parsed;
+};
+
 // Runs entries of one stream through the stages. Not thread-safe; one per stream per query.
 class StreamPipeline {
  public:
@@ -35,6 +47,10 @@ class StreamPipeline {
   // call.
   virtual bool process(int64_t ts, std::string_view line, const model::LabelSet& metadata,
                        std::string_view& line_out, const ResultLabels*& labels_out) = 0;
+  // The same, with the resulting labels kept apart by category (only answers that ask for
+  // categories pay for building them). `labels_out.stream` is valid until the next call.
+  virtual bool process_categorized(int64_t ts, std::string_view line, const model::LabelSet& metadata,
+                                   std::string_view& line_out, CategorizedLabels& labels_out) = 0;
 };
 
 // Per-query settings of a compiled pipeline or sample extractor.
