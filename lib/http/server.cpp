@@ -629,7 +629,9 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
       // The gate (authentication) answers before a compressed body costs any decoding.
       if (auto refusal = server_.run_gate(req)) return write(std::move(*refusal), keep_alive_ && !server_.stopping);
       if (std::string_view enc = req.headers.get_or("Content-Encoding", ""); !enc.empty() && is_decodable_encoding(enc)) {
-        auto decoded = decode_content(enc, req.body, server_.options.max_decoded_body_bytes);
+        const size_t bound = server_.options.max_decoded_body_for ? server_.options.max_decoded_body_for(req)
+                                                                  : server_.options.max_decoded_body_bytes;
+        auto decoded = decode_content(enc, req.body, bound);
         if (!decoded.ok()) return send_error(util::http_status_of(decoded.code()), decoded.error());
         req.body = std::move(*decoded);
         req.headers.erase("Content-Encoding");  // the handler sees the identity body
