@@ -46,6 +46,11 @@ struct ServerOptions {
   // closed to make room, and new ones wait in the listen backlog while none is idle.
   // 0: derived from the descriptor limit (effective_max_connections).
   size_t max_connections = 0;
+  // Open WebSockets, each of which has a handler thread of its own: past it an upgrade is
+  // answered 503 before upgrading (no thread started). 0: only max_connections bounds them.
+  // `max_websockets_key` names the setting in that answer.
+  size_t max_websockets = 0;
+  std::string max_websockets_key = "max_websockets";
   // Told about failures that cost a connection but that no client sees (an exception in a
   // connection handler, a response that could not be encoded). May be called from any thread.
   std::function<void(std::string_view)> on_internal_error{};

@@ -284,6 +284,78 @@ else
 fi
 kill "$flood_pid" 2>/dev/null; wait "$flood_pid" 2>/dev/null
 
+# Across tenants the per-tenant limit does not bound the threads: querier.tail_max_connections
+# (20 here) does. 300 tail attempts, 3 for each of 100 tenants (limit 2 each): 20 stay open, the
+# rest are refused (a 1011 close past a tenant's limit, a 503 before the upgrade past the total),
+# and the thread count settles at 20 more than before, not 200.
+gd=$TMPDIR_E2E/hostile-tails-total
+gport=$(free_port)
+cat > "$gd.yaml" <<YAML
+auth_enabled: true
+limits_config:
+  max_concurrent_tail_requests: 2
+querier:
+  tail_max_connections: 20
+YAML
+start_logd "$gd" "$gport" -config.file="$gd.yaml"
+hostile_pids+=("$started_logd_pid")
+gpid=$started_logd_pid
+threads_before=$(threads_of "$gpid")
+python3 - "$gport" "$tq" 300 > "$TMPDIR_E2E/tails_total.out" 2>&1 <<'PY' &
+import base64, os, socket, sys, time
+port, path, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+conns, opened, closed, unavailable, body503 = [], 0, 0, 0, ""
+for i in range(n):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    key = base64.b64encode(os.urandom(16)).decode()
+    s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nX-Scope-OrgID: f%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % (path, i // 3, key)).encode())
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        d = s.recv(4096)
+        if not d: break
+        buf += d
+    conns.append(s)
+    head, _, rest = buf.partition(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.1 101"):
+        unavailable += head.startswith(b"HTTP/1.1 503")
+        try:
+            while len(rest) < 40: rest += s.recv(4096) or b" " * 40
+        except socket.timeout:
+            pass
+        body503 = rest.decode(errors="replace").strip()
+        continue
+    s.settimeout(0.3)
+    try:
+        while len(rest) < 2: rest += s.recv(4096) or b"\x88\x00"
+    except socket.timeout:
+        pass
+    if len(rest) >= 2 and rest[0] & 0x0f == 8: closed += 1
+    else: opened += 1
+print("open", opened, "refused", closed + unavailable, "503", "yes" if unavailable else "no")
+print(body503); sys.stdout.flush()
+time.sleep(30)
+PY
+gflood=$!
+hostile_pids+=("$gflood")
+for _ in $(seq 1 900); do grep -q "^open" "$TMPDIR_E2E/tails_total.out" && break; sleep 0.1; done
+expect_eq "hostile: 300 tails of 100 tenants: 20 open, 280 refused, some with 503" "open 20 refused 280 503 yes" \
+  "$(head -1 "$TMPDIR_E2E/tails_total.out")"
+expect_contains "hostile: the 503 names querier.tail_max_connections" "the limit is 20 (querier.tail_max_connections)" \
+  "$(cat "$TMPDIR_E2E/tails_total.out")"
+settled=""
+for _ in $(seq 1 100); do
+  settled=$(threads_of "$gpid")
+  [ "$settled" -le $((threads_before + 20 + 4)) ] && break
+  sleep 0.1
+done
+if [ "$settled" -le $((threads_before + 20 + 4)) ]; then
+  pass "hostile: with 300 tail connections of 100 tenants open logd runs $settled threads ($threads_before before)"
+else
+  fail "hostile: threads stay bounded by querier.tail_max_connections" "$threads_before before, $settled with 300 tails open"
+fi
+kill "$gflood" 2>/dev/null; wait "$gflood" 2>/dev/null
+
 expect_eq "hostile: logd ready after the tails" 200 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$turl/ready")"
 
 # A gzip bomb was decoded up to the server's 256 MiB before its 413 (280 MB RSS, 2 s each), then
