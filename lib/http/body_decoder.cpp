@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+
 #include "http/message.h"
 #include "util/strings.h"
 
@@ -15,6 +17,13 @@ util::Result<std::string> decode_content(std::string_view encoding, std::string_
                                          size_t max_decoded_bytes) {
   std::string out;
   bool gzip = !util::iequals(encoding, "deflate");
+  if (gzip && body.size() >= 18) {
+    // A gzip trailer states its member's size (mod 2^32): one allocation for an honest body. A
+    // false one costs nothing more, as growth below stays under the bound.
+    const auto* t = reinterpret_cast<const unsigned char*>(body.data() + body.size() - 4);
+    const size_t stated = size_t{t[0]} | size_t{t[1]} << 8 | size_t{t[2]} << 16 | size_t{t[3]} << 24;
+    out.reserve(std::min(stated, max_decoded_bytes));
+  }
   z_stream zs{};
   // 16 + MAX_WBITS: gzip wrapper only; MAX_WBITS: zlib wrapper (HTTP's "deflate").
   if (inflateInit2(&zs, gzip ? 16 + MAX_WBITS : MAX_WBITS) != Z_OK) {
@@ -34,6 +43,11 @@ util::Result<std::string> decode_content(std::string_view encoding, std::string_
       failure = util::too_large("request body too large: more than " + std::to_string(max_decoded_bytes) +
                                 " bytes after " + std::string(encoding) + " decoding");
       break;
+    }
+    if (out.size() + produced > out.capacity()) {
+      // Grow geometrically but never past the bound: a bomb costs at most the bound, not the
+      // next power of two above it.
+      out.reserve(std::min(max_decoded_bytes, std::max(out.size() + produced, 2 * out.capacity())));
     }
     out.append(chunk, produced);
     if (rc == Z_STREAM_END) {

@@ -98,6 +98,22 @@ class Server::Impl {
   };
   std::vector<WsThread> ws_threads;
 
+  // WebSockets upgraded and not finished (max_websockets): a slot is held from the upgrade
+  // decision until the handler's thread is done.
+  std::atomic<size_t> open_websockets{0};
+  struct WebSocketSlot {
+    explicit WebSocketSlot(std::atomic<size_t>& n) : open(n) {}
+    ~WebSocketSlot() { open.fetch_sub(1); }
+    std::atomic<size_t>& open;
+  };
+  std::shared_ptr<WebSocketSlot> reserve_websocket() {
+    if (open_websockets.fetch_add(1) >= options.max_websockets && options.max_websockets != 0) {
+      open_websockets.fetch_sub(1);
+      return nullptr;
+    }
+    return std::make_shared<WebSocketSlot>(open_websockets);
+  }
+
   // Under mu: takes out the handler threads that have returned, to be joined once mu is
   // released (a finishing thread may still drop the last reference to its session, whose
   // destructor takes mu).
@@ -193,7 +209,8 @@ class WsSession : public Session, public WebSocket, public std::enable_shared_fr
   WsSession(Server::Impl& server, Stream stream) : server_(server), ws_(std::move(stream)) {}
   ~WsSession() override { server_.remove_session(this); }
 
-  void run(bhttp::request<bhttp::string_body> upgrade, Request request, WebSocketHandler handler) {
+  void run(bhttp::request<bhttp::string_body> upgrade, Request request, WebSocketHandler handler,
+           std::shared_ptr<Server::Impl::WebSocketSlot> slot) {
     server_.add_session(shared_from_this());
     beast::get_lowest_layer(ws_).expires_never();
     // Nothing a client says to a logd WebSocket needs more (the tail ignores what it is sent);
@@ -212,8 +229,8 @@ class WsSession : public Session, public WebSocket, public std::enable_shared_fr
       }
     });
     upgrade_ = std::move(upgrade);
-    ws_.async_accept(upgrade_, [self = shared_from_this(), request = std::move(request),
-                                handler = std::move(handler)](beast::error_code ec) mutable {
+    ws_.async_accept(upgrade_, [self = shared_from_this(), request = std::move(request), handler = std::move(handler),
+                                slot = std::move(slot)](beast::error_code ec) mutable {
       if (ec) return;
       self->open_ = true;
       self->do_read();
@@ -222,7 +239,8 @@ class WsSession : public Session, public WebSocket, public std::enable_shared_fr
         std::lock_guard lock(self->server_.mu);
         finished = self->server_.take_finished_ws_threads_locked();
         auto done = std::make_shared<std::atomic<bool>>(false);
-        std::thread t([self, done, request = std::move(request), handler = std::move(handler)]() mutable {
+        std::thread t([self, done, request = std::move(request), handler = std::move(handler),
+                       slot = std::move(slot)]() mutable {
           try {
             handler(request, *self);
             self->close(1000, {});
@@ -230,6 +248,7 @@ class WsSession : public Session, public WebSocket, public std::enable_shared_fr
             self->close(1011, "internal error");
           }
           self.reset();
+          slot.reset();
           *done = true;
         });
         self->server_.ws_threads.push_back({std::move(t), std::move(done)});
@@ -604,9 +623,17 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
         }
         if (refusal) return write(std::move(*refusal), false);
       }
+      // Each WebSocket has a thread of its own: past the cap, refused before one is started.
+      auto slot = server_.reserve_websocket();
+      if (!slot) {
+        return write(Response::text(503, "too many open WebSocket connections: the limit is " +
+                                             std::to_string(server_.options.max_websockets) + " (" +
+                                             server_.options.max_websockets_key + ")\n"),
+                     false);
+      }
       upgraded_ = true;
       auto ws = std::make_shared<WsSession<Stream>>(server_, std::move(stream_));
-      ws->run(std::move(breq), std::move(req), it->second.handler);
+      ws->run(std::move(breq), std::move(req), it->second.handler, std::move(slot));
       return;
     }
     keep_alive_ = breq.keep_alive();
@@ -629,7 +656,9 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
       // The gate (authentication) answers before a compressed body costs any decoding.
       if (auto refusal = server_.run_gate(req)) return write(std::move(*refusal), keep_alive_ && !server_.stopping);
       if (std::string_view enc = req.headers.get_or("Content-Encoding", ""); !enc.empty() && is_decodable_encoding(enc)) {
-        auto decoded = decode_content(enc, req.body, server_.options.max_decoded_body_bytes);
+        const size_t bound = server_.options.max_decoded_body_for ? server_.options.max_decoded_body_for(req)
+                                                                  : server_.options.max_decoded_body_bytes;
+        auto decoded = decode_content(enc, req.body, bound);
         if (!decoded.ok()) return send_error(util::http_status_of(decoded.code()), decoded.error());
         req.body = std::move(*decoded);
         req.headers.erase("Content-Encoding");  // the handler sees the identity body

@@ -29,7 +29,11 @@ struct ServerOptions {
   uint16_t port = 0;  // 0: the system picks a free port; see Server::port()
   int threads = 2;
   size_t max_body_bytes = 64 << 20;          // as sent; larger -> 413
-  size_t max_decoded_body_bytes = 256 << 20; // after gzip/deflate; larger -> 413
+  size_t max_decoded_body_bytes = 64 << 20;  // after gzip/deflate; larger -> 413
+  // When set, the bound after gzip/deflate for one request (by its path and headers, e.g. a push
+  // route's tenant), in place of max_decoded_body_bytes: decoding stops there, so a compression
+  // bomb costs at most that much memory. Runs after the gate, on the pool threads.
+  std::function<size_t(const Request&)> max_decoded_body_for{};
   size_t max_header_bytes = 64 << 10;        // header or trailer section -> 431; at most 64 KiB
   // Keep-alive wait for the next request's first byte.
   std::chrono::milliseconds idle_timeout{120'000};
@@ -42,6 +46,11 @@ struct ServerOptions {
   // closed to make room, and new ones wait in the listen backlog while none is idle.
   // 0: derived from the descriptor limit (effective_max_connections).
   size_t max_connections = 0;
+  // Open WebSockets, each of which has a handler thread of its own: past it an upgrade is
+  // answered 503 before upgrading (no thread started). 0: only max_connections bounds them.
+  // `max_websockets_key` names the setting in that answer.
+  size_t max_websockets = 0;
+  std::string max_websockets_key = "max_websockets";
   // Told about failures that cost a connection but that no client sees (an exception in a
   // connection handler, a response that could not be encoded). May be called from any thread.
   std::function<void(std::string_view)> on_internal_error{};

@@ -1,5 +1,6 @@
 #include "logd/api.h"
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -49,6 +50,15 @@ util::Result<std::vector<std::string>> Api::tenants(const http::Request& req, bo
     return std::vector<std::string>{std::string(*org)};
   }
   return push::split_tenant_ids(*org);
+}
+
+size_t Api::max_decoded_body(const http::Request& req) const {
+  if (distributor_ && (req.path == "/loki/api/v1/push" || req.path == "/otlp/v1/logs")) {
+    auto t = tenants(req, /*allow_multiple=*/false);
+    if (t.ok()) return max_decoded_push_bytes(*tenant_limits((*t)[0]));
+  }
+  if (options_.max_query_bytes == 0) return size_t{64} << 20;
+  return std::max(options_.max_query_bytes, size_t{1} << 20);
 }
 
 util::Status Api::check_query_size(const http::Request& req) const {

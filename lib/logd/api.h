@@ -112,6 +112,10 @@ class Api {
   // Query and form-body parameters merged (Loki accepts both on GET and POST); too large
   // (413) past max_query_bytes.
   util::Result<http::Params> params(const http::Request& req) const;
+  // How far the server decodes a gzip/deflate body of this request: a push route's tenant's
+  // max_decoded_push_bytes; on any other route, what a query or form may hold
+  // (max(max_query_bytes, 1 MiB); 64 MiB when max_query_bytes is 0).
+  size_t max_decoded_body(const http::Request& req) const;
   // 413 when the query string plus a POST's body pass max_query_bytes.
   util::Status check_query_size(const http::Request& req) const;
   const ApiOptions& options() const { return options_; }

@@ -132,6 +132,7 @@ util::Status parse_querier(const YAML::Node& node, QuerierConfig& q, ClusterConf
   r.read_int("max_concurrent", q.max_concurrent, 1, 1024);
   r.read_duration("tail_max_duration", q.tail_max_duration);
   r.read_bytes("tail_max_buffered_bytes", q.tail_max_buffered_bytes);
+  r.read_int("tail_max_connections", q.tail_max_connections, 0, 1'000'000);
   read_querier_cluster_keys(r, cluster);
   r.reject("engine", "");
   return r.finish();

@@ -127,6 +127,9 @@ struct QuerierConfig {
   // logd's own key: lines and labels one tail buffers for a slow client before it drops entries
   // (reported as dropped_entries, as Loki does). 0: only the 10,000-entry bound.
   int64_t tail_max_buffered_bytes = 4 << 20;
+  // logd's own key: open tails across all tenants. Each holds a thread while it is open, and
+  // max_concurrent_tail_requests bounds only one tenant's. 0: only the connection cap.
+  int64_t tail_max_connections = 256;
 };
 
 // Loki's compactor block, for retention: logd deletes expired chunks in place (no separate

@@ -99,6 +99,7 @@ std::string print_config(const Config& c) {
   n["querier"]["max_concurrent"] = c.querier.max_concurrent;
   n["querier"]["tail_max_duration"] = print_duration(c.querier.tail_max_duration);
   n["querier"]["tail_max_buffered_bytes"] = c.querier.tail_max_buffered_bytes;
+  n["querier"]["tail_max_connections"] = c.querier.tail_max_connections;
   n["runtime_config"]["file"] = c.runtime_config.file;
   n["runtime_config"]["period"] = print_duration(c.runtime_config.period);
   if (c.auth.enabled || !c.auth.credentials_file.empty()) {

@@ -15,11 +15,11 @@ constexpr int64_t kStreamRefreshInterval = model::kNanosPerSecond;
 }  // namespace
 
 size_t max_decoded_push_bytes(const LimitsConfig& limits) {
-  constexpr size_t kLokiMaxRecvMsgSize = 100 << 20;
+  constexpr size_t kMaxDecodedPush = 100 << 20;
   const double burst = limits.ingestion_burst_bytes();
-  if (limits.ingestion_rate_mb <= 0 || burst <= 0) return kLokiMaxRecvMsgSize;
-  const double bound = 8 * burst + (1 << 20);
-  return bound >= static_cast<double>(kLokiMaxRecvMsgSize) ? kLokiMaxRecvMsgSize : static_cast<size_t>(bound);
+  if (limits.ingestion_rate_mb <= 0 || burst <= 0) return kMaxDecodedPush;
+  const double bound = 2 * burst + (1 << 20);
+  return bound >= static_cast<double>(kMaxDecodedPush) ? kMaxDecodedPush : static_cast<size_t>(bound);
 }
 
 void merge_repeated_streams(push::PushRequest& request) {

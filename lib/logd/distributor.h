@@ -93,12 +93,13 @@ class Distributor {
 // order), as Loki's distributor does before sending a request on.
 void merge_repeated_streams(push::PushRequest& request);
 
-// The largest decoded push body (after gzip/deflate, or snappy) worth decoding: past it no push
-// could be accepted, since the rate limiter refuses any push whose lines exceed the burst
-// (ingestion_burst_size_mb) and a body holds its lines at most 6 times over (JSON's \u00XX
-// escapes) plus labels and timestamps: 8 x the burst + 1 MiB, at most Loki's 100 MiB
-// (distributor.max_recv_msg_size); 100 MiB without a rate limit. A gzip bomb is answered 413
-// once that much is decoded, instead of 256 MB later.
+// The largest decoded push body (after gzip/deflate, or snappy) decoded: 2 x the burst
+// (ingestion_burst_size_mb) + 1 MiB, at most 100 MiB; 100 MiB without a rate limit. The
+// rate limiter refuses any push whose lines exceed the burst, and a body holds its lines plus
+// labels, timestamps and quoting, so past twice the burst only a push of hundreds of thousands of
+// tiny entries could still fit. The parsed form costs several times the decoded bytes (8 x for
+// JSON of short lines): this bound, not the 64 MiB body limit, is what a compression bomb or a
+// highly compressible push can cost (docs/security.md).
 size_t max_decoded_push_bytes(const LimitsConfig& limits);
 
 }  // namespace logd

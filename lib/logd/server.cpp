@@ -289,11 +289,11 @@ util::Result<std::unique_ptr<LogdServer>> LogdServer::serve(util::Clock& clock) 
   ho.idle_timeout = ms(config.server.http_server_idle_timeout);
   ho.shutdown_timeout = ms(config.server.graceful_shutdown_timeout);
   ho.max_connections = static_cast<size_t>(config.server.http_listen_conn_limit);
-  // With overrides a tenant may be allowed more than the defaults: the distributor bounds each
-  // body by its tenant's limits, the server by the largest any tenant could have.
-  LimitsConfig unlimited;
-  unlimited.ingestion_rate_mb = 0;
-  ho.max_decoded_body_bytes = max_decoded_push_bytes(config.runtime_config.file.empty() ? config.limits_config : unlimited);
+  ho.max_websockets = static_cast<size_t>(config.querier.tail_max_connections);
+  ho.max_websockets_key = "querier.tail_max_connections";
+  // A gzip body is decoded no further than its route allows: a push by its tenant's limits, any
+  // other request as far as a query may be long.
+  ho.max_decoded_body_for = [api = s->api_.get()](const http::Request& req) { return api->max_decoded_body(req); };
   ho.on_internal_error = [l = &s->logger_](std::string_view what) {
     l->log(LogLevel::kError, std::string(what), "component=http");
   };

@@ -77,6 +77,7 @@ util::Result<std::unique_ptr<PushReceiver>> PushReceiver::start(PushReceiverOpti
   so.host = options.listen_address.empty() ? "0.0.0.0" : options.listen_address;
   so.port = options.listen_port;
   so.max_body_bytes = options.max_body_bytes;
+  so.max_decoded_body_bytes = options.max_body_bytes;  // as sent or after gzip
   impl->options = std::move(options);
   impl->sink = std::move(sink);
   impl->server = std::make_unique<http::Server>(so);

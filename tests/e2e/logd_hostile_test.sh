@@ -63,6 +63,16 @@ expect_contains "hostile: the 413 names the limit" "server.http_max_query_bytes"
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -H 'X-Scope-OrgID: t' \
   "$hurl/loki/api/v1/query_range?query=$(python3 -c 'print("%7Ba%3D%22b%22%7D" + "+" * 40000, end="")')")
 expect_eq "hostile: a 40 KB GET query string is 413 too" 413 "$code"
+# The delete API bounds its request as a query's (server.http_max_query_bytes, 32 KiB here): a
+# valid delete with a 40 KB line filter is 413, the same delete with a short filter is accepted.
+delete_code() {  # delete_code FILTER-LENGTH: POSTs a delete of {app="x"} |= "aaa..." and prints the status
+  curl -s -o "$TMPDIR_E2E/delete.out" -w '%{http_code}' --max-time 20 -X POST -H 'X-Scope-OrgID: t' -G \
+    --data-urlencode "query={app=\"x\"} |= \"$(head -c "$1" /dev/zero | tr '\0' a)\"" --data-urlencode start=0 \
+    "$hurl/loki/api/v1/delete"
+}
+expect_eq "hostile: a delete request past server.http_max_query_bytes is 413" 413 "$(delete_code 40000)"
+expect_contains "hostile: the delete's 413 names the limit" "server.http_max_query_bytes" "$(cat "$TMPDIR_E2E/delete.out")"
+expect_eq "hostile: the same delete with a short filter is accepted" 204 "$(delete_code 100)"
 expect_eq "hostile: logd still ready after the query floods" 200 "$(alive)"
 
 # query_timeout reaches into evaluation: a template-heavy query answered 504 only after 37 s with
@@ -221,21 +231,173 @@ for _ in $(seq 1 100); do
 done
 expect_contains "hostile: a tail that stopped reading was dropped and its slot freed" "connected" "$freed"
 kill "$t2" 2>/dev/null; wait "$t2" 2>/dev/null
+# 300 tail attempts of one tenant against a limit of 2: each tail has a thread of its own while it
+# is open (docs/security.md), so the limit is what bounds the threads. All 300 connections stay
+# open; the refused ones got Loki's message in a close and their threads ended, so logd's thread
+# count settles at its count before plus the 2 admitted tails (a few more allowed for threads
+# that are just ending), instead of 300 more.
+threads_of() { awk '/^Threads/ {print $2}' "/proc/$1/status"; }
+tail_pid=$started_logd_pid
+threads_before=$(threads_of "$tail_pid")
+python3 - "$tport" "$tq" 300 > "$TMPDIR_E2E/flood_tails.out" 2>&1 <<'PY' &
+import base64, os, socket, sys, time
+port, path, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+conns, connected, refused = [], 0, 0
+for _ in range(n):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    key = base64.b64encode(os.urandom(16)).decode()
+    s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nX-Scope-OrgID: flood\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % (path, key)).encode())
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        d = s.recv(4096)
+        if not d: break
+        buf += d
+    conns.append(s)
+    connected += buf.startswith(b"HTTP/1.1 101")
+    # A refused tail's close frame follows the upgrade at once; an admitted one sends nothing yet.
+    s.settimeout(0.5)
+    rest = buf.partition(b"\r\n\r\n")[2]
+    try:
+        while len(rest) < 2: rest += s.recv(4096) or b"\x88\x00"
+    except socket.timeout:
+        pass
+    refused += len(rest) >= 2 and rest[0] & 0x0f == 8
+print("upgraded", connected, "refused", refused); sys.stdout.flush()
+time.sleep(30)
+PY
+flood_pid=$!
+hostile_pids+=("$flood_pid")
+for _ in $(seq 1 600); do grep -q upgraded "$TMPDIR_E2E/flood_tails.out" && break; sleep 0.1; done
+expect_eq "hostile: 300 tail attempts of one tenant: 298 refused with a close" "upgraded 300 refused 298" \
+  "$(cat "$TMPDIR_E2E/flood_tails.out")"
+settled=""
+for _ in $(seq 1 100); do
+  settled=$(threads_of "$tail_pid")
+  [ "$settled" -le $((threads_before + 2 + 4)) ] && break
+  sleep 0.1
+done
+if [ "$settled" -le $((threads_before + 2 + 4)) ]; then
+  pass "hostile: with 300 tail connections open logd runs $settled threads ($threads_before before)"
+else
+  fail "hostile: threads stay bounded by max_concurrent_tail_requests" "$threads_before before, $settled with 300 tails open"
+fi
+kill "$flood_pid" 2>/dev/null; wait "$flood_pid" 2>/dev/null
+
+# Across tenants the per-tenant limit does not bound the threads: querier.tail_max_connections
+# (20 here) does. 300 tail attempts, 3 for each of 100 tenants (limit 2 each): 20 stay open, the
+# rest are refused (a 1011 close past a tenant's limit, a 503 before the upgrade past the total),
+# and the thread count settles at 20 more than before, not 200.
+gd=$TMPDIR_E2E/hostile-tails-total
+gport=$(free_port)
+cat > "$gd.yaml" <<YAML
+auth_enabled: true
+limits_config:
+  max_concurrent_tail_requests: 2
+querier:
+  tail_max_connections: 20
+YAML
+start_logd "$gd" "$gport" -config.file="$gd.yaml"
+hostile_pids+=("$started_logd_pid")
+gpid=$started_logd_pid
+threads_before=$(threads_of "$gpid")
+python3 - "$gport" "$tq" 300 > "$TMPDIR_E2E/tails_total.out" 2>&1 <<'PY' &
+import base64, os, socket, sys, time
+port, path, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+conns, opened, closed, unavailable, body503 = [], 0, 0, 0, ""
+for i in range(n):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    key = base64.b64encode(os.urandom(16)).decode()
+    s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nX-Scope-OrgID: f%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % (path, i // 3, key)).encode())
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        d = s.recv(4096)
+        if not d: break
+        buf += d
+    conns.append(s)
+    head, _, rest = buf.partition(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.1 101"):
+        unavailable += head.startswith(b"HTTP/1.1 503")
+        try:
+            while len(rest) < 40: rest += s.recv(4096) or b" " * 40
+        except socket.timeout:
+            pass
+        body503 = rest.decode(errors="replace").strip()
+        continue
+    s.settimeout(0.3)
+    try:
+        while len(rest) < 2: rest += s.recv(4096) or b"\x88\x00"
+    except socket.timeout:
+        pass
+    if len(rest) >= 2 and rest[0] & 0x0f == 8: closed += 1
+    else: opened += 1
+print("open", opened, "refused", closed + unavailable, "503", "yes" if unavailable else "no")
+print(body503); sys.stdout.flush()
+time.sleep(30)
+PY
+gflood=$!
+hostile_pids+=("$gflood")
+for _ in $(seq 1 900); do grep -q "^open" "$TMPDIR_E2E/tails_total.out" && break; sleep 0.1; done
+expect_eq "hostile: 300 tails of 100 tenants: 20 open, 280 refused, some with 503" "open 20 refused 280 503 yes" \
+  "$(head -1 "$TMPDIR_E2E/tails_total.out")"
+expect_contains "hostile: the 503 names querier.tail_max_connections" "the limit is 20 (querier.tail_max_connections)" \
+  "$(cat "$TMPDIR_E2E/tails_total.out")"
+settled=""
+for _ in $(seq 1 100); do
+  settled=$(threads_of "$gpid")
+  [ "$settled" -le $((threads_before + 20 + 4)) ] && break
+  sleep 0.1
+done
+if [ "$settled" -le $((threads_before + 20 + 4)) ]; then
+  pass "hostile: with 300 tail connections of 100 tenants open logd runs $settled threads ($threads_before before)"
+else
+  fail "hostile: threads stay bounded by querier.tail_max_connections" "$threads_before before, $settled with 300 tails open"
+fi
+kill "$gflood" 2>/dev/null; wait "$gflood" 2>/dev/null
+
 expect_eq "hostile: logd ready after the tails" 200 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$turl/ready")"
 
-# A gzip bomb was decoded up to the server's 256 MiB before its 413 (280 MB RSS, 2 s each): now
-# no further than a push could be accepted (8 x ingestion_burst_size_mb + 1 MiB: 49 MiB here).
+# A gzip bomb was decoded up to the server's 256 MiB before its 413 (280 MB RSS, 2 s each), then
+# up to 49 MiB on every route (66 MB RSS). Now a push decodes no further than its tenant's limits
+# allow (2 x ingestion_burst_size_mb + 1 MiB: 13 MiB by default), any other route than a query
+# may hold (1 MiB): logd's peak RSS (VmHWM, on a logd of its own so earlier checks do not set it)
+# grows by far less than the 66 MB one bomb used to cost.
 python3 - "$TMPDIR_E2E/bomb.gz" <<'PY'
-import gzip, sys
-with gzip.open(sys.argv[1], "wb", compresslevel=9) as f:
-    chunk = b"\0" * (1 << 20)
-    for _ in range(100): f.write(chunk)
+import zlib, sys
+c = zlib.compressobj(6, zlib.DEFLATED, 31)  # a gzip member: 512 MiB of zeros in about 0.5 MB
+chunk = b"\0" * (1 << 20)
+with open(sys.argv[1], "wb") as f:
+    for _ in range(512): f.write(c.compress(chunk))
+    f.write(c.flush())
 PY
-code=$(curl -s -o "$TMPDIR_E2E/bomb.out" -w '%{http_code}' --max-time 30 -H 'X-Scope-OrgID: t' \
-  -H 'Content-Type: application/json' -H 'Content-Encoding: gzip' --data-binary @"$TMPDIR_E2E/bomb.gz" "$hurl/loki/api/v1/push")
-expect_eq "hostile: a 100 MB gzip bomb is 413" 413 "$code"
-expect_contains "hostile: the bomb's 413 names the decoded bound" "more than 51380224 bytes after gzip decoding" "$(cat "$TMPDIR_E2E/bomb.out")"
-expect_eq "hostile: logd ready after the bomb" 200 "$(alive)"
+bd=$TMPDIR_E2E/hostile-bomb
+bport=$(free_port)
+start_logd "$bd" "$bport"
+hostile_pids+=("$started_logd_pid")
+bomb_pid=$started_logd_pid
+vm_hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$bomb_pid/status"; }
+hwm_before=$(vm_hwm_kb)
+bomb() {  # bomb PATH CONTENT-TYPE: POSTs the bomb, prints the status code
+  curl -s -o "$TMPDIR_E2E/bomb.out" -w '%{http_code}' --max-time 30 -H 'X-Scope-OrgID: t' -H "Content-Type: $2" \
+    -H 'Content-Encoding: gzip' --data-binary @"$TMPDIR_E2E/bomb.gz" "http://127.0.0.1:$bport$1"
+}
+expect_eq "hostile: a 512 MB gzip bomb pushed is 413" 413 "$(bomb /loki/api/v1/push application/json)"
+expect_contains "hostile: the push bomb's 413 names the decoded bound (2 x burst + 1 MiB)" \
+  "more than 13631488 bytes after gzip decoding" "$(cat "$TMPDIR_E2E/bomb.out")"
+expect_eq "hostile: the bomb as protobuf is 413" 413 "$(bomb /loki/api/v1/push application/x-protobuf)"
+expect_eq "hostile: the bomb to /otlp/v1/logs is 413" 413 "$(bomb /otlp/v1/logs application/x-protobuf)"
+expect_eq "hostile: the bomb to a query route is 413" 413 "$(bomb /loki/api/v1/query_range application/x-www-form-urlencoded)"
+expect_contains "hostile: a query route decodes no more than 1 MiB" "more than 1048576 bytes after gzip decoding" \
+  "$(cat "$TMPDIR_E2E/bomb.out")"
+hwm_after=$(vm_hwm_kb)
+grown_mb=$(( (hwm_after - hwm_before) / 1024 ))
+if [ "$grown_mb" -lt 32 ]; then
+  pass "hostile: four bombs grew logd's peak RSS by less than 32 MB ($grown_mb MB; one used to cost 66)"
+else
+  fail "hostile: four bombs grew logd's peak RSS by less than 32 MB" "VmHWM $hwm_before kB -> $hwm_after kB"
+fi
+expect_eq "hostile: logd ready after the bombs" 200 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://127.0.0.1:$bport/ready")"
 
 # Invalid UTF-8 in one line made logd refuse the whole push, valid streams included, and
 # Promtail-like clients do not retry a 400. Loki accepts such lines; so does logd: protobuf lines

@@ -2,6 +2,7 @@
 #include <zlib.h>
 
 #include <atomic>
+#include <memory>
 #include <thread>
 
 #include "http/server.h"
@@ -295,4 +296,33 @@ TEST_CASE("http server: start fails clearly when the port is taken") {
   http::ServerOptions bad;
   bad.host = "not-an-ip";
   CHECK(!http::Server(bad).start().ok());
+}
+
+TEST_CASE("http server: max_websockets refuses an upgrade past the cap with 503, before a handler thread") {
+  http::ServerOptions o;
+  o.max_websockets = 2;
+  o.max_websockets_key = "querier.tail_max_connections";
+  TestServer ts(o);
+  const std::string upgrade = "GET /ws?who=a HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  auto a = std::make_unique<Connection>(ts.server.port());
+  Connection b(ts.server.port()), third(ts.server.port());
+  a->send(upgrade);
+  CHECK(a->read_response().status == 101);
+  b.send(upgrade);
+  CHECK(b.read_response().status == 101);
+  third.send(upgrade);
+  auto r = third.read_response();
+  CHECK(r.status == 503);
+  CHECK(r.body == "too many open WebSocket connections: the limit is 2 (querier.tail_max_connections)\n");
+  // A closed WebSocket gives its slot back once its handler has returned.
+  a.reset();
+  bool admitted = false;
+  for (int i = 0; i < 200 && !admitted; ++i) {
+    Connection again(ts.server.port());
+    again.send(upgrade);
+    admitted = again.read_response().status == 101;
+    if (!admitted) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  CHECK(admitted);
 }

@@ -203,16 +203,16 @@ TEST_CASE("distributor: repeated label sets within one request merge into one st
 
 TEST_CASE("distributor: bodies are decoded only as far as a push could be accepted") {
   logd::LimitsConfig l;  // burst 6 MiB
-  CHECK(logd::max_decoded_push_bytes(l) == 49u << 20);
+  CHECK(logd::max_decoded_push_bytes(l) == 13u << 20);
   l.ingestion_burst_size_mb = 1;
-  CHECK(logd::max_decoded_push_bytes(l) == 9u << 20);
+  CHECK(logd::max_decoded_push_bytes(l) == 3u << 20);
   l.ingestion_burst_size_mb = 1000;
   CHECK(logd::max_decoded_push_bytes(l) == 100u << 20);  // Loki's max_recv_msg_size
   l.ingestion_rate_mb = 0;
   CHECK(logd::max_decoded_push_bytes(l) == 100u << 20);
   // A JSON body past the bound is 413 before it is parsed.
   Fixture f;
-  f.limits.ingestion_burst_size_mb = 0.001;  // 1 KiB burst: bound 1 MiB + 8 KiB
+  f.limits.ingestion_burst_size_mb = 0.001;  // 1 KiB burst: bound 1 MiB + 2 KiB
   auto d = f.make();
   std::string big = json_push(R"({"app":"x"})", {{kNow, std::string(2 << 20, 'a')}});
   auto out = d->push("t1", "application/json", "", big);

@@ -153,6 +153,41 @@ TEST_CASE("query limits: max_query_series stops a metric query at the first step
   CHECK(instant.status == 400);
 }
 
+TEST_CASE("query limits: max_query_series stops as series appear, inside the first step") {
+  Fixture f;
+  // 2,000 series with one entry each at 30 s: every series appears in the first step's window.
+  // Stopping at the step read all 2,000 entries and built 2,000 series first; stopping as they
+  // appear reads the 501st and no further.
+  for (int s = 0; s < 2000; ++s) f.mem.append({{"app", "x"}, {"id", std::to_string(s)}, {"n", std::to_string(s % 3)}}, {30 * kSec, "l", {}});
+  query::Limits limits;
+  limits.max_query_series = 500;
+  limits.max_concurrent = 1;
+  const auto steps = range(60 * kSec, 120 * kSec, 60 * kSec);
+  for (const char* q : {R"(sum by (id) (count_over_time({app="x"}[1m])))",  // grouping pushed down
+                        R"(count_over_time({app="x"}[1m]))",                  // the range aggregation's own
+                        R"(max by (id) (count_over_time({app="x"}[1m])))",    // grouped by the vector aggregation
+                        R"(sum by (id) (count by (id, n) (rate({app="x"}[1m]))))"}) {
+    CAPTURE(q);
+    f.read = 0;
+    auto out = f.run(q, steps, limits);
+    CHECK(out.status == 400);
+    CHECK(out.error.rfind("maximum number of series (500) reached for a single query", 0) == 0);
+    CHECK(f.read == 501);
+  }
+  // Series that the aggregation folds into few are not the result's: these have 3 and 1.
+  for (const char* q : {R"(sum by (n) (count_over_time({app="x"}[1m])))", R"(max by (n) (count_over_time({app="x"}[1m])))",
+                        R"(sum(count by (id) (count_over_time({app="x"}[1m]))))",
+                        R"(topk(3, count_over_time({app="x"}[1m])))"}) {
+    CAPTURE(q);
+    auto out = f.run(q, steps, limits);
+    CHECK(out.status == 200);
+  }
+  // Where the result's series cannot be told as they appear (a binary operation), the check at
+  // each step still holds.
+  auto out = f.run(R"(count_over_time({app="x"}[1m]) * 2)", steps, limits);
+  CHECK(out.status == 400);
+}
+
 TEST_CASE("query limits: max_query_result_bytes bounds what a result holds, lines and points") {
   Fixture f;
   for (int i = 0; i < 5000; ++i) f.mem.append({{"app", "x"}}, {i * 1000, std::string(1000, 'a'), {}});

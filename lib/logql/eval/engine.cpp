@@ -67,7 +67,16 @@ std::optional<double> constant_value(const ast::Expr& expr) {
   return std::nullopt;
 }
 
-util::Result<StepEvaluatorPtr> new_step_evaluator(const ast::Expr& expr, const StepRange& range, LogSource& source) {
+util::Result<StepEvaluatorPtr> new_step_evaluator(const ast::Expr& expr, const StepRange& observed, LogSource& source) {
+  // Only aggregations know which series they output; others' operands are not their result.
+  const bool aggregation =
+      std::holds_alternative<ast::RangeAggregation>(expr.node) || std::holds_alternative<ast::VectorAggregation>(expr.node);
+  StepRange unobserved;
+  if (!aggregation && observed.on_new_series) {
+    unobserved = observed;
+    unobserved.on_new_series = nullptr;
+  }
+  const StepRange& range = aggregation || !observed.on_new_series ? observed : unobserved;
   return std::visit(
       [&](const auto& node) -> util::Result<StepEvaluatorPtr> {
         using T = std::decay_t<decltype(node)>;
@@ -176,6 +185,13 @@ util::Result<QueryResult> evaluate(const ast::Expr& expr, const QueryParams& par
   range.step = instant ? 1 : params.step;
   range.cancel = params.cancel;
   range.pipeline = pipeline_options_of(params);
+  uint64_t result_series = 0;
+  if (params.max_series != 0) {
+    range.on_new_series = [&result_series, limit = params.max_series](const model::LabelSet&) -> util::Status {
+      if (++result_series > limit) return util::invalid_argument(max_series_message(limit));
+      return {};
+    };
+  }
   auto ev_or = new_step_evaluator(expr, range, source);
   if (!ev_or.ok()) return ev_or.status_error();
   StepEvaluator& ev = **ev_or;

@@ -41,6 +41,7 @@ class RangeAggregationEvaluator : public StepEvaluator {
         bytes_(agg.op == ast::RangeOp::BytesOverTime || agg.op == ast::RangeOp::BytesRate),
         cancel_(range.cancel),
         pipeline_options_(range.pipeline),
+        on_new_series_(agg.op == ast::RangeOp::AbsentOverTime ? nullptr : range.on_new_series),
         running_(can_run(agg, range)) {
     if (agg.op == ast::RangeOp::AbsentOverTime) absent_labels_ = absent_labels(agg.range.selector.matchers);
   }
@@ -96,6 +97,7 @@ class RangeAggregationEvaluator : public StepEvaluator {
     double run_sum = 0;
     bool has_error = false;
     bool live = false;
+    bool announced = false;  // told to on_new_series_
   };
 
   // Whether a count and a sum per series are all the windows need, without keeping samples:
@@ -139,6 +141,14 @@ class RangeAggregationEvaluator : public StepEvaluator {
       if (!s.live) {
         s.live = true;
         live_.push_back(pending_series_);
+        if (!s.announced && on_new_series_) {
+          // A series of the output from this step on: counted now, before the next is read.
+          s.announced = true;
+          if (auto st = on_new_series_(s.labels); !st.ok()) {
+            status_ = st;
+            return false;
+          }
+        }
       }
     }
   }
@@ -212,6 +222,7 @@ class RangeAggregationEvaluator : public StepEvaluator {
   const bool fast_path_, bytes_;
   const util::Cancellation* cancel_;
   const log::PipelineOptions pipeline_options_;
+  const SeriesObserver on_new_series_;
   util::CheckInterval check_interval_;
   const bool running_;
   model::LabelSet absent_labels_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <vector>
@@ -27,12 +28,22 @@ using SampleVector = std::vector<Sample>;
 // Evaluation times: start, start+step, ... <= end. Instant queries use start == end, step 1.
 // Also what every evaluator of the tree shares: the query's cancellation, checked by the range
 // aggregations as they read, and the options their sample extractors are compiled with.
+//
+// `on_new_series`, when set, is told of each series the evaluator being built will output, once,
+// when its first sample lands in a window, before the step is assembled: an error stops the
+// evaluation with that status. The engine counts the result's series this way (max_series), so
+// a query over many series stops as they appear rather than after a step has built them all.
+// Range aggregations call it; a vector aggregation passes its inner evaluator an observer that
+// maps series to its groups; every other evaluator clears it for its operands.
+using SeriesObserver = std::function<util::Status(const model::LabelSet&)>;
+
 struct StepRange {
   int64_t start = 0;
   int64_t end = 0;
   int64_t step = 1;
   const util::Cancellation* cancel = nullptr;
   log::PipelineOptions pipeline{};
+  SeriesObserver on_new_series{};
 };
 
 // `v` clamped into int64: time arithmetic near the ends of int64 (a query may ask for times as

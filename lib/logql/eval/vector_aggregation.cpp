@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <set>
 #include <unordered_map>
 
 namespace logql {
@@ -12,16 +14,45 @@ namespace {
 // Prometheus' heap order: NaN sorts below every number.
 bool value_less(double a, double b) { return std::isnan(a) ? !std::isnan(b) : a < b; }
 
-class VectorAggregationEvaluator : public StepEvaluator {
+// The labels of the group a series falls in (`by` keeps the listed labels, `without` drops them
+// and __name__).
+class GroupKey {
  public:
-  VectorAggregationEvaluator(const ast::VectorAggregation& agg, StepEvaluatorPtr inner)
-      : agg_(agg), inner_(std::move(inner)) {
+  explicit GroupKey(const ast::VectorAggregation& agg) {
     if (agg.grouping) {
       without_ = agg.grouping->without;
       names_ = agg.grouping->labels;
       std::sort(names_.begin(), names_.end());
     }
   }
+  model::LabelSet of(const model::LabelSet& labels) const {
+    std::vector<model::Label> kept;
+    for (const auto& l : labels) {
+      bool listed = std::binary_search(names_.begin(), names_.end(), l.name);
+      if (without_ ? (!listed && l.name != "__name__") : listed) kept.push_back(l);
+    }
+    return model::LabelSet::from_unsorted(std::move(kept));
+  }
+
+ private:
+  bool without_ = false;
+  std::vector<std::string> names_;
+};
+
+// The observer for the inner evaluator of an aggregation that outputs one series per group
+// (not topk, bottomk or sort, which output inner series): each new group is a new output series.
+SeriesObserver group_observer(const ast::VectorAggregation& agg, SeriesObserver outer) {
+  auto seen = std::make_shared<std::set<model::LabelSet>>();
+  return [key = GroupKey(agg), seen, outer = std::move(outer)](const model::LabelSet& labels) -> util::Status {
+    auto [it, fresh] = seen->insert(key.of(labels));
+    return fresh ? outer(*it) : util::Status{};
+  };
+}
+
+class VectorAggregationEvaluator : public StepEvaluator {
+ public:
+  VectorAggregationEvaluator(const ast::VectorAggregation& agg, StepEvaluatorPtr inner)
+      : agg_(agg), inner_(std::move(inner)), group_(agg) {}
 
   bool next(int64_t& t, SampleVector& out) override {
     out.clear();
@@ -126,19 +157,11 @@ class VectorAggregationEvaluator : public StepEvaluator {
     std::vector<const Sample*> members;  // topk/bottomk/sort
   };
 
-  model::LabelSet group_labels(const model::LabelSet& labels) const {
-    std::vector<model::Label> kept;
-    for (const auto& l : labels) {
-      bool listed = std::binary_search(names_.begin(), names_.end(), l.name);
-      if (without_ ? (!listed && l.name != "__name__") : listed) kept.push_back(l);
-    }
-    return model::LabelSet::from_unsorted(std::move(kept));
-  }
+  model::LabelSet group_labels(const model::LabelSet& labels) const { return group_.of(labels); }
 
   const ast::VectorAggregation& agg_;
   StepEvaluatorPtr inner_;
-  bool without_ = false;
-  std::vector<std::string> names_;
+  GroupKey group_;
   SampleVector in_;
   std::vector<Group> groups_;
 };
@@ -151,9 +174,15 @@ util::Result<StepEvaluatorPtr> new_vector_aggregation_evaluator(const ast::Vecto
   util::Result<StepEvaluatorPtr> inner = util::Error{""};
   const auto* ra = std::get_if<ast::RangeAggregation>(&agg.inner->node);
   if (auto pushed = ra ? grouping_pushdown(agg, *ra) : std::nullopt) {
+    // The range aggregation groups as this sum does: its series are this one's.
     inner = new_range_aggregation_evaluator(*ra, range, source, pushed);
   } else {
-    inner = new_step_evaluator(*agg.inner, range, source);
+    using ast::VectorOp;
+    const bool per_group = agg.op != VectorOp::Topk && agg.op != VectorOp::Bottomk && agg.op != VectorOp::ApproxTopk &&
+                           agg.op != VectorOp::Sort && agg.op != VectorOp::SortDesc;
+    StepRange inner_range = range;
+    inner_range.on_new_series = per_group && range.on_new_series ? group_observer(agg, range.on_new_series) : nullptr;
+    inner = new_step_evaluator(*agg.inner, inner_range, source);
   }
   if (!inner.ok()) return inner.status_error();
   return StepEvaluatorPtr(std::make_unique<VectorAggregationEvaluator>(agg, std::move(inner).value()));
