@@ -1,5 +1,5 @@
 # The Logs Drilldown endpoints through a split cluster: the query-frontend forwards index/volume,
-# index/volume_range, detected_fields, detected_field/<name>/values and detected_labels to a
+# index/volume_range, detected_fields, detected_field/<name>/values, detected_labels and patterns to a
 # querier, which reads the ingesters. Each answer must equal, value for value, what a single
 # process answers for the same push (tests/e2e/logd_drilldown_test.sh checks those against Loki's
 # documented shapes), and must be tenant-scoped.
@@ -19,10 +19,12 @@ if ! command -v etcd >/dev/null; then
   fail "cluster drilldown: etcd is installed" "scripts/setup.sh installs etcd-server"
 elif cl_init drilldown; then
   cl_rf=1
-  cl_config ingester-1 ingester
+  patterns="pattern_ingester: {enabled: true}"
+  cl_config ingester-1 ingester "$patterns"
   cl_config distributor-1 distributor
-  cl_config frontend query-frontend
-  cl_config querier querier "frontend_worker: {frontend_address: \"127.0.0.1:${cl_grpc[frontend]}\"}"
+  cl_config frontend query-frontend "$patterns"
+  cl_config querier querier "frontend_worker: {frontend_address: \"127.0.0.1:${cl_grpc[frontend]}\"}
+$patterns"
   started=0
   for n in ingester-1 distributor-1; do cl_start "$n" && started=$((started + 1)); done
   logd -config.file="$cl_dir/frontend.yaml" 2>>"$cl_dir/frontend.log" &
@@ -31,7 +33,7 @@ elif cl_init drilldown; then
   cl_wait_ready frontend 30 && started=$((started + 1))
   # The single process, auth on as the cluster has it.
   single_port=$(free_port)
-  printf 'auth_enabled: true\nserver: {http_listen_port: %s}\ncommon: {path_prefix: %s}\n' \
+  printf 'auth_enabled: true\nserver: {http_listen_port: %s}\ncommon: {path_prefix: %s}\npattern_ingester: {enabled: true}\n' \
     "$single_port" "$cl_dir/single" >"$cl_dir/single.yaml"
   logd -config.file="$cl_dir/single.yaml" 2>>"$cl_dir/single.log" &
   cd_single_pid=$!
@@ -50,7 +52,9 @@ elif cl_init drilldown; then
  {"stream":{"job":"foo","env":"prod","team":"alpha"},"values":[["$t0","GET /a 200 level=info took=12ms"],["$((t0 + 1000000000))","GET /b 500 level=error took=1.5s"]]},
  {"stream":{"job":"bar","env":"prod","team":"beta"},"values":[["$t0","bar one"]]},
  {"stream":{"job":"foo","env":"dev","team":"alpha"},"values":[["$((t0 + 2000000000))","{\"status\":404,\"user\":{\"id\":7},\"cached\":true}",{"trace_id":"abc"}]]},
- {"stream":{"job":"bar","env":"dev","team":"beta"},"values":[["$((t0 + 3000000000))","b"]]}
+ {"stream":{"job":"bar","env":"dev","team":"beta"},"values":[["$((t0 + 3000000000))","b"]]},
+ {"stream":{"job":"pat"},"values":[$(for i in $(seq 1 40); do printf '%s["%s","user %d logged in from 10.0.0.%d"]' \
+   "$([ "$i" -gt 1 ] && echo ,)" "$((t0 + i * 1000000000))" "$i" "$i"; done)]}
 ]}
 JSON
 )
@@ -86,6 +90,9 @@ JSON
   check "detected_fields" /loki/api/v1/detected_fields --data-urlencode 'query={job="foo"}'
   check "detected_field values" /loki/api/v1/detected_field/level/values --data-urlencode 'query={job="foo"}'
   check "detected_labels" /loki/api/v1/detected_labels --data-urlencode 'query={job=~".+"}'
+  check "patterns" /loki/api/v1/patterns --data-urlencode 'query={job="pat"}' --data-urlencode step=60s
+  expect_contains "cluster drilldown: the frontend's patterns hold the mined one" '"pattern": "user <_> logged in from <_>"' \
+    "$(dd_canon "$fe" t1 /loki/api/v1/patterns --data-urlencode 'query={job="pat"}')"
   expect_contains "cluster drilldown: the volume holds the pushed streams (bytes of job=foo's lines)" \
     '{"metric": {"job": "foo"}, "value": ['"$((end / 1000000000))"', "107"]}' \
     "$(dd_canon "$fe" t1 /loki/api/v1/index/volume --data-urlencode 'query={job=~".+"}')"
