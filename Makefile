@@ -23,7 +23,10 @@ CXXFLAGS ?= $(OPT) -g1
 # pkg-config may not be installed yet when make reads this file; every entry target below runs
 # setup first and then builds in a sub-make, which reads these again.
 override CXXFLAGS += -std=c++20 -Wall -Wextra -pthread -MMD -MP -Ilib $(SAN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS := $(or $(shell pkg-config --libs $(PKGS) 2>/dev/null),-lre2) -pthread
+# libcurl is compiled against but not linked: lib/httpclient/curl_library loads it on the first
+# request, so commands that never speak HTTP do not pay for its ~28 libraries at start-up.
+LINK_PKGS := $(filter-out libcurl,$(PKGS))
+LDLIBS := $(or $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null),-lre2) -pthread
 override LDFLAGS += $(SAN)
 PREFIX ?= /usr/local
 # Entry targets build in a sub-make on every core (override with JOBS=-j1).

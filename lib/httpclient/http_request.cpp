@@ -1,17 +1,12 @@
 #include "httpclient/http_request.h"
 
-#include <curl/curl.h>
+#include "httpclient/curl_library.h"
 
 #include <algorithm>
 #include <cctype>
 
 namespace httpclient {
 namespace {
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 struct Transfer {
   const Request* request;
@@ -27,7 +22,7 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
   if (!t->body_started) {
     t->body_started = true;
     long code = 0;
-    curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
+    curl_library().easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
     t->response->status = static_cast<int>(code);
     if (t->request->on_response && !t->request->on_response(*t->response)) {
       t->stopped_by_callback = true;
@@ -74,26 +69,27 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 void set_blob(CURL* c, CURLoption option, const std::string& pem) {
   curl_blob blob{const_cast<char*>(pem.data()), pem.size(), CURL_BLOB_COPY};
-  curl_easy_setopt(c, option, &blob);
+  curl_library().easy_setopt(c, option, &blob);
 }
 
 void set_tls(CURL* c, const TlsClientOptions& tls) {
-  if (!tls.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, tls.ca_file.c_str());
+  const CurlLibrary& lib = curl_library();
+  if (!tls.ca_file.empty()) lib.easy_setopt(c, CURLOPT_CAINFO, tls.ca_file.c_str());
   if (!tls.ca_pem.empty()) set_blob(c, CURLOPT_CAINFO_BLOB, tls.ca_pem);
-  if (!tls.cert_file.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, tls.cert_file.c_str());
+  if (!tls.cert_file.empty()) lib.easy_setopt(c, CURLOPT_SSLCERT, tls.cert_file.c_str());
   if (!tls.cert_pem.empty()) set_blob(c, CURLOPT_SSLCERT_BLOB, tls.cert_pem);
-  if (!tls.key_file.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, tls.key_file.c_str());
+  if (!tls.key_file.empty()) lib.easy_setopt(c, CURLOPT_SSLKEY, tls.key_file.c_str());
   if (!tls.key_pem.empty()) set_blob(c, CURLOPT_SSLKEY_BLOB, tls.key_pem);
   if (tls.insecure_skip_verify) {
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+    lib.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+    lib.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
   }
   if (tls.min_version != 0) {
     long v = tls.min_version <= 10   ? CURL_SSLVERSION_TLSv1_0
              : tls.min_version == 11 ? CURL_SSLVERSION_TLSv1_1
              : tls.min_version == 12 ? CURL_SSLVERSION_TLSv1_2
                                      : CURL_SSLVERSION_TLSv1_3;
-    curl_easy_setopt(c, CURLOPT_SSLVERSION, v);
+    lib.easy_setopt(c, CURLOPT_SSLVERSION, v);
   }
 }
 
@@ -107,79 +103,80 @@ std::string_view Response::header(std::string_view lower_name) const {
 }
 
 Connection::Connection() {
-  global_init();
-  curl_ = curl_easy_init();
+  const CurlLibrary& lib = curl_library();
+  if (lib.loaded()) curl_ = lib.easy_init();
 }
 
 Connection::~Connection() {
-  if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
+  if (curl_) curl_library().easy_cleanup(static_cast<CURL*>(curl_));
 }
 
 Response Connection::perform(const Request& request) {
   Response response;
   CURL* c = static_cast<CURL*>(curl_);
+  const CurlLibrary& lib = curl_library();
   if (!c) {
-    response.error = "curl_easy_init failed";
+    response.error = lib.loaded() ? "curl_easy_init failed" : lib.error;
     return response;
   }
   Transfer transfer{&request, &response, c};
   curl_slist* headers = nullptr;
-  for (const auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
+  for (const auto& h : request.headers) headers = lib.slist_append(headers, h.c_str());
   curl_slist* connect_to = nullptr;
-  if (!request.connect_to.empty()) connect_to = curl_slist_append(nullptr, request.connect_to.c_str());
+  if (!request.connect_to.empty()) connect_to = lib.slist_append(nullptr, request.connect_to.c_str());
   char errbuf[CURL_ERROR_SIZE] = {0};
 
-  curl_easy_reset(c);  // keeps the connection cache: keep-alive survives
-  curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  lib.easy_reset(c);  // keeps the connection cache: keep-alive survives
+  lib.easy_setopt(c, CURLOPT_URL, request.url.c_str());
+  lib.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  lib.easy_setopt(c, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+  lib.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   if (request.method == "HEAD") {
-    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    lib.easy_setopt(c, CURLOPT_NOBODY, 1L);
   } else if (request.method == "POST" || request.method == "PUT" || !request.body.empty()) {
-    curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-    if (request.method != "POST") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    lib.easy_setopt(c, CURLOPT_POST, 1L);
+    lib.easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+    lib.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    if (request.method != "POST") lib.easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   } else if (request.method != "GET") {
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    lib.easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-  if (connect_to) curl_easy_setopt(c, CURLOPT_CONNECT_TO, connect_to);
+  lib.easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  if (connect_to) lib.easy_setopt(c, CURLOPT_CONNECT_TO, connect_to);
   if (!request.unix_socket_path.empty()) {
-    curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, request.unix_socket_path.c_str());
+    lib.easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, request.unix_socket_path.c_str());
   }
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout_ms));
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout_ms));
+  lib.easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout_ms));
+  lib.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout_ms));
   if (request.low_speed_timeout_ms > 0) {
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, std::max(1L, static_cast<long>(request.low_speed_timeout_ms / 1000)));
+    lib.easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    lib.easy_setopt(c, CURLOPT_LOW_SPEED_TIME, std::max(1L, static_cast<long>(request.low_speed_timeout_ms / 1000)));
   }
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &transfer);
-  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &transfer);
-  if (request.accept_encoding) curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-  if (!request.user_agent.empty()) curl_easy_setopt(c, CURLOPT_USERAGENT, request.user_agent.c_str());
-  if (!request.userpwd.empty()) curl_easy_setopt(c, CURLOPT_USERPWD, request.userpwd.c_str());
+  lib.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  lib.easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
+  lib.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  lib.easy_setopt(c, CURLOPT_HEADERDATA, &transfer);
+  lib.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  lib.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+  lib.easy_setopt(c, CURLOPT_XFERINFODATA, &transfer);
+  if (request.accept_encoding) lib.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  if (!request.user_agent.empty()) lib.easy_setopt(c, CURLOPT_USERAGENT, request.user_agent.c_str());
+  if (!request.userpwd.empty()) lib.easy_setopt(c, CURLOPT_USERPWD, request.userpwd.c_str());
   if (!request.proxy.empty() || !request.use_environment_proxy) {
-    curl_easy_setopt(c, CURLOPT_PROXY, request.proxy.c_str());  // "" turns the environment's off
+    lib.easy_setopt(c, CURLOPT_PROXY, request.proxy.c_str());  // "" turns the environment's off
   }
   set_tls(c, request.tls);
 
-  CURLcode rc = curl_easy_perform(c);
-  curl_slist_free_all(headers);
-  curl_slist_free_all(connect_to);
+  CURLcode rc = lib.easy_perform(c);
+  lib.slist_free_all(headers);
+  lib.slist_free_all(connect_to);
   long code = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+  lib.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
   response.status = static_cast<int>(code);
   if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && transfer.stopped_by_callback)) {
     response.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
     response.cancelled = rc == CURLE_ABORTED_BY_CALLBACK;
-    response.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    response.error = errbuf[0] ? errbuf : lib.easy_strerror(rc);
   }
   return response;
 }

@@ -54,3 +54,10 @@ expect_status "empty selector is rejected" 1 logcli query --stdin '{}'
 err=$(logcli query --stdin '{app="x"} | unknown_stage' < /dev/null 2>&1)
 expect_contains "parse errors name line and column" "parse error at line 1, col" "$err"
 expect_status "jsonl input must be JSON" 1 bash -c "echo 'not json' | logcli query --stdin --stdin-format=jsonl '{a=\"b\"}'"
+
+# Start-up cost: a stdin query never loads libcurl and its ~28 libraries (the HTTP client loads
+# them on its first request), and an HTTP request still finds it.
+loaded=$(LD_DEBUG=files logcli query --stdin -q -o raw '{job="app"} |= "panic"' < "$d/app.log" 2>&1 >/dev/null | grep -c 'file=libcurl' || true)
+expect_eq "stdin query does not load libcurl" "0" "$loaded"
+loaded=$(LD_DEBUG=files logcli query --addr http://127.0.0.1:1 -q '{job="app"}' 2>&1 >/dev/null | grep -c 'file=libcurl.so.4 .*dynamically loaded' || true)
+expect_eq "a server query loads libcurl on demand" "1" "$loaded"
