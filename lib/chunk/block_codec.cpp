@@ -7,6 +7,26 @@
 
 namespace chunk {
 
+char* BlockBuffer::reserve(size_t n) {
+  if (n <= slot_.size) return slot_.data;
+  release();
+  slot_ = util::HugePageSlots::shared().take(n);
+  pooled_ = slot_.data != nullptr;
+  if (!pooled_) slot_ = {new char[n], n};
+  return slot_.data;
+}
+
+void BlockBuffer::release() {
+  if (!slot_.data) return;
+  if (pooled_) {
+    util::HugePageSlots::shared().give_back(slot_);
+  } else {
+    delete[] slot_.data;
+  }
+  slot_ = {};
+  pooled_ = false;
+}
+
 uint32_t BlockEncoder::name_index(std::string_view name) {
   if (auto it = name_ids_.find(name); it != name_ids_.end()) return it->second;
   auto id = static_cast<uint32_t>(names_.size());

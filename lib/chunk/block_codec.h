@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "model/labels.h"
+#include "util/huge_page_slots.h"
 #include "util/result.h"
 
 namespace chunk {
@@ -59,19 +60,30 @@ class BlockEncoder {
 
 // Where a block is decompressed to: grown as needed, reused from block to block, and never
 // zero-filled (decompression overwrites what a block uses), which a std::string's resize would do.
+// Blocks up to 2 MiB (all of them at the default 256 KiB block size) live in slots of the
+// process's huge-page pool (util/huge_page_slots.h), already faulted in when recycled.
 class BlockBuffer {
  public:
-  char* reserve(size_t n) {
-    if (n > capacity_) {
-      data_.reset(new char[n]);
-      capacity_ = n;
+  BlockBuffer() = default;
+  ~BlockBuffer() { release(); }
+  BlockBuffer(BlockBuffer&& o) noexcept : slot_(o.slot_), pooled_(o.pooled_) { o.slot_ = {}; }
+  BlockBuffer& operator=(BlockBuffer&& o) noexcept {
+    if (this != &o) {
+      release();
+      slot_ = o.slot_;
+      pooled_ = o.pooled_;
+      o.slot_ = {};
     }
-    return data_.get();
+    return *this;
   }
 
+  char* reserve(size_t n);
+
  private:
-  std::unique_ptr<char[]> data_;
-  size_t capacity_ = 0;
+  void release();
+
+  util::HugePageSlots::Slot slot_;
+  bool pooled_ = false;  // slot_ is from the pool (else from new[])
 };
 
 // One entry of a decoded block; its strings live in the DecodedBlock.
