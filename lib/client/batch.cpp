@@ -1,5 +1,7 @@
 #include "client/batch.h"
 
+#include <snappy.h>
+
 #include <utility>
 
 #include "otlp/logs_encoder.h"
@@ -61,8 +63,31 @@ bool Batch::add(const model::LabelSet& labels, model::Entry&& entry, SourcePosit
   return true;
 }
 
+char* BodyBuffers::reserve_output(size_t n) {
+  if (n > out_capacity_) {
+    out_ = std::make_unique_for_overwrite<char[]>(n);
+    out_capacity_ = n;
+  }
+  return out_.get();
+}
+
+std::string_view Batch::encode(PushFormat format, BodyBuffers& buffers) const {
+  std::string& raw = buffers.raw();
+  if (format == PushFormat::kOtlp) {
+    raw = otlp::encode_logs_request(request_);
+    return raw;
+  }
+  raw.clear();  // keeps its capacity
+  for (const auto& s : request_.streams) push::append_protobuf_stream(raw, s);
+  char* out = buffers.reserve_output(snappy::MaxCompressedLength(raw.size()));
+  size_t n = 0;
+  snappy::RawCompress(raw.data(), raw.size(), out, &n);
+  return {out, n};
+}
+
 std::string Batch::encode(PushFormat format) const {
-  return format == PushFormat::kOtlp ? otlp::encode_logs_request(request_) : push::encode_protobuf_snappy(request_);
+  BodyBuffers buffers;
+  return std::string(encode(format, buffers));
 }
 
 }  // namespace client

@@ -117,9 +117,9 @@ void Client::drop_entry(const std::string& tenant, const Entry& entry, const cha
   acknowledge(std::move(out));
 }
 
-void Client::send_batch(const std::string& tenant, Batch& batch) {
+void Client::send_batch(const std::string& tenant, Batch& batch, BodyBuffers& buffers) {
   if (batch.empty() || abort_.load()) return;
-  std::string body = batch.encode(config_.format);
+  std::string_view body = batch.encode(config_.format, buffers);
   metrics_->encoded(host_, body.size());
   BatchOutcome out;
   out.tenant = tenant;
@@ -167,6 +167,7 @@ void Client::send_batch(const std::string& tenant, Batch& batch) {
 
 void Client::run() {
   std::map<std::string, Batch> batches;  // one per tenant, as in Promtail
+  BodyBuffers buffers;
   std::set<std::string> seen_tenants;
   StreamLabeler labeler(config_.external_labels);
   std::vector<Entry> drained;
@@ -217,7 +218,7 @@ void Client::run() {
       if (it == batches.end()) {
         it = batches.emplace(tenant, Batch(monotonic_ns(), options_.max_streams)).first;
       } else if (it->second.bytes_after(e.entry) > batchsize) {
-        send_batch(tenant, it->second);
+        send_batch(tenant, it->second, buffers);
         it->second = Batch(monotonic_ns(), options_.max_streams);
       }
       if (!it->second.add(labels, std::move(e.entry), e.position)) {
@@ -228,7 +229,7 @@ void Client::run() {
     int64_t now = monotonic_ns();
     for (auto it = batches.begin(); it != batches.end();) {
       if (stopping || now - it->second.created_ns() >= batchwait) {
-        send_batch(it->first, it->second);
+        send_batch(it->first, it->second, buffers);
         it = batches.erase(it);
       } else {
         ++it;

@@ -82,7 +82,7 @@ class Client {
   Client(const ClientConfig& config, ClientOptions options, std::string host);
   void run();
   // Sends one tenant's batch, retrying as Promtail does, and acknowledges it unless abandoned.
-  void send_batch(const std::string& tenant, class Batch& batch);
+  void send_batch(const std::string& tenant, class Batch& batch, class BodyBuffers& buffers);
   void acknowledge(BatchOutcome&& outcome);
   void drop_entry(const std::string& tenant, const Entry& entry, const char* reason, std::string error);
 
