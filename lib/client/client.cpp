@@ -23,7 +23,9 @@ int64_t monotonic_ns() {
 // What an entry costs while queued: its strings plus a fixed allowance for the objects.
 size_t queued_cost(const Entry& e) {
   size_t n = 96 + e.tenant.size() + entry_size(e.entry);
-  for (const auto& l : e.labels) n += l.name.size() + l.value.size() + 16;
+  if (e.labels) {
+    for (const auto& l : *e.labels) n += l.name.size() + l.value.size() + 16;
+  }
   return n;
 }
 
@@ -172,6 +174,12 @@ void Client::run() {
   StreamLabeler labeler(config_.external_labels);
   std::vector<Entry> drained;
   std::string tenant;
+  bool have_tenant = false;
+  // What the last label set resolves to; held, so its address cannot be reused by another set.
+  std::shared_ptr<const model::LabelSet> last_labels;
+  const model::LabelSet empty_labels;
+  const model::LabelSet* labeled = nullptr;  // labeler.apply(*last_labels)
+  std::string labels_tenant;                 // the tenant when the entry names none
   const int64_t batchwait = config_.batchwait;
   const size_t batchsize = static_cast<size_t>(config_.batchsize);
   bool stopping = false;
@@ -187,24 +195,28 @@ void Client::run() {
           not_empty_.wait_for(lock, std::chrono::nanoseconds(deadline - monotonic_ns()));
         }
       }
-      drained.reserve(queue_.size());
-      for (auto& e : queue_) drained.push_back(std::move(e));
-      queue_.clear();
+      drained.swap(queue_);  // both keep their capacity: no allocation per entry in the steady state
       queued_bytes_ = 0;
       stopping = stopping_;
       not_full_.notify_all();
     }
     for (Entry& e : drained) {
       if (abort_.load()) break;
-      std::string_view tenant_view = e.tenant;
-      if (tenant_view.empty()) {
-        auto t = e.labels.get(kTenantLabel);
+      if (!labeled || e.labels != last_labels) {
+        last_labels = e.labels;
+        const model::LabelSet& in = last_labels ? *last_labels : empty_labels;
+        auto t = in.get(kTenantLabel);
         if (!t) t = config_.external_labels.get(kTenantLabel);
-        tenant_view = t ? *t : std::string_view(config_.tenant_id);
+        labels_tenant.assign(t ? *t : std::string_view(config_.tenant_id));
+        labeled = &labeler.apply(in);
       }
-      if (tenant_view != tenant) tenant.assign(tenant_view);  // reuses the buffer: no allocation per entry
-      const model::LabelSet& labels = labeler.apply(e.labels);
-      if (seen_tenants.insert(tenant).second) metrics_->init_tenant(host_, tenant);
+      std::string_view tenant_view = e.tenant.empty() ? std::string_view(labels_tenant) : std::string_view(e.tenant);
+      if (!have_tenant || tenant_view != tenant) {
+        tenant.assign(tenant_view);  // reuses the buffer: no allocation per entry
+        have_tenant = true;
+        if (seen_tenants.insert(tenant).second) metrics_->init_tenant(host_, tenant);
+      }
+      const model::LabelSet& labels = *labeled;
       std::string& line = e.entry.line;
       if (options_.max_line_size > 0 && line.size() > options_.max_line_size) {
         if (!options_.max_line_size_truncate) {

@@ -22,11 +22,11 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "client/entry.h"
 #include "client/metrics.h"
@@ -94,7 +94,7 @@ class Client {
   mutable std::mutex mu_;
   std::condition_variable not_empty_;  // sender waits: entries, stop, or a batch's deadline
   std::condition_variable not_full_;   // producers wait
-  std::deque<Entry> queue_;
+  std::vector<Entry> queue_;  // swapped with the sender's drained vector
   size_t queued_bytes_ = 0;
   bool stopping_ = false;
   bool all_settled_ = true;

@@ -11,6 +11,7 @@ namespace {
 
 constexpr int64_t kFlushEveryNs = 100 * model::kNanosPerMilli;
 constexpr size_t kPopBatch = 512;
+constexpr size_t kRecentLabelSets = 16;
 
 }  // namespace
 
@@ -147,7 +148,7 @@ void PipelineRunner::ship(stages::Entry& e, client::SourcePosition position) {
     acks_->settle_unsent(position);
     return;
   }
-  client::Entry out{std::move(e.labels), model::Entry{e.timestamp, std::move(e.line), std::move(e.metadata)},
+  client::Entry out{shared_labels(e.labels), model::Entry{e.timestamp, std::move(e.line), std::move(e.metadata)},
                     std::move(e.tenant), position};
   const size_t n = clients_->size();
   const std::atomic<bool>* cancel = shipping_cancellable_ ? &unqueued_cancel_ : nullptr;
@@ -160,6 +161,20 @@ void PipelineRunner::ship(stages::Entry& e, client::SourcePosition position) {
       (*clients_)[i]->push(std::move(out), cancel);
     }
   }
+}
+
+std::shared_ptr<const model::LabelSet> PipelineRunner::shared_labels(const model::LabelSet& labels) {
+  auto& recent = recent_labels_;
+  for (size_t i = 0; i < recent.size(); ++i) {
+    if (*recent[i] == labels) {
+      // Move to the front: the next line most likely has the same labels.
+      std::rotate(recent.begin(), recent.begin() + static_cast<std::ptrdiff_t>(i), recent.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      return recent.front();
+    }
+  }
+  if (recent.size() == kRecentLabelSets) recent.pop_back();
+  recent.insert(recent.begin(), std::make_shared<const model::LabelSet>(labels));
+  return recent.front();
 }
 
 void PipelineRunner::cancel_unqueued() {
