@@ -64,6 +64,35 @@ Client::PushStatus Client::push(Entry&& entry, const std::atomic<bool>* cancel) 
   return PushStatus::kQueued;
 }
 
+Client::PushStatus Client::push_all(std::vector<Entry>& entries, const std::atomic<bool>* cancel) {
+  auto cancelled = [&] { return cancel && cancel->load(std::memory_order_acquire); };
+  bool wake_sender = false;
+  PushStatus status = PushStatus::kQueued;
+  std::unique_lock lock(mu_);
+  for (Entry& entry : entries) {
+    size_t cost = queued_cost(entry);
+    auto room = [&] {
+      return stopping_ || cancelled() || queue_.empty() || queued_bytes_ + cost <= options_.max_queued_bytes;
+    };
+    if (!room()) {
+      // The sender must know there is something to drain before we wait for it to.
+      if (wake_sender) not_empty_.notify_one();
+      wake_sender = false;
+      not_full_.wait(lock, room);
+    }
+    if (stopping_ || cancelled()) {
+      status = PushStatus::kStopped;
+      break;
+    }
+    wake_sender |= queue_.empty();
+    queue_.push_back(std::move(entry));
+    queued_bytes_ += cost;
+  }
+  lock.unlock();
+  if (wake_sender) not_empty_.notify_one();
+  return status;
+}
+
 void Client::wake_producers() {
   std::lock_guard lock(mu_);
   not_full_.notify_all();

@@ -62,6 +62,10 @@ class Client {
   // Blocks while the queue is full. kStopped once stop() has begun, or once `*cancel` is true
   // and wake_producers() was called (the entry is not taken either way).
   PushStatus push(Entry&& entry, const std::atomic<bool>* cancel = nullptr);
+  // push() of each entry in order (moved from), taking the queue's lock once for all of them
+  // unless the queue fills meanwhile. kQueued when every entry was taken; otherwise what
+  // stopped it (the entries from there on are not taken).
+  PushStatus push_all(std::vector<Entry>& entries, const std::atomic<bool>* cancel = nullptr);
   // Wakes producers blocked in push() so that they see their cancel flag.
   void wake_producers();
   // Never blocks: kFull leaves `entry` untouched for a later retry.

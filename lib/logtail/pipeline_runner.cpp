@@ -77,6 +77,7 @@ void PipelineRunner::run() {
         flush_buffered(now);
         last_flush = now;
       }
+      deliver();
       if (now - last_forget >= 5 * model::kNanosPerSecond) {
         acks_->forget_idle();
         last_forget = now;
@@ -148,19 +149,28 @@ void PipelineRunner::ship(stages::Entry& e, client::SourcePosition position) {
     acks_->settle_unsent(position);
     return;
   }
-  client::Entry out{shared_labels(e.labels), model::Entry{e.timestamp, std::move(e.line), std::move(e.metadata)},
-                    std::move(e.tenant), position};
+  // Recorded as pushed now, in read order (a later line settled unsent must come after it).
+  for (size_t i = 0; i < clients_->size(); ++i) acks_->pushed(i, position);
+  outbox_.push_back(client::Entry{shared_labels(e.labels),
+                                  model::Entry{e.timestamp, std::move(e.line), std::move(e.metadata)},
+                                  std::move(e.tenant), position});
+  // A waiting readline limit paces entries one by one: let each go at once.
+  if (readline_bucket_ && !readline_drop_) deliver();
+}
+
+void PipelineRunner::deliver() {
+  if (outbox_.empty()) return;
   const size_t n = clients_->size();
   const std::atomic<bool>* cancel = shipping_cancellable_ ? &unqueued_cancel_ : nullptr;
   for (size_t i = 0; i < n; ++i) {
-    acks_->pushed(i, position);
     if (i + 1 < n) {
-      client::Entry copy = out;
-      (*clients_)[i]->push(std::move(copy), cancel);
+      std::vector<client::Entry> copy = outbox_;
+      (*clients_)[i]->push_all(copy, cancel);
     } else {
-      (*clients_)[i]->push(std::move(out), cancel);
+      (*clients_)[i]->push_all(outbox_, cancel);
     }
   }
+  outbox_.clear();
 }
 
 std::shared_ptr<const model::LabelSet> PipelineRunner::shared_labels(const model::LabelSet& labels) {
@@ -193,6 +203,7 @@ void PipelineRunner::drain_all() {
   for (auto& p : *pipelines_) {
     if (p.buffers()) p.drain([&](stages::Entry& out) { ship(out, {}); });
   }
+  deliver();
 }
 
 void PipelineRunner::process_unqueued(size_t scrape_index, const model::LabelSet& labels, std::string line,
@@ -208,6 +219,7 @@ void PipelineRunner::process_unqueued(size_t scrape_index, const model::LabelSet
   e.tenant.clear();
   shipping_cancellable_ = cancellable;
   run_pipeline(pipeline, e, position);
+  deliver();
   shipping_cancellable_ = false;
 }
 
