@@ -150,7 +150,7 @@ void Client::drop_entry(const std::string& tenant, const Entry& entry, const cha
 
 void Client::send_batch(const std::string& tenant, Batch& batch, BodyBuffers& buffers) {
   if (batch.empty() || abort_.load()) return;
-  std::string_view body = batch.encode(config_.format, buffers);
+  std::string_view body = batch.encode(buffers);
   metrics_->encoded(host_, body.size());
   BatchOutcome out;
   out.tenant = tenant;
@@ -257,10 +257,10 @@ void Client::run() {
       }
       auto it = batches.find(tenant);
       if (it == batches.end()) {
-        it = batches.emplace(tenant, Batch(monotonic_ns(), options_.max_streams)).first;
+        it = batches.emplace(tenant, Batch(monotonic_ns(), options_.max_streams, config_.format)).first;
       } else if (it->second.bytes_after(e.entry) > batchsize) {
         send_batch(tenant, it->second, buffers);
-        it->second = Batch(monotonic_ns(), options_.max_streams);
+        it->second.reset(monotonic_ns());
       }
       if (!it->second.add(labels, std::move(e.entry), e.position)) {
         drop_entry(tenant, e, kReasonStreamLimited, "streams limit exceeded");
