@@ -80,6 +80,7 @@ void PipelineRunner::run() {
       deliver();
       if (now - last_forget >= 5 * model::kNanosPerSecond) {
         acks_->forget_idle();
+        last_cursor_ = nullptr;
         last_forget = now;
       }
     }
@@ -93,7 +94,13 @@ void PipelineRunner::run() {
 
 void PipelineRunner::handle(QueuedScrapeLine& line) {
   stages::Pipeline& pipeline = (*pipelines_)[line.scrape_index];
-  uint64_t source = acks_->source_for(line.cursor);
+  // Lines come in runs from one file: ask the router (a lock and a hash) only when the file
+  // changes. The router keeps the cursor alive until forget_idle(), which clears this cache.
+  if (line.cursor.get() != last_cursor_) {
+    last_source_ = acks_->source_for(line.cursor);
+    last_cursor_ = line.cursor.get();
+  }
+  uint64_t source = last_source_;
   stages::Entry& e = scratch_;
   e.labels = line.cursor->labels();
   e.extracted.clear();

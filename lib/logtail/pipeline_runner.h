@@ -112,6 +112,8 @@ class PipelineRunner {
   std::atomic<bool> unqueued_cancel_{false};
   stages::Entry scratch_;  // reused line after line: its label set and strings keep their capacity
   std::vector<std::shared_ptr<const model::LabelSet>> recent_labels_;  // most recently shipped first
+  const tail::FileCursor* last_cursor_ = nullptr;  // the cursor of the last queued line, and its source id
+  uint64_t last_source_ = 0;
   std::vector<client::Entry> outbox_;  // shipped, not yet handed to the clients (delivered before run_mu_ is released)
   struct Fed {
     int64_t last_fed = 0;     // end offset of the last line fed to a buffering pipeline
