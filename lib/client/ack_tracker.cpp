@@ -23,6 +23,7 @@ void AckTracker::settled(const std::vector<SourcePosition>& positions) {
   std::lock_guard lock(mu_);
   Source* s = nullptr;
   uint64_t current = 0;
+  size_t next = 0;  // where the entry after the last one found sits: a batch's positions are consecutive
   for (const SourcePosition& p : positions) {
     if (p.source == 0) continue;
     if (p.source != current) {
@@ -30,14 +31,20 @@ void AckTracker::settled(const std::vector<SourcePosition>& positions) {
       auto it = sources_.find(p.source);
       s = it == sources_.end() ? nullptr : &it->second;
       current = p.source;
+      next = 0;
     }
     if (!s) continue;  // forgotten meanwhile
-    // Offsets ascend within a source: binary search for the entry.
-    auto it = std::lower_bound(s->pending.begin(), s->pending.end(), p.offset,
-                               [](const Pending& e, int64_t off) { return e.offset < off; });
-    if (it != s->pending.end() && it->offset == p.offset && !it->settled) {
-      it->settled = true;
+    size_t i = next;
+    if (i >= s->pending.size() || s->pending[i].offset != p.offset) {
+      // Offsets ascend within a source: binary search for the entry.
+      auto it = std::lower_bound(s->pending.begin(), s->pending.end(), p.offset,
+                                 [](const Pending& e, int64_t off) { return e.offset < off; });
+      i = static_cast<size_t>(it - s->pending.begin());
+    }
+    if (i < s->pending.size() && s->pending[i].offset == p.offset && !s->pending[i].settled) {
+      s->pending[i].settled = true;
       --s->unsettled;
+      next = i + 1;
     }
   }
   if (s) advance(*s);

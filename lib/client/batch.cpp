@@ -1,5 +1,7 @@
 #include "client/batch.h"
 
+#include <snappy.h>
+
 #include <utility>
 
 #include "otlp/logs_encoder.h"
@@ -32,7 +34,20 @@ const model::LabelSet& StreamLabeler::apply(const model::LabelSet& labels) {
   return last_out_;
 }
 
-Batch::Batch(int64_t created_ns, size_t max_streams) : created_ns_(created_ns), max_streams_(max_streams) {}
+Batch::Batch(int64_t created_ns, size_t max_streams, PushFormat format)
+    : created_ns_(created_ns), max_streams_(max_streams), format_(format) {}
+
+void Batch::reset(int64_t created_ns) {
+  created_ns_ = created_ns;
+  request_.streams.clear();
+  wire_.clear();
+  ranges_.clear();
+  streams_by_fingerprint_.clear();
+  last_stream_ = SIZE_MAX;
+  positions_.clear();
+  bytes_ = 0;
+  entries_ = 0;
+}
 
 bool Batch::add(const model::LabelSet& labels, model::Entry&& entry, SourcePosition position) {
   size_t index = SIZE_MAX;
@@ -51,18 +66,58 @@ bool Batch::add(const model::LabelSet& labels, model::Entry&& entry, SourcePosit
       index = request_.streams.size();
       candidates.push_back(static_cast<uint32_t>(index));
       request_.streams.push_back(push::Stream{labels, {}});
+      ranges_.emplace_back();
     }
     last_stream_ = index;
   }
   bytes_ += entry_size(entry);
   ++entries_;
-  request_.streams[index].entries.push_back(std::move(entry));
+  if (format_ == PushFormat::kLoki) {
+    size_t begin = wire_.size();
+    push::append_protobuf_entry(wire_, entry);
+    auto& ranges = ranges_[index];
+    if (!ranges.empty() && ranges.back().second == begin) {
+      ranges.back().second = wire_.size();
+    } else {
+      ranges.emplace_back(begin, wire_.size());
+    }
+  } else {
+    request_.streams[index].entries.push_back(std::move(entry));
+  }
   if (position.source != 0) positions_.push_back(position);
   return true;
 }
 
-std::string Batch::encode(PushFormat format) const {
-  return format == PushFormat::kOtlp ? otlp::encode_logs_request(request_) : push::encode_protobuf_snappy(request_);
+char* BodyBuffers::reserve_output(size_t n) {
+  if (n > out_capacity_) {
+    out_ = std::make_unique_for_overwrite<char[]>(n);
+    out_capacity_ = n;
+  }
+  return out_.get();
+}
+
+std::string_view Batch::encode(BodyBuffers& buffers) const {
+  std::string& raw = buffers.raw();
+  if (format_ == PushFormat::kOtlp) {
+    raw = otlp::encode_logs_request(request_);
+    return raw;
+  }
+  raw.clear();  // keeps its capacity
+  for (size_t i = 0; i < request_.streams.size(); ++i) {
+    size_t entry_bytes = 0;
+    for (const auto& [begin, end] : ranges_[i]) entry_bytes += end - begin;
+    push::append_protobuf_stream_header(raw, request_.streams[i].labels.to_string(), entry_bytes);
+    for (const auto& [begin, end] : ranges_[i]) raw.append(wire_, begin, end - begin);
+  }
+  char* out = buffers.reserve_output(snappy::MaxCompressedLength(raw.size()));
+  size_t n = 0;
+  snappy::RawCompress(raw.data(), raw.size(), out, &n);
+  return {out, n};
+}
+
+std::string Batch::encode() const {
+  BodyBuffers buffers;
+  return std::string(encode(buffers));
 }
 
 }  // namespace client

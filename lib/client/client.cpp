@@ -23,7 +23,9 @@ int64_t monotonic_ns() {
 // What an entry costs while queued: its strings plus a fixed allowance for the objects.
 size_t queued_cost(const Entry& e) {
   size_t n = 96 + e.tenant.size() + entry_size(e.entry);
-  for (const auto& l : e.labels) n += l.name.size() + l.value.size() + 16;
+  if (e.labels) {
+    for (const auto& l : *e.labels) n += l.name.size() + l.value.size() + 16;
+  }
   return n;
 }
 
@@ -60,6 +62,35 @@ Client::PushStatus Client::push(Entry&& entry, const std::atomic<bool>* cancel) 
   queued_bytes_ += cost;
   if (was_empty) not_empty_.notify_one();
   return PushStatus::kQueued;
+}
+
+Client::PushStatus Client::push_all(std::vector<Entry>& entries, const std::atomic<bool>* cancel) {
+  auto cancelled = [&] { return cancel && cancel->load(std::memory_order_acquire); };
+  bool wake_sender = false;
+  PushStatus status = PushStatus::kQueued;
+  std::unique_lock lock(mu_);
+  for (Entry& entry : entries) {
+    size_t cost = queued_cost(entry);
+    auto room = [&] {
+      return stopping_ || cancelled() || queue_.empty() || queued_bytes_ + cost <= options_.max_queued_bytes;
+    };
+    if (!room()) {
+      // The sender must know there is something to drain before we wait for it to.
+      if (wake_sender) not_empty_.notify_one();
+      wake_sender = false;
+      not_full_.wait(lock, room);
+    }
+    if (stopping_ || cancelled()) {
+      status = PushStatus::kStopped;
+      break;
+    }
+    wake_sender |= queue_.empty();
+    queue_.push_back(std::move(entry));
+    queued_bytes_ += cost;
+  }
+  lock.unlock();
+  if (wake_sender) not_empty_.notify_one();
+  return status;
 }
 
 void Client::wake_producers() {
@@ -117,9 +148,9 @@ void Client::drop_entry(const std::string& tenant, const Entry& entry, const cha
   acknowledge(std::move(out));
 }
 
-void Client::send_batch(const std::string& tenant, Batch& batch) {
+void Client::send_batch(const std::string& tenant, Batch& batch, BodyBuffers& buffers) {
   if (batch.empty() || abort_.load()) return;
-  std::string body = batch.encode(config_.format);
+  std::string_view body = batch.encode(buffers);
   metrics_->encoded(host_, body.size());
   BatchOutcome out;
   out.tenant = tenant;
@@ -167,10 +198,17 @@ void Client::send_batch(const std::string& tenant, Batch& batch) {
 
 void Client::run() {
   std::map<std::string, Batch> batches;  // one per tenant, as in Promtail
+  BodyBuffers buffers;
   std::set<std::string> seen_tenants;
   StreamLabeler labeler(config_.external_labels);
   std::vector<Entry> drained;
   std::string tenant;
+  bool have_tenant = false;
+  // What the last label set resolves to; held, so its address cannot be reused by another set.
+  std::shared_ptr<const model::LabelSet> last_labels;
+  const model::LabelSet empty_labels;
+  const model::LabelSet* labeled = nullptr;  // labeler.apply(*last_labels)
+  std::string labels_tenant;                 // the tenant when the entry names none
   const int64_t batchwait = config_.batchwait;
   const size_t batchsize = static_cast<size_t>(config_.batchsize);
   bool stopping = false;
@@ -186,24 +224,28 @@ void Client::run() {
           not_empty_.wait_for(lock, std::chrono::nanoseconds(deadline - monotonic_ns()));
         }
       }
-      drained.reserve(queue_.size());
-      for (auto& e : queue_) drained.push_back(std::move(e));
-      queue_.clear();
+      drained.swap(queue_);  // both keep their capacity: no allocation per entry in the steady state
       queued_bytes_ = 0;
       stopping = stopping_;
       not_full_.notify_all();
     }
     for (Entry& e : drained) {
       if (abort_.load()) break;
-      std::string_view tenant_view = e.tenant;
-      if (tenant_view.empty()) {
-        auto t = e.labels.get(kTenantLabel);
+      if (!labeled || e.labels != last_labels) {
+        last_labels = e.labels;
+        const model::LabelSet& in = last_labels ? *last_labels : empty_labels;
+        auto t = in.get(kTenantLabel);
         if (!t) t = config_.external_labels.get(kTenantLabel);
-        tenant_view = t ? *t : std::string_view(config_.tenant_id);
+        labels_tenant.assign(t ? *t : std::string_view(config_.tenant_id));
+        labeled = &labeler.apply(in);
       }
-      if (tenant_view != tenant) tenant.assign(tenant_view);  // reuses the buffer: no allocation per entry
-      const model::LabelSet& labels = labeler.apply(e.labels);
-      if (seen_tenants.insert(tenant).second) metrics_->init_tenant(host_, tenant);
+      std::string_view tenant_view = e.tenant.empty() ? std::string_view(labels_tenant) : std::string_view(e.tenant);
+      if (!have_tenant || tenant_view != tenant) {
+        tenant.assign(tenant_view);  // reuses the buffer: no allocation per entry
+        have_tenant = true;
+        if (seen_tenants.insert(tenant).second) metrics_->init_tenant(host_, tenant);
+      }
+      const model::LabelSet& labels = *labeled;
       std::string& line = e.entry.line;
       if (options_.max_line_size > 0 && line.size() > options_.max_line_size) {
         if (!options_.max_line_size_truncate) {
@@ -215,10 +257,10 @@ void Client::run() {
       }
       auto it = batches.find(tenant);
       if (it == batches.end()) {
-        it = batches.emplace(tenant, Batch(monotonic_ns(), options_.max_streams)).first;
+        it = batches.emplace(tenant, Batch(monotonic_ns(), options_.max_streams, config_.format)).first;
       } else if (it->second.bytes_after(e.entry) > batchsize) {
-        send_batch(tenant, it->second);
-        it->second = Batch(monotonic_ns(), options_.max_streams);
+        send_batch(tenant, it->second, buffers);
+        it->second.reset(monotonic_ns());
       }
       if (!it->second.add(labels, std::move(e.entry), e.position)) {
         drop_entry(tenant, e, kReasonStreamLimited, "streams limit exceeded");
@@ -228,7 +270,7 @@ void Client::run() {
     int64_t now = monotonic_ns();
     for (auto it = batches.begin(); it != batches.end();) {
       if (stopping || now - it->second.created_ns() >= batchwait) {
-        send_batch(it->first, it->second);
+        send_batch(it->first, it->second, buffers);
         it = batches.erase(it);
       } else {
         ++it;

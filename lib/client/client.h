@@ -22,11 +22,11 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "client/entry.h"
 #include "client/metrics.h"
@@ -62,6 +62,10 @@ class Client {
   // Blocks while the queue is full. kStopped once stop() has begun, or once `*cancel` is true
   // and wake_producers() was called (the entry is not taken either way).
   PushStatus push(Entry&& entry, const std::atomic<bool>* cancel = nullptr);
+  // push() of each entry in order (moved from), taking the queue's lock once for all of them
+  // unless the queue fills meanwhile. kQueued when every entry was taken; otherwise what
+  // stopped it (the entries from there on are not taken).
+  PushStatus push_all(std::vector<Entry>& entries, const std::atomic<bool>* cancel = nullptr);
   // Wakes producers blocked in push() so that they see their cancel flag.
   void wake_producers();
   // Never blocks: kFull leaves `entry` untouched for a later retry.
@@ -82,7 +86,7 @@ class Client {
   Client(const ClientConfig& config, ClientOptions options, std::string host);
   void run();
   // Sends one tenant's batch, retrying as Promtail does, and acknowledges it unless abandoned.
-  void send_batch(const std::string& tenant, class Batch& batch);
+  void send_batch(const std::string& tenant, class Batch& batch, class BodyBuffers& buffers);
   void acknowledge(BatchOutcome&& outcome);
   void drop_entry(const std::string& tenant, const Entry& entry, const char* reason, std::string error);
 
@@ -94,7 +98,7 @@ class Client {
   mutable std::mutex mu_;
   std::condition_variable not_empty_;  // sender waits: entries, stop, or a batch's deadline
   std::condition_variable not_full_;   // producers wait
-  std::deque<Entry> queue_;
+  std::vector<Entry> queue_;  // swapped with the sender's drained vector
   size_t queued_bytes_ = 0;
   bool stopping_ = false;
   bool all_settled_ = true;

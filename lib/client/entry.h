@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,11 @@ struct SourcePosition {
 };
 
 struct Entry {
-  model::LabelSet labels;  // may carry __tenant_id__ (Promtail's tenant stage); never sent
+  // May carry __tenant_id__ (Promtail's tenant stage; never sent). Shared and immutable: a
+  // producer shipping many lines of one stream hands each the same set (no label copies per
+  // line), and the sender resolves a stream's tenant and labels once per run of equal pointers.
+  // Null: no labels.
+  std::shared_ptr<const model::LabelSet> labels;
   model::Entry entry;      // timestamp, line, structured metadata
   std::string tenant;      // overrides both __tenant_id__ and the config's tenant_id when set
   SourcePosition position;

@@ -252,8 +252,8 @@ int run_push(const ClientOptions& connection, const PushOptions& options, std::F
         break;
       }
       client::Entry e;
-      e.labels = std::move(parsed->labels);
-      for (const auto& l : options.extra_labels) e.labels.set(l.name, l.value);
+      for (const auto& l : options.extra_labels) parsed->labels.set(l.name, l.value);
+      e.labels = std::make_shared<const model::LabelSet>(std::move(parsed->labels));
       e.entry = std::move(parsed->entry);
       e.position = client::SourcePosition{i + 1, offset};
       if (pusher.push(std::move(e)) != client::Client::PushStatus::kQueued) break;

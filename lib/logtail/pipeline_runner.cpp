@@ -11,6 +11,7 @@ namespace {
 
 constexpr int64_t kFlushEveryNs = 100 * model::kNanosPerMilli;
 constexpr size_t kPopBatch = 512;
+constexpr size_t kRecentLabelSets = 16;
 
 }  // namespace
 
@@ -76,8 +77,10 @@ void PipelineRunner::run() {
         flush_buffered(now);
         last_flush = now;
       }
+      deliver();
       if (now - last_forget >= 5 * model::kNanosPerSecond) {
         acks_->forget_idle();
+        last_cursor_ = nullptr;
         last_forget = now;
       }
     }
@@ -91,7 +94,13 @@ void PipelineRunner::run() {
 
 void PipelineRunner::handle(QueuedScrapeLine& line) {
   stages::Pipeline& pipeline = (*pipelines_)[line.scrape_index];
-  uint64_t source = acks_->source_for(line.cursor);
+  // Lines come in runs from one file: ask the router (a lock and a hash) only when the file
+  // changes. The router keeps the cursor alive until forget_idle(), which clears this cache.
+  if (line.cursor.get() != last_cursor_) {
+    last_source_ = acks_->source_for(line.cursor);
+    last_cursor_ = line.cursor.get();
+  }
+  uint64_t source = last_source_;
   stages::Entry& e = scratch_;
   e.labels = line.cursor->labels();
   e.extracted.clear();
@@ -147,19 +156,42 @@ void PipelineRunner::ship(stages::Entry& e, client::SourcePosition position) {
     acks_->settle_unsent(position);
     return;
   }
-  client::Entry out{std::move(e.labels), model::Entry{e.timestamp, std::move(e.line), std::move(e.metadata)},
-                    std::move(e.tenant), position};
+  // Recorded as pushed now, in read order (a later line settled unsent must come after it).
+  for (size_t i = 0; i < clients_->size(); ++i) acks_->pushed(i, position);
+  outbox_.push_back(client::Entry{shared_labels(e.labels),
+                                  model::Entry{e.timestamp, std::move(e.line), std::move(e.metadata)},
+                                  std::move(e.tenant), position});
+  // A waiting readline limit paces entries one by one: let each go at once.
+  if (readline_bucket_ && !readline_drop_) deliver();
+}
+
+void PipelineRunner::deliver() {
+  if (outbox_.empty()) return;
   const size_t n = clients_->size();
   const std::atomic<bool>* cancel = shipping_cancellable_ ? &unqueued_cancel_ : nullptr;
   for (size_t i = 0; i < n; ++i) {
-    acks_->pushed(i, position);
     if (i + 1 < n) {
-      client::Entry copy = out;
-      (*clients_)[i]->push(std::move(copy), cancel);
+      std::vector<client::Entry> copy = outbox_;
+      (*clients_)[i]->push_all(copy, cancel);
     } else {
-      (*clients_)[i]->push(std::move(out), cancel);
+      (*clients_)[i]->push_all(outbox_, cancel);
     }
   }
+  outbox_.clear();
+}
+
+std::shared_ptr<const model::LabelSet> PipelineRunner::shared_labels(const model::LabelSet& labels) {
+  auto& recent = recent_labels_;
+  for (size_t i = 0; i < recent.size(); ++i) {
+    if (*recent[i] == labels) {
+      // Move to the front: the next line most likely has the same labels.
+      std::rotate(recent.begin(), recent.begin() + static_cast<std::ptrdiff_t>(i), recent.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      return recent.front();
+    }
+  }
+  if (recent.size() == kRecentLabelSets) recent.pop_back();
+  recent.insert(recent.begin(), std::make_shared<const model::LabelSet>(labels));
+  return recent.front();
 }
 
 void PipelineRunner::cancel_unqueued() {
@@ -178,6 +210,7 @@ void PipelineRunner::drain_all() {
   for (auto& p : *pipelines_) {
     if (p.buffers()) p.drain([&](stages::Entry& out) { ship(out, {}); });
   }
+  deliver();
 }
 
 void PipelineRunner::process_unqueued(size_t scrape_index, const model::LabelSet& labels, std::string line,
@@ -193,6 +226,7 @@ void PipelineRunner::process_unqueued(size_t scrape_index, const model::LabelSet
   e.tenant.clear();
   shipping_cancellable_ = cancellable;
   run_pipeline(pipeline, e, position);
+  deliver();
   shipping_cancellable_ = false;
 }
 

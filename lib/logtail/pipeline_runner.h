@@ -85,6 +85,11 @@ class PipelineRunner {
   // Runs `e` through `pipeline` and ships what comes out, crediting `position`.
   void run_pipeline(stages::Pipeline& pipeline, stages::Entry& e, client::SourcePosition position);
   void ship(stages::Entry& entry, client::SourcePosition position);
+  // Hands what ship() collected to every client (one queue lock per client for many entries).
+  void deliver();
+  // The shared copy of `labels` handed to the clients: one of the recently shipped sets when
+  // equal (most lines repeat one of a few), so that shipping a line copies no labels.
+  std::shared_ptr<const model::LabelSet> shared_labels(const model::LabelSet& labels);
   void flush_buffered(int64_t now_ns);
 
   std::vector<stages::Pipeline>* const pipelines_;
@@ -105,7 +110,11 @@ class PipelineRunner {
   std::mutex run_mu_;  // one thread at a time drives the pipelines
   bool shipping_cancellable_ = false;  // guarded by run_mu_: a cancellable process_unqueued runs
   std::atomic<bool> unqueued_cancel_{false};
-  stages::Entry scratch_;
+  stages::Entry scratch_;  // reused line after line: its label set and strings keep their capacity
+  std::vector<std::shared_ptr<const model::LabelSet>> recent_labels_;  // most recently shipped first
+  const tail::FileCursor* last_cursor_ = nullptr;  // the cursor of the last queued line, and its source id
+  uint64_t last_source_ = 0;
+  std::vector<client::Entry> outbox_;  // shipped, not yet handed to the clients (delivered before run_mu_ is released)
   struct Fed {
     int64_t last_fed = 0;     // end offset of the last line fed to a buffering pipeline
     int64_t last_pushed = 0;  // highest offset credited to an entry

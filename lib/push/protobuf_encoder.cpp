@@ -106,12 +106,18 @@ std::string encode_protobuf(const PushRequest& request) {
 
 void append_protobuf_stream(std::string& out, const Stream& s) {
   std::string labels = s.labels.to_string();
-  size_t stream_size = bytes_field_size(1, labels.size());
-  for (const auto& e : s.entries) stream_size += bytes_field_size(2, entry_size(e));
-  put_tag(out, 1, 2);
-  put_varint(out, stream_size);
-  put_bytes(out, 1, labels);
+  size_t entry_bytes = 0;
+  for (const auto& e : s.entries) entry_bytes += bytes_field_size(2, entry_size(e));
+  append_protobuf_stream_header(out, labels, entry_bytes);
   for (const auto& e : s.entries) put_entry(out, e);
+}
+
+void append_protobuf_entry(std::string& out, const model::Entry& entry) { put_entry(out, entry); }
+
+void append_protobuf_stream_header(std::string& out, std::string_view labels, size_t entry_bytes) {
+  put_tag(out, 1, 2);
+  put_varint(out, bytes_field_size(1, labels.size()) + entry_bytes);
+  put_bytes(out, 1, labels);
 }
 
 std::string encode_protobuf_snappy(const PushRequest& request) {

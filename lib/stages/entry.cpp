@@ -1,5 +1,6 @@
 #include "stages/entry.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -8,41 +9,50 @@
 namespace stages {
 
 const json* ExtractedMap::find(std::string_view key) const {
-  for (const auto& [k, v] : items_) {
-    if (k == key) return &v;
+  for (size_t i = 0; i < size_; ++i) {
+    if (items_[i].first == key) return &items_[i].second;
   }
   return nullptr;
 }
 
+std::pair<std::string, json>& ExtractedMap::append(std::string_view key) {
+  if (size_ == items_.size()) items_.emplace_back();
+  auto& slot = items_[size_++];
+  slot.first.assign(key);
+  return slot;
+}
+
 void ExtractedMap::set(std::string_view key, json value) {
-  for (auto& [k, v] : items_) {
-    if (k == key) {
-      v = std::move(value);
+  for (size_t i = 0; i < size_; ++i) {
+    if (items_[i].first == key) {
+      items_[i].second = std::move(value);
       return;
     }
   }
-  items_.emplace_back(std::string(key), std::move(value));
+  append(key).second = std::move(value);
 }
 
 void ExtractedMap::set_string(std::string_view key, std::string_view value) {
-  for (auto& [k, v] : items_) {
-    if (k == key) {
-      // Reuse the existing string's buffer when the old value was a string too.
-      if (v.is_string()) {
-        v.get_ref<std::string&>().assign(value);
-      } else {
-        v = std::string(value);
-      }
-      return;
-    }
+  json* slot = nullptr;
+  for (size_t i = 0; i < size_ && !slot; ++i) {
+    if (items_[i].first == key) slot = &items_[i].second;
   }
-  items_.emplace_back(std::string(key), json(std::string(value)));
+  if (!slot) slot = &append(key).second;
+  // Reuse the existing string's buffer when the old (or spare) value was a string too.
+  if (slot->is_string()) {
+    slot->get_ref<std::string&>().assign(value);
+  } else {
+    *slot = std::string(value);
+  }
 }
 
 void ExtractedMap::erase(std::string_view key) {
-  for (size_t i = 0; i < items_.size(); ++i) {
+  for (size_t i = 0; i < size_; ++i) {
     if (items_[i].first == key) {
-      items_.erase(items_.begin() + static_cast<std::ptrdiff_t>(i));
+      // Keep the others in order; the erased slot becomes the first spare one.
+      std::rotate(items_.begin() + static_cast<std::ptrdiff_t>(i), items_.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                  items_.begin() + static_cast<std::ptrdiff_t>(size_));
+      --size_;
       return;
     }
   }

@@ -20,7 +20,9 @@ using json = nlohmann::json;
 
 // Promtail's extracted map (map[string]interface{}): values are strings, numbers, booleans, null
 // or, from the json stage, nested JSON. A small flat vector: pipelines hold a handful of keys, so
-// a linear scan beats hashing, and clear() keeps the capacity for the next entry.
+// a linear scan beats hashing. clear() keeps the slots themselves (keys and string values with
+// their buffers) for the next entry, so a pipeline setting the same keys line after line
+// allocates nothing. Iteration is in insertion order.
 class ExtractedMap {
  public:
   const json* find(std::string_view key) const;
@@ -28,14 +30,17 @@ class ExtractedMap {
   void set(std::string_view key, json value);
   void set_string(std::string_view key, std::string_view value);
   void erase(std::string_view key);
-  void clear() { items_.clear(); }
-  size_t size() const { return items_.size(); }
-  bool empty() const { return items_.empty(); }
+  void clear() { size_ = 0; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
   auto begin() const { return items_.begin(); }
-  auto end() const { return items_.end(); }
+  auto end() const { return items_.begin() + static_cast<std::ptrdiff_t>(size_); }
 
  private:
-  std::vector<std::pair<std::string, json>> items_;
+  // A slot for a new key: a spare one (after clear()) or a new one.
+  std::pair<std::string, json>& append(std::string_view key);
+  std::vector<std::pair<std::string, json>> items_;  // [0, size_) live, the rest spare
+  size_t size_ = 0;
 };
 
 struct Entry {

@@ -52,21 +52,43 @@ TEST_CASE("client batch: entries group into streams by labels and encode to Loki
   REQUIRE(decoded->streams.size() == 2);
   CHECK(decoded->streams[0].labels == LabelSet{{"app", "a"}});
   REQUIRE(decoded->streams[0].entries.size() == 3);
+  CHECK(decoded->streams[0].entries[0] == entry(1, "one"));
   CHECK(decoded->streams[0].entries[1] == entry(3, "three"));
+  CHECK(decoded->streams[0].entries[2] == entry(4, "four"));
   CHECK(decoded->streams[1].entries[0] == entry(2, "two", LabelSet{{"k", "v"}}));
+
+  // reset() keeps nothing of what was added; streams are numbered afresh.
+  batch.reset(5);
+  CHECK(batch.empty());
+  CHECK(batch.bytes() == 0);
+  CHECK(batch.created_ns() == 5);
+  CHECK(batch.positions().empty());
+  CHECK(batch.add(LabelSet{{"app", "b"}}, entry(6, "six"), {8, 40}));
+  CHECK(batch.add(LabelSet{{"app", "c"}}, entry(7, "seven"), {9, 10}));
+  CHECK(batch.add(LabelSet{{"app", "b"}}, entry(8, "eight"), {8, 50}));
+  decoded = push::decode_protobuf_snappy(batch.encode());
+  REQUIRE(decoded.ok());
+  REQUIRE(decoded->streams.size() == 2);
+  CHECK(decoded->streams[0].labels == LabelSet{{"app", "b"}});
+  REQUIRE(decoded->streams[0].entries.size() == 2);
+  CHECK(decoded->streams[0].entries[0] == entry(6, "six"));
+  CHECK(decoded->streams[0].entries[1] == entry(8, "eight"));
+  CHECK(decoded->streams[1].labels == LabelSet{{"app", "c"}});
+  REQUIRE(decoded->streams[1].entries.size() == 1);
+  CHECK(decoded->streams[1].entries[0] == entry(7, "seven"));
 }
 
 TEST_CASE("client batch: with format otlp the same batch encodes to an OTLP logs request") {
-  client::Batch batch(0, 0);
+  client::Batch batch(0, 0, client::PushFormat::kOtlp);
   REQUIRE(batch.add(LabelSet{{"service_name", "a"}}, entry(1, "one"), {7, 10}));
   REQUIRE(batch.add(LabelSet{{"service_name", "a"}}, entry(2, "two", LabelSet{{"k", "v"}}), {7, 20}));
-  auto decoded = otlp::parse_logs_request(otlp::Encoding::kProtobuf, batch.encode(client::PushFormat::kOtlp), {}, 0);
+  auto decoded = otlp::parse_logs_request(otlp::Encoding::kProtobuf, batch.encode(), {}, 0);
   REQUIRE_MESSAGE(decoded.ok(), decoded.error());
   REQUIRE(decoded->streams.size() == 1);
   CHECK(decoded->streams[0].labels == LabelSet{{"service_name", "a"}});
   REQUIRE(decoded->streams[0].entries.size() == 2);
   CHECK(decoded->streams[0].entries[1] == entry(2, "two", LabelSet{{"k", "v"}}));
-  CHECK_FALSE(push::decode_protobuf_snappy(batch.encode(client::PushFormat::kOtlp)).ok());  // not Loki's body
+  CHECK_FALSE(push::decode_protobuf_snappy(batch.encode()).ok());  // not Loki's body
 }
 
 TEST_CASE("client batch: max_streams refuses a new stream but not entries of existing ones") {

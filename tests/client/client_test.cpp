@@ -118,7 +118,7 @@ client::ClientConfig config_for(const Receiver& r) {
 
 client::Entry entry(std::string line, LabelSet labels = {{"job", "varlogs"}}, uint64_t source = 1, int64_t offset = 0) {
   client::Entry e;
-  e.labels = std::move(labels);
+  e.labels = std::make_shared<const LabelSet>(std::move(labels));
   e.entry.timestamp = 1'700'000'000'000'000'000 + offset;
   e.entry.line = std::move(line);
   e.position = {source, offset};
