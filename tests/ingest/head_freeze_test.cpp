@@ -19,6 +19,16 @@ push::Stream big(const model::LabelSet& labels, int64_t first_ts, int n, const s
   return s;
 }
 
+util::Result<std::unique_ptr<ingest::Ingester>> open_without_wal(FakeClock& clock, FakeStore& store) {
+  ingest::IngesterOptions o;
+  o.wal_enabled = false;
+  o.background_flush = false;
+  o.clock = &clock;
+  auto ing = ingest::Ingester::open(o, store);
+  REQUIRE(ing.ok());
+  return ing;
+}
+
 std::vector<Row> rows_of(const push::Stream& s) {
   std::vector<Row> out;
   for (const auto& e : s.entries) out.push_back({s.labels.to_string(), e.timestamp, e.line});
@@ -30,12 +40,7 @@ std::vector<Row> rows_of(const push::Stream& s) {
 TEST_CASE("head freeze: a stream past one block is compressed in memory and reads back whole") {
   FakeClock clock;
   FakeStore store;
-  ingest::IngesterOptions o;
-  o.wal_enabled = false;
-  o.background_flush = false;
-  o.clock = &clock;
-  auto ing = ingest::Ingester::open(o, store);
-  REQUIRE(ing.ok());
+  auto ing = open_without_wal(clock, store);
   model::LabelSet a{{"app", "a"}};
   push::Stream s = big(a, 1000, 900);  // about 3.5 blocks
   push::Stream with_md = big(a, 1000 + 10 * 900, 1);
@@ -76,12 +81,7 @@ TEST_CASE("head freeze: a stream past one block is compressed in memory and read
 TEST_CASE("head freeze: a retried batch already frozen is dropped as duplicates") {
   FakeClock clock;
   FakeStore store;
-  ingest::IngesterOptions o;
-  o.wal_enabled = false;
-  o.background_flush = false;
-  o.clock = &clock;
-  auto ing = ingest::Ingester::open(o, store);
-  REQUIRE(ing.ok());
+  auto ing = open_without_wal(clock, store);
   model::LabelSet a{{"app", "a"}};
   push::Stream s = big(a, 1000, 600);
   REQUIRE((*ing)->push("t", {s}).ok());
@@ -103,12 +103,7 @@ TEST_CASE("head freeze: a retried batch already frozen is dropped as duplicates"
 TEST_CASE("head freeze: entries older than the frozen data are merged into the chunk in time order") {
   FakeClock clock;
   FakeStore store;
-  ingest::IngesterOptions o;
-  o.wal_enabled = false;
-  o.background_flush = false;
-  o.clock = &clock;
-  auto ing = ingest::Ingester::open(o, store);
-  REQUIRE(ing.ok());
+  auto ing = open_without_wal(clock, store);
   model::LabelSet a{{"app", "a"}};
   push::Stream late = big(a, 1005, 300, "late");  // interleaves with the first 300 entries
   push::Stream s = big(a, 1000, 700);
