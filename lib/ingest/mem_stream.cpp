@@ -11,9 +11,13 @@ namespace {
 
 const model::LabelSet kNoMetadata;
 
-// Heads are frozen a little below the block size, so that the block's payload (lines plus
-// timestamps and lengths) fits one chunk block rather than spilling a sliver into a second one.
-uint64_t freeze_bytes(const CutOptions& o) { return o.block_size - o.block_size / 8; }
+// A head is frozen when its block payload (lines, plus about 5 bytes of timestamp delta and
+// length per entry) reaches the block size, so frozen blocks are as large as the blocks a cut
+// writes (smaller ones compress worse), and encoded with room to spare so that the estimate's
+// error never spills a sliver of a second block.
+bool wants_freeze(const HeadBlock& head, const CutOptions& o) {
+  return head.line_bytes() + 5 * head.size() >= o.block_size;
+}
 
 bool size_reached(uint64_t line_bytes, double ratio, const CutOptions& o) {
   return static_cast<double>(line_bytes) * ratio >= static_cast<double>(o.target_size);
@@ -103,14 +107,15 @@ std::shared_ptr<const SealedHead> MemStream::seal_locked() {
   return sealed;
 }
 
-util::Status MemStream::freeze_head(const std::string& tenant, const CutOptions& o, int64_t& memory_delta) {
+util::Status MemStream::freeze_head(const std::string& tenant, const CutOptions& o) {
   head_->seal();
   SealedHead only;
   only.head = head_;
-  auto part = encode(tenant, labels_, only, o);
+  CutOptions one_block = o;
+  one_block.block_size = 2 * o.block_size;
+  auto part = encode(tenant, labels_, only, one_block);
   only.head = nullptr;
   if (!part.ok()) return part.status_error();
-  memory_delta += static_cast<int64_t>((*part)->chunk.data.size()) - static_cast<int64_t>(head_->memory_bytes());
   frozen_max_ = (*part)->chunk.max_time;
   frozen_line_bytes_ += (*part)->chunk.line_bytes;
   frozen_entries_ += (*part)->chunk.entries;
@@ -133,7 +138,8 @@ MemStream::AppendResult MemStream::append(const std::string& tenant, const std::
     return res;
   }
   if (!head_) head_ = std::make_shared<HeadBlock>();
-  const uint64_t memory_before = head_->memory_bytes();
+  const int64_t memory_before = static_cast<int64_t>(head_->memory_bytes() + frozen_memory_);
+  int64_t sealed_memory = 0;  // moved to sealed_ by a failed freeze: still held
   FrozenLookup lookup;
   for (size_t i = 0; i < entries.size(); ++i) {
     const model::Entry& e = entries[i];
@@ -145,16 +151,15 @@ MemStream::AppendResult MemStream::append(const std::string& tenant, const std::
     if (!has_data_ || e.timestamp < min_time_) min_time_ = e.timestamp;
     if (!has_data_ || e.timestamp > max_time_) max_time_ = e.timestamp;
     has_data_ = true;
-  }
-  if (res.appended > 0) last_append_ = now;
-  res.memory_added = static_cast<int64_t>(head_->memory_bytes()) - static_cast<int64_t>(memory_before);
-  if (head_->line_bytes() >= freeze_bytes(options) && (frozen_.empty() || head_->min_time() >= frozen_max_)) {
-    // A head that cannot be encoded is cut instead: the flush loop retries and reports it.
-    if (auto st = freeze_head(tenant, options, res.memory_added); !st.ok()) {
-      (void)seal_locked();
-      return res;
+    // Checked per entry, so a large push still makes blocks of the block size.
+    if (wants_freeze(*head_, options) && (frozen_.empty() || head_->min_time() >= frozen_max_)) {
+      // A head that cannot be encoded is cut instead: the flush loop reports it.
+      if (auto st = freeze_head(tenant, options); !st.ok())
+        sealed_memory += static_cast<int64_t>(seal_locked()->memory_bytes());
     }
   }
+  if (res.appended > 0) last_append_ = now;
+  res.memory_added = static_cast<int64_t>(head_->memory_bytes() + frozen_memory_) + sealed_memory - memory_before;
   res.wants_cut = size_reached(head_->line_bytes() + frozen_line_bytes_, compression_ratio_, options);
   return res;
 }

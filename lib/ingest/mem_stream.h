@@ -3,7 +3,7 @@
 // encoded), and cut chunks waiting for the store's acknowledgement. Data moves head -> frozen
 // -> sealed -> chunk -> (flushed) gone, and is visible to queries and checkpoints at every step.
 //
-// Freezing: when the head holds a block's worth of lines (CutOptions::block_size) newer than
+// Freezing: when the head holds a block's worth (CutOptions::block_size) of entries newer than
 // everything frozen, it is compressed right away into a one-chunk "part" and the head's memory
 // is reused. A cut then copies the parts' compressed blocks into the chunk instead of compressing
 // the whole head at once: the head's raw lines never pile up (each byte is written to memory that
@@ -58,7 +58,7 @@ struct CutOptions {
   uint64_t target_size = 1572864;  // estimated compressed bytes
   int64_t max_age = 0;             // ns
   int64_t idle_period = 0;         // ns
-  uint64_t block_size = 262144;  // also the head size (line bytes) that is frozen
+  uint64_t block_size = 262144;  // also the head size that is frozen
   int zstd_level = 1;  // see IngesterOptions::zstd_level
 };
 
@@ -124,7 +124,7 @@ class MemStream : public std::enable_shared_from_this<MemStream> {
   // Moves the frozen parts and the head to sealed_ and starts an empty head. REQUIRES: mu_ held.
   std::shared_ptr<const SealedHead> seal_locked();
   // Compresses the head into a frozen part and empties it. REQUIRES: mu_ held.
-  util::Status freeze_head(const std::string& tenant, const CutOptions& options, int64_t& memory_delta);
+  util::Status freeze_head(const std::string& tenant, const CutOptions& options);
   bool holds_data_locked() const { return (head_ && !head_->empty()) || !frozen_.empty(); }
 
   const model::LabelSet labels_;

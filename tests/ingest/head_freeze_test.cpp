@@ -74,6 +74,12 @@ TEST_CASE("head freeze: a stream past one block is compressed in memory and read
     CHECK(stored[i].metadata == s.entries[i].metadata);
   }
   CHECK(store.written["t"][0].line_bytes == raw);
+  // One push of 3.5 blocks still made blocks of about the block size (frozen per entry, not
+  // per push), as a cut of an unfrozen head would.
+  auto reader = chunk::ChunkReader::open(store.written["t"][0].data);
+  REQUIRE(reader.ok());
+  CHECK(reader->blocks().size() >= 3);
+  for (const auto& b : reader->blocks()) CHECK(b.uncompressed_size <= 262144 + 4096);
   CHECK(store.written["t"][0].entries == s.entries.size());
   CHECK((*ing)->stats_snapshot().memory_bytes == 0);
 }
