@@ -27,6 +27,40 @@ void BlockBuffer::release() {
   pooled_ = false;
 }
 
+namespace {
+
+// Enough for the big buffers of a few writers alive at once on one thread; each at most 4 MiB.
+constexpr size_t kMaxSpareBuffers = 8;
+constexpr size_t kMaxSpareCapacity = 4u << 20;
+constexpr size_t kMinSpareCapacity = 64u << 10;  // smaller ones come cheaply from malloc's free lists
+
+std::vector<std::string>& spare_buffers() {
+  thread_local std::vector<std::string> spare;
+  return spare;
+}
+
+}  // namespace
+
+std::string take_block_buffer() {
+  auto& spare = spare_buffers();
+  if (spare.empty()) return {};
+  std::string s = std::move(spare.back());
+  spare.pop_back();
+  s.clear();
+  return s;
+}
+
+void give_block_buffer(std::string&& buffer) {
+  auto& spare = spare_buffers();
+  if (buffer.capacity() < kMinSpareCapacity || buffer.capacity() > kMaxSpareCapacity || spare.size() >= kMaxSpareBuffers)
+    return;
+  spare.push_back(std::move(buffer));
+}
+
+BlockEncoder::BlockEncoder() : lines_(take_block_buffer()) {}
+
+BlockEncoder::~BlockEncoder() { give_block_buffer(std::move(lines_)); }
+
 uint32_t BlockEncoder::name_index(std::string_view name) {
   if (auto it = name_ids_.find(name); it != name_ids_.end()) return it->second;
   auto id = static_cast<uint32_t>(names_.size());

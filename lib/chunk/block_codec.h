@@ -21,8 +21,20 @@
 
 namespace chunk {
 
+// A block-sized string buffer for this thread, reused from one writer to the next (its contents
+// are cleared, its capacity kept), and its return. A fresh 256 KiB buffer is a fresh mmap
+// faulted in page by page, which cost more than the copy into it when every head block is
+// compressed by a new ChunkWriter.
+std::string take_block_buffer();
+void give_block_buffer(std::string&& buffer);
+
 class BlockEncoder {
  public:
+  BlockEncoder();
+  ~BlockEncoder();
+  BlockEncoder(const BlockEncoder&) = delete;
+  BlockEncoder& operator=(const BlockEncoder&) = delete;
+
   // REQUIRES: ts >= the previous entry's timestamp in this block.
   void add(int64_t ts, std::string_view line, const std::vector<model::Label>& metadata);
 

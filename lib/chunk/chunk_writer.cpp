@@ -29,7 +29,11 @@ util::Result<std::unique_ptr<ChunkWriter>> ChunkWriter::create(std::string tenan
 }
 
 ChunkWriter::ChunkWriter(std::string tenant, model::LabelSet labels, ChunkWriterOptions options)
-    : tenant_(std::move(tenant)), labels_(std::move(labels)), options_(options), zstd_(new ZstdContext) {
+    : tenant_(std::move(tenant)),
+      labels_(std::move(labels)),
+      options_(options),
+      zstd_(new ZstdContext),
+      payload_(take_block_buffer()) {
   ZSTD_CCtx_setParameter(zstd_->cctx, ZSTD_c_compressionLevel, options_.zstd_level);
   // Each block is a single frame with its content size recorded, and no frame checksum: the
   // block CRC32C in the footer already covers the compressed bytes.
@@ -50,7 +54,7 @@ ChunkWriter::ChunkWriter(std::string tenant, model::LabelSet labels, ChunkWriter
   put_fixed32(out_, crc32c(out_));
 }
 
-ChunkWriter::~ChunkWriter() = default;
+ChunkWriter::~ChunkWriter() { give_block_buffer(std::move(payload_)); }
 
 util::Status ChunkWriter::append(int64_t ts, std::string_view line, const model::LabelSet& metadata) {
   if (finished_) return util::Error{"chunk: append after finish"};
@@ -110,6 +114,29 @@ util::Status ChunkWriter::cut_block() {
   meta.crc32c = crc32c(std::string_view(out_).substr(start, n));
   uncompressed_bytes_ += payload_.size();
   blocks_.push_back(meta);
+  return {};
+}
+
+util::Status ChunkWriter::append_block(const BlockMeta& meta, std::string_view compressed, std::string_view filter,
+                                       uint64_t line_bytes) {
+  if (finished_) return util::Error{"chunk: append after finish"};
+  if (compressed.size() != meta.compressed_size || meta.entries == 0 || meta.max_time < meta.min_time)
+    return util::Error{"chunk: appended block does not match its index entry"};
+  if (entries_ > 0 && meta.min_time < max_time_)
+    return util::Error{"chunk: appended block starts before the previous entry"};
+  if (!options_.block_filters && !filter.empty()) return util::Error{"chunk: block filter in a chunk without filters"};
+  if (auto s = cut_block(); !s.ok()) return s;
+  BlockMeta copy = meta;
+  copy.offset = out_.size();
+  copy.filter = {};
+  out_.append(compressed);
+  if (options_.block_filters) filters_.emplace_back(filter);
+  blocks_.push_back(copy);
+  if (entries_ == 0) min_time_ = meta.min_time;
+  max_time_ = meta.max_time;
+  entries_ += meta.entries;
+  line_bytes_ += line_bytes;
+  uncompressed_bytes_ += meta.uncompressed_size;
   return {};
 }
 

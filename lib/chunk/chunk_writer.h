@@ -41,6 +41,12 @@ class ChunkWriter {
   // exceed the block size limit.
   util::Status append(int64_t ts, std::string_view line, const model::LabelSet& metadata = {});
   util::Status append(const model::Entry& e) { return append(e.timestamp, e.line, e.metadata); }
+  // Appends a block already compressed by another writer with the same format version (its
+  // index entry `meta`, compressed bytes and filter, as a ChunkReader of that chunk gives them,
+  // and the line bytes it holds), without recompressing it. Cuts the block being filled first. Fails (and changes nothing) if
+  // the block starts before the previous entry or its sizes disagree with `meta`.
+  util::Status append_block(const BlockMeta& meta, std::string_view compressed, std::string_view filter,
+                            uint64_t line_bytes);
 
   uint64_t entries() const { return entries_; }
   bool empty() const { return entries_ == 0; }
@@ -51,6 +57,9 @@ class ChunkWriter {
   // Compressed size so far plus the uncompressed size of the block being filled: a cheap upper
   // estimate of the final size, for "cut the chunk at chunk_target_size" decisions.
   size_t estimated_size() const { return out_.size() + encoder_.payload_size(); }
+
+  // Room for a chunk of about `bytes`, so appending copied blocks does not regrow the buffer.
+  void reserve(size_t bytes) { out_.reserve(bytes); }
 
   // Cuts the last block, appends the footer and trailer and returns the chunk bytes. The writer
   // is spent afterwards (further calls fail).

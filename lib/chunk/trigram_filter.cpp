@@ -18,25 +18,50 @@ inline uint32_t trigram_hash(uint32_t trigram) {
 
 }  // namespace
 
-TrigramFilterBuilder::TrigramFilterBuilder() { std::memset(bits_, 0, sizeof bits_); }
+TrigramFilterBuilder::TrigramFilterBuilder() { std::memset(seen_, 0, sizeof seen_); }
 
 void TrigramFilterBuilder::add(std::string_view text) {
   if (text.size() < 3) return;
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  uint32_t t = (uint32_t{p[0]} << 8) | p[1];
-  for (size_t i = 2; i < text.size(); ++i) {
-    t = ((t << 8) | p[i]) & 0xFFFFFF;
-    uint32_t h = trigram_hash(t);
-    bits_[h >> 6] |= uint64_t{1} << (h & 63);
+  const size_t n = text.size();
+  auto set = [&](uint32_t trigram) { seen_[trigram_hash(trigram)] = 1; };
+  // Six trigrams per 8-byte load (the trigram starting at byte i is bytes i, i+1, i+2, the first
+  // the most significant): independent of each other, unlike a rolling window that makes each
+  // trigram wait for the previous one. The filter is the same bit for bit.
+  size_t i = 0;
+  for (; i + 8 <= n; i += 6) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if constexpr (std::endian::native == std::endian::little) w = __builtin_bswap64(w);
+    set(static_cast<uint32_t>(w >> 40) & 0xFFFFFF);
+    set(static_cast<uint32_t>(w >> 32) & 0xFFFFFF);
+    set(static_cast<uint32_t>(w >> 24) & 0xFFFFFF);
+    set(static_cast<uint32_t>(w >> 16) & 0xFFFFFF);
+    set(static_cast<uint32_t>(w >> 8) & 0xFFFFFF);
+    set(static_cast<uint32_t>(w) & 0xFFFFFF);
   }
+  for (; i + 3 <= n; ++i) set((uint32_t{p[i]} << 16) | (uint32_t{p[i + 1]} << 8) | p[i + 2]);
   any_ = true;
 }
 
 void TrigramFilterBuilder::finish_into(std::string& out) {
   out.clear();
   if (!any_) return;
+  uint64_t full[kFullBits / 64];
+  for (size_t w = 0; w < kFullBits / 64; ++w) {
+    uint64_t v = 0;
+    for (size_t byte = 0; byte < 8; ++byte) {
+      // Eight 0/1 flags to eight bits, flag k to bit k: the multiplier moves byte k's low bit to
+      // bit 56 + k, and no two partial products overlap, so nothing carries.
+      uint64_t flags;
+      std::memcpy(&flags, seen_ + w * 64 + byte * 8, 8);
+      if constexpr (std::endian::native == std::endian::big) flags = __builtin_bswap64(flags);
+      v |= ((flags * 0x0102040810204080ULL) >> 56) << (byte * 8);
+    }
+    full[w] = v;
+  }
   size_t set = 0;
-  for (uint64_t w : bits_) set += static_cast<size_t>(std::popcount(w));
+  for (uint64_t w : full) set += static_cast<size_t>(std::popcount(w));
   // Linear counting: the distinct trigrams that set `set` of kFullBits bits, collisions included.
   double fill = static_cast<double>(set) / kFullBits;
   double distinct = fill >= 1.0 ? static_cast<double>(kFullBits) * 8 : -static_cast<double>(kFullBits) * std::log1p(-fill);
@@ -46,11 +71,11 @@ void TrigramFilterBuilder::finish_into(std::string& out) {
   // i, i + bits, i + 2 * bits, ... of the full one.
   const size_t words = bits / 64;
   uint64_t folded[kMaxFilterBitmapBytes / 8];
-  std::memcpy(folded, bits_, words * 8);
-  for (size_t w = words; w < kFullBits / 64; ++w) folded[w % words] |= bits_[w];
+  std::memcpy(folded, full, words * 8);
+  for (size_t w = words; w < kFullBits / 64; ++w) folded[w % words] |= full[w];
   size_t folded_set = 0;
   for (size_t w = 0; w < words; ++w) folded_set += static_cast<size_t>(std::popcount(folded[w]));
-  std::memset(bits_, 0, sizeof bits_);
+  std::memset(seen_, 0, sizeof seen_);
   any_ = false;
   if (static_cast<double>(folded_set) > kFilterMaxFill * static_cast<double>(bits)) return;
   out.resize(1 + words * 8);

@@ -40,7 +40,10 @@ class TrigramFilterBuilder {
   void finish_into(std::string& out);
 
  private:
-  uint64_t bits_[kMaxFilterBitmapBytes / 8];
+  // One byte per bit of the full bitmap: setting a byte is a plain store, where setting a bit is
+  // a read-modify-write that waits for the previous one to the same word. Packed into bits by
+  // finish_into().
+  uint8_t seen_[kMaxFilterBitmapBytes * 8];
   bool any_ = false;
 };
 

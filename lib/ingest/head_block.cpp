@@ -17,15 +17,36 @@ constexpr size_t kMaxPage = LinePagePool::kPageSize;
 
 bool by_time(const HeadEntry& a, const HeadEntry& b) { return a.timestamp < b.timestamp; }
 
+void release(char* data, size_t size) {
+  if (size == kMaxPage)
+    LinePagePool::shared().give_back(data);
+  else
+    std::free(data);
+}
+
 }  // namespace
 
 HeadBlock::~HeadBlock() {
-  for (const Page& page : pages_) {
-    if (page.size == kMaxPage)
-      LinePagePool::shared().give_back(page.data);
-    else
-      std::free(page.data);
+  for (const Page& page : pages_) release(page.data, page.size);
+}
+
+void HeadBlock::reset() {
+  if (!pages_.empty()) {
+    auto largest = std::max_element(pages_.begin(), pages_.end(), [](const Page& a, const Page& b) { return a.size < b.size; });
+    Page keep = *largest;
+    for (const Page& page : pages_)
+      if (page.data != keep.data) release(page.data, page.size);
+    pages_.assign(1, keep);
+    page_capacity_ = keep.size;
   }
+  page_used_ = 0;
+  metadata_.clear();
+  sorted_.clear();
+  out_of_order_.clear();
+  line_bytes_ = 0;
+  memory_bytes_ = 0;
+  min_time_ = 0;
+  sealed_ = false;
 }
 
 const char* HeadBlock::store_line(std::string_view line) {

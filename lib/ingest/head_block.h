@@ -57,6 +57,11 @@ class HeadBlock {
   // Merges the out-of-order entries into the sorted run; afterwards the block must not change.
   void seal();
   bool sealed() const { return sealed_; }
+  // Empties the block for reuse (sealed or not), keeping its largest page of line memory and its
+  // entry vector's capacity, which are already faulted in: a stream whose head is compressed
+  // every block_size bytes refills the same memory instead of faulting in fresh pages.
+  // REQUIRES: no copy of the block's entries is in use (nobody else holds the block).
+  void reset();
   // Every entry in timestamp order. REQUIRES: sealed().
   const std::vector<HeadEntry>& sorted() const { return sorted_; }
 

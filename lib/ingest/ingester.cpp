@@ -111,16 +111,17 @@ std::vector<std::pair<std::string, std::shared_ptr<TenantStreams>>> IngesterImpl
   return out;
 }
 
-std::shared_ptr<MemStream> IngesterImpl::apply_stream(TenantStreams& streams, const model::LabelSet& labels,
+std::shared_ptr<MemStream> IngesterImpl::apply_stream(const std::string& tenant, TenantStreams& streams,
+                                                      const model::LabelSet& labels,
                                                       const std::vector<model::Entry>& entries, int64_t now,
                                                       std::vector<uint32_t>* accepted) {
   // Unlimited here: the limit was checked before the WAL write, and a record in the WAL must be
   // applied in full.
   for (;;) {
     auto stream = streams.get_or_create(labels, 0);
-    auto r = (*stream)->append(entries, now, cut_, accepted);
+    auto r = (*stream)->append(tenant, entries, now, cut_, accepted);
     if (r.removed) continue;  // dropped by a concurrent flush pass between lookup and append
-    memory_bytes_.fetch_add(static_cast<int64_t>(r.memory_added));
+    memory_bytes_.fetch_add(r.memory_added);
     return r.wants_cut ? *stream : nullptr;
   }
 }
@@ -131,7 +132,7 @@ util::Status IngesterImpl::apply_wal_batch(std::string_view payload) {
   auto streams = tenant_for_write(batch->tenant);
   // Replay never cuts: re-applied records must meet their duplicates in the head to be dropped.
   for (const auto& s : batch->streams)
-    if (!s.entries.empty()) apply_stream(*streams, s.labels, s.entries, now(), nullptr);
+    if (!s.entries.empty()) apply_stream(batch->tenant, *streams, s.labels, s.entries, now(), nullptr);
   return {};
 }
 
@@ -180,7 +181,7 @@ util::Status IngesterImpl::push(const std::string& tenant, const std::vector<pus
       if (auto st = wal_->append(record); !st.ok()) return st;
     for (size_t i = 0; i < streams.size(); ++i) {
       if (streams[i].entries.empty()) continue;
-      if (auto s = apply_stream(*tstreams, streams[i].labels, streams[i].entries, t, tail ? &accepted[i] : nullptr))
+      if (auto s = apply_stream(tenant, *tstreams, streams[i].labels, streams[i].entries, t, tail ? &accepted[i] : nullptr))
         to_cut.push_back(std::move(s));
     }
   }

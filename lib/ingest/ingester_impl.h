@@ -88,7 +88,7 @@ class IngesterImpl final : public Ingester {
   std::vector<std::pair<std::string, std::shared_ptr<TenantStreams>>> all_tenants() const;
 
   // Appends one stream's entries to memory; returns the stream if it asks to be cut.
-  std::shared_ptr<MemStream> apply_stream(TenantStreams& streams, const model::LabelSet& labels,
+  std::shared_ptr<MemStream> apply_stream(const std::string& tenant, TenantStreams& streams, const model::LabelSet& labels,
                                           const std::vector<model::Entry>& entries, int64_t now,
                                           std::vector<uint32_t>* accepted);
   util::Status apply_wal_batch(std::string_view payload);

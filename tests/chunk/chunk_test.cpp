@@ -254,3 +254,70 @@ TEST_CASE("errors name what is wrong") {
   f[bytes.size() - chunk::kTrailerSize - 2] ^= 1;
   check_error(f, "footer (block index) checksum mismatch");
 }
+
+TEST_CASE("append_block copies compressed blocks of other chunks into one readable chunk") {
+  auto entries = sample_entries(3000, 7);
+  chunk::ChunkWriterOptions opts;
+  opts.target_block_size = 4096;
+  // Two parts written separately, then a tail appended entry by entry after their blocks.
+  std::vector<Entry> first(entries.begin(), entries.begin() + 1000), second(entries.begin() + 1000, entries.begin() + 2000);
+  // A part boundary inside a run of equal timestamps would need the next part to start at the
+  // same time, which the format allows; keep the test's parts as sample_entries made them.
+  std::string a = build(first, opts), b = build(second, opts);
+  auto ra = ChunkReader::open(a), rb = ChunkReader::open(b);
+  REQUIRE(ra.ok());
+  REQUIRE(rb.ok());
+  auto w = make_writer(opts);
+  for (const ChunkReader* r : {&*ra, &*rb}) {
+    uint64_t line_bytes = 0;
+    for (const auto& e : r == &*ra ? first : second) line_bytes += e.line.size();
+    uint64_t counted = 0;
+    for (size_t i = 0; i < r->blocks().size(); ++i) {
+      const auto& m = r->blocks()[i];
+      // Line bytes are the caller's to give; hand the whole part's to its last block.
+      uint64_t lb = i + 1 == r->blocks().size() ? line_bytes - counted : 0;
+      counted += lb;
+      REQUIRE(w->append_block(m, r->bytes().substr(m.offset, m.compressed_size), m.filter, lb).ok());
+    }
+  }
+  for (size_t i = 2000; i < entries.size(); ++i) REQUIRE(w->append(entries[i]).ok());
+  uint64_t all_line_bytes = 0;
+  for (const auto& e : entries) all_line_bytes += e.line.size();
+  CHECK(w->entries() == entries.size());
+  CHECK(w->line_bytes() == all_line_bytes);
+  CHECK(w->min_time() == entries.front().timestamp);
+  CHECK(w->max_time() == entries.back().timestamp);
+  auto bytes = w->finish();
+  REQUIRE(bytes.ok());
+  auto r = ChunkReader::open(*bytes);
+  REQUIRE(r.ok());
+  REQUIRE(r->verify().ok());
+  CHECK(r->blocks().size() > ra->blocks().size() + rb->blocks().size());  // the tail adds its own
+  CHECK(r->header().entries == entries.size());
+  CHECK(collect(*r, INT64_MIN, INT64_MAX, Direction::kForward) == entries);
+  auto back = collect(*r, INT64_MIN, INT64_MAX, Direction::kBackward);
+  CHECK(back.size() == entries.size());
+  // The copied blocks keep their filters: a literal of the first part passes its blocks only.
+  CHECK(r->blocks().front().filter == ra->blocks().front().filter);
+}
+
+TEST_CASE("append_block refuses blocks out of time order or not matching their index entry") {
+  auto entries = sample_entries(200, 3);
+  std::string a = build(entries);
+  auto ra = ChunkReader::open(a);
+  REQUIRE(ra.ok());
+  const auto& m = ra->blocks().front();
+  auto compressed = ra->bytes().substr(m.offset, m.compressed_size);
+  auto w = make_writer();
+  CHECK_FALSE(w->append_block(m, compressed.substr(1), m.filter, 0).ok());
+  Entry late = entries.back();
+  late.timestamp += 1;
+  REQUIRE(w->append(late).ok());
+  CHECK_FALSE(w->append_block(m, compressed, m.filter, 0).ok());  // starts before `late`
+  CHECK(w->entries() == 1);
+  auto bytes = w->finish();
+  REQUIRE(bytes.ok());
+  auto r = ChunkReader::open(*bytes);
+  REQUIRE(r.ok());
+  CHECK(r->read_all()->size() == 1);
+}
