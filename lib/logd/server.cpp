@@ -67,6 +67,12 @@ void render_store_metrics(std::string& out, const store::ChunkStore& store) {
                 static_cast<double>(c.chunks_written));
   render_single(out, "logd_store_chunk_bytes_written_total", "counter", "Bytes of chunk files written.",
                 static_cast<double>(c.chunk_bytes_written));
+  render_single(out, "logd_store_chunk_objects_written_total", "counter",
+                "Objects holding chunks written to the store (chunk files and segments).",
+                static_cast<double>(c.chunk_objects_written));
+  render_single(out, "logd_store_segments_written_total", "counter",
+                "Segment objects written to the store (each packs many small chunks).",
+                static_cast<double>(c.segments_written));
   render_single(out, "logd_store_index_files_written_total", "counter", "Index files written to the store.",
                 static_cast<double>(c.index_files_written));
   render_single(out, "logd_store_corrupt_chunks_skipped_total", "counter",
