@@ -135,6 +135,7 @@ util::Result<std::unique_ptr<ChunkStore>> open_local_store(const LocalStoreOptio
   so.bucket = std::make_shared<objstore::FilesystemBucket>(options.dir);
   so.writer_id = options.writer_id;
   so.warn = options.warn;
+  so.segment_chunk_max_bytes = options.segment_chunk_max_bytes;
   return open_store(std::move(so));
 }
 

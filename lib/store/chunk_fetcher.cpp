@@ -61,6 +61,8 @@ util::Result<chunk::ChunkReader> ChunkFetcher::open_range(const std::string& key
     }
   }
   auto data = bucket_->get_range(key, offset, length);
+  // A range past the end: the segment is not the one the index was written against.
+  if (!data.ok() && data.code() == util::ErrorCode::kInvalidArgument) return util::corruption(where + ": " + data.error());
   if (!data.ok()) return util::Error{"store " + bucket_->name() + ": chunk " + key + ": " + data.error(), data.code()};
   if (data->size() != length) return util::corruption(where + ": the segment ends after " + std::to_string(data->size()));
   auto owned = std::make_shared<const std::string>(std::move(*data));

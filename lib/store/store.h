@@ -157,6 +157,7 @@ struct LocalStoreOptions {
   std::string dir;  // e.g. <path_prefix>/store
   std::string writer_id = "logd";
   std::function<void(const std::string&)> warn;
+  uint64_t segment_chunk_max_bytes = kDefaultSegmentChunkMaxBytes;  // as StoreOptions
 };
 util::Result<std::unique_ptr<ChunkStore>> open_local_store(const LocalStoreOptions& options);
 
