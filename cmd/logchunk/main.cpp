@@ -46,7 +46,7 @@ void print_rewrite(const char* verb, const std::string& tenant, const maint::Rew
                 tenant.c_str(), r.applied.index_files_deferred, r.applied.chunks_deferred);
   for (const auto& s : r.skipped) std::fprintf(stderr, "logchunk: %s: skipped corrupt chunk %s\n", verb, s.c_str());
   for (const auto& k : r.applied.chunks_kept)
-    std::fprintf(stderr, "logchunk: %s: kept %s (an index file refers to it: a segment other chunks still use, or written meanwhile)\n", verb, k.c_str());
+    std::fprintf(stderr, "logchunk: %s: kept %s (an index file still refers to it: written meanwhile, or other chunks of its segment)\n", verb, k.c_str());
 }
 
 // The chunks of one operand: a chunk file, a segment file (each chunk in it), or one chunk of a

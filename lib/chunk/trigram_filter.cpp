@@ -1,5 +1,6 @@
 #include "chunk/trigram_filter.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -28,6 +29,8 @@ void TrigramFilterBuilder::add(std::string_view text) {
     t = ((t << 8) | p[i]) & 0xFFFFFF;
     uint32_t h = trigram_hash(t);
     bits_[h >> 6] |= uint64_t{1} << (h & 63);
+    if (hash_count_ < kSparseHashes) hashes_[hash_count_] = static_cast<uint16_t>(h);
+    hash_count_ += hash_count_ <= kSparseHashes;  // stops one past: "overflowed"
   }
   any_ = true;
 }
@@ -35,8 +38,16 @@ void TrigramFilterBuilder::add(std::string_view text) {
 void TrigramFilterBuilder::finish_into(std::string& out) {
   out.clear();
   if (!any_) return;
+  const bool sparse = hash_count_ <= kSparseHashes;
   size_t set = 0;
-  for (uint64_t w : bits_) set += static_cast<size_t>(std::popcount(w));
+  if (sparse) {
+    // The distinct hashes are the bits set.
+    std::sort(hashes_, hashes_ + hash_count_);
+    set = static_cast<size_t>(std::unique(hashes_, hashes_ + hash_count_) - hashes_);
+    hash_count_ = set;
+  } else {
+    for (uint64_t w : bits_) set += static_cast<size_t>(std::popcount(w));
+  }
   // Linear counting: the distinct trigrams that set `set` of kFullBits bits, collisions included.
   double fill = static_cast<double>(set) / kFullBits;
   double distinct = fill >= 1.0 ? static_cast<double>(kFullBits) * 8 : -static_cast<double>(kFullBits) * std::log1p(-fill);
@@ -46,11 +57,23 @@ void TrigramFilterBuilder::finish_into(std::string& out) {
   // i, i + bits, i + 2 * bits, ... of the full one.
   const size_t words = bits / 64;
   uint64_t folded[kMaxFilterBitmapBytes / 8];
-  std::memcpy(folded, bits_, words * 8);
-  for (size_t w = words; w < kFullBits / 64; ++w) folded[w % words] |= bits_[w];
+  if (sparse) {
+    // The same result from the hashes: full bit h lands on bit h mod `bits`.
+    std::memset(folded, 0, words * 8);
+    for (size_t i = 0; i < hash_count_; ++i) {
+      const uint32_t h = hashes_[i];
+      const uint32_t f = h & static_cast<uint32_t>(bits - 1);
+      folded[f >> 6] |= uint64_t{1} << (f & 63);
+      bits_[h >> 6] = 0;  // the reset, word by word
+    }
+  } else {
+    std::memcpy(folded, bits_, words * 8);
+    for (size_t w = words; w < kFullBits / 64; ++w) folded[w % words] |= bits_[w];
+    std::memset(bits_, 0, sizeof bits_);
+  }
   size_t folded_set = 0;
   for (size_t w = 0; w < words; ++w) folded_set += static_cast<size_t>(std::popcount(folded[w]));
-  std::memset(bits_, 0, sizeof bits_);
+  hash_count_ = 0;
   any_ = false;
   if (static_cast<double>(folded_set) > kFilterMaxFill * static_cast<double>(bits)) return;
   out.resize(1 + words * 8);

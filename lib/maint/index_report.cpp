@@ -48,7 +48,7 @@ TenantReportText format_retention_report(const std::string& tenant, const Retent
               std::to_string(entries) + " entries) " + (dry_run ? "would be deleted" : "deleted") + "\n";
   text.out += format_deferred("retention", tenant, r.applied);
   for (const auto& k : r.applied.chunks_kept)
-    text.err += "logidx: retention: kept " + k + " (an index file refers to it: a segment other chunks still use, or written meanwhile)\n";
+    text.err += "logidx: retention: kept " + k + " (an index file still refers to it: written meanwhile, or other chunks of its segment)\n";
   return text;
 }
 
