@@ -1,6 +1,5 @@
 #include "chunk/trigram_filter.h"
 
-#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -28,9 +27,15 @@ void TrigramFilterBuilder::add(std::string_view text) {
   for (size_t i = 2; i < text.size(); ++i) {
     t = ((t << 8) | p[i]) & 0xFFFFFF;
     uint32_t h = trigram_hash(t);
-    bits_[h >> 6] |= uint64_t{1} << (h & 63);
-    if (hash_count_ < kSparseHashes) hashes_[hash_count_] = static_cast<uint16_t>(h);
-    hash_count_ += hash_count_ <= kSparseHashes;  // stops one past: "overflowed"
+    uint64_t& word = bits_[h >> 6];
+    const uint64_t bit = uint64_t{1} << (h & 63);
+    // While few, each newly set bit's hash is kept (so they are distinct); past kSparseHashes
+    // the count stops one past it ("overflowed") and this branch is never taken again.
+    if (hash_count_ <= kSparseHashes && !(word & bit)) {
+      if (hash_count_ < kSparseHashes) hashes_[hash_count_] = static_cast<uint16_t>(h);
+      ++hash_count_;
+    }
+    word |= bit;
   }
   any_ = true;
 }
@@ -41,10 +46,7 @@ void TrigramFilterBuilder::finish_into(std::string& out) {
   const bool sparse = hash_count_ <= kSparseHashes;
   size_t set = 0;
   if (sparse) {
-    // The distinct hashes are the bits set.
-    std::sort(hashes_, hashes_ + hash_count_);
-    set = static_cast<size_t>(std::unique(hashes_, hashes_ + hash_count_) - hashes_);
-    hash_count_ = set;
+    set = hash_count_;  // one hash per bit set
   } else {
     for (uint64_t w : bits_) set += static_cast<size_t>(std::popcount(w));
   }

@@ -40,9 +40,9 @@ class TrigramFilterBuilder {
   void finish_into(std::string& out);
 
  private:
-  // A block of a few lines (a flush of many small streams cuts 100k of them) has few trigrams:
-  // their hashes are kept too, so finishing and resetting touch those bits only instead of the
-  // whole 8 KiB bitmap (which dominated such a flush).
+  // A block of a few lines (a flush of many small streams cuts 100k of them) has few distinct
+  // trigrams: their hashes are kept too, so finishing and resetting touch those bits only
+  // instead of the whole 8 KiB bitmap (which dominated such a flush).
   static constexpr size_t kSparseHashes = 512;
 
   uint64_t bits_[kMaxFilterBitmapBytes / 8];
