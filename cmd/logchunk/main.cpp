@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "fsutil/mapped_file.h"
+#include "index/index_format.h"
 #include "maint/chunk_inspect.h"
 #include "maint/chunk_rewrite.h"
 #include "maint/maintenance_lock.h"
@@ -44,17 +46,38 @@ void print_rewrite(const char* verb, const std::string& tenant, const maint::Rew
                 tenant.c_str(), r.applied.index_files_deferred, r.applied.chunks_deferred);
   for (const auto& s : r.skipped) std::fprintf(stderr, "logchunk: %s: skipped corrupt chunk %s\n", verb, s.c_str());
   for (const auto& k : r.applied.chunks_kept)
-    std::fprintf(stderr, "logchunk: %s: kept %s (an index file written meanwhile refers to it)\n", verb, k.c_str());
+    std::fprintf(stderr, "logchunk: %s: kept %s (an index file still refers to it: written meanwhile, or other chunks of its segment)\n", verb, k.c_str());
 }
 
-// One chunk named on the command line: a file, or with --store an object key
+// The chunks of one operand: a chunk file, a segment file (each chunk in it), or one chunk of a
+// segment as the index names it ("<segment>@<offset>+<length>"); with --store, object keys
 // (<tenant>/chunks/<YYYY-MM-DD>/<name>) read from the store.
-util::Result<chunk::ChunkReader> open_argument(const maint::Target* target, const std::string& arg) {
-  if (!target) return chunk::ChunkReader::open_file(arg);
-  auto data = target->bucket->get(arg);
-  if (!data.ok()) return util::Error{target->bucket->name() + "/" + arg + ": " + data.error(), data.code()};
+maint::ObjectChunks open_argument(const maint::Target* target, const std::string& arg) {
+  std::string object = arg;
+  uint64_t offset = 0, length = 0;
+  if (auto at = arg.rfind('@'); at != std::string::npos) {
+    if (auto loc = idx::parse_chunk_id(arg)) {
+      object = loc->file;
+      offset = loc->offset;
+      length = loc->length;
+    }
+  }
+  auto failed = [&](util::Error e) {
+    maint::ObjectChunks out;
+    out.chunks.push_back({arg, std::move(e)});
+    return out;
+  };
+  if (!target) {
+    auto f = fsutil::MappedFile::open(object);
+    if (!f.ok()) return failed(f.status_error());
+    auto file = std::make_shared<const fsutil::MappedFile>(std::move(*f));
+    std::string_view bytes = file->data();
+    return maint::chunks_of_object(object, bytes, std::move(file), offset, length);
+  }
+  auto data = target->bucket->get(object);
+  if (!data.ok()) return failed(util::Error{target->bucket->name() + "/" + object + ": " + data.error(), data.code()});
   auto owned = std::make_shared<const std::string>(std::move(*data));
-  return chunk::ChunkReader::open_owned(*owned, owned);
+  return maint::chunks_of_object(object, *owned, owned, offset, length);
 }
 
 }  // namespace
@@ -68,18 +91,20 @@ int main(int argc, char** argv) {
   const char* kStoreHelp =
       "Read the chunks from this store (a logd data directory or s3://bucket/prefix, credentials from AWS_*); "
       "they are then object keys, <tenant>/chunks/<YYYY-MM-DD>/<name>";
-  auto* inspect = app.add_subcommand("inspect", "Print a chunk's header, labels, time range, blocks and compression ratio");
-  inspect->add_option("files", files, "Chunk files (or keys with --store)")->required();
+  auto* inspect = app.add_subcommand(
+      "inspect", "Print a chunk's header, labels, time range, blocks and compression ratio (each chunk of a segment)");
+  inspect->add_option("files", files, "Chunk or segment files, or SEGMENT@OFFSET+LENGTH (or keys with --store)")->required();
 
   std::string from, to;
   auto* cat = app.add_subcommand("cat", "Print a chunk's entries as jsonl (for logcli query --stdin --stdin-format=jsonl)");
-  cat->add_option("files", files, "Chunk files (or keys with --store)")->required();
+  cat->add_option("files", files, "Chunk or segment files, or SEGMENT@OFFSET+LENGTH (or keys with --store)")->required();
   cat->add_option("--from", from, "Only entries at or after this time (RFC3339 or unix)");
   cat->add_option("--to", to, "Only entries before this time (RFC3339 or unix)");
 
   auto* verify = app.add_subcommand("verify", "Check every checksum; exit 1 naming each bad block");
   verify->add_option("files", files,
-                     "Chunk files, or directories (every *.chunk below them, e.g. a data dir); keys with --store")
+                     "Chunk or segment files, or directories (every *.chunk and *.seg below them, e.g. a data "
+                     "dir); keys with --store")
       ->required();
   for (auto* c : {inspect, cat, verify}) c->add_option("--store", location, kStoreHelp);
 
@@ -124,28 +149,34 @@ int main(int argc, char** argv) {
     int rc = 0;
     // Directories stand for every chunk file below them; with --store operands are object keys.
     if (!tp && verify->parsed()) files = maint::expand_chunk_operands(files);
-    for (size_t i = 0; i < files.size(); ++i) {
-      const std::string& f = files[i];
-      auto reader = open_argument(tp, f);
-      if (verify->parsed()) {
-        auto problems = maint::verify_chunk(f, reader);
-        if (problems.empty()) {
-          std::printf("%s: ok\n", f.c_str());
+    size_t printed = 0;
+    for (const std::string& operand : files) {
+      auto object = open_argument(tp, operand);
+      if (inspect->parsed() && object.segment) {
+        if (printed++) std::fputc('\n', stdout);
+        std::printf("segment %s: %zu chunks\n", operand.c_str(), object.chunks.size());
+      }
+      for (auto& [f, reader] : object.chunks) {
+        if (verify->parsed()) {
+          auto problems = maint::verify_chunk(f, reader);
+          if (problems.empty()) {
+            std::printf("%s: ok\n", f.c_str());
+            continue;
+          }
+          rc = 1;
+          for (const auto& p : problems) std::printf("%s: %s\n", f.c_str(), p.c_str());
           continue;
         }
-        rc = 1;
-        for (const auto& p : problems) std::printf("%s: %s\n", f.c_str(), p.c_str());
-        continue;
-      }
-      if (!reader.ok()) {
-        rc = fail(reader.error().rfind(f, 0) == 0 || tp ? reader.error() : f + ": " + reader.error());
-        continue;
-      }
-      if (inspect->parsed()) {
-        if (i) std::fputc('\n', stdout);
-        std::fputs(maint::describe_chunk(f, *reader).c_str(), stdout);
-      } else if (auto n = maint::cat_chunk(f, *reader, start, end, stdout); !n.ok()) {
-        rc = fail(n.error());
+        if (!reader.ok()) {
+          rc = fail(reader.error().rfind(f, 0) == 0 || tp ? reader.error() : f + ": " + reader.error());
+          continue;
+        }
+        if (inspect->parsed()) {
+          if (printed++) std::fputc('\n', stdout);
+          std::fputs(maint::describe_chunk(f, *reader).c_str(), stdout);
+        } else if (auto n = maint::cat_chunk(f, *reader, start, end, stdout); !n.ok()) {
+          rc = fail(n.error());
+        }
       }
     }
     return rc;

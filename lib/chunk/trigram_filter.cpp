@@ -24,7 +24,16 @@ void TrigramFilterBuilder::add(std::string_view text) {
   if (text.size() < 3) return;
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
-  auto set = [&](uint32_t trigram) { seen_[trigram_hash(trigram)] = 1; };
+  auto set = [&](uint32_t trigram) {
+    const uint32_t h = trigram_hash(trigram);
+    // While few, each newly seen hash is kept too (so they are distinct); past kSparseHashes the
+    // count stops one past it ("overflowed") and this branch, predictably, is never taken again.
+    if (hash_count_ <= kSparseHashes && !seen_[h]) {
+      if (hash_count_ < kSparseHashes) hashes_[hash_count_] = static_cast<uint16_t>(h);
+      ++hash_count_;
+    }
+    seen_[h] = 1;
+  };
   // Six trigrams per 8-byte load (the trigram starting at byte i is bytes i, i+1, i+2, the first
   // the most significant): independent of each other, unlike a rolling window that makes each
   // trigram wait for the previous one. The filter is the same bit for bit.
@@ -47,8 +56,9 @@ void TrigramFilterBuilder::add(std::string_view text) {
 void TrigramFilterBuilder::finish_into(std::string& out) {
   out.clear();
   if (!any_) return;
+  const bool sparse = hash_count_ <= kSparseHashes;
   uint64_t full[kFullBits / 64];
-  for (size_t w = 0; w < kFullBits / 64; ++w) {
+  for (size_t w = 0; !sparse && w < kFullBits / 64; ++w) {
     uint64_t v = 0;
     for (size_t byte = 0; byte < 8; ++byte) {
       // Eight 0/1 flags to eight bits, flag k to bit k: the multiplier moves byte k's low bit to
@@ -61,7 +71,11 @@ void TrigramFilterBuilder::finish_into(std::string& out) {
     full[w] = v;
   }
   size_t set = 0;
-  for (uint64_t w : full) set += static_cast<size_t>(std::popcount(w));
+  if (sparse) {
+    set = hash_count_;  // one hash per flag set
+  } else {
+    for (uint64_t w : full) set += static_cast<size_t>(std::popcount(w));
+  }
   // Linear counting: the distinct trigrams that set `set` of kFullBits bits, collisions included.
   double fill = static_cast<double>(set) / kFullBits;
   double distinct = fill >= 1.0 ? static_cast<double>(kFullBits) * 8 : -static_cast<double>(kFullBits) * std::log1p(-fill);
@@ -71,11 +85,23 @@ void TrigramFilterBuilder::finish_into(std::string& out) {
   // i, i + bits, i + 2 * bits, ... of the full one.
   const size_t words = bits / 64;
   uint64_t folded[kMaxFilterBitmapBytes / 8];
-  std::memcpy(folded, full, words * 8);
-  for (size_t w = words; w < kFullBits / 64; ++w) folded[w % words] |= full[w];
+  if (sparse) {
+    // The same result from the hashes: full bit h lands on bit h mod `bits`.
+    std::memset(folded, 0, words * 8);
+    for (size_t i = 0; i < hash_count_; ++i) {
+      const uint32_t h = hashes_[i];
+      const uint32_t f = h & static_cast<uint32_t>(bits - 1);
+      folded[f >> 6] |= uint64_t{1} << (f & 63);
+      seen_[h] = 0;  // the reset, flag by flag
+    }
+  } else {
+    std::memcpy(folded, full, words * 8);
+    for (size_t w = words; w < kFullBits / 64; ++w) folded[w % words] |= full[w];
+    std::memset(seen_, 0, sizeof seen_);
+  }
   size_t folded_set = 0;
   for (size_t w = 0; w < words; ++w) folded_set += static_cast<size_t>(std::popcount(folded[w]));
-  std::memset(seen_, 0, sizeof seen_);
+  hash_count_ = 0;
   any_ = false;
   if (static_cast<double>(folded_set) > kFilterMaxFill * static_cast<double>(bits)) return;
   out.resize(1 + words * 8);

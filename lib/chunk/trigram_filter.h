@@ -44,6 +44,12 @@ class TrigramFilterBuilder {
   // a read-modify-write that waits for the previous one to the same word. Packed into bits by
   // finish_into().
   uint8_t seen_[kMaxFilterBitmapBytes * 8];
+  // A block of a few lines (a flush of many small streams cuts 100k of them) has few distinct
+  // trigrams: their hashes are kept too, so finishing and resetting touch those flags only
+  // instead of the whole 64 KiB of them (which dominated such a flush).
+  static constexpr size_t kSparseHashes = 512;
+  uint16_t hashes_[kSparseHashes];
+  size_t hash_count_ = 0;  // > kSparseHashes: too many to keep, every flag is packed
   bool any_ = false;
 };
 

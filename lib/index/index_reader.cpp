@@ -48,7 +48,9 @@ util::Status IndexReader::parse() {
     return corrupt("only " + std::to_string(size) + " bytes, shorter than the smallest index");
   if (bytes_.substr(0, kIndexMagic.size()) != kIndexMagic) return corrupt("bad magic (not an index file)");
   auto version = static_cast<uint8_t>(bytes_[8]);
-  if (version != kIndexVersion) return util::corruption("unsupported index format version " + std::to_string(version));
+  if (version != kIndexVersion && version != kIndexVersionPlainRefs)
+    return util::corruption("unsupported index format version " + std::to_string(version));
+  ref_ranges_ = version >= kIndexVersion;
   if (bytes_[9] != 0 || bytes_[10] != 0 || bytes_[11] != 0) return corrupt("reserved preamble bytes are not zero");
   const size_t trailer_at = size - kIndexTrailerSize;
   std::string_view trailer = bytes_.substr(trailer_at);
@@ -242,13 +244,15 @@ util::Result<SeriesChunks> IndexReader::series(uint32_t id, int64_t start, int64
   for (uint64_t i = 0; i < chunk_count; ++i) {
     std::string_view file;
     int64_t min_time;
-    uint64_t span, entries, bytes;
-    if (!r.string(file) || !r.svarint(min_time) || !r.uvarint(span) || !r.bounded(entries, UINT32_MAX) ||
+    uint64_t span, entries, bytes, offset = 0, length = 0;
+    if (!r.string(file) || (ref_ranges_ && (!r.uvarint(offset) || !r.uvarint(length))) || !r.svarint(min_time) || !r.uvarint(span) || !r.bounded(entries, UINT32_MAX) ||
         !r.uvarint(bytes))
       return corrupt(where + ": truncated chunk ref " + std::to_string(i));
     __int128 max_time = static_cast<__int128>(min_time) + span;
     if (max_time > std::numeric_limits<int64_t>::max()) return corrupt(where + ": chunk time range overflows");
-    ChunkRef ref{std::string(file), min_time, static_cast<int64_t>(max_time), static_cast<uint32_t>(entries), bytes};
+    if (length != 0 && offset > UINT64_MAX - length) return corrupt(where + ": chunk byte range overflows");
+    ChunkRef ref{std::string(file), min_time, static_cast<int64_t>(max_time), static_cast<uint32_t>(entries), bytes,
+                 offset, length};
     if (ref.overlaps(start, end)) s.chunks.push_back(std::move(ref));
   }
   if (!r.empty()) return corrupt(where + ": trailing bytes");

@@ -76,6 +76,7 @@ class IndexReader {
   std::string_view bytes_;
   std::string_view sections_[kSectionCount];
   uint32_t series_count_ = 0;
+  bool ref_ranges_ = false;  // version 2: chunk refs carry a byte range (segments)
   std::vector<std::string_view> symbols_;
   std::vector<NameEntry> names_;
   std::vector<ValueEntry> values_;

@@ -84,8 +84,8 @@ util::Result<std::vector<SeriesChunks>> IndexSet::chunk_refs(const std::vector<M
   out.reserve(merged.size());
   for (auto& [labels, s] : merged) {
     std::sort(s.chunks.begin(), s.chunks.end(), [](const ChunkRef& a, const ChunkRef& b) {
-      return std::tie(a.min_time, a.max_time, a.file, a.entries, a.bytes) <
-             std::tie(b.min_time, b.max_time, b.file, b.entries, b.bytes);
+      return std::tie(a.min_time, a.max_time, a.file, a.offset, a.length, a.entries, a.bytes) <
+             std::tie(b.min_time, b.max_time, b.file, b.offset, b.length, b.entries, b.bytes);
     });
     s.chunks.erase(std::unique(s.chunks.begin(), s.chunks.end()), s.chunks.end());
     out.push_back(std::move(s));

@@ -46,6 +46,10 @@ std::string IndexWriter::build() const {
 
   // Series in label order: series ID = position. Postings keyed by (name symbol, value symbol).
   std::map<std::pair<uint32_t, uint32_t>, std::vector<uint32_t>> postings;
+  // Version 2 (ref byte ranges) only when a ref needs it: older readers keep reading the rest.
+  bool ranges = false;
+  for (const auto& [labels, refs] : series_)
+    for (const auto& r : refs) ranges = ranges || r.in_segment();
   uint32_t id = 0;
   for (const auto& [labels, refs_in] : series_) {
     put_fixed32(offsets_sec, static_cast<uint32_t>(series_sec.size()));
@@ -59,11 +63,15 @@ std::string IndexWriter::build() const {
     }
     std::vector<ChunkRef> refs = refs_in;
     std::sort(refs.begin(), refs.end(), [](const ChunkRef& a, const ChunkRef& b) {
-      return std::tie(a.min_time, a.max_time, a.file) < std::tie(b.min_time, b.max_time, b.file);
+      return std::tie(a.min_time, a.max_time, a.file, a.offset) < std::tie(b.min_time, b.max_time, b.file, b.offset);
     });
     put_uvarint(series_sec, refs.size());
     for (const auto& r : refs) {
       put_string(series_sec, r.file);
+      if (ranges) {
+        put_uvarint(series_sec, r.offset);
+        put_uvarint(series_sec, r.length);
+      }
       put_svarint(series_sec, r.min_time);
       put_uvarint(series_sec, static_cast<uint64_t>(r.max_time) - static_cast<uint64_t>(r.min_time));
       put_uvarint(series_sec, r.entries);
@@ -98,7 +106,7 @@ std::string IndexWriter::build() const {
 
   std::string out;
   out.append(kIndexMagic);
-  out.push_back(static_cast<char>(kIndexVersion));
+  out.push_back(static_cast<char>(ranges ? kIndexVersion : kIndexVersionPlainRefs));
   out.append(3, '\0');
   std::string trailer;
   for (const auto& s : sec) {

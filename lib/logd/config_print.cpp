@@ -41,6 +41,8 @@ void print_storage(const Config& c, YAML::Node& n) {
   st["tsdb_shipper"]["cache_ttl"] = print_duration(sc.cache_ttl);
   st["tsdb_shipper"]["resync_interval"] = print_duration(sc.resync_interval);
   st["tsdb_shipper"]["cache_max_size"] = sc.cache_max_size;
+  st["segment_chunk_max_size"] = sc.segment_chunk_max_size;
+  st["segment_max_size"] = sc.segment_max_size;
   n["storage_config"] = st;
 }
 

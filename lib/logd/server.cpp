@@ -67,6 +67,12 @@ void render_store_metrics(std::string& out, const store::ChunkStore& store) {
                 static_cast<double>(c.chunks_written));
   render_single(out, "logd_store_chunk_bytes_written_total", "counter", "Bytes of chunk files written.",
                 static_cast<double>(c.chunk_bytes_written));
+  render_single(out, "logd_store_chunk_objects_written_total", "counter",
+                "Objects holding chunks written to the store (chunk files and segments).",
+                static_cast<double>(c.chunk_objects_written));
+  render_single(out, "logd_store_segments_written_total", "counter",
+                "Segment objects written to the store (each packs many small chunks).",
+                static_cast<double>(c.segments_written));
   render_single(out, "logd_store_index_files_written_total", "counter", "Index files written to the store.",
                 static_cast<double>(c.index_files_written));
   render_single(out, "logd_store_corrupt_chunks_skipped_total", "counter",
@@ -435,6 +441,18 @@ util::Status LogdServer::open_stores(util::Clock& clock) {
   auto specs = resolve_stores(sc, config_.common.path_prefix);
   if (!specs.ok()) return specs.status_error();
   std::vector<store::PeriodStoreEntry> entries;
+  // Replicas of a stream flush the same chunks at different moments: as objects of their own
+  // they land on the same content-derived name (stored once), packed in segments they would
+  // not. So with replication every chunk stays an object of its own (docs/scaling.md).
+  const ClusterConfig& cc = config_.cluster;
+  const int64_t replication = targets_.all ? 1
+                              : cc.lifecycler.ring.replication_factor > 0 ? cc.lifecycler.ring.replication_factor
+                                                                          : cc.replication_factor;
+  const uint64_t segment_chunk_max = replication > 1 ? 0 : static_cast<uint64_t>(sc.segment_chunk_max_size);
+  if (replication > 1 && sc.segment_chunk_max_size > 0) {
+    logger_.log(LogLevel::kInfo, "chunks are not packed into segments with replication (each stays an object)",
+                "replication_factor=" + std::to_string(replication));
+  }
   auto warn = [l = &logger_](const std::string& m) { l->log(LogLevel::kWarn, m, "component=store"); };
   for (const auto& spec : *specs) {
     if (spec.location.kind == objstore::StoreLocation::Kind::kFilesystem) {
@@ -464,6 +482,8 @@ util::Status LogdServer::open_stores(util::Clock& clock) {
     so.resync_interval_ns = sc.resync_interval;
     so.warn = warn;
     so.clock = &clock;
+    so.segment_chunk_max_bytes = segment_chunk_max;
+    so.segment_max_bytes = static_cast<uint64_t>(sc.segment_max_size);
     if (spec.location.kind == objstore::StoreLocation::Kind::kFilesystem) {
       (void)store::remove_stale_temporaries(so.active_index_dir);
     }

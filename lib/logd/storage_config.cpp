@@ -260,6 +260,16 @@ util::Status parse_storage_config(const YAML::Node& node, StorageConfig& out) {
     t.reject("index_gateway_client", "logd has no index gateway: every logd reads the index from the bucket", true);
     if (auto st = t.finish(); !st.ok()) r.fail(st.error());
   }
+  // logd's own: small chunks of a flush share segment objects (docs/storage.md).
+  r.read_bytes("segment_chunk_max_size", out.segment_chunk_max_size);
+  r.read_bytes("segment_max_size", out.segment_max_size);
+  if (out.segment_chunk_max_size < 0 || out.segment_chunk_max_size > (16 << 20)) {
+    r.fail(r.path_of("segment_chunk_max_size") + ": " + std::to_string(out.segment_chunk_max_size) +
+           " out of range (0 to 16MiB; 0 writes every chunk as an object of its own)");
+  }
+  if (out.segment_max_size < (1 << 20) || out.segment_max_size > (1LL << 30)) {
+    r.fail(r.path_of("segment_max_size") + ": " + std::to_string(out.segment_max_size) + " out of range (1MiB to 1GiB)");
+  }
   accept_no_effect(r, "max_parallel_get_chunk", "logd reads chunks as its query workers need them", out);
   accept_no_effect(r, "max_chunk_batch_size", "logd reads chunks as its query workers need them", out);
   accept_no_effect(r, "disable_broad_index_queries", "logd's index has no broad queries", out);

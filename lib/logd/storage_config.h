@@ -54,6 +54,11 @@ struct StorageConfig {
   // logd's own key (storage_config.tsdb_shipper.cache_max_size): the byte limit of the cache of
   // downloaded chunks and index files.
   int64_t cache_max_size = 1LL << 30;
+  // logd's own keys (storage_config.segment_chunk_max_size, segment_max_size): chunks of a flush
+  // smaller than the first are packed into segment objects of at most the second (one object per
+  // chunk in Loki); 0 turns packing off. Off anyway with replication_factor > 1 (docs/scaling.md).
+  int64_t segment_chunk_max_size = 64 << 10;
+  int64_t segment_max_size = 64 << 20;
   // common.ring.instance_id or ingester.lifecycler.id: names the index files this logd writes.
   // "": a random id kept in <path_prefix>/writer-id.
   std::string instance_id;

@@ -7,6 +7,7 @@
 
 #include "chunk/chunk_reader.h"
 #include "chunk/crc32c.h"
+#include "chunk/segment.h"
 #include "golang/duration.h"
 #include "model/json_string.h"
 #include "model/time.h"
@@ -176,6 +177,46 @@ std::vector<std::string> verify_chunk(const std::string& path, const util::Resul
 
 namespace maint {
 
+ObjectChunks chunks_of_object(const std::string& name, std::string_view bytes, std::shared_ptr<const void> owner,
+                              uint64_t only_offset, uint64_t only_length) {
+  ObjectChunks out;
+  if (!chunk::looks_like_segment(bytes)) {
+    if (only_length != 0) {
+      out.chunks.push_back({name, util::invalid_argument(name + ": a byte range names a chunk of a segment; this is a chunk")});
+      return out;
+    }
+    auto r = chunk::ChunkReader::open_owned(bytes, std::move(owner));
+    if (!r.ok() && r.error().rfind(name, 0) != 0) r = util::Error{name + ": " + r.error(), r.code()};
+    out.chunks.push_back({name, std::move(r)});
+    return out;
+  }
+  out.segment = true;
+  auto seg = chunk::SegmentReader::open(bytes, owner);
+  if (!seg.ok()) {
+    out.chunks.push_back({name, util::Error{name + ": " + seg.error(), seg.code()}});
+    return out;
+  }
+  bool found = false;
+  for (size_t i = 0; i < seg->entries().size(); ++i) {
+    const chunk::SegmentEntry& e = seg->entries()[i];
+    if (only_length != 0 && (e.offset != only_offset || e.length != only_length)) continue;
+    found = true;
+    std::string id = name + "@" + std::to_string(e.offset) + "+" + std::to_string(e.length);
+    if (auto s = seg->check(i); !s.ok()) {
+      out.chunks.push_back({id, util::Error{id + ": " + s.error(), s.code()}});
+      continue;
+    }
+    auto r = chunk::ChunkReader::open_owned(seg->chunk_bytes(i), owner);
+    if (!r.ok()) r = util::Error{id + ": " + r.error(), r.code()};
+    out.chunks.push_back({std::move(id), std::move(r)});
+  }
+  if (!found && only_length != 0) {
+    out.chunks.push_back({name, util::not_found(name + ": no chunk at bytes " + std::to_string(only_offset) + "+" +
+                                                std::to_string(only_length) + " of this segment")});
+  }
+  return out;
+}
+
 std::vector<std::string> expand_chunk_operands(const std::vector<std::string>& operands) {
   std::vector<std::string> out;
   for (const auto& operand : operands) {
@@ -189,7 +230,8 @@ std::vector<std::string> expand_chunk_operands(const std::vector<std::string>& o
              operand, std::filesystem::directory_options::skip_permission_denied, ec);
          !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
       const std::string name = it->path().filename().string();
-      if (it->is_regular_file(ec) && name.ends_with(".chunk") && name.find(".tmp.") == std::string::npos)
+      if (it->is_regular_file(ec) && (name.ends_with(".chunk") || name.ends_with(".seg")) &&
+          name.find(".tmp.") == std::string::npos)
         found.push_back(it->path().string());
     }
     std::sort(found.begin(), found.end());

@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "chunk/chunk_reader.h"
@@ -35,8 +37,24 @@ std::vector<std::string> verify_chunk_file(const std::string& path);
 // (a path or an object key) ends in the store's chunk name for the CRC check.
 std::vector<std::string> verify_chunk(const std::string& name, const util::Result<chunk::ChunkReader>& reader);
 
+// The chunks one object holds, each with a name for messages. A chunk object is one chunk
+// named `name`. A segment object (chunk/segment.h) is every chunk its trailer lists, named
+// "<name>@<offset>+<length>" (the chunk id the index uses) and checked against the CRC32C the
+// trailer lists; a segment whose trailer does not validate is one failed entry. `only`, when it
+// has a length, picks the one chunk at that byte range of a segment. `owner` keeps `bytes` alive.
+struct NamedChunk {
+  std::string name;
+  util::Result<chunk::ChunkReader> reader;
+};
+struct ObjectChunks {
+  bool segment = false;
+  std::vector<NamedChunk> chunks;
+};
+ObjectChunks chunks_of_object(const std::string& name, std::string_view bytes, std::shared_ptr<const void> owner,
+                              uint64_t only_offset = 0, uint64_t only_length = 0);
+
 // Command-line operands as chunk files: a file stays as given; a directory (a data dir, a
-// tenant's chunks/) becomes every final-named *.chunk below it, sorted.
+// tenant's chunks/) becomes every final-named *.chunk and *.seg below it, sorted.
 std::vector<std::string> expand_chunk_operands(const std::vector<std::string>& operands);
 
 }  // namespace maint

@@ -100,10 +100,13 @@ util::Result<std::vector<std::string>> merge_chunks(const std::vector<const chun
 
 namespace {
 
-// The stored size of a chunk (0 when it is missing).
-uint64_t size_of(const std::map<std::string, ChunkObject>& objects, const std::string& file) {
-  auto it = objects.find(file);
-  return it == objects.end() ? 0 : it->second.size;
+// The stored size of a chunk by id (0 when its object is missing): a segment member's byte range.
+uint64_t size_of(const std::map<std::string, ChunkObject>& objects, const std::string& id) {
+  auto loc = idx::parse_chunk_id(id);
+  if (!loc) return 0;
+  auto it = objects.find(loc->file);
+  if (it == objects.end()) return 0;
+  return loc->length != 0 ? loc->length : it->second.size;
 }
 
 // Opens and fully verifies the chunks of `files`; a bad one is reported and makes the caller
@@ -150,7 +153,7 @@ util::Status rewrite_group(const Target& target, const TenantIndex& snap, const 
   // Re-encoding can reproduce a source byte for byte (same name): nothing to swap then.
   if (written.size() == files.size() &&
       std::equal(written.begin(), written.end(), files.begin(),
-                 [](const IndexedChunk& c, const std::string& f) { return c.ref.file == f; }))
+                 [](const IndexedChunk& c, const std::string& f) { return c.ref.id() == f; }))
     return {};
   ++report.streams;
   report.chunks_in += files.size();
@@ -196,14 +199,14 @@ util::Result<RewriteReport> compact_tenant(const Target& target, const std::stri
       run_bytes = 0;
     };
     for (const auto& ref : refs) {
-      uint64_t size = size_of(*objects, ref.file);
+      uint64_t size = size_of(*objects, ref.id());
       int64_t period = idx::period_of(ref.min_time);
       if (size == 0 || size >= options.target_chunk_size) {  // missing or big enough: breaks a run
         close_run();
         continue;
       }
       if (!run.empty() && (period != run_period || run_bytes + size > options.target_chunk_size)) close_run();
-      run.push_back(ref.file);
+      run.push_back(ref.id());
       run_bytes += size;
       run_period = period;
     }

@@ -25,37 +25,64 @@ util::Result<RebuildReport> rebuild_index(const Target& target, const std::strin
     if (!options.periods.empty() && *p > *options.periods.rbegin()) continue;
     files.push_back(file);
   }
+  // Segment objects hold many chunks, each listed by the segment's trailer: every one is a chunk
+  // id of its own below.
+  std::vector<std::string> ids;
   RebuildReport report;
+  for (const auto& file : files) {
+    if (!store::is_segment_file_name(file.substr(file.find('/') + 1))) {
+      ids.push_back(file);
+      continue;
+    }
+    auto seg = open_segment(target, tenant, file);
+    if (!seg.ok()) {
+      if (seg.code() != util::ErrorCode::kCorruption && seg.code() != util::ErrorCode::kNotFound) {
+        return seg.status_error();  // the store does not answer: nothing is changed
+      }
+      report.skipped.push_back(file + ": " + seg.error());
+      continue;
+    }
+    for (size_t k = 0; k < seg->entries().size(); ++k) {
+      if (auto s = seg->check(k); !s.ok()) {
+        report.skipped.push_back(file + ": " + s.error());
+        continue;
+      }
+      const auto& e = seg->entries()[k];
+      ids.push_back(idx::ChunkRef{file, 0, 0, 0, 0, e.offset, e.length}.id());
+    }
+  }
   std::set<model::LabelSet> series;
-  for (size_t i = 0; i < files.size(); ++i) {
-    if (progress) progress(i, files.size());
-    const std::string& file = files[i];
-    auto reader = open_chunk(target, tenant, file);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (progress) progress(i, ids.size());
+    const std::string& id = ids[i];
+    const auto loc = idx::parse_chunk_id(id);
+    const std::string& file = loc->file;
+    auto reader = open_chunk(target, tenant, id);
     if (!reader.ok()) {
       if (reader.code() != util::ErrorCode::kCorruption && reader.code() != util::ErrorCode::kNotFound) {
         return reader.status_error();  // the store does not answer: nothing is changed
       }
-      report.skipped.push_back(file + ": " + reader.error());
+      report.skipped.push_back(id + ": " + reader.error());
       continue;
     }
     const chunk::ChunkHeader& h = reader->header();
     if (h.tenant != tenant) {
-      report.skipped.push_back(file + ": chunk of tenant " + h.tenant);
+      report.skipped.push_back(id + ": chunk of tenant " + h.tenant);
       continue;
     }
     if (store::period_dir_name(idx::period_of(h.min_time)) != file.substr(0, file.find('/'))) {
-      report.skipped.push_back(file + ": filed under the wrong period");
+      report.skipped.push_back(id + ": filed under the wrong period");
       continue;
     }
     // Reading every entry checks every block and yields the raw line bytes the index records.
     auto entries = reader->read_all();
     if (!entries.ok()) {
-      report.skipped.push_back(file + ": " + entries.error());
+      report.skipped.push_back(id + ": " + entries.error());
       continue;
     }
     uint64_t line_bytes = 0;
     for (const auto& e : *entries) line_bytes += e.line.size();
-    idx::ChunkRef ref{file, h.min_time, h.max_time, static_cast<uint32_t>(h.entries), line_bytes};
+    idx::ChunkRef ref{file, h.min_time, h.max_time, static_cast<uint32_t>(h.entries), line_bytes, loc->offset, loc->length};
     bool used = false;
     for (int64_t p : periods_of(ref)) {
       if (!wanted(p)) continue;
@@ -67,7 +94,7 @@ util::Result<RebuildReport> rebuild_index(const Target& target, const std::strin
       series.insert(h.labels);
     }
   }
-  if (progress) progress(files.size(), files.size());
+  if (progress) progress(ids.size(), ids.size());
   report.series = series.size();
   if (options.dry_run) return report;
   auto applied = replace_periods(target, *snap, content);

@@ -40,7 +40,7 @@ TenantReportText format_retention_report(const std::string& tenant, const Retent
   uint64_t entries = 0;
   for (const auto& e : r.expired) {
     entries += e.ref.entries;
-    text.out += std::string(dry_run ? "would delete" : "deleted") + " " + tenant + " " + e.ref.file + " through " +
+    text.out += std::string(dry_run ? "would delete" : "deleted") + " " + tenant + " " + e.ref.id() + " through " +
                 model::format_rfc3339nano(e.ref.max_time) + " (retention " +
                 model::format_duration_prometheus(e.retention) + ")\n";
   }
@@ -48,7 +48,7 @@ TenantReportText format_retention_report(const std::string& tenant, const Retent
               std::to_string(entries) + " entries) " + (dry_run ? "would be deleted" : "deleted") + "\n";
   text.out += format_deferred("retention", tenant, r.applied);
   for (const auto& k : r.applied.chunks_kept)
-    text.err += "logidx: retention: kept " + k + " (an index file written meanwhile refers to it)\n";
+    text.err += "logidx: retention: kept " + k + " (an index file still refers to it: written meanwhile, or other chunks of its segment)\n";
   return text;
 }
 

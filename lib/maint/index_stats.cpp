@@ -32,7 +32,11 @@ util::Result<TenantStats> tenant_stats(const Target& target, const std::string& 
     st.bytes += c.ref.bytes;
     st.min_time = std::min(st.min_time, c.ref.min_time);
     st.max_time = std::max(st.max_time, c.ref.max_time);
-    if (auto o = objects->find(file); o != objects->end()) st.file_bytes += o->second.size;
+    if (c.ref.in_segment()) {
+      if (objects->count(c.ref.file)) st.file_bytes += c.ref.length;  // its share of the segment
+    } else if (auto o = objects->find(file); o != objects->end()) {
+      st.file_bytes += o->second.size;
+    }
   }
   if (chunks.empty()) st.min_time = st.max_time = 0;
   st.chunks = chunks.size();

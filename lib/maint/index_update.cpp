@@ -18,7 +18,7 @@ std::map<model::LabelSet, std::set<idx::ChunkRef>> period_content(const PeriodIn
   if (pi) {
     for (const auto& [labels, refs] : pi->series)
       for (const auto& ref : refs)
-        if (!change.removed.count(ref.file)) out[labels].insert(ref);
+        if (!change.removed.count(ref.id())) out[labels].insert(ref);
   }
   for (const auto& c : change.added)
     if (idx::period_of(c.ref.min_time) <= period && period <= idx::period_of(c.ref.max_time))
@@ -112,8 +112,11 @@ util::Result<ApplyResult> apply_change(const Target& target, const TenantIndex& 
   }
   auto result = replace_periods(target, snap, content);
   if (!result.ok()) return result;
-  // A rewrite can reproduce a chunk byte for byte, landing on the same name: keep that object.
-  std::set<std::string> doomed = change.removed;
+  // The objects the removed chunks are in; a segment among them goes only once no ref points
+  // into it any more (remove_unreferenced_chunks checks). A rewrite can reproduce a chunk byte
+  // for byte, landing on the same name: keep that object.
+  std::set<std::string> doomed;
+  for (const auto& id : change.removed) doomed.insert(object_of_chunk_id(id));
   for (const auto& c : change.added) doomed.erase(c.ref.file);
   if (doomed.empty()) return result;
   if (target.delete_delay_ns > 0) {
@@ -141,7 +144,7 @@ util::Result<ApplyResult> remove_unreferenced_chunks(const Target& target, const
   // chunks (the same content flushed again lands on the same name) since our snapshot.
   auto now = load_tenant_index(target, tenant);
   if (!now.ok()) return now.status_error();
-  auto referenced = indexed_chunks(*now);
+  auto referenced = referenced_objects(*now);
   std::vector<std::string> keys;
   for (const auto& f : files) {
     if (referenced.count(f)) {

@@ -32,7 +32,7 @@ namespace maint {
 
 // Chunks to take out of a tenant's index and chunks (already written) to put in.
 struct ChunkChange {
-  std::set<std::string> removed;  // chunk files, relative to the tenant's chunk directory
+  std::set<std::string> removed;  // chunk ids (idx::ChunkRef::id), relative to the tenant's chunk directory
   std::vector<IndexedChunk> added;
   bool empty() const { return removed.empty() && added.empty(); }
 };
@@ -66,8 +66,9 @@ util::Result<ApplyResult> replace_periods(
     const Target& target, const TenantIndex& snap,
     const std::map<int64_t, std::map<model::LabelSet, std::set<idx::ChunkRef>>>& content);
 
-// Step 4: deletes `files` (relative chunk paths) of the tenant unless an index file currently in
-// the store refers to them; those are returned in chunks_kept. Always at once (no delay).
+// Step 4: deletes `files` (relative chunk or segment object paths) of the tenant unless a ref of
+// an index file currently in the store points into them; those are returned in chunks_kept.
+// Always at once (no delay).
 util::Result<ApplyResult> remove_unreferenced_chunks(const Target& target, const std::string& tenant,
                                                      const std::set<std::string>& files);
 

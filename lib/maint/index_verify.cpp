@@ -36,7 +36,7 @@ util::Result<VerifyReport> verify_index(const Target& target, const std::string&
   for (const auto& [file, c] : chunks) {
     if (progress) progress(done++, chunks.size());
     ++report.refs;
-    if (!objects->count(file)) {
+    if (!objects->count(c.ref.file)) {
       report.problems.push_back("chunk " + file + " (" + c.labels.to_string() + "): indexed but missing");
       continue;
     }
@@ -60,10 +60,13 @@ util::Result<VerifyReport> verify_index(const Target& target, const std::string&
   }
   if (progress) progress(chunks.size(), chunks.size());
 
+  // An object is an orphan when no ref points into it (a segment is in use while one of its
+  // chunks is).
+  const std::set<std::string> referenced = referenced_objects(*snap);
   std::set<std::string> orphans;
   for (const auto& [file, o] : *objects) {
     ++report.chunk_files;
-    if (chunks.count(file) || snap->pending_chunks.count(file)) continue;
+    if (referenced.count(file) || snap->pending_chunks.count(file)) continue;
     if (o.modified_ns > options.now - options.grace) continue;
     report.orphans.push_back(file);
     orphans.insert(file);

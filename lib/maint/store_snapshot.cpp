@@ -88,14 +88,24 @@ std::map<std::string, IndexedChunk> indexed_chunks(const TenantIndex& index) {
   std::map<std::string, IndexedChunk> out;
   for (const auto& [p, pi] : index.periods)
     for (const auto& [labels, refs] : pi.series)
-      for (const auto& ref : refs) out.try_emplace(ref.file, IndexedChunk{labels, ref});
+      for (const auto& ref : refs) out.try_emplace(ref.id(), IndexedChunk{labels, ref});
   return out;
 }
+
+std::set<std::string> referenced_objects(const TenantIndex& index) {
+  std::set<std::string> out;
+  for (const auto& [p, pi] : index.periods)
+    for (const auto& [labels, refs] : pi.series)
+      for (const auto& ref : refs) out.insert(ref.file);
+  return out;
+}
+
+std::string object_of_chunk_id(const std::string& id) { return id.substr(0, id.find('@')); }
 
 bool is_chunk_path(std::string_view f) {
   auto slash = f.find('/');
   return slash != std::string_view::npos && f.find('/', slash + 1) == std::string_view::npos &&
-         f.find("..") == std::string_view::npos && store::parse_period_dir_name(f.substr(0, slash)) &&
+         f.find("..") == std::string_view::npos && f.find('@') == std::string_view::npos && store::parse_period_dir_name(f.substr(0, slash)) &&
          f.size() > slash + 1;
 }
 

@@ -54,15 +54,24 @@ struct TenantIndex {
 // store cannot be read.
 util::Result<TenantIndex> load_tenant_index(const Target& target, const std::string& tenant);
 
-// Every chunk the snapshot references, by file (relative to the tenant's chunk directory),
-// with the labels of its series.
+// Every chunk the snapshot references, by chunk id (idx::ChunkRef::id: the file relative to the
+// tenant's chunk directory, with the byte range for a chunk packed in a segment), with the
+// labels of its series.
 struct IndexedChunk {
   model::LabelSet labels;
   idx::ChunkRef ref;
 };
 std::map<std::string, IndexedChunk> indexed_chunks(const TenantIndex& index);
 
-// Whether `file` has the shape of a chunk ref, "<YYYY-MM-DD>/<name>" with no "..": names come
+// Every object (chunk or segment file) some ref of the snapshot points into: a segment stays as
+// long as one chunk in it is referenced.
+std::set<std::string> referenced_objects(const TenantIndex& index);
+
+// The object a chunk id is in ("<day>/<segment>@<offset>+<length>" -> "<day>/<segment>").
+std::string object_of_chunk_id(const std::string& id);
+
+// Whether `file` has the shape of a chunk ref, "<YYYY-MM-DD>/<name>" with no ".." and no '@'
+// (which separates a chunk id's byte range): names come
 // from index files, and a hostile one must not steer a read or a deletion elsewhere.
 bool is_chunk_path(std::string_view file);
 

@@ -52,7 +52,7 @@ util::Result<std::map<std::string, ChunkObject>> list_chunk_objects(const Target
     std::string file = e.key.substr(prefix.size());
     auto slash = file.find('/');
     if (e.is_prefix || slash == std::string::npos || file.find('/', slash + 1) != std::string::npos) return true;
-    if (!store::parse_period_dir_name(std::string_view(file).substr(0, slash)) || !file.ends_with(".chunk")) return true;
+    if (!store::parse_period_dir_name(std::string_view(file).substr(0, slash)) || !(file.ends_with(".chunk") || store::is_segment_file_name(file.substr(slash + 1)))) return true;
     out[file] = ChunkObject{e.size, e.last_modified_ns};
     return true;
   });
@@ -66,12 +66,27 @@ util::Result<chunk::ChunkReader> open_chunk(const Target& target, const std::str
 
 util::Result<chunk::ChunkReader> read_chunk_as_stored(const Target& target, const std::string& tenant,
                                                       const std::string& file) {
+  auto loc = idx::parse_chunk_id(file);
+  if (!loc) return util::invalid_argument("bad chunk id " + file);
+  if (loc->length != 0) return open_chunk(target, tenant, file);  // a range of a segment: no name CRC to check
   std::string key = store::chunk_key(tenant, file);
   if (std::string path = target.bucket->local_file(key); !path.empty()) return chunk::ChunkReader::open_file(path);
   auto data = target.bucket->get(key);
   if (!data.ok()) return util::Error{target.bucket->name() + "/" + key + ": " + data.error(), data.code()};
   auto owned = std::make_shared<const std::string>(std::move(*data));
   return chunk::ChunkReader::open_owned(*owned, owned);
+}
+
+util::Result<chunk::SegmentReader> open_segment(const Target& target, const std::string& tenant,
+                                                const std::string& file) {
+  std::string key = store::chunk_key(tenant, file);
+  if (std::string path = target.bucket->local_file(key); !path.empty()) return chunk::SegmentReader::open_file(path);
+  auto data = target.bucket->get(key);
+  if (!data.ok()) return util::Error{target.bucket->name() + "/" + key + ": " + data.error(), data.code()};
+  auto owned = std::make_shared<const std::string>(std::move(*data));
+  auto r = chunk::SegmentReader::open(*owned, owned);
+  if (!r.ok()) return util::Error{target.bucket->name() + "/" + key + ": " + r.error(), r.code()};
+  return r;
 }
 
 util::Result<idx::IndexReader> read_index_file(const Target& target, const std::string& key) {

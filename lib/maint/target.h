@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "chunk/chunk_reader.h"
+#include "chunk/segment.h"
 #include "index/index_reader.h"
 #include "objstore/bucket.h"
 #include "util/clock.h"
@@ -46,7 +47,7 @@ util::Result<Target> open_target(const std::string& store_location, std::string*
 // (names the store would refuse, and the store's own "@..." objects, are skipped).
 util::Result<std::vector<std::string>> list_tenants(const Target& target);
 
-// Every chunk object of `tenant`, by chunk ref path ("<YYYY-MM-DD>/<name>"), with its size and
+// Every chunk and segment object of `tenant`, by path ("<YYYY-MM-DD>/<name>"), with its size and
 // modification time. Other keys under <tenant>/chunks/ are ignored.
 struct ChunkObject {
   uint64_t size = 0;
@@ -54,13 +55,18 @@ struct ChunkObject {
 };
 util::Result<std::map<std::string, ChunkObject>> list_chunk_objects(const Target& target, const std::string& tenant);
 
-// One chunk of `tenant` by ref path, mapped in place or downloaded (kNotFound when missing).
+// One chunk of `tenant` by chunk id (idx::ChunkRef::id: a chunk object's path, or a byte range of
+// a segment), mapped in place or downloaded (kNotFound when missing).
 util::Result<chunk::ChunkReader> open_chunk(const Target& target, const std::string& tenant, const std::string& file);
 
 // The same, as stored: not checked against the CRC32C in its name (for `logidx verify`, which
 // reports each problem itself).
 util::Result<chunk::ChunkReader> read_chunk_as_stored(const Target& target, const std::string& tenant,
                                                       const std::string& file);
+
+// A segment object of `tenant` by path, mapped in place or downloaded, its trailer checked.
+util::Result<chunk::SegmentReader> open_segment(const Target& target, const std::string& tenant,
+                                                const std::string& file);
 
 // One index file by key, mapped in place or downloaded, validated.
 util::Result<idx::IndexReader> read_index_file(const Target& target, const std::string& key);

@@ -15,6 +15,7 @@
 #include "store/layout.h"
 #include "store/local_index_catalog.h"
 #include "store/remote_index_catalog.h"
+#include "store/segment_packing.h"
 #include "store/writer_id.h"
 
 namespace store {
@@ -75,7 +76,9 @@ util::Result<std::map<model::LabelSet, std::vector<idx::ChunkRef>>> StoreState::
   for (auto& [labels, chunks] : out) {
     std::sort(chunks.begin(), chunks.end());
     chunks.erase(std::unique(chunks.begin(), chunks.end(),
-                             [](const idx::ChunkRef& a, const idx::ChunkRef& b) { return a.file == b.file; }),
+                             [](const idx::ChunkRef& a, const idx::ChunkRef& b) {
+                               return a.file == b.file && a.offset == b.offset && a.length == b.length;
+                             }),
                  chunks.end());
   }
   return out;
@@ -132,6 +135,7 @@ util::Result<std::unique_ptr<ChunkStore>> open_local_store(const LocalStoreOptio
   so.bucket = std::make_shared<objstore::FilesystemBucket>(options.dir);
   so.writer_id = options.writer_id;
   so.warn = options.warn;
+  so.segment_chunk_max_bytes = options.segment_chunk_max_bytes;
   return open_store(std::move(so));
 }
 
@@ -187,10 +191,12 @@ util::Status BucketStore::store_index_file(const std::string& tenant, int64_t pe
 
 util::Status BucketStore::write_chunks(const std::string& tenant, std::vector<FlushedChunk> chunks) {
   if (auto s = check_tenant_dir_name(tenant); !s.ok()) return s;
-  std::map<int64_t, idx::IndexWriter> index_by_period;
-  std::vector<std::string> keys;
-  keys.reserve(chunks.size());
-  std::vector<const std::string*> datas;
+  std::vector<std::string_view> datas;
+  std::vector<idx::ChunkRef> refs;
+  std::vector<const model::LabelSet*> labels;
+  datas.reserve(chunks.size());
+  refs.reserve(chunks.size());
+  labels.reserve(chunks.size());
   uint64_t bytes = 0;
   for (size_t i = 0; i < chunks.size(); ++i) {
     const FlushedChunk& c = chunks[i];
@@ -208,29 +214,37 @@ util::Status BucketStore::write_chunks(const std::string& tenant, std::vector<Fl
     if (h.entries > UINT32_MAX) return util::internal("write_chunks: chunk " + std::to_string(i) + " has too many entries");
     std::string file = period_dir_name(idx::period_of(h.min_time)) + "/" +
                        chunk_file_name(h.labels.fingerprint(), h.min_time, h.max_time, chunk::crc32c(c.data));
-    keys.push_back(chunk_key(tenant, file));
-    datas.push_back(&c.data);
+    datas.push_back(c.data);
+    refs.push_back(idx::ChunkRef{std::move(file), h.min_time, h.max_time, static_cast<uint32_t>(h.entries), c.line_bytes});
+    labels.push_back(&c.labels);
     bytes += c.data.size();
-    idx::ChunkRef ref{std::move(file), h.min_time, h.max_time, static_cast<uint32_t>(h.entries), c.line_bytes};
-    for (int64_t p = idx::period_of(h.min_time); p <= idx::period_of(h.max_time); ++p) {
-      index_by_period[p].add(h.labels, ref);
-    }
   }
-  if (keys.empty()) return {};
+  if (refs.empty()) return {};
   if (auto s = ensure_tenant_marker(tenant); !s.ok()) {
     return util::Error{"store " + state_->bucket->name() + ": " + s.error(), s.code()};
   }
-  // All chunks of the batch in one go: locally a constant number of sync calls rather than two
-  // per chunk (which made a flush of 100k streams take minutes), remotely parallel requests.
+  // Small chunks share segment objects; the rest are objects of their own. All of them go in one
+  // put_many: locally a constant number of sync calls (one file per chunk and two syncs each
+  // made a flush of 100k streams take minutes), remotely parallel requests.
+  std::vector<SegmentObject> segments =
+      pack_segments(datas, refs, options_.segment_chunk_max_bytes, options_.segment_max_bytes);
   std::vector<objstore::ObjectToPut> objects;
-  objects.reserve(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) objects.push_back({keys[i], *datas[i]});
+  objects.reserve(segments.size() + refs.size());
+  for (const auto& seg : segments) objects.push_back({chunk_key(tenant, seg.file), seg.data});
+  for (size_t i = 0; i < refs.size(); ++i)
+    if (!refs[i].in_segment()) objects.push_back({chunk_key(tenant, refs[i].file), datas[i]});
   if (auto s = state_->bucket->put_many(objects); !s.ok()) {
     return util::Error{"store " + state_->bucket->name() + ": " + s.error(), s.code()};
   }
-  state_->chunks_written.fetch_add(objects.size(), std::memory_order_relaxed);
+  state_->chunks_written.fetch_add(refs.size(), std::memory_order_relaxed);
+  state_->chunk_objects_written.fetch_add(objects.size(), std::memory_order_relaxed);
+  state_->segments_written.fetch_add(segments.size(), std::memory_order_relaxed);
   state_->chunk_bytes_written.fetch_add(bytes, std::memory_order_relaxed);
   // Every chunk is stored now; the index files may point at them.
+  std::map<int64_t, idx::IndexWriter> index_by_period;
+  for (size_t i = 0; i < refs.size(); ++i)
+    for (int64_t p = idx::period_of(refs[i].min_time); p <= idx::period_of(refs[i].max_time); ++p)
+      index_by_period[p].add(*labels[i], refs[i]);
   for (auto& [p, writer] : index_by_period) {
     if (auto s = store_index_file(tenant, p, writer.build()); !s.ok()) return s;
   }
@@ -379,7 +393,7 @@ util::Result<std::vector<StreamSpans>> BucketStore::stream_spans(const std::stri
       StreamSpans one{std::move(s.labels), {}};
       one.spans.reserve(s.chunks.size());
       for (const auto& c : s.chunks) {
-        if (idx::period_of(c.min_time) != idx::period_of(c.max_time) && !spanning_midnight.insert(c.file).second) continue;
+        if (idx::period_of(c.min_time) != idx::period_of(c.max_time) && !spanning_midnight.insert(c.id()).second) continue;
         one.spans.push_back(ChunkSpan{c.min_time, c.max_time, c.entries, c.bytes});
       }
       if (!one.spans.empty()) out.push_back(std::move(one));
@@ -390,8 +404,15 @@ util::Result<std::vector<StreamSpans>> BucketStore::stream_spans(const std::stri
 
 StoreCounters BucketStore::counters() const {
   const auto& s = *state_;
-  StoreCounters c{s.chunks_written.load(), s.chunk_bytes_written.load(), s.index_files_written.load(),
-                  s.chunks_opened.load(), s.corrupt_chunks_skipped.load(), s.corrupt_index_files.load()};
+  StoreCounters c;
+  c.chunks_written = s.chunks_written.load();
+  c.chunk_bytes_written = s.chunk_bytes_written.load();
+  c.chunk_objects_written = s.chunk_objects_written.load();
+  c.segments_written = s.segments_written.load();
+  c.index_files_written = s.index_files_written.load();
+  c.chunks_opened = s.chunks_opened.load();
+  c.corrupt_chunks_skipped = s.corrupt_chunks_skipped.load();
+  c.corrupt_index_files = s.corrupt_index_files.load();
   if (s.cache) {
     ObjectCacheStats cs = s.cache->stats();
     for (size_t k = 0; k < 2; ++k) {

@@ -1,8 +1,9 @@
 // BucketStore: the ChunkStore over an objstore::Bucket (layout in docs/data-layout.md): a local
 // directory (the default, read in place) or an S3 bucket (read through a local cache).
 //
-// Writing: each chunk becomes one object <tenant>/chunks/<day of its first entry>/<name>, all of
-// a batch's chunks put together (Bucket::put_many: one syncfs locally, parallel requests to S3);
+// Writing: each chunk becomes one object <tenant>/chunks/<day of its first entry>/<name>, or,
+// when small, part of a segment object there with many others (segment_packing.h); all of a
+// batch's objects put together (Bucket::put_many: one syncfs locally, parallel requests to S3);
 // only once every one of them is stored does each day the batch touches get one new immutable
 // index file <tenant>/index/<day>/<sequence>-<writer id>.idx listing the batch's chunks that
 // overlap that day. For a remote store the index file is first written to the active index
@@ -42,7 +43,8 @@ struct StoreState {
   std::shared_ptr<objstore::Bucket> bucket;
   bool remote = false;
   std::function<void(const std::string&)> warn;
-  std::atomic<uint64_t> chunks_written{0}, chunk_bytes_written{0}, index_files_written{0}, chunks_opened{0},
+  std::atomic<uint64_t> chunks_written{0}, chunk_bytes_written{0}, chunk_objects_written{0}, segments_written{0},
+      index_files_written{0}, chunks_opened{0},
       corrupt_chunks_skipped{0}, corrupt_index_files{0};
   std::unique_ptr<ObjectCache> cache;  // remote stores with a cache directory
   std::unique_ptr<IndexCatalog> catalog;

@@ -2,7 +2,10 @@
 // (a bucket whose objects are plain files) the file is mapped in place, as before object
 // storage existed; on a remote one the ObjectCache's copy is mapped, or the object is
 // downloaded, checked against the CRC32C its name carries (an S3 server that rewrites objects in
-// place may hand out a mix of two writes: fetched once more, then reported) and cached.
+// place may hand out a mix of two writes: fetched once more, then reported) and cached. A chunk
+// packed in a segment object (chunk/segment.h) is its byte range of the segment: a slice of the
+// mapped segment file locally, a ranged GET remotely (cached under "<segment key>@<range>"), read
+// with the chunk's own checks.
 //
 // Errors: kNotFound (the chunk is gone: retention or a compaction removed it), kCorruption (it
 // fails its checks), anything else from the store (kUnavailable: it does not answer), each
@@ -15,6 +18,7 @@
 #include <string>
 
 #include "chunk/chunk_reader.h"
+#include "index/index_format.h"
 #include "objstore/bucket.h"
 #include "store/object_cache.h"
 
@@ -26,12 +30,17 @@ class ChunkFetcher {
   ChunkFetcher(std::shared_ptr<objstore::Bucket> bucket, ObjectCache* cache)
       : bucket_(std::move(bucket)), cache_(cache) {}
 
-  // The chunk `ref_file` (<day>/<name>, as index refs name it) of `tenant`.
-  util::Result<chunk::ChunkReader> open(const std::string& tenant, const std::string& ref_file) const;
+  // The chunk `ref` of `tenant`.
+  util::Result<chunk::ChunkReader> open(const std::string& tenant, const idx::ChunkRef& ref) const;
+  // The chunk with id `chunk_id` (idx::ChunkRef::id: <day>/<name>, or <day>/<segment>@<offset>+<length>).
+  util::Result<chunk::ChunkReader> open(const std::string& tenant, const std::string& chunk_id) const;
 
   objstore::Bucket& bucket() const { return *bucket_; }
 
  private:
+  util::Result<chunk::ChunkReader> open_whole(const std::string& key) const;
+  util::Result<chunk::ChunkReader> open_range(const std::string& key, uint64_t offset, uint64_t length) const;
+
   std::shared_ptr<objstore::Bucket> bucket_;
   ObjectCache* cache_;
 };

@@ -42,6 +42,14 @@ std::string chunk_file_name(uint64_t fingerprint, int64_t min_time, int64_t max_
   return buf;
 }
 
+std::string segment_file_name(int64_t min_time, int64_t max_time, size_t chunks, uint32_t crc) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "seg-%" PRId64 "-%" PRId64 "-%zu-%08" PRIx32 ".seg", min_time, max_time, chunks, crc);
+  return buf;
+}
+
+bool is_segment_file_name(std::string_view name) { return name.starts_with("seg-") && name.ends_with(".seg"); }
+
 std::string index_file_name(int64_t sequence, std::string_view writer_id) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%020" PRId64 "-", sequence);

@@ -22,6 +22,12 @@ std::optional<int64_t> parse_period_dir_name(std::string_view name);
 // so writing the same chunk twice (a replay after a crash) lands on the same name.
 std::string chunk_file_name(uint64_t fingerprint, int64_t min_time, int64_t max_time, uint32_t crc);
 
+// `seg-<min ns>-<max ns>-<chunk count>-<crc32c of the object, 8 hex>.seg`: a segment object packing
+// many small chunks (chunk/segment.h), filed like a chunk under the day of its first entry; the
+// same content gets the same name, as for chunks.
+std::string segment_file_name(int64_t min_time, int64_t max_time, size_t chunks, uint32_t crc);
+bool is_segment_file_name(std::string_view name);
+
 // `<sequence, 20 digits>-<writer id>.idx`: the sequence orders a writer's files, the writer id
 // keeps two processes sharing a bucket from ever writing the same name.
 std::string index_file_name(int64_t sequence, std::string_view writer_id);

@@ -155,6 +155,8 @@ StoreCounters PeriodStore::counters() const {
     StoreCounters c = e.store->counters();
     t.chunks_written += c.chunks_written;
     t.chunk_bytes_written += c.chunk_bytes_written;
+    t.chunk_objects_written += c.chunk_objects_written;
+    t.segments_written += c.segments_written;
     t.index_files_written += c.index_files_written;
     t.chunks_opened += c.chunks_opened;
     t.corrupt_chunks_skipped += c.corrupt_chunks_skipped;

@@ -62,6 +62,8 @@ struct StreamSpans {
 struct StoreCounters {
   uint64_t chunks_written = 0;
   uint64_t chunk_bytes_written = 0;
+  uint64_t chunk_objects_written = 0;  // chunk and segment objects (a segment packs many chunks)
+  uint64_t segments_written = 0;
   uint64_t index_files_written = 0;
   uint64_t chunks_opened = 0;           // chunk files opened by queries
   uint64_t corrupt_chunks_skipped = 0;  // missing or corrupt chunks (or blocks) skipped by queries
@@ -113,6 +115,9 @@ class ChunkStore {
 
 // A store over any bucket. A bucket of plain local files (objstore::FilesystemBucket) is read in
 // place; any other is a remote store, read through a local cache.
+inline constexpr uint64_t kDefaultSegmentChunkMaxBytes = 64 << 10;
+inline constexpr uint64_t kDefaultSegmentMaxBytes = 64 << 20;
+
 struct StoreOptions {
   std::shared_ptr<objstore::Bucket> bucket;  // required
   // Names every index file this process writes (store/writer_id.h): unique per process sharing
@@ -135,6 +140,11 @@ struct StoreOptions {
   // Use the trigram filters of chunk blocks to skip blocks a `|=` literal cannot be in. Off only
   // to compare (results are the same either way).
   bool use_block_filters = true;
+  // Chunks smaller than this are packed, per day of their first entry, into segment objects of
+  // at most segment_max_bytes instead of one object each (docs/data-layout.md); 0: every chunk
+  // is an object of its own (as with replication, whose deduplication needs per-chunk names).
+  uint64_t segment_chunk_max_bytes = kDefaultSegmentChunkMaxBytes;
+  uint64_t segment_max_bytes = kDefaultSegmentMaxBytes;
 };
 inline constexpr int kMaxReadThreads = 64;
 // Does not check() the bucket: callers do, at start, to refuse a bad one clearly. For a remote
@@ -147,6 +157,7 @@ struct LocalStoreOptions {
   std::string dir;  // e.g. <path_prefix>/store
   std::string writer_id = "logd";
   std::function<void(const std::string&)> warn;
+  uint64_t segment_chunk_max_bytes = kDefaultSegmentChunkMaxBytes;  // as StoreOptions
 };
 util::Result<std::unique_ptr<ChunkStore>> open_local_store(const LocalStoreOptions& options);
 

@@ -16,7 +16,7 @@ StreamIterator::StreamIterator(model::LabelSet labels, std::vector<idx::ChunkRef
   // By start time (ChunkRef's own order compares the file name first), so clusters of
   // overlapping chunks are runs.
   std::sort(chunks_.begin(), chunks_.end(), [](const idx::ChunkRef& a, const idx::ChunkRef& b) {
-    return std::tie(a.min_time, a.max_time, a.file) < std::tie(b.min_time, b.max_time, b.file);
+    return std::tie(a.min_time, a.max_time, a.file, a.offset) < std::tie(b.min_time, b.max_time, b.file, b.offset);
   });
   for (size_t i = 0; i < chunks_.size();) {
     int64_t max = chunks_[i].max_time;
@@ -29,8 +29,8 @@ StreamIterator::StreamIterator(model::LabelSet labels, std::vector<idx::ChunkRef
 }
 
 std::optional<ChunkCursor> StreamIterator::open_chunk(const idx::ChunkRef& ref) {
-  const std::string& path = ref.file;
-  auto reader = ctx_->chunks->open(ctx_->tenant, ref.file);
+  const std::string path = ref.id();
+  auto reader = ctx_->chunks->open(ctx_->tenant, ref);
   if (!reader.ok()) {
     if (reader.code() == util::ErrorCode::kNotFound || reader.code() == util::ErrorCode::kCorruption) {
       // Gone (a maintenance run replaced it after our index was read: look again next time) or

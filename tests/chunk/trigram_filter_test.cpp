@@ -183,3 +183,29 @@ TEST_CASE("trigram filter: the builder sets exactly the bits of a byte-by-byte r
     }
   }
 }
+
+TEST_CASE("trigram filter: a few lines (kept as hashes) and many give the same filter for the same trigrams") {
+  std::mt19937 rng(11);
+  for (size_t n : {1, 2, 5, 8}) {
+    auto lines = random_lines(rng, n, "abcdefghijklmnopqrstuvwxyz0123456789=_ ");
+    std::string few = filter_of(lines);
+    // The same lines many times: the same trigrams, too many hashes to keep (the bitmap path).
+    std::vector<std::string> repeated;
+    for (int k = 0; k < 100; ++k) repeated.insert(repeated.end(), lines.begin(), lines.end());
+    CAPTURE(n);
+    CHECK(!few.empty());
+    CHECK(filter_of(repeated) == few);
+    // A builder reused after either path starts clean.
+    TrigramFilterBuilder b;
+    std::string out;
+    for (const auto& l : repeated) b.add(l);
+    b.finish_into(out);
+    for (const auto& l : lines) b.add(l);
+    b.finish_into(out);
+    CHECK(out == few);
+    auto other = random_lines(rng, 300, "ABCDEFGHIJ");
+    for (const auto& l : other) b.add(l);
+    b.finish_into(out);
+    CHECK(out == filter_of(other));
+  }
+}

@@ -7,7 +7,11 @@ lc_cleanup() { for p in "${lc_pids[@]}"; do kill -9 "$p" 2>/dev/null; done; }
 trap 'lc_cleanup; rm -rf "$TMPDIR_E2E"' EXIT
 
 lc_port() { free_port; }
-lc_start() { start_logd "$@" || return 1; lc_pid=$started_logd_pid; lc_pids+=("$lc_pid"); }  # dir port: sets lc_pid, waits for /ready
+# This file works on chunk files: logd packs none into segments here (segments have their own
+# file, logd_segments_test.sh).
+lc_conf=$TMPDIR_E2E/lc-no-segments.yaml
+printf 'storage_config:\n  segment_chunk_max_size: 0\n' > "$lc_conf"
+lc_start() { start_logd "$@" -config.file="$lc_conf" || return 1; lc_pid=$started_logd_pid; lc_pids+=("$lc_pid"); }  # dir port: sets lc_pid, waits for /ready
 lc_stop() { kill -TERM "$lc_pid"; wait "$lc_pid" 2>/dev/null; }
 lc_push() {  # url app line ts
   curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary \

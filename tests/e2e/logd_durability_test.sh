@@ -31,8 +31,8 @@ expect_eq "logd durability: all acknowledged entries queryable after kill -9" "$
 kill -TERM "$dur_pid"
 wait "$dur_pid"
 expect_eq "logd durability: SIGTERM exits 0" 0 $?
-chunks=$(find "$d/store/fake/chunks" -name '*.chunk' 2>/dev/null | wc -l)
-[ "$chunks" -gt 0 ]; expect_eq "logd durability: SIGTERM flushed chunk files to the store" 0 $?
+chunks=$(find "$d/store/fake/chunks" \( -name '*.chunk' -o -name '*.seg' \) 2>/dev/null | wc -l)
+[ "$chunks" -gt 0 ]; expect_eq "logd durability: SIGTERM flushed chunk (or segment) files to the store" 0 $?
 idx=$(find "$d/store/fake/index" -name '*.idx' 2>/dev/null | wc -l)
 [ "$idx" -gt 0 ]; expect_eq "logd durability: SIGTERM wrote index files" 0 $?
 dur_start "$d" "$port"

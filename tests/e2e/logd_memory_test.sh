@@ -68,8 +68,8 @@ for _ in $(seq 1 120); do
   sleep 0.25
 done
 expect_eq "logd memory: once the store takes writes, pushes are accepted again" 204 "$code"
-chunks=$(find "$mem_dir/store/fake/chunks" -name '*.chunk' 2>/dev/null | wc -l)
-[ "$chunks" -gt 0 ]; expect_eq "logd memory: the early flush wrote chunk files" 0 $?
+chunks=$(find "$mem_dir/store/fake/chunks" \( -name '*.chunk' -o -name '*.seg' \) 2>/dev/null | wc -l)
+[ "$chunks" -gt 0 ]; expect_eq "logd memory: the early flush wrote chunk (or segment) files" 0 $?
 expect_eq "logd memory: every accepted entry is queryable (store + memory)" "$(((accepted + 1) * 10))" "$(mem_count)"
 
 kill -TERM "$mem_pid"; wait "$mem_pid"

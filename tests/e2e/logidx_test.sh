@@ -63,7 +63,7 @@ expect_eq "logidx rebuild: every entry is back" 20 "$(li_store_count "$d" '{app=
 expect_status "logidx rebuild: verify passes afterwards" 0 logidx verify --path "$d"
 
 # verify notices a chunk file the index does not know (past the grace period).
-stray="$(dirname "$(find "$d/store/fake/chunks" -name '*.chunk' | head -1)")/0000000000000000-1-2-00000000.chunk"
+stray="$(dirname "$(find "$d/store/fake/chunks" \( -name '*.chunk' -o -name '*.seg' \) | head -1)")/0000000000000000-1-2-00000000.chunk"
 echo junk > "$stray"
 out=$(logidx verify --path "$d" --grace 0s)
 expect_eq "logidx verify: an unindexed chunk fails the run" 1 $?

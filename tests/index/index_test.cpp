@@ -146,11 +146,65 @@ TEST_CASE("every corruption and truncation is rejected on open") {
     if (r.ok()) break;
   }
   std::string v = bytes;
-  v[8] = 2;
-  CHECK(IndexReader::open_bytes(v).error() == "unsupported index format version 2");
+  v[8] = 3;
+  CHECK(IndexReader::open_bytes(v).error() == "unsupported index format version 3");
   std::string p = bytes;
   p[20] ^= 1;  // inside the symbols section
   CHECK(IndexReader::open_bytes(p).error() == "corrupt index: symbols section checksum mismatch");
+}
+
+TEST_CASE("refs into segments keep their byte range (version 2); files without such refs stay version 1") {
+  IndexWriter plain;
+  plain.add(LabelSet{{"app", "x"}}, ref("2024-01-01/a.chunk", 0, 10));
+  std::string v1 = plain.build();
+  CHECK(v1[8] == 1);  // what readers before segments read
+  auto r1 = IndexReader::open_bytes(v1);
+  REQUIRE_MESSAGE(r1.ok(), r1.error());
+  auto s1 = r1->series(0, kMin, kMax);
+  REQUIRE(s1.ok());
+  REQUIRE(s1->chunks.size() == 1);
+  CHECK(!s1->chunks[0].in_segment());
+  CHECK(s1->chunks[0].id() == "2024-01-01/a.chunk");
+
+  IndexWriter mixed;
+  ChunkRef in_seg = ref("2024-01-01/seg-1-2-2-0000abcd.seg", 0, 10);
+  in_seg.offset = 12;
+  in_seg.length = 4000;
+  ChunkRef in_seg2 = in_seg;
+  in_seg2.offset = 4012;
+  in_seg2.length = 1ULL << 40;  // wide varints
+  mixed.add(LabelSet{{"app", "x"}}, in_seg);
+  mixed.add(LabelSet{{"app", "x"}}, in_seg2);
+  mixed.add(LabelSet{{"app", "y"}}, ref("2024-01-01/b.chunk", 5, 6));
+  std::string v2 = mixed.build();
+  CHECK(v2[8] == 2);
+  auto r2 = IndexReader::open_bytes(v2);
+  REQUIRE_MESSAGE(r2.ok(), r2.error());
+  auto x = r2->chunk_refs({{"app", MatchType::kEqual, "x"}}, kMin, kMax);
+  REQUIRE(x.ok());
+  REQUIRE(x->size() == 1);
+  REQUIRE((*x)[0].chunks.size() == 2);
+  CHECK((*x)[0].chunks[0] == in_seg);
+  CHECK((*x)[0].chunks[1] == in_seg2);
+  CHECK((*x)[0].chunks[0].id() == "2024-01-01/seg-1-2-2-0000abcd.seg@12+4000");
+  auto y = r2->chunk_refs({{"app", MatchType::kEqual, "y"}}, kMin, kMax);
+  REQUIRE(y.ok());
+  CHECK((*y)[0].chunks[0].length == 0);
+  for (size_t cut = 0; cut < v2.size(); ++cut) CHECK_FALSE(IndexReader::open_bytes(v2.substr(0, cut)).ok());
+}
+
+TEST_CASE("chunk ids parse back into object and byte range; malformed ranges are refused") {
+  auto plain = idx::parse_chunk_id("2024-01-01/a.chunk");
+  REQUIRE(plain);
+  CHECK(plain->file == "2024-01-01/a.chunk");
+  CHECK(plain->length == 0);
+  auto ranged = idx::parse_chunk_id("2024-01-01/s.seg@12+4000");
+  REQUIRE(ranged);
+  CHECK(ranged->file == "2024-01-01/s.seg");
+  CHECK(ranged->offset == 12);
+  CHECK(ranged->length == 4000);
+  for (const char* bad : {"x@", "x@1", "x@1+", "x@+2", "x@1+0", "x@-1+2", "x@1+2z", "@1+2"})
+    CHECK_MESSAGE(!idx::parse_chunk_id(bad), bad);
 }
 
 TEST_CASE("files are written atomically and an index set merges them") {

@@ -142,7 +142,7 @@ TEST_CASE("merge_chunks cuts output at the target chunk size") {
   CHECK(total == 5000);
 }
 
-TEST_CASE_TEMPLATE("compact merges small chunks of a stream; readers see the same entries", B, STORE_BACKENDS) {
+TEST_CASE_TEMPLATE("compact merges small chunks of a stream (from segments); readers see the same entries", B, STORE_BACKENDS) {
   DataDir d(B::kind);
   const model::LabelSet other{{"app", "web"}};
   std::vector<Row> before;
@@ -156,14 +156,16 @@ TEST_CASE_TEMPLATE("compact merges small chunks of a stream; readers see the sam
   d.flush_one("fake", kApi, {E(kDay0, "api 0"), E(kDay0 + 5, "api late")});
   before = d.all("fake");
   REQUIRE(before.size() == 9);
-  CHECK(d.chunk_files("fake") == 9);
+  // Each two-chunk batch is one segment; the lone re-flush a chunk file.
+  CHECK(d.chunk_files("fake") == 1);
+  CHECK(d.count("fake/chunks", ".seg") == 4);
   CHECK(d.index_files("fake") == 5);
 
   maint::RewriteOptions o;
   auto plan = maint::compact_tenant(d.target(), "fake", o, /*dry_run=*/true);
   REQUIRE(plan.ok());
   CHECK(plan->chunks_in == 9);
-  CHECK(d.chunk_files("fake") == 9);  // a dry run changes nothing
+  CHECK(d.chunk_files("fake") + d.count("fake/chunks", ".seg") == 5);  // a dry run changes nothing
 
   auto r = maint::compact_tenant(d.target(), "fake", o, false);
   REQUIRE(r.ok());
@@ -172,8 +174,9 @@ TEST_CASE_TEMPLATE("compact merges small chunks of a stream; readers see the sam
   CHECK(r->chunks_out == 2);
   CHECK(r->applied.index_files_written == 1);
   CHECK(r->applied.index_files_removed == 5);
-  CHECK(r->applied.chunks_removed == 9);
+  CHECK(r->applied.chunks_removed == 5);  // objects: the four segments, once each, and the chunk file
   CHECK(d.chunk_files("fake") == 2);
+  CHECK(d.count("fake/chunks", ".seg") == 0);
   CHECK(d.index_files("fake") == 1);
   CHECK(d.all("fake") == before);
   // Nothing left to do.

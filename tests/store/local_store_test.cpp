@@ -43,9 +43,9 @@ void write_three_streams(TestStore& s) {
 
 }  // namespace
 
-TEST_CASE_TEMPLATE("store: files land in the documented layout", B, STORE_BACKENDS) {
+TEST_CASE_TEMPLATE("store: files land in the documented layout (packing off)", B, STORE_BACKENDS) {
   TempDir dir;
-  TestStore s(dir.path, B::kind);
+  TestStore s(dir.path, B::kind, "logd", nullptr, nullptr, 0);  // packing off: one file per chunk
   write_three_streams(s);
   auto chunks = files_under(dir.path + "/fake/chunks", ".chunk");
   REQUIRE(chunks.size() == 3);
@@ -109,9 +109,9 @@ TEST_CASE_TEMPLATE("store: written entries read back in order, both directions",
   }
 }
 
-TEST_CASE_TEMPLATE("store: several batches and periods, a chunk spanning midnight", B, STORE_BACKENDS) {
+TEST_CASE_TEMPLATE("store: several batches and periods, a chunk spanning midnight (packing off)", B, STORE_BACKENDS) {
   TempDir dir;
-  TestStore s(dir.path, B::kind);
+  TestStore s(dir.path, B::kind, "logd", nullptr, nullptr, 0);  // packing off: one file per chunk
   // Batch 1: day 0 and a chunk from 23:00 on day 0 to 01:00 on day 1.
   std::vector<store::FlushedChunk> b1;
   b1.push_back(make_chunk("t", kApi, {E(kDay0 + 100, "a"), E(kDay0 + 200, "b")}));
@@ -145,9 +145,9 @@ TEST_CASE_TEMPLATE("store: several batches and periods, a chunk spanning midnigh
   CHECK(lines == std::vector<std::string>{"d", "c", "b", "a"});
 }
 
-TEST_CASE_TEMPLATE("store: overlapping chunks of one stream are merged and exact duplicates dropped", B, STORE_BACKENDS) {
+TEST_CASE_TEMPLATE("store: overlapping chunks of one stream are merged and exact duplicates dropped (packing off)", B, STORE_BACKENDS) {
   TempDir dir;
-  TestStore s(dir.path, B::kind);
+  TestStore s(dir.path, B::kind, "logd", nullptr, nullptr, 0);  // packing off: one file per chunk
   // The first flush, then the same chunk again (a replay after a crash) and an out-of-order chunk
   // that interleaves with it, including a second line at an existing timestamp.
   auto first = make_chunk("t", kApi, {E(10, "a"), E(20, "b"), E(20, "b2"), E(30, "c")});
@@ -193,9 +193,9 @@ TEST_CASE_TEMPLATE("store: identical entries a single chunk holds twice are kept
   CHECK(rows[3].ts == 6);
 }
 
-TEST_CASE_TEMPLATE("store: a corrupt or missing chunk is skipped with a warning, the rest returned", B, STORE_BACKENDS) {
+TEST_CASE_TEMPLATE("store: a corrupt or missing chunk is skipped with a warning, the rest returned (packing off)", B, STORE_BACKENDS) {
   TempDir dir;
-  TestStore s(dir.path, B::kind);
+  TestStore s(dir.path, B::kind, "logd", nullptr, nullptr, 0);  // packing off: one file per chunk
   write_three_streams(s);
   auto chunks = files_under(dir.path + "/fake/chunks", ".chunk");
   // Find the web chunk by its fingerprint and corrupt one byte in the middle of its block.

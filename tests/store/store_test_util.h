@@ -108,7 +108,8 @@ struct TestStore {
   std::shared_ptr<TempDir> local;            // kRemote: cache and active index directory
   std::unique_ptr<store::ChunkStore> store;
   explicit TestStore(const std::string& dir, Backend backend = Backend::kLocal, const std::string& writer = "logd",
-                     util::Clock* clock = nullptr, std::shared_ptr<TempDir> local_dir = nullptr) {
+                     util::Clock* clock = nullptr, std::shared_ptr<TempDir> local_dir = nullptr,
+                     uint64_t segment_chunk_max = store::kDefaultSegmentChunkMaxBytes) {
     auto w = warnings;
     auto m = mu;
     auto warn = [w, m](const std::string& msg) {
@@ -120,6 +121,7 @@ struct TestStore {
       o.dir = dir;
       o.writer_id = writer;
       o.warn = warn;
+      o.segment_chunk_max_bytes = segment_chunk_max;
       auto s = store::open_local_store(o);
       REQUIRE(s.ok());
       store = std::move(*s);
@@ -134,6 +136,7 @@ struct TestStore {
     o.cache_dir = local->path + "/cache";
     o.clock = clock;
     o.warn = warn;
+    o.segment_chunk_max_bytes = segment_chunk_max;
     auto s = store::open_store(o);
     REQUIRE_MESSAGE(s.ok(), s.error());
     store = std::move(*s);

@@ -54,9 +54,9 @@ LabelSet stream(int i) { return LabelSet{{"app", "svc" + std::to_string(i)}, {"e
 
 }  // namespace
 
-TEST_CASE("local store: one batch writes every chunk file and indexes exactly those, per day") {
+TEST_CASE("local store, packing off: one batch writes every chunk file and indexes exactly those, per day") {
   TempDir dir;
-  TestStore s(dir.path);
+  TestStore s(dir.path, Backend::kLocal, "logd", nullptr, nullptr, 0);
   std::vector<store::FlushedChunk> batch;
   for (int i = 0; i < 300; ++i) batch.push_back(make_chunk("t", stream(i), {E(kDay0 + 10 + i, "line " + std::to_string(i))}));
   batch.push_back(make_chunk("t", stream(1000), {E(kDay0 + kDay - 5, "before midnight"), E(kDay0 + kDay + 5, "after")}));
@@ -80,9 +80,9 @@ TEST_CASE("local store: one batch writes every chunk file and indexes exactly th
   CHECK(s.warning_count() == 0);
 }
 
-TEST_CASE("local store: a batch failing part-way leaves no index entry without its chunk file") {
+TEST_CASE("local store, packing off: a batch failing part-way leaves no index entry without its chunk file") {
   TempDir dir;
-  TestStore s(dir.path);
+  TestStore s(dir.path, Backend::kLocal, "logd", nullptr, nullptr, 0);
   std::vector<store::FlushedChunk> first;
   for (int i = 0; i < 3; ++i) first.push_back(make_chunk("t", stream(i), {E(kDay0 + 1, "first batch")}));
   REQUIRE(s->write_chunks("t", std::move(first)).ok());
@@ -115,5 +115,29 @@ TEST_CASE("local store: a batch failing part-way leaves no index entry without i
   CHECK(on_disk.size() == 8);
   CHECK(indexed_chunks(dir.path, "t") == on_disk);
   CHECK(select(*src, {M("env", MatchOp::Eq, "prod")}, kDay0, kDay0 + kDay).size() == 8);
+  CHECK(s.warning_count() == 0);
+}
+
+TEST_CASE("local store: a batch whose segment cannot be stored indexes nothing; the retry completes it") {
+  TempDir dir;
+  TestStore s(dir.path);
+  std::vector<store::FlushedChunk> batch;
+  for (int i = 0; i < 5; ++i) batch.push_back(make_chunk("t", stream(i), {E(kDay0 + 2, "packed")}));
+  // A file where the day directory belongs: no object of the batch can be created there.
+  std::string day_dir = store::tenant_paths(dir.path, "t").chunks + "/" + store::period_dir_name(idx::period_of(kDay0));
+  REQUIRE(fsutil::create_directories(store::tenant_paths(dir.path, "t").chunks).ok());
+  REQUIRE(fsutil::write_file_atomically(day_dir, "not a directory").ok());
+  auto st = s->write_chunks("t", batch);
+  REQUIRE_FALSE(st.ok());
+  CHECK(files_with(store::tenant_paths(dir.path, "t").index, ".idx").empty());
+  auto src = s.source("t");
+  CHECK(select(*src, {M("env", MatchOp::Eq, "prod")}, kDay0, kDay0 + kDay).empty());
+
+  fs::remove(day_dir);
+  REQUIRE(s->write_chunks("t", std::move(batch)).ok());
+  CHECK(files_with(store::tenant_paths(dir.path, "t").chunks, ".seg").size() == 1);
+  CHECK(files_with(store::tenant_paths(dir.path, "t").chunks, ".chunk").empty());
+  CHECK(select(*src, {M("env", MatchOp::Eq, "prod")}, kDay0, kDay0 + kDay).size() == 5);
+  CHECK(files_with(dir.path, ".tmp.").empty());
   CHECK(s.warning_count() == 0);
 }
