@@ -59,8 +59,11 @@ void Ruler::start() {
     }
   }
   sync();
+  // The next poll is due one interval after this sync, not after the thread gets to run (under
+  // load that can be later, and a clock advanced meanwhile would push the poll back by as much).
+  const int64_t next_poll = clock_.now_ns() + options_.poll_interval_ns;
   scheduler_.start();
-  housekeeper_ = std::thread([this] { housekeeping(); });
+  housekeeper_ = std::thread([this, next_poll] { housekeeping(next_poll); });
 }
 
 void Ruler::stop() {
@@ -258,8 +261,7 @@ void Ruler::run_group(const std::string& key, int64_t tick) {
   }
 }
 
-void Ruler::housekeeping() {
-  int64_t next_poll = clock_.now_ns() + options_.poll_interval_ns;
+void Ruler::housekeeping(int64_t next_poll) {
   while (!stop_.stop_requested()) {
     int64_t next_save = clock_.now_ns() + kStateSaveInterval;
     std::stop_token token;

@@ -110,7 +110,7 @@ class Ruler final : private SampleSink, private AlertSink {
   void send(const std::string& tenant, std::vector<NotifierAlert> alerts) override;
   TenantOutputs& outputs(const std::string& tenant);
   void run_group(const std::string& key, int64_t tick);
-  void housekeeping();
+  void housekeeping(int64_t next_poll);
   void save_state(const std::string& tenant);
   std::string state_path(const std::string& tenant) const;
   bool tenant_enabled(const std::string& tenant) const;
