@@ -97,7 +97,7 @@ util::Status IngesterImpl::flush_tenant(const std::string& tenant, TenantStreams
 
   if (!force && now < backoff_[tenant].next_attempt) return result;
   if (auto st = write_cut_chunks(tenant, all, now); !st.ok()) return st;
-  for (const auto& s : all) streams.remove_if_empty(s);
+  streams.remove_empty(all);
   return result;
 }
 

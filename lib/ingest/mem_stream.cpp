@@ -347,7 +347,7 @@ void MemStream::add_spans(int64_t start, int64_t end, std::vector<store::ChunkSp
 
 bool MemStream::remove_if_empty() {
   std::lock_guard lock(mu_);
-  if (holds_data_locked() || !sealed_.empty() || !chunks_.empty()) return false;
+  if (removed_ || holds_data_locked() || !sealed_.empty() || !chunks_.empty()) return false;
   removed_ = true;
   return true;
 }

@@ -115,7 +115,8 @@ class MemStream : public std::enable_shared_from_this<MemStream> {
   // (wall clock, ns); nullopt when the stream holds nothing.
   std::optional<int64_t> oldest_data() const;
 
-  // Marks the stream removed if it holds nothing; returns whether it did.
+  // Marks the stream removed if it holds nothing; returns whether it did (false if it was removed
+  // already, so that a caller counting removals counts each stream once).
   bool remove_if_empty();
 
  private:

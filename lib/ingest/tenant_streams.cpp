@@ -77,8 +77,31 @@ bool TenantStreams::remove_if_empty(const std::shared_ptr<MemStream>& stream) {
   // pusher that found it earlier sees `removed` under the stream's lock and looks up again.
   std::unique_lock lock(mu_);
   if (!stream->remove_if_empty()) return false;
+  erase_locked(stream);
+  return true;
+}
+
+size_t TenantStreams::remove_empty(const std::vector<std::shared_ptr<MemStream>>& streams) {
+  std::unique_lock lock(mu_);
+  std::vector<const std::shared_ptr<MemStream>*> removed;
+  removed.reserve(streams.size());
+  for (const auto& s : streams)
+    if (s->remove_if_empty()) removed.push_back(&s);
+  if (removed.empty()) return 0;
+  if (removed.size() == count_.load(std::memory_order_relaxed)) {
+    // Every stream of the tenant is gone (the caller's list held each one once).
+    by_fingerprint_.clear();
+    postings_.clear();
+    count_.store(0, std::memory_order_relaxed);
+    return removed.size();
+  }
+  for (const auto* s : removed) erase_locked(*s);
+  return removed.size();
+}
+
+void TenantStreams::erase_locked(const std::shared_ptr<MemStream>& stream) {
   auto it = by_fingerprint_.find(stream->fingerprint());
-  if (it == by_fingerprint_.end()) return true;
+  if (it == by_fingerprint_.end()) return;
   std::erase(it->second, stream);
   if (it->second.empty()) by_fingerprint_.erase(it);
   for (const auto& l : stream->labels()) {
@@ -91,7 +114,6 @@ bool TenantStreams::remove_if_empty(const std::shared_ptr<MemStream>& stream) {
     if (n->second.empty()) postings_.erase(n);
   }
   count_.fetch_sub(1, std::memory_order_relaxed);
-  return true;
 }
 
 }  // namespace ingest

@@ -40,9 +40,15 @@ class TenantStreams {
 
   // Drops the stream if it holds no data (see MemStream::remove_if_empty).
   bool remove_if_empty(const std::shared_ptr<MemStream>& stream);
+  // The same for many streams under one lock; returns how many were dropped. When that empties
+  // the tenant (a shutdown flush), the maps are cleared whole instead of erased from entry by
+  // entry: erasing 100k streams from the label postings one at a time was 9% of such a flush.
+  size_t remove_empty(const std::vector<std::shared_ptr<MemStream>>& streams);
 
  private:
   std::shared_ptr<MemStream> find_locked(const model::LabelSet& labels, uint64_t fp) const;
+  // Takes a stream that MemStream::remove_if_empty marked removed out of the maps. Write-locked.
+  void erase_locked(const std::shared_ptr<MemStream>& stream);
 
   mutable std::shared_mutex mu_;
   std::unordered_map<uint64_t, std::vector<std::shared_ptr<MemStream>>> by_fingerprint_;
