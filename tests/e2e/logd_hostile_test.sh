@@ -239,49 +239,70 @@ kill "$t2" 2>/dev/null; wait "$t2" 2>/dev/null
 threads_of() { awk '/^Threads/ {print $2}' "/proc/$1/status"; }
 tail_pid=$started_logd_pid
 threads_before=$(threads_of "$tail_pid")
-python3 - "$tport" "$tq" 300 > "$TMPDIR_E2E/flood_tails.out" 2>&1 <<'PY' &
+cat > "$TMPDIR_E2E/ws_flood.py" <<'PY'
+# ws_flood.py PORT PATH N TENANTS_EACH: N tail upgrades kept open, attempt i as tenant
+# "f<i // TENANTS_EACH>" (TENANTS_EACH 0: all as "flood"). Prints "open A closed B unavailable C"
+# (upgraded and silent; upgraded then a close frame; refused before the upgrade with 503), then
+# the last 503's body, and holds the connections for 30 s.
 import base64, os, socket, sys, time
-port, path, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-conns, connected, refused = [], 0, 0
-for _ in range(n):
+port, path, n, each = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+conns, opened, closed, unavailable, body503 = [], 0, 0, 0, ""
+for i in range(n):
+    org = "f%d" % (i // each) if each else "flood"
     s = socket.create_connection(("127.0.0.1", port), timeout=10)
     key = base64.b64encode(os.urandom(16)).decode()
-    s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nX-Scope-OrgID: flood\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-               "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % (path, key)).encode())
+    s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nX-Scope-OrgID: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % (path, org, key)).encode())
     buf = b""
     while b"\r\n\r\n" not in buf:
         d = s.recv(4096)
         if not d: break
         buf += d
     conns.append(s)
-    connected += buf.startswith(b"HTTP/1.1 101")
-    # A refused tail's close frame follows the upgrade at once; an admitted one sends nothing yet.
+    head, _, rest = buf.partition(b"\r\n\r\n")
     s.settimeout(0.5)
-    rest = buf.partition(b"\r\n\r\n")[2]
+    if not head.startswith(b"HTTP/1.1 101"):
+        unavailable += head.startswith(b"HTTP/1.1 503")
+        try:
+            while len(rest) < 40: rest += s.recv(4096) or b" " * 40
+        except socket.timeout:
+            pass
+        body503 = rest.decode(errors="replace").strip()
+        continue
+    # A refused tail's close frame follows the upgrade at once; an admitted one sends nothing yet.
     try:
         while len(rest) < 2: rest += s.recv(4096) or b"\x88\x00"
     except socket.timeout:
         pass
-    refused += len(rest) >= 2 and rest[0] & 0x0f == 8
-print("upgraded", connected, "refused", refused); sys.stdout.flush()
+    if len(rest) >= 2 and rest[0] & 0x0f == 8: closed += 1
+    else: opened += 1
+print("open", opened, "closed", closed, "unavailable", unavailable)
+print(body503); sys.stdout.flush()
 time.sleep(30)
 PY
+# expect_threads_settle NAME PID BEFORE EXTRA: logd's thread count comes down to at most
+# BEFORE + EXTRA (+4 for threads that are just ending) within 10 s.
+expect_threads_settle() {
+  local settled=""
+  for _ in $(seq 1 100); do
+    settled=$(threads_of "$2")
+    [ "$settled" -le $(($3 + $4 + 4)) ] && break
+    sleep 0.1
+  done
+  if [ "$settled" -le $(($3 + $4 + 4)) ]; then
+    pass "$1: logd runs $settled threads ($3 before)"
+  else
+    fail "$1" "$3 before, $settled with the tails open"
+  fi
+}
+python3 "$TMPDIR_E2E/ws_flood.py" "$tport" "$tq" 300 0 > "$TMPDIR_E2E/flood_tails.out" 2>&1 &
 flood_pid=$!
 hostile_pids+=("$flood_pid")
-for _ in $(seq 1 600); do grep -q upgraded "$TMPDIR_E2E/flood_tails.out" && break; sleep 0.1; done
-expect_eq "hostile: 300 tail attempts of one tenant: 298 refused with a close" "upgraded 300 refused 298" \
-  "$(cat "$TMPDIR_E2E/flood_tails.out")"
-settled=""
-for _ in $(seq 1 100); do
-  settled=$(threads_of "$tail_pid")
-  [ "$settled" -le $((threads_before + 2 + 4)) ] && break
-  sleep 0.1
-done
-if [ "$settled" -le $((threads_before + 2 + 4)) ]; then
-  pass "hostile: with 300 tail connections open logd runs $settled threads ($threads_before before)"
-else
-  fail "hostile: threads stay bounded by max_concurrent_tail_requests" "$threads_before before, $settled with 300 tails open"
-fi
+for _ in $(seq 1 600); do grep -q "^open" "$TMPDIR_E2E/flood_tails.out" && break; sleep 0.1; done
+expect_eq "hostile: 300 tail attempts of one tenant: 298 refused with a close" "open 2 closed 298 unavailable 0" \
+  "$(head -1 "$TMPDIR_E2E/flood_tails.out")"
+expect_threads_settle "hostile: threads stay bounded by max_concurrent_tail_requests with 300 tails open" \
+  "$tail_pid" "$threads_before" 2
 kill "$flood_pid" 2>/dev/null; wait "$flood_pid" 2>/dev/null
 
 # Across tenants the per-tenant limit does not bound the threads: querier.tail_max_connections
@@ -301,59 +322,17 @@ start_logd "$gd" "$gport" -config.file="$gd.yaml"
 hostile_pids+=("$started_logd_pid")
 gpid=$started_logd_pid
 threads_before=$(threads_of "$gpid")
-python3 - "$gport" "$tq" 300 > "$TMPDIR_E2E/tails_total.out" 2>&1 <<'PY' &
-import base64, os, socket, sys, time
-port, path, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-conns, opened, closed, unavailable, body503 = [], 0, 0, 0, ""
-for i in range(n):
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
-    key = base64.b64encode(os.urandom(16)).decode()
-    s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nX-Scope-OrgID: f%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-               "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % (path, i // 3, key)).encode())
-    buf = b""
-    while b"\r\n\r\n" not in buf:
-        d = s.recv(4096)
-        if not d: break
-        buf += d
-    conns.append(s)
-    head, _, rest = buf.partition(b"\r\n\r\n")
-    if not head.startswith(b"HTTP/1.1 101"):
-        unavailable += head.startswith(b"HTTP/1.1 503")
-        try:
-            while len(rest) < 40: rest += s.recv(4096) or b" " * 40
-        except socket.timeout:
-            pass
-        body503 = rest.decode(errors="replace").strip()
-        continue
-    s.settimeout(0.3)
-    try:
-        while len(rest) < 2: rest += s.recv(4096) or b"\x88\x00"
-    except socket.timeout:
-        pass
-    if len(rest) >= 2 and rest[0] & 0x0f == 8: closed += 1
-    else: opened += 1
-print("open", opened, "refused", closed + unavailable, "503", "yes" if unavailable else "no")
-print(body503); sys.stdout.flush()
-time.sleep(30)
-PY
+python3 "$TMPDIR_E2E/ws_flood.py" "$gport" "$tq" 300 3 > "$TMPDIR_E2E/tails_total.out" 2>&1 &
 gflood=$!
 hostile_pids+=("$gflood")
 for _ in $(seq 1 900); do grep -q "^open" "$TMPDIR_E2E/tails_total.out" && break; sleep 0.1; done
-expect_eq "hostile: 300 tails of 100 tenants: 20 open, 280 refused, some with 503" "open 20 refused 280 503 yes" \
-  "$(head -1 "$TMPDIR_E2E/tails_total.out")"
+read -r _ t_open _ t_closed _ t_unavailable < <(head -1 "$TMPDIR_E2E/tails_total.out")
+expect_eq "hostile: 300 tails of 100 tenants: 20 open, 280 refused, some with 503" "20 280 yes" \
+  "$t_open $((t_closed + t_unavailable)) $([ "${t_unavailable:-0}" -gt 0 ] && echo yes || echo no)"
 expect_contains "hostile: the 503 names querier.tail_max_connections" "the limit is 20 (querier.tail_max_connections)" \
   "$(cat "$TMPDIR_E2E/tails_total.out")"
-settled=""
-for _ in $(seq 1 100); do
-  settled=$(threads_of "$gpid")
-  [ "$settled" -le $((threads_before + 20 + 4)) ] && break
-  sleep 0.1
-done
-if [ "$settled" -le $((threads_before + 20 + 4)) ]; then
-  pass "hostile: with 300 tail connections of 100 tenants open logd runs $settled threads ($threads_before before)"
-else
-  fail "hostile: threads stay bounded by querier.tail_max_connections" "$threads_before before, $settled with 300 tails open"
-fi
+expect_threads_settle "hostile: threads stay bounded by querier.tail_max_connections with 300 tails of 100 tenants open" \
+  "$gpid" "$threads_before" 20
 kill "$gflood" 2>/dev/null; wait "$gflood" 2>/dev/null
 
 expect_eq "hostile: logd ready after the tails" 200 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$turl/ready")"
