@@ -11,6 +11,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 BIN=${BIN:-$here/../build/bin}
 MB=${BENCH_MB:-100}
 RUNS=${BENCH_RUNS:-3}
@@ -31,13 +32,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-gen=$here/gen-logs
-[ -x "$here/../../shared/bench/gen-logs" ] && gen=$here/../../shared/bench/gen-logs
-corpus=$out/corpus-${MB}mb.log
-[ -s "$corpus" ] || "$gen" --mb "$MB" > "$corpus"
+corpus=$(bench_corpus "$MB")
 bytes=$(stat -c %s "$corpus")
 
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 calc() { python3 -c "print($1)"; }
 cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"; }
 field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k {print $2}'; }

@@ -13,6 +13,7 @@
 # Throughput figures are medians of BENCH_RUNS runs (default 3) over the same file.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 BIN=${BIN:-$here/../build/bin}
 N=${BENCH_LINES:-1000000}
 RUNS=${BENCH_RUNS:-3}
@@ -66,7 +67,6 @@ scrape_configs:
           source: ts
           format: RFC3339Nano
 YAML
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # ref_cpu_seconds CMD...: CPU seconds (user+sys) of a command; its output is discarded.
 if command -v perf >/dev/null && perf stat -x, -e task-clock true >/dev/null 2>&1; then
   ref_how='perf stat -e task-clock'

@@ -14,18 +14,15 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 BIN=${BIN:-$here/../build/bin}
 MB=${BENCH_MB:-100}
 RUNS=${BENCH_RUNS:-5}
 out=$here/out
 mkdir -p "$out"
 
-# Prefer the shared generator when the project has one, else ours; the corpus is cached.
-gen=$here/gen-logs
-[ -x "$here/../../shared/bench/gen-logs" ] && gen=$here/../../shared/bench/gen-logs
-corpus=$out/corpus-${MB}mb.log
+corpus=$(bench_corpus "$MB")
 json=$out/corpus-${MB}mb.json.log
-[ -s "$corpus" ] || "$gen" --mb "$MB" > "$corpus"
 [ -s "$json" ] || grep -F '{"ts"' "$corpus" > "$json"
 bytes=$(stat -c %s "$corpus")
 jbytes=$(stat -c %s "$json")
@@ -49,7 +46,6 @@ else
   exit 1
 fi
 
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN {printf "%.0f", b / 1048576 / s}'; }
 
 row() {  # name ours_cmd ref_name ref_cmd size_ours [size_ref]

@@ -13,6 +13,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 BIN=${BIN:-$here/../build/bin}
 MB=${BENCH_MB:-100}
 RUNS=${BENCH_RUNS:-5}
@@ -28,12 +29,8 @@ cleanup() { [ -n "$logd_pid" ] && kill -9 "$logd_pid" 2>/dev/null; rm -rf "$work
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-gen=$here/gen-logs
-[ -x "$here/../../shared/bench/gen-logs" ] && gen=$here/../../shared/bench/gen-logs
-corpus=$out/corpus-${MB}mb.log
-[ -s "$corpus" ] || "$gen" --mb "$MB" > "$corpus"
+corpus=$(bench_corpus "$MB")
 bytes=$(stat -c %s "$corpus")
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 calc() { python3 -c "print($1)"; }
 
 "$BIN/logd" -server.http-listen-port=0 -common.path-prefix="$work/data" -distributor.ingestion-rate-limit-mb=100000 \
